@@ -1,0 +1,117 @@
+import type { ByteWindow } from './byte-window.js';
+import { u32 } from './byte-order.js';
+import { CaptureError } from './capture-error.js';
+import type { CaptureFormat, CaptureReader } from './capture-reader.js';
+import type { CaptureRecord } from './capture-record.js';
+import type { FormatParser } from './format-parser.js';
+import { PcapParser } from './pcap-parser.js';
+import { PcapngParser } from './pcapng-parser.js';
+import { ReadStatus } from './read-status.js';
+
+const BT_SHB = 0x0a0d0d0a;
+
+/**
+ * What the file and stream readers share: format sniffing from the magic (never the file name),
+ * the header phase, then the format parser over one {@link ByteWindow}.
+ */
+export abstract class BaseCaptureReader implements CaptureReader {
+  /** Records delivered so far (including the ones with a negative link type). */
+  recordsRead = 0;
+  /** Parser, set once the magic is known; records flow once {@link headerRead} is true. */
+  protected parser: FormatParser | null = null;
+  protected headerRead = false;
+  private failure: CaptureError | null = null;
+
+  protected constructor(
+    readonly name: string,
+    protected readonly window: ByteWindow,
+  ) {}
+
+  /** `'pcap'` or `'pcapng'` (meaningful once the header is read). */
+  get format(): CaptureFormat {
+    return this.parser === null ? 'pcap' : this.parser.format;
+  }
+
+  /** LINKTYPE of the file header or first IDB; -1 until the header is read. */
+  get linkType(): number {
+    return this.headerRead ? this.parser!.linkType : -1;
+  }
+
+  /** DLT delivered in `record.linkType` for valid records; -1 until the header is read. */
+  get dlt(): number {
+    return this.headerRead ? this.parser!.dlt : -1;
+  }
+
+  /** True when the capture's fields are big-endian. */
+  get bigEndian(): boolean {
+    return this.parser !== null && this.parser.bigEndian;
+  }
+
+  /** Snapshot length after libpcap's adjustment (0 until the header is read). */
+  get snaplen(): number {
+    return this.headerRead ? this.parser!.snaplen : 0;
+  }
+
+  /** Classic pcap: nanosecond magic; pcapng: first interface finer than a microsecond. */
+  get nanosecond(): boolean {
+    return this.parser !== null && this.parser.nanosecond;
+  }
+
+  /** Set when `next()` returned `ReadStatus.Error` (or the header could not be read). */
+  get error(): CaptureError | null {
+    return this.failure ?? (this.parser === null ? null : this.parser.error);
+  }
+
+  /** Byte offset of a truncated last record that was dropped, or null. */
+  get truncatedAt(): number | null {
+    return this.parser === null ? null : this.parser.truncatedAt;
+  }
+
+  /** Bytes of the source consumed so far (for progress). */
+  get bytesRead(): number {
+    return this.window.position;
+  }
+
+  next(record: CaptureRecord): ReadStatus {
+    if (!this.headerRead) {
+      const status = this.readHeader();
+      if (status !== ReadStatus.Record) return status;
+    }
+    const status = this.parser!.next(this.window, record);
+    if (status === ReadStatus.Record) this.recordsRead++;
+    return status;
+  }
+
+  abstract close(): void;
+
+  /** Sniffs the format and reads the file header: `Record` when done, else `NeedMore` / `Error`. */
+  protected readHeader(): ReadStatus {
+    if (this.failure !== null) return ReadStatus.Error;
+    if (this.parser === null) {
+      const status = this.sniff();
+      if (status !== ReadStatus.Record) return status;
+    }
+    const status = this.parser!.readHeader(this.window);
+    if (status === ReadStatus.Record) this.headerRead = true;
+    return status;
+  }
+
+  private sniff(): ReadStatus {
+    const w = this.window;
+    if (!w.ensure(4)) return w.ended ? this.notCapture() : ReadStatus.NeedMore;
+    if (PcapParser.isMagic(w.buf, w.start)) {
+      this.parser = new PcapParser(this.name);
+      return ReadStatus.Record;
+    }
+    if (u32(w.buf, w.start, true) !== BT_SHB) return this.notCapture();
+    if (!w.ensure(12)) return w.ended ? this.notCapture() : ReadStatus.NeedMore;
+    if (!PcapngParser.isMagic(w.buf, w.start)) return this.notCapture();
+    this.parser = new PcapngParser(this.name);
+    return ReadStatus.Record;
+  }
+
+  private notCapture(): ReadStatus {
+    this.failure = new CaptureError(this.name, -1, 'not a pcap or pcapng file');
+    return ReadStatus.Error;
+  }
+}

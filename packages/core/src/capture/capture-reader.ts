@@ -1,0 +1,27 @@
+import type { CaptureError } from './capture-error.js';
+import type { CaptureRecord } from './capture-record.js';
+import type { ReadStatus } from './read-status.js';
+
+/** Capture file format. */
+export type CaptureFormat = 'pcap' | 'pcapng';
+
+/**
+ * A pull reader of capture records. `next()` fills the caller's reusable record; nothing is
+ * allocated per record. Readers of files read synchronously through one reusable buffer, so a
+ * capture of any size is read in constant memory.
+ */
+export interface CaptureReader {
+  /** Path or stream name used in messages and in the summary. */
+  readonly name: string;
+  readonly format: CaptureFormat;
+  /** LINKTYPE value of the file header / first IDB (before mapping to a DLT). */
+  readonly linkType: number;
+  /** Records delivered so far. */
+  readonly recordsRead: number;
+  /** Set when `next()` returned `ReadStatus.Error`. */
+  readonly error: CaptureError | null;
+  /** Byte offset of a truncated last record that was dropped, or null. */
+  readonly truncatedAt: number | null;
+  next(record: CaptureRecord): ReadStatus;
+  close(): void;
+}

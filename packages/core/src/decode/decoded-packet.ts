@@ -1,0 +1,55 @@
+const EMPTY = new Uint8Array(0);
+
+/**
+ * The decoder's output: one reusable, monomorphic object filled for every packet (gopacket's
+ * DecodingLayerParser idea). All fields are numbers; text forms (IP, MAC) are made only when a flow
+ * is created or exported. Valid until the next `decode()`.
+ *
+ * Addresses are four 32-bit words in network order: IPv4 uses word 0 (`a.b.c.d` ⇒
+ * `(a<<24|b<<16|c<<8|d)>>>0`) and words 1–3 are 0; IPv6 fills all four.
+ */
+export class DecodedPacket {
+  /** Milliseconds since the epoch (spec §1.2); the meter applies its monotonic clamp. */
+  timeMs = 0;
+  /** Capture timestamp seconds at full precision. */
+  tsSec = 0;
+  /** Capture timestamp nanoseconds at full precision. */
+  tsNsec = 0;
+
+  /** u16(wire length) — accounting mode 0. */
+  rawSize = 0;
+  /** IPv4 total length / IPv6 payload length — mode 1. */
+  ipSize = 0;
+  /** L4 length — mode 2. */
+  transportSize = 0;
+  /** L4 payload length — mode 3. */
+  payloadSize = 0;
+
+  protocol = 0;
+  ipVersion = 0;
+  vlanId = 0;
+  tunnelId = 0;
+  srcPort = 0;
+  dstPort = 0;
+  /** TCP flags byte (fin 0x01 … cwr 0x80); 0 for non-TCP. */
+  tcpFlags = 0;
+
+  src0 = 0;
+  src1 = 0;
+  src2 = 0;
+  src3 = 0;
+  dst0 = 0;
+  dst1 = 0;
+  dst2 = 0;
+  dst3 = 0;
+
+  /** MAC addresses as 48-bit integers (exact in a double); 0 when the link layer has none. */
+  srcMac = 0;
+  dstMac = 0;
+
+  /** Frame bytes (the record's buffer) and the (inner) IP header's position in it. */
+  data: Uint8Array = EMPTY;
+  ipOffset = 0;
+  /** `ipsize` of spec §1.8: u16(caplen − ipOffset), the bytes nDPI and plugins see as `ip_packet`. */
+  ipLength = 0;
+}

@@ -1,0 +1,54 @@
+/*
+ * Prints the nDPI struct layouts that ndpi-layout.ts relies on, as `name value` lines, so a test can
+ * compare them with the TypeScript constants. Build (the test does it when gcc and libndpi-dev exist):
+ *   gcc -I/usr/include/ndpi layout-check.c -o layout-check -lndpi
+ * The flow struct size is also asked from the library itself: a mismatch means the headers and the
+ * shared library disagree (e.g. a build with TLS_HANDLE_SIGNATURE_ALGORITMS).
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <ndpi_api.h>
+
+#define P(name, value) printf("%s %lu\n", name, (unsigned long)(value))
+#define OFF(member) P(#member, offsetof(struct ndpi_flow_struct, member))
+
+int main(void) {
+  P("api_version", ndpi_get_api_version());
+  P("sizeof_flow_struct", sizeof(struct ndpi_flow_struct));
+  P("lib_sizeof_flow_struct", ndpi_detection_get_sizeof_ndpi_flow_struct());
+  P("sizeof_protocol_bitmask", sizeof(NDPI_PROTOCOL_BITMASK));
+  P("sizeof_ndpi_protocol", sizeof(ndpi_protocol));
+  P("ndpi_protocol.master_protocol", offsetof(ndpi_protocol, master_protocol));
+  P("ndpi_protocol.app_protocol", offsetof(ndpi_protocol, app_protocol));
+  P("ndpi_protocol.category", offsetof(ndpi_protocol, category));
+  P("sizeof_confidence", sizeof(ndpi_confidence_t));
+  OFF(detected_protocol_stack);
+  OFF(confidence);
+  OFF(category);
+  P("sizeof_category", sizeof(((struct ndpi_flow_struct *)0)->category));
+  OFF(host_server_name);
+  P("sizeof_host_server_name", sizeof(((struct ndpi_flow_struct *)0)->host_server_name));
+  OFF(http.content_type);
+  OFF(http.user_agent);
+  OFF(protos.tls_quic.ja3_client);
+  OFF(protos.tls_quic.ja3_server);
+  OFF(protos.ssh.hassh_client);
+  OFF(protos.ssh.hassh_server);
+  OFF(protos.dhcp.fingerprint);
+  P("sizeof_dhcp_fingerprint", sizeof(((struct ndpi_flow_struct *)0)->protos.dhcp.fingerprint));
+  P("NDPI_CONFIDENCE_UNKNOWN", NDPI_CONFIDENCE_UNKNOWN);
+  P("NDPI_CONFIDENCE_MATCH_BY_PORT", NDPI_CONFIDENCE_MATCH_BY_PORT);
+  P("NDPI_CONFIDENCE_MATCH_BY_IP", NDPI_CONFIDENCE_MATCH_BY_IP);
+  P("NDPI_CONFIDENCE_DPI_CACHE", NDPI_CONFIDENCE_DPI_CACHE);
+  P("NDPI_CONFIDENCE_DPI", NDPI_CONFIDENCE_DPI);
+  P("NDPI_PROTOCOL_HTTP", NDPI_PROTOCOL_HTTP);
+  P("NDPI_PROTOCOL_DHCP", NDPI_PROTOCOL_DHCP);
+  P("NDPI_PROTOCOL_MAIL_POPS", NDPI_PROTOCOL_MAIL_POPS);
+  P("NDPI_PROTOCOL_MAIL_SMTPS", NDPI_PROTOCOL_MAIL_SMTPS);
+  P("NDPI_PROTOCOL_DTLS", NDPI_PROTOCOL_DTLS);
+  P("NDPI_PROTOCOL_MAIL_IMAPS", NDPI_PROTOCOL_MAIL_IMAPS);
+  P("NDPI_PROTOCOL_TLS", NDPI_PROTOCOL_TLS);
+  P("NDPI_PROTOCOL_SSH", NDPI_PROTOCOL_SSH);
+  P("NDPI_PROTOCOL_QUIC", NDPI_PROTOCOL_QUIC);
+  return 0;
+}

@@ -1,0 +1,344 @@
+import type { DecodedPacket } from '../decode/decoded-packet.js';
+import type { NFlow } from '../flow/nflow.js';
+import { cString } from './c-string.js';
+import type { FlowDissector } from './flow-dissector.js';
+import { compatConfidence, compatProtocolName } from './ndpi-compat.js';
+import { NDPI_LAYOUT as L, NDPI_PROTO } from './ndpi-layout.js';
+import type { NdpiFunctions, NdpiLibrary, NdpiPointer } from './ndpi-library.js';
+
+/** NFStream's C buffer sizes minus the terminator (spec §11). */
+const MAX_NAME = 39;
+const MAX_SERVER_NAME = 79;
+const MAX_CONTENT_TYPE = 63;
+const MAX_USER_AGENT = 255;
+/** NFStream copies fingerprints into 48-byte buffers; nDPI's are shorter (JA3/HASSH 32 hex). */
+const MAX_FINGERPRINT = 47;
+
+/** `ndpi_no_prefs`, as NFStream's engine initialises its dissector. */
+const NDPI_NO_PREFS = 0;
+
+/** Slot states. */
+const FREE = 0;
+/** nDPI flow allocated, packets still dissected. */
+const DISSECTING = 1;
+/** Dissection finished (spec §11 "done"): results collected, nDPI flow freed. */
+const DONE = 2;
+
+/** The nine nDPI columns of one flow, collected when its dissection ends. */
+interface Dissection {
+  name: string;
+  category: string;
+  guessed: number;
+  confidence: number;
+  serverName: string;
+  clientFingerprint: string;
+  serverFingerprint: string;
+  userAgent: string;
+  contentType: string;
+}
+
+/**
+ * Creates the nDPI dissector of one flow meter: one nDPI detection module (all protocols enabled,
+ * like ndpiReader and NFStream), one nDPI flow struct per flow while it is dissected, and the
+ * `n_dissections` rules of spec §11. Flows are identified by the meter's slot number.
+ *
+ * @param nDissections NFStream's `n_dissections` (1…255): most packets nDPI sees per flow.
+ * @example
+ * ```ts
+ * const lib = loadNdpi();
+ * if (!(lib instanceof Error)) {
+ *   const dissector = createNdpiDissector(lib, 20);
+ *   // meter: dissector.init(slot, p); dissector.update(slot, p, n); dissector.expire(slot, flow)
+ * }
+ * ```
+ */
+export function createNdpiDissector(lib: NdpiLibrary, nDissections: number): FlowDissector {
+  if (!Number.isInteger(nDissections) || nDissections < 1 || nDissections > 255) {
+    throw new RangeError(`nDissections must be an integer in 1…255, got ${nDissections}`);
+  }
+  return new NdpiDissector(lib, nDissections);
+}
+
+class NdpiDissector implements FlowDissector {
+  private readonly fn: NdpiFunctions;
+  private module: NdpiPointer | null;
+  /** nDPI flow struct per slot while DISSECTING. */
+  private flows: (NdpiPointer | null)[] = [];
+  private state = new Uint8Array(1024);
+  /** Last `ndpi_protocol` returned for the slot, as `master | app << 16` (category read at collect). */
+  private proto = new Uint32Array(1024);
+  private guessed = new Uint8Array(1024);
+  /** Results of DONE slots. */
+  private results: (Dissection | null)[] = [];
+  private readonly guessedOut = new Uint8Array(1);
+  private readonly protoNames: (string | undefined)[] = [];
+  private readonly categoryNames: (string | undefined)[] = [];
+  private readonly packets: PacketAddresses;
+
+  constructor(
+    private readonly lib: NdpiLibrary,
+    private readonly nDissections: number,
+  ) {
+    this.fn = lib.fn;
+    const module = this.fn.initDetectionModule(NDPI_NO_PREFS);
+    if (module === null) throw new Error('nDPI: ndpi_init_detection_module failed');
+    // NDPI_BITMASK_SET_ALL: every protocol dissector enabled.
+    this.fn.setProtocolDetectionBitmask2(module, new Uint8Array(L.sizeofProtocolBitmask).fill(0xff));
+    this.fn.finalizeInitialization(module);
+    this.module = module;
+    this.packets = new PacketAddresses(this.fn);
+  }
+
+  init(slot: number, packet: DecodedPacket): void {
+    const module = this.live();
+    if (slot >= this.state.length) this.grow(slot);
+    if (this.state[slot] !== FREE) this.release(slot); // a slot reused without expire: never leak
+    const flow = this.fn.calloc(1, L.sizeofFlowStruct);
+    if (flow === null) throw new Error('nDPI: cannot allocate a flow struct');
+    this.flows[slot] = flow;
+    this.state[slot] = DISSECTING;
+    this.guessed[slot] = 0;
+    // spec §11: packet 1 is always dissected; with k == 1 an unknown flow is given up at once.
+    this.proto[slot] = this.process(module, flow, packet);
+    if (this.nDissections === 1 && this.proto[slot]! >>> 16 === NDPI_PROTO.UNKNOWN) {
+      this.giveUp(module, slot, flow);
+      this.finish(slot);
+    }
+  }
+
+  update(slot: number, packet: DecodedPacket, flowPackets: number): void {
+    if (this.state[slot] !== DISSECTING) return;
+    const module = this.live();
+    const flow = this.flows[slot]!;
+    // spec §11: continue while unknown, or known with extra dissection possible; else done.
+    if (this.proto[slot]! >>> 16 === NDPI_PROTO.UNKNOWN || this.fn.extraDissectionPossible(module, flow) !== 0) {
+      this.proto[slot] = this.process(module, flow, packet);
+    } else {
+      this.finish(slot);
+      return;
+    }
+    if (flowPackets === this.nDissections) {
+      if (this.proto[slot]! >>> 16 === NDPI_PROTO.UNKNOWN) this.giveUp(module, slot, flow);
+      this.finish(slot);
+    }
+  }
+
+  expire(slot: number, flow: NFlow): void {
+    const state = slot < this.state.length ? this.state[slot] : FREE;
+    if (state === DISSECTING) {
+      // spec §11: at expiry, an unknown flow whose dissection is not done is given up, then collected.
+      if (this.proto[slot]! >>> 16 === NDPI_PROTO.UNKNOWN) this.giveUp(this.live(), slot, this.flows[slot]!);
+      this.finish(slot);
+    }
+    const r = this.results[slot] ?? null;
+    if (r === null) {
+      writeUnknown(flow);
+    } else {
+      flow.application_name = r.name;
+      flow.application_category_name = r.category;
+      flow.application_is_guessed = r.guessed;
+      flow.application_confidence = r.confidence;
+      flow.requested_server_name = r.serverName;
+      flow.client_fingerprint = r.clientFingerprint;
+      flow.server_fingerprint = r.serverFingerprint;
+      flow.user_agent = r.userAgent;
+      flow.content_type = r.contentType;
+    }
+    if (slot < this.state.length) {
+      this.results[slot] = null;
+      this.state[slot] = FREE;
+    }
+  }
+
+  close(): void {
+    if (this.module === null) return;
+    for (let s = 0; s < this.state.length; s++) if (this.state[s] !== FREE) this.release(s);
+    this.fn.exitDetectionModule(this.module);
+    this.module = null;
+    this.packets.reset();
+  }
+
+  private live(): NdpiPointer {
+    if (this.module === null) throw new Error('nDPI dissector used after close()');
+    return this.module;
+  }
+
+  /** One FFI call: `ndpi_detection_process_packet` on the inner IP bytes, no copy, no allocation. */
+  private process(module: NdpiPointer, flow: NdpiPointer, p: DecodedPacket): number {
+    const address = this.packets.addressOf(p.data);
+    if (address !== 0) return this.fn.processPacketAt(module, flow, address + p.ipOffset, p.ipLength, p.timeMs);
+    return this.fn.processPacket(module, flow, p.data.subarray(p.ipOffset, p.ipOffset + p.ipLength), p.ipLength, p.timeMs);
+  }
+
+  private giveUp(module: NdpiPointer, slot: number, flow: NdpiPointer): void {
+    this.guessedOut[0] = 0;
+    const ret = Number(this.fn.detectionGiveup(module, flow, 1, this.guessedOut));
+    this.proto[slot] = ret % 0x1_0000_0000;
+    this.guessed[slot] = this.guessedOut[0]!;
+  }
+
+  /** Collects the columns from the nDPI flow (spec §11), then frees it. */
+  private finish(slot: number): void {
+    const flow = this.flows[slot]!;
+    this.results[slot] = this.collect(slot, flow);
+    this.fn.freeFlow(flow);
+    this.flows[slot] = null;
+    this.state[slot] = DONE;
+  }
+
+  private collect(slot: number, flow: NdpiPointer): Dissection {
+    const module = this.live();
+    const proto = this.proto[slot]!;
+    const master = proto & 0xffff;
+    const app = proto >>> 16;
+    const bytes = new Uint8Array(this.lib.koffi.view(flow, L.sizeofFlowStruct));
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const category = view.getUint32(L.category, true);
+    const r: Dissection = {
+      name: this.applicationName(module, master, app),
+      category: this.categoryName(module, category),
+      guessed: this.guessed[slot]!,
+      confidence: compatConfidence(view.getUint32(L.confidence, true)),
+      serverName: cString(bytes, L.hostServerName, MAX_SERVER_NAME),
+      clientFingerprint: '',
+      serverFingerprint: '',
+      userAgent: '',
+      contentType: '',
+    };
+    const is = (id: number) => master === id || app === id;
+    // spec §11: checked on master or app, first match wins.
+    if (is(NDPI_PROTO.DHCP)) {
+      r.clientFingerprint = cString(bytes, L.dhcpFingerprint, MAX_FINGERPRINT);
+    } else if (is(NDPI_PROTO.HTTP)) {
+      r.contentType = this.heapString(flow, L.httpContentType, MAX_CONTENT_TYPE);
+      r.userAgent = this.heapString(flow, L.httpUserAgent, MAX_USER_AGENT);
+    } else if (is(NDPI_PROTO.SSH)) {
+      r.clientFingerprint = cString(bytes, L.hasshClient, MAX_FINGERPRINT);
+      r.serverFingerprint = cString(bytes, L.hasshServer, MAX_FINGERPRINT);
+    } else if (
+      is(NDPI_PROTO.TLS) ||
+      is(NDPI_PROTO.DTLS) ||
+      is(NDPI_PROTO.MAIL_SMTPS) ||
+      is(NDPI_PROTO.MAIL_IMAPS) ||
+      is(NDPI_PROTO.MAIL_POPS) ||
+      is(NDPI_PROTO.QUIC)
+    ) {
+      r.clientFingerprint = cString(bytes, L.ja3Client, MAX_FINGERPRINT);
+      r.serverFingerprint = cString(bytes, L.ja3Server, MAX_FINGERPRINT);
+      r.userAgent = this.heapString(flow, L.httpUserAgent, MAX_USER_AGENT);
+    }
+    return r;
+  }
+
+  /** `ndpi_protocol2name`'s `Master.App` rule (spec §11) with 4.7-dev names, ≤ 39 bytes. */
+  private applicationName(module: NdpiPointer, master: number, app: number): string {
+    let name: string;
+    if (master !== NDPI_PROTO.UNKNOWN && master !== app) {
+      name =
+        app !== NDPI_PROTO.UNKNOWN
+          ? `${this.protoName(module, master)}.${this.protoName(module, app)}`
+          : this.protoName(module, master);
+    } else {
+      name = this.protoName(module, app);
+    }
+    return name.length > MAX_NAME ? name.slice(0, MAX_NAME) : name; // names are ASCII
+  }
+
+  private protoName(module: NdpiPointer, id: number): string {
+    let name = this.protoNames[id];
+    if (name === undefined) {
+      name = compatProtocolName(this.fn.getProtoName(module, id) ?? 'Unknown');
+      this.protoNames[id] = name;
+    }
+    return name;
+  }
+
+  private categoryName(module: NdpiPointer, category: number): string {
+    let name = this.categoryNames[category];
+    if (name === undefined) {
+      name = this.fn.categoryGetName(module, category) ?? '';
+      this.categoryNames[category] = name;
+    }
+    return name;
+  }
+
+  /** A `char *` member of the flow struct (NULL ⇒ ''), read up to its NUL, at most `max` bytes. */
+  private heapString(flow: NdpiPointer, offset: number, max: number): string {
+    const koffi = this.lib.koffi;
+    const ptr = koffi.decode(flow, offset, 'void *');
+    if (ptr === null || ptr === undefined) return '';
+    // The view only maps memory; cString stops at the NUL, so nothing past the C string is read.
+    return cString(new Uint8Array(koffi.view(ptr, max)), 0, max);
+  }
+
+  /** Frees a slot's nDPI flow without collecting (close, or a reused slot). */
+  private release(slot: number): void {
+    const flow = this.flows[slot];
+    if (flow !== null && flow !== undefined) this.fn.freeFlow(flow);
+    this.flows[slot] = null;
+    this.results[slot] = null;
+    this.state[slot] = FREE;
+  }
+
+  private grow(slot: number): void {
+    let n = this.state.length;
+    while (n <= slot) n *= 2;
+    const state = new Uint8Array(n);
+    state.set(this.state);
+    this.state = state;
+    const proto = new Uint32Array(n);
+    proto.set(this.proto);
+    this.proto = proto;
+    const guessed = new Uint8Array(n);
+    guessed.set(this.guessed);
+    this.guessed = guessed;
+  }
+}
+
+/** The nine columns when nDPI has nothing for the flow. */
+function writeUnknown(flow: NFlow): void {
+  flow.application_name = 'Unknown';
+  flow.application_category_name = 'Unspecified';
+  flow.application_is_guessed = 0;
+  flow.application_confidence = 0;
+  flow.requested_server_name = '';
+  flow.client_fingerprint = '';
+  flow.server_fingerprint = '';
+  flow.user_agent = '';
+  flow.content_type = '';
+}
+
+/**
+ * Native addresses of packet buffers, so `ndpi_detection_process_packet` can be given
+ * `address + ipOffset` without making a subarray (an allocation) per packet. A capture reader
+ * reuses one buffer, so the address is looked up once per buffer. ArrayBuffer backing stores do
+ * not move once materialised (koffi itself passes them to C by pointer); the cache keeps the
+ * buffer alive, so an address can never be reused by another buffer while cached.
+ */
+class PacketAddresses {
+  private buffer: ArrayBufferLike | null = null;
+  private base = 0;
+
+  constructor(private readonly fn: NdpiFunctions) {}
+
+  /** Address of `data[0]`, or 0 when unknown (the caller then passes a subarray). */
+  addressOf(data: Uint8Array): number {
+    const buffer = data.buffer;
+    if (buffer !== this.buffer) {
+      this.buffer = buffer;
+      this.base = 0;
+      if (data.byteLength > 0) {
+        const whole = new Uint8Array(buffer, 0, buffer.byteLength);
+        const a = this.fn.addressOf(whole, whole, 0);
+        // Only exact (safe-integer) addresses are usable as JS numbers.
+        if (typeof a === 'number' && a !== 0 && Number.isSafeInteger(a + buffer.byteLength)) this.base = a;
+      }
+    }
+    return this.base === 0 ? 0 : this.base + data.byteOffset;
+  }
+
+  reset(): void {
+    this.buffer = null;
+    this.base = 0;
+  }
+}

@@ -1,0 +1,146 @@
+import { createRequire } from 'node:module';
+import { NDPI_LAYOUT } from './ndpi-layout.js';
+
+/** The few koffi members the binding uses (koffi is an optional dependency, loaded lazily). */
+interface Koffi {
+  load(path: string): { func(signature: string): (...args: unknown[]) => unknown };
+  view(ptr: unknown, len: number): ArrayBuffer;
+  decode(ptr: unknown, offset: number, type: string): unknown;
+}
+
+/** An opaque C pointer as koffi hands it out (a JS External). */
+export type NdpiPointer = object;
+
+/** @internal The bound C functions of libndpi (signatures checked against nDPI 4.2's ndpi_api.h). */
+export interface NdpiFunctions {
+  initDetectionModule(prefs: number): NdpiPointer | null;
+  setProtocolDetectionBitmask2(module: NdpiPointer, mask: Uint8Array): void;
+  finalizeInitialization(module: NdpiPointer): void;
+  exitDetectionModule(module: NdpiPointer): void;
+  /** `ndpi_calloc(1, size)`: flows must start zeroed; freed by {@link freeFlow}. */
+  calloc(count: number, size: number): NdpiPointer | null;
+  /** `ndpi_free_flow`: frees the flow's own allocations (HTTP strings, TLS names…) and the struct. */
+  freeFlow(flow: NdpiPointer): void;
+  /**
+   * `ndpi_detection_process_packet`, packet given by address. The returned `ndpi_protocol` is
+   * read as its low 32 bits, `master | app << 16` (the struct is returned in one integer register
+   * on LP64 ABIs): a small integer, so the call allocates nothing on the JS heap.
+   */
+  processPacketAt(module: NdpiPointer, flow: NdpiPointer, packet: number, len: number, timeMs: number): number;
+  /** Same C function, packet given as a typed array (fallback when addresses are unavailable). */
+  processPacket(module: NdpiPointer, flow: NdpiPointer, packet: Uint8Array, len: number, timeMs: number): number;
+  /** `ndpi_detection_giveup(module, flow, enable_guess, &protocol_was_guessed)`, full 64-bit result. */
+  detectionGiveup(module: NdpiPointer, flow: NdpiPointer, enableGuess: number, guessed: Uint8Array): number | bigint;
+  extraDissectionPossible(module: NdpiPointer, flow: NdpiPointer): number;
+  getProtoName(module: NdpiPointer, id: number): string | null;
+  categoryGetName(module: NdpiPointer, category: number): string | null;
+  /** libc `memmove(dst, src, 0)`, used only to learn a buffer's address (it returns `dst`). */
+  addressOf(buffer: Uint8Array, same: Uint8Array, zero: number): number | bigint;
+}
+
+/**
+ * A loaded nDPI shared library. Load it once per process with {@link loadNdpi}; each flow meter then
+ * makes its own detection module with `createNdpiDissector`.
+ */
+export interface NdpiLibrary {
+  /** The file that was loaded (`libndpi.so.4.2` or `libndpi.so`). */
+  readonly path: string;
+  /** `ndpi_revision()`, e.g. `4.2.0`. */
+  readonly revision: string;
+  /** `ndpi_get_api_version()`. */
+  readonly apiVersion: number;
+  /** @internal */
+  readonly fn: NdpiFunctions;
+  /** @internal */
+  readonly koffi: Koffi;
+}
+
+const CANDIDATES = ['libndpi.so.4.2', 'libndpi.so'];
+const INSTALL_HINT =
+  'install the system nDPI library (Debian/Ubuntu: `apt-get install libndpi4.2`, or libndpi-dev for libndpi.so)';
+
+let cached: NdpiLibrary | Error | undefined;
+
+/**
+ * Loads koffi and the system's nDPI library (once per process; later calls return the same result).
+ * Returns an `Error` naming what to install instead of throwing, so callers can fall back to running
+ * without application detection.
+ *
+ * @example
+ * ```ts
+ * const lib = loadNdpi();
+ * if (lib instanceof Error) console.warn(lib.message);
+ * else console.log(ndpiVersion(lib)); // 'nDPI 4.2.0 (API 8668, libndpi.so.4.2)'
+ * ```
+ */
+export function loadNdpi(): NdpiLibrary | Error {
+  cached ??= tryLoad();
+  return cached;
+}
+
+/** Human-readable version of the loaded nDPI: revision, API version and file. */
+export function ndpiVersion(lib: NdpiLibrary): string {
+  return `nDPI ${lib.revision} (API ${lib.apiVersion}, ${lib.path})`;
+}
+
+function tryLoad(): NdpiLibrary | Error {
+  let koffi: Koffi;
+  try {
+    // Lazy and synchronous: the pure-TypeScript path must work where koffi is not installed.
+    koffi = createRequire(import.meta.url)('koffi') as Koffi;
+  } catch (err) {
+    return new Error(`nDPI unavailable: the optional dependency koffi cannot be loaded (${errText(err)})`);
+  }
+  const failures: string[] = [];
+  for (const path of CANDIDATES) {
+    let lib: ReturnType<Koffi['load']>;
+    try {
+      lib = koffi.load(path);
+    } catch (err) {
+      failures.push(`${path}: ${errText(err)}`);
+      continue;
+    }
+    try {
+      return bind(koffi, lib, path);
+    } catch (err) {
+      return new Error(`nDPI unavailable: ${path} is not a usable nDPI 4.2 library: ${errText(err)}`);
+    }
+  }
+  return new Error(`nDPI unavailable: cannot load ${failures.join('; ')}; ${INSTALL_HINT}`);
+}
+
+function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, path: string): NdpiLibrary {
+  const f = (sig: string) => lib.func(sig);
+  const apiVersion = f('uint16_t ndpi_get_api_version()')() as number;
+  const flowSize = f('uint32_t ndpi_detection_get_sizeof_ndpi_flow_struct()')() as number;
+  // The offsets in ndpi-layout.ts are only valid for this exact ABI.
+  if (apiVersion !== NDPI_LAYOUT.apiVersion || flowSize !== NDPI_LAYOUT.sizeofFlowStruct) {
+    throw new Error(
+      `API version ${apiVersion} / flow struct ${flowSize} bytes, expected ${NDPI_LAYOUT.apiVersion} / ` +
+        `${NDPI_LAYOUT.sizeofFlowStruct} (nDPI 4.2.0); ${INSTALL_HINT}`,
+    );
+  }
+  const processPacket = 'ndpi_detection_process_packet';
+  const fn = {
+    initDetectionModule: f('void *ndpi_init_detection_module(uint32_t prefs)'),
+    setProtocolDetectionBitmask2: f('void ndpi_set_protocol_detection_bitmask2(void *m, const uint8_t *mask)'),
+    finalizeInitialization: f('void ndpi_finalize_initialization(void *m)'),
+    exitDetectionModule: f('void ndpi_exit_detection_module(void *m)'),
+    calloc: f('void *ndpi_calloc(unsigned long count, size_t size)'),
+    freeFlow: f('void ndpi_free_flow(void *flow)'),
+    processPacketAt: f(`uint32_t ${processPacket}(void *m, void *flow, uintptr_t packet, uint16_t len, uint64_t ms)`),
+    processPacket: f(`uint32_t ${processPacket}(void *m, void *flow, const uint8_t *packet, uint16_t len, uint64_t ms)`),
+    detectionGiveup: f('uint64_t ndpi_detection_giveup(void *m, void *flow, uint8_t guess, uint8_t *guessed)'),
+    extraDissectionPossible: f('uint8_t ndpi_extra_dissection_possible(void *m, void *flow)'),
+    getProtoName: f('const char *ndpi_get_proto_name(void *m, uint16_t id)'),
+    categoryGetName: f('const char *ndpi_category_get_name(void *m, uint32_t category)'),
+    // Resolved through libndpi's dependency tree (libc), so no libc file name is hard-coded.
+    addressOf: f('uintptr_t memmove(uint8_t *dst, const uint8_t *src, size_t n)'),
+  } as unknown as NdpiFunctions;
+  const revision = (f('const char *ndpi_revision()')() as string | null) ?? '?';
+  return { path, revision, apiVersion, fn, koffi };
+}
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,20 @@
+/**
+ * A BPF expression libpcap refused. `message` is libpcap's own text (`pcap_geterr`); NFStream
+ * reports every such failure as `Unable to compile BPF filter.` (spec §1.11, §8), available as
+ * {@link BpfCompileError.nfstreamMessage}.
+ */
+export class BpfCompileError extends Error {
+  override readonly name = 'BpfCompileError';
+  /** NFStream's text for this failure. */
+  static readonly nfstreamMessage = 'Unable to compile BPF filter.';
+  constructor(
+    /** The expression as given. */
+    readonly expression: string,
+    /** DLT it was compiled for. */
+    readonly linkType: number,
+    /** libpcap's error text. */
+    readonly libpcapMessage: string,
+  ) {
+    super(libpcapMessage);
+  }
+}

@@ -1,0 +1,24 @@
+import { BpfCompileError } from './bpf-compile-error.js';
+import { BpfProgram } from './bpf-program.js';
+import { loadLibpcap } from './libpcap.js';
+
+/**
+ * Compiles a tcpdump/pcap-filter expression for one DLT with the system libpcap, exactly as
+ * NFStream does (`pcap_open_dead(linkType, 262144)`, optimised, netmask 0xFFFFFF00), and returns
+ * a program that runs in JavaScript.
+ *
+ * @throws BpfCompileError with libpcap's message when the expression is invalid for that DLT.
+ * @throws Error naming what to install when koffi or libpcap is missing.
+ * @example
+ * ```ts
+ * const udp53 = compileBpf('udp port 53', 1); // DLT_EN10MB
+ * udp53.matches(record.data, record.offset, record.caplen, record.wireLength);
+ * ```
+ */
+export function compileBpf(expression: string, linkType: number): BpfProgram {
+  const pcap = loadLibpcap();
+  if (pcap instanceof Error) throw pcap;
+  const result = pcap.compile(expression, linkType);
+  if (!result.ok) throw new BpfCompileError(expression, linkType, result.message);
+  return new BpfProgram(result.insns);
+}

@@ -1,0 +1,163 @@
+import { ipv4Text, ipv6Text, macText, ouiText } from '../decode/address-text.js';
+import type { FlowTable } from '../meter/flow-table.js';
+import type { FlowCounters } from './flow-counters.js';
+import type { FlowStatistics } from './flow-statistics.js';
+import type { FlowSplt } from './flow-splt.js';
+import { NFlow } from './nflow.js';
+
+/**
+ * Turns a flow's typed-array state into an {@link NFlow} with NFStream's fields, in column order
+ * (so every record of a run has one hidden class). Strings (IPs, MACs, OUIs) are made here, once
+ * per flow — never per packet.
+ */
+export class FlowMaterializer {
+  constructor(
+    private readonly table: FlowTable,
+    private readonly counters: FlowCounters,
+    private readonly stats: FlowStatistics | null,
+    private readonly splt: FlowSplt | null,
+    private readonly columns: readonly string[],
+    private readonly decodeTunnels: boolean,
+    private readonly dissection: boolean,
+    private readonly systemVisibility: boolean,
+  ) {}
+
+  /** A new NFlow for `slot` with every field set (identity and counters). */
+  create(slot: number): NFlow {
+    const f = new NFlow();
+    Object.defineProperty(f, '_columns', { value: this.columns, enumerable: false });
+    const t = this.table;
+    const c = this.counters;
+    f.id = -1;
+    f.expiration_id = 0;
+    if (t.ipVersion[slot] === 6) {
+      f.src_ip = ipv6Text(t.src0[slot]!, t.src1[slot]!, t.src2[slot]!, t.src3[slot]!);
+    } else {
+      f.src_ip = ipv4Text(t.src0[slot]!);
+    }
+    const srcMac = c.srcMac[slot]!;
+    f.src_mac = macText(srcMac);
+    f.src_oui = ouiText(srcMac);
+    f.src_port = t.srcPort[slot]!;
+    if (t.ipVersion[slot] === 6) {
+      f.dst_ip = ipv6Text(t.dst0[slot]!, t.dst1[slot]!, t.dst2[slot]!, t.dst3[slot]!);
+    } else {
+      f.dst_ip = ipv4Text(t.dst0[slot]!);
+    }
+    const dstMac = c.dstMac[slot]!;
+    f.dst_mac = macText(dstMac);
+    f.dst_oui = ouiText(dstMac);
+    f.dst_port = t.dstPort[slot]!;
+    f.protocol = t.protocol[slot]!;
+    f.ip_version = t.ipVersion[slot]!;
+    f.vlan_id = t.vlanId[slot]!;
+    if (this.decodeTunnels) f.tunnel_id = t.tunnelId[slot]!;
+    this.sync(slot, f);
+    if (this.dissection) {
+      f.application_name = '';
+      f.application_category_name = '';
+      f.application_is_guessed = 0;
+      f.application_confidence = 0;
+      f.requested_server_name = '';
+      f.client_fingerprint = '';
+      f.server_fingerprint = '';
+      f.user_agent = '';
+      f.content_type = '';
+    }
+    if (this.systemVisibility) {
+      f.system_process_pid = -1;
+      f.system_process_name = '';
+    }
+    return f;
+  }
+
+  /** Refreshes the counters, statistics and SPLT fields of `f` from the slot's state. */
+  sync(slot: number, f: NFlow): void {
+    const c = this.counters;
+    const biFirst = c.biFirst[slot]!;
+    const biLast = c.biLast[slot]!;
+    f.bidirectional_first_seen_ms = biFirst;
+    f.bidirectional_last_seen_ms = biLast;
+    f.bidirectional_duration_ms = biLast - biFirst;
+    f.bidirectional_packets = c.biPackets[slot]!;
+    f.bidirectional_bytes = c.biBytes[slot]!;
+    const s2dFirst = c.s2dFirst[slot]!;
+    const s2dLast = c.s2dLast[slot]!;
+    f.src2dst_first_seen_ms = s2dFirst;
+    f.src2dst_last_seen_ms = s2dLast;
+    f.src2dst_duration_ms = s2dLast - s2dFirst;
+    f.src2dst_packets = c.s2dPackets[slot]!;
+    f.src2dst_bytes = c.s2dBytes[slot]!;
+    const d2sFirst = c.d2sFirst[slot]!;
+    const d2sLast = c.d2sLast[slot]!;
+    f.dst2src_first_seen_ms = d2sFirst;
+    f.dst2src_last_seen_ms = d2sLast;
+    f.dst2src_duration_ms = d2sLast - d2sFirst;
+    f.dst2src_packets = c.d2sPackets[slot]!;
+    f.dst2src_bytes = c.d2sBytes[slot]!;
+    const s = this.stats;
+    if (s !== null) {
+      const b = slot * 3;
+      const nBi = f.bidirectional_packets;
+      const nS = f.src2dst_packets;
+      const nD = f.dst2src_packets;
+      f.bidirectional_min_ps = s.psMin[b]!;
+      f.bidirectional_mean_ps = s.psMean[b]!;
+      f.bidirectional_stddev_ps = s.psStddev(b, nBi);
+      f.bidirectional_max_ps = s.psMax[b]!;
+      f.src2dst_min_ps = s.psMin[b + 1]!;
+      f.src2dst_mean_ps = s.psMean[b + 1]!;
+      f.src2dst_stddev_ps = s.psStddev(b + 1, nS);
+      f.src2dst_max_ps = s.psMax[b + 1]!;
+      f.dst2src_min_ps = s.psMin[b + 2]!;
+      f.dst2src_mean_ps = s.psMean[b + 2]!;
+      f.dst2src_stddev_ps = s.psStddev(b + 2, nD);
+      f.dst2src_max_ps = s.psMax[b + 2]!;
+      f.bidirectional_min_piat_ms = s.piatMin[b]!;
+      f.bidirectional_mean_piat_ms = s.piatMean[b]!;
+      f.bidirectional_stddev_piat_ms = s.piatStddev(b, nBi);
+      f.bidirectional_max_piat_ms = s.piatMax[b]!;
+      f.src2dst_min_piat_ms = s.piatMin[b + 1]!;
+      f.src2dst_mean_piat_ms = s.piatMean[b + 1]!;
+      f.src2dst_stddev_piat_ms = s.piatStddev(b + 1, nS);
+      f.src2dst_max_piat_ms = s.piatMax[b + 1]!;
+      f.dst2src_min_piat_ms = s.piatMin[b + 2]!;
+      f.dst2src_mean_piat_ms = s.piatMean[b + 2]!;
+      f.dst2src_stddev_piat_ms = s.piatStddev(b + 2, nD);
+      f.dst2src_max_piat_ms = s.piatMax[b + 2]!;
+      const g = s.flags;
+      const o = b * 8;
+      f.bidirectional_syn_packets = g[o]!;
+      f.bidirectional_cwr_packets = g[o + 1]!;
+      f.bidirectional_ece_packets = g[o + 2]!;
+      f.bidirectional_urg_packets = g[o + 3]!;
+      f.bidirectional_ack_packets = g[o + 4]!;
+      f.bidirectional_psh_packets = g[o + 5]!;
+      f.bidirectional_rst_packets = g[o + 6]!;
+      f.bidirectional_fin_packets = g[o + 7]!;
+      f.src2dst_syn_packets = g[o + 8]!;
+      f.src2dst_cwr_packets = g[o + 9]!;
+      f.src2dst_ece_packets = g[o + 10]!;
+      f.src2dst_urg_packets = g[o + 11]!;
+      f.src2dst_ack_packets = g[o + 12]!;
+      f.src2dst_psh_packets = g[o + 13]!;
+      f.src2dst_rst_packets = g[o + 14]!;
+      f.src2dst_fin_packets = g[o + 15]!;
+      f.dst2src_syn_packets = g[o + 16]!;
+      f.dst2src_cwr_packets = g[o + 17]!;
+      f.dst2src_ece_packets = g[o + 18]!;
+      f.dst2src_urg_packets = g[o + 19]!;
+      f.dst2src_ack_packets = g[o + 20]!;
+      f.dst2src_psh_packets = g[o + 21]!;
+      f.dst2src_rst_packets = g[o + 22]!;
+      f.dst2src_fin_packets = g[o + 23]!;
+    }
+    const sp = this.splt;
+    if (sp !== null) {
+      const [d, ps, piat] = sp.read(slot);
+      f.splt_direction = d;
+      f.splt_ps = ps;
+      f.splt_piat_ms = piat;
+    }
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * A finished (or, for plugins, live) bidirectional flow with NFStream's field names and meanings
+ * (spec §4). Which groups exist depends on the run's options: `keys()` lists them in NFStream's
+ * column order; fields of disabled groups are `undefined`.
+ *
+ * @example
+ * ```ts
+ * for (const flow of new NFStreamer({ source: 'a.pcap', statisticalAnalysis: true })) {
+ *   console.log(flow.src_ip, flow.dst_port, flow.bidirectional_packets, flow.src2dst_mean_ps);
+ * }
+ * ```
+ */
+export class NFlow {
+  declare id: number;
+  declare expiration_id: number;
+  declare src_ip: string;
+  declare src_mac: string;
+  declare src_oui: string;
+  declare src_port: number;
+  declare dst_ip: string;
+  declare dst_mac: string;
+  declare dst_oui: string;
+  declare dst_port: number;
+  declare protocol: number;
+  declare ip_version: number;
+  declare vlan_id: number;
+  /** Present only when `decodeTunnels` is on. */
+  declare tunnel_id: number;
+  declare bidirectional_first_seen_ms: number;
+  declare bidirectional_last_seen_ms: number;
+  declare bidirectional_duration_ms: number;
+  declare bidirectional_packets: number;
+  declare bidirectional_bytes: number;
+  declare src2dst_first_seen_ms: number;
+  declare src2dst_last_seen_ms: number;
+  declare src2dst_duration_ms: number;
+  declare src2dst_packets: number;
+  declare src2dst_bytes: number;
+  declare dst2src_first_seen_ms: number;
+  declare dst2src_last_seen_ms: number;
+  declare dst2src_duration_ms: number;
+  declare dst2src_packets: number;
+  declare dst2src_bytes: number;
+  // statisticalAnalysis
+  declare bidirectional_min_ps: number;
+  declare bidirectional_mean_ps: number;
+  declare bidirectional_stddev_ps: number;
+  declare bidirectional_max_ps: number;
+  declare src2dst_min_ps: number;
+  declare src2dst_mean_ps: number;
+  declare src2dst_stddev_ps: number;
+  declare src2dst_max_ps: number;
+  declare dst2src_min_ps: number;
+  declare dst2src_mean_ps: number;
+  declare dst2src_stddev_ps: number;
+  declare dst2src_max_ps: number;
+  declare bidirectional_min_piat_ms: number;
+  declare bidirectional_mean_piat_ms: number;
+  declare bidirectional_stddev_piat_ms: number;
+  declare bidirectional_max_piat_ms: number;
+  declare src2dst_min_piat_ms: number;
+  declare src2dst_mean_piat_ms: number;
+  declare src2dst_stddev_piat_ms: number;
+  declare src2dst_max_piat_ms: number;
+  declare dst2src_min_piat_ms: number;
+  declare dst2src_mean_piat_ms: number;
+  declare dst2src_stddev_piat_ms: number;
+  declare dst2src_max_piat_ms: number;
+  declare bidirectional_syn_packets: number;
+  declare bidirectional_cwr_packets: number;
+  declare bidirectional_ece_packets: number;
+  declare bidirectional_urg_packets: number;
+  declare bidirectional_ack_packets: number;
+  declare bidirectional_psh_packets: number;
+  declare bidirectional_rst_packets: number;
+  declare bidirectional_fin_packets: number;
+  declare src2dst_syn_packets: number;
+  declare src2dst_cwr_packets: number;
+  declare src2dst_ece_packets: number;
+  declare src2dst_urg_packets: number;
+  declare src2dst_ack_packets: number;
+  declare src2dst_psh_packets: number;
+  declare src2dst_rst_packets: number;
+  declare src2dst_fin_packets: number;
+  declare dst2src_syn_packets: number;
+  declare dst2src_cwr_packets: number;
+  declare dst2src_ece_packets: number;
+  declare dst2src_urg_packets: number;
+  declare dst2src_ack_packets: number;
+  declare dst2src_psh_packets: number;
+  declare dst2src_rst_packets: number;
+  declare dst2src_fin_packets: number;
+  // splt (lists of length N, -1 for unused slots)
+  declare splt_direction: number[];
+  declare splt_ps: number[];
+  declare splt_piat_ms: number[];
+  // nDPI (nDissections > 0)
+  declare application_name: string;
+  declare application_category_name: string;
+  declare application_is_guessed: number;
+  declare application_confidence: number;
+  declare requested_server_name: string;
+  declare client_fingerprint: string;
+  declare server_fingerprint: string;
+  declare user_agent: string;
+  declare content_type: string;
+  // system visibility
+  declare system_process_pid: number;
+  declare system_process_name: string;
+
+  /** Plugin fields; exported as `udps.<name>` in creation order. */
+  udps: Record<string, unknown> = {};
+
+  /** @internal core column names of this run, shared by all flows of the run. */
+  declare readonly _columns: readonly string[];
+
+  /** Field names in NFStream's column order (`udps.<name>` expanded). */
+  keys(): string[] {
+    const out = this._columns.slice();
+    for (const k of Object.keys(this.udps)) out.push(`udps.${k}`);
+    return out;
+  }
+
+  /** Field values in {@link keys} order. */
+  values(): unknown[] {
+    const self = this as unknown as Record<string, unknown>;
+    const out: unknown[] = [];
+    for (const k of this._columns) out.push(self[k]);
+    for (const k of Object.keys(this.udps)) out.push(this.udps[k]);
+    return out;
+  }
+
+  /** A plain object with the fields in column order (`udps.<name>` keys for plugin fields). */
+  toJSON(): Record<string, unknown> {
+    const self = this as unknown as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const k of this._columns) out[k] = self[k];
+    for (const k of Object.keys(this.udps)) out[`udps.${k}`] = this.udps[k];
+    return out;
+  }
+
+  /** NFStream's text form: `NFlow(id=0,\n      expiration_id=0, …)`. */
+  toString(): string {
+    const keys = this.keys();
+    const values = this.values();
+    const items = keys.map((k, i) => `${k}=${formatTextValue(values[i])}`);
+    return `NFlow(${items.join(',\n      ')})`;
+  }
+}
+
+function formatTextValue(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map((x) => (typeof x === 'string' ? `'${x}'` : String(x))).join(', ')}]`;
+  if (v === null || v === undefined) return 'None';
+  return String(v);
+}

@@ -1,0 +1,33 @@
+/**
+ * @flowstream/core — capture reading, packet decoding, flow metering and the plugin contract.
+ * Data flows one way: bytes → records (capture/) → packets (decode/) → flows (meter/, flow/) →
+ * plugins (plugin/).
+ */
+export * from './capture/index.js';
+export { DecodedPacket } from './decode/decoded-packet.js';
+export { IgnoreReason, IGNORE_REASON_NAMES, IGNORE_REASON_COUNT } from './decode/ignore-reason.js';
+export { NFlow } from './flow/nflow.js';
+export type { FieldSpec, FieldType } from './flow/field-spec.js';
+export { NFPlugin, isPluginInstance } from './plugin/nfplugin.js';
+export { PluginPacket } from './plugin/plugin-packet.js';
+export { PluginError } from './plugin/plugin-error.js';
+export { PacketDecoder, ipv4Text, ipv6Text, macText, ouiText } from './decode/index.js';
+export type { PacketDecoderOptions } from './decode/index.js';
+export { FlowMeter, EXPIRED_IDLE, EXPIRED_ACTIVE, EXPIRED_CUSTOM } from './meter/flow-meter.js';
+export type { MeterConfig } from './meter/meter-config.js';
+export { FlowTable, NO_SLOT } from './meter/flow-table.js';
+export { CapturePump } from './meter/capture-pump.js';
+export type { RecordFilter } from './meter/capture-pump.js';
+export { PacketAccounting } from './meter/packet-accounting.js';
+export type { RunSummary, SourceSummary } from './meter/packet-accounting.js';
+export { flowColumns } from './flow/flow-columns.js';
+export type { ColumnGroups } from './flow/flow-columns.js';
+export type { FlowDissector } from './dissect/flow-dissector.js';
+export {
+  DEFAULT_METERING_OPTIONS,
+  METERING_OPTION_NAMES,
+  resolveMeteringOptions,
+  validateMeteringOption,
+} from './options/nfstream-options.js';
+export type { MeteringOptions, ResolvedMeteringOptions } from './options/nfstream-options.js';
+export { optionRangeError, optionTypeError } from './options/option-error.js';

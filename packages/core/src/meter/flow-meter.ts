@@ -1,0 +1,334 @@
+import type { DecodedPacket } from '../decode/decoded-packet.js';
+import type { FlowDissector } from '../dissect/flow-dissector.js';
+import type { FieldSpec } from '../flow/field-spec.js';
+import { flowColumns } from '../flow/flow-columns.js';
+import { FlowCounters } from '../flow/flow-counters.js';
+import { FlowMaterializer } from '../flow/flow-materializer.js';
+import { FlowSplt } from '../flow/flow-splt.js';
+import { FlowStatistics } from '../flow/flow-statistics.js';
+import type { NFlow } from '../flow/nflow.js';
+import type { NFPlugin } from '../plugin/nfplugin.js';
+import { PluginError } from '../plugin/plugin-error.js';
+import { PluginPacket } from '../plugin/plugin-packet.js';
+import { FlowTable, NO_SLOT } from './flow-table.js';
+import type { MeterConfig } from './meter-config.js';
+
+/** Flows the idle scan may emit at most per scan (spec §6.2 step 3). */
+const SCAN_LIMIT = 1000;
+/** Minimum meter-clock advance between two idle scans, in ms (spec §6.2 step 1). */
+const SCAN_INTERVAL_MS = 10;
+
+/** Expiration ids (spec §4). */
+export const EXPIRED_IDLE = 0;
+export const EXPIRED_ACTIVE = 1;
+export const EXPIRED_CUSTOM = -1;
+
+/**
+ * NFStream's meter (spec §1.2 clock, §5 accounting, §6 cache/expiry/scan/order, §10 plugins,
+ * §11 dissection hooks) over a {@link FlowTable}. Feed it decoded packets in capture order with
+ * {@link process}; emitted flows accumulate in {@link emitted} (drain them between batches);
+ * {@link flush} ends the run.
+ *
+ * Without plugins the per-packet path allocates nothing: NFlow objects are made only when a flow
+ * is emitted. With plugins each live flow has its NFlow, refreshed before every callback round
+ * (NFStream's "sync mode").
+ */
+export class FlowMeter {
+  /** Column schema of this run (core columns only; plugins add `udps.*`). */
+  readonly columns: readonly FieldSpec[];
+  readonly table: FlowTable;
+  readonly counters: FlowCounters;
+  readonly stats: FlowStatistics | null;
+  readonly splt: FlowSplt | null;
+
+  /** Flows emitted since the last {@link drain}, in emission order, with ids assigned. */
+  emitted: NFlow[] = [];
+  /** Id the next emitted flow gets (0-based emission index, spec §6.3). */
+  nextId = 0;
+
+  private readonly idleMs: number;
+  private readonly activeMs: number;
+  private readonly mode: number;
+  private readonly plugins: readonly NFPlugin[];
+  private readonly hasPlugins: boolean;
+  private readonly dissector: FlowDissector | null;
+  private readonly materializer: FlowMaterializer;
+  /** Live NFlow per slot (plugins only). */
+  private liveFlows: (NFlow | null)[];
+  private readonly pluginPacket: PluginPacket | null;
+
+  /** The meter clock (spec §1.2): the latest packet time seen; earlier packets are clamped to it. */
+  private tick = 0;
+  private lastScanTick = 0;
+
+  constructor(config: MeterConfig) {
+    this.idleMs = config.idleTimeoutMs;
+    this.activeMs = config.activeTimeoutMs;
+    this.mode = config.accountingMode;
+    this.plugins = config.plugins;
+    this.hasPlugins = config.plugins.length > 0;
+    this.dissector = config.dissector;
+    this.columns = flowColumns({
+      decodeTunnels: config.decodeTunnels,
+      statisticalAnalysis: config.statisticalAnalysis,
+      spltAnalysis: config.spltAnalysis,
+      dissection: config.dissector !== null,
+      systemVisibility: config.systemVisibility,
+    });
+    this.table = new FlowTable(1024);
+    this.counters = new FlowCounters(this.table.capacity);
+    this.stats = config.statisticalAnalysis ? new FlowStatistics(this.table.capacity) : null;
+    this.splt = config.spltAnalysis > 0 ? new FlowSplt(config.spltAnalysis, this.table.capacity) : null;
+    this.liveFlows = [];
+    this.table.onGrow = (capacity) => {
+      this.counters.grow(capacity);
+      if (this.stats !== null) this.stats.grow(capacity);
+      if (this.splt !== null) this.splt.grow(capacity);
+    };
+    this.materializer = new FlowMaterializer(
+      this.table,
+      this.counters,
+      this.stats,
+      this.splt,
+      this.columns.map((c) => c.name),
+      config.decodeTunnels,
+      config.dissector !== null,
+      config.systemVisibility,
+    );
+    this.pluginPacket = this.hasPlugins ? new PluginPacket() : null;
+  }
+
+  /** Flows currently in the cache. */
+  get liveFlowCount(): number {
+    return this.table.size;
+  }
+
+  /** The meter clock in ms. */
+  get clock(): number {
+    return this.tick;
+  }
+
+  /** Accounts one packet owned by this meter (spec §6.2). May throw {@link PluginError}. */
+  process(p: DecodedPacket): void {
+    let t = p.timeMs;
+    if (t > this.tick) this.tick = t;
+    else t = this.tick;
+    const goScan = this.tick - this.lastScanTick >= SCAN_INTERVAL_MS;
+    if (goScan) this.lastScanTick = this.tick;
+    const table = this.table;
+    const h = FlowTable.hashPacket(p);
+    const s = table.find(p, h);
+    if (s === NO_SLOT) {
+      this.create(p, h, t);
+    } else {
+      const c = this.counters;
+      // spec §6.2/§6.5: `>=` in both tests, idle checked first, before the packet is accounted
+      if (t - c.biLast[s]! >= this.idleMs) {
+        this.expire(s, EXPIRED_IDLE);
+        this.create(p, h, t);
+      } else if (t - c.biFirst[s]! >= this.activeMs) {
+        this.expire(s, EXPIRED_ACTIVE);
+        this.create(p, h, t);
+      } else {
+        this.update(s, p, t, table.lastDirection);
+      }
+    }
+    if (goScan) this.scan();
+  }
+
+  /**
+   * A parsed packet owned by another meter (spec §7 "time ticker"): advances the clock and runs
+   * the idle scan when due, without touching flows.
+   */
+  tickPacket(timeMs: number): void {
+    this.advanceClock(timeMs);
+  }
+
+  /** Advances the clock to `nowMs` (if later) and runs the idle scan when due (live wall-clock ticks). */
+  advanceClock(nowMs: number): void {
+    if (nowMs > this.tick) this.tick = nowMs;
+    if (this.tick - this.lastScanTick >= SCAN_INTERVAL_MS) {
+      this.lastScanTick = this.tick;
+      this.scan();
+    }
+  }
+
+  /** End of input: emits every cached flow in creation order (expiration id 0). */
+  flush(): void {
+    const table = this.table;
+    while (table.head !== NO_SLOT) this.expire(table.head, EXPIRED_IDLE);
+  }
+
+  /** Takes the flows emitted so far. */
+  drain(): NFlow[] {
+    const out = this.emitted;
+    this.emitted = [];
+    return out;
+  }
+
+  /** Calls every plugin's `cleanup()` once (end of run). */
+  cleanup(): void {
+    for (const plugin of this.plugins) {
+      try {
+        plugin.cleanup();
+      } catch (err) {
+        throw new PluginError(plugin.constructor.name, 'cleanup', -1, err);
+      }
+    }
+    if (this.dissector !== null) this.dissector.close();
+  }
+
+  private sizeOf(p: DecodedPacket): number {
+    switch (this.mode) {
+      case 0:
+        return p.rawSize;
+      case 1:
+        return p.ipSize;
+      case 2:
+        return p.transportSize;
+      default:
+        return p.payloadSize;
+    }
+  }
+
+  private create(p: DecodedPacket, h: number, t: number): void {
+    const s = this.table.insert(p, h);
+    const size = this.sizeOf(p);
+    this.counters.init(s, t, size, p.srcMac, p.dstMac);
+    if (this.stats !== null) this.stats.init(s, size, p.tcpFlags);
+    if (this.splt !== null) this.splt.init(s, size);
+    if (this.dissector !== null) this.dissector.init(s, p);
+    if (this.hasPlugins) {
+      const flow = this.materializer.create(s);
+      this.liveFlows[s] = flow;
+      this.fillPluginPacket(p, flow, t, 0, 0);
+      this.callPlugins(0, flow);
+      if (flow.expiration_id === EXPIRED_CUSTOM) this.expire(s, EXPIRED_CUSTOM);
+    }
+  }
+
+  private update(s: number, p: DecodedPacket, t: number, direction: number): void {
+    const c = this.counters;
+    const size = this.sizeOf(p);
+    const piatBi = t - c.biLast[s]!;
+    const nBi = c.biPackets[s]! + 1;
+    const stats = this.stats;
+    if (stats !== null) {
+      let nDir: number;
+      let piatDir: number;
+      if (direction === 0) {
+        nDir = c.s2dPackets[s]! + 1;
+        piatDir = t - c.s2dLast[s]!;
+      } else {
+        nDir = c.d2sPackets[s]! + 1;
+        piatDir = nDir === 1 ? 0 : t - c.d2sLast[s]!;
+      }
+      stats.update(s, size, p.tcpFlags, direction, nBi, piatBi, nDir, piatDir);
+    }
+    c.update(s, t, size, direction);
+    if (this.splt !== null) this.splt.update(s, nBi, direction, size, piatBi);
+    if (this.dissector !== null) this.dissector.update(s, p, nBi);
+    if (this.hasPlugins) {
+      const flow = this.liveFlows[s]!;
+      this.materializer.sync(s, flow);
+      this.fillPluginPacket(p, flow, t, direction, piatBi);
+      this.callPlugins(1, flow);
+      if (flow.expiration_id === EXPIRED_CUSTOM) this.expire(s, EXPIRED_CUSTOM);
+    }
+  }
+
+  /** Emits the flow at `slot` and removes it from the cache (NFStream's `expire()`). */
+  private expire(s: number, reason: number): void {
+    let flow: NFlow;
+    if (this.hasPlugins) {
+      flow = this.liveFlows[s]!;
+      this.liveFlows[s] = null;
+      this.materializer.sync(s, flow);
+    } else {
+      flow = this.materializer.create(s);
+    }
+    flow.expiration_id = reason;
+    if (this.dissector !== null) this.dissector.expire(s, flow);
+    flow.id = this.nextId++;
+    this.table.remove(s);
+    if (this.hasPlugins) this.callPlugins(2, flow);
+    this.emitted.push(flow);
+  }
+
+  /** Idle scan from the cache head, stopping at the first non-idle flow (spec §6.2 step 3, quirk 18). */
+  private scan(): void {
+    const table = this.table;
+    const last = this.counters.biLast;
+    const limit = this.tick - this.idleMs;
+    for (let n = 0; n < SCAN_LIMIT; n++) {
+      const head = table.head;
+      if (head === NO_SLOT || !(limit >= last[head]!)) return;
+      this.expire(head, EXPIRED_IDLE);
+    }
+  }
+
+  private fillPluginPacket(p: DecodedPacket, flow: NFlow, t: number, direction: number, delta: number): void {
+    const pp = this.pluginPacket!;
+    pp.time = t;
+    pp.delta_time = delta;
+    pp.direction = direction;
+    pp.raw_size = p.rawSize;
+    pp.ip_size = p.ipSize;
+    pp.transport_size = p.transportSize;
+    pp.payload_size = p.payloadSize;
+    // spec §10.2: the flow's endpoint texts, swapped for direction 1
+    if (direction === 0) {
+      pp.src_ip = flow.src_ip;
+      pp.src_mac = flow.src_mac;
+      pp.src_oui = flow.src_oui;
+      pp.dst_ip = flow.dst_ip;
+      pp.dst_mac = flow.dst_mac;
+      pp.dst_oui = flow.dst_oui;
+    } else {
+      pp.src_ip = flow.dst_ip;
+      pp.src_mac = flow.dst_mac;
+      pp.src_oui = flow.dst_oui;
+      pp.dst_ip = flow.src_ip;
+      pp.dst_mac = flow.src_mac;
+      pp.dst_oui = flow.src_oui;
+    }
+    pp.src_port = p.srcPort;
+    pp.dst_port = p.dstPort;
+    pp.protocol = p.protocol;
+    pp.vlan_id = p.vlanId;
+    pp.ip_version = p.ipVersion;
+    const fl = p.tcpFlags;
+    pp.syn = (fl >> 1) & 1;
+    pp.cwr = (fl >> 7) & 1;
+    pp.ece = (fl >> 6) & 1;
+    pp.urg = (fl >> 5) & 1;
+    pp.ack = (fl >> 4) & 1;
+    pp.psh = (fl >> 3) & 1;
+    pp.rst = (fl >> 2) & 1;
+    pp.fin = fl & 1;
+    pp.tunnel_id = p.tunnelId;
+    pp.ts_sec = p.tsSec;
+    pp.ts_nsec = p.tsNsec;
+    pp._data = p.data;
+    pp._ipOffset = p.ipOffset;
+    pp._ipLength = p.ipLength;
+  }
+
+  /** Runs one callback round (0 onInit, 1 onUpdate, 2 onExpire) in plugin list order. */
+  private callPlugins(kind: number, flow: NFlow): void {
+    const plugins = this.plugins;
+    const pp = this.pluginPacket!;
+    let i = 0;
+    try {
+      for (; i < plugins.length; i++) {
+        const plugin = plugins[i]!;
+        if (kind === 0) plugin.onInit(pp, flow);
+        else if (kind === 1) plugin.onUpdate(pp, flow);
+        else plugin.onExpire(flow);
+      }
+    } catch (err) {
+      const name = kind === 0 ? 'onInit' : kind === 1 ? 'onUpdate' : 'onExpire';
+      throw new PluginError(plugins[i]!.constructor.name, name, flow.id, err);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import type { FlowDissector } from '../dissect/flow-dissector.js';
+import type { NFPlugin } from '../plugin/nfplugin.js';
+
+/** Everything a {@link FlowMeter} needs, already validated (see options/). */
+export interface MeterConfig {
+  /** Whether GTP-U/TZSP/CAPWAP are decoded; also whether the `tunnel_id` column exists. */
+  readonly decodeTunnels: boolean;
+  /** Idle timeout in milliseconds (NFStream's `idle_timeout × 1000`). */
+  readonly idleTimeoutMs: number;
+  /** Active timeout in milliseconds. */
+  readonly activeTimeoutMs: number;
+  /** 0 raw size, 1 IP size, 2 transport size, 3 payload size (spec §3). */
+  readonly accountingMode: number;
+  readonly statisticalAnalysis: boolean;
+  /** SPLT sequence length; 0 disables. */
+  readonly spltAnalysis: number;
+  /** Plugin instances, called in list order. */
+  readonly plugins: readonly NFPlugin[];
+  /** nDPI dissector when `nDissections > 0` and nDPI is loaded, else null. */
+  readonly dissector: FlowDissector | null;
+  /** Adds `system_process_pid`/`system_process_name` (spec §8, live and multi-file quirk). */
+  readonly systemVisibility: boolean;
+}

@@ -1,0 +1,70 @@
+import { IGNORE_REASON_COUNT, IGNORE_REASON_NAMES } from '../decode/ignore-reason.js';
+
+/** Per-source part of the summary. */
+export interface SourceSummary {
+  path: string;
+  format: string | null;
+  linkType: number | null;
+  packetsRead: number;
+  /** Error message (names file and byte offset) when the source could not be read to its end. */
+  error: string | null;
+  /** Byte offset of a truncated last record that was dropped (libpcap behaviour), if any. */
+  truncatedAt?: number;
+  /** File size in bytes, when known. */
+  size?: number;
+}
+
+/** The run summary: every record read is processed, ignored with a reason, or filtered out by BPF. */
+export interface RunSummary {
+  sources: SourceSummary[];
+  packets: {
+    read: number;
+    processed: number;
+    ignored: number;
+    ignoredByReason: Record<string, number>;
+    /** Records rejected by `bpfFilter` (NFStream never sees them). */
+    filtered: number;
+  };
+  flows: number;
+}
+
+/**
+ * Packet accounting (Zeek-style named counters): `read = processed + ignored + filtered`, with the
+ * ignored packets counted per {@link IgnoreReason}.
+ */
+export class PacketAccounting {
+  read = 0;
+  processed = 0;
+  ignored = 0;
+  filtered = 0;
+  readonly byReason = new Float64Array(IGNORE_REASON_COUNT + 8);
+  readonly sources: SourceSummary[] = [];
+
+  /** Adds another accounting's counters (parallel meters, multi-file). */
+  add(other: PacketAccounting): void {
+    this.read += other.read;
+    this.processed += other.processed;
+    this.ignored += other.ignored;
+    this.filtered += other.filtered;
+    for (let i = 0; i < this.byReason.length; i++) this.byReason[i]! += other.byReason[i]!;
+  }
+
+  summary(flows: number): RunSummary {
+    const ignoredByReason: Record<string, number> = {};
+    for (let i = 1; i < this.byReason.length; i++) {
+      const n = this.byReason[i]!;
+      if (n > 0) ignoredByReason[IGNORE_REASON_NAMES[i] ?? `reason_${i}`] = n;
+    }
+    return {
+      sources: this.sources.map((s) => ({ ...s })),
+      packets: {
+        read: this.read,
+        processed: this.processed,
+        ignored: this.ignored,
+        ignoredByReason,
+        filtered: this.filtered,
+      },
+      flows,
+    };
+  }
+}

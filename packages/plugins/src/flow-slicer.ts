@@ -1,0 +1,29 @@
+import { NFPlugin, type NFlow, type PluginPacket } from '@flowstream/core';
+
+/**
+ * NFStream's `FlowSlicer` plugin (spec §10.3): ends a flow every `limit` packets through custom
+ * expiration (`expiration_id` -1); the next packet starts a new flow.
+ *
+ * @example
+ * ```ts
+ * [...new NFStreamer({ source: 'google_ssl.pcap', udps: [new FlowSlicer({ limit: 4 })] })].length; // 7
+ * ```
+ */
+export class FlowSlicer extends NFPlugin<{ limit: number }> {
+  declare limit: number;
+
+  constructor(options: { limit: number }) {
+    super(options);
+    if (typeof this.limit !== 'number' || Number.isNaN(this.limit)) {
+      throw new TypeError(`FlowSlicer needs a numeric limit option, got ${String(this.limit)}`);
+    }
+  }
+
+  override onInit(_packet: PluginPacket, flow: NFlow): void {
+    if (this.limit === 1) flow.expiration_id = -1;
+  }
+
+  override onUpdate(_packet: PluginPacket, flow: NFlow): void {
+    if (flow.bidirectional_packets === this.limit) flow.expiration_id = -1;
+  }
+}

@@ -1,0 +1,90 @@
+import type { FieldSpec, NFlow } from '@flowstream/core';
+import { openTextSink, type TextSink } from './output-sink.js';
+import { pythonFloat, pythonRepr } from './python-format.js';
+
+/** Rows buffered before a write (bytes of text, roughly). */
+const CHUNK_CHARS = 1 << 20;
+
+/** Formats one CSV cell the way NFStream's `csv_converter` does (spec §9.1). */
+export function csvCell(v: unknown, isFloat: boolean): string {
+  if (typeof v === 'number') {
+    if (isFloat || !Number.isInteger(v)) return pythonFloat(v);
+    return String(v);
+  }
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'bigint') return v.toString();
+  const text = typeof v === 'string' ? v : pythonRepr(v, isFloat);
+  // spec §9.1 quirk 23: `"` escaped as `\"` (not CSV doubling); every non-number is quoted
+  return `"${text.indexOf('"') < 0 ? text : text.replaceAll('"', '\\"')}"`;
+}
+
+/** Applied to a row's values just before formatting (e.g. the anonymiser). */
+export interface RowTransform {
+  apply(keys: readonly string[], values: unknown[]): void;
+}
+
+/**
+ * NFStream-identical CSV (spec §9.1): header = the first flow's field names, Python value forms,
+ * `\n` line ends. Opens its file only when the first flow arrives (no flows ⇒ no file).
+ *
+ * @example
+ * ```ts
+ * const w = new CsvWriter('flows.csv', streamer.schema);
+ * for (const flow of streamer) w.write(flow);
+ * w.close();
+ * ```
+ */
+export class CsvWriter {
+  private sink: TextSink | null = null;
+  private buf = '';
+  private floatColumns: Set<string>;
+  private floatFlags: boolean[] | null = null;
+  private headerKeys: string[] | null = null;
+  /** Flows written. */
+  count = 0;
+
+  constructor(
+    private readonly path: string | TextSink,
+    schema: readonly FieldSpec[],
+    private readonly transform: RowTransform | null = null,
+  ) {
+    this.floatColumns = new Set(schema.filter((f) => f.type === 'float' || f.type === 'float[]').map((f) => f.name));
+  }
+
+  write(flow: NFlow): void {
+    const keys = flow.keys();
+    if (this.sink === null) {
+      this.sink = typeof this.path === 'string' ? openTextSink(this.path) : this.path;
+      this.headerKeys = keys;
+      this.buf += `${keys.join(',')}\n`;
+    }
+    if (this.floatFlags === null || keys.length !== this.floatFlags.length) {
+      this.floatFlags = keys.map((k) => this.floatColumns.has(k));
+    }
+    const values = flow.values();
+    if (this.transform !== null) this.transform.apply(keys, values);
+    const ff = this.floatFlags;
+    let line = csvCell(values[0], ff[0]!);
+    for (let i = 1; i < values.length; i++) line += `,${csvCell(values[i], ff[i] ?? false)}`;
+    this.buf += `${line}\n`;
+    this.count++;
+    if (this.buf.length >= CHUNK_CHARS) {
+      this.sink.write(this.buf);
+      this.buf = '';
+    }
+  }
+
+  /** Header of the file (the first flow's keys), or null before the first flow. */
+  get header(): readonly string[] | null {
+    return this.headerKeys;
+  }
+
+  close(): void {
+    if (this.sink === null) return;
+    if (this.buf.length > 0) this.sink.write(this.buf);
+    this.buf = '';
+    this.sink.close();
+    this.sink = null;
+  }
+}

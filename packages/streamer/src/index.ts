@@ -1,0 +1,12 @@
+/**
+ * @flowstream/streamer — sources, the NFStreamer, RxJS operators, exporters and the CLI.
+ */
+export { NFStreamer, extensions } from './nfstreamer.js';
+export type { NFStreamerOptions, StreamerSource, SourceMode, StreamerExtensions } from './nfstreamer.js';
+export { MeterRun, StepResult, STEP_RECORDS } from './run/meter-run.js';
+export type { RunInput } from './run/meter-run.js';
+export { CsvWriter, csvCell } from './export/csv-writer.js';
+export { pythonFloat, pythonRepr, pythonStr, pythonStrRepr } from './export/python-format.js';
+export { FLOWSTREAM_VERSION } from './version.js';
+export { openTextSink, StringSink } from './export/output-sink.js';
+export type { TextSink } from './export/output-sink.js';

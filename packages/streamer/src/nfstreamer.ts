@@ -1,0 +1,434 @@
+import { existsSync, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { Observable } from 'rxjs';
+import {
+  DEFAULT_METERING_OPTIONS,
+  METERING_OPTION_NAMES,
+  flowColumns,
+  optionRangeError,
+  optionTypeError,
+  validateMeteringOption,
+  type FieldSpec,
+  type FlowDissector,
+  type MeteringOptions,
+  type NFlow,
+  type NFPlugin,
+  type RecordFilter,
+  type ResolvedMeteringOptions,
+  type RunSummary,
+} from '@flowstream/core';
+import { CsvWriter } from './export/csv-writer.js';
+import { MeterRun, StepResult, type RunInput } from './run/meter-run.js';
+import { fileInput, streamInput } from './run/run-inputs.js';
+import { FLOWSTREAM_VERSION } from './version.js';
+
+/** A capture file, a list of files read as one capture, `-` (stdin), a Node readable, or an interface name. */
+export type StreamerSource = string | readonly string[] | Readable;
+
+/** Options of {@link NFStreamer}: NFStream's parameters in TypeScript style (spec §8). */
+export interface NFStreamerOptions extends MeteringOptions {
+  source: StreamerSource;
+}
+
+/** How the source is read. */
+export type SourceMode = 'file' | 'files' | 'stream' | 'live';
+
+/** Hooks the optional parts (nDPI, BPF, live capture) plug into; set by their modules. */
+export interface StreamerExtensions {
+  /** Loads the nDPI dissector factory; returns an Error when nDPI is unavailable. */
+  loadDissector?: (nDissections: number) => (() => FlowDissector) | Error;
+  /** Compiles a BPF expression into a record filter. */
+  compileFilter?: (expression: string) => RecordFilter;
+  /** Resolves an interface name/description to its canonical name, or null. */
+  resolveInterface?: (nameOrDescription: string) => string | null;
+  /** Opens a live capture as a run input. */
+  liveInput?: (iface: string, options: ResolvedMeteringOptions) => RunInput & { stop(): void };
+}
+
+/** Registered optional parts (see {@link StreamerExtensions}). */
+export const extensions: StreamerExtensions = {};
+
+let warned = new Set<string>();
+function warnOnce(text: string): void {
+  if (warned.has(text)) return;
+  warned.add(text);
+  process.emitWarning(text, { code: 'FLOWSTREAM' });
+}
+
+/**
+ * NFStream's `NFStreamer`: meters a capture (file, list of files, stream or interface) into
+ * bidirectional flows with NFStream's fields, and hands them out as an iterable, an async
+ * iterable, an RxJS Observable, or export files.
+ *
+ * Options are validated at construction and when changed later through their setters
+ * (`TypeError`/`RangeError` naming the option and the allowed values). Each iteration is a fresh
+ * run: ids start at 0 again.
+ *
+ * @example
+ * ```ts
+ * const streamer = new NFStreamer({ source: 'capture.pcap', statisticalAnalysis: true });
+ * for (const flow of streamer) console.log(flow.src_ip, flow.bidirectional_packets);
+ * console.log(streamer.summary);
+ * ```
+ */
+export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
+  private opts: ResolvedMeteringOptions = { ...DEFAULT_METERING_OPTIONS };
+  private src!: StreamerSource;
+  private mode!: SourceMode;
+  private nDissectionsGiven = false;
+  private lastSummary: RunSummary | null = null;
+  private activeRuns = new Set<{ stop(): void }>();
+
+  constructor(options: NFStreamerOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw optionTypeError('options', 'an object with at least a `source`', options);
+    }
+    this.source = options.source;
+    const given = options as unknown as Record<string, unknown>;
+    for (const key of Object.keys(given)) {
+      if (key !== 'source' && !(METERING_OPTION_NAMES as readonly string[]).includes(key)) {
+        throw optionTypeError(key, `one of the known options (source, ${METERING_OPTION_NAMES.join(', ')})`, given[key]);
+      }
+    }
+    for (const name of METERING_OPTION_NAMES) {
+      if (given[name] !== undefined) this.set(name, given[name]);
+    }
+  }
+
+  // ---- options (validated setters) -------------------------------------------------------------
+
+  /** The source: a path, a list of paths, `-`/a readable, or an interface name. */
+  get source(): StreamerSource {
+    return this.src;
+  }
+  set source(value: StreamerSource) {
+    const { mode, source } = classifySource(value);
+    this.src = source;
+    this.mode = mode;
+  }
+
+  /** How the source is read (`file`, `files`, `stream`, `live`). */
+  get sourceMode(): SourceMode {
+    return this.mode;
+  }
+
+  get decodeTunnels() { return this.opts.decodeTunnels; }
+  set decodeTunnels(v: boolean) { this.set('decodeTunnels', v); }
+  get bpfFilter() { return this.opts.bpfFilter; }
+  set bpfFilter(v: string | null) { this.set('bpfFilter', v); }
+  get promiscuousMode() { return this.opts.promiscuousMode; }
+  set promiscuousMode(v: boolean) { this.set('promiscuousMode', v); }
+  get snapshotLength() { return this.opts.snapshotLength; }
+  set snapshotLength(v: number) { this.set('snapshotLength', v); }
+  get socketBufferSize() { return this.opts.socketBufferSize; }
+  set socketBufferSize(v: number) { this.set('socketBufferSize', v); }
+  get idleTimeout() { return this.opts.idleTimeout; }
+  set idleTimeout(v: number) { this.set('idleTimeout', v); }
+  get activeTimeout() { return this.opts.activeTimeout; }
+  set activeTimeout(v: number) { this.set('activeTimeout', v); }
+  get accountingMode() { return this.opts.accountingMode; }
+  set accountingMode(v: 0 | 1 | 2 | 3) { this.set('accountingMode', v); }
+  get udps(): readonly NFPlugin[] { return this.opts.udps; }
+  set udps(v: NFPlugin | readonly NFPlugin[] | null) { this.set('udps', v); }
+  get nDissections() { return this.opts.nDissections; }
+  set nDissections(v: number) { this.set('nDissections', v); }
+  get statisticalAnalysis() { return this.opts.statisticalAnalysis; }
+  set statisticalAnalysis(v: boolean) { this.set('statisticalAnalysis', v); }
+  get spltAnalysis() { return this.opts.spltAnalysis; }
+  set spltAnalysis(v: number) { this.set('spltAnalysis', v); }
+  get nMeters() { return this.opts.nMeters; }
+  set nMeters(v: number) { this.set('nMeters', v); }
+  /** 0 = unlimited. (NFStream's getter returns the value − 1, quirk 21: not replicated in the API.) */
+  get maxNflows() { return this.opts.maxNflows; }
+  set maxNflows(v: number) { this.set('maxNflows', v); }
+  get performanceReport() { return this.opts.performanceReport; }
+  set performanceReport(v: number) { this.set('performanceReport', v); }
+  get systemVisibilityMode() { return this.opts.systemVisibilityMode; }
+  set systemVisibilityMode(v: 0 | 1) { this.set('systemVisibilityMode', v); }
+  get systemVisibilityPollMs() { return this.opts.systemVisibilityPollMs; }
+  set systemVisibilityPollMs(v: number) { this.set('systemVisibilityPollMs', v); }
+
+  /** All resolved options (a copy). */
+  get options(): Readonly<ResolvedMeteringOptions> {
+    return { ...this.opts };
+  }
+
+  private set<K extends keyof ResolvedMeteringOptions>(name: K, value: unknown): void {
+    let v = validateMeteringOption(name, value);
+    if (name === 'nDissections') this.nDissectionsGiven = true;
+    if (name === 'spltAnalysis' && (v as number) > 255) {
+      warnOnce('The specified spltAnalysis parameter is higher than 255. High values can impact the performance of the tool.');
+    }
+    if (name === 'systemVisibilityMode' && (v as number) > 0 && this.mode === 'file') {
+      warnOnce('systemVisibilityMode switched to 0 in offline capture (available only for live capture)');
+      v = 0 as ResolvedMeteringOptions[K];
+    }
+    this.opts[name] = v;
+  }
+
+  // ---- schema and manifest ---------------------------------------------------------------------
+
+  /** True when runs add the nine nDPI columns (nDissections > 0 and nDPI loadable). */
+  get dissection(): boolean {
+    return this.dissectorFactory() !== null;
+  }
+
+  /** Columns of this streamer's flows, in order, with types (plugins' declared `udps.*` last). */
+  get schema(): FieldSpec[] {
+    const cols = flowColumns({
+      decodeTunnels: this.opts.decodeTunnels,
+      statisticalAnalysis: this.opts.statisticalAnalysis,
+      spltAnalysis: this.opts.spltAnalysis,
+      dissection: this.dissection,
+      systemVisibility: this.systemVisibility,
+    });
+    for (const plugin of this.opts.udps) {
+      const ctor = plugin.constructor as typeof NFPlugin & { fields?: readonly FieldSpec[] };
+      for (const f of ctor.fields ?? []) cols.push({ ...f, name: `udps.${f.name}`, nullable: f.nullable ?? true });
+    }
+    return cols;
+  }
+
+  /** Reproducibility manifest: version, every parameter, plugins with options, sources with sizes. */
+  get manifest(): Record<string, unknown> {
+    const parameters: Record<string, unknown> = { ...this.opts };
+    delete parameters.udps;
+    return {
+      flowstream: FLOWSTREAM_VERSION,
+      parameters,
+      plugins: this.opts.udps.map((p) => ({ name: p.constructor.name, options: p.options })),
+      sources: this.inputs().map((i) => ({ name: i.name, size: i.size ?? null })),
+    };
+  }
+
+  /** Accounting of the last finished (or stopped) run, with `flows`; null before the first run. */
+  get summary(): RunSummary | null {
+    return this.lastSummary;
+  }
+
+  private get systemVisibility(): boolean {
+    // spec §8 quirk 20: multi-file runs keep the mode (columns with -1/"")
+    return this.opts.systemVisibilityMode === 1 && (this.mode === 'live' || this.mode === 'files');
+  }
+
+  private dissectorFactory(): (() => FlowDissector) | null {
+    if (this.opts.nDissections === 0) return null;
+    const load = extensions.loadDissector;
+    const loaded = load ? load(this.opts.nDissections) : new Error('nDPI support is not available in this build');
+    if (loaded instanceof Error) {
+      if (this.nDissectionsGiven) throw loaded;
+      warnOnce(`${loaded.message} — application detection disabled (nDissections 0).`);
+      return null;
+    }
+    return loaded;
+  }
+
+  private inputs(): RunInput[] {
+    switch (this.mode) {
+      case 'file':
+        return [fileInput(this.src as string)];
+      case 'files':
+        return (this.src as readonly string[]).map((p) => fileInput(p));
+      case 'stream':
+        return [this.src === '-' ? streamInput(process.stdin, 'stdin') : streamInput(this.src as Readable, 'stream')];
+      default: {
+        const live = extensions.liveInput;
+        if (!live) throw new Error('live capture support is not available (install the optional `cap` package and libpcap)');
+        return [live(this.src as string, this.opts)];
+      }
+    }
+  }
+
+  private filter(): RecordFilter | null {
+    if (this.opts.bpfFilter === null || this.mode === 'live') return null; // live: compiled inside libpcap
+    const compile = extensions.compileFilter;
+    if (!compile) throw new Error('BPF filtering is not available in this build');
+    return compile(this.opts.bpfFilter);
+  }
+
+  /** Starts a fresh run (ids from 0). */
+  createRun(): MeterRun {
+    if (this.opts.nMeters > 1) {
+      warnOnce(`nMeters ${this.opts.nMeters}: parallel meters are not implemented yet; using one meter.`);
+    }
+    const factory = this.dissectorFactory();
+    return new MeterRun(this.opts, this.inputs(), factory ? factory() : null, this.filter(), this.systemVisibility);
+  }
+
+  // ---- iteration -------------------------------------------------------------------------------
+
+  /** Synchronous iteration (files only). Throws the run's error after the last flow. */
+  *[Symbol.iterator](): Iterator<NFlow> {
+    if (this.mode === 'stream' || this.mode === 'live') {
+      throw new TypeError(`synchronous iteration needs a file source; use \`for await\` for ${this.mode} sources`);
+    }
+    const run = this.createRun();
+    const handle = { stop: () => run.stop() };
+    this.activeRuns.add(handle);
+    const max = this.opts.maxNflows;
+    let count = 0;
+    try {
+      while (!run.done) {
+        run.step();
+        const flows = run.drain();
+        for (let i = 0; i < flows.length; i++) {
+          yield flows[i]!;
+          count++;
+          if (count === max) {
+            run.stop();
+            return;
+          }
+        }
+      }
+      for (const f of run.drain()) {
+        yield f;
+        if (++count === max) return;
+      }
+    } finally {
+      if (!run.done) run.stop();
+      this.activeRuns.delete(handle);
+      this.lastSummary = run.summary(count);
+    }
+    if (run.error !== null) throw run.error;
+  }
+
+  /** Asynchronous iteration (every source kind); yields to the event loop between batches. */
+  async *[Symbol.asyncIterator](): AsyncIterator<NFlow> {
+    const batches = this.flowBatches();
+    for await (const batch of batches) for (const f of batch) yield f;
+  }
+
+  /**
+   * The run as batches of flows (one array per step): the cheapest way to consume many flows
+   * asynchronously. Stops early when the consumer breaks.
+   */
+  async *flowBatches(): AsyncGenerator<NFlow[], void, undefined> {
+    const run = this.createRun();
+    let stopped = false;
+    const handle = {
+      stop: () => {
+        stopped = true;
+      },
+    };
+    this.activeRuns.add(handle);
+    const max = this.opts.maxNflows;
+    let count = 0;
+    try {
+      for (;;) {
+        if (stopped) {
+          run.stopAndFlush();
+        }
+        const r = run.done ? StepResult.Done : run.step();
+        let flows = run.drain();
+        if (max > 0 && count + flows.length >= max) {
+          flows = flows.slice(0, max - count);
+          count += flows.length;
+          if (flows.length > 0) yield flows;
+          run.stop();
+          break;
+        }
+        count += flows.length;
+        if (flows.length > 0) yield flows;
+        if (r === StepResult.Done) break;
+        if (r === StepResult.NeedMore) {
+          const reader = run.currentInput;
+          if (reader?.waitForData) await reader.waitForData();
+        } else {
+          await yieldToLoop();
+        }
+      }
+    } finally {
+      if (!run.done) run.stop();
+      this.activeRuns.delete(handle);
+      this.lastSummary = run.summary(count);
+    }
+    if (run.error !== null) throw run.error;
+  }
+
+  /**
+   * The flows as an Observable. Subscribing starts a run; unsubscribing stops reading and
+   * releases the source.
+   */
+  get flows$(): Observable<NFlow> {
+    return new Observable<NFlow>((subscriber) => {
+      const iterator = this.flowBatches();
+      let closed = false;
+      (async () => {
+        for (;;) {
+          const step = await iterator.next();
+          if (step.done === true || closed) break;
+          for (const f of step.value) {
+            if (closed) break;
+            subscriber.next(f);
+          }
+        }
+        if (closed) await iterator.return(undefined);
+        subscriber.complete();
+      })().catch((err: unknown) => subscriber.error(err));
+      return () => {
+        closed = true;
+      };
+    });
+  }
+
+  /** Stops every active run: live captures stop and flush their flows; file runs end early. */
+  stop(): void {
+    for (const r of this.activeRuns) r.stop();
+  }
+
+  // ---- exports ---------------------------------------------------------------------------------
+
+  /**
+   * Writes NFStream's CSV (spec §9.1) and returns the number of flows written. No flows ⇒ no
+   * file. Default path: `<source>.csv` (first file for a list).
+   */
+  toCsv(path?: string): number {
+    const out = path ?? `${this.mode === 'files' ? (this.src as readonly string[])[0] : String(this.src)}.csv`;
+    const writer = new CsvWriter(out, this.schema);
+    try {
+      for (const flow of this) writer.write(flow);
+    } finally {
+      writer.close();
+    }
+    return writer.count;
+  }
+}
+
+function classifySource(value: unknown): { mode: SourceMode; source: StreamerSource } {
+  if (Array.isArray(value)) {
+    if (value.length === 0) throw optionRangeError('source', 'a non-empty list of capture files', value);
+    value.forEach((p, i) => {
+      if (typeof p !== 'string' || !isFile(p)) {
+        throw optionRangeError('source', `existing capture files (invalid path at index ${i})`, p);
+      }
+    });
+    return { mode: 'files', source: [...(value as string[])] };
+  }
+  if (typeof value === 'string') {
+    if (value === '-') return { mode: 'stream', source: '-' };
+    if (isFile(value)) return { mode: 'file', source: value };
+    const resolve = extensions.resolveInterface;
+    const iface = resolve ? resolve(value) : null;
+    if (iface !== null) return { mode: 'live', source: iface };
+    if (existsSync(value)) throw optionRangeError('source', 'a capture file, not a directory', value);
+    throw optionRangeError('source', 'an existing capture file, a list of files, "-" (stdin), a readable stream, or a capture interface name', value);
+  }
+  if (value !== null && typeof value === 'object' && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+    return { mode: 'stream', source: value as Readable };
+  }
+  throw optionTypeError('source', 'a capture file path, a list of paths, "-", a readable stream, or an interface name', value);
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** @internal for tests */
+export function resetWarnings(): void {
+  warned = new Set();
+}

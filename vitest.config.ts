@@ -1,0 +1,22 @@
+import { defineConfig } from 'vitest/config';
+
+// One configuration, one project per package plus the cross-package suites in test/.
+// The `source` export condition makes workspace packages resolve to their TypeScript sources,
+// so the suite runs without a build (the CLI tests use the built dist/ through the launcher).
+const shared = {
+  resolve: { conditions: ['source', 'import', 'default'] },
+  ssr: { resolve: { conditions: ['source', 'import', 'default'], externalConditions: ['source'] } },
+};
+
+export default defineConfig({
+  test: {
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    projects: [
+      { ...shared, test: { name: 'core', root: 'packages/core', include: ['test/**/*.test.ts'] } },
+      { ...shared, test: { name: 'plugins', root: 'packages/plugins', include: ['test/**/*.test.ts'] } },
+      { ...shared, test: { name: 'streamer', root: 'packages/streamer', include: ['test/**/*.test.ts'] } },
+      { ...shared, test: { name: 'conformance', root: 'test', include: ['**/*.test.ts'] } },
+    ],
+  },
+});
