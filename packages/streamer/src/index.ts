@@ -10,3 +10,7 @@ export { pythonFloat, pythonRepr, pythonStr, pythonStrRepr } from './export/pyth
 export { FLOWSTREAM_VERSION } from './version.js';
 export { openTextSink, StringSink } from './export/output-sink.js';
 export type { TextSink } from './export/output-sink.js';
+export { CsvExport } from './export/csv-export.js';
+export type { CsvExportOptions } from './export/csv-export.js';
+export type { CsvWriterOptions, RowTransform } from './export/csv-writer.js';
+export * from './export/index.js';

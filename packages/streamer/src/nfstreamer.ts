@@ -18,7 +18,7 @@ import {
   type ResolvedMeteringOptions,
   type RunSummary,
 } from '@flowstream/core';
-import { CsvWriter } from './export/csv-writer.js';
+import { CsvExport, type CsvExportOptions } from './export/csv-export.js';
 import { MeterRun, StepResult, type RunInput } from './run/meter-run.js';
 import { fileInput, streamInput } from './run/run-inputs.js';
 import { FLOWSTREAM_VERSION } from './version.js';
@@ -79,6 +79,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   private nDissectionsGiven = false;
   private lastSummary: RunSummary | null = null;
   private activeRuns = new Set<{ stop(): void }>();
+  private currentRun: MeterRun | null = null;
 
   constructor(options: NFStreamerOptions) {
     if (options === null || typeof options !== 'object') {
@@ -247,13 +248,36 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     return compile(this.opts.bpfFilter);
   }
 
+  /** Counters of the run in progress (or the last one), for progress displays; null before any run. */
+  get runStats(): { packetsRead: number; liveFlows: number; bytesRead: number; bytesTotal: number } | null {
+    const run = this.currentRun;
+    if (run === null) return null;
+    const reader = run.currentReader as { bytesRead?: number } | null;
+    let total = 0;
+    let done = 0;
+    for (const s of run.accounting.sources) {
+      if (s.size !== undefined) total += s.size;
+    }
+    for (const s of run.accounting.sources) {
+      if (s !== run.accounting.sources[run.accounting.sources.length - 1] && s.size !== undefined) done += s.size;
+    }
+    return {
+      packetsRead: run.accounting.read,
+      liveFlows: run.meter.liveFlowCount,
+      bytesRead: done + (reader?.bytesRead ?? 0),
+      bytesTotal: total,
+    };
+  }
+
   /** Starts a fresh run (ids from 0). */
   createRun(): MeterRun {
     if (this.opts.nMeters > 1) {
       warnOnce(`nMeters ${this.opts.nMeters}: parallel meters are not implemented yet; using one meter.`);
     }
     const factory = this.dissectorFactory();
-    return new MeterRun(this.opts, this.inputs(), factory ? factory() : null, this.filter(), this.systemVisibility);
+    const run = new MeterRun(this.opts, this.inputs(), factory ? factory() : null, this.filter(), this.systemVisibility);
+    this.currentRun = run;
+    return run;
   }
 
   // ---- iteration -------------------------------------------------------------------------------
@@ -383,15 +407,15 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    * Writes NFStream's CSV (spec §9.1) and returns the number of flows written. No flows ⇒ no
    * file. Default path: `<source>.csv` (first file for a list).
    */
-  toCsv(path?: string): number {
+  toCsv(path?: string | null, options: CsvExportOptions = {}): number {
     const out = path ?? `${this.mode === 'files' ? (this.src as readonly string[])[0] : String(this.src)}.csv`;
-    const writer = new CsvWriter(out, this.schema);
+    const csv = new CsvExport(out, this.schema, options);
     try {
-      for (const flow of this) writer.write(flow);
+      for (const flow of this) csv.write(flow);
     } finally {
-      writer.close();
+      csv.close();
     }
-    return writer.count;
+    return csv.count;
   }
 }
 

@@ -7,6 +7,7 @@
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <ndpi_api.h>
 
 #define P(name, value) printf("%s %lu\n", name, (unsigned long)(value))
@@ -21,8 +22,11 @@ int main(void) {
   P("ndpi_protocol.master_protocol", offsetof(ndpi_protocol, master_protocol));
   P("ndpi_protocol.app_protocol", offsetof(ndpi_protocol, app_protocol));
   P("ndpi_protocol.category", offsetof(ndpi_protocol, category));
+  P("sizeof_protocol_match_result", sizeof(ndpi_protocol_match_result));
   P("sizeof_confidence", sizeof(ndpi_confidence_t));
   OFF(detected_protocol_stack);
+  OFF(guessed_protocol_id);
+  OFF(guessed_host_protocol_id);
   OFF(confidence);
   OFF(category);
   P("sizeof_category", sizeof(((struct ndpi_flow_struct *)0)->category));
@@ -31,6 +35,14 @@ int main(void) {
   OFF(http.content_type);
   OFF(http.user_agent);
   OFF(protos.tls_quic.ja3_client);
+  /* hello_processed:1, subprotocol_detected:1 share the byte after sha1_certificate_fingerprint[20] */
+  P("tls_quic_flags_byte", offsetof(struct ndpi_flow_struct, protos.tls_quic.sha1_certificate_fingerprint) + 20);
+  {
+    struct ndpi_flow_struct f;
+    memset(&f, 0, sizeof(f));
+    f.protos.tls_quic.subprotocol_detected = 1;
+    P("tls_quic_subprotocol_detected_mask", ((unsigned char *)&f)[offsetof(struct ndpi_flow_struct, protos.tls_quic.sha1_certificate_fingerprint) + 20]);
+  }
   OFF(protos.tls_quic.ja3_server);
   OFF(protos.ssh.hassh_client);
   OFF(protos.ssh.hassh_server);

@@ -1,4 +1,4 @@
-import { NDPI42_CONFIDENCE } from './ndpi-layout.js';
+import { NDPI42_CONFIDENCE, NDPI_PROTO } from './ndpi-layout.js';
 
 /**
  * Protocol names that nDPI changed between the 4.2.0 release (Debian's libndpi4.2, what we load) and
@@ -51,4 +51,73 @@ export function compatConfidence(ndpi42: number): number {
     default:
       return 0;
   }
+}
+
+/**
+ * Masters whose own category is the flow's category whatever the sub-protocol, as nDPI 4.4+
+ * decides in `ndpi_get_proto_category` (`category_depends_on_master`: DNS and the clear-text mail
+ * protocols). A DNS query for a Skype host is name-resolution traffic (`DNS.Skype_Teams` ⇒
+ * `Network`), not VoIP; nDPI 4.2 still gave the sub-protocol's category.
+ */
+export function categoryFollowsMaster(master: number): boolean {
+  return master === NDPI_PROTO.DNS || master === NDPI_PROTO.POP3 || master === NDPI_PROTO.SMTP || master === NDPI_PROTO.IMAP;
+}
+
+/** A flow's nDPI label: protocols, category, confidence and the guess flag. */
+export interface NdpiLabel {
+  master: number;
+  app: number;
+  category: number;
+  confidence: number;
+  guessed: number;
+}
+
+/** What nDPI 4.2 knew besides its label, needed to tell where the label came from. */
+export interface NdpiEvidence {
+  /** `flow->guessed_protocol_id`: the protocol guessed from the ports (after give-up's checks). */
+  portGuess: number;
+  /** `flow->guessed_host_protocol_id`: the protocol of the server's IP address. */
+  ipMatch: number;
+  /**
+   * Whether DPI itself named `app` on top of `master`: for TLS-like masters nDPI's
+   * `subprotocol_detected` flag (SNI or certificate names matched), otherwise the flow's host name
+   * (HTTP Host, DNS query…) mapping to `app`.
+   */
+  dpiNamed(master: number, app: number): boolean;
+  /** nDPI's default category of protocol `id`. */
+  defaultCategory(id: number): number;
+}
+
+/**
+ * Turns nDPI 4.2's label (confidence in 4.2 numbering) into the label NFStream's nDPI 4.7-dev
+ * gives (NFStream numbering). All rules come from nDPI 4.4's move of IP-address matches out of the
+ * label into the separate `ndpi_protocol.protocol_by_ip` field: since then an IP match never names
+ * the flow's application.
+ *
+ * 1. Give-up guesses: 4.2 stacks the IP match on the port guess (`TLS.Google`, or `Google` alone);
+ *    4.7-dev reports the port guess only (`TLS`, confidence by-port) and, with no port guess,
+ *    nothing (`Unknown`, not guessed, confidence 0). The category is that protocol's own.
+ * 2. DPI results: 4.2's `ndpi_int_change_protocol` moves a detected protocol that can have a
+ *    sub-protocol but got none to the master position and puts the IP match as the app (`TLS` ⇒
+ *    `TLS.Cloudflare` on a Cloudflare address). When the app equals the IP match and DPI did not
+ *    name it (see {@link NdpiEvidence.dpiNamed}), it came from that step and is dropped. STUN is
+ *    exempt: its dissector picks the call sub-protocol from the IP match itself, in 4.7-dev too.
+ * 3. {@link categoryFollowsMaster}.
+ */
+export function compatLabel(l: NdpiLabel, e: NdpiEvidence): NdpiLabel {
+  let { master, app, category, guessed } = l;
+  let confidence = compatConfidence(l.confidence);
+  if (guessed !== 0) {
+    master = 0;
+    app = e.portGuess;
+    if (app === 0) return { master: 0, app: 0, category: 0, confidence: 0, guessed: 0 };
+    category = e.defaultCategory(app);
+    confidence = 1;
+  } else if (app !== 0 && master !== 0 && master !== NDPI_PROTO.STUN && app === e.ipMatch && !e.dpiNamed(master, app)) {
+    app = master;
+    master = 0;
+    category = e.defaultCategory(app);
+  }
+  if (categoryFollowsMaster(master)) category = e.defaultCategory(master);
+  return { master, app, category, confidence, guessed };
 }

@@ -2,7 +2,7 @@ import type { DecodedPacket } from '../decode/decoded-packet.js';
 import type { NFlow } from '../flow/nflow.js';
 import { cString } from './c-string.js';
 import type { FlowDissector } from './flow-dissector.js';
-import { compatConfidence, compatProtocolName } from './ndpi-compat.js';
+import { compatLabel, compatProtocolName } from './ndpi-compat.js';
 import { NDPI_LAYOUT as L, NDPI_PROTO } from './ndpi-layout.js';
 import type { NdpiFunctions, NdpiLibrary, NdpiPointer } from './ndpi-library.js';
 
@@ -71,8 +71,10 @@ class NdpiDissector implements FlowDissector {
   /** Results of DONE slots. */
   private results: (Dissection | null)[] = [];
   private readonly guessedOut = new Uint8Array(1);
+  private readonly matchResult = new Uint8Array(L.sizeofProtocolMatchResult);
   private readonly protoNames: (string | undefined)[] = [];
   private readonly categoryNames: (string | undefined)[] = [];
+  private readonly defaultCategories: (number | undefined)[] = [];
   private readonly packets: PacketAddresses;
 
   constructor(
@@ -188,17 +190,33 @@ class NdpiDissector implements FlowDissector {
 
   private collect(slot: number, flow: NdpiPointer): Dissection {
     const module = this.live();
-    const proto = this.proto[slot]!;
-    const master = proto & 0xffff;
-    const app = proto >>> 16;
     const bytes = new Uint8Array(this.lib.koffi.view(flow, L.sizeofFlowStruct));
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const category = view.getUint32(L.category, true);
+    const proto = this.proto[slot]!;
+    const label = compatLabel(
+      {
+        master: proto & 0xffff,
+        app: proto >>> 16,
+        category: view.getUint32(L.category, true),
+        confidence: view.getUint32(L.confidence, true),
+        guessed: this.guessed[slot]!,
+      },
+      {
+        portGuess: view.getUint16(L.guessedProtocolId, true),
+        ipMatch: view.getUint16(L.guessedHostProtocolId, true),
+        dpiNamed: (master, app) =>
+          isTlsLike(master)
+            ? (bytes[L.tlsQuicFlags]! & L.tlsSubprotocolDetectedMask) !== 0
+            : this.hostNameMatches(module, bytes, app),
+        defaultCategory: (id) => this.defaultCategory(module, id),
+      },
+    );
+    const { master, app } = label;
     const r: Dissection = {
       name: this.applicationName(module, master, app),
-      category: this.categoryName(module, category),
-      guessed: this.guessed[slot]!,
-      confidence: compatConfidence(view.getUint32(L.confidence, true)),
+      category: this.categoryName(module, label.category),
+      guessed: label.guessed,
+      confidence: label.confidence,
       serverName: cString(bytes, L.hostServerName, MAX_SERVER_NAME),
       clientFingerprint: '',
       serverFingerprint: '',
@@ -215,14 +233,7 @@ class NdpiDissector implements FlowDissector {
     } else if (is(NDPI_PROTO.SSH)) {
       r.clientFingerprint = cString(bytes, L.hasshClient, MAX_FINGERPRINT);
       r.serverFingerprint = cString(bytes, L.hasshServer, MAX_FINGERPRINT);
-    } else if (
-      is(NDPI_PROTO.TLS) ||
-      is(NDPI_PROTO.DTLS) ||
-      is(NDPI_PROTO.MAIL_SMTPS) ||
-      is(NDPI_PROTO.MAIL_IMAPS) ||
-      is(NDPI_PROTO.MAIL_POPS) ||
-      is(NDPI_PROTO.QUIC)
-    ) {
+    } else if (isTlsLike(master) || isTlsLike(app)) {
       r.clientFingerprint = cString(bytes, L.ja3Client, MAX_FINGERPRINT);
       r.serverFingerprint = cString(bytes, L.ja3Server, MAX_FINGERPRINT);
       r.userAgent = this.heapString(flow, L.httpUserAgent, MAX_USER_AGENT);
@@ -251,6 +262,27 @@ class NdpiDissector implements FlowDissector {
       this.protoNames[id] = name;
     }
     return name;
+  }
+
+  /** Whether the flow's host name alone maps to protocol `id` in nDPI's host-name table. */
+  private hostNameMatches(module: NdpiPointer, flowBytes: Uint8Array, id: number): boolean {
+    const start = L.hostServerName;
+    let end = start;
+    while (end < start + L.hostServerNameSize && flowBytes[end] !== 0) end++;
+    if (end === start) return false;
+    // The host name is passed in place (a view of the flow struct's memory), with its length.
+    const matched = this.fn.matchStringSubprotocol(module, flowBytes.subarray(start, end), end - start, this.matchResult);
+    return matched === id;
+  }
+
+  /** nDPI's default category of protocol `id` (its `proto_defaults` entry). */
+  private defaultCategory(module: NdpiPointer, id: number): number {
+    let category = this.defaultCategories[id];
+    if (category === undefined) {
+      category = this.fn.getProtoCategory(module, { master_protocol: 0, app_protocol: id, category: 0 });
+      this.defaultCategories[id] = category;
+    }
+    return category;
   }
 
   private categoryName(module: NdpiPointer, category: number): string {
@@ -293,6 +325,18 @@ class NdpiDissector implements FlowDissector {
     guessed.set(this.guessed);
     this.guessed = guessed;
   }
+}
+
+/** Protocols whose fields live in nDPI's `protos.tls_quic` (spec §11's JA3 list). */
+function isTlsLike(id: number): boolean {
+  return (
+    id === NDPI_PROTO.TLS ||
+    id === NDPI_PROTO.DTLS ||
+    id === NDPI_PROTO.MAIL_SMTPS ||
+    id === NDPI_PROTO.MAIL_IMAPS ||
+    id === NDPI_PROTO.MAIL_POPS ||
+    id === NDPI_PROTO.QUIC
+  );
 }
 
 /** The nine columns when nDPI has nothing for the flow. */

@@ -14,6 +14,14 @@ export const NDPI_LAYOUT = {
   sizeofProtocolBitmask: 64,
   /** `ndpi_protocol` is `{u16 master_protocol; u16 app_protocol; u32 category}`, 8 bytes, returned in one register. */
   sizeofNdpiProtocol: 8,
+  /** `u_int16_t detected_protocol_stack[2]`: [0] = app (upper), [1] = master (lower). */
+  detectedProtocolStack: 0,
+  /** `u_int16_t guessed_protocol_id`: the by-port guess. */
+  guessedProtocolId: 4,
+  /** `u_int16_t guessed_host_protocol_id`: the by-IP match. */
+  guessedHostProtocolId: 6,
+  /** `ndpi_protocol_match_result` (`u32 protocol_id, category, breed`). */
+  sizeofProtocolMatchResult: 12,
   /** `ndpi_confidence_t confidence` (4-byte enum). */
   confidence: 16,
   /** `ndpi_protocol_category_t category`: the category of the last `ndpi_protocol` nDPI returned. */
@@ -25,6 +33,10 @@ export const NDPI_LAYOUT = {
   httpContentType: 344,
   /** `char *http.user_agent` (HTTP, and QUIC's user agent). */
   httpUserAgent: 360,
+  /** Byte holding `protos.tls_quic.hello_processed:1, subprotocol_detected:1`. */
+  tlsQuicFlags: 544,
+  /** Mask of `subprotocol_detected` (set when the SNI or a certificate name named the sub-protocol). */
+  tlsSubprotocolDetectedMask: 2,
   /** `char protos.tls_quic.ja3_client[33]`, `ja3_server[33]`. */
   ja3Client: 456,
   ja3Server: 489,
@@ -41,6 +53,10 @@ export const NDPI_LAYOUT = {
 /** nDPI 4.2 protocol ids used to pick the protocol-specific fields (spec §11). */
 export const NDPI_PROTO = {
   UNKNOWN: 0,
+  POP3: 2,
+  SMTP: 3,
+  IMAP: 4,
+  DNS: 5,
   HTTP: 7,
   DHCP: 18,
   MAIL_POPS: 23,
@@ -48,6 +64,7 @@ export const NDPI_PROTO = {
   DTLS: 30,
   MAIL_IMAPS: 51,
   TLS: 91,
+  STUN: 78,
   SSH: 92,
   QUIC: 188,
 } as const;

@@ -4,6 +4,7 @@ import { NDPI_LAYOUT } from './ndpi-layout.js';
 /** The few koffi members the binding uses (koffi is an optional dependency, loaded lazily). */
 interface Koffi {
   load(path: string): { func(signature: string): (...args: unknown[]) => unknown };
+  struct(name: string, def: Record<string, string>): unknown;
   view(ptr: unknown, len: number): ArrayBuffer;
   decode(ptr: unknown, offset: number, type: string): unknown;
 }
@@ -33,7 +34,11 @@ export interface NdpiFunctions {
   detectionGiveup(module: NdpiPointer, flow: NdpiPointer, enableGuess: number, guessed: Uint8Array): number | bigint;
   extraDissectionPossible(module: NdpiPointer, flow: NdpiPointer): number;
   getProtoName(module: NdpiPointer, id: number): string | null;
+  /** `ndpi_get_proto_category(module, proto)`; `proto` passed by value (cold path only). */
+  getProtoCategory(module: NdpiPointer, proto: { master_protocol: number; app_protocol: number; category: number }): number;
   categoryGetName(module: NdpiPointer, category: number): string | null;
+  /** `ndpi_match_string_subprotocol`: the protocol a host name maps to (no flow involved). */
+  matchStringSubprotocol(module: NdpiPointer, name: Uint8Array, len: number, result: Uint8Array): number;
   /** libc `memmove(dst, src, 0)`, used only to learn a buffer's address (it returns `dst`). */
   addressOf(buffer: Uint8Array, same: Uint8Array, zero: number): number | bigint;
 }
@@ -121,6 +126,8 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, path: string): NdpiL
     );
   }
   const processPacket = 'ndpi_detection_process_packet';
+  // ndpi_typedefs.h: typedef struct ndpi_proto { u_int16_t master_protocol, app_protocol; ndpi_protocol_category_t category; }
+  koffi.struct('flowstream_ndpi_protocol', { master_protocol: 'uint16_t', app_protocol: 'uint16_t', category: 'uint32_t' });
   const fn = {
     initDetectionModule: f('void *ndpi_init_detection_module(uint32_t prefs)'),
     setProtocolDetectionBitmask2: f('void ndpi_set_protocol_detection_bitmask2(void *m, const uint8_t *mask)'),
@@ -133,6 +140,8 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, path: string): NdpiL
     detectionGiveup: f('uint64_t ndpi_detection_giveup(void *m, void *flow, uint8_t guess, uint8_t *guessed)'),
     extraDissectionPossible: f('uint8_t ndpi_extra_dissection_possible(void *m, void *flow)'),
     getProtoName: f('const char *ndpi_get_proto_name(void *m, uint16_t id)'),
+    getProtoCategory: f('uint32_t ndpi_get_proto_category(void *m, flowstream_ndpi_protocol proto)'),
+    matchStringSubprotocol: f('int ndpi_match_string_subprotocol(void *m, const uint8_t *name, uint32_t len, uint8_t *result)'),
     categoryGetName: f('const char *ndpi_category_get_name(void *m, uint32_t category)'),
     // Resolved through libndpi's dependency tree (libc), so no libc file name is hard-coded.
     addressOf: f('uintptr_t memmove(uint8_t *dst, const uint8_t *src, size_t n)'),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openCapture } from '../../src/capture/open-capture.js';
 import { ReadStatus } from '../../src/capture/read-status.js';
 import { CaptureError } from '../../src/capture/capture-error.js';
+import { CaptureRecord } from '../../src/capture/capture-record.js';
 import { DLT_RAW } from '../../src/capture/link-types.js';
 import { frame, pcap } from '../support/capture-builder.js';
 import { memoryReader, readAll, writeTemp } from './read-all.js';
@@ -86,7 +87,7 @@ describe('classic pcap', () => {
     expect(reader.error).toBeInstanceOf(CaptureError);
     expect(reader.error!.offset).toBe(24 + 16 + 40);
     expect(reader.error!.message).toContain('bad.pcap');
-    expect(reader.next(new (class { data = new Uint8Array(0) })() as never)).toBe(ReadStatus.Error);
+    expect(reader.next(new CaptureRecord())).toBe(ReadStatus.Error);
   });
 
   it('drops a truncated last record silently (header or data cut short)', () => {

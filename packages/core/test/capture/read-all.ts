@@ -59,3 +59,10 @@ export function writeTemp(name: string, bytes: Uint8Array): string {
   writeFileSync(path, bytes);
   return path;
 }
+
+/** Compact text form of a record (fields plus a checksum of the bytes), for comparing many records fast. */
+export function fingerprint(r: RecordCopy): string {
+  let h = 0x811c9dc5;
+  for (const b of r.bytes) h = Math.imul(h ^ b, 0x01000193);
+  return `${r.caplen} ${r.wireLength} ${r.tsSec} ${r.tsNsec} ${r.timeMs} ${r.linkType} ${r.sourceOffset} ${h >>> 0}`;
+}

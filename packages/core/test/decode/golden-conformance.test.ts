@@ -56,9 +56,7 @@ function decodeCapture(path: string, cfg: Config) {
   const endpoints = new Map<string, Set<string>>();
   let decoded = 0;
   forEachRecord(path, (rec) => {
-    const r = decoder.decode(rec, p);
-    expect(r).toBeGreaterThanOrEqual(0);
-    if (r !== IgnoreReason.None) return;
+    if (decoder.decode(rec, p) !== IgnoreReason.None) return;
     decoded++;
     const s = `${ipText(p, true)}|${p.srcPort}`;
     const d = `${ipText(p, false)}|${p.dstPort}`;
@@ -128,7 +126,7 @@ describe('golden conformance: synthetic captures', () => {
     for (const capture of syntheticCaptures()) {
       it(`${cfg.name} ${capture}`, () => {
         check('synthetic', capture, join(root, 'synthetic_pcaps', capture), cfg);
-      });
+      }, 60_000);
     }
   }
 });
@@ -145,6 +143,6 @@ describe('golden conformance: corpus captures', () => {
         }
       }
       expect(failures).toEqual([]);
-    });
+    }, 120_000);
   }
 });

@@ -101,3 +101,25 @@ export function hasCommand(name: string): boolean {
 export function recordKey(r: Pick<ReferenceRecord, 'sec' | 'usec' | 'caplen' | 'len' | 'data'>): string {
   return `${r.sec}.${r.usec}/${r.caplen}/${r.len}/${Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength).toString('base64')}`;
 }
+
+let bpfFilterFn: Any = null;
+
+/** libpcap's own userland `bpf_filter()` on a packed `[code, jt, jf, k] × n` program. */
+export function libpcapBpfFilter(insns: Uint32Array, data: Uint8Array, wireLen: number, caplen: number): number {
+  if (bpfFilterFn === null) {
+    const koffi = createRequire(import.meta.url)('koffi');
+    const lib = koffi.load('libpcap.so.0.8');
+    bpfFilterFn = lib.func('uint32_t bpf_filter(const uint8_t *pc, const uint8_t *pkt, uint32_t wirelen, uint32_t buflen)');
+  }
+  const n = insns.length / 4;
+  const raw = Buffer.alloc(n * 8);
+  for (let i = 0; i < n; i++) {
+    raw.writeUInt16LE(insns[i * 4]!, i * 8);
+    raw.writeUInt8(insns[i * 4 + 1]!, i * 8 + 2);
+    raw.writeUInt8(insns[i * 4 + 2]!, i * 8 + 3);
+    raw.writeUInt32LE(insns[i * 4 + 3]!, i * 8 + 4);
+  }
+  const pkt = Buffer.alloc(Math.max(1, data.length));
+  pkt.set(data);
+  return bpfFilterFn(raw, pkt, wireLen >>> 0, caplen >>> 0);
+}

@@ -9,8 +9,9 @@ export interface ClientNetwork {
 
 /**
  * Parses CovertMark client networks (spec §1.2): addresses or `address/prefix` blocks without host
- * bits. A bare address is a /32 or /128. Throws `TypeError` for garbage and `RangeError` for a bad
- * prefix or host bits set (spec §9.7), naming `option`.
+ * bits. A bare address is a /32 or /128. Throws `RangeError` naming `option` for text that is not
+ * a network (garbage, bad prefix, host bits set; spec §9.7) and `TypeError` for values that are not
+ * strings.
  *
  * @example
  * ```ts
@@ -24,7 +25,7 @@ export function parseClientNetworks(list: readonly string[], option = 'clientIps
     const slash = text.indexOf('/');
     const addr = slash < 0 ? text : text.slice(0, slash);
     const bytes = parseIp(addr);
-    if (bytes === null) throw new TypeError(`${option}: '${text}' is not an IP network`);
+    if (bytes === null) throw new RangeError(`${option}: '${text}' is not an IP network`);
     const max = bytes.length * 8;
     let prefix = max;
     if (slash >= 0) {

@@ -1,4 +1,5 @@
 import { meanShift1d } from './mean-shift.js';
+import { requireInt } from './validate.js';
 import type { CovertMarkPacket } from './packet.js';
 
 /** `MTU_FRAME_AVOIDANCE_THRESHOLD_CLUSTERING` (analytics/constants.py): longer lengths are skipped. */
@@ -6,6 +7,7 @@ export const CLUSTERING_LENGTH_LIMIT = 1300;
 
 /** Groups distinct lengths by MeanShift label, labels 0 … U−1 (spec §8.1 steps 3–4). */
 function clusterLengths(lengths: readonly number[], bandwidth: number): Set<number>[] {
+  requireInt(bandwidth, 'bandwidth', 1);
   if (lengths.length === 0) return []; // §9.3
   const { labels } = meanShift1d(lengths, bandwidth);
   // Quirk §8.1: U counts distinct labels, so a skipped label leaves an empty set and drops the last.

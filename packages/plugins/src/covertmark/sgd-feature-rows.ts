@@ -14,7 +14,7 @@ export interface SgdFeatureRowsOptions {
   readonly windowSize?: number;
   /** Feature groups (default the SGD strategy's `entropy, psh, interval_bins, tcp_len_bins`). */
   readonly featureSelection?: readonly string[] | null;
-  /** Time segment length in whole seconds (default 60). */
+  /** Time segment length in seconds (default 60; must be a whole number of microseconds). */
   readonly segmentSeconds?: number;
 }
 
@@ -44,7 +44,9 @@ export interface SgdFeatureRows {
  * 60 s time segments from the first packet, per (client host, remote host) windows of
  * `windowSize` packets inside each segment, `get_window_stats` with the group's client, NaN rows
  * skipped, values ordered by key in code-point order. Payloads are reduced to length and entropy
- * on the way in, so any iterable (e.g. a capture) can be streamed.
+ * on the way in. Already reduced {@link WindowPacket}s (from `toWindowPacket(record, true)`, e.g.
+ * to drop payloads while a capture streams in) are accepted too; they must carry the entropy when
+ * the selection uses it.
  *
  * @example
  * ```ts
@@ -52,21 +54,25 @@ export interface SgdFeatureRows {
  * ```
  */
 export function sgdFeatureRowsFromPackets(
-  packets: Iterable<CovertMarkPacket>,
+  packets: Iterable<CovertMarkPacket | WindowPacket>,
   options: SgdFeatureRowsOptions,
 ): SgdFeatureRows {
   const windowSize = requireInt(options.windowSize ?? 50, 'windowSize', 10);
-  const segmentSeconds = requireInt(options.segmentSeconds ?? 60, 'segmentSeconds', 1);
+  // The segment length in µs must be a whole number (spec §5 step 1).
+  const segmentMicros = requireInt((options.segmentSeconds ?? 60) * 1_000_000, 'segmentSeconds × 1e6', 1);
   parseClientNetworks(options.clientSubnets, 'clientSubnets');
   const selection = options.featureSelection === undefined ? SGD_FEATURE_SELECTION : options.featureSelection;
   const groups = enabledGroups(selection);
   const tcp: WindowPacket[] = [];
-  for (const p of packets) if (p.tcp !== null) tcp.push(toWindowPacket(p, groups.entropy));
+  for (const p of packets) {
+    if (p.tcp === null) continue;
+    tcp.push('payload' in p.tcp ? toWindowPacket(p as CovertMarkPacket, groups.entropy) : (p as WindowPacket));
+  }
 
   let keys: string[] | null = null;
   const rows: SgdFeatureRow[] = [];
   let skipped = 0;
-  const segments = windowPacketsTimeSeries(tcp, segmentSeconds * 1_000_000, false);
+  const segments = windowPacketsTimeSeries(tcp, segmentMicros, false);
   segments.forEach((segment, segmentIndex) => {
     for (const group of groupPacketsByIpFixedSize(segment, options.clientSubnets, windowSize)) {
       const isClient = networkMatcher(parseClientNetworks([group.client], 'client'));

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { covertMarkPacketFromIp, sgdFeatureRowsFromPackets } from '@flowstream/plugins/covertmark';
+import { covertMarkPacketFromIp, sgdFeatureRowsFromPackets, toWindowPacket } from '@flowstream/plugins/covertmark';
 import { firstDifference, runCovertMarkVectors } from '../../../../scripts/vectors-covertmark.ts';
 import { readPcapIpFrames } from './pcap-fixture.js';
 
@@ -26,12 +26,13 @@ describe.runIf(existsSync(vectors))('CovertMark golden vectors', () => {
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as { name: string; source: string; params: Record<string, unknown>; expected: unknown })
     .filter((c) => /^capture:/.test(c.source));
-  it.each(cases.map((c) => [c.name, c] as const))('%s from the pcap', (_name, c) => {
+  it.each(cases.flatMap((c) => [[c.name, 'records', c], [c.name, 'payload-free packets', c]] as const))('%s from the pcap (%s)', (_name, form, c) => {
     const file = /^capture:(\S+)/.exec(c.source)![1]!;
     const records = readPcapIpFrames(join(pcaps, file))
       .map((f) => covertMarkPacketFromIp(f.ip, f.tsSec, f.tsNsec, f.wireLength))
       .filter((r) => r !== null);
-    const out = sgdFeatureRowsFromPackets(records, {
+    const input = form === 'records' ? records : records.map((r) => toWindowPacket(r, true));
+    const out = sgdFeatureRowsFromPackets(input, {
       clientSubnets: c.params['client_subnets'] as string[],
       windowSize: c.params['window_size'] as number,
       featureSelection: c.params['feature_selection'] as string[],

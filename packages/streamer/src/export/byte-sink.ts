@@ -34,7 +34,7 @@ export async function writeChunks(out: Writable, chunks: readonly Uint8Array[]):
   out.cork();
   let ok = true;
   for (const c of chunks) ok = out.write(c);
-  process.nextTick(() => out.uncork());
+  out.uncork();
   if (!ok) await waitDrain(out);
 }
 

@@ -15,96 +15,71 @@ import {
 
 /**
  * Column accumulators behind {@link FlowBatchBuilder}: values go straight into reusable typed
- * arrays (no per-value objects, unlike apache-arrow's generic builders, which are ~10× slower
- * here) and `flush()` copies the filled part into an Arrow `Data`. Validity bitmaps are created
- * only when the first null arrives.
+ * arrays (no per-value objects, unlike apache-arrow's generic builders) and `flush(n)` copies the
+ * first n rows into an Arrow `Data`. Rows are addressed by index; nulls are recorded as a list
+ * of row indexes (they are rare), so valid values cost no bitmap write.
  * @internal
  */
 export abstract class Column {
-  length = 0;
-  nullCount = 0;
-  protected bits: Uint8Array | null = null;
-  constructor(readonly name: string, readonly type: DataType, protected capacity: number) {}
+  protected nulls: number[] = [];
+  constructor(readonly name: string, readonly type: DataType, public capacity: number) {}
 
-  abstract add(v: unknown): void;
-  /** The filled rows as Arrow data; the column is empty afterwards. */
-  abstract flush(): Data;
+  /** Stores `v` at row `i` (list children grow as needed; top-level columns never exceed capacity). */
+  abstract add(v: unknown, i: number): void;
+  /** Rows 0…n−1 as Arrow data; the column is empty afterwards. */
+  abstract flush(n: number): Data;
 
-  protected grow(min: number): number {
+  protected newCapacity(min: number): number {
     let cap = this.capacity;
     while (cap < min) cap *= 2;
-    if (this.bits) {
-      const b = new Uint8Array((cap + 7) >> 3);
-      b.set(this.bits);
-      this.bits = b;
-    }
-    this.capacity = cap;
-    return cap;
-  }
-
-  protected setNull(i: number): void {
-    if (!this.bits) {
-      // First null: every earlier row was valid.
-      this.bits = new Uint8Array((this.capacity + 7) >> 3);
-      for (let j = 0; j < i; j++) this.bits[j >> 3]! |= 1 << (j & 7);
-    }
-    this.nullCount++;
-  }
-
-  protected setValid(i: number): void {
-    if (this.bits) this.bits[i >> 3]! |= 1 << (i & 7);
+    return (this.capacity = cap);
   }
 
   protected takeValidity(n: number): { nullCount: number; nullBitmap?: Uint8Array } {
-    const out = this.bits && this.nullCount > 0 ? { nullCount: this.nullCount, nullBitmap: this.bits.slice(0, (n + 7) >> 3) } : { nullCount: 0 };
-    if (this.bits) this.bits.fill(0);
-    this.bits = null;
-    this.nullCount = 0;
-    this.length = 0;
-    return out;
+    const nulls = this.nulls;
+    if (nulls.length === 0) return { nullCount: 0 };
+    this.nulls = [];
+    const bits = new Uint8Array((n + 7) >> 3).fill(0xff);
+    for (const i of nulls) bits[i >> 3]! &= ~(1 << (i & 7));
+    return { nullCount: nulls.length, nullBitmap: bits };
   }
 
-  protected bad(v: unknown, what: string): never {
-    throw new TypeError(`flow column ${this.name}: cannot store ${typeof v} ${String(v)} as ${what} (declare the field type in the plugin's static fields)`);
+  /** @internal */
+  bad(v: unknown): never {
+    throw new TypeError(`flow column ${this.name}: cannot store ${typeof v} ${String(v)} as ${this.type} (declare the field type in the plugin's static fields)`);
   }
 }
 
 /** Int64 stored as little-endian lo/hi 32-bit halves: no BigInt per value. */
-class Int64Column extends Column {
-  private d: Int32Array;
+export class Int64Column extends Column {
+  data: Int32Array;
   constructor(name: string, capacity: number) {
     super(name, new Int64(), capacity);
-    this.d = new Int32Array(capacity * 2);
+    this.data = new Int32Array(capacity * 2);
   }
-  add(v: unknown): void {
-    const i = this.length++;
+  add(v: unknown, i: number): void {
     if (i >= this.capacity) {
-      const d = new Int32Array(this.grow(i + 1) * 2);
-      d.set(this.d);
-      this.d = d;
+      const d = new Int32Array(this.newCapacity(i + 1) * 2);
+      d.set(this.data);
+      this.data = d;
     }
-    if (typeof v === 'number') {
-      if (!Number.isInteger(v)) this.bad(v, 'Int64');
-      // ToUint32 is exact modulo 2^32 and the division by 2^32 is exact, so this is two's complement.
-      this.d[2 * i] = v >>> 0;
-      this.d[2 * i + 1] = Math.floor(v / 4294967296);
-      this.setValid(i);
-    } else if (v == null) {
-      this.d[2 * i] = 0;
-      this.d[2 * i + 1] = 0;
-      this.setNull(i);
-    } else if (typeof v === 'bigint') {
-      new BigInt64Array(this.d.buffer, i * 8, 1)[0] = v;
-      this.setValid(i);
-    } else if (typeof v === 'boolean') {
-      this.d[2 * i] = v ? 1 : 0;
-      this.d[2 * i + 1] = 0;
-      this.setValid(i);
-    } else this.bad(v, 'Int64');
+    if (typeof v === 'number' && Number.isInteger(v)) {
+      // ToUint32 is exact modulo 2^32 and v / 2^32 is exact, so this is two's complement.
+      this.data[2 * i] = v >>> 0;
+      this.data[2 * i + 1] = Math.floor(v / 4294967296);
+    } else this.slow(v, i);
   }
-  flush(): Data {
-    const n = this.length;
-    const data = new BigInt64Array(this.d.buffer.slice(0, n * 8));
+  /** Nulls, bigints, booleans; errors. */
+  slow(v: unknown, i: number): void {
+    let x = 0n;
+    if (v == null) this.nulls.push(i);
+    else if (typeof v === 'bigint') x = v;
+    else if (typeof v === 'boolean') x = v ? 1n : 0n;
+    else this.bad(v);
+    new BigInt64Array(this.data.buffer, i * 8, 1)[0] = x;
+  }
+  flush(n: number): Data {
+    const data = new BigInt64Array(this.data.buffer.slice(0, n * 8));
     return makeData({ type: this.type as Int64, length: n, data, ...this.takeValidity(n) });
   }
 }
@@ -112,68 +87,58 @@ class Int64Column extends Column {
 type NumArray = Int8Array | Uint8Array | Uint16Array | Int32Array | Float64Array;
 type NumArrayCtor = { new (n: number): NumArray };
 
-/** Narrow integers and Float64; integers are range-checked by reading the stored value back. */
-class NumberColumn extends Column {
-  private d: NumArray;
-  private readonly isInt: boolean;
+/** Narrow integers (range-checked by reading the stored value back) and Float64. */
+export class NumberColumn extends Column {
+  data: NumArray;
+  readonly isInt: boolean;
   constructor(name: string, type: DataType, private readonly Ctor: NumArrayCtor, capacity: number) {
     super(name, type, capacity);
-    this.d = new Ctor(capacity);
+    this.data = new Ctor(capacity);
     this.isInt = !(type instanceof Float64);
   }
-  add(v: unknown): void {
-    const i = this.length++;
+  add(v: unknown, i: number): void {
     if (i >= this.capacity) {
-      const d = new this.Ctor(this.grow(i + 1));
-      d.set(this.d);
-      this.d = d;
+      const d = new this.Ctor(this.newCapacity(i + 1));
+      d.set(this.data);
+      this.data = d;
     }
     if (typeof v === 'number') {
-      this.d[i] = v;
-      if (this.isInt && this.d[i] !== v) this.bad(v, this.type.toString());
-      this.setValid(i);
-    } else if (v == null) {
-      this.d[i] = 0;
-      this.setNull(i);
-    } else if (typeof v === 'boolean') {
-      this.d[i] = v ? 1 : 0;
-      this.setValid(i);
-    } else if (typeof v === 'bigint') {
-      this.add(Number(v));
-      this.length--;
-    } else this.bad(v, this.type.toString());
+      this.data[i] = v;
+      if (this.isInt && this.data[i] !== v) this.bad(v);
+    } else this.slow(v, i);
   }
-  flush(): Data {
-    const n = this.length;
-    return makeData({ type: this.type as Float64, length: n, data: this.d.slice(0, n) as Float64Array, ...this.takeValidity(n) });
+  slow(v: unknown, i: number): void {
+    if (typeof v === 'number') this.bad(v);
+    else if (v == null) {
+      this.data[i] = 0;
+      this.nulls.push(i);
+    } else if (typeof v === 'boolean') this.data[i] = v ? 1 : 0;
+    else if (typeof v === 'bigint') this.add(Number(v), i);
+    else this.bad(v);
+  }
+  flush(n: number): Data {
+    return makeData({ type: this.type as Float64, length: n, data: this.data.slice(0, n) as Float64Array, ...this.takeValidity(n) });
   }
 }
 
 class BoolColumn extends Column {
-  private d: Uint8Array;
+  private data: Uint8Array;
   constructor(name: string, capacity: number) {
     super(name, new Bool(), capacity);
-    this.d = new Uint8Array(capacity);
+    this.data = new Uint8Array(capacity);
   }
-  add(v: unknown): void {
-    const i = this.length++;
+  add(v: unknown, i: number): void {
     if (i >= this.capacity) {
-      const d = new Uint8Array(this.grow(i + 1));
-      d.set(this.d);
-      this.d = d;
+      const d = new Uint8Array(this.newCapacity(i + 1));
+      d.set(this.data);
+      this.data = d;
     }
-    if (v == null) {
-      this.d[i] = 0;
-      this.setNull(i);
-    } else {
-      this.d[i] = v ? 1 : 0;
-      this.setValid(i);
-    }
+    if (v == null) this.nulls.push(i);
+    this.data[i] = v ? 1 : 0;
   }
-  flush(): Data {
-    const n = this.length;
+  flush(n: number): Data {
     const packed = new Uint8Array((n + 7) >> 3);
-    for (let i = 0; i < n; i++) if (this.d[i]) packed[i >> 3]! |= 1 << (i & 7);
+    for (let i = 0; i < n; i++) if (this.data[i]) packed[i >> 3]! |= 1 << (i & 7);
     return makeData({ type: this.type as Bool, length: n, data: packed, ...this.takeValidity(n) });
   }
 }
@@ -184,23 +149,15 @@ class Utf8Column extends Column {
   constructor(name: string, capacity: number) {
     super(name, new Utf8(), capacity);
   }
-  add(v: unknown): void {
-    const i = this.length++;
-    if (i >= this.capacity) this.grow(i + 1);
-    if (typeof v === 'string') {
-      this.s.push(v);
-      this.setValid(i);
-    } else if (v == null) {
-      this.s.push('');
-      this.setNull(i);
-    } else {
-      this.s.push(String(v));
-      this.setValid(i);
-    }
+  add(v: unknown, i: number): void {
+    if (typeof v === 'string') this.s[i] = v;
+    else if (v == null) {
+      this.s[i] = '';
+      this.nulls.push(i);
+    } else this.s[i] = String(v);
   }
-  flush(): Data {
-    const n = this.length;
-    const s = this.s;
+  flush(n: number): Data {
+    const s = this.s.length === n ? this.s : this.s.slice(0, n);
     const joined = s.join('');
     const bytes = Buffer.from(joined, 'utf8');
     const offsets = new Int32Array(n + 1);
@@ -227,34 +184,31 @@ class Utf8Column extends Column {
 /** `List<T>`: offsets plus a growable child column of T. */
 class ListColumn extends Column {
   private offsets: Int32Array;
+  private count = 0;
   constructor(name: string, type: List, private readonly child: Column, capacity: number) {
     super(name, type, capacity);
     this.offsets = new Int32Array(capacity + 1);
   }
-  add(v: unknown): void {
-    const i = this.length++;
+  add(v: unknown, i: number): void {
     if (i >= this.capacity) {
-      const o = new Int32Array(this.grow(i + 1) + 1);
+      const o = new Int32Array(this.newCapacity(i + 1) + 1);
       o.set(this.offsets);
       this.offsets = o;
     }
     if (Array.isArray(v)) {
       const c = this.child;
-      for (let k = 0; k < v.length; k++) c.add(v[k]);
-      this.setValid(i);
-    } else if (v == null) this.setNull(i);
-    else if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
-      this.add(Array.from(v as unknown as ArrayLike<number>));
-      this.length--;
-      return;
-    } else this.bad(v, this.type.toString());
-    this.offsets[i + 1] = this.child.length;
+      let k = this.count;
+      for (let j = 0; j < v.length; j++) c.add(v[j], k++);
+      this.count = k;
+    } else if (v == null) this.nulls.push(i);
+    else if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return this.add(Array.from(v as unknown as ArrayLike<number>), i);
+    else this.bad(v);
+    this.offsets[i + 1] = this.count;
   }
-  flush(): Data {
-    const n = this.length;
+  flush(n: number): Data {
     const valueOffsets = this.offsets.slice(0, n + 1);
-    const child = this.child.flush();
-    this.offsets[0] = 0;
+    const child = this.child.flush(this.count);
+    this.count = 0;
     return makeData({ type: this.type as List, length: n, valueOffsets, child, ...this.takeValidity(n) });
   }
 }

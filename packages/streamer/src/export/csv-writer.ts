@@ -24,6 +24,14 @@ export interface RowTransform {
   apply(keys: readonly string[], values: unknown[]): void;
 }
 
+/** Options of {@link CsvWriter}. */
+export interface CsvWriterOptions {
+  /** Called on each row's values before formatting (anonymisation). */
+  transform?: RowTransform | null;
+  /** Keep only these columns, in this order (missing ones are written empty). */
+  columns?: readonly string[] | null;
+}
+
 /**
  * NFStream-identical CSV (spec §9.1): header = the first flow's field names, Python value forms,
  * `\n` line ends. Opens its file only when the first flow arrives (no flows ⇒ no file).
@@ -44,16 +52,36 @@ export class CsvWriter {
   /** Flows written. */
   count = 0;
 
+  private readonly transform: RowTransform | null;
+  private readonly columns: readonly string[] | null;
+  private projection: number[] | null = null;
+  private projectedFrom: string[] | null = null;
+
   constructor(
     private readonly path: string | TextSink,
     schema: readonly FieldSpec[],
-    private readonly transform: RowTransform | null = null,
+    options: CsvWriterOptions = {},
   ) {
+    this.transform = options.transform ?? null;
+    this.columns = options.columns ?? null;
     this.floatColumns = new Set(schema.filter((f) => f.type === 'float' || f.type === 'float[]').map((f) => f.name));
   }
 
   write(flow: NFlow): void {
-    const keys = flow.keys();
+    let keys = flow.keys();
+    let values = flow.values();
+    if (this.transform !== null) this.transform.apply(keys, values);
+    if (this.columns !== null) {
+      if (this.projectedFrom === null || !sameKeys(this.projectedFrom, keys)) {
+        this.projectedFrom = keys;
+        this.projection = this.columns.map((c) => keys.indexOf(c));
+      }
+      const proj = this.projection!;
+      const picked: unknown[] = new Array(proj.length);
+      for (let i = 0; i < proj.length; i++) picked[i] = proj[i]! < 0 ? null : values[proj[i]!];
+      values = picked;
+      keys = this.columns as string[];
+    }
     if (this.sink === null) {
       this.sink = typeof this.path === 'string' ? openTextSink(this.path) : this.path;
       this.headerKeys = keys;
@@ -62,8 +90,6 @@ export class CsvWriter {
     if (this.floatFlags === null || keys.length !== this.floatFlags.length) {
       this.floatFlags = keys.map((k) => this.floatColumns.has(k));
     }
-    const values = flow.values();
-    if (this.transform !== null) this.transform.apply(keys, values);
     const ff = this.floatFlags;
     let line = csvCell(values[0], ff[0]!);
     for (let i = 1; i < values.length; i++) line += `,${csvCell(values[i], ff[i] ?? false)}`;
@@ -87,4 +113,10 @@ export class CsvWriter {
     this.sink.close();
     this.sink = null;
   }
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -138,9 +138,11 @@ class Reader {
       case 7: // double
         this.pos += 8;
         return;
-      case T_BINARY:
-        this.pos += this.varint();
+      case T_BINARY: {
+        const n = this.varint(); // read first: `pos += varint()` would add to the stale pos
+        this.pos += n;
         return;
+      }
       case T_LIST:
       case T_SET: {
         const { size, elem } = this.listHeader();

@@ -33,7 +33,9 @@ export const CORE = FIELDS.filter((f) => !f.name.startsWith('udps.')).map((f) =>
 export function makeFlow(values: Record<string, unknown>, udps: Record<string, unknown> = {}, columns: readonly string[] = CORE): NFlow {
   const flow = new NFlow();
   Object.defineProperty(flow, '_columns', { value: columns });
-  Object.assign(flow, values);
+  // Property by property, like the meter: Object.assign of ~90 keys leaves a dictionary-mode object.
+  const target = flow as unknown as Record<string, unknown>;
+  for (const k of Object.keys(values)) target[k] = values[k];
   flow.udps = udps;
   return flow;
 }
@@ -75,4 +77,59 @@ export function sampleFlows(n: number): NFlow[] {
     );
   }
   return out;
+}
+
+const DIRS = ['bidirectional', 'src2dst', 'dst2src'];
+
+/** NFStream's full column set with statisticalAnalysis, spltAnalysis=10 and nDPI (spec §4). */
+export const FULL_FIELDS: FieldSpec[] = [
+  ...['id', 'expiration_id'].map((name) => ({ name, type: 'int' as const })),
+  ...['src', 'dst'].flatMap((s) => [
+    { name: `${s}_ip`, type: 'string' as const },
+    { name: `${s}_mac`, type: 'string' as const },
+    { name: `${s}_oui`, type: 'string' as const },
+    { name: `${s}_port`, type: 'int' as const },
+  ]),
+  ...['protocol', 'ip_version', 'vlan_id'].map((name) => ({ name, type: 'int' as const })),
+  ...DIRS.flatMap((d) => ['first_seen_ms', 'last_seen_ms', 'duration_ms', 'packets', 'bytes'].map((x) => ({ name: `${d}_${x}`, type: 'int' as const }))),
+  ...['ps', 'piat_ms'].flatMap((m) =>
+    DIRS.flatMap((d) => [
+      { name: `${d}_min_${m}`, type: 'int' as const },
+      { name: `${d}_mean_${m}`, type: 'float' as const },
+      { name: `${d}_stddev_${m}`, type: 'float' as const },
+      { name: `${d}_max_${m}`, type: 'int' as const },
+    ]),
+  ),
+  ...DIRS.flatMap((d) => ['syn', 'cwr', 'ece', 'urg', 'ack', 'psh', 'rst', 'fin'].map((f) => ({ name: `${d}_${f}_packets`, type: 'int' as const }))),
+  ...['splt_direction', 'splt_ps', 'splt_piat_ms'].map((name) => ({ name, type: 'int[]' as const })),
+  { name: 'application_name', type: 'string' },
+  { name: 'application_category_name', type: 'string' },
+  { name: 'application_is_guessed', type: 'int' },
+  { name: 'application_confidence', type: 'int' },
+  ...['requested_server_name', 'client_fingerprint', 'server_fingerprint', 'user_agent', 'content_type'].map((name) => ({ name, type: 'string' as const })),
+];
+
+/** A pool of realistic full-schema flows to reuse (objects are mutated, not allocated, per flow). */
+export function fullFlowPool(size: number): NFlow[] {
+  const columns = FULL_FIELDS.map((f) => f.name);
+  return Array.from({ length: size }, (_, k) => {
+    const v: Record<string, unknown> = {};
+    for (const f of FULL_FIELDS) {
+      if (f.type === 'int') v[f.name] = f.name.endsWith('_ms') ? 1472393122365 + k : (k * 31 + f.name.length) % 200;
+      else if (f.type === 'float') v[f.name] = (k + 1) / 3 + f.name.length;
+      else if (f.type === 'int[]') v[f.name] = [0, 1, 0, 1, 1, 0, k % 2, -1, -1, -1];
+      else v[f.name] = f.name.endsWith('_ip') ? `10.0.${k}.${k * 3}` : f.name === 'application_name' ? 'TLS.Google' : f.name.endsWith('_mac') ? '30:52:cb:6c:9c:1b' : '';
+    }
+    return makeFlow(v, {}, columns);
+  });
+}
+
+/** `n` flows cycling through `pool`, each with a fresh `id`. */
+export function* cycle(pool: readonly NFlow[], n: number, onEvery?: (i: number) => void): Generator<NFlow> {
+  for (let i = 0; i < n; i++) {
+    const f = pool[i % pool.length]!;
+    f.id = i;
+    if (onEvery && i % 100_000 === 0) onEvery(i);
+    yield f;
+  }
 }

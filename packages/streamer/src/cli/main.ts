@@ -1,0 +1,209 @@
+import { writeFileSync } from 'node:fs';
+import type { FieldSpec, NFlow, NFPlugin, RunSummary } from '@flowstream/core';
+import { CsvExport } from '../export/csv-export.js';
+import { NFStreamer } from '../nfstreamer.js';
+import { FLOWSTREAM_VERSION } from '../version.js';
+import { HELP, parseCli, UsageError, type CliOptions } from './cli-options.js';
+import { Progress } from './progress.js';
+
+/** Exit codes. */
+const OK = 0;
+const RUNTIME_ERROR = 1;
+const USAGE_ERROR = 2;
+
+function stderr(text: string): void {
+  process.stderr.write(`${text}\n`);
+}
+
+/**
+ * The `flowstream` command. Returns the process exit code: 0 ok, 1 input/runtime error, 2 usage.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let cli: CliOptions;
+  try {
+    cli = parseCli(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      stderr(`flowstream: ${err.message}\nTry 'flowstream --help'.`);
+      return USAGE_ERROR;
+    }
+    throw err;
+  }
+  if (cli.help) {
+    process.stdout.write(HELP);
+    return OK;
+  }
+  if (cli.version) {
+    process.stdout.write(`flowstream ${FLOWSTREAM_VERSION}\n`);
+    return OK;
+  }
+  if (cli.sources.length === 0) {
+    stderr("flowstream: no SOURCE given\nTry 'flowstream --help'.");
+    return USAGE_ERROR;
+  }
+
+  let plugins: NFPlugin[] = [];
+  if (cli.plugins.length > 0) {
+    try {
+      const { createPluginRegistry, parsePluginSpec } = await import('../plugin-registry/index.js');
+      const registry = createPluginRegistry();
+      plugins = await Promise.all(cli.plugins.map((spec) => registry.resolve(parsePluginSpec(spec))));
+    } catch (err) {
+      stderr(`flowstream: --plugin: ${(err as Error).message}`);
+      return USAGE_ERROR;
+    }
+  }
+
+  let streamer: NFStreamer;
+  try {
+    const source = cli.sources.length === 1 ? cli.sources[0]! : cli.sources;
+    streamer = new NFStreamer({ source, ...cli.metering, udps: plugins });
+  } catch (err) {
+    const e = err as Error;
+    if (e.message.startsWith('Invalid option source')) {
+      stderr(`flowstream: ${e.message}`);
+      return RUNTIME_ERROR;
+    }
+    if (e instanceof RangeError || e instanceof TypeError) {
+      stderr(`flowstream: ${kebab(e.message)}`);
+      return USAGE_ERROR;
+    }
+    stderr(`flowstream: ${e.message}`);
+    return RUNTIME_ERROR;
+  }
+
+  const progress = new Progress(!cli.quiet && process.stderr.isTTY === true, streamer);
+  const started = performance.now();
+  let flowsOut = 0;
+  let failure: Error | null = null;
+  const stopSignals = installStopSignals(streamer);
+  const durationTimer = cli.duration > 0 ? setTimeout(() => streamer.stop(), cli.duration * 1000) : null;
+  try {
+    flowsOut = await exportFlows(cli, streamer, progress);
+  } catch (err) {
+    failure = err as Error;
+  } finally {
+    if (durationTimer !== null) clearTimeout(durationTimer);
+    stopSignals();
+    progress.done();
+  }
+  const summary = streamer.summary;
+  if (summary !== null) {
+    for (const s of summary.sources) {
+      if (s.truncatedAt !== undefined) stderr(`flowstream: warning: ${s.path}: truncated last record at byte offset ${s.truncatedAt} dropped`);
+    }
+    writeSummaries(cli, summary);
+  }
+  if (!cli.quiet && summary !== null) {
+    const secs = (performance.now() - started) / 1000;
+    const p = summary.packets;
+    stderr(
+      `flowstream: ${flowsOut} flows from ${p.read} packets (${p.processed} processed, ${p.ignored} ignored${p.filtered ? `, ${p.filtered} filtered` : ''}) in ${secs.toFixed(2)} s`,
+    );
+  }
+  if (failure !== null) {
+    stderr(`flowstream: error: ${failure.message}`);
+    return RUNTIME_ERROR;
+  }
+  return OK;
+}
+
+/** Converts camelCase option names in validation messages to the CLI's kebab-case flags. */
+function kebab(message: string): string {
+  return message.replace(/Invalid option (\w+)/, (_m, name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+}
+
+function writeSummaries(cli: CliOptions, summary: RunSummary): void {
+  const json = `${JSON.stringify(summary)}\n`;
+  if (cli.summary === '-') process.stderr.write(json);
+  else if (cli.summary !== null) writeFileSync(cli.summary, json);
+}
+
+function selectedSchema(cli: CliOptions, schema: FieldSpec[]): FieldSpec[] {
+  if (cli.columns === null) return schema;
+  const byName = new Map(schema.map((f) => [f.name, f]));
+  return cli.columns.map((c) => {
+    const f = byName.get(c);
+    if (f === undefined) throw new UsageError(`--columns: unknown column "${c}" (available: ${schema.map((s) => s.name).join(', ')})`);
+    return f;
+  });
+}
+
+async function* flatten(batches: AsyncIterable<NFlow[]>): AsyncGenerator<NFlow> {
+  for await (const batch of batches) for (const f of batch) yield f;
+}
+
+async function exportFlows(cli: CliOptions, streamer: NFStreamer, progress: Progress): Promise<number> {
+  // Batches (not the sync iterator) even for files: the event loop turns between batches, so
+  // Ctrl-C and --duration can stop the run and still close the output properly.
+  const batches = progress.wrapBatches(streamer.flowBatches());
+  const flows = flatten(batches);
+  switch (cli.format) {
+    case 'none': {
+      let n = 0;
+      for await (const batch of batches) n += batch.length;
+      return n;
+    }
+    case 'csv': {
+      const csv = new CsvExport(cli.output, streamer.schema, {
+        columnsToAnonymize: cli.anonymize,
+        flowsPerFile: cli.flowsPerFile,
+        rotateFiles: cli.rotateFiles,
+        columns: cli.columns,
+        warn: (m) => stderr(m),
+      });
+      try {
+        for await (const batch of batches) for (const f of batch) csv.write(f);
+      } finally {
+        csv.close();
+      }
+      return csv.count;
+    }
+    case 'jsonl': {
+      const { writeJsonl } = await import('../export/jsonl-writer.js');
+      return writeJsonl(flows, cli.output === '-' ? process.stdout : cli.output);
+    }
+    case 'arrow':
+    case 'arrows': {
+      const { writeArrowFile, writeArrowStream, summaryPathFor } = await import('../export/arrow-writer.js');
+      const { manifestMetadata } = await import('../export/arrow-types.js');
+      const fields = selectedSchema(cli, streamer.schema);
+      const metadata = manifestMetadata(streamer.manifest);
+      let n: number;
+      if (cli.format === 'arrow') n = await writeArrowFile(flows, fields, cli.output, { metadata });
+      else if (cli.output === '-') n = await writeArrowStream(flows, fields, process.stdout, { metadata });
+      else {
+        const { createWriteStream } = await import('node:fs');
+        n = await writeArrowStream(flows, fields, createWriteStream(cli.output), { metadata });
+      }
+      if (cli.output !== '-' && streamer.summary !== null) {
+        writeFileSync(summaryPathFor(cli.output), `${JSON.stringify(streamer.summary)}\n`);
+      }
+      return n;
+    }
+    case 'parquet': {
+      const { writeParquet } = await import('../export/parquet-writer.js');
+      const { manifestMetadata } = await import('../export/arrow-types.js');
+      return writeParquet(flows, selectedSchema(cli, streamer.schema), cli.output, {
+        metadata: manifestMetadata(streamer.manifest),
+        summary: () => streamer.summary,
+      });
+    }
+  }
+}
+
+/** SIGINT/SIGTERM stop the capture and flush every live flow, so output files are complete. */
+function installStopSignals(streamer: NFStreamer): () => void {
+  let count = 0;
+  const onSignal = () => {
+    count++;
+    if (count > 1) process.exit(130);
+    streamer.stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}

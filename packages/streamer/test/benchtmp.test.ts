@@ -1,0 +1,21 @@
+import { it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeArrowFile, writeParquet, FlowBatchBuilder } from '../src/export/index.js';
+import { FULL_FIELDS, fullFlowPool, cycle } from './export/helpers.js';
+it('bench', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fsb-'));
+  const pool = fullFlowPool(64);
+  console.log('columns', FULL_FIELDS.length);
+  let t = performance.now();
+  const b = new FlowBatchBuilder(FULL_FIELDS);
+  for (const f of cycle(pool, 1_000_000)) b.add(f);
+  console.log('builder only flows/s', Math.round(1e6 / ((performance.now() - t) / 1000)));
+  t = performance.now();
+  const n = await writeArrowFile(cycle(pool, 1_000_000), FULL_FIELDS, join(dir, 'a.arrow'));
+  console.log('arrow file flows/s', Math.round(n / ((performance.now() - t) / 1000)));
+  t = performance.now();
+  const m = await writeParquet(cycle(pool, 300_000), FULL_FIELDS, join(dir, 'a.parquet'));
+  console.log('parquet flows/s', Math.round(m / ((performance.now() - t) / 1000)));
+});
