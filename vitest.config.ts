@@ -14,10 +14,10 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     projects: [
-      { ...shared, test: { name: 'core', root: 'packages/core', include: ['test/**/*.test.ts'] } },
-      { ...shared, test: { name: 'plugins', root: 'packages/plugins', include: ['test/**/*.test.ts'] } },
-      { ...shared, test: { name: 'streamer', root: 'packages/streamer', include: ['test/**/*.test.ts'] } },
-      { ...shared, test: { name: 'conformance', root: 'test', include: ['**/*.test.ts'] } },
+      { ...shared, extends: true, test: { name: 'core', root: 'packages/core', include: ['test/**/*.test.ts'] } },
+      { ...shared, extends: true, test: { name: 'plugins', root: 'packages/plugins', include: ['test/**/*.test.ts'] } },
+      { ...shared, extends: true, test: { name: 'streamer', root: 'packages/streamer', include: ['test/**/*.test.ts'] } },
+      { ...shared, extends: true, test: { name: 'conformance', root: 'test', include: ['**/*.test.ts'] } },
     ],
   },
 });

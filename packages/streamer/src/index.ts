@@ -14,3 +14,7 @@ export { CsvExport } from './export/csv-export.js';
 export type { CsvExportOptions } from './export/csv-export.js';
 export type { CsvWriterOptions, RowTransform } from './export/csv-writer.js';
 export * from './export/index.js';
+export { packets } from './rx/packets.js';
+export type { PacketsOptions } from './rx/packets.js';
+export { meter } from './rx/meter-operator.js';
+export { PacketBatch, DEFAULT_BATCH_PACKETS } from './rx/packet-batch.js';

@@ -185,8 +185,10 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       systemVisibility: this.systemVisibility,
     });
     for (const plugin of this.opts.udps) {
+      // an instance `fields` (e.g. WFPlugin, whose columns depend on its options) wins over the static list
       const ctor = plugin.constructor as typeof NFPlugin & { fields?: readonly FieldSpec[] };
-      for (const f of ctor.fields ?? []) cols.push({ ...f, name: `udps.${f.name}`, nullable: f.nullable ?? true });
+      const own = (plugin as unknown as { fields?: readonly FieldSpec[] }).fields;
+      for (const f of own ?? ctor.fields ?? []) cols.push({ ...f, name: `udps.${f.name}`, nullable: f.nullable ?? true });
     }
     return cols;
   }

@@ -39,6 +39,8 @@ export const IgnoreReason = {
    * (the reader delivers it with `linkType === -1`; libpcap fails such packets, spec §1.1).
    */
   InterfaceMismatch: 16,
+  /** pcapng packet libpcap rejects while reading on (caplen beyond snaplen or block, bad block). */
+  InvalidRecord: 17,
 } as const;
 export type IgnoreReason = (typeof IgnoreReason)[keyof typeof IgnoreReason];
 
@@ -61,6 +63,7 @@ export const IGNORE_REASON_NAMES: readonly string[] = [
   'bad_ipv4_total_length',
   'bad_link_header',
   'interface_mismatch',
+  'invalid_record',
 ];
 
 /** Number of reason codes (size of per-reason counter arrays). */

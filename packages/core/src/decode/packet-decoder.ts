@@ -50,7 +50,7 @@ export class PacketDecoder {
    * (every field written), otherwise the reason the frame is ignored (`out` is then unspecified).
    */
   decode(record: CaptureRecord, out: DecodedPacket): IgnoreReason {
-    if (record.linkType === -1) return IgnoreReason.InterfaceMismatch;
+    if (record.linkType < 0) return record.linkType === -1 ? IgnoreReason.InterfaceMismatch : IgnoreReason.InvalidRecord;
     const s = this.state;
     s.reset(record.data, record.offset, record.caplen, record.linkType);
     const link = linkDecoderFor(record.linkType);

@@ -13,12 +13,15 @@ import { NDPI42_CONFIDENCE, NDPI_PROTO } from './ndpi-layout.js';
  *   `ndpi_protocol2name`, so nDPI dropped it (4.4).
  * - `Hotmail` ⇒ `Outlook` (id 21): nDPI 4.4 renamed the Hotmail protocol (`NDPI_PROTOCOL_HOTMAIL` ⇒
  *   `NDPI_PROTOCOL_MS_OUTLOOK`) when Microsoft's mail service moved to outlook.com.
+ * - `DCE_RPC` ⇒ `RPC` (id 127): renamed in nDPI 4.4 (`NDPI_PROTOCOL_RPC`), the dissector covering
+ *   MS-RPC in general; same id, port 135 and category `RPC`.
  */
 export const NDPI_NAME_RENAMES: ReadonlyMap<string, string> = new Map([
   ['SkypeCall', 'Skype_TeamsCall'],
   ['IPsec', 'IPSec'],
   ['Z39.50', 'Z3950'],
   ['Hotmail', 'Outlook'],
+  ['DCE_RPC', 'RPC'],
 ]);
 
 /** The name NFStream's nDPI uses for a protocol that nDPI 4.2 calls `name`. */
@@ -74,7 +77,12 @@ export interface NdpiLabel {
 
 /** What nDPI 4.2 knew besides its label, needed to tell where the label came from. */
 export interface NdpiEvidence {
-  /** `flow->guessed_protocol_id`: the protocol guessed from the ports (after give-up's checks). */
+  /** Whether the label comes from `ndpi_detection_giveup`. */
+  gaveUp: boolean;
+  /**
+   * The protocol guessed from the ports: `flow->guessed_protocol_id` after give-up's checks, except
+   * that a QUIC guess 4.2 dropped is kept (see {@link compatLabel}).
+   */
   portGuess: number;
   /** `flow->guessed_host_protocol_id`: the protocol of the server's IP address. */
   ipMatch: number;
@@ -96,7 +104,10 @@ export interface NdpiEvidence {
  *
  * 1. Give-up guesses: 4.2 stacks the IP match on the port guess (`TLS.Google`, or `Google` alone);
  *    4.7-dev reports the port guess only (`TLS`, confidence by-port) and, with no port guess,
- *    nothing (`Unknown`, not guessed, confidence 0). The category is that protocol's own.
+ *    nothing (`Unknown`, not guessed, confidence 0). The category is that protocol's own. 4.2 also
+ *    drops a UDP port guess whose dissector already excluded the flow when the protocol is in
+ *    `is_udp_guessable_protocol` (QUIC, SNMP, NetFlow); later nDPI inverted that helper into
+ *    `is_udp_not_guessable_protocol` (SNMP, NetFlow), so a QUIC port guess survives give-up.
  * 2. DPI results: 4.2's `ndpi_int_change_protocol` moves a detected protocol that can have a
  *    sub-protocol but got none to the master position and puts the IP match as the app (`TLS` ⇒
  *    `TLS.Cloudflare` on a Cloudflare address). When the app equals the IP match and DPI did not
@@ -107,7 +118,8 @@ export interface NdpiEvidence {
 export function compatLabel(l: NdpiLabel, e: NdpiEvidence): NdpiLabel {
   let { master, app, category, guessed } = l;
   let confidence = compatConfidence(l.confidence);
-  if (guessed !== 0) {
+  if (e.gaveUp && (guessed !== 0 || app === 0)) {
+    guessed = 1;
     master = 0;
     app = e.portGuess;
     if (app === 0) return { master: 0, app: 0, category: 0, confidence: 0, guessed: 0 };

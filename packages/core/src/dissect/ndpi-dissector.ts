@@ -68,6 +68,10 @@ class NdpiDissector implements FlowDissector {
   /** Last `ndpi_protocol` returned for the slot, as `master | app << 16` (category read at collect). */
   private proto = new Uint32Array(1024);
   private guessed = new Uint8Array(1024);
+  /** Slots whose label comes from give-up: `ndpi_protocol.category` of its result, else -1. */
+  private giveUpCategory = new Int32Array(1024).fill(-1);
+  /** `flow->guessed_protocol_id` just before give-up (4.2 may clear it). */
+  private portGuessBefore = new Uint16Array(1024);
   /** Results of DONE slots. */
   private results: (Dissection | null)[] = [];
   private readonly guessedOut = new Uint8Array(1);
@@ -100,6 +104,7 @@ class NdpiDissector implements FlowDissector {
     this.flows[slot] = flow;
     this.state[slot] = DISSECTING;
     this.guessed[slot] = 0;
+    this.giveUpCategory[slot] = -1;
     // spec §11: packet 1 is always dissected; with k == 1 an unknown flow is given up at once.
     this.proto[slot] = this.process(module, flow, packet);
     if (this.nDissections === 1 && this.proto[slot]! >>> 16 === NDPI_PROTO.UNKNOWN) {
@@ -174,8 +179,10 @@ class NdpiDissector implements FlowDissector {
 
   private giveUp(module: NdpiPointer, slot: number, flow: NdpiPointer): void {
     this.guessedOut[0] = 0;
+    this.portGuessBefore[slot] = this.lib.koffi.decode(flow, L.guessedProtocolId, 'uint16_t') as number;
     const ret = Number(this.fn.detectionGiveup(module, flow, 1, this.guessedOut));
     this.proto[slot] = ret % 0x1_0000_0000;
+    this.giveUpCategory[slot] = Math.floor(ret / 0x1_0000_0000);
     this.guessed[slot] = this.guessedOut[0]!;
   }
 
@@ -193,16 +200,20 @@ class NdpiDissector implements FlowDissector {
     const bytes = new Uint8Array(this.lib.koffi.view(flow, L.sizeofFlowStruct));
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const proto = this.proto[slot]!;
+    const gaveUp = this.giveUpCategory[slot]! >= 0;
+    const portGuess = view.getUint16(L.guessedProtocolId, true);
     const label = compatLabel(
       {
         master: proto & 0xffff,
         app: proto >>> 16,
-        category: view.getUint32(L.category, true),
+        // ndpi_protocol.category of the last result; process_packet keeps it equal to flow->category
+        category: gaveUp ? this.giveUpCategory[slot]! : view.getUint32(L.category, true),
         confidence: view.getUint32(L.confidence, true),
         guessed: this.guessed[slot]!,
       },
       {
-        portGuess: view.getUint16(L.guessedProtocolId, true),
+        gaveUp,
+        portGuess: portGuess === 0 && this.portGuessBefore[slot] === NDPI_PROTO.QUIC ? NDPI_PROTO.QUIC : portGuess,
         ipMatch: view.getUint16(L.guessedHostProtocolId, true),
         dpiNamed: (master, app) =>
           isTlsLike(master)
@@ -324,6 +335,12 @@ class NdpiDissector implements FlowDissector {
     const guessed = new Uint8Array(n);
     guessed.set(this.guessed);
     this.guessed = guessed;
+    const giveUpCategory = new Int32Array(n).fill(-1);
+    giveUpCategory.set(this.giveUpCategory);
+    this.giveUpCategory = giveUpCategory;
+    const portGuessBefore = new Uint16Array(n);
+    portGuessBefore.set(this.portGuessBefore);
+    this.portGuessBefore = portGuessBefore;
   }
 }
 

@@ -11,6 +11,9 @@ import { NFlow } from './nflow.js';
  * per flow — never per packet.
  */
 export class FlowMaterializer {
+  /** NFlow subclass of this run: `_columns` lives on its prototype, shared by every record. */
+  private readonly FlowClass: typeof NFlow;
+
   constructor(
     private readonly table: FlowTable,
     private readonly counters: FlowCounters,
@@ -20,12 +23,15 @@ export class FlowMaterializer {
     private readonly decodeTunnels: boolean,
     private readonly dissection: boolean,
     private readonly systemVisibility: boolean,
-  ) {}
+  ) {
+    class RunFlow extends NFlow {}
+    Object.defineProperty(RunFlow.prototype, '_columns', { value: columns, enumerable: false });
+    this.FlowClass = RunFlow;
+  }
 
   /** A new NFlow for `slot` with every field set (identity and counters). */
   create(slot: number): NFlow {
-    const f = new NFlow();
-    Object.defineProperty(f, '_columns', { value: this.columns, enumerable: false });
+    const f = new this.FlowClass();
     const t = this.table;
     const c = this.counters;
     f.id = -1;

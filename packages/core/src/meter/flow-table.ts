@@ -44,7 +44,7 @@ export class FlowTable {
   ipVersion: Uint8Array;
   vlanId: Uint16Array;
   tunnelId: Uint8Array;
-  hash: Uint32Array;
+  hash: Int32Array;
 
   /** Creation-order list (head = oldest). */
   prev: Int32Array;
@@ -83,7 +83,7 @@ export class FlowTable {
     this.ipVersion = new Uint8Array(cap);
     this.vlanId = new Uint16Array(cap);
     this.tunnelId = new Uint8Array(cap);
-    this.hash = new Uint32Array(cap);
+    this.hash = new Int32Array(cap);
     this.prev = new Int32Array(cap);
     this.next = new Int32Array(cap);
     this.free = new Int32Array(cap);
@@ -104,7 +104,7 @@ export class FlowTable {
     h ^= h >>> 15;
     h = Math.imul(h, 0x2c1b3c6d);
     h ^= h >>> 12;
-    return h >>> 0;
+    return h; // int32: stays a small integer (a uint32 above 2^31 would be boxed as a heap number)
   }
 
   /**
@@ -253,7 +253,7 @@ export class FlowTable {
     this.ipVersion = growUint8(this.ipVersion, cap);
     this.vlanId = growUint16(this.vlanId, cap);
     this.tunnelId = growUint8(this.tunnelId, cap);
-    this.hash = growUint32(this.hash, cap);
+    this.hash = growInt32(this.hash, cap);
     this.prev = growInt32(this.prev, cap);
     this.next = growInt32(this.next, cap);
     this.free = growInt32(this.free, cap);

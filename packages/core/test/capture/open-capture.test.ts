@@ -3,7 +3,7 @@ import { CaptureError } from '../../src/capture/capture-error.js';
 import { CaptureRecord } from '../../src/capture/capture-record.js';
 import { openCapture } from '../../src/capture/open-capture.js';
 import { ReadStatus } from '../../src/capture/read-status.js';
-import { epb, frame, idb, pcap, pcapng, shb } from '../support/capture-builder.js';
+import { type BlockSpec, epb, frame, idb, pcap, pcapng, shb } from '../support/capture-builder.js';
 import { fingerprint, memoryReader, readAll, writeTemp } from './read-all.js';
 
 describe('openCapture', () => {
@@ -52,7 +52,7 @@ describe('openCapture', () => {
   });
 
   it('reads pcapng blocks that straddle buffer refills', () => {
-    const blocks = [shb(), idb({ linkType: 1, tsresol: 9 })];
+    const blocks: BlockSpec[] = [shb(), idb({ linkType: 1, tsresol: 9 })];
     for (let i = 0; i < 3000; i++) blocks.push(epb({ timestamp: BigInt(i) * 1_000_000_123n, data: frame(1500 + (i % 13), i) }));
     const bytes = pcapng({ bigEndian: true }, blocks);
     const reader = openCapture(writeTemp('big.pcapng', bytes));
@@ -60,6 +60,22 @@ describe('openCapture', () => {
     expect(status).toBe(ReadStatus.End);
     expect(records.map(fingerprint)).toEqual(readAll(memoryReader(bytes)).records.map(fingerprint));
     expect(records[2999]!.tsNsec).toBe((2999 * 123) % 1_000_000_000);
+    reader.close();
+  });
+});
+
+describe('examples/sample.pcap', () => {
+  it('is a clean Ethernet capture of 150–300 packets over about 3 minutes', () => {
+    const reader = openCapture(new URL('../../../../examples/sample.pcap', import.meta.url).pathname);
+    const { records, status } = readAll(reader);
+    expect(status).toBe(ReadStatus.End);
+    expect(reader.truncatedAt).toBeNull();
+    expect(reader.dlt).toBe(1);
+    expect(records.length).toBeGreaterThanOrEqual(150);
+    expect(records.length).toBeLessThanOrEqual(300);
+    const span = records.at(-1)!.timeMs - records[0]!.timeMs;
+    expect(span).toBeGreaterThan(150_000);
+    expect(span).toBeLessThan(200_000);
     reader.close();
   });
 });

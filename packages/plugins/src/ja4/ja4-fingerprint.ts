@@ -33,8 +33,11 @@ export function ja4Fingerprint(
   random?: { hex: string },
 ): string | null {
   const length = end - start;
+  // Checked before anything is allocated: most candidate packets are not TLS hellos.
+  if (length < 10 || data[start] !== 0x16 || data[start + 1] !== 0x03 || data[start + 5] !== type || data[start + 9] !== 0x03) {
+    return null;
+  }
   const at = (i: number): number => (i < length ? data[start + i]! : -1);
-  if (at(0) !== 0x16 || at(1) !== 0x03 || at(5) !== type || at(9) !== 0x03) return null;
   // A length field cut by the end of the data reads the bytes that exist (an empty slice is 0).
   const lengthAt = (i: number, n: number): number => {
     let v = 0;

@@ -41,9 +41,17 @@ export async function* toArrowBatches(flows: FlowSource, fields: readonly FieldS
 }
 
 async function* batchesOf(flows: FlowSource, builder: FlowBatchBuilder): AsyncGenerator<RecordBatch> {
-  for await (const flow of flows) {
-    const batch = builder.add(flow);
-    if (batch) yield batch;
+  if (Symbol.asyncIterator in flows) {
+    for await (const flow of flows) {
+      const batch = builder.add(flow);
+      if (batch) yield batch;
+    }
+  } else {
+    // Sync sources (arrays, generators) without an await per flow.
+    for (const flow of flows) {
+      const batch = builder.add(flow);
+      if (batch) yield batch;
+    }
   }
   const last = builder.finish();
   if (last) yield last;

@@ -14,7 +14,12 @@ export interface LiveCaptureOptions {
    * accepted and reported by {@link LiveCapture.promiscuousModeHonoured}.
    */
   promiscuousMode?: boolean;
-  /** Kernel capture buffer in bytes; 0 = libpcap's default (default 0). */
+  /**
+   * Kernel capture buffer in bytes (default 0). 0 means {@link DEFAULT_LIVE_BUFFER_SIZE}, not
+   * libpcap's 2 MB: `cap` fixes the snap length at 65535, so the ring holds ~64 KB frames and 2 MB
+   * would buffer only 32 packets (16 on loopback, where each packet takes two frames); bursts
+   * beyond that are dropped silently.
+   */
   socketBufferSize?: number;
   /** BPF expression compiled by libpcap and run in the kernel, or null/"" for none. */
   bpfFilter?: string | null;
@@ -34,6 +39,24 @@ export interface LiveCaptureStats {
    */
   packetsDropped: number | null;
 }
+
+/**
+ * cap 0.2 stops but never uv_close()s its poll handle, which lives inside the native object: if a
+ * closed handle were garbage-collected, libuv would keep a dangling handle and the process could
+ * crash at exit. Closed handles are therefore kept alive for the life of the process (a few
+ * hundred bytes per capture started).
+ */
+const retired: CapHandle[] = [];
+
+function retire(handle: CapHandle): void {
+  retired.push(handle);
+}
+
+/**
+ * Buffer used for `socketBufferSize: 0`: ~1000 of `cap`'s 65535-byte frames, about what NFStream's
+ * 2 MB default holds at its 1536-byte snap length.
+ */
+export const DEFAULT_LIVE_BUFFER_SIZE = 64 * 1024 * 1024;
 
 // libpcap's own texts for cap's fixed setup failures → NFStream's texts (spec §8).
 const CAP_SETUP_MESSAGES: Record<string, string> = {
@@ -125,18 +148,27 @@ export class LiveCapture {
       // cap reports setup and filter errors alike; opening once without the filter tells them
       // apart (a cap handle cannot be reopened after close(), hence a throwaway one).
       const probe = new cap.Cap();
+      retire(probe);
       this.open(probe, '', buffer);
       probe.close();
     }
     const handle = new cap.Cap();
-    const linkType = this.open(handle, this.bpfFilter, buffer);
+    let linkType: string;
+    // Setup-time only: a handle that failed to open is retired like a closed one.
+    try {
+      linkType = this.open(handle, this.bpfFilter, buffer);
+    } catch (e) {
+      retire(handle);
+      throw e;
+    }
     this.linkType = capLinkTypeToDlt(linkType);
     this.handle = handle;
     this.buffer = buffer;
     this.received = 0;
     this.truncated = 0;
     const record = this.record;
-    record.data = buffer;
+    // A plain Uint8Array view: Buffer#slice would alias instead of copying, surprising consumers.
+    record.data = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     record.offset = 0;
     record.linkType = this.linkType;
     const clock = this.clock;
@@ -165,6 +197,7 @@ export class LiveCapture {
     this.handle = null;
     handle.close();
     handle.removeAllListeners('packet');
+    retire(handle);
   }
 
   /** Packet counters; kernel drops are unknown with `cap` (see {@link LiveCaptureStats}). */
@@ -175,7 +208,8 @@ export class LiveCapture {
   private open(handle: CapHandle, filter: string, buffer: Buffer): string {
     // Setup-time only: turn cap's texts into NFStream's (spec §8).
     try {
-      return handle.open(this.interfaceName, filter, this.socketBufferSize, buffer);
+      const bufferSize = this.socketBufferSize === 0 ? DEFAULT_LIVE_BUFFER_SIZE : this.socketBufferSize;
+      return handle.open(this.interfaceName, filter, bufferSize, buffer);
     } catch (e) {
       const detail = (e as Error).message;
       if (filter !== '') throw new LiveCaptureError('Unable to compile BPF filter.', this.interfaceName, detail);

@@ -33,11 +33,26 @@ export const CORE = FIELDS.filter((f) => !f.name.startsWith('udps.')).map((f) =>
 export function makeFlow(values: Record<string, unknown>, udps: Record<string, unknown> = {}, columns: readonly string[] = CORE): NFlow {
   const flow = new NFlow();
   Object.defineProperty(flow, '_columns', { value: columns });
-  // Property by property, like the meter: Object.assign of ~90 keys leaves a dictionary-mode object.
-  const target = flow as unknown as Record<string, unknown>;
-  for (const k of Object.keys(values)) target[k] = values[k];
+  setterFor(Object.keys(values))(flow, values);
   flow.udps = udps;
   return flow;
+}
+
+const setters = new Map<string, (flow: NFlow, values: Record<string, unknown>) => void>();
+
+/**
+ * Named stores (`f.src_port = v.src_port`), as the meter's materializer does: keyed stores or
+ * Object.assign of more than ~20 fields turn the object into a slow dictionary-mode object,
+ * which would make exports look several times slower than with real flows.
+ */
+function setterFor(keys: string[]): (flow: NFlow, values: Record<string, unknown>) => void {
+  const id = keys.join(',');
+  let fn = setters.get(id);
+  if (!fn) {
+    fn = new Function('f', 'v', keys.map((k) => `f.${k} = v.${k};`).join('\n')) as (flow: NFlow, values: Record<string, unknown>) => void;
+    setters.set(id, fn);
+  }
+  return fn;
 }
 
 /** Deterministic varied flows (big timestamps, floats that need 17 digits, unicode, −1 SPLT slots, nulls). */
