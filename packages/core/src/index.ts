@@ -31,3 +31,4 @@ export {
 } from './options/nfstream-options.js';
 export type { MeteringOptions, ResolvedMeteringOptions } from './options/nfstream-options.js';
 export { optionRangeError, optionTypeError } from './options/option-error.js';
+export * from './filter/index.js';

@@ -1,6 +1,7 @@
 /**
  * @flowstream/streamer — sources, the NFStreamer, RxJS operators, exporters and the CLI.
  */
+import './optional-parts.js';
 export { NFStreamer, extensions } from './nfstreamer.js';
 export type { NFStreamerOptions, StreamerSource, SourceMode, StreamerExtensions } from './nfstreamer.js';
 export { MeterRun, StepResult, STEP_RECORDS } from './run/meter-run.js';
@@ -18,3 +19,6 @@ export { packets } from './rx/packets.js';
 export type { PacketsOptions } from './rx/packets.js';
 export { meter } from './rx/meter-operator.js';
 export { PacketBatch, DEFAULT_BATCH_PACKETS } from './rx/packet-batch.js';
+export { LiveCapture, listInterfaces, resolveInterface, LiveCaptureError, epochClock } from './sources/index.js';
+export type { CaptureInterface, LiveCaptureOptions } from './sources/index.js';
+export { createExpiryTicker, PerformanceReporter, SystemVisibility } from './live/index.js';

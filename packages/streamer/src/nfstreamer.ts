@@ -340,6 +340,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     this.activeRuns.add(handle);
     const max = this.opts.maxNflows;
     let count = 0;
+    const live = this.mode === 'live' ? await this.startLiveHelpers(run, () => count) : null;
     try {
       for (;;) {
         if (stopped) {
@@ -347,6 +348,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
         }
         const r = run.done ? StepResult.Done : run.step();
         let flows = run.drain();
+        if (live !== null) live.annotate(flows);
         if (max > 0 && count + flows.length >= max) {
           flows = flows.slice(0, max - count);
           count += flows.length;
@@ -366,10 +368,49 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       }
     } finally {
       if (!run.done) run.stop();
+      live?.stop();
       this.activeRuns.delete(handle);
       this.lastSummary = run.summary(count);
     }
     if (run.error !== null) throw run.error;
+  }
+
+  /** Live runs: performance report (spec §12) and system visibility (local process of each flow). */
+  private async startLiveHelpers(run: MeterRun, flowsOut: () => number): Promise<{ annotate(flows: NFlow[]): void; stop(): void }> {
+    const stops: (() => void)[] = [];
+    let visibility: { lookup(a: string, b: number, c: string, d: number, p: number): { pid: number; name: string } | null } | null = null;
+    if (this.opts.performanceReport > 0) {
+      const { PerformanceReporter } = await import('./live/performance-reporter.js');
+      const reporter = new PerformanceReporter(this.opts.performanceReport, () => ({
+        flowsExpired: flowsOut(),
+        meters: [{ packetsProcessed: run.accounting.processed, packetsIgnored: run.accounting.ignored, packetsDropped: 0 }],
+      }));
+      reporter.start();
+      stops.push(() => reporter.stop());
+    }
+    if (this.systemVisibility) {
+      const { SystemVisibility } = await import('./live/system-visibility/system-visibility.js');
+      const sv = new SystemVisibility({ pollMs: this.opts.systemVisibilityPollMs, idleTimeout: this.opts.idleTimeout });
+      sv.start();
+      visibility = sv;
+      stops.push(() => sv.stop());
+    }
+    return {
+      annotate(flows) {
+        if (visibility === null) return;
+        for (const f of flows) {
+          const p = f.protocol === 6 || f.protocol === 17 ? f.protocol : 0;
+          const owner = visibility.lookup(f.src_ip, f.src_port, f.dst_ip, f.dst_port, p);
+          if (owner !== null) {
+            f.system_process_pid = owner.pid;
+            f.system_process_name = owner.name;
+          }
+        }
+      },
+      stop() {
+        for (const s of stops) s();
+      },
+    };
   }
 
   /**

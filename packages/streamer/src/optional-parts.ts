@@ -1,5 +1,18 @@
+import { BpfFilter, type FlowDissector } from '@flowstream/core';
+import { extensions } from './nfstreamer.js';
+import { resolveInterface } from './sources/interfaces.js';
+import { liveInput } from './sources/live-input.js';
+
 /**
- * Wires the optional parts (nDPI, BPF, live capture) into {@link extensions}. Each part loads its
- * native library lazily, only when a run needs it, so offline use without libpcap/nDPI works.
+ * Wires the optional parts (BPF, live capture, nDPI) into the streamer's extension points. Each
+ * part loads its native library (libpcap through koffi, `cap`, libndpi) lazily, only when a run
+ * needs it, so offline use without them works and start-up stays small.
  */
-export function registerOptionalParts(): void {}
+export function registerOptionalParts(): void {
+  extensions.compileFilter = (expression) => new BpfFilter(expression);
+  extensions.resolveInterface = (name) => resolveInterface(name);
+  extensions.liveInput = (iface, options) => liveInput(iface, options);
+  void (null as FlowDissector | null);
+}
+
+registerOptionalParts();

@@ -87,9 +87,9 @@ export interface NdpiEvidence {
   /** `flow->guessed_host_protocol_id`: the protocol of the server's IP address. */
   ipMatch: number;
   /**
-   * Whether DPI itself named `app` on top of `master`: for TLS-like masters nDPI's
-   * `subprotocol_detected` flag (SNI or certificate names matched), otherwise the flow's host name
-   * (HTTP Host, DNS query…) mapping to `app`.
+   * Whether DPI itself named `app` on top of `master`: the flow's host name (HTTP Host, DNS query,
+   * TLS/QUIC SNI…) maps to `app`, or, for TLS-like masters, nDPI's `subprotocol_detected` flag
+   * (set when a certificate name matched).
    */
   dpiNamed(master: number, app: number): boolean;
   /** nDPI's default category of protocol `id`. */

@@ -215,10 +215,10 @@ class NdpiDissector implements FlowDissector {
         gaveUp,
         portGuess: portGuess === 0 && this.portGuessBefore[slot] === NDPI_PROTO.QUIC ? NDPI_PROTO.QUIC : portGuess,
         ipMatch: view.getUint16(L.guessedHostProtocolId, true),
+        // TLS sets subprotocol_detected for SNI and certificate names; QUIC only matches its SNI.
         dpiNamed: (master, app) =>
-          isTlsLike(master)
-            ? (bytes[L.tlsQuicFlags]! & L.tlsSubprotocolDetectedMask) !== 0
-            : this.hostNameMatches(module, bytes, app),
+          (isTlsLike(master) && (bytes[L.tlsQuicFlags]! & L.tlsSubprotocolDetectedMask) !== 0) ||
+          this.hostNameMatches(module, bytes, app),
         defaultCategory: (id) => this.defaultCategory(module, id),
       },
     );

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { FieldSpec, NFlow, NFPlugin, RunSummary } from '@flowstream/core';
 import { CsvExport } from '../export/csv-export.js';
 import { NFStreamer } from '../nfstreamer.js';
+import '../optional-parts.js';
 import { FLOWSTREAM_VERSION } from '../version.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './cli-options.js';
 import { Progress } from './progress.js';

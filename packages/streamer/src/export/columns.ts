@@ -145,9 +145,10 @@ class BoolColumn extends Column {
 
 /** Strings are kept as JS strings and UTF-8 encoded once per batch with a single join. */
 class Utf8Column extends Column {
-  private s: string[] = [];
+  private s: string[];
   constructor(name: string, capacity: number) {
     super(name, new Utf8(), capacity);
+    this.s = new Array<string>(capacity).fill('');
   }
   add(v: unknown, i: number): void {
     if (typeof v === 'string') this.s[i] = v;
@@ -175,7 +176,6 @@ class Utf8Column extends Column {
       }
     }
     offsets[n] = o;
-    this.s = [];
     const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
     return makeData({ type: this.type as Utf8, length: n, valueOffsets: offsets, data, ...this.takeValidity(n) });
   }
@@ -198,7 +198,19 @@ class ListColumn extends Column {
     if (Array.isArray(v)) {
       const c = this.child;
       let k = this.count;
-      for (let j = 0; j < v.length; j++) c.add(v[j], k++);
+      if (c instanceof NumberColumn) {
+        // Numeric lists (SPLT): grow once, then store inline.
+        const end = k + v.length;
+        if (end > c.capacity) c.add(0, end - 1);
+        const d = c.data;
+        for (let j = 0; j < v.length; j++, k++) {
+          const x = v[j];
+          if (typeof x === 'number') {
+            d[k] = x;
+            if (c.isInt && d[k] !== x) c.bad(x);
+          } else c.slow(x, k);
+        }
+      } else for (let j = 0; j < v.length; j++) c.add(v[j], k++);
       this.count = k;
     } else if (v == null) this.nulls.push(i);
     else if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return this.add(Array.from(v as unknown as ArrayLike<number>), i);

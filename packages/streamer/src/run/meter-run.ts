@@ -1,6 +1,7 @@
 import {
   CaptureError,
   CapturePump,
+  linkTypeToDlt,
   FlowMeter,
   PacketAccounting,
   PacketDecoder,
@@ -25,6 +26,8 @@ export interface RunInput {
   readonly size?: number;
   /** Stream inputs: resolves when more bytes can be read after `NeedMore`. */
   waitForData?(): Promise<void>;
+  /** Live inputs: the wall clock (ms), so idle flows expire while no packet arrives. */
+  clockNow?(): number;
 }
 
 /** What a step did. */
@@ -64,7 +67,7 @@ export class MeterRun {
     options: ResolvedMeteringOptions,
     private readonly inputs: readonly RunInput[],
     dissector: FlowDissector | null,
-    filter: RecordFilter | null,
+    private readonly filter: (RecordFilter & { compileFor?(dlt: number): unknown }) | null,
     systemVisibility: boolean,
   ) {
     this.meter = new FlowMeter({
@@ -113,7 +116,11 @@ export class MeterRun {
       const readNow = this.accounting.read - before;
       left -= readNow > 0 ? readNow : 1;
       if (status === ReadStatus.Record) continue;
-      if (status === ReadStatus.NeedMore) return StepResult.NeedMore;
+      if (status === ReadStatus.NeedMore) {
+        const input = this.input!;
+        if (input.clockNow !== undefined) this.meter.advanceClock(input.clockNow());
+        return StepResult.NeedMore;
+      }
       this.closeInput(status === ReadStatus.Error ? reader.error : null);
     }
     return StepResult.Progress;
@@ -157,6 +164,20 @@ export class MeterRun {
       this.input = input;
       summary.format = this.reader.format;
       summary.linkType = this.reader.linkType;
+      if (this.filter !== null && this.filter.compileFor !== undefined && this.reader.linkType >= 0) {
+        // a filter that does not compile fails before reading, with libpcap's message
+        try {
+          this.filter.compileFor(linkTypeToDlt(this.reader.linkType));
+        } catch (err) {
+          summary.error = (err as Error).message;
+          if (this.error === null) this.error = err as Error;
+          this.reader.close();
+          this.reader = null;
+          this.input = null;
+          this.inputIndex = this.inputs.length;
+          return false;
+        }
+      }
       this.sourceSummary = summary;
       return true;
     }

@@ -1,0 +1,103 @@
+import { createReadStream, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { NFStreamer, meter, packets } from '@flowstream/streamer';
+import { PCAPS } from './support/run-cli.js';
+import { pcap as pcapFile } from '../../core/test/support/capture-builder.js';
+
+const pcap = (n: string) => join(PCAPS, n);
+const json = (flows: Iterable<{ toJSON(): unknown }>) => [...flows].map((f) => JSON.stringify(f.toJSON()));
+
+describe('NFStreamer idioms', () => {
+  const source = pcap('skype.pcap');
+  const options = { nDissections: 0, statisticalAnalysis: true, spltAnalysis: 5 } as const;
+
+  it('for…of, for await…of, flows$ and packets()+meter() give the same flows', async () => {
+    const sync = json(new NFStreamer({ source, ...options }));
+    expect(sync).toHaveLength(294);
+    const asyncFlows: string[] = [];
+    for await (const f of new NFStreamer({ source, ...options })) asyncFlows.push(JSON.stringify(f.toJSON()));
+    expect(asyncFlows).toEqual(sync);
+    const rx = await lastValueFrom(new NFStreamer({ source, ...options }).flows$.pipe(toArray()));
+    expect(json(rx)).toEqual(sync);
+    const { nDissections: _n, ...meterOptions } = options;
+    const piped = await lastValueFrom(packets(source).pipe(meter(meterOptions), toArray()));
+    expect(json(piped)).toEqual(sync);
+  });
+
+  it('unsubscribing from flows$ stops the run early', async () => {
+    const s = new NFStreamer({ source, nDissections: 0 });
+    const first = await firstValueFrom(s.flows$.pipe(take(3), toArray()));
+    expect(first.map((f) => f.id)).toEqual([0, 1, 2]);
+  });
+
+  it('summary accounts every record; iterating again restarts ids at 0', () => {
+    const s = new NFStreamer({ source, nDissections: 0 });
+    const a = [...s];
+    const summary = s.summary!;
+    expect(summary.flows).toBe(a.length);
+    expect(summary.packets.read).toBe(summary.packets.processed + summary.packets.ignored);
+    expect(summary.sources[0]).toMatchObject({ path: source, format: 'pcap', linkType: 1, error: null });
+    const b = [...s];
+    expect(b[0]!.id).toBe(0);
+    expect(json(b)).toEqual(json(a));
+  });
+
+  it('a Node readable source equals the file', async () => {
+    const fromFile = json(new NFStreamer({ source, nDissections: 0 }));
+    const fromStream: string[] = [];
+    for await (const f of new NFStreamer({ source: createReadStream(source, { highWaterMark: 1000 }), nDissections: 0 })) {
+      fromStream.push(JSON.stringify(f.toJSON()));
+    }
+    expect(fromStream).toEqual(fromFile);
+  });
+
+  it('toCsv writes NFStream CSV and creates no file without flows', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fs-csv-'));
+    const out = join(dir, 'out.csv');
+    expect(new NFStreamer({ source, nDissections: 0 }).toCsv(out)).toBe(294);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(295);
+    expect(lines[0]!.startsWith('id,expiration_id,src_ip,')).toBe(true);
+    // a capture whose frames are all ignored (ARP) yields no flow and no file
+    const arp = new Uint8Array(60);
+    arp.set([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 1, 2, 3, 4, 5, 0x08, 0x06], 0);
+    const arpOnly = join(dir, 'arp.pcap');
+    writeFileSync(arpOnly, pcapFile({ linkType: 1 }, [{ tsSec: 1, tsFrac: 0, data: arp }, { tsSec: 2, tsFrac: 0, data: arp }]));
+    const empty = join(dir, 'empty.csv');
+    const s = new NFStreamer({ source: arpOnly, nDissections: 0 });
+    expect(s.toCsv(empty)).toBe(0);
+    expect(existsSync(empty)).toBe(false);
+    expect(s.summary!.packets).toMatchObject({ read: 2, processed: 0, ignored: 2, ignoredByReason: { non_ip: 2 } });
+  });
+
+  it('CSV chunking follows NFStream naming', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fs-chunk-'));
+    const n = new NFStreamer({ source, nDissections: 0 }).toCsv(join(dir, 'flows.csv'), { flowsPerFile: 100 });
+    expect(n).toBe(294);
+    expect(['flows.0.csv', 'flows.1.csv', 'flows.2.csv'].every((f) => existsSync(join(dir, f)))).toBe(true);
+    expect(readFileSync(join(dir, 'flows.2.csv'), 'utf8').trim().split('\n')).toHaveLength(95);
+  });
+
+  it('a corrupt file ends with an error naming file and offset, after its flows', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fs-bad-'));
+    const bytes = readFileSync(source);
+    const cut = Buffer.from(bytes);
+    // break a record header in the middle: caplen = 0x7fffffff (> 262144 is a libpcap error)
+    let off = 24;
+    for (let i = 0; i < 1000; i++) off += 16 + cut.readUInt32LE(off + 8);
+    cut.writeUInt32LE(0x7fffffff, off + 8);
+    const bad = join(dir, 'bad.pcap');
+    writeFileSync(bad, cut);
+    const s = new NFStreamer({ source: bad, nDissections: 0 });
+    const got: number[] = [];
+    expect(() => {
+      for (const f of s) got.push(f.bidirectional_packets);
+    }).toThrow(new RegExp(`bad\\.pcap.*offset ${off}`));
+    expect(s.summary!.packets.read).toBe(1000);
+    expect(got.reduce((a, b) => a + b, 0)).toBe(s.summary!.packets.processed);
+    expect(s.summary!.sources[0]!.error).toMatch(/offset/);
+  });
+});
