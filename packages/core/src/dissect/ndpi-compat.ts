@@ -63,7 +63,7 @@ export function compatConfidence(ndpi42: number): number {
  * `Network`), not VoIP; nDPI 4.2 still gave the sub-protocol's category.
  */
 export function categoryFollowsMaster(master: number): boolean {
-  return master === NDPI_PROTO.DNS || master === NDPI_PROTO.POP3 || master === NDPI_PROTO.SMTP || master === NDPI_PROTO.IMAP;
+  return master === NDPI_PROTO.DNS || master === NDPI_PROTO.MAIL_POP || master === NDPI_PROTO.MAIL_SMTP || master === NDPI_PROTO.MAIL_IMAP;
 }
 
 /** A flow's nDPI label: protocols, category, confidence and the guess flag. */

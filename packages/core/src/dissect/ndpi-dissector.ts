@@ -76,6 +76,10 @@ class NdpiDissector implements FlowDissector {
   private results: (Dissection | null)[] = [];
   private readonly guessedOut = new Uint8Array(1);
   private readonly matchResult = new Uint8Array(L.sizeofProtocolMatchResult);
+  /** Copy of the flow struct being collected, and of one of its heap strings. */
+  private readonly flowBytes = new Uint8Array(L.sizeofFlowStruct);
+  private readonly flowView = new DataView(this.flowBytes.buffer);
+  private readonly stringBytes = new Uint8Array(MAX_USER_AGENT + 1);
   private readonly protoNames: (string | undefined)[] = [];
   private readonly categoryNames: (string | undefined)[] = [];
   private readonly defaultCategories: (number | undefined)[] = [];
@@ -197,8 +201,9 @@ class NdpiDissector implements FlowDissector {
 
   private collect(slot: number, flow: NdpiPointer): Dissection {
     const module = this.live();
-    const bytes = new Uint8Array(this.lib.koffi.view(flow, L.sizeofFlowStruct));
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const bytes = this.flowBytes;
+    const view = this.flowView;
+    this.fn.copyFrom(bytes, flow, L.sizeofFlowStruct);
     const proto = this.proto[slot]!;
     const gaveUp = this.giveUpCategory[slot]! >= 0;
     const portGuess = view.getUint16(L.guessedProtocolId, true);
@@ -239,15 +244,15 @@ class NdpiDissector implements FlowDissector {
     if (is(NDPI_PROTO.DHCP)) {
       r.clientFingerprint = cString(bytes, L.dhcpFingerprint, MAX_FINGERPRINT);
     } else if (is(NDPI_PROTO.HTTP)) {
-      r.contentType = this.heapString(flow, L.httpContentType, MAX_CONTENT_TYPE);
-      r.userAgent = this.heapString(flow, L.httpUserAgent, MAX_USER_AGENT);
+      r.contentType = this.heapString(L.httpContentType, MAX_CONTENT_TYPE);
+      r.userAgent = this.heapString(L.httpUserAgent, MAX_USER_AGENT);
     } else if (is(NDPI_PROTO.SSH)) {
       r.clientFingerprint = cString(bytes, L.hasshClient, MAX_FINGERPRINT);
       r.serverFingerprint = cString(bytes, L.hasshServer, MAX_FINGERPRINT);
     } else if (isTlsLike(master) || isTlsLike(app)) {
       r.clientFingerprint = cString(bytes, L.ja3Client, MAX_FINGERPRINT);
       r.serverFingerprint = cString(bytes, L.ja3Server, MAX_FINGERPRINT);
-      r.userAgent = this.heapString(flow, L.httpUserAgent, MAX_USER_AGENT);
+      r.userAgent = this.heapString(L.httpUserAgent, MAX_USER_AGENT);
     }
     return r;
   }
@@ -305,13 +310,17 @@ class NdpiDissector implements FlowDissector {
     return name;
   }
 
-  /** A `char *` member of the flow struct (NULL ⇒ ''), read up to its NUL, at most `max` bytes. */
-  private heapString(flow: NdpiPointer, offset: number, max: number): string {
-    const koffi = this.lib.koffi;
-    const ptr = koffi.decode(flow, offset, 'void *');
-    if (ptr === null || ptr === undefined) return '';
-    // The view only maps memory; cString stops at the NUL, so nothing past the C string is read.
-    return cString(new Uint8Array(koffi.view(ptr, max)), 0, max);
+  /**
+   * A `char *` member of the flow struct being collected (NULL ⇒ ''), read up to its NUL, at most
+   * `max` bytes. The pointer is read from the struct copy as an integer (LP64: 8 bytes, < 2^53).
+   */
+  private heapString(offset: number, max: number): string {
+    const address = this.flowView.getUint32(offset, true) + this.flowView.getUint32(offset + 4, true) * 0x1_0000_0000;
+    if (address === 0) return '';
+    // strnlen first: never read past the C string's terminator.
+    const n = this.fn.strnlenAt(address, max);
+    this.fn.copyFromAddress(this.stringBytes, address, n);
+    return cString(this.stringBytes, 0, n);
   }
 
   /** Frees a slot's nDPI flow without collecting (close, or a reused slot). */

@@ -53,9 +53,9 @@ export const NDPI_LAYOUT = {
 /** nDPI 4.2 protocol ids used to pick the protocol-specific fields (spec §11). */
 export const NDPI_PROTO = {
   UNKNOWN: 0,
-  POP3: 2,
-  SMTP: 3,
-  IMAP: 4,
+  MAIL_POP: 2,
+  MAIL_SMTP: 3,
+  MAIL_IMAP: 4,
   DNS: 5,
   HTTP: 7,
   DHCP: 18,

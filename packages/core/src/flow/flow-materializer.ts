@@ -4,6 +4,8 @@ import type { FlowCounters } from './flow-counters.js';
 import type { FlowStatistics } from './flow-statistics.js';
 import type { FlowSplt } from './flow-splt.js';
 import { NFlow } from './nflow.js';
+import { runFlowClass } from './run-flow-class.js';
+import { TextCache } from './text-cache.js';
 
 /**
  * Turns a flow's typed-array state into an {@link NFlow} with NFStream's fields, in column order
@@ -13,6 +15,9 @@ import { NFlow } from './nflow.js';
 export class FlowMaterializer {
   /** NFlow subclass of this run: `_columns` lives on its prototype, shared by every record. */
   private readonly FlowClass: typeof NFlow;
+  /** MAC and OUI texts repeat across flows (gateways, hosts): made once each. */
+  private readonly macs = new TextCache(macText);
+  private readonly ouis = new TextCache(ouiText);
 
   constructor(
     private readonly table: FlowTable,
@@ -24,9 +29,7 @@ export class FlowMaterializer {
     private readonly dissection: boolean,
     private readonly systemVisibility: boolean,
   ) {
-    class RunFlow extends NFlow {}
-    Object.defineProperty(RunFlow.prototype, '_columns', { value: columns, enumerable: false });
-    this.FlowClass = RunFlow;
+    this.FlowClass = runFlowClass(columns);
   }
 
   /** A new NFlow for `slot` with every field set (identity and counters). */
@@ -42,8 +45,8 @@ export class FlowMaterializer {
       f.src_ip = ipv4Text(t.src0[slot]!);
     }
     const srcMac = c.srcMac[slot]!;
-    f.src_mac = macText(srcMac);
-    f.src_oui = ouiText(srcMac);
+    f.src_mac = this.macs.text(srcMac);
+    f.src_oui = this.ouis.text(srcMac);
     f.src_port = t.srcPort[slot]!;
     if (t.ipVersion[slot] === 6) {
       f.dst_ip = ipv6Text(t.dst0[slot]!, t.dst1[slot]!, t.dst2[slot]!, t.dst3[slot]!);
@@ -51,8 +54,8 @@ export class FlowMaterializer {
       f.dst_ip = ipv4Text(t.dst0[slot]!);
     }
     const dstMac = c.dstMac[slot]!;
-    f.dst_mac = macText(dstMac);
-    f.dst_oui = ouiText(dstMac);
+    f.dst_mac = this.macs.text(dstMac);
+    f.dst_oui = this.ouis.text(dstMac);
     f.dst_port = t.dstPort[slot]!;
     f.protocol = t.protocol[slot]!;
     f.ip_version = t.ipVersion[slot]!;

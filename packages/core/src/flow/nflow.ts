@@ -108,8 +108,21 @@ export class NFlow {
   declare system_process_pid: number;
   declare system_process_name: string;
 
+  /** @internal storage of {@link udps}, created on first use (most flows of plugin-less runs never need one). */
+  declare _udps: Record<string, unknown> | undefined;
+
   /** Plugin fields; exported as `udps.<name>` in creation order. */
-  udps: Record<string, unknown> = {};
+  get udps(): Record<string, unknown> {
+    let u = this._udps;
+    if (u === undefined) {
+      u = {};
+      this._udps = u;
+    }
+    return u;
+  }
+  set udps(value: Record<string, unknown>) {
+    this._udps = value;
+  }
 
   /** @internal core column names of this run, shared by all flows of the run. */
   declare readonly _columns: readonly string[];
@@ -117,7 +130,8 @@ export class NFlow {
   /** Field names in NFStream's column order (`udps.<name>` expanded). */
   keys(): string[] {
     const out = this._columns.slice();
-    for (const k of Object.keys(this.udps)) out.push(`udps.${k}`);
+    const u = this._udps;
+    if (u !== undefined) for (const k of Object.keys(u)) out.push(`udps.${k}`);
     return out;
   }
 
@@ -126,7 +140,8 @@ export class NFlow {
     const self = this as unknown as Record<string, unknown>;
     const out: unknown[] = [];
     for (const k of this._columns) out.push(self[k]);
-    for (const k of Object.keys(this.udps)) out.push(this.udps[k]);
+    const u = this._udps;
+    if (u !== undefined) for (const k of Object.keys(u)) out.push(u[k]);
     return out;
   }
 
@@ -135,7 +150,8 @@ export class NFlow {
     const self = this as unknown as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const k of this._columns) out[k] = self[k];
-    for (const k of Object.keys(this.udps)) out[`udps.${k}`] = this.udps[k];
+    const u = this._udps;
+    if (u !== undefined) for (const k of Object.keys(u)) out[`udps.${k}`] = u[k];
     return out;
   }
 

@@ -60,6 +60,12 @@ export class FlowMeter {
   /** The meter clock (spec §1.2): the latest packet time seen; earlier packets are clamped to it. */
   private tick = 0;
   private lastScanTick = 0;
+  /**
+   * The current packet's clamped time. Kept in a field rather than passed as an argument: a ms
+   * timestamp is no small integer, and passing it to a non-inlined call would box it (one heap
+   * number per packet).
+   */
+  private now = 0;
 
   constructor(config: MeterConfig) {
     this.idleMs = config.idleTimeoutMs;
@@ -113,24 +119,25 @@ export class FlowMeter {
     let t = p.timeMs;
     if (t > this.tick) this.tick = t;
     else t = this.tick;
+    this.now = t;
     const goScan = this.tick - this.lastScanTick >= SCAN_INTERVAL_MS;
     if (goScan) this.lastScanTick = this.tick;
     const table = this.table;
     const h = FlowTable.hashPacket(p);
     const s = table.find(p, h);
     if (s === NO_SLOT) {
-      this.create(p, h, t);
+      this.create(p, h);
     } else {
       const c = this.counters;
       // spec §6.2/§6.5: `>=` in both tests, idle checked first, before the packet is accounted
       if (t - c.biLast[s]! >= this.idleMs) {
         this.expire(s, EXPIRED_IDLE);
-        this.create(p, h, t);
+        this.create(p, h);
       } else if (t - c.biFirst[s]! >= this.activeMs) {
         this.expire(s, EXPIRED_ACTIVE);
-        this.create(p, h, t);
+        this.create(p, h);
       } else {
-        this.update(s, p, t, table.lastDirection);
+        this.update(s, p, table.lastDirection);
       }
     }
     if (goScan) this.scan();
@@ -191,7 +198,8 @@ export class FlowMeter {
     }
   }
 
-  private create(p: DecodedPacket, h: number, t: number): void {
+  private create(p: DecodedPacket, h: number): void {
+    const t = this.now;
     const s = this.table.insert(p, h);
     const size = this.sizeOf(p);
     this.counters.init(s, t, size, p.srcMac, p.dstMac);
@@ -201,13 +209,14 @@ export class FlowMeter {
     if (this.hasPlugins) {
       const flow = this.materializer.create(s);
       this.liveFlows[s] = flow;
-      this.fillPluginPacket(p, flow, t, 0, 0);
+      this.fillPluginPacket(p, flow, 0, 0);
       this.callPlugins(0, flow);
       if (flow.expiration_id === EXPIRED_CUSTOM) this.expire(s, EXPIRED_CUSTOM);
     }
   }
 
-  private update(s: number, p: DecodedPacket, t: number, direction: number): void {
+  private update(s: number, p: DecodedPacket, direction: number): void {
+    const t = this.now;
     const c = this.counters;
     const size = this.sizeOf(p);
     const piatBi = t - c.biLast[s]!;
@@ -231,7 +240,7 @@ export class FlowMeter {
     if (this.hasPlugins) {
       const flow = this.liveFlows[s]!;
       this.materializer.sync(s, flow);
-      this.fillPluginPacket(p, flow, t, direction, piatBi);
+      this.fillPluginPacket(p, flow, direction, piatBi);
       this.callPlugins(1, flow);
       if (flow.expiration_id === EXPIRED_CUSTOM) this.expire(s, EXPIRED_CUSTOM);
     }
@@ -267,9 +276,9 @@ export class FlowMeter {
     }
   }
 
-  private fillPluginPacket(p: DecodedPacket, flow: NFlow, t: number, direction: number, delta: number): void {
+  private fillPluginPacket(p: DecodedPacket, flow: NFlow, direction: number, delta: number): void {
     const pp = this.pluginPacket!;
-    pp.time = t;
+    pp.time = this.now;
     pp.delta_time = delta;
     pp.direction = direction;
     pp.raw_size = p.rawSize;

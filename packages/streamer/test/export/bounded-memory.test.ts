@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { tableFromIPC } from 'apache-arrow';
-import { readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { RecordBatchReader, type AsyncRecordBatchFileReader } from 'apache-arrow';
 import { writeArrowFile } from '../../src/export/index.js';
 import { FULL_FIELDS, cycle, fullFlowPool } from './helpers.js';
 
@@ -34,9 +34,16 @@ it('writeArrowFile: 2 million flows with heap growth bounded by the batch size',
   console.log(`arrow file: ${N} flows × ${fields.length} columns in ${secs.toFixed(2)} s = ${Math.round(N / secs)} flows/s, file ${(size / 2 ** 20).toFixed(0)} MiB, peak heap+buffers growth ${(peak / 2 ** 20).toFixed(1)} MiB (gc ${gc ? 'on' : 'off'})`);
   expect(peak).toBeLessThan(gc ? 120 * 2 ** 20 : 400 * 2 ** 20);
   expect(peak).toBeLessThan(size / 3);
-  const table = tableFromIPC(readFileSync(path));
-  expect(table.numRows).toBe(N);
-  expect(table.batches.length).toBe(Math.ceil(N / batchSize));
-  expect(Number(table.getChild('id')!.get(N - 1))).toBe(N - 1);
+  // Read back through the footer only (the file is too big to load whole in a test).
+  const fh = await open(path);
+  try {
+    const reader = (await RecordBatchReader.from(fh)) as AsyncRecordBatchFileReader;
+    await reader.open();
+    expect(reader.numRecordBatches).toBe(Math.ceil(N / batchSize));
+    const last = (await reader.readRecordBatch(reader.numRecordBatches - 1))!;
+    expect(Number(last.getChild('id')!.get(last.numRows - 1))).toBe(N - 1);
+  } finally {
+    await fh.close();
+  }
   rmSync(dir, { recursive: true, force: true });
 });
