@@ -32,3 +32,4 @@ export {
 export type { MeteringOptions, ResolvedMeteringOptions } from './options/nfstream-options.js';
 export { optionRangeError, optionTypeError } from './options/option-error.js';
 export * from './filter/index.js';
+export * from './dissect/index.js';

@@ -1,4 +1,4 @@
-import { BpfFilter, type FlowDissector } from '@flowstream/core';
+import { BpfFilter, createNdpiDissector, loadNdpi } from '@flowstream/core';
 import { extensions } from './nfstreamer.js';
 import { resolveInterface } from './sources/interfaces.js';
 import { liveInput } from './sources/live-input.js';
@@ -12,7 +12,10 @@ export function registerOptionalParts(): void {
   extensions.compileFilter = (expression) => new BpfFilter(expression);
   extensions.resolveInterface = (name) => resolveInterface(name);
   extensions.liveInput = (iface, options) => liveInput(iface, options);
-  void (null as FlowDissector | null);
+  extensions.loadDissector = (nDissections) => {
+    const lib = loadNdpi();
+    return lib instanceof Error ? lib : () => createNdpiDissector(lib, nDissections);
+  };
 }
 
 registerOptionalParts();

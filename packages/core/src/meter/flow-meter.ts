@@ -118,7 +118,11 @@ export class FlowMeter {
   process(p: DecodedPacket): void {
     let t = p.timeMs;
     if (t > this.tick) this.tick = t;
-    else t = this.tick;
+    else if (t !== this.tick) {
+      // spec §1.2: an out-of-order packet takes the meter clock (nDPI and plugins see it too)
+      t = this.tick;
+      p.timeMs = t;
+    }
     this.now = t;
     const goScan = this.tick - this.lastScanTick >= SCAN_INTERVAL_MS;
     if (goScan) this.lastScanTick = this.tick;

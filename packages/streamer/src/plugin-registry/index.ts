@@ -18,3 +18,4 @@ export {
   type PluginRegistration,
 } from './plugin-registry.js';
 export { registerBuiltinPlugins } from './builtin-plugins.js';
+export { pluginOrigin, stampPluginOrigin, PLUGIN_ORIGIN, type PluginOrigin } from './plugin-origin.js';

@@ -3,6 +3,7 @@ import { container, type DependencyContainer } from 'tsyringe';
 import { isPluginInstance, NFPlugin } from '@flowstream/core';
 import { registerBuiltinPlugins } from './builtin-plugins.js';
 import { importPluginModule, isFileSpecifier, isModuleNotFound } from './load-plugin-module.js';
+import { stampPluginOrigin } from './plugin-origin.js';
 import { formatPluginSpec, type PluginSpec } from './plugin-spec.js';
 
 /**
@@ -74,11 +75,14 @@ const NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 export function createPluginRegistry(options: PluginRegistryOptions = {}): PluginRegistry {
   const registry = new ContainerPluginRegistry(container.createChildContainer(), options.cwd ?? process.cwd());
   if (options.builtins ?? true) registerBuiltinPlugins(registry);
+  registry.portable = new Set(registry.names()); // a worker's fresh registry rebuilds only these names
   return registry;
 }
 
 class ContainerPluginRegistry implements PluginRegistry {
   private readonly registered: string[] = [];
+  /** Names a default registry also has (built-ins): their instances get a {@link PluginOrigin}. */
+  portable = new Set<string>();
 
   constructor(
     private readonly di: DependencyContainer,
@@ -105,7 +109,8 @@ class ContainerPluginRegistry implements PluginRegistry {
     if (this.di.isRegistered(token(spec.module))) {
       const entry = this.di.resolve<Entry>(token(spec.module));
       if (entry.options) checkOptionNames(text, options, entry.options);
-      return checkPlugin(await entry.factory(options), text);
+      const plugin = checkPlugin(await entry.factory(options), text);
+      return this.portable.has(spec.module) ? stampPluginOrigin(plugin, { module: spec.module, options, cwd: this.cwd }) : plugin;
     }
     const hash = spec.module.lastIndexOf('#');
     const module = hash > 0 ? spec.module.slice(0, hash) : spec.module;
@@ -126,7 +131,8 @@ class ContainerPluginRegistry implements PluginRegistry {
       const available = Object.keys(namespace).join(', ') || 'none';
       throw new TypeError(`plugin spec '${text}': '${module}' has no export '${exportName}' (exports: ${available})`);
     }
-    return checkPlugin(await instantiate(namespace[exportName], options, text), text);
+    const plugin = checkPlugin(await instantiate(namespace[exportName], options, text), text);
+    return stampPluginOrigin(plugin, { module: spec.module, options, cwd: this.cwd });
   }
 }
 

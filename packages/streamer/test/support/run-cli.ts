@@ -4,12 +4,12 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 export const PCAPS = resolve(REPO, '..', 'shared', 'corpus', 'nfstream', 'pcaps');
-const MAIN = join(REPO, 'packages', 'streamer', 'src', 'cli', 'main.ts');
+/** The CLI entry point run from sources. */
+export const CLI_ENTRY = join(REPO, 'packages', 'streamer', 'test', 'support', 'cli-entry.ts');
 
 /** Runs the CLI from its TypeScript sources in a child process (real argv, stdio, exit code). */
 export function runCli(args: string[], options: { input?: Buffer; cwd?: string } = {}): SpawnSyncReturns<Buffer> {
-  const code = `import(${JSON.stringify(MAIN)}).then((m) => m.main(process.argv.slice(1))).then((c) => { process.exitCode = c; })`;
-  return spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '-e', code, ...args], {
+  return spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', CLI_ENTRY, ...args], {
     cwd: options.cwd ?? REPO,
     input: options.input,
     maxBuffer: 256 * 1024 * 1024,

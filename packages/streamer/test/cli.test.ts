@@ -1,0 +1,189 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import { NFStreamer, StringSink, CsvExport } from '@flowstream/streamer';
+import { CLI_ENTRY, PCAPS, REPO, runCli } from './support/run-cli.js';
+
+const pcap = (n: string) => join(PCAPS, n);
+const tmp = () => mkdtempSync(join(tmpdir(), 'fs-cli-'));
+
+function csvOf(source: string, options: Record<string, unknown> = {}): string {
+  const s = new NFStreamer({ source, nDissections: 0, ...options });
+  const sink = new StringSink();
+  const csv = new CsvExport(sink, s.schema);
+  for (const f of s) csv.write(f);
+  csv.close();
+  return sink.text;
+}
+
+describe('flowstream CLI', () => {
+  it('--help shows usage and examples; --version prints the version', () => {
+    const help = runCli(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout.toString()).toMatch(/Usage: flowstream/);
+    expect(help.stdout.toString()).toMatch(/Examples:/);
+    const version = runCli(['--version']);
+    expect(version.status).toBe(0);
+    expect(version.stdout.toString()).toMatch(/^flowstream \d+\.\d+\.\d+/);
+  });
+
+  it('writes NFStream CSV to stdout identical to the API, and the summary JSON', () => {
+    const dir = tmp();
+    const summary = join(dir, 's.json');
+    const r = runCli([pcap('443-curl.pcap'), '--statistical-analysis', '--splt-analysis', '10', '--n-dissections', '0', '--summary', summary, '-q']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString()).toBe(csvOf(pcap('443-curl.pcap'), { statisticalAnalysis: true, spltAnalysis: 10 }));
+    const json = JSON.parse(readFileSync(summary, 'utf8'));
+    expect(json).toMatchObject({ packets: { read: 109, processed: 109, ignored: 0 }, flows: 1 });
+    expect(json.sources[0]).toMatchObject({ path: pcap('443-curl.pcap'), format: 'pcap', linkType: 1, packetsRead: 109, error: null });
+  });
+
+  it('usage errors exit 2 naming the option and allowed values', () => {
+    const cases: [string[], RegExp][] = [
+      [['--accounting-mode', '7', pcap('google_ssl.pcap')], /--accounting-mode.*0, 1, 2, 3/],
+      [['--idle-timeout=-1', pcap('google_ssl.pcap')], /--idle-timeout.*non-negative/],
+      [['--format', 'xml', pcap('google_ssl.pcap')], /--format.*csv, arrow, arrows, parquet, jsonl, none/],
+      [['--n-dissections', '256', pcap('google_ssl.pcap')], /--n-dissections.*0 to 255/],
+      [['--bogus', pcap('google_ssl.pcap')], /bogus/],
+      [[], /no SOURCE/],
+    ];
+    for (const [args, message] of cases) {
+      const r = runCli(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.toString()).toMatch(message);
+    }
+  });
+
+  it('input errors exit 1: a missing file fails before reading; a non-capture names the file', () => {
+    const missing = runCli(['/nonexistent/x.pcap', '-q']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.toString()).toMatch(/x\.pcap/);
+    const dir = tmp();
+    const text = join(dir, 'notes.txt');
+    writeFileSync(text, 'hello, this is not a capture file at all');
+    const notCapture = runCli([text, '-q']);
+    expect(notCapture.status).toBe(1);
+    expect(notCapture.stderr.toString()).toMatch(/not a pcap or pcapng file/);
+    expect(notCapture.stderr.toString()).toContain(text);
+  });
+
+  it('a truncated last record is dropped with a warning naming file and offset (exit 0)', () => {
+    const dir = tmp();
+    const bytes = readFileSync(pcap('google_ssl.pcap'));
+    const cut = join(dir, 'cut.pcap');
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 10));
+    const summary = join(dir, 's.json');
+    const r = runCli([cut, '--summary', summary, '--format', 'none']);
+    expect(r.status).toBe(0);
+    const s = JSON.parse(readFileSync(summary, 'utf8'));
+    expect(s.packets.read).toBe(27);
+    expect(typeof s.sources[0].truncatedAt).toBe('number');
+    expect(r.stderr.toString()).toContain(`cut.pcap: truncated last record at byte offset ${s.sources[0].truncatedAt}`);
+  });
+
+  it('a capture corrupt in the middle: flows so far are written, then exit 1 naming file and offset', () => {
+    const dir = tmp();
+    const bytes = Buffer.from(readFileSync(pcap('skype.pcap')));
+    let off = 24;
+    for (let i = 0; i < 2000; i++) off += 16 + bytes.readUInt32LE(off + 8);
+    bytes.writeUInt32LE(0x7fffffff, off + 8);
+    const bad = join(dir, 'bad.pcap');
+    writeFileSync(bad, bytes);
+    const out = join(dir, 'out.csv');
+    const r = runCli([bad, '-o', out, '-q']);
+    expect(r.status).toBe(1);
+    expect(r.stderr.toString()).toMatch(new RegExp(`bad\\.pcap.*offset ${off}`));
+    expect(readFileSync(out, 'utf8').trim().split('\n').length).toBeGreaterThan(10);
+  });
+
+  it('reads a capture from stdin: cat capture | flowstream - equals flowstream capture', () => {
+    const file = runCli([pcap('skype.pcap'), '-q', '--n-dissections', '0']);
+    const piped = runCli(['-', '-q', '--n-dissections', '0'], { input: readFileSync(pcap('skype.pcap')) });
+    expect(piped.status).toBe(0);
+    expect(piped.stdout.toString()).toBe(file.stdout.toString());
+    const shell = spawnSync('bash', ['-c', `cat '${pcap('skype.pcap')}' | '${process.execPath}' --conditions=source --import tsx '${CLI_ENTRY}' - -q --n-dissections 0`], { maxBuffer: 1 << 28 });
+    expect(shell.stdout.toString()).toBe(file.stdout.toString());
+  });
+
+  it('--columns, --anonymize, --max-nflows, --flows-per-file', () => {
+    const cols = runCli([pcap('skype.pcap'), '-q', '--n-dissections', '0', '--columns', 'id,src_ip,dst_port', '--max-nflows', '5']);
+    const lines = cols.stdout.toString().trim().split('\n');
+    expect(lines[0]).toBe('id,src_ip,dst_port');
+    expect(lines).toHaveLength(6);
+    const anon = runCli([pcap('skype.pcap'), '-q', '--n-dissections', '0', '--anonymize', 'src_ip,dst_ip', '--columns', 'src_ip,dst_ip']);
+    const rows = anon.stdout.toString().trim().split('\n').slice(1);
+    expect(rows.every((r) => /^"[0-9a-f]{128}","[0-9a-f]{128}"$/.test(r))).toBe(true);
+    const dir = tmp();
+    const r = runCli([pcap('skype.pcap'), '-q', '--n-dissections', '0', '-o', join(dir, 'f.csv'), '--flows-per-file', '100']);
+    expect(r.status).toBe(0);
+    expect(['f.0.csv', 'f.1.csv', 'f.2.csv'].map((f) => existsSync(join(dir, f)))).toEqual([true, true, true]);
+  });
+
+  it('arrow, arrows, parquet and jsonl outputs hold every flow', async () => {
+    const dir = tmp();
+    const n = [...new NFStreamer({ source: pcap('skype.pcap'), nDissections: 0 })].length;
+    expect(runCli([pcap('skype.pcap'), '-q', '--n-dissections', '0', '--format', 'arrow', '-o', join(dir, 'f.arrow')]).status).toBe(0);
+    expect(tableFromIPC(readFileSync(join(dir, 'f.arrow'))).numRows).toBe(n);
+    expect(JSON.parse(readFileSync(join(dir, 'f.arrow.summary.json'), 'utf8')).flows).toBe(n);
+    const stream = runCli([pcap('skype.pcap'), '-q', '--n-dissections', '0', '--format', 'arrows']);
+    expect(tableFromIPC(stream.stdout).numRows).toBe(n);
+    const jsonl = runCli([pcap('skype.pcap'), '-q', '--n-dissections', '0', '--format', 'jsonl']);
+    const objs = jsonl.stdout.toString().trim().split('\n').map((l) => JSON.parse(l));
+    expect(objs).toHaveLength(n);
+    expect(objs[0].id).toBe(0);
+    expect(runCli([pcap('skype.pcap'), '-q', '--n-dissections', '0', '--format', 'parquet', '-o', join(dir, 'f.parquet')]).status).toBe(0);
+    const pl = await import('nodejs-polars');
+    expect(pl.readParquet(readFileSync(join(dir, 'f.parquet'))).height).toBe(n);
+  });
+
+  it('the committed launcher runs the built CLI (node_modules/.bin/flowstream)', () => {
+    const bin = join(REPO, 'node_modules', '.bin', 'flowstream');
+    const dist = join(REPO, 'packages', 'streamer', 'dist', 'cli', 'main.js');
+    if (!existsSync(dist)) {
+      if (process.env.CI === 'true') throw new Error('packages/streamer/dist is missing: the README build step must run before the tests');
+      console.warn('skipped: packages/streamer/dist not built (run pnpm build)');
+      return;
+    }
+    const r = spawnSync(bin, [join(REPO, 'examples', 'sample.pcap'), '-q', '--n-dissections', '0']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString().split('\n')[0]).toMatch(/^id,expiration_id,src_ip/);
+  });
+});
+
+describe('stopping the CLI', () => {
+  const canCapture = process.getuid?.() !== 0 ? 'live capture needs root (CAP_NET_RAW)' : null;
+
+  it('SIGINT during a live capture flushes flows and leaves a valid Arrow file', async () => {
+    if (canCapture !== null) {
+      if (process.env.CI === 'true') throw new Error(`live capture needs root: ${canCapture}`);
+      console.warn(`skipped: ${canCapture}`);
+      return;
+    }
+    const dir = tmp();
+    const out = join(dir, 'live.arrow');
+    const port = 20000 + (process.pid % 20000);
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', CLI_ENTRY, 'lo', '--bpf-filter', `udp port ${port}`, '--format', 'arrow', '-o', out, '-q', '--n-dissections', '0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    await new Promise((r) => setTimeout(r, 2500));
+    const dgram = await import('node:dgram');
+    const sock = dgram.createSocket('udp4');
+    for (let i = 0; i < 5; i++) await new Promise<void>((r) => sock.send(Buffer.from(`ping ${i}`), port, '127.0.0.1', () => r()));
+    sock.close();
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(code, stderr).toBe(0);
+    const table = tableFromIPC(readFileSync(out));
+    expect(table.numRows).toBe(1);
+    expect(table.get(0)!.toJSON()).toMatchObject({ dst_port: port, protocol: 17 });
+    expect(Number(table.get(0)!.toJSON().bidirectional_packets)).toBe(5);
+  }, 30_000);
+});

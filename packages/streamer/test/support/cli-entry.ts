@@ -1,0 +1,12 @@
+// Runs the CLI from its TypeScript sources (tests): `node --conditions=source --import tsx cli-entry.ts ARGS`.
+import { main } from '../../src/cli/main.js';
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`flowstream: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
