@@ -3,7 +3,7 @@
  */
 import './optional-parts.js';
 export { NFStreamer, extensions } from './nfstreamer.js';
-export type { NFStreamerOptions, StreamerSource, SourceMode, StreamerExtensions } from './nfstreamer.js';
+export type { NFStreamerOptions, StreamerSource, SourceMode, StreamerExtensions, StreamerArrowOptions } from './nfstreamer.js';
 export { MeterRun, StepResult, STEP_RECORDS } from './run/meter-run.js';
 export type { RunInput } from './run/meter-run.js';
 export { CsvWriter, csvCell } from './export/csv-writer.js';

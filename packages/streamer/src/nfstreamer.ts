@@ -18,7 +18,11 @@ import {
   type ResolvedMeteringOptions,
   type RunSummary,
 } from '@flowstream/core';
+import type { Writable } from 'node:stream';
+import type { RecordBatch, Table } from 'apache-arrow';
+import type { DataFrame } from 'nodejs-polars';
 import { CsvExport, type CsvExportOptions } from './export/csv-export.js';
+import type { FlowBatchOptions } from './export/flow-batch-builder.js';
 import { MeterRun, StepResult, type RunInput } from './run/meter-run.js';
 import { fileInput, streamInput } from './run/run-inputs.js';
 import { FLOWSTREAM_VERSION } from './version.js';
@@ -446,6 +450,64 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
 
   // ---- exports ---------------------------------------------------------------------------------
 
+  /** The run's flows for the exporters: synchronous for files (fastest), asynchronous otherwise. */
+  private flowSource(): Iterable<NFlow> | AsyncIterable<NFlow> {
+    if (this.mode === 'file' || this.mode === 'files') return { [Symbol.iterator]: () => this[Symbol.iterator]() };
+    return { [Symbol.asyncIterator]: () => this[Symbol.asyncIterator]() };
+  }
+
+  private async arrowMetadata(): Promise<Record<string, string>> {
+    const { manifestMetadata } = await import('./export/arrow-types.js');
+    return manifestMetadata(this.manifest);
+  }
+
+  /** The flows as Arrow record batches (built with Arrow builders, `batchSize` rows each). */
+  async *toArrowBatches(options: FlowBatchOptions = {}): AsyncGenerator<RecordBatch> {
+    const { toArrowBatches } = await import('./export/arrow-writer.js');
+    yield* toArrowBatches(this.flowSource(), this.schema, { metadata: await this.arrowMetadata(), ...options });
+  }
+
+  /** The flows as one Arrow Table (typed, with the manifest as schema metadata; empty when no flows). */
+  async toArrow(options: FlowBatchOptions = {}): Promise<Table> {
+    const { toArrowTable } = await import('./export/arrow-writer.js');
+    return toArrowTable(this.flowSource(), this.schema, { metadata: await this.arrowMetadata(), ...options });
+  }
+
+  /** Writes an Arrow IPC file (Feather v2) while flows arrive, plus `<path>.summary.json`; returns the flow count. */
+  async toArrowFile(path: string, options: StreamerArrowOptions = {}): Promise<number> {
+    const { writeArrowFile } = await import('./export/arrow-writer.js');
+    const summary = options.writeSummary === false ? undefined : () => this.summary;
+    return writeArrowFile(this.flowSource(), this.schema, path, { metadata: await this.arrowMetadata(), ...options, summary });
+  }
+
+  /** Writes an Arrow IPC stream to a Node writable (left open); returns the flow count. */
+  async toArrowStream(writable: Writable, options: FlowBatchOptions = {}): Promise<number> {
+    const { writeArrowStream } = await import('./export/arrow-writer.js');
+    return writeArrowStream(this.flowSource(), this.schema, writable, { metadata: await this.arrowMetadata(), ...options });
+  }
+
+  /** Writes Parquet (streaming row groups; summary in the footer metadata); returns the flow count. */
+  async toParquet(path: string, options: { rowGroupSize?: number; compression?: string } = {}): Promise<number> {
+    const { writeParquet } = await import('./export/parquet-writer.js');
+    return writeParquet(this.flowSource(), this.schema, path, {
+      metadata: await this.arrowMetadata(),
+      summary: () => this.summary,
+      ...(options as object),
+    });
+  }
+
+  /** Writes JSON Lines (one `flow.toJSON()` per line) to a path or writable; returns the flow count. */
+  async toJsonl(output: string | Writable): Promise<number> {
+    const { writeJsonl } = await import('./export/jsonl-writer.js');
+    return writeJsonl(this.flowSource(), output);
+  }
+
+  /** The flows as a nodejs-polars DataFrame (optional peer dependency), built from Arrow: NFStream's `to_pandas()` counterpart. */
+  async toPolars(options: FlowBatchOptions = {}): Promise<DataFrame> {
+    const { toPolars } = await import('./export/polars.js');
+    return toPolars(await this.toArrow(options));
+  }
+
   /**
    * Writes NFStream's CSV (spec §9.1) and returns the number of flows written. No flows ⇒ no
    * file. Default path: `<source>.csv` (first file for a list).
@@ -460,6 +522,12 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     }
     return csv.count;
   }
+}
+
+/** Options of the Arrow/Parquet exports of {@link NFStreamer}. */
+export interface StreamerArrowOptions extends FlowBatchOptions {
+  /** Write the packet accounting JSON beside the file (`<path>.summary.json`); default true for files. */
+  writeSummary?: boolean;
 }
 
 function classifySource(value: unknown): { mode: SourceMode; source: StreamerSource } {

@@ -1,0 +1,33 @@
+"""Query a flowstream export with DuckDB: Parquet, CSV, or Arrow IPC (through pyarrow).
+
+Usage: /usr/bin/python3 examples/python/read_duckdb.py flows.parquet|flows.csv|flows.arrow
+Needs duckdb (and pyarrow for .arrow files); without them, prints a note and exits 0.
+"""
+import sys
+
+if len(sys.argv) != 2:
+    sys.exit("usage: read_duckdb.py FLOWS.(parquet|csv|arrow)")
+
+try:
+    import duckdb
+except ImportError:
+    print("skipped: duckdb is not installed (pip install duckdb)")
+    sys.exit(0)
+
+path = sys.argv[1]
+con = duckdb.connect()
+if path.endswith(".parquet"):
+    con.execute("CREATE VIEW flows AS SELECT * FROM read_parquet(?)", [path])
+elif path.endswith(".csv"):
+    con.execute("CREATE VIEW flows AS SELECT * FROM read_csv_auto(?)", [path])
+else:
+    try:
+        import pyarrow.feather as feather
+    except ImportError:
+        print("skipped: reading Arrow IPC files from DuckDB needs pyarrow (pip install pyarrow)")
+        sys.exit(0)
+    table = feather.read_table(path)
+    con.register("flows", table)
+
+print(f"rows: {con.execute('SELECT count(*) FROM flows').fetchone()[0]}")
+print(con.sql("SELECT src_ip, count(*) AS flows, sum(bidirectional_bytes) AS bytes FROM flows GROUP BY src_ip ORDER BY bytes DESC LIMIT 5"))
