@@ -22,3 +22,4 @@ export { PacketBatch, DEFAULT_BATCH_PACKETS } from './rx/packet-batch.js';
 export { LiveCapture, listInterfaces, resolveInterface, LiveCaptureError, epochClock } from './sources/index.js';
 export type { CaptureInterface, LiveCaptureOptions } from './sources/index.js';
 export { createExpiryTicker, PerformanceReporter, SystemVisibility } from './live/index.js';
+export { windowRows, windowRows$, windowRowsTable } from './windows/window-rows-source.js';

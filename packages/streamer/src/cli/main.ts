@@ -73,7 +73,24 @@ export async function main(argv: string[]): Promise<number> {
     return RUNTIME_ERROR;
   }
 
-  const progress = new Progress(!cli.quiet && process.stderr.isTTY === true, streamer);
+  let windows: Awaited<ReturnType<typeof import('../windows/window-rows-source.js').openWindowsOutput>> | null = null;
+  if (cli.windowsOutput !== null) {
+    const { CovertMarkWindows } = await import('@flowstream/plugins/covertmark');
+    const plugin = plugins.find((p): p is InstanceType<typeof CovertMarkWindows> => p instanceof CovertMarkWindows);
+    if (plugin === undefined) {
+      stderr('flowstream: --windows-output needs --plugin covertmark-windows');
+      return USAGE_ERROR;
+    }
+    try {
+      const { openWindowsOutput } = await import('../windows/window-rows-source.js');
+      windows = await openWindowsOutput(cli.windowsOutput, plugin);
+    } catch (err) {
+      stderr(`flowstream: --windows-output: ${(err as Error).message}`);
+      return USAGE_ERROR;
+    }
+  }
+
+  const progress = new Progress(!cli.quiet && process.stderr.isTTY === true, streamer, windows);
   const started = performance.now();
   let flowsOut = 0;
   let failure: Error | null = null;
@@ -87,6 +104,7 @@ export async function main(argv: string[]): Promise<number> {
     if (durationTimer !== null) clearTimeout(durationTimer);
     stopSignals();
     progress.done();
+    if (windows !== null) await windows.close();
   }
   const summary = streamer.summary;
   if (summary !== null) {

@@ -24,6 +24,8 @@ export class Progress {
   constructor(
     private readonly enabled: boolean,
     private readonly streamer: NFStreamer,
+    /** Side output fed with every batch (window rows of --windows-output). */
+    private readonly tap: { add(flows: NFlow[]): Promise<void> } | null = null,
   ) {}
 
   /** Passes batches through, counting flows and redrawing at most every 200 ms. */
@@ -31,6 +33,7 @@ export class Progress {
     for await (const batch of batches) {
       this.flowsOut += batch.length;
       if (this.enabled) this.maybeDraw();
+      if (this.tap !== null) await this.tap.add(batch);
       yield batch;
     }
   }
