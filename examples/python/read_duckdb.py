@@ -16,10 +16,11 @@ except ImportError:
 
 path = sys.argv[1]
 con = duckdb.connect()
+# Relations rather than SQL text with the path pasted in: paths may contain quotes.
 if path.endswith(".parquet"):
-    con.execute("CREATE VIEW flows AS SELECT * FROM read_parquet(?)", [path])
+    con.read_parquet(path).create_view("flows")
 elif path.endswith(".csv"):
-    con.execute("CREATE VIEW flows AS SELECT * FROM read_csv_auto(?)", [path])
+    con.read_csv(path).create_view("flows")
 else:
     try:
         import pyarrow.feather as feather

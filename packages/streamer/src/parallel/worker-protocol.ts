@@ -1,0 +1,42 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
+import type { FlowBatch } from './flow-codec.js';
+import type { RingBuffers } from './packet-ring.js';
+
+/** The metering options a worker needs (plain data: plugin instances travel as origins). */
+export interface WorkerMeterOptions {
+  readonly decodeTunnels: boolean;
+  readonly idleTimeoutMs: number;
+  readonly activeTimeoutMs: number;
+  readonly accountingMode: number;
+  readonly statisticalAnalysis: boolean;
+  readonly spltAnalysis: number;
+  /** nDPI depth; 0 = no dissector. The worker loads its own through `extensions.loadDissector`. */
+  readonly nDissections: number;
+  readonly systemVisibility: boolean;
+}
+
+/** `workerData` of a meter worker. */
+export interface MeterWorkerData {
+  /** This meter's index (0-based) and the number of meters, for messages. */
+  readonly index: number;
+  readonly meters: number;
+  readonly options: WorkerMeterOptions;
+  /** Plugins to build in the worker, in `udps` order. */
+  readonly plugins: readonly PluginOrigin[];
+  readonly ring: RingBuffers;
+  /** Where the worker posts {@link WorkerMessage}s (read with `receiveMessageOnPort`). */
+  readonly port: MessagePort;
+}
+
+/** A serialised error (class names and stacks survive; the class itself does not). */
+export interface WorkerError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+}
+
+/** What a worker posts. */
+export type WorkerMessage =
+  | { readonly kind: 'flows'; readonly batch: FlowBatch }
+  | { readonly kind: 'error'; readonly error: WorkerError };
