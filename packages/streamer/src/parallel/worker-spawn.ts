@@ -1,0 +1,36 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker, type MessagePort } from 'node:worker_threads';
+import type { MeterWorkerData } from './worker-protocol.js';
+
+/** How to start a meter worker: its entry module and Node flags. */
+export interface WorkerEntry {
+  readonly url: URL;
+  readonly execArgv: readonly string[];
+}
+
+/**
+ * The meter worker's entry. Built code (`dist/`) runs `meter-worker.js` with no flags. When this
+ * module itself runs from TypeScript sources (vitest, `tsx --conditions=source`), workers cannot
+ * load `.ts` on their own: they get `meter-worker.ts` with the tsx loader and the `source` export
+ * condition, so they run the same sources as the main thread (no stale `dist/`).
+ */
+export function defaultWorkerEntry(): WorkerEntry {
+  const here = import.meta.url;
+  if (!/\.[cm]?ts$/.test(new URL(here).pathname)) return { url: new URL('./meter-worker.js', here), execArgv: [] };
+  const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
+  return { url: new URL('./meter-worker.ts', here), execArgv: ['--import', tsx, '--conditions=source'] };
+}
+
+/** Starts one meter worker; `data.port` is transferred to it. */
+export function spawnMeterWorker(entry: WorkerEntry, data: MeterWorkerData): Worker {
+  const worker = new Worker(entry.url, {
+    workerData: data,
+    transferList: [data.port as MessagePort],
+    execArgv: [...entry.execArgv],
+    name: `flowstream-meter-${data.index}`,
+  });
+  // errors are reported through the shared state; this keeps an unexpected one from crashing the process
+  worker.on('error', () => {});
+  return worker;
+}
