@@ -25,7 +25,7 @@ else:
     try:
         import pyarrow.feather as feather
     except ImportError:
-        print("skipped: reading Arrow IPC files from DuckDB needs pyarrow (pip install pyarrow)")
+        print("skipped: pyarrow is not installed (DuckDB reads Arrow IPC files through it; pip install pyarrow)")
         sys.exit(0)
     table = feather.read_table(path)
     con.register("flows", table)

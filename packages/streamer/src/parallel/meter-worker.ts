@@ -21,7 +21,7 @@ const IDLE_WAIT_MS = 500;
 const data = workerData as MeterWorkerData;
 
 function post(message: WorkerMessage): void {
-  if (message.kind === 'flows') data.port.postMessage(message, [message.batch.numbers.buffer]);
+  if (message.kind === 'flows') data.port.postMessage(message, [message.batch.numbers.buffer as ArrayBuffer]);
   else data.port.postMessage(message);
 }
 

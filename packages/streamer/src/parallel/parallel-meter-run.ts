@@ -1,0 +1,411 @@
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import {
+  CaptureError,
+  CaptureRecord,
+  DecodedPacket,
+  PacketAccounting,
+  PacketDecoder,
+  ReadStatus,
+  flowColumns,
+  linkTypeToDlt,
+  type CaptureReader,
+  type NFlow,
+  type RecordFilter,
+  type ResolvedMeteringOptions,
+  type RunSummary,
+  type SourceSummary,
+} from '@flowstream/core';
+import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
+import { STEP_RECORDS, StepResult, type RunInput } from '../run/meter-run.js';
+import { FlowBatchDecoder } from './flow-codec.js';
+import { MeterDispatcher } from './meter-dispatcher.js';
+import { Ctl, PacketRingWriter, WorkerState, allocateRing } from './packet-ring.js';
+import { defaultWorkerEntry, spawnMeterWorker, type WorkerEntry } from './worker-spawn.js';
+import type { WorkerMessage } from './worker-protocol.js';
+
+/** Dispatch ring per meter: large enough to ride out scheduling hiccups, small enough to stay in cache-ish memory. */
+const RING_BYTES = 4 << 20;
+/** Larger rings when IP bytes travel with the packets. */
+const RING_BYTES_FRAMES = 16 << 20;
+/** Time a worker may take to start before the run fails (sync iteration cannot see worker events). */
+const BOOT_TIMEOUT_MS = 60_000;
+/** Slice of a blocking wait, ms (between checks of the workers' states). */
+const WAIT_SLICE_MS = 50;
+
+/** What a parallel run needs besides the metering options. */
+export interface ParallelRunOptions {
+  /** Number of meters (workers), ≥ 2. */
+  readonly nMeters: number;
+  /** Plugins to rebuild in every worker, in `udps` order (see {@link pluginOrigin}). */
+  readonly plugins: readonly PluginOrigin[];
+  /** True when the main thread found nDPI loadable: each worker loads its own dissector. */
+  readonly dissection: boolean;
+  readonly systemVisibility: boolean;
+  /** Worker entry override (tests, bundlers); default {@link defaultWorkerEntry}. */
+  readonly workerEntry?: WorkerEntry;
+}
+
+interface MeterWorker {
+  readonly worker: Worker;
+  readonly port: MessagePort;
+  readonly writer: PacketRingWriter;
+  readonly control: Int32Array;
+  startedAt: number;
+}
+
+/**
+ * A metering run with `nMeters > 1` (spec §7), with the surface of {@link MeterRun}. The main
+ * thread reads the inputs, applies BPF, decodes and accounts every record, and dispatches each
+ * parsed packet to meter `NFStream hash mod nMeters` through a shared-memory ring; each meter is a
+ * worker thread with its own FlowMeter (cache, clock, scan), plugins and nDPI dissector. Finished
+ * flows come back in compact batches and become NFlow objects of one per-run class; ids are given
+ * in arrival order.
+ *
+ * The set of flows equals the single meter's; their order (and so their ids) does not, and may
+ * differ between runs — only `nMeters: 1` is reproducible (spec §7). Inputs: files and streams
+ * (a live input's wall clock is forwarded, but live runs are not wired to this class yet).
+ * Every step is synchronous (Atomics.wait on the rings), so both sync and async iteration work.
+ */
+export class ParallelMeterRun {
+  readonly accounting = new PacketAccounting();
+  /** First fatal error (corrupt source, plugin error in a worker); thrown after the flows are delivered. */
+  error: Error | null = null;
+  /** True once every flow was emitted (or the run was stopped). */
+  done = false;
+  /** Progress view of the meters (`liveFlowCount` summed over the workers). */
+  readonly meter: { readonly liveFlowCount: number };
+
+  private readonly workers: MeterWorker[] = [];
+  private readonly dispatcher: MeterDispatcher;
+  private readonly flowDecoder: FlowBatchDecoder;
+  private readonly decoder: PacketDecoder;
+  private readonly record = new CaptureRecord();
+  private readonly packet = new DecodedPacket();
+  private out: NFlow[] = [];
+  private nextId = 0;
+  private inputIndex = 0;
+  private reader: CaptureReader | null = null;
+  private input: RunInput | null = null;
+  private sourceSummary: SourceSummary | null = null;
+  private ended = false;
+
+  constructor(
+    options: ResolvedMeteringOptions,
+    private readonly inputs: readonly RunInput[],
+    private readonly filter: (RecordFilter & { compileFor?(dlt: number): unknown }) | null,
+    parallel: ParallelRunOptions,
+  ) {
+    if (!Number.isInteger(parallel.nMeters) || parallel.nMeters < 2) {
+      throw new RangeError(`ParallelMeterRun: nMeters must be an integer ≥ 2, got ${parallel.nMeters}`);
+    }
+    const frames = parallel.plugins.length > 0 || parallel.dissection;
+    const entry = parallel.workerEntry ?? defaultWorkerEntry();
+    const workerOptions = {
+      decodeTunnels: options.decodeTunnels,
+      idleTimeoutMs: options.idleTimeout * 1000,
+      activeTimeoutMs: options.activeTimeout * 1000,
+      accountingMode: options.accountingMode,
+      statisticalAnalysis: options.statisticalAnalysis,
+      spltAnalysis: options.spltAnalysis,
+      nDissections: parallel.dissection ? options.nDissections : 0,
+      systemVisibility: parallel.systemVisibility,
+    };
+    for (let index = 0; index < parallel.nMeters; index++) {
+      const ring = allocateRing(frames ? RING_BYTES_FRAMES : RING_BYTES);
+      const channel = new MessageChannel();
+      const worker = spawnMeterWorker(entry, {
+        index,
+        meters: parallel.nMeters,
+        options: workerOptions,
+        plugins: parallel.plugins.map((p) => ({ module: p.module, options: { ...p.options }, cwd: p.cwd })),
+        ring,
+        port: channel.port2,
+      });
+      const writer = new PacketRingWriter(ring, (w) => this.waitForSpace(w));
+      this.workers.push({ worker, port: channel.port1, writer, control: writer.control, startedAt: Date.now() });
+    }
+    this.dispatcher = new MeterDispatcher(
+      this.workers.map((w) => w.writer),
+      frames,
+    );
+    this.decoder = new PacketDecoder({ decodeTunnels: options.decodeTunnels });
+    this.flowDecoder = new FlowBatchDecoder(
+      flowColumns({
+        decodeTunnels: options.decodeTunnels,
+        statisticalAnalysis: options.statisticalAnalysis,
+        spltAnalysis: options.spltAnalysis,
+        dissection: parallel.dissection,
+        systemVisibility: parallel.systemVisibility,
+      }),
+    );
+    const workers = this.workers;
+    this.meter = {
+      get liveFlowCount() {
+        let n = 0;
+        for (const w of workers) n += Atomics.load(w.control, Ctl.LiveFlows);
+        return n;
+      },
+    };
+  }
+
+  /** The input being read, or null. */
+  get currentInput(): RunInput | null {
+    return this.input;
+  }
+
+  /** The reader of the input being read (for progress), or null. */
+  get currentReader(): CaptureReader | null {
+    return this.reader;
+  }
+
+  /** Reads, decodes and dispatches up to `budget` records. */
+  step(budget: number = STEP_RECORDS): StepResult {
+    if (this.done) return StepResult.Done;
+    this.collect();
+    if (this.failedWorker() >= 0) {
+      this.abort();
+      return StepResult.Done;
+    }
+    let left = budget;
+    try {
+      while (left > 0) {
+        if (this.reader === null && !this.openNext()) {
+          this.finish();
+          return StepResult.Done;
+        }
+        const reader = this.reader!;
+        const before = this.accounting.read;
+        const status = this.pump(reader, left);
+        const readNow = this.accounting.read - before;
+        left -= readNow > 0 ? readNow : 1;
+        if (status === ReadStatus.Record) continue;
+        if (status === ReadStatus.NeedMore) {
+          const input = this.input!;
+          if (input.clockNow !== undefined) this.dispatcher.advanceClock(input.clockNow());
+          this.dispatcher.publish();
+          return StepResult.NeedMore;
+        }
+        this.closeInput(status === ReadStatus.Error ? reader.error : null);
+      }
+      this.dispatcher.publish();
+    } catch (err) {
+      // a worker failed while its ring was full: its own error (collected below) is the real one
+      this.abort(err as Error);
+      return StepResult.Done;
+    }
+    return StepResult.Progress;
+  }
+
+  /** Flows that arrived from the meters since the last call, with ids in arrival order. */
+  drain(): NFlow[] {
+    this.collect();
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+
+  /** Stops early (maxNflows, user stop): closes the input, stops the meters without flushing. */
+  stop(): void {
+    if (this.reader !== null) this.closeInput(null);
+    if (this.done) return;
+    for (const w of this.workers) {
+      Atomics.store(w.control, Ctl.Stop, 1);
+      Atomics.notify(w.control, Ctl.Write);
+    }
+    // plugins' cleanup() runs in the workers: give them a moment, then end the threads
+    this.waitForWorkers(2000);
+    this.release();
+  }
+
+  /** Stops reading and flushes every meter (live stop, Ctrl-C). */
+  stopAndFlush(): void {
+    if (this.reader !== null) this.closeInput(null);
+    if (!this.done) this.finish();
+  }
+
+  summary(flows: number): RunSummary {
+    return this.accounting.summary(flows);
+  }
+
+  /** The packet loop of {@link CapturePump}, dispatching instead of metering. */
+  private pump(reader: CaptureReader, budget: number): ReadStatus {
+    const rec = this.record;
+    const pkt = this.packet;
+    const decoder = this.decoder;
+    const dispatcher = this.dispatcher;
+    const acc = this.accounting;
+    const filter = this.filter;
+    for (let i = 0; i < budget; i++) {
+      const status = reader.next(rec);
+      if (status !== ReadStatus.Record) return status;
+      acc.read++;
+      if (filter !== null && !filter.matches(rec)) {
+        acc.filtered++;
+        continue;
+      }
+      const reason = decoder.decode(rec, pkt);
+      if (reason !== 0) {
+        acc.ignored++;
+        acc.byReason[reason]!++;
+        continue;
+      }
+      acc.processed++;
+      dispatcher.dispatch(pkt);
+    }
+    return ReadStatus.Record;
+  }
+
+  /** End of input: every meter flushes; waits for them and collects their last flows. */
+  private finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    try {
+      this.dispatcher.end();
+    } catch (err) {
+      this.abort(err as Error);
+      return;
+    }
+    this.waitForWorkers(Infinity);
+    this.collect();
+    const failed = this.failedWorker();
+    if (failed >= 0 && this.error === null) this.error = new Error(`meter worker ${failed} failed`);
+    this.release();
+  }
+
+  /** A worker failed (or the dispatch broke): deliver what arrived, stop the rest without flushing. */
+  private abort(cause?: Error): void {
+    if (this.reader !== null) this.closeInput(null);
+    this.ended = true;
+    for (const w of this.workers) {
+      Atomics.store(w.control, Ctl.Stop, 1);
+      Atomics.notify(w.control, Ctl.Write);
+    }
+    this.waitForWorkers(2000);
+    this.collect();
+    if (this.error === null && cause !== undefined) this.error = cause;
+    if (this.error === null) this.error = new Error('a meter worker failed');
+    this.release();
+  }
+
+  /** Ends the threads and channels; the run is done. */
+  private release(): void {
+    this.done = true;
+    for (const w of this.workers) {
+      w.port.close();
+      void w.worker.terminate();
+    }
+  }
+
+  /** Takes every message the workers posted: flow batches become NFlows, errors are kept. */
+  private collect(): void {
+    for (const w of this.workers) {
+      for (;;) {
+        const received = receiveMessageOnPort(w.port);
+        if (received === undefined) break;
+        const message = received.message as WorkerMessage;
+        if (message.kind === 'flows') {
+          this.nextId = this.flowDecoder.decode(message.batch, this.out, this.nextId);
+        } else if (this.error === null) {
+          const e = new Error(message.error.message);
+          e.name = message.error.name;
+          if (message.error.stack !== undefined) e.stack = message.error.stack;
+          this.error = e;
+        }
+      }
+    }
+  }
+
+  /** Index of a failed worker, or -1. */
+  private failedWorker(): number {
+    for (let i = 0; i < this.workers.length; i++) {
+      if (Atomics.load(this.workers[i]!.control, Ctl.State) === WorkerState.Failed) return i;
+    }
+    return -1;
+  }
+
+  /** Blocks until every worker is done or failed, or `timeoutMs` passed. */
+  private waitForWorkers(timeoutMs: number): void {
+    const deadline = Date.now() + timeoutMs;
+    for (const w of this.workers) {
+      for (;;) {
+        const state = Atomics.load(w.control, Ctl.State);
+        if (state >= WorkerState.Done) break;
+        if (state === WorkerState.Booting && Date.now() - w.startedAt > BOOT_TIMEOUT_MS) {
+          if (this.error === null) this.error = new Error(`meter worker did not start within ${BOOT_TIMEOUT_MS / 1000} s`);
+          return;
+        }
+        if (Date.now() > deadline) return;
+        Atomics.wait(w.control, Ctl.State, state, WAIT_SLICE_MS);
+      }
+    }
+  }
+
+  /** Ring full: waits for its worker; false when it will never read again. */
+  private waitForSpace(writer: PacketRingWriter): boolean {
+    const control = writer.control;
+    const state = Atomics.load(control, Ctl.State);
+    if (state >= WorkerState.Done) return false;
+    if (state === WorkerState.Booting) {
+      const w = this.workers.find((x) => x.writer === writer)!;
+      if (Date.now() - w.startedAt > BOOT_TIMEOUT_MS) {
+        if (this.error === null) this.error = new Error(`meter worker did not start within ${BOOT_TIMEOUT_MS / 1000} s`);
+        return false;
+      }
+    }
+    Atomics.wait(control, Ctl.Read, Atomics.load(control, Ctl.Read), WAIT_SLICE_MS);
+    return true;
+  }
+
+  // ---- inputs (as MeterRun) ------------------------------------------------------------------
+
+  private openNext(): boolean {
+    while (this.inputIndex < this.inputs.length) {
+      const input = this.inputs[this.inputIndex++]!;
+      const summary: SourceSummary = { path: input.name, format: null, linkType: null, packetsRead: 0, error: null };
+      if (input.size !== undefined) summary.size = input.size;
+      this.accounting.sources.push(summary);
+      try {
+        this.reader = input.open();
+      } catch (err) {
+        summary.error = (err as Error).message;
+        if (this.error === null) this.error = err as Error;
+        continue;
+      }
+      this.input = input;
+      summary.format = this.reader.format;
+      summary.linkType = this.reader.linkType;
+      if (this.filter !== null && this.filter.compileFor !== undefined && this.reader.linkType >= 0) {
+        // a filter that does not compile fails before reading, with libpcap's message
+        try {
+          this.filter.compileFor(linkTypeToDlt(this.reader.linkType));
+        } catch (err) {
+          summary.error = (err as Error).message;
+          if (this.error === null) this.error = err as Error;
+          this.reader.close();
+          this.reader = null;
+          this.input = null;
+          this.inputIndex = this.inputs.length;
+          return false;
+        }
+      }
+      this.sourceSummary = summary;
+      return true;
+    }
+    return false;
+  }
+
+  private closeInput(error: CaptureError | null): void {
+    const reader = this.reader!;
+    const summary = this.sourceSummary!;
+    summary.packetsRead = reader.recordsRead;
+    if (reader.truncatedAt !== null) summary.truncatedAt = reader.truncatedAt;
+    if (error !== null) {
+      summary.error = error.message;
+      if (this.error === null) this.error = error;
+    }
+    reader.close();
+    this.reader = null;
+    this.input = null;
+    this.sourceSummary = null;
+  }
+}
