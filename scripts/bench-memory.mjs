@@ -12,7 +12,7 @@
 // Two passes over the same capture (the run is deterministic: batches are cut at fixed record
 // counts):
 //   pass 1 (no forced gc): the peak number of live flows (streamer.runStats.liveFlows, read
-//          between batches), the batch where it happens, and the raw peak growth (includes garbage
+//          after each step of the run, i.e. every STEP_RECORDS records), the batch where it happens, and the raw peak growth (includes garbage
 //          not yet collected: an upper bound);
 //   pass 2: the same run, gc() at the peak batch, then the retained growth: the number reported as
 //          bytes per live flow.
@@ -77,8 +77,12 @@ async function run(gcAtBatch) {
   let peakBatch = -1;
   let rawPeak = 0;
   let atGc = null;
-  for await (const batch of streamer.flowBatches()) {
-    flows += batch.length;
+  // The synchronous step loop of the public API (what NFStreamer's iterators do): flowBatches()
+  // only yields when flows expire, and on a many-flows capture nearly none expire before the end,
+  // so it would give no chance to read the live-flow count while the table is full.
+  const run = streamer.createRun();
+  const sample = (batchLength) => {
+    flows += batchLength;
     const live = streamer.runStats?.liveFlows ?? 0;
     if (live > peakLive) {
       peakLive = live;
@@ -99,9 +103,15 @@ async function run(gcAtBatch) {
       };
     }
     batchIndex++;
+  };
+  while (!run.done) {
+    run.step();
+    sample(run.drain().length);
   }
+  sample(run.drain().length);
+  if (run.error) throw run.error;
+  const summary = run.summary(flows);
   const seconds = (performance.now() - t0) / 1000;
-  const summary = streamer.summary;
   return { seconds, flows, batches: batchIndex, peakLive, peakBatch, rawPeak, atGc, packets: summary?.packets?.read ?? null };
 }
 

@@ -1,0 +1,571 @@
+#!/usr/bin/env node
+// `pnpm bench`: end-to-end throughput, memory and start-up of the flowstream CLI (see scripts/BENCH.md).
+//
+// Plain Node ESM, no build step. Times whole processes, the way a user times them, several runs per
+// configuration, and reports the median and the best run. Benchmark captures are built once with
+// make_bench_pcap.py into a cache outside git.
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir, cpus, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const HELP = `Usage: pnpm bench [-- options]      (or: node scripts/bench.mjs [options])
+
+  --runs N             timed runs per configuration (default 5; 3 with --quick)
+  --quick              small captures (200k packets each) and 3 runs: a smoke test, not a measurement
+  --packets N          packets in the main capture (default 2000000)
+  --many-flows-packets N   packets in the --many-flows capture (default 2000000)
+  --only a,b,...       run only these rows (ids: ${'${IDS}'})
+  --skip a,b,...       skip these rows
+  --no-peers           do not run tcpdump / softflowd / nfpcapd
+  --json FILE          also write the results as JSON
+  --cache DIR          capture cache (default $FLOWSTREAM_BENCH_CACHE or ~/.cache/flowstream-bench)
+  --corpus DIR         input captures (default $FLOWSTREAM_BENCH_CORPUS or ../shared/corpus/nfstream/pcaps)
+  --generator FILE     make_bench_pcap.py (default $FLOWSTREAM_BENCH_GENERATOR or ../shared/bench/make_bench_pcap.py)
+  --timeout S          kill a run after S seconds (default 600)
+  -h, --help           this help
+`;
+
+// ---- arguments -------------------------------------------------------------------------------------
+
+function parseArgs(argv) {
+  const o = {
+    runs: null,
+    quick: false,
+    packets: null,
+    manyFlowsPackets: null,
+    only: null,
+    skip: [],
+    peers: true,
+    json: null,
+    cache: process.env.FLOWSTREAM_BENCH_CACHE || join(homedir(), '.cache', 'flowstream-bench'),
+    corpus: process.env.FLOWSTREAM_BENCH_CORPUS || resolve(REPO, '..', 'shared', 'corpus', 'nfstream', 'pcaps'),
+    generator: process.env.FLOWSTREAM_BENCH_GENERATOR || resolve(REPO, '..', 'shared', 'bench', 'make_bench_pcap.py'),
+    timeout: 600,
+  };
+  const int = (name, v, min = 1) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) fail(`${name}: expected an integer >= ${min}, got ${JSON.stringify(v)}`, 2);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      if (i + 1 >= argv.length) fail(`${a}: missing value`, 2);
+      return argv[++i];
+    };
+    switch (a) {
+      case '--': break;
+      case '--runs': o.runs = int(a, next()); break;
+      case '--quick': o.quick = true; break;
+      case '--packets': o.packets = int(a, next()); break;
+      case '--many-flows-packets': o.manyFlowsPackets = int(a, next()); break;
+      case '--only': o.only = next().split(',').filter(Boolean); break;
+      case '--skip': o.skip = next().split(',').filter(Boolean); break;
+      case '--no-peers': o.peers = false; break;
+      case '--json': o.json = resolve(next()); break;
+      case '--cache': o.cache = resolve(next()); break;
+      case '--corpus': o.corpus = resolve(next()); break;
+      case '--generator': o.generator = resolve(next()); break;
+      case '--timeout': o.timeout = int(a, next()); break;
+      case '-h': case '--help': process.stdout.write(HELP.replace('${IDS}', ROW_IDS.join(', '))); process.exit(0);
+      // falls through (unreachable)
+      default: fail(`unknown option ${a} (see --help)`, 2);
+    }
+  }
+  o.runs ??= o.quick ? 3 : 5;
+  o.packets ??= o.quick ? 200_000 : 2_000_000;
+  o.manyFlowsPackets ??= o.quick ? 200_000 : 2_000_000;
+  for (const id of [...(o.only ?? []), ...o.skip]) {
+    if (!ROW_IDS.includes(id)) fail(`unknown row id "${id}" (known: ${ROW_IDS.join(', ')})`, 2);
+  }
+  return o;
+}
+
+function fail(msg, code = 1) {
+  process.stderr.write(`bench: ${msg}\n`);
+  process.exit(code);
+}
+
+const log = (msg) => process.stderr.write(`${msg}\n`);
+
+// ---- helpers -----------------------------------------------------------------------------------------
+
+function which(cmd) {
+  for (const dir of (process.env.PATH || '').split(':').concat(['/usr/sbin', '/sbin'])) {
+    const p = join(dir || '.', cmd);
+    try {
+      if (statSync(p).isFile()) return p;
+    } catch {}
+  }
+  return null;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Newest mtime under a directory (files only), for the stale-build warning. */
+function newestMtime(dir, skip = new Set(['node_modules'])) {
+  let newest = 0;
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (skip.has(e.name)) continue;
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return newest;
+}
+
+async function warmPageCache(file) {
+  await new Promise((res, rej) => {
+    const s = createReadStream(file, { highWaterMark: 8 << 20 });
+    s.on('data', () => {});
+    s.on('end', res);
+    s.on('error', rej);
+  });
+}
+
+// ---- captures ----------------------------------------------------------------------------------------
+
+/** Builds (once) a capture with make_bench_pcap.py; the cache key is the arguments + generator + corpus listing. */
+function ensureCapture(opts, name, genArgs) {
+  mkdirSync(opts.cache, { recursive: true });
+  const out = join(opts.cache, `${name}.pcap`);
+  const metaFile = `${out}.meta.json`;
+  const g = statSync(opts.generator);
+  const corpusListing = readdirSync(opts.corpus).sort();
+  const meta = {
+    args: genArgs,
+    generator: { path: opts.generator, size: g.size, mtimeMs: Math.floor(g.mtimeMs) },
+    corpus: { path: opts.corpus, files: corpusListing.length, firstLast: [corpusListing[0], corpusListing.at(-1)] },
+  };
+  if (existsSync(out) && existsSync(metaFile)) {
+    try {
+      const old = JSON.parse(readFileSync(metaFile, 'utf8'));
+      if (JSON.stringify(old.key) === JSON.stringify(meta)) return { path: out, ...old.info };
+    } catch {}
+  }
+  const tmp = `${out}.tmp-${process.pid}`;
+  log(`bench: building ${out} (make_bench_pcap.py ${genArgs.join(' ')}) ...`);
+  const t0 = performance.now();
+  const r = spawnSync('python3', [opts.generator, ...genArgs, '--out', tmp, opts.corpus], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) {
+    rmSync(tmp, { force: true });
+    fail(`make_bench_pcap.py failed (exit ${r.status}):\n${r.stderr}`);
+  }
+  renameSync(tmp, out);
+  const info = { bytes: statSync(out).size, generatorSummary: r.stdout.trim().split('\n').slice(-3).join(' | '), buildSeconds: (performance.now() - t0) / 1000 };
+  writeFileSync(metaFile, `${JSON.stringify({ key: meta, info }, null, 2)}\n`);
+  log(`bench:   ${(info.bytes / 1e6).toFixed(0)} MB in ${info.buildSeconds.toFixed(1)} s`);
+  return { path: out, ...info };
+}
+
+// ---- running a process -----------------------------------------------------------------------------
+
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+/**
+ * Runs a command once: wall-clock seconds (measured here, around the whole process) and peak RSS
+ * (GNU time's %M when available; otherwise VmHWM polled from /proc every 10 ms, which can miss a
+ * last-moment peak).
+ */
+function runOnce(cmd, args, { timeoutS, cwd = REPO, env = process.env }) {
+  return new Promise((res) => {
+    const rssFile = join(tmpdir(), `flowstream-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    const argv = TIME ? [TIME, '-f', '%M', '-o', rssFile, cmd, ...args] : [cmd, ...args];
+    const t0 = process.hrtime.bigint();
+    const child = spawn(argv[0], argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { if (stdout.length < 1 << 20) stdout += d; });
+    child.stderr.on('data', (d) => { if (stderr.length < 1 << 20) stderr += d; });
+    let hwmKb = 0;
+    const poll = TIME ? null : setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) hwmKb = Math.max(hwmKb, Number(m[1]));
+      } catch {}
+    }, 10);
+    let timedOut = false;
+    const killer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutS * 1000);
+    child.on('close', (code, signal) => {
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      clearTimeout(killer);
+      if (poll) clearInterval(poll);
+      let rssKb = hwmKb;
+      if (TIME) {
+        try {
+          // GNU time prints "Command exited with non-zero status N" before the value on failure.
+          const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
+          rssKb = Number(lines.at(-1));
+        } catch {}
+        rmSync(rssFile, { force: true });
+      }
+      res({ code: timedOut ? 'timeout' : code, signal, seconds, rssBytes: rssKb * 1024 || null, stdout, stderr });
+    });
+    child.on('error', (err) => {
+      clearTimeout(killer);
+      if (poll) clearInterval(poll);
+      res({ code: 'spawn-error', seconds: 0, rssBytes: null, stdout: '', stderr: String(err) });
+    });
+  });
+}
+
+/** First warning / error line of a run's stderr, for the notes column. */
+function firstNote(stderr) {
+  const line = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l && !l.startsWith('(Use `node --trace-warnings'));
+  return line ? line.replace(/^\(node:\d+\) /, '').slice(0, 160) : null;
+}
+
+// ---- rows ----------------------------------------------------------------------------------------------
+
+const ROW_IDS = [
+  'core', 'stats-splt', 'csv', 'arrow', 'meters-2', 'ndpi-20',
+  'memory', 'startup-version', 'startup-tiny',
+  'peer-tcpdump', 'peer-softflowd', 'peer-nfpcapd',
+];
+
+const FLOWSTREAM = join(REPO, 'node_modules', '.bin', 'flowstream');
+
+function defineRows(opts, caps, scratch) {
+  const fsRow = (id, title, capture, extra, { unit = 'pkt', needsOutput = null } = {}) => ({
+    id,
+    title,
+    kind: 'flowstream',
+    capture,
+    unit,
+    command: (summaryFile) => {
+      const out = needsOutput ? ['-o', join(scratch, needsOutput)] : [];
+      return [FLOWSTREAM, [capture.path, ...extra, ...out, '-q', '--summary', summaryFile]];
+    },
+    display: `flowstream ${'${capture}'} ${extra.join(' ')}${needsOutput ? ` -o ${needsOutput}` : ''} -q`,
+  });
+  const core = ['--format', 'none', '--n-dissections', '0'];
+  return [
+    fsRow('core', 'core fields, output discarded', caps.main, core),
+    fsRow('stats-splt', '+ statistical analysis + SPLT 10', caps.main, [...core, '--statistical-analysis', '--splt-analysis', '10']),
+    fsRow('csv', 'CSV export (many flows)', caps.many, ['--format', 'csv', '--n-dissections', '0'], { unit: 'flow', needsOutput: 'flows.csv' }),
+    fsRow('arrow', 'Arrow file export (many flows)', caps.many, ['--format', 'arrow', '--n-dissections', '0'], { unit: 'flow', needsOutput: 'flows.arrow' }),
+    fsRow('meters-2', 'core fields, --n-meters 2', caps.main, [...core, '--n-meters', '2']),
+    fsRow('ndpi-20', 'nDPI, --n-dissections 20', caps.main, ['--format', 'none', '--n-dissections', '20']),
+    {
+      id: 'memory',
+      title: 'memory per live flow (core, many flows, in-process)',
+      kind: 'memory',
+      capture: caps.many,
+      display: 'node --expose-gc scripts/bench-memory.mjs ${capture} --n-dissections 0 --json',
+    },
+    {
+      id: 'startup-version',
+      title: 'start-up: flowstream --version',
+      kind: 'startup',
+      capture: null,
+      command: () => [FLOWSTREAM, ['--version']],
+      display: 'flowstream --version',
+    },
+    {
+      id: 'startup-tiny',
+      title: 'start-up: tiny capture (1000 packets)',
+      kind: 'startup',
+      capture: caps.tiny,
+      command: () => [FLOWSTREAM, [caps.tiny.path, '--format', 'none', '--n-dissections', '0', '-q']],
+      display: 'flowstream ${capture} --format none --n-dissections 0 -q',
+    },
+    {
+      id: 'peer-tcpdump',
+      title: 'peer: tcpdump -r (read + write, no flows)',
+      kind: 'peer',
+      tool: 'tcpdump',
+      capture: caps.main,
+      command: (bin) => [bin, ['-r', caps.main.path, '-w', '/dev/null']],
+      display: 'tcpdump -r ${capture} -w /dev/null',
+    },
+    {
+      id: 'peer-softflowd',
+      title: 'peer: softflowd (NetFlow v9 to 127.0.0.1:9)',
+      kind: 'peer',
+      tool: 'softflowd',
+      capture: caps.main,
+      // -d: foreground; -c none: no control socket (with one, 1.1.0 blocks in accept() before
+      // reading the file); -m: a table big enough that no flow is force-expired; NetFlow goes to
+      // the local discard port only.
+      command: (bin) => [bin, ['-r', caps.main.path, '-d', '-v', '9', '-6', '-m', '4000000', '-n', '127.0.0.1:9', '-c', 'none', '-p', join(scratch, 'softflowd.pid')]],
+      display: 'softflowd -r ${capture} -d -v 9 -6 -m 4000000 -n 127.0.0.1:9 -c none -p PIDFILE',
+    },
+    {
+      id: 'peer-nfpcapd',
+      title: 'peer: nfpcapd (nfcapd files)',
+      kind: 'peer',
+      tool: 'nfpcapd',
+      capture: caps.main,
+      // NFStream's timeouts (active 1800 s, idle 120 s); 1.7 syntax (-w DIR). The default node
+      // cache (-B 524288) is preallocated: a bigger one only inflates its RSS.
+      command: (bin) => {
+        const dir = join(scratch, 'nfpcapd');
+        rmSync(dir, { recursive: true, force: true });
+        mkdirSync(dir, { recursive: true });
+        return [bin, ['-r', caps.main.path, '-w', dir, '-e', '1800,120']];
+      },
+      display: 'nfpcapd -r ${capture} -w DIR -e 1800,120',
+    },
+  ];
+}
+
+function stats(values) {
+  const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x));
+  return v.length ? { median: median(v), min: Math.min(...v), max: Math.max(...v) } : null;
+}
+
+async function runFlowstreamRow(row, opts, scratch) {
+  const runs = [];
+  for (let i = 0; i < opts.runs; i++) {
+    const summaryFile = join(scratch, `summary-${row.id}.json`);
+    rmSync(summaryFile, { force: true });
+    const [cmd, args] = row.command(summaryFile);
+    const r = await runOnce(cmd, args, { timeoutS: opts.timeout });
+    if (r.code !== 0) {
+      return { status: 'unavailable', reason: `exit ${r.code}${r.signal ? ` (${r.signal})` : ''}: ${firstNote(r.stderr) ?? 'no message'}`, runs };
+    }
+    let summary = null;
+    try {
+      summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    } catch {}
+    runs.push({ seconds: r.seconds, rssBytes: r.rssBytes, packets: summary?.packets?.read ?? null, flows: summary?.flows ?? null, note: firstNote(r.stderr) });
+    log(`bench:   ${row.id} run ${i + 1}/${opts.runs}: ${r.seconds.toFixed(3)} s, ${((r.rssBytes ?? 0) / 1048576).toFixed(0)} MiB`);
+  }
+  const sec = stats(runs.map((r) => r.seconds));
+  const packets = runs[0].packets;
+  const flows = runs[0].flows;
+  const count = row.unit === 'flow' ? flows : packets;
+  return {
+    status: 'ok',
+    packets,
+    flows,
+    seconds: sec,
+    rate: { median: count / sec.median, best: count / sec.min },
+    rateUnit: row.unit === 'flow' ? 'M flows/s' : 'Mpps',
+    peakRssBytes: stats(runs.map((r) => r.rssBytes)),
+    note: runs.find((r) => r.note)?.note ?? null,
+    runs,
+  };
+}
+
+async function runStartupRow(row, opts) {
+  const runs = [];
+  const n = Math.max(opts.runs * 2, 10);
+  for (let i = 0; i < n; i++) {
+    const [cmd, args] = row.command();
+    const r = await runOnce(cmd, args, { timeoutS: 60 });
+    if (r.code !== 0) return { status: 'unavailable', reason: `exit ${r.code}: ${firstNote(r.stderr) ?? ''}`, runs };
+    runs.push({ seconds: r.seconds, rssBytes: r.rssBytes });
+  }
+  log(`bench:   ${row.id}: median ${(median(runs.map((r) => r.seconds)) * 1000).toFixed(0)} ms over ${n} runs`);
+  return { status: 'ok', seconds: stats(runs.map((r) => r.seconds)), peakRssBytes: stats(runs.map((r) => r.rssBytes)), runs };
+}
+
+async function runPeerRow(row, opts, packets) {
+  const bin = which(row.tool);
+  if (!bin) return { status: 'unavailable', reason: `${row.tool} not installed` };
+  const runs = [];
+  for (let i = 0; i < opts.runs; i++) {
+    const [cmd, args] = row.command(bin);
+    const r = await runOnce(cmd, args, { timeoutS: opts.timeout });
+    if (r.code !== 0) return { status: 'unavailable', reason: `exit ${r.code}: ${firstNote(r.stderr) ?? ''}`, runs };
+    runs.push({ seconds: r.seconds, rssBytes: r.rssBytes });
+    log(`bench:   ${row.id} run ${i + 1}/${opts.runs}: ${r.seconds.toFixed(3)} s`);
+  }
+  const sec = stats(runs.map((r) => r.seconds));
+  return {
+    status: 'ok',
+    packets,
+    seconds: sec,
+    rate: packets ? { median: packets / sec.median, best: packets / sec.min } : null,
+    rateUnit: 'Mpps',
+    peakRssBytes: stats(runs.map((r) => r.rssBytes)),
+    runs,
+  };
+}
+
+async function runMemoryRow(row, opts) {
+  // The probe is itself two passes over the capture; one or two repetitions are enough (it is
+  // deterministic apart from GC timing).
+  const n = Math.min(opts.runs, 2);
+  const runs = [];
+  for (let i = 0; i < n; i++) {
+    const r = await runOnce(process.execPath, ['--expose-gc', join(REPO, 'scripts', 'bench-memory.mjs'), row.capture.path, '--n-dissections', '0', '--json'], { timeoutS: opts.timeout * 2 });
+    if (r.code !== 0) return { status: 'unavailable', reason: `exit ${r.code}: ${firstNote(r.stderr) ?? ''}`, runs };
+    const j = JSON.parse(r.stdout.trim().split('\n').at(-1));
+    runs.push({ ...j, rssBytes: r.rssBytes, processSeconds: r.seconds });
+    log(`bench:   memory run ${i + 1}/${n}: ${j.bytesPerLiveFlow?.toFixed(0)} B/live flow at ${j.peakLiveFlows} live flows`);
+  }
+  const best = runs.reduce((a, b) => ((a.bytesPerLiveFlow ?? Infinity) <= (b.bytesPerLiveFlow ?? Infinity) ? a : b));
+  return {
+    status: 'ok',
+    packets: best.packets,
+    flows: best.flows,
+    peakLiveFlows: best.peakLiveFlows,
+    bytesPerLiveFlow: stats(runs.map((r) => r.bytesPerLiveFlow)),
+    rawBytesPerLiveFlow: stats(runs.map((r) => r.rawBytesPerLiveFlow)),
+    peakRssBytes: stats(runs.map((r) => r.rssBytes)),
+    runs,
+  };
+}
+
+// ---- output ----------------------------------------------------------------------------------------------
+
+const fmtInt = (n) => (n === null || n === undefined ? '' : Math.round(n).toLocaleString('en-US'));
+const fmtM = (n) => (n === null || n === undefined ? '' : (n / 1e6).toFixed(2));
+
+function table(results, meta) {
+  const head = ['row', 'packets', 'flows', 's (median)', 's (min)', 'rate (median)', 'rate (best)', 'unit', 'peak RSS MiB', 'B/live flow', 'ratio', 'notes'];
+  const lines = [];
+  for (const r of results) {
+    const x = r.result;
+    if (x.status !== 'ok') {
+      lines.push([r.id, '', '', '', '', '', '', '', '', '', '', `unavailable: ${x.reason}`]);
+      continue;
+    }
+    const rss = x.peakRssBytes ? (x.peakRssBytes.median / 1048576).toFixed(0) : '';
+    if (r.kind === 'memory') {
+      lines.push([r.id, fmtInt(x.packets), fmtInt(x.flows), '', '', '', '', '', rss, `${x.bytesPerLiveFlow.median.toFixed(0)}`, '',
+        `peak ${fmtInt(x.peakLiveFlows)} live flows; without gc ${x.rawBytesPerLiveFlow.median.toFixed(0)} B`]);
+      continue;
+    }
+    if (r.kind === 'startup') {
+      lines.push([r.id, '', '', `${(x.seconds.median * 1000).toFixed(0)} ms`, `${(x.seconds.min * 1000).toFixed(0)} ms`, '', '', '', rss, '', '', '']);
+      continue;
+    }
+    lines.push([
+      r.id,
+      fmtInt(x.packets),
+      fmtInt(x.flows),
+      x.seconds.median.toFixed(3),
+      x.seconds.min.toFixed(3),
+      x.rate ? fmtM(x.rate.median) : '',
+      x.rate ? fmtM(x.rate.best) : '',
+      x.rateUnit ?? '',
+      rss,
+      '',
+      r.ratio ?? '',
+      x.note ?? '',
+    ]);
+  }
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
+  const fmtLine = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  return [
+    fmtLine(head),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...lines.map(fmtLine),
+  ].join('\n');
+}
+
+// ---- main --------------------------------------------------------------------------------------------------
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+
+  // The harness times the built CLI: refuse to time a missing build.
+  const dist = join(REPO, 'packages', 'streamer', 'dist');
+  if (!existsSync(join(dist, 'cli', 'main.js')) || !existsSync(join(dist, 'index.js'))) {
+    fail(`${dist} is missing or incomplete: run \`pnpm build\` first`);
+  }
+  if (!existsSync(FLOWSTREAM)) fail(`${FLOWSTREAM} is missing: run \`pnpm install\` (and \`pnpm build\`)`);
+  for (const pkg of ['core', 'plugins', 'streamer']) {
+    const src = newestMtime(join(REPO, 'packages', pkg, 'src'));
+    const built = newestMtime(join(REPO, 'packages', pkg, 'dist'));
+    if (src > built) log(`bench: warning: packages/${pkg}/src is newer than its dist/ (stale build? run \`pnpm build\`)`);
+  }
+  if (!existsSync(opts.generator)) fail(`capture generator not found: ${opts.generator} (use --generator or $FLOWSTREAM_BENCH_GENERATOR)`);
+  if (!existsSync(opts.corpus)) fail(`corpus not found: ${opts.corpus} (use --corpus or $FLOWSTREAM_BENCH_CORPUS)`);
+
+  const wanted = (id) => (opts.only === null || opts.only.includes(id)) && !opts.skip.includes(id);
+  const caps = {
+    main: ensureCapture(opts, `bench-${opts.packets}`, ['--packets', String(opts.packets), '-q']),
+    many: ['csv', 'arrow', 'memory'].some(wanted)
+      ? ensureCapture(opts, `many-flows-${opts.manyFlowsPackets}`, ['--many-flows', '--packets', String(opts.manyFlowsPackets), '-q'])
+      : null,
+    tiny: ensureCapture(opts, 'tiny-1000', ['--packets', '1000', '-q']),
+  };
+
+  const scratch = join(tmpdir(), `flowstream-bench-${process.pid}`);
+  mkdirSync(scratch, { recursive: true });
+  const rows = defineRows(opts, caps, scratch).filter((r) => wanted(r.id) && (opts.peers || r.kind !== 'peer'));
+
+  for (const c of Object.values(caps)) if (c) await warmPageCache(c.path);
+
+  const flowstreamVersion = spawnSync(FLOWSTREAM, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const meta = {
+    date: new Date().toISOString(),
+    flowstream: flowstreamVersion,
+    node: process.version,
+    cpus: `${cpus().length} x ${cpus()[0]?.model ?? '?'}`,
+    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    runs: opts.runs,
+    loadavg: readFileSync('/proc/loadavg', 'utf8').trim().split(' ').slice(0, 3).join(' '),
+    captures: Object.fromEntries(Object.entries(caps).filter(([, c]) => c).map(([k, c]) => [k, { path: c.path, bytes: c.bytes }])),
+  };
+  log(`bench: ${meta.flowstream}, node ${meta.node}, ${meta.cpus}, ${opts.runs} runs per row, load ${meta.loadavg}`);
+
+  const results = [];
+  // make_bench_pcap.py writes exactly --packets records; the core row's count replaces it when it ran.
+  let corePackets = opts.packets;
+  try {
+    for (const row of rows) {
+      log(`bench: ${row.id}: ${row.title}`);
+      let result;
+      try {
+        if (row.kind === 'flowstream') result = await runFlowstreamRow(row, opts, scratch);
+        else if (row.kind === 'startup') result = await runStartupRow(row, opts);
+        else if (row.kind === 'memory') result = await runMemoryRow(row, opts);
+        else result = await runPeerRow(row, opts, corePackets);
+      } catch (err) {
+        result = { status: 'unavailable', reason: `harness error: ${err?.message ?? err}` };
+      }
+      if (row.id === 'core' && result.status === 'ok') corePackets = result.packets;
+      const display = row.display.replace('${capture}', row.capture ? row.capture.path.replace(homedir(), '~') : '');
+      results.push({ id: row.id, title: row.title, kind: row.kind, command: display, result });
+      if (row.kind === 'flowstream' || row.kind === 'startup' || row.kind === 'memory') rmSync(join(scratch, 'flows.csv'), { force: true });
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+
+  // Ratios: n-meters 2 vs 1 meter, and flowstream core vs each peer (rates; > 1 = flowstream faster).
+  const byId = Object.fromEntries(results.map((r) => [r.id, r]));
+  const coreRate = byId.core?.result.status === 'ok' ? byId.core.result.rate.median : null;
+  if (coreRate) {
+    for (const r of results) {
+      if (r.result.status !== 'ok' || !r.result.rate) continue;
+      if (r.id === 'meters-2') r.ratio = `${(r.result.rate.median / coreRate).toFixed(2)} x 1 meter`;
+      if (r.kind === 'peer') r.ratio = `flowstream/${r.id.slice(5)} ${(coreRate / r.result.rate.median).toFixed(2)}`;
+    }
+  }
+  const text = table(results, meta);
+  process.stdout.write(`\nflowstream bench: ${meta.flowstream}, node ${meta.node}, ${meta.cpus}, ${meta.memory}, ${opts.runs} runs/row, load at start ${meta.loadavg}\n`);
+  for (const [k, c] of Object.entries(meta.captures)) process.stdout.write(`  ${k}: ${c.path} (${(c.bytes / 1e6).toFixed(0)} MB)\n`);
+  process.stdout.write(`\n${text}\n\nCommands:\n`);
+  for (const r of results) process.stdout.write(`  ${r.id.padEnd(16)} ${r.command}\n`);
+  process.stdout.write('\n');
+  const doc = { meta, results };
+  if (opts.json) {
+    writeFileSync(opts.json, `${JSON.stringify(doc, null, 2)}\n`);
+    log(`bench: JSON written to ${opts.json}`);
+  }
+}
+
+await main();
