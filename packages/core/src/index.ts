@@ -16,7 +16,7 @@ export type { PacketDecoderOptions } from './decode/index.js';
 export { FlowMeter, EXPIRED_IDLE, EXPIRED_ACTIVE, EXPIRED_CUSTOM } from './meter/flow-meter.js';
 export type { MeterConfig } from './meter/meter-config.js';
 export { FlowTable, NO_SLOT } from './meter/flow-table.js';
-export { CapturePump } from './meter/capture-pump.js';
+export { CapturePump, MAX_PENDING_FLOWS } from './meter/capture-pump.js';
 export type { RecordFilter } from './meter/capture-pump.js';
 export { PacketAccounting } from './meter/packet-accounting.js';
 export type { RunSummary, SourceSummary } from './meter/packet-accounting.js';

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { lazyRxjs } from './rx/lazy-rxjs.js';
 import {
   DEFAULT_METERING_OPTIONS,
   METERING_OPTION_NAMES,
@@ -24,6 +25,8 @@ import type { DataFrame } from 'nodejs-polars';
 import { CsvExport, type CsvExportOptions } from './export/csv-export.js';
 import type { FlowBatchOptions } from './export/flow-batch-builder.js';
 import { MeterRun, StepResult, type RunInput } from './run/meter-run.js';
+import { ParallelMeterRun } from './parallel/parallel-meter-run.js';
+import { parallelPlan } from './parallel/parallel-plan.js';
 import { fileInput, streamInput } from './run/run-inputs.js';
 import { FLOWSTREAM_VERSION } from './version.js';
 
@@ -277,10 +280,13 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
 
   /** Starts a fresh run (ids from 0). */
   createRun(): MeterRun {
-    if (this.opts.nMeters > 1) {
-      warnOnce(`nMeters ${this.opts.nMeters}: parallel meters are not implemented yet; using one meter.`);
-    }
     const factory = this.dissectorFactory();
+    // nMeters > 1: meter workers (spec §7); the parallel run has MeterRun's surface (see ParallelMeterRun)
+    const plan = parallelPlan(this.opts, this.mode, warnOnce);
+    if (plan !== null) {
+      const parallel = new ParallelMeterRun(this.opts, this.inputs(), this.filter(), { ...plan, dissection: factory !== null, systemVisibility: this.systemVisibility });
+      return (this.currentRun = parallel as unknown as MeterRun);
+    }
     const run = new MeterRun(this.opts, this.inputs(), factory ? factory() : null, this.filter(), this.systemVisibility);
     this.currentRun = run;
     return run;
@@ -422,6 +428,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    * releases the source.
    */
   get flows$(): Observable<NFlow> {
+    const { Observable } = lazyRxjs();
     return new Observable<NFlow>((subscriber) => {
       const iterator = this.flowBatches();
       let closed = false;

@@ -39,28 +39,21 @@ export class FlowMaterializer {
     const c = this.counters;
     f.id = -1;
     f.expiration_id = 0;
-    if (t.ipVersion[slot] === 6) {
-      f.src_ip = ipv6Text(t.src0[slot]!, t.src1[slot]!, t.src2[slot]!, t.src3[slot]!);
-    } else {
-      f.src_ip = ipv4Text(t.src0[slot]!);
-    }
+    const v6 = t.ipVersion(slot) === 6;
+    f.src_ip = v6 ? ipv6Text(t.srcWord(slot, 0), t.srcWord(slot, 1), t.srcWord(slot, 2), t.srcWord(slot, 3)) : ipv4Text(t.srcWord(slot, 0));
     const srcMac = c.srcMac[slot]!;
     f.src_mac = this.macs.text(srcMac);
     f.src_oui = this.ouis.text(srcMac);
-    f.src_port = t.srcPort[slot]!;
-    if (t.ipVersion[slot] === 6) {
-      f.dst_ip = ipv6Text(t.dst0[slot]!, t.dst1[slot]!, t.dst2[slot]!, t.dst3[slot]!);
-    } else {
-      f.dst_ip = ipv4Text(t.dst0[slot]!);
-    }
+    f.src_port = t.srcPort(slot);
+    f.dst_ip = v6 ? ipv6Text(t.dstWord(slot, 0), t.dstWord(slot, 1), t.dstWord(slot, 2), t.dstWord(slot, 3)) : ipv4Text(t.dstWord(slot, 0));
     const dstMac = c.dstMac[slot]!;
     f.dst_mac = this.macs.text(dstMac);
     f.dst_oui = this.ouis.text(dstMac);
-    f.dst_port = t.dstPort[slot]!;
-    f.protocol = t.protocol[slot]!;
-    f.ip_version = t.ipVersion[slot]!;
-    f.vlan_id = t.vlanId[slot]!;
-    if (this.decodeTunnels) f.tunnel_id = t.tunnelId[slot]!;
+    f.dst_port = t.dstPort(slot);
+    f.protocol = t.protocol(slot);
+    f.ip_version = t.ipVersion(slot);
+    f.vlan_id = t.vlanId(slot);
+    if (this.decodeTunnels) f.tunnel_id = t.tunnelId(slot);
     this.sync(slot, f);
     if (this.dissection) {
       f.application_name = '';

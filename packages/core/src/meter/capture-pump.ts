@@ -12,6 +12,13 @@ export interface RecordFilter {
 }
 
 /**
+ * Flows a pump call may leave in the meter before it returns. Handing flows out in small batches
+ * lets them die young: flows kept across young-generation collections are copied and promoted,
+ * which made GC the main cost of exports.
+ */
+export const MAX_PENDING_FLOWS = 1024;
+
+/**
  * The packet loop: reader → (filter) → decoder → meter, with every record accounted for. One
  * reusable record and packet; nothing allocated per packet. Callers run it in budgets so they can
  * hand emitted flows to consumers between batches.
@@ -28,8 +35,9 @@ export class CapturePump {
   ) {}
 
   /**
-   * Reads up to `budget` records. Returns `ReadStatus.Record` when the budget was used up, else the
-   * reader's status (End, Error or NeedMore). May throw a PluginError from the meter.
+   * Reads up to `budget` records, returning early once {@link MAX_PENDING_FLOWS} flows wait in the
+   * meter. Returns `ReadStatus.Record` when it stopped for one of these reasons, else the reader's
+   * status (End, Error or NeedMore). May throw a PluginError from the meter.
    */
   pump(reader: CaptureReader, budget: number): ReadStatus {
     const rec = this.record;
@@ -54,6 +62,7 @@ export class CapturePump {
       }
       acc.processed++;
       meter.process(pkt);
+      if (meter.emitted.length >= MAX_PENDING_FLOWS) return ReadStatus.Record;
     }
     return ReadStatus.Record;
   }

@@ -164,10 +164,14 @@ export class FlowMeter {
     }
   }
 
-  /** End of input: emits every cached flow in creation order (expiration id 0). */
-  flush(): void {
+  /**
+   * End of input: emits cached flows in creation order (expiration id 0), at most `max` of them
+   * (call again, draining in between, to keep memory bounded). Returns true once the cache is empty.
+   */
+  flush(max = Infinity): boolean {
     const table = this.table;
-    while (table.head !== NO_SLOT) this.expire(table.head, EXPIRED_IDLE);
+    for (let n = 0; n < max && table.head !== NO_SLOT; n++) this.expire(table.head, EXPIRED_IDLE);
+    return table.head === NO_SLOT;
   }
 
   /** Takes the flows emitted so far. */

@@ -1,8 +1,23 @@
 import type { DecodedPacket } from '../decode/decoded-packet.js';
-import { growInt32, growUint16, growUint32, growUint8 } from './grow.js';
+import { growInt32 } from './grow.js';
 
 /** No slot / not found. */
 export const NO_SLOT = -1;
+
+/**
+ * Words of a flow key in {@link FlowTable.keys}: 4 source address words, 4 destination address
+ * words, the two ports, protocol/IP version/tunnel, VLAN, and the key's hash. One flow's key fits
+ * in 48 bytes, so a lookup touches one or two cache lines instead of one per column.
+ */
+export const KEY_WORDS = 12;
+export const KEY_SRC = 0;
+export const KEY_DST = 4;
+/** `srcPort | dstPort << 16`. */
+export const KEY_PORTS = 8;
+/** `protocol | ipVersion << 8 | tunnelId << 16`. */
+export const KEY_META = 9;
+export const KEY_VLAN = 10;
+export const KEY_HASH = 11;
 
 /** Slots are grown by this factor when the table is full (slab growth, amortised O(1)). */
 const SLOT_GROWTH = 1.5;
@@ -10,41 +25,29 @@ const SLOT_GROWTH = 1.5;
 const MAX_LOAD = 0.5;
 
 /**
- * The flow cache: a purpose-built open-addressing hash table with numeric keys and per-flow state
- * in typed-array columns (struct of arrays). No string keys, no per-packet allocation.
+ * The flow cache: a purpose-built open-addressing hash table with numeric keys. No string keys,
+ * no per-packet allocation.
  *
  * - Key = unordered endpoint pair + protocol + VLAN + tunnel (+ IP version, so IPv4 and IPv6
- *   addresses with the same words never merge: spec §2 allows it). The hash is symmetric, so both
- *   directions of a flow probe the same chain and a lookup needs no second probe.
- * - Linear probing with backward-shift deletion (no tombstones).
+ *   addresses with the same words never merge: spec §2 allows it), packed per slot in
+ *   {@link keys}. The hash is symmetric, so both directions of a flow probe the same chain.
+ * - The index holds (hash, slot) pairs: a probe compares hashes without touching the slots.
+ *   Linear probing with backward-shift deletion (no tombstones).
  * - Cache order (spec §6.1): a doubly linked list in creation order (updates never move a flow);
  *   the idle scan and the final flush walk it from the head.
  *
- * Slots are reused after a flow is removed; columns of other components (statistics, SPLT, plugins)
- * are indexed by the same slot and grown through {@link onGrow}.
+ * Slots are reused after a flow is removed; the per-flow state of other components (counters,
+ * statistics, SPLT, plugins) lives in their own typed-array columns indexed by the same slot and
+ * grown through {@link onGrow}.
  */
 export class FlowTable {
-  /** Number of slots allocated in every column. */
+  /** Number of slots allocated. */
   capacity: number;
   /** Live flows. */
   size = 0;
 
-  // Key columns (the flow's orientation: its first packet's source is `src`).
-  src0: Uint32Array;
-  src1: Uint32Array;
-  src2: Uint32Array;
-  src3: Uint32Array;
-  dst0: Uint32Array;
-  dst1: Uint32Array;
-  dst2: Uint32Array;
-  dst3: Uint32Array;
-  srcPort: Uint16Array;
-  dstPort: Uint16Array;
-  protocol: Uint8Array;
-  ipVersion: Uint8Array;
-  vlanId: Uint16Array;
-  tunnelId: Uint8Array;
-  hash: Int32Array;
+  /** Packed keys, {@link KEY_WORDS} per slot; the flow's orientation is its first packet's. */
+  keys: Int32Array;
 
   /** Creation-order list (head = oldest). */
   prev: Int32Array;
@@ -56,8 +59,9 @@ export class FlowTable {
   private free: Int32Array;
   private freeTop = 0;
 
-  /** hash → slot, NO_SLOT when empty. Size is a power of two. */
+  /** (hash, slot) pairs; slot NO_SLOT when empty. The number of pairs is a power of two. */
   private index: Int32Array;
+  /** Mask over pair indexes × 2 (an even offset into {@link index}). */
   private mask: number;
 
   /** Direction of the packet given to the last successful {@link find}: 0 same as the flow, 1 reverse. */
@@ -69,32 +73,18 @@ export class FlowTable {
   constructor(initialCapacity = 1024) {
     const cap = Math.max(16, initialCapacity | 0);
     this.capacity = cap;
-    this.src0 = new Uint32Array(cap);
-    this.src1 = new Uint32Array(cap);
-    this.src2 = new Uint32Array(cap);
-    this.src3 = new Uint32Array(cap);
-    this.dst0 = new Uint32Array(cap);
-    this.dst1 = new Uint32Array(cap);
-    this.dst2 = new Uint32Array(cap);
-    this.dst3 = new Uint32Array(cap);
-    this.srcPort = new Uint16Array(cap);
-    this.dstPort = new Uint16Array(cap);
-    this.protocol = new Uint8Array(cap);
-    this.ipVersion = new Uint8Array(cap);
-    this.vlanId = new Uint16Array(cap);
-    this.tunnelId = new Uint8Array(cap);
-    this.hash = new Int32Array(cap);
+    this.keys = new Int32Array(cap * KEY_WORDS);
     this.prev = new Int32Array(cap);
     this.next = new Int32Array(cap);
     this.free = new Int32Array(cap);
     this.pushFreeRange(0, cap);
-    let indexSize = 16;
-    while (indexSize * MAX_LOAD < cap) indexSize <<= 1;
-    this.index = new Int32Array(indexSize).fill(NO_SLOT);
-    this.mask = indexSize - 1;
+    let pairs = 16;
+    while (pairs * MAX_LOAD < cap) pairs <<= 1;
+    this.index = new Int32Array(pairs * 2).fill(NO_SLOT);
+    this.mask = pairs * 2 - 1;
   }
 
-  /** Symmetric hash of a packet's flow key. */
+  /** Symmetric hash of a packet's flow key (an int32: small integers stay unboxed). */
   static hashPacket(p: DecodedPacket): number {
     const a = endpointHash(p.src0, p.src1, p.src2, p.src3, p.srcPort);
     const b = endpointHash(p.dst0, p.dst1, p.dst2, p.dst3, p.dstPort);
@@ -104,7 +94,7 @@ export class FlowTable {
     h ^= h >>> 15;
     h = Math.imul(h, 0x2c1b3c6d);
     h ^= h >>> 12;
-    return h; // int32: stays a small integer (a uint32 above 2^31 would be boxed as a heap number)
+    return h;
   }
 
   /**
@@ -114,73 +104,73 @@ export class FlowTable {
   find(p: DecodedPacket, h: number): number {
     const index = this.index;
     const mask = this.mask;
-    let i = h & mask;
+    const k = this.keys;
+    const meta = p.protocol | (p.ipVersion << 8) | (p.tunnelId << 16);
+    const vlan = p.vlanId;
+    const ports = p.srcPort | (p.dstPort << 16);
+    const s0 = p.src0 | 0;
+    const d0 = p.dst0 | 0;
+    let i = (h << 1) & mask;
     for (;;) {
-      const s = index[i]!;
+      const s = index[i + 1]!;
       if (s === NO_SLOT) return NO_SLOT;
-      if (
-        this.hash[s] === h &&
-        this.protocol[s] === p.protocol &&
-        this.vlanId[s] === p.vlanId &&
-        this.tunnelId[s] === p.tunnelId &&
-        this.ipVersion[s] === p.ipVersion
-      ) {
-        // spec §2: direction 0 only when src/dst IPs and ports equal the flow's, in that orientation.
-        if (
-          this.srcPort[s] === p.srcPort &&
-          this.dstPort[s] === p.dstPort &&
-          this.src0[s] === p.src0 &&
-          this.src1[s] === p.src1 &&
-          this.src2[s] === p.src2 &&
-          this.src3[s] === p.src3 &&
-          this.dst0[s] === p.dst0 &&
-          this.dst1[s] === p.dst1 &&
-          this.dst2[s] === p.dst2 &&
-          this.dst3[s] === p.dst3
-        ) {
-          this.lastDirection = 0;
-          return s;
-        }
-        if (
-          this.srcPort[s] === p.dstPort &&
-          this.dstPort[s] === p.srcPort &&
-          this.src0[s] === p.dst0 &&
-          this.src1[s] === p.dst1 &&
-          this.src2[s] === p.dst2 &&
-          this.src3[s] === p.dst3 &&
-          this.dst0[s] === p.src0 &&
-          this.dst1[s] === p.src1 &&
-          this.dst2[s] === p.src2 &&
-          this.dst3[s] === p.src3
-        ) {
-          this.lastDirection = 1;
-          return s;
+      if (index[i] === h) {
+        const o = s * KEY_WORDS;
+        if (k[o + KEY_META] === meta && k[o + KEY_VLAN] === vlan) {
+          // spec §2: direction 0 only when src/dst IPs and ports equal the flow's, in that orientation
+          if (
+            k[o + KEY_PORTS] === ports &&
+            k[o] === s0 &&
+            k[o + 4] === d0 &&
+            k[o + 1] === (p.src1 | 0) &&
+            k[o + 2] === (p.src2 | 0) &&
+            k[o + 3] === (p.src3 | 0) &&
+            k[o + 5] === (p.dst1 | 0) &&
+            k[o + 6] === (p.dst2 | 0) &&
+            k[o + 7] === (p.dst3 | 0)
+          ) {
+            this.lastDirection = 0;
+            return s;
+          }
+          if (
+            k[o + KEY_PORTS] === (p.dstPort | (p.srcPort << 16)) &&
+            k[o] === d0 &&
+            k[o + 4] === s0 &&
+            k[o + 1] === (p.dst1 | 0) &&
+            k[o + 2] === (p.dst2 | 0) &&
+            k[o + 3] === (p.dst3 | 0) &&
+            k[o + 5] === (p.src1 | 0) &&
+            k[o + 6] === (p.src2 | 0) &&
+            k[o + 7] === (p.src3 | 0)
+          ) {
+            this.lastDirection = 1;
+            return s;
+          }
         }
       }
-      i = (i + 1) & mask;
+      i = (i + 2) & mask;
     }
   }
 
   /** Creates a flow oriented like packet `p` and appends it at the cache tail. Returns its slot. */
   insert(p: DecodedPacket, h: number): number {
     if (this.freeTop === 0) this.growSlots();
-    if (this.size + 1 > this.index.length * MAX_LOAD) this.rehash(this.index.length << 1);
+    if (this.size + 1 > (this.index.length >> 1) * MAX_LOAD) this.rehash(this.index.length << 1);
     const s = this.free[--this.freeTop]!;
-    this.src0[s] = p.src0;
-    this.src1[s] = p.src1;
-    this.src2[s] = p.src2;
-    this.src3[s] = p.src3;
-    this.dst0[s] = p.dst0;
-    this.dst1[s] = p.dst1;
-    this.dst2[s] = p.dst2;
-    this.dst3[s] = p.dst3;
-    this.srcPort[s] = p.srcPort;
-    this.dstPort[s] = p.dstPort;
-    this.protocol[s] = p.protocol;
-    this.ipVersion[s] = p.ipVersion;
-    this.vlanId[s] = p.vlanId;
-    this.tunnelId[s] = p.tunnelId;
-    this.hash[s] = h;
+    const k = this.keys;
+    const o = s * KEY_WORDS;
+    k[o] = p.src0;
+    k[o + 1] = p.src1;
+    k[o + 2] = p.src2;
+    k[o + 3] = p.src3;
+    k[o + 4] = p.dst0;
+    k[o + 5] = p.dst1;
+    k[o + 6] = p.dst2;
+    k[o + 7] = p.dst3;
+    k[o + KEY_PORTS] = p.srcPort | (p.dstPort << 16);
+    k[o + KEY_META] = p.protocol | (p.ipVersion << 8) | (p.tunnelId << 16);
+    k[o + KEY_VLAN] = p.vlanId;
+    k[o + KEY_HASH] = h;
     // append to the creation-order list
     this.prev[s] = this.tail;
     this.next[s] = NO_SLOT;
@@ -190,9 +180,10 @@ export class FlowTable {
     this.size++;
     const index = this.index;
     const mask = this.mask;
-    let i = h & mask;
-    while (index[i] !== NO_SLOT) i = (i + 1) & mask;
-    index[i] = s;
+    let i = (h << 1) & mask;
+    while (index[i + 1] !== NO_SLOT) i = (i + 2) & mask;
+    index[i] = h;
+    index[i + 1] = s;
     return s;
   }
 
@@ -200,22 +191,23 @@ export class FlowTable {
   remove(slot: number): void {
     const index = this.index;
     const mask = this.mask;
-    let i = this.hash[slot]! & mask;
-    while (index[i] !== slot) i = (i + 1) & mask;
+    let i = (this.keys[slot * KEY_WORDS + KEY_HASH]! << 1) & mask;
+    while (index[i + 1] !== slot) i = (i + 2) & mask;
     // backward-shift deletion keeps probe chains intact without tombstones
     let j = i;
     for (;;) {
-      j = (j + 1) & mask;
-      const s = index[j]!;
+      j = (j + 2) & mask;
+      const s = index[j + 1]!;
       if (s === NO_SLOT) break;
-      const k = this.hash[s]! & mask;
-      const between = i <= j ? i < k && k <= j : i < k || k <= j;
+      const home = (index[j]! << 1) & mask;
+      const between = i <= j ? i < home && home <= j : i < home || home <= j;
       if (!between) {
-        index[i] = s;
+        index[i] = index[j]!;
+        index[i + 1] = s;
         i = j;
       }
     }
-    index[i] = NO_SLOT;
+    index[i + 1] = NO_SLOT;
     const p = this.prev[slot]!;
     const n = this.next[slot]!;
     if (p === NO_SLOT) this.head = n;
@@ -226,34 +218,48 @@ export class FlowTable {
     this.size--;
   }
 
+  // ---- key fields of a slot (emission time) ----------------------------------------------------
+
+  /** Address word `w` (0–3) of the flow's source, as an unsigned 32-bit number. */
+  srcWord(slot: number, w: number): number {
+    return this.keys[slot * KEY_WORDS + KEY_SRC + w]! >>> 0;
+  }
+  dstWord(slot: number, w: number): number {
+    return this.keys[slot * KEY_WORDS + KEY_DST + w]! >>> 0;
+  }
+  srcPort(slot: number): number {
+    return this.keys[slot * KEY_WORDS + KEY_PORTS]! & 0xffff;
+  }
+  dstPort(slot: number): number {
+    return this.keys[slot * KEY_WORDS + KEY_PORTS]! >>> 16;
+  }
+  protocol(slot: number): number {
+    return this.keys[slot * KEY_WORDS + KEY_META]! & 0xff;
+  }
+  ipVersion(slot: number): number {
+    return (this.keys[slot * KEY_WORDS + KEY_META]! >>> 8) & 0xff;
+  }
+  tunnelId(slot: number): number {
+    return this.keys[slot * KEY_WORDS + KEY_META]! >>> 16;
+  }
+  vlanId(slot: number): number {
+    return this.keys[slot * KEY_WORDS + KEY_VLAN]!;
+  }
+
   /** Bytes held by the table's own columns and index (for memory reports). */
   get byteLength(): number {
-    return this.capacity * (8 * 4 + 2 * 2 + 1 + 1 + 2 + 1 + 4 + 4 + 4 + 4) + this.index.byteLength;
+    return this.keys.byteLength + this.prev.byteLength + this.next.byteLength + this.free.byteLength + this.index.byteLength;
   }
 
   private pushFreeRange(from: number, to: number): void {
-    // highest slot first on the stack bottom so low slots are used first (better locality)
+    // highest slot at the stack bottom so low slots are used first (better locality)
     for (let s = to - 1; s >= from; s--) this.free[this.freeTop++] = s;
   }
 
   private growSlots(): void {
     const old = this.capacity;
     const cap = Math.ceil(old * SLOT_GROWTH);
-    this.src0 = growUint32(this.src0, cap);
-    this.src1 = growUint32(this.src1, cap);
-    this.src2 = growUint32(this.src2, cap);
-    this.src3 = growUint32(this.src3, cap);
-    this.dst0 = growUint32(this.dst0, cap);
-    this.dst1 = growUint32(this.dst1, cap);
-    this.dst2 = growUint32(this.dst2, cap);
-    this.dst3 = growUint32(this.dst3, cap);
-    this.srcPort = growUint16(this.srcPort, cap);
-    this.dstPort = growUint16(this.dstPort, cap);
-    this.protocol = growUint8(this.protocol, cap);
-    this.ipVersion = growUint8(this.ipVersion, cap);
-    this.vlanId = growUint16(this.vlanId, cap);
-    this.tunnelId = growUint8(this.tunnelId, cap);
-    this.hash = growInt32(this.hash, cap);
+    this.keys = growInt32(this.keys, cap * KEY_WORDS);
     this.prev = growInt32(this.prev, cap);
     this.next = growInt32(this.next, cap);
     this.free = growInt32(this.free, cap);
@@ -262,13 +268,16 @@ export class FlowTable {
     if (this.onGrow !== null) this.onGrow(cap);
   }
 
-  private rehash(indexSize: number): void {
-    const index = new Int32Array(indexSize).fill(NO_SLOT);
-    const mask = indexSize - 1;
+  private rehash(length: number): void {
+    const index = new Int32Array(length).fill(NO_SLOT);
+    const mask = length - 1;
+    const k = this.keys;
     for (let s = this.head; s !== NO_SLOT; s = this.next[s]!) {
-      let i = this.hash[s]! & mask;
-      while (index[i] !== NO_SLOT) i = (i + 1) & mask;
-      index[i] = s;
+      const h = k[s * KEY_WORDS + KEY_HASH]!;
+      let i = (h << 1) & mask;
+      while (index[i + 1] !== NO_SLOT) i = (i + 2) & mask;
+      index[i] = h;
+      index[i + 1] = s;
     }
     this.index = index;
     this.mask = mask;

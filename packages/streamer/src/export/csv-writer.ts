@@ -1,9 +1,8 @@
 import type { FieldSpec, NFlow } from '@flowstream/core';
 import { openTextSink, type TextSink } from './output-sink.js';
+import { compileCsvRowFormatter, type CsvRowFormatter } from './csv-row-formatter.js';
 import { pythonFloat, pythonRepr } from './python-format.js';
 
-/** Rows buffered before a write (bytes of text, roughly). */
-const CHUNK_CHARS = 1 << 20;
 
 /** Formats one CSV cell the way NFStream's `csv_converter` does (spec §9.1). */
 export function csvCell(v: unknown, isFloat: boolean): string {
@@ -45,7 +44,6 @@ export interface CsvWriterOptions {
  */
 export class CsvWriter {
   private sink: TextSink | null = null;
-  private buf = '';
   private floatColumns: Set<string>;
   private floatFlags: boolean[] | null = null;
   private headerKeys: string[] | null = null;
@@ -57,6 +55,10 @@ export class CsvWriter {
   private projection: number[] | null = null;
   private projectedFrom: string[] | null = null;
 
+  /** Straight-line formatter of the core columns (used while rows have no plugin fields). */
+  private readonly fastRow: CsvRowFormatter | null;
+  private readonly coreNames: readonly string[];
+
   constructor(
     private readonly path: string | TextSink,
     schema: readonly FieldSpec[],
@@ -65,9 +67,29 @@ export class CsvWriter {
     this.transform = options.transform ?? null;
     this.columns = options.columns ?? null;
     this.floatColumns = new Set(schema.filter((f) => f.type === 'float' || f.type === 'float[]').map((f) => f.name));
+    const core = schema.filter((f) => !f.name.startsWith('udps.'));
+    this.coreNames = core.map((f) => f.name);
+    this.fastRow = this.transform === null && this.columns === null && core.length > 0 ? compileCsvRowFormatter(core) : null;
   }
 
   write(flow: NFlow): void {
+    const fast = this.fastRow;
+    if (fast !== null && flow._udps === undefined && flow._columns.length === this.coreNames.length) {
+      if (this.sink === null) this.open(flow.keys());
+      this.sink!.writeLine(fast(flow));
+      this.count++;
+      return;
+    }
+    this.writeGeneric(flow);
+  }
+
+  private open(keys: readonly string[]): void {
+    this.sink = typeof this.path === 'string' ? openTextSink(this.path) : this.path;
+    this.headerKeys = keys as string[];
+    this.sink.writeLine(keys.join(','));
+  }
+
+  private writeGeneric(flow: NFlow): void {
     let keys = flow.keys();
     let values = flow.values();
     if (this.transform !== null) this.transform.apply(keys, values);
@@ -82,23 +104,15 @@ export class CsvWriter {
       values = picked;
       keys = this.columns as string[];
     }
-    if (this.sink === null) {
-      this.sink = typeof this.path === 'string' ? openTextSink(this.path) : this.path;
-      this.headerKeys = keys;
-      this.buf += `${keys.join(',')}\n`;
-    }
+    if (this.sink === null) this.open(keys);
     if (this.floatFlags === null || keys.length !== this.floatFlags.length) {
       this.floatFlags = keys.map((k) => this.floatColumns.has(k));
     }
     const ff = this.floatFlags;
     let line = csvCell(values[0], ff[0]!);
     for (let i = 1; i < values.length; i++) line += `,${csvCell(values[i], ff[i] ?? false)}`;
-    this.buf += `${line}\n`;
+    this.sink!.writeLine(line);
     this.count++;
-    if (this.buf.length >= CHUNK_CHARS) {
-      this.sink.write(this.buf);
-      this.buf = '';
-    }
   }
 
   /** Header of the file (the first flow's keys), or null before the first flow. */
@@ -108,8 +122,6 @@ export class CsvWriter {
 
   close(): void {
     if (this.sink === null) return;
-    if (this.buf.length > 0) this.sink.write(this.buf);
-    this.buf = '';
     this.sink.close();
     this.sink = null;
   }

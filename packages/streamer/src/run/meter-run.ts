@@ -2,6 +2,7 @@ import {
   CaptureError,
   CapturePump,
   linkTypeToDlt,
+  MAX_PENDING_FLOWS,
   FlowMeter,
   PacketAccounting,
   PacketDecoder,
@@ -16,6 +17,8 @@ import {
 
 /** Records processed per step: large enough to amortise, small enough to hand flows out often. */
 export const STEP_RECORDS = 65536;
+/** Flows emitted per step of the final flush, so consumers drain them in bounded batches. */
+const FLUSH_FLOWS = 1024;
 
 /** One input of a run, opened lazily in order (files) or already open (streams, live). */
 export interface RunInput {
@@ -61,7 +64,8 @@ export class MeterRun {
   private reader: CaptureReader | null = null;
   private input: RunInput | null = null;
   private sourceSummary: SourceSummary | null = null;
-  private flushed = false;
+  /** All inputs ended: steps now flush the cache in chunks. */
+  private flushing = false;
 
   constructor(
     options: ResolvedMeteringOptions,
@@ -97,11 +101,12 @@ export class MeterRun {
   /** Processes up to `budget` records. */
   step(budget: number = STEP_RECORDS): StepResult {
     if (this.done) return StepResult.Done;
+    if (this.flushing) return this.flushStep();
     let left = budget;
     while (left > 0) {
       if (this.reader === null && !this.openNext()) {
-        this.finish(true);
-        return StepResult.Done;
+        this.flushing = true;
+        return this.flushStep();
       }
       const reader = this.reader!;
       const before = this.accounting.read;
@@ -115,6 +120,8 @@ export class MeterRun {
       }
       const readNow = this.accounting.read - before;
       left -= readNow > 0 ? readNow : 1;
+      // enough flows are waiting: hand them out before reading on
+      if (this.meter.emitted.length >= MAX_PENDING_FLOWS) return StepResult.Progress;
       if (status === ReadStatus.Record) continue;
       if (status === ReadStatus.NeedMore) {
         const input = this.input!;
@@ -138,10 +145,11 @@ export class MeterRun {
     this.cleanup();
   }
 
-  /** Stops reading and flushes every live flow (live stop, Ctrl-C). */
+  /** Stops reading; the next steps flush every live flow (live stop, Ctrl-C). */
   stopAndFlush(): void {
     if (this.reader !== null) this.closeInput(null);
-    this.finish(true);
+    this.inputIndex = this.inputs.length;
+    if (!this.done) this.flushing = true;
   }
 
   summary(flows: number) {
@@ -199,25 +207,26 @@ export class MeterRun {
     this.sourceSummary = null;
   }
 
-  private finish(flush: boolean): void {
-    if (this.flushed) return;
-    this.flushed = true;
-    if (flush) {
-      try {
-        this.meter.flush();
-      } catch (err) {
-        this.fail(err as Error);
-        return;
-      }
+  /** One step of the final flush. */
+  private flushStep(): StepResult {
+    let empty: boolean;
+    try {
+      empty = this.meter.flush(FLUSH_FLOWS);
+    } catch (err) {
+      this.fail(err as Error);
+      return StepResult.Done;
     }
+    if (!empty) return StepResult.Progress;
+    this.flushing = false;
     this.done = true;
     this.cleanup();
+    return StepResult.Done;
   }
 
   private fail(err: Error): void {
     if (this.error === null) this.error = err;
     if (this.reader !== null) this.closeInput(null);
-    this.flushed = true;
+    this.flushing = false;
     this.done = true;
     this.cleanup();
   }
