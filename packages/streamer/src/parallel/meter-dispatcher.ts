@@ -5,7 +5,7 @@ import type { PacketRingWriter } from './packet-ring.js';
 /** Minimum meter-clock advance between two idle scans, in ms (spec §6.2 step 1; FlowMeter's value). */
 const SCAN_INTERVAL_MS = 10;
 /** Records per ring between two publishes (fewer atomics; still small enough to keep workers busy). */
-const PUBLISH_EVERY = 512;
+const PUBLISH_EVERY = 2048;
 
 /**
  * Spreads parsed packets over the meters (spec §7): meter `hash mod n` owns a packet; the others
@@ -23,11 +23,14 @@ export class MeterDispatcher {
 
   /**
    * @param writers one ring per meter.
-   * @param frames also ship each packet's IP bytes (plugins or nDPI need them).
+   * @param full ship every packet field and the IP bytes (plugins or nDPI need them); otherwise
+   *   compact records with only what the meter reads.
+   * @param accountingMode the size compact records carry (spec §3).
    */
   constructor(
     private readonly writers: readonly PacketRingWriter[],
-    private readonly frames: boolean,
+    private readonly full: boolean,
+    private readonly accountingMode: number,
   ) {
     this.n = writers.length;
   }
@@ -39,7 +42,8 @@ export class MeterDispatcher {
     else t = this.clock;
     const owner = nfstreamPacketHash(p) % this.n;
     const w = this.writers[owner]!;
-    w.packet(p, t, this.frames);
+    if (this.full) w.packet(p, t, true);
+    else w.compactPacket(p, t, this.sizeOf(p));
     if (w.pending >= PUBLISH_EVERY) w.publish();
     if (this.clock - this.lastScan >= SCAN_INTERVAL_MS) {
       this.lastScan = this.clock;
@@ -65,6 +69,19 @@ export class MeterDispatcher {
   /** End of input: every meter flushes. */
   end(): void {
     for (const w of this.writers) w.end();
+  }
+
+  private sizeOf(p: DecodedPacket): number {
+    switch (this.accountingMode) {
+      case 0:
+        return p.rawSize;
+      case 1:
+        return p.ipSize;
+      case 2:
+        return p.transportSize;
+      default:
+        return p.payloadSize;
+    }
   }
 
   private tickOthers(owner: number): void {

@@ -12,7 +12,7 @@ import { Ctl, PacketRingReader, RecordKind, WorkerState } from './packet-ring.js
 import type { MeterWorkerData, WorkerMessage } from './worker-protocol.js';
 
 /** Records between two releases of ring space (and stop checks). */
-const RELEASE_EVERY = 1024;
+const RELEASE_EVERY = 2048;
 /** Flows per posted batch while input is flowing (the rest are posted when the worker idles). */
 const POST_EVERY = 2048;
 /** Longest sleep while waiting for records, in ms (a safety net: the main thread notifies). */

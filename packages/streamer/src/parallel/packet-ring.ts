@@ -37,7 +37,10 @@ export const WorkerState = {
 
 /** Record kinds (low byte of a record's first word; the size in words is in the upper bits). */
 export const RecordKind = {
+  /** A packet with every DecodedPacket field (plugins, nDPI), optionally followed by its IP bytes. */
   Packet: 1,
+  /** A packet with only what the meter reads without plugins/nDPI (one size: the accounting mode's). */
+  CompactPacket: 5,
   /** A parsed packet owned by another meter that triggered the idle scan (spec §7 time ticker). */
   Tick: 2,
   Wrap: 3,
@@ -65,6 +68,14 @@ const P_IP_LENGTH = 27;
 /** Words of a packet record without frame bytes (even). */
 const PACKET_WORDS = 28;
 const TICK_WORDS = 4;
+// Compact packet record: header, size, time, MACs, then the key words as in the full record.
+const C_SIZE = 1;
+const C_PROTO = 8;
+const C_VLAN = 9;
+const C_PORTS = 10;
+const C_SRC = 11;
+const C_DST = 15;
+const COMPACT_WORDS = 20;
 const END_WORDS = 2;
 
 /** The shared memory of one ring. */
@@ -147,6 +158,32 @@ export class PacketRingWriter {
     i32[at + P_IP_LENGTH] = p.ipLength;
     if (len > 0) this.u8.set(p.data.subarray(p.ipOffset, p.ipOffset + len), (at + PACKET_WORDS) << 2);
     this.write += words;
+    this.pending++;
+  }
+
+  /** Writes an owned packet as a compact record: `size` is the accounting mode's packet size. */
+  compactPacket(p: DecodedPacket, timeMs: number, size: number): void {
+    const at = this.reserve(COMPACT_WORDS);
+    const i32 = this.i32;
+    const f64 = this.f64;
+    const d = at >>> 1;
+    i32[at] = RecordKind.CompactPacket | (COMPACT_WORDS << 8);
+    i32[at + C_SIZE] = size;
+    f64[d + (P_TIME >>> 1)] = timeMs;
+    f64[d + (P_SRC_MAC >>> 1)] = p.srcMac;
+    f64[d + (P_DST_MAC >>> 1)] = p.dstMac;
+    i32[at + C_PROTO] = p.protocol | (p.ipVersion << 8) | (p.tcpFlags << 16);
+    i32[at + C_VLAN] = p.vlanId | (p.tunnelId << 16);
+    i32[at + C_PORTS] = p.srcPort | (p.dstPort << 16);
+    i32[at + C_SRC] = p.src0;
+    i32[at + C_SRC + 1] = p.src1;
+    i32[at + C_SRC + 2] = p.src2;
+    i32[at + C_SRC + 3] = p.src3;
+    i32[at + C_DST] = p.dst0;
+    i32[at + C_DST + 1] = p.dst1;
+    i32[at + C_DST + 2] = p.dst2;
+    i32[at + C_DST + 3] = p.dst3;
+    this.write += COMPACT_WORDS;
     this.pending++;
   }
 
@@ -246,6 +283,10 @@ export class PacketRingReader {
     }
     const kind = head & 0xff;
     this.read = (this.read + (head >>> 8)) | 0;
+    if (kind === RecordKind.CompactPacket) {
+      this.readCompact(at, out);
+      return RecordKind.Packet;
+    }
     if (kind === RecordKind.Packet) this.readPacket(at, out);
     else if (kind === RecordKind.Tick) this.tickTime = this.f64[(at >>> 1) + 1]!;
     return kind;
@@ -258,6 +299,40 @@ export class PacketRingReader {
   release(): void {
     Atomics.store(this.control, Ctl.Read, this.read);
     Atomics.notify(this.control, Ctl.Read);
+  }
+
+  private readCompact(at: number, p: DecodedPacket): void {
+    const i32 = this.i32;
+    const f64 = this.f64;
+    const d = at >>> 1;
+    // the meter reads only its accounting mode's size: every size field gets it
+    const size = i32[at + C_SIZE]!;
+    p.rawSize = size;
+    p.ipSize = size;
+    p.transportSize = size;
+    p.payloadSize = size;
+    p.timeMs = f64[d + (P_TIME >>> 1)]!;
+    p.srcMac = f64[d + (P_SRC_MAC >>> 1)]!;
+    p.dstMac = f64[d + (P_DST_MAC >>> 1)]!;
+    const proto = i32[at + C_PROTO]!;
+    p.protocol = proto & 0xff;
+    p.ipVersion = (proto >>> 8) & 0xff;
+    p.tcpFlags = (proto >>> 16) & 0xff;
+    const vlan = i32[at + C_VLAN]!;
+    p.vlanId = vlan & 0xffff;
+    p.tunnelId = vlan >>> 16;
+    const ports = i32[at + C_PORTS]!;
+    p.srcPort = ports & 0xffff;
+    p.dstPort = ports >>> 16;
+    p.src0 = i32[at + C_SRC]! >>> 0;
+    p.src1 = i32[at + C_SRC + 1]! >>> 0;
+    p.src2 = i32[at + C_SRC + 2]! >>> 0;
+    p.src3 = i32[at + C_SRC + 3]! >>> 0;
+    p.dst0 = i32[at + C_DST]! >>> 0;
+    p.dst1 = i32[at + C_DST + 1]! >>> 0;
+    p.dst2 = i32[at + C_DST + 2]! >>> 0;
+    p.dst3 = i32[at + C_DST + 3]! >>> 0;
+    p.ipLength = 0;
   }
 
   private readPacket(at: number, p: DecodedPacket): void {

@@ -127,6 +127,7 @@ export class ParallelMeterRun {
     this.dispatcher = new MeterDispatcher(
       this.workers.map((w) => w.writer),
       frames,
+      options.accountingMode,
     );
     this.decoder = new PacketDecoder({ decodeTunnels: options.decodeTunnels });
     this.flowDecoder = new FlowBatchDecoder(

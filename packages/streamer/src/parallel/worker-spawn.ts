@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker, type MessagePort } from 'node:worker_threads';
 import type { MeterWorkerData } from './worker-protocol.js';
@@ -12,14 +13,18 @@ export interface WorkerEntry {
 /**
  * The meter worker's entry. Built code (`dist/`) runs `meter-worker.js` with no flags. When this
  * module itself runs from TypeScript sources (vitest, `tsx --conditions=source`), workers cannot
- * load `.ts` on their own: they get `meter-worker.ts` with the tsx loader and the `source` export
- * condition, so they run the same sources as the main thread (no stale `dist/`).
+ * load `.ts` on their own, and Node 20 does not apply `--import tsx` hooks to a worker's entry:
+ * a tiny JS bootstrap registers tsx's ESM hooks, then imports `meter-worker.ts`, with the
+ * `source` export condition, so workers run the same sources as the main thread (no stale `dist/`).
  */
 export function defaultWorkerEntry(): WorkerEntry {
   const here = import.meta.url;
   if (!/\.[cm]?ts$/.test(new URL(here).pathname)) return { url: new URL('./meter-worker.js', here), execArgv: [] };
-  const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
-  return { url: new URL('./meter-worker.ts', here), execArgv: ['--import', tsx, '--conditions=source'] };
+  const tsxRoot = dirname(createRequire(here).resolve('tsx/package.json'));
+  const api = pathToFileURL(join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
+  const entry = new URL('./meter-worker.ts', here).href;
+  const code = `const { register } = await import(${JSON.stringify(api)}); register(); await import(${JSON.stringify(entry)});`;
+  return { url: new URL(`data:text/javascript,${encodeURIComponent(code)}`), execArgv: ['--conditions=source'] };
 }
 
 /** Starts one meter worker; `data.port` is transferred to it. */
@@ -32,5 +37,7 @@ export function spawnMeterWorker(entry: WorkerEntry, data: MeterWorkerData): Wor
   });
   // errors are reported through the shared state; this keeps an unexpected one from crashing the process
   worker.on('error', () => {});
+  // an abandoned run (never stopped) must not keep the process alive; active runs block on the rings anyway
+  worker.unref();
   return worker;
 }

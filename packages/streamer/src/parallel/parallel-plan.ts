@@ -1,0 +1,41 @@
+import type { ResolvedMeteringOptions } from '@flowstream/core';
+import { pluginOrigin, type PluginOrigin } from '../plugin-registry/plugin-origin.js';
+
+/** What a run with parallel meters needs from the streamer's options. */
+export interface ParallelPlan {
+  readonly nMeters: number;
+  readonly plugins: readonly PluginOrigin[];
+}
+
+/**
+ * Decides whether a run can use `nMeters > 1` meter workers: files and streams only (live capture
+ * keeps one meter for now), and every plugin must carry its origin spec (built by the plugin
+ * registry, e.g. from `--plugin`), because each worker builds its own instances. Otherwise calls
+ * `warn` with the reason and returns null: the run uses one meter.
+ *
+ * @example
+ * ```ts
+ * const plan = parallelPlan(options, 'file', (text) => process.emitWarning(text));
+ * ```
+ */
+export function parallelPlan(options: ResolvedMeteringOptions, mode: string, warn: (text: string) => void): ParallelPlan | null {
+  const n = options.nMeters;
+  if (n <= 1) return null;
+  if (mode === 'live') {
+    warn(`nMeters ${n}: parallel meters support capture files and streams; live capture uses one meter.`);
+    return null;
+  }
+  const plugins: PluginOrigin[] = [];
+  for (const plugin of options.udps) {
+    const origin = pluginOrigin(plugin);
+    if (origin === null) {
+      warn(
+        `nMeters ${n}: plugin ${plugin.constructor.name} was created in code, not from a plugin spec, so meter ` +
+          `workers cannot rebuild it; using one meter (build plugins with the plugin registry to use parallel meters).`,
+      );
+      return null;
+    }
+    plugins.push(origin);
+  }
+  return { nMeters: n, plugins };
+}

@@ -1,0 +1,143 @@
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import type { NFlow } from '@flowstream/core';
+import { FlowSlicer } from '@flowstream/plugins';
+import { NFStreamer } from '../../src/nfstreamer.js';
+import { resetWarnings } from '../../src/nfstreamer.js';
+import { createPluginRegistry } from '../../src/plugin-registry/index.js';
+import { ParallelMeterRun } from '../../src/parallel/parallel-meter-run.js';
+import { PCAPS } from '../support/run-cli.js';
+
+const FILES = readdirSync(PCAPS)
+  .filter((f) => /\.(pcap|pcapng|cap)$/.test(f))
+  .sort()
+  .map((f) => join(PCAPS, f));
+
+/** toJSON() without `id`, as sorted strings: the multiset of flow records. */
+function multiset(flows: readonly NFlow[]): string[] {
+  return flows.map((f) => JSON.stringify({ ...f.toJSON(), id: undefined })).sort();
+}
+
+interface Outcome {
+  flows: NFlow[];
+  summary: unknown;
+  error: string | null;
+}
+
+function runAll(source: string | string[], options: Record<string, unknown>): Outcome {
+  const streamer = new NFStreamer({ source, nDissections: 0, ...options });
+  const flows: NFlow[] = [];
+  let error: string | null = null;
+  try {
+    for (const f of streamer) flows.push(f);
+  } catch (err) {
+    error = (err as Error).message;
+  }
+  return { flows, summary: streamer.summary, error };
+}
+
+function expectSameFlows(single: Outcome, parallel: Outcome): void {
+  expect(parallel.error).toBe(single.error);
+  expect(parallel.flows.length).toBe(single.flows.length);
+  // ids: 0..n-1 in emission (arrival) order
+  expect(parallel.flows.map((f) => f.id)).toEqual(parallel.flows.map((_, i) => i));
+  expect(multiset(parallel.flows)).toEqual(multiset(single.flows));
+  expect(parallel.summary).toEqual(single.summary);
+  if (single.flows.length > 0) expect(parallel.flows[0]!.keys()).toEqual(single.flows[0]!.keys());
+}
+
+// The corpus as groups of files read as one capture each (spec §8 multi-file mode: one clock, so
+// timestamps jump back between files and exercise the clamp), plus every file on its own.
+const GROUPS: string[][] = [];
+for (let i = 0; i < FILES.length; i += 16) GROUPS.push(FILES.slice(i, i + 16));
+
+const OPTION_SETS: Record<string, Record<string, unknown>> = {
+  default: {},
+  'statistics + splt 10': { statisticalAnalysis: true, spltAnalysis: 10 },
+};
+
+describe('nMeters > 1 gives the single meter’s flows (spec §7)', () => {
+  for (const [label, options] of Object.entries(OPTION_SETS)) {
+    for (const n of [2, 3]) {
+      it(`${label}, nMeters ${n}: every corpus capture, in ${GROUPS.length} multi-file runs`, () => {
+        for (const group of GROUPS) {
+          const single = runAll(group, { ...options, nMeters: 1 });
+          const parallel = runAll(group, { ...options, nMeters: n });
+          expectSameFlows(single, parallel);
+        }
+      });
+    }
+  }
+
+  it('default options, nMeters 2: every corpus capture on its own', () => {
+    let flows = 0;
+    for (const file of FILES) {
+      const single = runAll(file, { nMeters: 1 });
+      const parallel = runAll(file, { nMeters: 2 });
+      expectSameFlows(single, parallel);
+      flows += single.flows.length;
+    }
+    expect(flows).toBeGreaterThan(1000);
+  });
+
+  it('short timeouts (idle 1 s, active 5 s): scans and splits match', () => {
+    for (const group of GROUPS.slice(0, 4)) {
+      const options = { idleTimeout: 1, activeTimeout: 5, statisticalAnalysis: true };
+      expectSameFlows(runAll(group, { ...options, nMeters: 1 }), runAll(group, { ...options, nMeters: 2 }));
+    }
+  });
+});
+
+describe('ParallelMeterRun with plugins, limits and errors', () => {
+  const skype = join(PCAPS, 'skype.pcap');
+
+  it('plugins built from specs run in each worker (custom expiry included)', async () => {
+    const registry = createPluginRegistry();
+    const counter = resolve(__dirname, '../plugin-registry/fixtures/counter-plugin.ts');
+    const udps = [
+      await registry.resolve({ module: 'flow-slicer', options: { limit: 3 } }),
+      await registry.resolve({ module: counter, options: { field: 'seen' } }),
+    ];
+    const single = runAll(skype, { udps, nMeters: 1 });
+    const parallel = runAll(skype, { udps, nMeters: 2 });
+    expect(single.flows.length).toBeGreaterThan(294);
+    expect(single.flows[0]!.udps).toEqual({ seen: 1 });
+    expectSameFlows(single, parallel);
+  });
+
+  it('plugins created in code run in one meter, with a warning', () => {
+    resetWarnings();
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      const streamer = new NFStreamer({ source: skype, nDissections: 0, nMeters: 2, udps: [new FlowSlicer({ limit: 3 })] });
+      const run = streamer.createRun();
+      expect(run).not.toBeInstanceOf(ParallelMeterRun);
+      run.stop();
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/nMeters 2: plugin FlowSlicer was created in code/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('async iteration, maxNflows and a second iteration work', async () => {
+    const streamer = new NFStreamer({ source: skype, nDissections: 0, nMeters: 2 });
+    const ids: number[] = [];
+    for await (const f of streamer) ids.push(f.id);
+    expect(ids).toEqual([...Array(294).keys()]);
+    streamer.maxNflows = 100;
+    const limited = [...streamer];
+    expect(limited.map((f) => f.id)).toEqual([...Array(100).keys()]);
+    expect(streamer.summary!.flows).toBe(100);
+    streamer.maxNflows = 0;
+    expect([...streamer]).toHaveLength(294);
+  });
+
+  it('a corrupt input is reported like with one meter, after the other inputs’ flows', () => {
+    const bad = FILES.find((f) => f.endsWith('.pcap') && !f.includes('skype'))!;
+    const sources = [skype, __filename, bad];
+    const single = runAll(sources, { nMeters: 1 });
+    expect(single.error).not.toBeNull();
+    expectSameFlows(single, runAll(sources, { nMeters: 2 }));
+  });
+});
