@@ -1,20 +1,17 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import {
-  CaptureError,
   CaptureRecord,
   DecodedPacket,
   PacketAccounting,
   PacketDecoder,
   ReadStatus,
   flowColumns,
-  linkTypeToDlt,
   type CaptureReader,
   type NFlow,
-  type RecordFilter,
   type ResolvedMeteringOptions,
   type RunSummary,
-  type SourceSummary,
 } from '@flowstream/core';
+import { InputSequence, type RunFilter } from '../run/input-sequence.js';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
 import { STEP_RECORDS, StepResult, type RunInput } from '../run/meter-run.js';
 import { FlowBatchDecoder } from './flow-codec.js';
@@ -83,16 +80,14 @@ export class ParallelMeterRun {
   private readonly packet = new DecodedPacket();
   private out: NFlow[] = [];
   private nextId = 0;
-  private inputIndex = 0;
-  private reader: CaptureReader | null = null;
-  private input: RunInput | null = null;
-  private sourceSummary: SourceSummary | null = null;
+  /** The inputs, opened in turn as one capture. */
+  private readonly sources: InputSequence;
   private ended = false;
 
   constructor(
     options: ResolvedMeteringOptions,
-    private readonly inputs: readonly RunInput[],
-    private readonly filter: (RecordFilter & { compileFor?(dlt: number): unknown }) | null,
+    inputs: readonly RunInput[],
+    private readonly filter: RunFilter | null,
     parallel: ParallelRunOptions,
   ) {
     if (!Number.isInteger(parallel.nMeters) || parallel.nMeters < 2) {
@@ -110,6 +105,9 @@ export class ParallelMeterRun {
       nDissections: parallel.dissection ? options.nDissections : 0,
       systemVisibility: parallel.systemVisibility,
     };
+    this.sources = new InputSequence(inputs, this.accounting, filter, (e) => {
+      if (this.error === null) this.error = e;
+    });
     for (let index = 0; index < parallel.nMeters; index++) {
       const ring = allocateRing(frames ? RING_BYTES_FRAMES : RING_BYTES);
       const channel = new MessageChannel();
@@ -151,12 +149,12 @@ export class ParallelMeterRun {
 
   /** The input being read, or null. */
   get currentInput(): RunInput | null {
-    return this.input;
+    return this.sources.input;
   }
 
   /** The reader of the input being read (for progress), or null. */
   get currentReader(): CaptureReader | null {
-    return this.reader;
+    return this.sources.reader;
   }
 
   /** Reads, decodes and dispatches up to `budget` records. */
@@ -170,23 +168,23 @@ export class ParallelMeterRun {
     let left = budget;
     try {
       while (left > 0) {
-        if (this.reader === null && !this.openNext()) {
+        if (this.sources.reader === null && !this.sources.openNext()) {
           this.finish();
           return StepResult.Done;
         }
-        const reader = this.reader!;
+        const reader = this.sources.reader!;
         const before = this.accounting.read;
         const status = this.pump(reader, left);
         const readNow = this.accounting.read - before;
         left -= readNow > 0 ? readNow : 1;
         if (status === ReadStatus.Record) continue;
         if (status === ReadStatus.NeedMore) {
-          const input = this.input!;
+          const input = this.sources.input!;
           if (input.clockNow !== undefined) this.dispatcher.advanceClock(input.clockNow());
           this.dispatcher.publish();
           return StepResult.NeedMore;
         }
-        this.closeInput(status === ReadStatus.Error ? reader.error : null);
+        this.sources.close(status === ReadStatus.Error ? reader.error : null);
       }
       this.dispatcher.publish();
     } catch (err) {
@@ -207,7 +205,7 @@ export class ParallelMeterRun {
 
   /** Stops early (maxNflows, user stop): closes the input, stops the meters without flushing. */
   stop(): void {
-    if (this.reader !== null) this.closeInput(null);
+    this.sources.close(null);
     if (this.done) return;
     for (const w of this.workers) {
       Atomics.store(w.control, Ctl.Stop, 1);
@@ -220,7 +218,7 @@ export class ParallelMeterRun {
 
   /** Stops reading and flushes every meter (live stop, Ctrl-C). */
   stopAndFlush(): void {
-    if (this.reader !== null) this.closeInput(null);
+    this.sources.exhaust();
     if (!this.done) this.finish();
   }
 
@@ -275,7 +273,7 @@ export class ParallelMeterRun {
 
   /** A worker failed (or the dispatch broke): deliver what arrived, stop the rest without flushing. */
   private abort(cause?: Error): void {
-    if (this.reader !== null) this.closeInput(null);
+    this.sources.close(null);
     this.ended = true;
     for (const w of this.workers) {
       Atomics.store(w.control, Ctl.Stop, 1);
@@ -359,54 +357,5 @@ export class ParallelMeterRun {
 
   // ---- inputs (as MeterRun) ------------------------------------------------------------------
 
-  private openNext(): boolean {
-    while (this.inputIndex < this.inputs.length) {
-      const input = this.inputs[this.inputIndex++]!;
-      const summary: SourceSummary = { path: input.name, format: null, linkType: null, packetsRead: 0, error: null };
-      if (input.size !== undefined) summary.size = input.size;
-      this.accounting.sources.push(summary);
-      try {
-        this.reader = input.open();
-      } catch (err) {
-        summary.error = (err as Error).message;
-        if (this.error === null) this.error = err as Error;
-        continue;
-      }
-      this.input = input;
-      summary.format = this.reader.format;
-      summary.linkType = this.reader.linkType;
-      if (this.filter !== null && this.filter.compileFor !== undefined && this.reader.linkType >= 0) {
-        // a filter that does not compile fails before reading, with libpcap's message
-        try {
-          this.filter.compileFor(linkTypeToDlt(this.reader.linkType));
-        } catch (err) {
-          summary.error = (err as Error).message;
-          if (this.error === null) this.error = err as Error;
-          this.reader.close();
-          this.reader = null;
-          this.input = null;
-          this.inputIndex = this.inputs.length;
-          return false;
-        }
-      }
-      this.sourceSummary = summary;
-      return true;
-    }
-    return false;
-  }
 
-  private closeInput(error: CaptureError | null): void {
-    const reader = this.reader!;
-    const summary = this.sourceSummary!;
-    summary.packetsRead = reader.recordsRead;
-    if (reader.truncatedAt !== null) summary.truncatedAt = reader.truncatedAt;
-    if (error !== null) {
-      summary.error = error.message;
-      if (this.error === null) this.error = error;
-    }
-    reader.close();
-    this.reader = null;
-    this.input = null;
-    this.sourceSummary = null;
-  }
 }

@@ -1,7 +1,5 @@
 import {
-  CaptureError,
   CapturePump,
-  linkTypeToDlt,
   MAX_PENDING_FLOWS,
   FlowMeter,
   PacketAccounting,
@@ -10,10 +8,9 @@ import {
   type CaptureReader,
   type FlowDissector,
   type NFlow,
-  type RecordFilter,
   type ResolvedMeteringOptions,
-  type SourceSummary,
 } from '@flowstream/core';
+import { InputSequence, type RunFilter } from './input-sequence.js';
 
 /** Records processed per step: large enough to amortise, small enough to hand flows out often. */
 export const STEP_RECORDS = 65536;
@@ -60,18 +57,16 @@ export class MeterRun {
   done = false;
 
   private readonly pump: CapturePump;
-  private inputIndex = 0;
-  private reader: CaptureReader | null = null;
-  private input: RunInput | null = null;
-  private sourceSummary: SourceSummary | null = null;
+  /** The inputs, opened in turn as one capture. */
+  private readonly sources: InputSequence;
   /** All inputs ended: steps now flush the cache in chunks. */
   private flushing = false;
 
   constructor(
     options: ResolvedMeteringOptions,
-    private readonly inputs: readonly RunInput[],
+    inputs: readonly RunInput[],
     dissector: FlowDissector | null,
-    private readonly filter: (RecordFilter & { compileFor?(dlt: number): unknown }) | null,
+    filter: RunFilter | null,
     systemVisibility: boolean,
   ) {
     this.meter = new FlowMeter({
@@ -85,17 +80,20 @@ export class MeterRun {
       dissector,
       systemVisibility,
     });
+    this.sources = new InputSequence(inputs, this.accounting, filter, (e) => {
+      if (this.error === null) this.error = e;
+    });
     this.pump = new CapturePump(new PacketDecoder({ decodeTunnels: options.decodeTunnels }), this.meter, this.accounting, filter);
   }
 
   /** The input being read, or null. */
   get currentInput(): RunInput | null {
-    return this.input;
+    return this.sources.input;
   }
 
   /** The reader of the input being read (for progress), or null. */
   get currentReader(): CaptureReader | null {
-    return this.reader;
+    return this.sources.reader;
   }
 
   /** Processes up to `budget` records. */
@@ -104,11 +102,11 @@ export class MeterRun {
     if (this.flushing) return this.flushStep();
     let left = budget;
     while (left > 0) {
-      if (this.reader === null && !this.openNext()) {
+      if (this.sources.reader === null && !this.sources.openNext()) {
         this.flushing = true;
         return this.flushStep();
       }
-      const reader = this.reader!;
+      const reader = this.sources.reader!;
       const before = this.accounting.read;
       let status: ReadStatus;
       try {
@@ -124,11 +122,11 @@ export class MeterRun {
       if (this.meter.emitted.length >= MAX_PENDING_FLOWS) return StepResult.Progress;
       if (status === ReadStatus.Record) continue;
       if (status === ReadStatus.NeedMore) {
-        const input = this.input!;
+        const input = this.sources.input!;
         if (input.clockNow !== undefined) this.meter.advanceClock(input.clockNow());
         return StepResult.NeedMore;
       }
-      this.closeInput(status === ReadStatus.Error ? reader.error : null);
+      this.sources.close(status === ReadStatus.Error ? reader.error : null);
     }
     return StepResult.Progress;
   }
@@ -140,15 +138,14 @@ export class MeterRun {
 
   /** Stops early (maxNflows, user stop): closes the input, no flush. */
   stop(): void {
-    if (this.reader !== null) this.closeInput(null);
+    this.sources.close(null);
     this.done = true;
     this.cleanup();
   }
 
   /** Stops reading; the next steps flush every live flow (live stop, Ctrl-C). */
   stopAndFlush(): void {
-    if (this.reader !== null) this.closeInput(null);
-    this.inputIndex = this.inputs.length;
+    this.sources.exhaust();
     if (!this.done) this.flushing = true;
   }
 
@@ -156,56 +153,7 @@ export class MeterRun {
     return this.accounting.summary(flows);
   }
 
-  private openNext(): boolean {
-    while (this.inputIndex < this.inputs.length) {
-      const input = this.inputs[this.inputIndex++]!;
-      const summary: SourceSummary = { path: input.name, format: null, linkType: null, packetsRead: 0, error: null };
-      if (input.size !== undefined) summary.size = input.size;
-      this.accounting.sources.push(summary);
-      try {
-        this.reader = input.open();
-      } catch (err) {
-        summary.error = (err as Error).message;
-        if (this.error === null) this.error = err as Error;
-        continue;
-      }
-      this.input = input;
-      summary.format = this.reader.format;
-      summary.linkType = this.reader.linkType;
-      if (this.filter !== null && this.filter.compileFor !== undefined && this.reader.linkType >= 0) {
-        // a filter that does not compile fails before reading, with libpcap's message
-        try {
-          this.filter.compileFor(linkTypeToDlt(this.reader.linkType));
-        } catch (err) {
-          summary.error = (err as Error).message;
-          if (this.error === null) this.error = err as Error;
-          this.reader.close();
-          this.reader = null;
-          this.input = null;
-          this.inputIndex = this.inputs.length;
-          return false;
-        }
-      }
-      this.sourceSummary = summary;
-      return true;
-    }
-    return false;
-  }
 
-  private closeInput(error: CaptureError | null): void {
-    const reader = this.reader!;
-    const summary = this.sourceSummary!;
-    summary.packetsRead = reader.recordsRead;
-    if (reader.truncatedAt !== null) summary.truncatedAt = reader.truncatedAt;
-    if (error !== null) {
-      summary.error = error.message;
-      if (this.error === null) this.error = error;
-    }
-    reader.close();
-    this.reader = null;
-    this.input = null;
-    this.sourceSummary = null;
-  }
 
   /** One step of the final flush. */
   private flushStep(): StepResult {
@@ -225,7 +173,7 @@ export class MeterRun {
 
   private fail(err: Error): void {
     if (this.error === null) this.error = err;
-    if (this.reader !== null) this.closeInput(null);
+    this.sources.close(null);
     this.flushing = false;
     this.done = true;
     this.cleanup();

@@ -1,0 +1,87 @@
+import { linkTypeToDlt, type CaptureError, type CaptureReader, type PacketAccounting, type RecordFilter, type SourceSummary } from '@flowstream/core';
+import type { RunInput } from './meter-run.js';
+
+/** A record filter that may be compiled ahead for a link type (BPF). */
+export type RunFilter = RecordFilter & { compileFor?(dlt: number): unknown };
+
+/**
+ * The inputs of a run, opened one after the other as one continuous capture, with each source's
+ * summary entry kept up to date (format, link type, records read, truncation, error). Shared by the
+ * single-meter and the parallel run.
+ */
+export class InputSequence {
+  /** Reader of the input being read, or null between inputs. */
+  reader: CaptureReader | null = null;
+  /** The input being read, or null. */
+  input: RunInput | null = null;
+  private next = 0;
+  private summary: SourceSummary | null = null;
+
+  constructor(
+    private readonly inputs: readonly RunInput[],
+    private readonly accounting: PacketAccounting,
+    private readonly filter: RunFilter | null,
+    /** Receives every source error (open failure, corrupt data, filter that does not compile). */
+    private readonly onError: (error: Error) => void,
+  ) {}
+
+  /** Opens the next input that can be opened; false when none is left. */
+  openNext(): boolean {
+    while (this.next < this.inputs.length) {
+      const input = this.inputs[this.next++]!;
+      const summary: SourceSummary = { path: input.name, format: null, linkType: null, packetsRead: 0, error: null };
+      if (input.size !== undefined) summary.size = input.size;
+      this.accounting.sources.push(summary);
+      let reader: CaptureReader;
+      try {
+        reader = input.open();
+      } catch (err) {
+        summary.error = (err as Error).message;
+        this.onError(err as Error);
+        continue;
+      }
+      summary.format = reader.format;
+      summary.linkType = reader.linkType;
+      if (this.filter !== null && this.filter.compileFor !== undefined && reader.linkType >= 0) {
+        // a filter that does not compile fails before reading, with libpcap's message
+        try {
+          this.filter.compileFor(linkTypeToDlt(reader.linkType));
+        } catch (err) {
+          summary.error = (err as Error).message;
+          this.onError(err as Error);
+          reader.close();
+          this.next = this.inputs.length;
+          return false;
+        }
+      }
+      this.reader = reader;
+      this.input = input;
+      this.summary = summary;
+      return true;
+    }
+    return false;
+  }
+
+  /** Closes the current input, recording its counters and `error` (a corrupt source). */
+  close(error: CaptureError | null): void {
+    const reader = this.reader;
+    if (reader === null) return;
+    const summary = this.summary!;
+    summary.packetsRead = reader.recordsRead;
+    if (reader.truncatedAt !== null) summary.truncatedAt = reader.truncatedAt;
+    if (error !== null) {
+      summary.error = error.message;
+      this.onError(error);
+    }
+    reader.close();
+    this.reader = null;
+    this.input = null;
+    this.summary = null;
+  }
+
+  /** Stops reading: closes the current input and skips the rest. */
+  exhaust(): void {
+    this.close(null);
+    this.next = this.inputs.length;
+  }
+}
