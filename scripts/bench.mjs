@@ -235,7 +235,7 @@ function firstNote(stderr) {
 // ---- rows ----------------------------------------------------------------------------------------------
 
 const ROW_IDS = [
-  'core', 'stats-splt', 'csv', 'arrow', 'meters-2', 'ndpi-20',
+  'core', 'stats-splt', 'csv', 'arrow', 'parquet', 'plugins', 'meters-2', 'ndpi-20',
   'memory', 'startup-version', 'startup-tiny',
   'peer-tcpdump', 'peer-softflowd', 'peer-nfpcapd',
 ];
@@ -261,6 +261,8 @@ function defineRows(opts, caps, scratch) {
     fsRow('stats-splt', '+ statistical analysis + SPLT 10', caps.main, [...core, '--statistical-analysis', '--splt-analysis', '10']),
     fsRow('csv', 'CSV export (many flows)', caps.many, ['--format', 'csv', '--n-dissections', '0'], { unit: 'flow', needsOutput: 'flows.csv' }),
     fsRow('arrow', 'Arrow file export (many flows)', caps.many, ['--format', 'arrow', '--n-dissections', '0'], { unit: 'flow', needsOutput: 'flows.arrow' }),
+    fsRow('parquet', 'Parquet export (many flows)', caps.many, ['--format', 'parquet', '--n-dissections', '0'], { unit: 'flow', needsOutput: 'flows.parquet' }),
+    fsRow('plugins', 'built-in plugins: splt + ja4', caps.main, [...core, '--plugin', 'splt:sequenceLength=10', '--plugin', 'ja4']),
     fsRow('meters-2', 'core fields, --n-meters 2', caps.main, [...core, '--n-meters', '2']),
     fsRow('ndpi-20', 'nDPI, --n-dissections 20', caps.main, ['--format', 'none', '--n-dissections', '20']),
     {
@@ -496,7 +498,7 @@ async function main() {
   const wanted = (id) => (opts.only === null || opts.only.includes(id)) && !opts.skip.includes(id);
   const caps = {
     main: ensureCapture(opts, `bench-${opts.packets}`, ['--packets', String(opts.packets), '-q']),
-    many: ['csv', 'arrow', 'memory'].some(wanted)
+    many: ['csv', 'arrow', 'parquet', 'memory'].some(wanted)
       ? ensureCapture(opts, `many-flows-${opts.manyFlowsPackets}`, ['--many-flows', '--packets', String(opts.manyFlowsPackets), '-q'])
       : null,
     tiny: ensureCapture(opts, 'tiny-1000', ['--packets', '1000', '-q']),
