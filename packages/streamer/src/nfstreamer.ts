@@ -520,6 +520,9 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    * file. Default path: `<source>.csv` (first file for a list).
    */
   toCsv(path?: string | null, options: CsvExportOptions = {}): number {
+    if ((path === undefined || path === null) && (this.mode === 'stream' || this.mode === 'live')) {
+      throw new TypeError('toCsv: give a path for stream and live sources (the default is `<source file>.csv`)');
+    }
     const out = path ?? `${this.mode === 'files' ? (this.src as readonly string[])[0] : String(this.src)}.csv`;
     const csv = new CsvExport(out, this.schema, options);
     try {

@@ -103,6 +103,7 @@ describe('NFPlugin contract', () => {
     expect((pe.cause as Error).message).toMatch(/boom/);
     expect(seen).toEqual([...seen.keys()]);
     if (at === 'onExpire') expect(pe.flowId).toBe(50);
+    else expect(pe.message).toMatch(/for the flow \S+:\d+ -> \S+:\d+ protocol \d+ \(not yet emitted\)/);
     expect(s.summary).not.toBeNull();
   });
 

@@ -345,7 +345,8 @@ export class FlowMeter {
       }
     } catch (err) {
       const name = kind === 0 ? 'onInit' : kind === 1 ? 'onUpdate' : 'onExpire';
-      throw new PluginError(plugins[i]!.constructor.name, name, flow.id, err);
+      const endpoints = `${flow.src_ip}:${flow.src_port} -> ${flow.dst_ip}:${flow.dst_port} protocol ${flow.protocol}`;
+      throw new PluginError(plugins[i]!.constructor.name, name, flow.id, err, endpoints);
     }
   }
 }

@@ -9,11 +9,17 @@ export class PluginError extends Error {
     readonly plugin: string,
     /** The callback: `onInit`, `onUpdate`, `onExpire` or `cleanup`. */
     readonly callback: string,
-    /** Id of the flow being processed (−1 when the flow had no id yet). */
+    /**
+     * Id of the flow being processed. Ids are given when flows are emitted, so a flow that fails in
+     * `onInit`/`onUpdate` has none yet (−1): {@link flow} then identifies it.
+     */
     readonly flowId: number,
     cause: unknown,
+    /** The flow's endpoints, `src_ip:src_port -> dst_ip:dst_port protocol N`. */
+    readonly flow: string = '',
   ) {
     const msg = cause instanceof Error ? cause.message : String(cause);
-    super(`plugin ${plugin} failed in ${callback}${flowId >= 0 ? ` for flow id ${flowId}` : ''}: ${msg}`, { cause });
+    const where = flowId >= 0 ? ` for flow id ${flowId}` : flow !== '' ? ` for the flow ${flow} (not yet emitted)` : '';
+    super(`plugin ${plugin} failed in ${callback}${where}: ${msg}`, { cause });
   }
 }
