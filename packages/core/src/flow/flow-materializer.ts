@@ -1,6 +1,23 @@
 import { ipv4Text, ipv6Text, macText, ouiText } from '../decode/address-text.js';
 import type { FlowTable } from '../meter/flow-table.js';
-import type { FlowCounters } from './flow-counters.js';
+import {
+  BI_BYTES,
+  BI_FIRST,
+  BI_LAST,
+  BI_PACKETS,
+  COUNTER_STRIDE,
+  D2S_BYTES,
+  D2S_FIRST,
+  D2S_LAST,
+  D2S_PACKETS,
+  DST_MAC,
+  S2D_BYTES,
+  S2D_FIRST,
+  S2D_LAST,
+  S2D_PACKETS,
+  SRC_MAC,
+  type FlowCounters,
+} from './flow-counters.js';
 import type { FlowStatistics } from './flow-statistics.js';
 import type { FlowSplt } from './flow-splt.js';
 import { NFlow } from './nflow.js';
@@ -41,12 +58,12 @@ export class FlowMaterializer {
     f.expiration_id = 0;
     const v6 = t.ipVersion(slot) === 6;
     f.src_ip = v6 ? ipv6Text(t.srcWord(slot, 0), t.srcWord(slot, 1), t.srcWord(slot, 2), t.srcWord(slot, 3)) : ipv4Text(t.srcWord(slot, 0));
-    const srcMac = c.srcMac[slot]!;
+    const srcMac = c.v[slot * COUNTER_STRIDE + SRC_MAC]!;
     f.src_mac = this.macs.text(srcMac);
     f.src_oui = this.ouis.text(srcMac);
     f.src_port = t.srcPort(slot);
     f.dst_ip = v6 ? ipv6Text(t.dstWord(slot, 0), t.dstWord(slot, 1), t.dstWord(slot, 2), t.dstWord(slot, 3)) : ipv4Text(t.dstWord(slot, 0));
-    const dstMac = c.dstMac[slot]!;
+    const dstMac = c.v[slot * COUNTER_STRIDE + DST_MAC]!;
     f.dst_mac = this.macs.text(dstMac);
     f.dst_oui = this.ouis.text(dstMac);
     f.dst_port = t.dstPort(slot);
@@ -75,28 +92,29 @@ export class FlowMaterializer {
 
   /** Refreshes the counters, statistics and SPLT fields of `f` from the slot's state. */
   sync(slot: number, f: NFlow): void {
-    const c = this.counters;
-    const biFirst = c.biFirst[slot]!;
-    const biLast = c.biLast[slot]!;
+    const v = this.counters.v;
+    const o = slot * COUNTER_STRIDE;
+    const biFirst = v[o + BI_FIRST]!;
+    const biLast = v[o + BI_LAST]!;
     f.bidirectional_first_seen_ms = biFirst;
     f.bidirectional_last_seen_ms = biLast;
     f.bidirectional_duration_ms = biLast - biFirst;
-    f.bidirectional_packets = c.biPackets[slot]!;
-    f.bidirectional_bytes = c.biBytes[slot]!;
-    const s2dFirst = c.s2dFirst[slot]!;
-    const s2dLast = c.s2dLast[slot]!;
+    f.bidirectional_packets = v[o + BI_PACKETS]!;
+    f.bidirectional_bytes = v[o + BI_BYTES]!;
+    const s2dFirst = v[o + S2D_FIRST]!;
+    const s2dLast = v[o + S2D_LAST]!;
     f.src2dst_first_seen_ms = s2dFirst;
     f.src2dst_last_seen_ms = s2dLast;
     f.src2dst_duration_ms = s2dLast - s2dFirst;
-    f.src2dst_packets = c.s2dPackets[slot]!;
-    f.src2dst_bytes = c.s2dBytes[slot]!;
-    const d2sFirst = c.d2sFirst[slot]!;
-    const d2sLast = c.d2sLast[slot]!;
+    f.src2dst_packets = v[o + S2D_PACKETS]!;
+    f.src2dst_bytes = v[o + S2D_BYTES]!;
+    const d2sFirst = v[o + D2S_FIRST]!;
+    const d2sLast = v[o + D2S_LAST]!;
     f.dst2src_first_seen_ms = d2sFirst;
     f.dst2src_last_seen_ms = d2sLast;
     f.dst2src_duration_ms = d2sLast - d2sFirst;
-    f.dst2src_packets = c.d2sPackets[slot]!;
-    f.dst2src_bytes = c.d2sBytes[slot]!;
+    f.dst2src_packets = v[o + D2S_PACKETS]!;
+    f.dst2src_bytes = v[o + D2S_BYTES]!;
     const s = this.stats;
     if (s !== null) {
       const b = slot * 3;

@@ -2,7 +2,7 @@ import type { DecodedPacket } from '../decode/decoded-packet.js';
 import type { FlowDissector } from '../dissect/flow-dissector.js';
 import type { FieldSpec } from '../flow/field-spec.js';
 import { flowColumns } from '../flow/flow-columns.js';
-import { FlowCounters } from '../flow/flow-counters.js';
+import { BI_FIRST, BI_LAST, BI_PACKETS, COUNTER_STRIDE, D2S_LAST, D2S_PACKETS, FlowCounters, S2D_LAST, S2D_PACKETS } from '../flow/flow-counters.js';
 import { FlowMaterializer } from '../flow/flow-materializer.js';
 import { FlowSplt } from '../flow/flow-splt.js';
 import { FlowStatistics } from '../flow/flow-statistics.js';
@@ -132,12 +132,13 @@ export class FlowMeter {
     if (s === NO_SLOT) {
       this.create(p, h);
     } else {
-      const c = this.counters;
+      const v = this.counters.v;
+      const o = s * COUNTER_STRIDE;
       // spec §6.2/§6.5: `>=` in both tests, idle checked first, before the packet is accounted
-      if (t - c.biLast[s]! >= this.idleMs) {
+      if (t - v[o + BI_LAST]! >= this.idleMs) {
         this.expire(s, EXPIRED_IDLE);
         this.create(p, h);
-      } else if (t - c.biFirst[s]! >= this.activeMs) {
+      } else if (t - v[o + BI_FIRST]! >= this.activeMs) {
         this.expire(s, EXPIRED_ACTIVE);
         this.create(p, h);
       } else {
@@ -226,19 +227,21 @@ export class FlowMeter {
   private update(s: number, p: DecodedPacket, direction: number): void {
     const t = this.now;
     const c = this.counters;
+    const v = c.v;
+    const o = s * COUNTER_STRIDE;
     const size = this.sizeOf(p);
-    const piatBi = t - c.biLast[s]!;
-    const nBi = c.biPackets[s]! + 1;
+    const piatBi = t - v[o + BI_LAST]!;
+    const nBi = v[o + BI_PACKETS]! + 1;
     const stats = this.stats;
     if (stats !== null) {
       let nDir: number;
       let piatDir: number;
       if (direction === 0) {
-        nDir = c.s2dPackets[s]! + 1;
-        piatDir = t - c.s2dLast[s]!;
+        nDir = v[o + S2D_PACKETS]! + 1;
+        piatDir = t - v[o + S2D_LAST]!;
       } else {
-        nDir = c.d2sPackets[s]! + 1;
-        piatDir = nDir === 1 ? 0 : t - c.d2sLast[s]!;
+        nDir = v[o + D2S_PACKETS]! + 1;
+        piatDir = nDir === 1 ? 0 : t - v[o + D2S_LAST]!;
       }
       stats.update(s, size, p.tcpFlags, direction, nBi, piatBi, nDir, piatDir);
     }
@@ -275,11 +278,11 @@ export class FlowMeter {
   /** Idle scan from the cache head, stopping at the first non-idle flow (spec §6.2 step 3, quirk 18). */
   private scan(): void {
     const table = this.table;
-    const last = this.counters.biLast;
+    const v = this.counters.v;
     const limit = this.tick - this.idleMs;
     for (let n = 0; n < SCAN_LIMIT; n++) {
       const head = table.head;
-      if (head === NO_SLOT || !(limit >= last[head]!)) return;
+      if (head === NO_SLOT || !(limit >= v[head * COUNTER_STRIDE + BI_LAST]!)) return;
       this.expire(head, EXPIRED_IDLE);
     }
   }
