@@ -10,6 +10,8 @@ export interface TextSink {
 
 /** Bytes buffered before a write system call. */
 const BUFFER_BYTES = 1 << 20;
+/** Characters of lines joined before they are encoded into the buffer. */
+const PENDING_CHARS = 16 << 10;
 
 /** Opens `path` for writing (`-` = standard output). */
 export function openTextSink(path: string): TextSink {
@@ -24,6 +26,8 @@ export function openTextSink(path: string): TextSink {
 class FdSink implements TextSink {
   private readonly out = Buffer.allocUnsafe(BUFFER_BYTES);
   private pos = 0;
+  /** Lines joined in JS before one encode call (fewer JS→native crossings; still dies young). */
+  private pending = '';
 
   constructor(
     private readonly fd: number,
@@ -31,6 +35,22 @@ class FdSink implements TextSink {
   ) {}
 
   write(chunk: string): void {
+    if (this.pending.length > 0) this.encodePending();
+    this.encode(chunk);
+  }
+
+  writeLine(text: string): void {
+    this.pending += `${text}\n`;
+    if (this.pending.length >= PENDING_CHARS) this.encodePending();
+  }
+
+  private encodePending(): void {
+    const text = this.pending;
+    this.pending = '';
+    this.encode(text);
+  }
+
+  private encode(chunk: string): void {
     // worst case 3 bytes per UTF-16 unit
     if (chunk.length * 3 > BUFFER_BYTES - this.pos) {
       this.flush();
@@ -40,17 +60,6 @@ class FdSink implements TextSink {
       }
     }
     this.pos += this.out.write(chunk, this.pos, 'utf8');
-  }
-
-  writeLine(text: string): void {
-    if (text.length * 3 + 1 > BUFFER_BYTES - this.pos) {
-      this.write(text);
-      this.write('\n');
-      return;
-    }
-    const out = this.out;
-    this.pos += out.write(text, this.pos, 'utf8');
-    out[this.pos++] = 0x0a;
   }
 
   private flush(): void {
@@ -72,6 +81,7 @@ class FdSink implements TextSink {
   }
 
   close(): void {
+    if (this.pending.length > 0) this.encodePending();
     this.flush();
     if (this.owned) closeSync(this.fd);
   }
