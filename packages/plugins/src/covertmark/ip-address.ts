@@ -3,6 +3,8 @@
  * 16 bytes (IPv4 in the first 4) and the canonical text form.
  */
 
+import { pythonIpv6Text } from '../parse/ip-text.js';
+
 /** An address as bytes: 4 for IPv4, 16 for IPv6. */
 export type IpBytes = Uint8Array;
 
@@ -109,22 +111,5 @@ export function formatIp(bytes: ArrayLike<number>): string {
   if (bytes.length === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
   const g: number[] = [];
   for (let i = 0; i < 8; i++) g.push((bytes[2 * i]! << 8) | bytes[2 * i + 1]!);
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (a: number[]): string => a.map((v) => v.toString(16)).join(':');
-  if (bestLen < 2) return hex(g);
-  return `${hex(g.slice(0, bestStart))}::${hex(g.slice(bestStart + bestLen))}`;
+  return pythonIpv6Text(g);
 }

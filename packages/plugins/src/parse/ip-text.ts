@@ -31,11 +31,16 @@ export function ipTextFromInteger(bytes: Uint8Array): string {
   if (value >= 1n << 128n) throw new RangeError(`${value} does not appear to be an IPv4 or IPv6 address`);
   const groups: number[] = [];
   for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));
-  return ipv6Text(groups);
+  return pythonIpv6Text(groups);
 }
 
-/** Python's compression: the longest (first on ties) run of ≥ 2 zero groups becomes `::`. */
-function ipv6Text(groups: number[]): string {
+/**
+ * IPv6 text as Python's `ipaddress` writes it: lowercase groups, the longest (first on ties) run
+ * of ≥ 2 zero groups becomes `::` (no dotted IPv4 tail, unlike glibc).
+ *
+ * @example pythonIpv6Text([0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]) === '2001:db8::1'
+ */
+export function pythonIpv6Text(groups: readonly number[]): string {
   let bestStart = -1;
   let bestLength = 0;
   for (let i = 0; i < 8; ) {
