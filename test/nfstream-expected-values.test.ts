@@ -79,6 +79,16 @@ describe('spec §13 expected values', () => {
     });
   });
 
+  it('systemVisibilityMode: reset to 0 for one file, kept for a list of files (spec §8 quirk 20)', () => {
+    const one = new NFStreamer({ source: pcap('google_ssl.pcap'), systemVisibilityMode: 1, nDissections: 0 });
+    expect(one.systemVisibilityMode).toBe(0);
+    expect([...one][0]!.keys()).not.toContain('system_process_pid');
+    const list = new NFStreamer({ source: [pcap('google_ssl.pcap'), pcap('dhcp.pcap')], systemVisibilityMode: 1, nDissections: 0 });
+    const flows = [...list];
+    expect(flows[0]!.keys().slice(-2)).toEqual(['system_process_pid', 'system_process_name']);
+    expect(flows.every((f) => f.system_process_pid === -1 && f.system_process_name === '')).toBe(true);
+  });
+
   it('maxNflows: skype.pcap gives 294 flows, 294 with 0, 100 with 100', () => {
     expect(flowsOf(new NFStreamer({ source: pcap('skype.pcap'), nDissections: 0 }))).toHaveLength(294);
     expect(flowsOf(new NFStreamer({ source: pcap('skype.pcap'), nDissections: 0, maxNflows: 0 }))).toHaveLength(294);
