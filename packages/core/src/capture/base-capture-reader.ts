@@ -111,7 +111,7 @@ export abstract class BaseCaptureReader implements CaptureReader {
   }
 
   private notCapture(): ReadStatus {
-    this.failure = new CaptureError(this.name, -1, 'not a pcap or pcapng file');
+    this.failure = CaptureError.notACapture(this.name);
     return ReadStatus.Error;
   }
 }

@@ -10,7 +10,15 @@ export class CaptureError extends Error {
     /** Byte offset in the source where reading failed, or -1 when not applicable. */
     readonly offset: number,
     message: string,
+    /** False when `message` already names the source. */
+    prefixSource = true,
   ) {
-    super(offset >= 0 ? `${source}: ${message} at byte offset ${offset}` : `${source}: ${message}`);
+    const where = prefixSource ? `${source}: ${message}` : message;
+    super(offset >= 0 ? `${where} at byte offset ${offset}` : where);
+  }
+
+  /** The error for a source that is neither pcap nor pcapng: `not a pcap or pcapng file: PATH`. */
+  static notACapture(source: string): CaptureError {
+    return new CaptureError(source, -1, `not a pcap or pcapng file: ${source}`, false);
   }
 }

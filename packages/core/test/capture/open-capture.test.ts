@@ -20,7 +20,7 @@ describe('openCapture', () => {
       ['shb-bad-bom.pcapng', Uint8Array.of(0x0a, 0x0d, 0x0d, 0x0a, 28, 0, 0, 0, 1, 2, 3, 4)],
     ] as const) {
       const path = writeTemp(name, bytes);
-      expect(() => openCapture(path)).toThrow(`${path}: not a pcap or pcapng file`);
+      expect(() => openCapture(path)).toThrow(`not a pcap or pcapng file: ${path}`);
     }
   });
 

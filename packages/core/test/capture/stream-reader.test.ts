@@ -85,7 +85,7 @@ describe('stream reader', () => {
       reader.push(bytes);
       reader.end();
       expect(reader.next(new CaptureRecord())).toBe(ReadStatus.Error);
-      expect(reader.error!.message).toBe('junk: not a pcap or pcapng file');
+      expect(reader.error!.message).toBe('not a pcap or pcapng file: junk');
     }
   });
 
