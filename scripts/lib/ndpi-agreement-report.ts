@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 /**
  * Agreement of flowstream's nDPI columns with NFStream's results (corpus/nfstream/results/NAME),
  * shared by `scripts/ndpi-agreement.ts` and `test/ndpi-agreement.test.ts`. Flows are matched by id,
@@ -49,7 +50,7 @@ export interface AgreementReport {
 }
 
 /** Default corpus location. */
-export const CORPUS = '/work/shared/corpus/nfstream';
+export const CORPUS = process.env.FLOWSTREAM_SHARED ? join(process.env.FLOWSTREAM_SHARED, 'corpus', 'nfstream') : fileURLToPath(new URL('../../../shared/corpus/nfstream', import.meta.url));
 
 /** Captures that have a results file, sorted by name. */
 export function capturesWithResults(corpus = CORPUS): string[] {

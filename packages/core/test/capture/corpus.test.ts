@@ -1,15 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CaptureRecord } from '../../src/capture/capture-record.js';
 import { openCapture } from '../../src/capture/open-capture.js';
 import { ReadStatus } from '../../src/capture/read-status.js';
+import { CORPUS, goldenRoot } from '../../../../test/support/paths.js';
 
-const CORPUS = '/work/shared/corpus/nfstream';
+
 const PCAPS = join(CORPUS, 'pcaps');
-const GOLDEN_TAR = '/work/shared/spec/golden/nfstream-6.5.4-golden.tar.gz';
-const GOLDEN = '/tmp/golden';
+
+
 
 interface Row {
   file: string;
@@ -66,11 +66,9 @@ describe('corpus conformance (capinfos.tsv)', () => {
 });
 
 describe('timeMs against NFStream (spec §1.2, §13)', () => {
+  let GOLDEN = '';
   beforeAll(() => {
-    if (!existsSync(join(GOLDEN, 'golden/A/corpus'))) {
-      mkdirSync(GOLDEN, { recursive: true });
-      execFileSync('tar', ['-xzf', GOLDEN_TAR, '-C', GOLDEN]);
-    }
+    GOLDEN = goldenRoot();
   });
 
   it('google_ssl.pcap starts at 1434443394683 and ends at 1434443401353', () => {

@@ -8,8 +8,9 @@ import { openCapture } from '../../src/capture/open-capture.js';
 import { ReadStatus } from '../../src/capture/read-status.js';
 import { createStreamCaptureReader } from '../../src/capture/stream-capture-reader.js';
 import { writeTemp } from './read-all.js';
+import { PCAPS } from '../../../../test/support/paths.js';
 
-const PCAPS = '/work/shared/corpus/nfstream/pcaps';
+
 const SAMPLES = ['google_ssl.pcap', 'dhcp.pcap', 'dhcp.pcapng', 'z3950.pcapng'];
 
 const mutation = (length: number) =>

@@ -12,8 +12,9 @@ import {
   readCaptureStream,
 } from '../../src/capture/stream-capture-reader.js';
 import { copyRecord, fingerprint, readAll, type RecordCopy } from './read-all.js';
+import { PCAPS } from '../../../../test/support/paths.js';
 
-const PCAPS = '/work/shared/corpus/nfstream/pcaps';
+
 const SAMPLES = ['google_ssl.pcap', 'dhcp.pcapng', 'z3950.pcapng', 'alexa-app.pcapng', 'rx.pcap', 'fuzz-2021-06-07-c6c72a0a56.pcap'];
 
 function fileRecords(name: string): RecordCopy[] {

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BpfCompileError, BpfProgram, compileBpf, loadLibpcap } from '../../src/filter/index.js';
 import { hasCommand, readWithLibpcap, recordKey } from './libpcap-reference.js';
+import { PCAPS } from '../../../../test/support/paths.js';
 
-const PCAPS = '/work/shared/corpus/nfstream/pcaps';
+
 const CI = process.env.CI === 'true';
 const libpcap = loadLibpcap();
 const missing = [

@@ -8,8 +8,9 @@ import { DHCP } from '@flowstream/plugins';
 import { NFStreamer } from '../../src/nfstreamer.js';
 import { manifestMetadata, summaryPathFor, writeArrowFile, writeParquet } from '../../src/export/index.js';
 import { pythonFloat, pythonStr } from '../../src/export/python-format.js';
+import { PCAPS } from '../../../../test/support/paths.js';
 
-const CORPUS = '/work/shared/corpus/nfstream/pcaps';
+const CORPUS = PCAPS;
 const dir = mkdtempSync(join(tmpdir(), 'flowstream-rt-'));
 
 /** The CSV cell NFStream writes for a value read back from Arrow (spec §9.1). */

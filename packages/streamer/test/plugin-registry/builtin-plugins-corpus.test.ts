@@ -1,18 +1,20 @@
+import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { NFPlugin, type NFlow, type PluginPacket } from '@flowstream/core';
 import { energyFeatures, haarSwt, waveletFieldNames } from '@flowstream/plugins';
 import { describe, expect, it } from 'vitest';
 import { NFStreamer } from '../../src/index.js';
 import { createPluginRegistry, parsePluginSpec } from '../../src/plugin-registry/index.js';
+import { PCAPS } from '../../../../test/support/paths.js';
 
 // Built-in plugins on real captures, against the values of spec §10.3 / §13 (n_dissections 0).
-const PCAPS = '/work/shared/corpus/nfstream/pcaps/';
+
 const registry = createPluginRegistry();
 const plugin = (text: string) => registry.resolve(parsePluginSpec(text));
 
 async function flows(file: string, specs: string[], options: Record<string, unknown> = {}): Promise<NFlow[]> {
   const udps = await Promise.all(specs.map(plugin));
-  return [...new NFStreamer({ source: PCAPS + file, nDissections: 0, udps, ...options })];
+  return [...new NFStreamer({ source: join(PCAPS, file), nDissections: 0, udps, ...options })];
 }
 
 const bySrcIp = (a: NFlow, b: NFlow) => (a.src_ip < b.src_ip ? -1 : a.src_ip > b.src_ip ? 1 : 0);
@@ -72,7 +74,7 @@ describe('JA4 on TLS captures', () => {
     ['tls_verylong_certificate.pcap', [[0, 't12d6707h1_2955a3196ffa_c83f907a73d3', 't1204h1_c02f_7cc3d1d7f9b5']]],
   ];
   for (const [file, expected] of cases) {
-    it.skipIf(!existsSync(PCAPS + file))(`${file}`, async () => {
+    it.skipIf(!existsSync(join(PCAPS, file)))(`${file}`, async () => {
       const out = await flows(file, ['ja4']);
       for (const [id, ja4, ja4s] of expected) {
         expect([out[id]!.udps.ja4, out[id]!.udps.ja4s]).toEqual([ja4, ja4s]);
@@ -81,7 +83,7 @@ describe('JA4 on TLS captures', () => {
     });
   }
   for (const file of ['google_ssl.pcap', '443-chrome.pcap']) {
-    it.skipIf(!existsSync(PCAPS + file))(`${file} has none`, async () => {
+    it.skipIf(!existsSync(join(PCAPS, file)))(`${file} has none`, async () => {
       for (const f of await flows(file, ['ja4'])) expect([f.udps.ja4, f.udps.ja4s]).toEqual([null, null]);
     });
   }
@@ -145,7 +147,7 @@ describe('WFPlugin on a capture', () => {
     const levels = 3;
     const activeTimeout = 1800;
     const wf = await plugin(`wf:activeTimeout=${activeTimeout},levels=${levels}`);
-    const out = [...new NFStreamer({ source: PCAPS + 'facebook.pcap', nDissections: 0, activeTimeout, udps: [new Recorder(), wf] })];
+    const out = [...new NFStreamer({ source: join(PCAPS, 'facebook.pcap'), nDissections: 0, activeTimeout, udps: [new Recorder(), wf] })];
     const names = waveletFieldNames(levels);
     for (const f of out) {
       expect(Object.keys(f.udps)).toEqual(['rec', ...names]);

@@ -1,19 +1,14 @@
 // Reading NFStream's golden CSVs (spec/golden) for the decoder conformance tests.
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { PCAPS, goldenRoot } from '../../../../../test/support/paths.js';
 import { join } from 'node:path';
 
-export const GOLDEN_TAR = '/work/shared/spec/golden/nfstream-6.5.4-golden.tar.gz';
-export const GOLDEN_ROOT = '/tmp/golden';
-export const CORPUS_DIR = '/work/shared/corpus/nfstream/pcaps';
+export { GOLDEN_TAR } from '../../../../../test/support/paths.js';
+export const CORPUS_DIR = PCAPS;
 
-/** Extracts the golden archive to /tmp/golden once (never deletes it). */
+/** Extracts the golden archive once (atomically) and returns its root. */
 export function ensureGolden(): string {
-  if (!existsSync(join(GOLDEN_ROOT, 'golden', 'A'))) {
-    mkdirSync(GOLDEN_ROOT, { recursive: true });
-    execFileSync('tar', ['-xzf', GOLDEN_TAR, '-C', GOLDEN_ROOT]);
-  }
-  return GOLDEN_ROOT;
+  return goldenRoot();
 }
 
 export function syntheticCaptures(): string[] {

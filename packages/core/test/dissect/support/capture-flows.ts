@@ -14,8 +14,9 @@ import { loadNdpi } from '../../../src/dissect/ndpi-library.js';
 import type { NdpiLibrary } from '../../../src/dissect/ndpi-library.js';
 import type { NFlow } from '../../../src/flow/nflow.js';
 import { FlowMeter } from '../../../src/meter/flow-meter.js';
+import { PCAPS } from '../../../../../test/support/paths.js';
 
-export const PCAPS = '/work/shared/corpus/nfstream/pcaps';
+export { PCAPS };
 
 /** Calls `fn` for every packet NFStream would process (decode_tunnels on); the packet object is reused. */
 export function forEachPacket(path: string, fn: (p: DecodedPacket) => void): void {

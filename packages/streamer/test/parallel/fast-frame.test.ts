@@ -1,0 +1,52 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CaptureRecord, DecodedPacket, PacketDecoder, ReadStatus, openCapture } from '@flowstream/core';
+import { FastFrameParser } from '../../src/parallel/fast-frame.js';
+import { PCAPS } from '../support/run-cli.js';
+
+const FILES = readdirSync(PCAPS)
+  .filter((f) => /\.(pcap|pcapng|cap)$/.test(f))
+  .sort()
+  .map((f) => join(PCAPS, f));
+
+/** Every DecodedPacket field the fast path claims to fill. */
+function fields(p: DecodedPacket): unknown[] {
+  return [
+    p.timeMs, p.tsSec, p.tsNsec, p.rawSize, p.ipSize, p.transportSize, p.payloadSize, p.protocol, p.ipVersion,
+    p.vlanId, p.tunnelId, p.srcPort, p.dstPort, p.tcpFlags, p.src0, p.src1, p.src2, p.src3, p.dst0, p.dst1,
+    p.dst2, p.dst3, p.srcMac, p.dstMac, p.data, p.ipOffset, p.ipLength,
+  ];
+}
+
+// The parallel run trusts the fast path's "parses" and its fields (they make the §7 hash and the
+// packet the meter sees): on every corpus frame it takes, the full decoder must agree exactly.
+describe('FastFrameParser agrees with PacketDecoder', () => {
+  for (const decodeTunnels of [true, false]) {
+    it(`on every corpus frame it accepts (decodeTunnels ${decodeTunnels})`, () => {
+      const fast = new FastFrameParser(decodeTunnels);
+      const decoder = new PacketDecoder({ decodeTunnels });
+      const rec = new CaptureRecord();
+      const a = new DecodedPacket();
+      const b = new DecodedPacket();
+      let taken = 0;
+      let total = 0;
+      for (const file of FILES) {
+        const reader = openCapture(file);
+        try {
+          while (reader.next(rec) === ReadStatus.Record) {
+            total++;
+            if (!fast.parse(rec, a)) continue;
+            taken++;
+            expect(decoder.decode(rec, b), `${file} record ${total}`).toBe(0);
+            expect(fields(a), `${file} record ${total}`).toEqual(fields(b));
+          }
+        } finally {
+          reader.close();
+        }
+      }
+      // the shortcut must actually cover most of the corpus to be worth having
+      expect(taken).toBeGreaterThan(total / 2);
+    });
+  }
+});
