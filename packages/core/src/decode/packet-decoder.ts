@@ -10,6 +10,7 @@ import { linkDecoderFor } from './link/link-registry.js';
 import { TunnelAction } from './stage-result.js';
 import { parseTransport } from './transport.js';
 import { decodeUdpTunnels } from './tunnels/tunnel-registry.js';
+import { FastPathDecoder } from './fast-path.js';
 
 /** Options of {@link PacketDecoder}. */
 export interface PacketDecoderOptions {
@@ -40,9 +41,11 @@ const MIN_FRAME = 28;
 export class PacketDecoder {
   private readonly decodeTunnels: boolean;
   private readonly state = new DecodeState();
+  private readonly fast: FastPathDecoder;
 
   constructor(options: PacketDecoderOptions) {
     this.decodeTunnels = options.decodeTunnels;
+    this.fast = new FastPathDecoder(options.decodeTunnels);
   }
 
   /**
@@ -50,6 +53,11 @@ export class PacketDecoder {
    * (every field written), otherwise the reason the frame is ignored (`out` is then unspecified).
    */
   decode(record: CaptureRecord, out: DecodedPacket): IgnoreReason {
+    return this.fast.parse(record, out) ? IgnoreReason.None : this.decodeStaged(record, out);
+  }
+
+  /** The staged decoder alone (every frame through the registry of stages), without the fast path. */
+  decodeStaged(record: CaptureRecord, out: DecodedPacket): IgnoreReason {
     if (record.linkType < 0) return record.linkType === -1 ? IgnoreReason.InterfaceMismatch : IgnoreReason.InvalidRecord;
     const s = this.state;
     s.reset(record.data, record.offset, record.caplen, record.linkType);

@@ -14,7 +14,6 @@ import {
 import { InputSequence, type RunFilter } from '../run/input-sequence.js';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
 import { STEP_RECORDS, StepResult, type RunInput } from '../run/meter-run.js';
-import { FastFrameParser } from './fast-frame.js';
 import { FlowBatchDecoder } from './flow-codec.js';
 import { MeterDispatcher } from './meter-dispatcher.js';
 import { Ctl, PacketRingWriter, WorkerState, allocateRing } from './packet-ring.js';
@@ -77,7 +76,6 @@ export class ParallelMeterRun {
   private readonly dispatcher: MeterDispatcher;
   private readonly flowDecoder: FlowBatchDecoder;
   private readonly decoder: PacketDecoder;
-  private readonly fast: FastFrameParser;
   private readonly record = new CaptureRecord();
   private readonly packet = new DecodedPacket();
   private out: NFlow[] = [];
@@ -130,7 +128,6 @@ export class ParallelMeterRun {
       options.accountingMode,
     );
     this.decoder = new PacketDecoder({ decodeTunnels: options.decodeTunnels });
-    this.fast = new FastFrameParser(options.decodeTunnels);
     this.flowDecoder = new FlowBatchDecoder(
       flowColumns({
         decodeTunnels: options.decodeTunnels,
@@ -234,7 +231,6 @@ export class ParallelMeterRun {
     const rec = this.record;
     const pkt = this.packet;
     const decoder = this.decoder;
-    const fast = this.fast;
     const dispatcher = this.dispatcher;
     const acc = this.accounting;
     const filter = this.filter;
@@ -247,7 +243,7 @@ export class ParallelMeterRun {
         continue;
       }
       // plain Ethernet/IPv4 frames skip the full decoder (it decides everything else, ignores included)
-      const reason = fast.parse(rec, pkt) ? 0 : decoder.decode(rec, pkt);
+      const reason = decoder.decode(rec, pkt);
       if (reason !== 0) {
         acc.ignored++;
         acc.byReason[reason]!++;

@@ -1,4 +1,5 @@
-import type { CaptureRecord, DecodedPacket } from '@flowstream/core';
+import type { CaptureRecord } from '../capture/capture-record.js';
+import type { DecodedPacket } from './decoded-packet.js';
 
 /** DLT_EN10MB: the only link type the fast path takes. */
 const DLT_ETHERNET = 1;
@@ -11,15 +12,14 @@ const TZSP_PORT = 37008;
 const CAPWAP_DATA_PORT = 5247;
 
 /**
- * The main thread's shortcut for the commonest frame, Ethernet II + plain unfragmented IPv4: fills
- * `out` exactly as {@link PacketDecoder} would (same fields, same quirks) with a fraction of the
- * work, because the dispatch thread's decode is the parallel run's bottleneck. It proves the frame
- * parses before claiming it — anything else (VLAN/MPLS/PPPoE, LLC, IPv6, IP-in-IP, fragments,
- * tunnels, odd or truncated headers, caplen ≥ 64 KiB) returns false untouched-in-effect, and the
- * caller runs the full decoder, which also decides and counts ignored frames. So parsed/ignored
- * status, the clock ticks and the §7 hash are exactly the full decoder's.
+ * The decoder's shortcut for the commonest frame, Ethernet II + plain unfragmented IPv4: fills
+ * `out` exactly as the staged decoder would (same fields, same quirks: spec §1.4–§1.8) with a
+ * fraction of the work. It proves the frame parses before claiming it — anything else
+ * (VLAN/MPLS/PPPoE, LLC, IPv6, IP-in-IP, fragments, tunnels, odd or truncated headers,
+ * caplen ≥ 64 KiB) returns false, and the staged decoder runs, which also decides and counts
+ * ignored frames. Its equivalence with the staged decoder is tested on every corpus frame.
  */
-export class FastFrameParser {
+export class FastPathDecoder {
   constructor(private readonly decodeTunnels: boolean) {}
 
   /** True when `rec` is a plain Ethernet/IPv4 frame that parses; `out` then holds the packet. */

@@ -1,9 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CaptureRecord, DecodedPacket, PacketDecoder, ReadStatus, openCapture } from '@flowstream/core';
-import { FastFrameParser } from '../../src/parallel/fast-frame.js';
-import { PCAPS } from '../support/run-cli.js';
+import { CaptureRecord, ReadStatus, openCapture } from '../../src/capture/index.js';
+import { DecodedPacket } from '../../src/decode/decoded-packet.js';
+import { FastPathDecoder } from '../../src/decode/fast-path.js';
+import { PacketDecoder } from '../../src/decode/packet-decoder.js';
+import { PCAPS } from '../../../../test/support/paths.js';
 
 const FILES = readdirSync(PCAPS)
   .filter((f) => /\.(pcap|pcapng|cap)$/.test(f))
@@ -19,12 +21,12 @@ function fields(p: DecodedPacket): unknown[] {
   ];
 }
 
-// The parallel run trusts the fast path's "parses" and its fields (they make the §7 hash and the
-// packet the meter sees): on every corpus frame it takes, the full decoder must agree exactly.
-describe('FastFrameParser agrees with PacketDecoder', () => {
+// The decoder trusts the fast path's "parses" and its fields: on every corpus frame it takes, the
+// staged decoder must agree exactly.
+describe('FastPathDecoder agrees with the staged decoder', () => {
   for (const decodeTunnels of [true, false]) {
     it(`on every corpus frame it accepts (decodeTunnels ${decodeTunnels})`, () => {
-      const fast = new FastFrameParser(decodeTunnels);
+      const fast = new FastPathDecoder(decodeTunnels);
       const decoder = new PacketDecoder({ decodeTunnels });
       const rec = new CaptureRecord();
       const a = new DecodedPacket();
@@ -38,7 +40,7 @@ describe('FastFrameParser agrees with PacketDecoder', () => {
             total++;
             if (!fast.parse(rec, a)) continue;
             taken++;
-            const reason = decoder.decode(rec, b);
+            const reason = decoder.decodeStaged(rec, b);
             const fa = fields(a);
             const fb = fields(b);
             // expect() per frame is slow over the corpus: compare first, report a mismatch in full
