@@ -3,7 +3,16 @@ import type { CaptureReader } from '../capture/capture-reader.js';
 import { ReadStatus } from '../capture/read-status.js';
 import { DecodedPacket } from '../decode/decoded-packet.js';
 import type { PacketDecoder } from '../decode/packet-decoder.js';
-import type { FlowMeter } from './flow-meter.js';
+import type { DecodedPacket as Packet } from '../decode/decoded-packet.js';
+
+/**
+ * Where the pump hands decoded packets: the flow meter, or the parallel run's dispatcher.
+ * `pendingFlows` lets the pump return early so flows are handed out in small batches.
+ */
+export interface PacketSink {
+  process(packet: Packet): void;
+  readonly pendingFlows: number;
+}
 import type { PacketAccounting } from './packet-accounting.js';
 
 /** A record filter (BPF) applied before decoding; rejected records are counted as `filtered`. */
@@ -19,7 +28,7 @@ export interface RecordFilter {
 export const MAX_PENDING_FLOWS = 1024;
 
 /**
- * The packet loop: reader → (filter) → decoder → meter, with every record accounted for. One
+ * The packet loop: reader → (filter) → decoder → meter (or dispatcher), with every record accounted for. One
  * reusable record and packet; nothing allocated per packet. Callers run it in budgets so they can
  * hand emitted flows to consumers between batches.
  */
@@ -29,7 +38,7 @@ export class CapturePump {
 
   constructor(
     private readonly decoder: PacketDecoder,
-    private readonly meter: FlowMeter,
+    private readonly sink: PacketSink,
     private readonly accounting: PacketAccounting,
     private readonly filter: RecordFilter | null = null,
   ) {}
@@ -43,7 +52,7 @@ export class CapturePump {
     const rec = this.record;
     const pkt = this.packet;
     const decoder = this.decoder;
-    const meter = this.meter;
+    const sink = this.sink;
     const acc = this.accounting;
     const filter = this.filter;
     for (let i = 0; i < budget; i++) {
@@ -61,8 +70,8 @@ export class CapturePump {
         continue;
       }
       acc.processed++;
-      meter.process(pkt);
-      if (meter.emitted.length >= MAX_PENDING_FLOWS) return ReadStatus.Record;
+      sink.process(pkt);
+      if (sink.pendingFlows >= MAX_PENDING_FLOWS) return ReadStatus.Record;
     }
     return ReadStatus.Record;
   }

@@ -104,6 +104,11 @@ export class FlowMeter {
     this.pluginPacket = this.hasPlugins ? new PluginPacket() : null;
   }
 
+  /** Flows emitted and not yet drained. */
+  get pendingFlows(): number {
+    return this.emitted.length;
+  }
+
   /** Flows currently in the cache. */
   get liveFlowCount(): number {
     return this.table.size;

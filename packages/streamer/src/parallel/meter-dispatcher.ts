@@ -35,8 +35,11 @@ export class MeterDispatcher {
     this.n = writers.length;
   }
 
+  /** Flows wait in the workers, not here (see `PacketSink`). */
+  readonly pendingFlows = 0;
+
   /** Sends a parsed packet to its meter (and scan ticks to the others when due). */
-  dispatch(p: DecodedPacket): void {
+  process(p: DecodedPacket): void {
     let t = p.timeMs;
     if (t > this.clock) this.clock = t;
     else t = this.clock;

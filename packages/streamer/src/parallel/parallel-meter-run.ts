@@ -1,7 +1,6 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import {
-  CaptureRecord,
-  DecodedPacket,
+  CapturePump,
   PacketAccounting,
   PacketDecoder,
   ReadStatus,
@@ -75,9 +74,8 @@ export class ParallelMeterRun {
   private readonly workers: MeterWorker[] = [];
   private readonly dispatcher: MeterDispatcher;
   private readonly flowDecoder: FlowBatchDecoder;
-  private readonly decoder: PacketDecoder;
-  private readonly record = new CaptureRecord();
-  private readonly packet = new DecodedPacket();
+  /** The shared packet loop (reader → filter → decoder), feeding the dispatcher instead of a meter. */
+  private readonly pump: CapturePump;
   private out: NFlow[] = [];
   private nextId = 0;
   /** The inputs, opened in turn as one capture. */
@@ -127,7 +125,7 @@ export class ParallelMeterRun {
       frames,
       options.accountingMode,
     );
-    this.decoder = new PacketDecoder({ decodeTunnels: options.decodeTunnels });
+    this.pump = new CapturePump(new PacketDecoder({ decodeTunnels: options.decodeTunnels }), this.dispatcher, this.accounting, filter);
     this.flowDecoder = new FlowBatchDecoder(
       flowColumns({
         decodeTunnels: options.decodeTunnels,
@@ -174,7 +172,7 @@ export class ParallelMeterRun {
         }
         const reader = this.sources.reader!;
         const before = this.accounting.read;
-        const status = this.pump(reader, left);
+        const status = this.pump.pump(reader, left);
         const readNow = this.accounting.read - before;
         left -= readNow > 0 ? readNow : 1;
         if (status === ReadStatus.Record) continue;
@@ -224,35 +222,6 @@ export class ParallelMeterRun {
 
   summary(flows: number): RunSummary {
     return this.accounting.summary(flows);
-  }
-
-  /** The packet loop of {@link CapturePump}, dispatching instead of metering. */
-  private pump(reader: CaptureReader, budget: number): ReadStatus {
-    const rec = this.record;
-    const pkt = this.packet;
-    const decoder = this.decoder;
-    const dispatcher = this.dispatcher;
-    const acc = this.accounting;
-    const filter = this.filter;
-    for (let i = 0; i < budget; i++) {
-      const status = reader.next(rec);
-      if (status !== ReadStatus.Record) return status;
-      acc.read++;
-      if (filter !== null && !filter.matches(rec)) {
-        acc.filtered++;
-        continue;
-      }
-      // plain Ethernet/IPv4 frames skip the full decoder (it decides everything else, ignores included)
-      const reason = decoder.decode(rec, pkt);
-      if (reason !== 0) {
-        acc.ignored++;
-        acc.byReason[reason]!++;
-        continue;
-      }
-      acc.processed++;
-      dispatcher.dispatch(pkt);
-    }
-    return ReadStatus.Record;
   }
 
   /** End of input: every meter flushes; waits for them and collects their last flows. */
