@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,7 +62,6 @@ describe('BPF filters on files agree with tcpdump', () => {
     const p = s.summary!.packets;
     expect(p.filtered).toBeGreaterThan(0);
     expect(p.read).toBe(p.processed + p.ignored + p.filtered);
-    void readdirSync;
   });
 });
 
@@ -80,7 +79,6 @@ describe('live capture on loopback', () => {
     const port = 30000 + (process.pid % 20000);
     const s = new NFStreamer({ source: 'lo', bpfFilter: `udp port ${port}`, idleTimeout: 1, nDissections: 0 });
     const seen: { at: number; flow: Record<string, unknown> }[] = [];
-    const started = Date.now();
     let sentAt = 0;
     const sub = s.flows$.subscribe((f) => seen.push({ at: Date.now(), flow: f.toJSON() }));
     await new Promise((r) => setTimeout(r, 1500));
@@ -100,8 +98,6 @@ describe('live capture on loopback', () => {
     expect(at - sentAt).toBeLessThan(3000);
     s.stop();
     sub.unsubscribe();
-    void started;
-    void sendUdp;
   }, 20_000);
 
   it('stop() ends a live run and flushes live flows', async () => {

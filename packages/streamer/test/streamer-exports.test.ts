@@ -9,7 +9,6 @@ import { SPLT } from '@flowstream/plugins';
 import { PCAPS } from './support/run-cli.js';
 import { pcap as pcapFile } from '../../core/test/support/capture-builder.js';
 
-const source = join(PCAPS, '443-curl.pcap');
 const tmp = () => mkdtempSync(join(tmpdir(), 'fs-exp-'));
 
 describe('NFStreamer export methods', () => {
@@ -61,6 +60,5 @@ describe('NFStreamer export methods', () => {
     expect(existsSync(join(dir, 'e.parquet'))).toBe(true);
     const pl = await import('nodejs-polars');
     expect(pl.readParquet(readFileSync(join(dir, 'e.parquet'))).width).toBe(s.schema.length);
-    void source;
   });
 });
