@@ -17,6 +17,7 @@ export { FlowMeter, EXPIRED_IDLE, EXPIRED_ACTIVE, EXPIRED_CUSTOM } from './meter
 export type { MeterConfig } from './meter/meter-config.js';
 export { FlowTable, NO_SLOT } from './meter/flow-table.js';
 export { CapturePump, MAX_PENDING_FLOWS } from './meter/capture-pump.js';
+export { accountedSize } from './meter/accounted-size.js';
 export type { RecordFilter, PacketSink } from './meter/capture-pump.js';
 export { PacketAccounting } from './meter/packet-accounting.js';
 export type { RunSummary, SourceSummary } from './meter/packet-accounting.js';

@@ -10,6 +10,7 @@ import type { NFlow } from '../flow/nflow.js';
 import type { NFPlugin } from '../plugin/nfplugin.js';
 import { PluginError } from '../plugin/plugin-error.js';
 import { PluginPacket } from '../plugin/plugin-packet.js';
+import { accountedSize } from './accounted-size.js';
 import { FlowTable, NO_SLOT } from './flow-table.js';
 import type { MeterConfig } from './meter-config.js';
 
@@ -199,23 +200,11 @@ export class FlowMeter {
     if (this.dissector !== null) this.dissector.close();
   }
 
-  private sizeOf(p: DecodedPacket): number {
-    switch (this.mode) {
-      case 0:
-        return p.rawSize;
-      case 1:
-        return p.ipSize;
-      case 2:
-        return p.transportSize;
-      default:
-        return p.payloadSize;
-    }
-  }
 
   private create(p: DecodedPacket, h: number): void {
     const t = this.now;
     const s = this.table.insert(p, h);
-    const size = this.sizeOf(p);
+    const size = accountedSize(p, this.mode);
     this.counters.init(s, t, size, p.srcMac, p.dstMac);
     if (this.stats !== null) this.stats.init(s, size, p.tcpFlags);
     if (this.splt !== null) this.splt.init(s, size);
@@ -234,7 +223,7 @@ export class FlowMeter {
     const c = this.counters;
     const v = c.v;
     const o = s * COUNTER_STRIDE;
-    const size = this.sizeOf(p);
+    const size = accountedSize(p, this.mode);
     const piatBi = t - v[o + BI_LAST]!;
     const nBi = v[o + BI_PACKETS]! + 1;
     const stats = this.stats;

@@ -1,4 +1,4 @@
-import type { DecodedPacket } from '@flowstream/core';
+import { accountedSize, type DecodedPacket } from '@flowstream/core';
 import { nfstreamPacketHash } from './flow-hash.js';
 import type { PacketRingWriter } from './packet-ring.js';
 
@@ -46,7 +46,7 @@ export class MeterDispatcher {
     const owner = nfstreamPacketHash(p) % this.n;
     const w = this.writers[owner]!;
     if (this.full) w.packet(p, t, true);
-    else w.compactPacket(p, t, this.sizeOf(p));
+    else w.compactPacket(p, t, accountedSize(p, this.accountingMode));
     if (w.pending >= PUBLISH_EVERY) w.publish();
     if (this.clock - this.lastScan >= SCAN_INTERVAL_MS) {
       this.lastScan = this.clock;
@@ -74,18 +74,6 @@ export class MeterDispatcher {
     for (const w of this.writers) w.end();
   }
 
-  private sizeOf(p: DecodedPacket): number {
-    switch (this.accountingMode) {
-      case 0:
-        return p.rawSize;
-      case 1:
-        return p.ipSize;
-      case 2:
-        return p.transportSize;
-      default:
-        return p.payloadSize;
-    }
-  }
 
   private tickOthers(owner: number): void {
     const writers = this.writers;
