@@ -262,13 +262,14 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     const run = this.currentRun;
     if (run === null) return null;
     const reader = run.currentReader as { bytesRead?: number } | null;
+    // sources opened so far: every one but the current one was read to its end
+    const sources = run.accounting.sources;
     let total = 0;
     let done = 0;
-    for (const s of run.accounting.sources) {
-      if (s.size !== undefined) total += s.size;
-    }
-    for (const s of run.accounting.sources) {
-      if (s !== run.accounting.sources[run.accounting.sources.length - 1] && s.size !== undefined) done += s.size;
+    for (let i = 0; i < sources.length; i++) {
+      const size = sources[i]!.size ?? 0;
+      total += size;
+      if (i < sources.length - 1) done += size;
     }
     return {
       packetsRead: run.accounting.read,

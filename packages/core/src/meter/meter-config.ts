@@ -1,4 +1,5 @@
 import type { FlowDissector } from '../dissect/flow-dissector.js';
+import type { ResolvedMeteringOptions } from '../options/nfstream-options.js';
 import type { NFPlugin } from '../plugin/nfplugin.js';
 
 /** Everything a {@link FlowMeter} needs, already validated (see options/). */
@@ -20,4 +21,27 @@ export interface MeterConfig {
   readonly dissector: FlowDissector | null;
   /** Adds `system_process_pid`/`system_process_name` (spec §8, live and multi-file quirk). */
   readonly systemVisibility: boolean;
+}
+
+/**
+ * The meter configuration of validated NFStreamer options: timeouts from seconds to ms, the
+ * plugins, and the parts a run decides (the dissector it loaded, whether the system-visibility
+ * columns exist).
+ */
+export function meterConfig(
+  options: ResolvedMeteringOptions,
+  dissector: FlowDissector | null,
+  systemVisibility: boolean,
+): MeterConfig {
+  return {
+    decodeTunnels: options.decodeTunnels,
+    idleTimeoutMs: options.idleTimeout * 1000,
+    activeTimeoutMs: options.activeTimeout * 1000,
+    accountingMode: options.accountingMode,
+    statisticalAnalysis: options.statisticalAnalysis,
+    spltAnalysis: options.spltAnalysis,
+    plugins: options.udps,
+    dissector,
+    systemVisibility,
+  };
 }

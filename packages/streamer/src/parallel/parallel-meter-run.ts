@@ -1,6 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import {
   CapturePump,
+  meterConfig,
   PacketAccounting,
   PacketDecoder,
   ReadStatus,
@@ -93,16 +94,9 @@ export class ParallelMeterRun {
     }
     const frames = parallel.plugins.length > 0 || parallel.dissection;
     const entry = parallel.workerEntry ?? defaultWorkerEntry();
-    const workerOptions = {
-      decodeTunnels: options.decodeTunnels,
-      idleTimeoutMs: options.idleTimeout * 1000,
-      activeTimeoutMs: options.activeTimeout * 1000,
-      accountingMode: options.accountingMode,
-      statisticalAnalysis: options.statisticalAnalysis,
-      spltAnalysis: options.spltAnalysis,
-      nDissections: parallel.dissection ? options.nDissections : 0,
-      systemVisibility: parallel.systemVisibility,
-    };
+    // plain data for the workers: they rebuild plugins from their origins and load their own dissector
+    const { plugins: _plugins, dissector: _dissector, ...base } = meterConfig(options, null, parallel.systemVisibility);
+    const workerOptions = { ...base, nDissections: parallel.dissection ? options.nDissections : 0 };
     this.sources = new InputSequence(inputs, this.accounting, filter, (e) => {
       if (this.error === null) this.error = e;
     });

@@ -2,6 +2,7 @@ import {
   CapturePump,
   MAX_PENDING_FLOWS,
   FlowMeter,
+  meterConfig,
   PacketAccounting,
   PacketDecoder,
   ReadStatus,
@@ -69,17 +70,7 @@ export class MeterRun {
     filter: RunFilter | null,
     systemVisibility: boolean,
   ) {
-    this.meter = new FlowMeter({
-      decodeTunnels: options.decodeTunnels,
-      idleTimeoutMs: options.idleTimeout * 1000,
-      activeTimeoutMs: options.activeTimeout * 1000,
-      accountingMode: options.accountingMode,
-      statisticalAnalysis: options.statisticalAnalysis,
-      spltAnalysis: options.spltAnalysis,
-      plugins: options.udps,
-      dissector,
-      systemVisibility,
-    });
+    this.meter = new FlowMeter(meterConfig(options, dissector, systemVisibility));
     this.sources = new InputSequence(inputs, this.accounting, filter, (e) => {
       if (this.error === null) this.error = e;
     });

@@ -1,5 +1,5 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import { FlowMeter, resolveMeteringOptions, type MeteringOptions, type NFlow } from '@flowstream/core';
+import { FlowMeter, meterConfig, resolveMeteringOptions, type MeteringOptions, type NFlow } from '@flowstream/core';
 import type { PacketBatch } from './packet-batch.js';
 
 /**
@@ -21,17 +21,7 @@ export function meter(options: Omit<MeteringOptions, 'nDissections'> = {}): Oper
   const o = resolveMeteringOptions({ ...options, nDissections: 0 });
   return (source) =>
     new Observable<NFlow>((subscriber) => {
-      const m = new FlowMeter({
-        decodeTunnels: o.decodeTunnels,
-        idleTimeoutMs: o.idleTimeout * 1000,
-        activeTimeoutMs: o.activeTimeout * 1000,
-        accountingMode: o.accountingMode,
-        statisticalAnalysis: o.statisticalAnalysis,
-        spltAnalysis: o.spltAnalysis,
-        plugins: o.udps,
-        dissector: null,
-        systemVisibility: false,
-      });
+      const m = new FlowMeter(meterConfig(o, null, false));
       const emit = () => {
         const flows = m.drain();
         for (let i = 0; i < flows.length && !subscriber.closed; i++) subscriber.next(flows[i]!);
