@@ -2,7 +2,7 @@
  * Value type of a flow column, as exporters need it before the first flow arrives.
  * `int[]`/`float[]`/`string[]` are lists (SPLT arrays, plugin lists).
  */
-export type FieldType = 'int' | 'float' | 'string' | 'bool' | 'int[]' | 'float[]' | 'string[]';
+export type FieldType = 'int' | 'uint64' | 'float' | 'string' | 'bool' | 'int[]' | 'float[]' | 'string[]';
 
 /** One column of the flow record: NFStream's field name and its value type. */
 export interface FieldSpec {
@@ -10,4 +10,9 @@ export interface FieldSpec {
   readonly type: FieldType;
   /** True when the value may be null/None (plugin fields, nDPI strings never are). */
   readonly nullable?: boolean;
+  /**
+   * True for a plugin field the plugin did not declare: its type is not known in advance and
+   * typed outputs infer it from the first values they receive.
+   */
+  readonly inferred?: boolean;
 }

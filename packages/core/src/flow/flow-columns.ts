@@ -36,9 +36,9 @@ export function flowColumns(g: ColumnGroups): FieldSpec[] {
   add('vlan_id', 'int');
   if (g.decodeTunnels) add('tunnel_id', 'int');
   for (const d of DIRECTIONS) {
-    add(`${d}_first_seen_ms`, 'int');
-    add(`${d}_last_seen_ms`, 'int');
-    add(`${d}_duration_ms`, 'int');
+    add(`${d}_first_seen_ms`, 'uint64');
+    add(`${d}_last_seen_ms`, 'uint64');
+    add(`${d}_duration_ms`, 'uint64');
     add(`${d}_packets`, 'int');
     add(`${d}_bytes`, 'int');
   }

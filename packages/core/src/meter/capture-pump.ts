@@ -1,4 +1,5 @@
 import { CaptureRecord } from '../capture/capture-record.js';
+import { FLOW_BATCH_ROWS } from '../flow/flow-batch-writer.js';
 import type { CaptureReader } from '../capture/capture-reader.js';
 import { ReadStatus } from '../capture/read-status.js';
 import { DecodedPacket } from '../decode/decoded-packet.js';
@@ -25,7 +26,7 @@ export interface RecordFilter {
  * lets them die young: flows kept across young-generation collections are copied and promoted,
  * which made GC the main cost of exports.
  */
-export const MAX_PENDING_FLOWS = 1024;
+export const MAX_PENDING_FLOWS = FLOW_BATCH_ROWS;
 
 /**
  * The packet loop: reader → (filter) → decoder → meter (or dispatcher), with every record accounted for. One

@@ -3,6 +3,8 @@ import type { FlowDissector } from '../dissect/flow-dissector.js';
 import type { FieldSpec } from '../flow/field-spec.js';
 import { flowColumns } from '../flow/flow-columns.js';
 import { BI_FIRST, BI_LAST, BI_PACKETS, COUNTER_STRIDE, D2S_LAST, D2S_PACKETS, FlowCounters, S2D_LAST, S2D_PACKETS } from '../flow/flow-counters.js';
+import { FlowBatch } from '../flow/flow-batch.js';
+import { FlowBatchWriter, FLOW_BATCH_ROWS, type DissectionFields } from '../flow/flow-batch-writer.js';
 import { FlowMaterializer } from '../flow/flow-materializer.js';
 import { FlowSplt } from '../flow/flow-splt.js';
 import { FlowStatistics } from '../flow/flow-statistics.js';
@@ -27,12 +29,12 @@ export const EXPIRED_CUSTOM = -1;
 /**
  * NFStream's meter (spec §1.2 clock, §5 accounting, §6 cache/expiry/scan/order, §10 plugins,
  * §11 dissection hooks) over a {@link FlowTable}. Feed it decoded packets in capture order with
- * {@link process}; emitted flows accumulate in {@link emitted} (drain them between batches);
- * {@link flush} ends the run.
+ * {@link process}; emitted flows are written straight into columnar {@link FlowBatch}es (take
+ * them with {@link drainBatches} between steps); {@link flush} ends the run.
  *
- * Without plugins the per-packet path allocates nothing: NFlow objects are made only when a flow
- * is emitted. With plugins each live flow has its NFlow, refreshed before every callback round
- * (NFStream's "sync mode").
+ * Without plugins nothing is allocated per packet or per flow: expired flows go from the
+ * typed-array state into batch columns. With plugins each live flow has its NFlow, refreshed
+ * before every callback round (NFStream's "sync mode"), and it becomes its batch row's flow.
  */
 export class FlowMeter {
   /** Column schema of this run (core columns only; plugins add `udps.*`). */
@@ -42,8 +44,22 @@ export class FlowMeter {
   readonly stats: FlowStatistics | null;
   readonly splt: FlowSplt | null;
 
-  /** Flows emitted since the last {@link drain}, in emission order, with ids assigned. */
-  emitted: NFlow[] = [];
+  /** Full batches emitted since the last drain, in emission order. */
+  private batches: FlowBatch[] = [];
+  private batchedRows = 0;
+  private readonly writer: FlowBatchWriter;
+  /** Where the dissector writes a flow's nDPI fields when there is no flow object. */
+  private readonly ndpiScratch: DissectionFields = {
+    application_name: '',
+    application_category_name: '',
+    application_is_guessed: 0,
+    application_confidence: 0,
+    requested_server_name: '',
+    client_fingerprint: '',
+    server_fingerprint: '',
+    user_agent: '',
+    content_type: '',
+  };
   /** Id the next emitted flow gets (0-based emission index, spec §6.3). */
   nextId = 0;
 
@@ -103,11 +119,17 @@ export class FlowMeter {
       config.systemVisibility,
     );
     this.pluginPacket = this.hasPlugins ? new PluginPacket() : null;
+    this.writer = new FlowBatchWriter(this.columns, config.pluginFields ?? [], this, { keepFlows: this.hasPlugins, capacity: config.batchRows ?? FLOW_BATCH_ROWS });
+  }
+
+  /** Columns of the batches (core, then plugin fields; undeclared plugin fields join as they appear). */
+  get schema(): readonly FieldSpec[] {
+    return this.writer.schema;
   }
 
   /** Flows emitted and not yet drained. */
   get pendingFlows(): number {
-    return this.emitted.length;
+    return this.batchedRows + this.writer.rows;
   }
 
   /** Flows currently in the cache. */
@@ -181,10 +203,20 @@ export class FlowMeter {
     return table.head === NO_SLOT;
   }
 
-  /** Takes the flows emitted so far. */
+  /** Takes the flows emitted so far as batches (the last one partial). */
+  drainBatches(): FlowBatch[] {
+    const last = this.writer.seal();
+    const out = this.batches;
+    if (last !== null) out.push(last);
+    this.batches = [];
+    this.batchedRows = 0;
+    return out;
+  }
+
+  /** Takes the flows emitted so far as flow objects (tests, small tools; consumers of many flows use {@link drainBatches}). */
   drain(): NFlow[] {
-    const out = this.emitted;
-    this.emitted = [];
+    const out: NFlow[] = [];
+    for (const b of this.drainBatches()) for (const f of b) out.push(f);
     return out;
   }
 
@@ -251,22 +283,29 @@ export class FlowMeter {
     }
   }
 
-  /** Emits the flow at `slot` and removes it from the cache (NFStream's `expire()`). */
+  /** Emits the flow at `slot` into the current batch and removes it from the cache (NFStream's `expire()`). */
   private expire(s: number, reason: number): void {
-    let flow: NFlow;
+    const id = this.nextId++;
     if (this.hasPlugins) {
-      flow = this.liveFlows[s]!;
+      const flow = this.liveFlows[s]!;
       this.liveFlows[s] = null;
       this.materializer.sync(s, flow);
+      flow.expiration_id = reason;
+      if (this.dissector !== null) this.dissector.expire(s, flow);
+      flow.id = id;
+      this.callPlugins(2, flow);
+      this.writer.append(s, flow.id, flow.expiration_id, null, flow);
     } else {
-      flow = this.materializer.create(s);
+      let ndpi: DissectionFields | null = null;
+      if (this.dissector !== null) this.dissector.expire(s, (ndpi = this.ndpiScratch) as unknown as NFlow);
+      this.writer.append(s, id, reason, ndpi, null);
     }
-    flow.expiration_id = reason;
-    if (this.dissector !== null) this.dissector.expire(s, flow);
-    flow.id = this.nextId++;
     this.table.remove(s);
-    if (this.hasPlugins) this.callPlugins(2, flow);
-    this.emitted.push(flow);
+    if (this.writer.full) {
+      const full = this.writer.seal()!;
+      this.batches.push(full);
+      this.batchedRows += full.length;
+    }
   }
 
   /** Idle scan from the cache head, stopping at the first non-idle flow (spec §6.2 step 3, quirk 18). */

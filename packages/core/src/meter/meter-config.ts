@@ -1,6 +1,8 @@
 import type { FlowDissector } from '../dissect/flow-dissector.js';
 import type { ResolvedMeteringOptions } from '../options/nfstream-options.js';
+import type { FieldSpec } from '../flow/field-spec.js';
 import type { NFPlugin } from '../plugin/nfplugin.js';
+import { pluginFields } from '../plugin/plugin-fields.js';
 
 /** Everything a {@link FlowMeter} needs, already validated (see options/). */
 export interface MeterConfig {
@@ -21,6 +23,10 @@ export interface MeterConfig {
   readonly dissector: FlowDissector | null;
   /** Adds `system_process_pid`/`system_process_name` (spec §8, live and multi-file quirk). */
   readonly systemVisibility: boolean;
+  /** The plugins' declared `udps.*` columns (default: none declared). */
+  readonly pluginFields?: readonly FieldSpec[];
+  /** Rows per emitted batch (default {@link FLOW_BATCH_ROWS}). */
+  readonly batchRows?: number;
 }
 
 /**
@@ -43,5 +49,6 @@ export function meterConfig(
     plugins: options.udps,
     dissector,
     systemVisibility,
+    pluginFields: pluginFields(options.udps),
   };
 }

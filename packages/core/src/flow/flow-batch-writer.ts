@@ -1,0 +1,353 @@
+import { ipv4Text, ipv6Text, macText, ouiText } from '../decode/address-text.js';
+import { KEY_DST, KEY_META, KEY_PORTS, KEY_SRC, KEY_VLAN, KEY_WORDS, type FlowTable } from '../meter/flow-table.js';
+import type { FieldSpec } from './field-spec.js';
+import { FlowBatch, type FlowColumn, type StringColumn } from './flow-batch.js';
+import {
+  BI_BYTES,
+  BI_FIRST,
+  BI_LAST,
+  BI_PACKETS,
+  COUNTER_STRIDE,
+  D2S_BYTES,
+  D2S_FIRST,
+  D2S_LAST,
+  D2S_PACKETS,
+  DST_MAC,
+  S2D_BYTES,
+  S2D_FIRST,
+  S2D_LAST,
+  S2D_PACKETS,
+  SRC_MAC,
+  type FlowCounters,
+} from './flow-counters.js';
+import type { FlowSplt } from './flow-splt.js';
+import type { FlowStatistics } from './flow-statistics.js';
+import type { NFlow } from './nflow.js';
+import { TextCache } from './text-cache.js';
+
+/** Rows per batch: large enough to amortise per-batch work, small enough to die young in the GC. */
+export const FLOW_BATCH_ROWS = 4096;
+
+/** The nine nDPI fields a dissector writes at expiry (spec §11). */
+export interface DissectionFields {
+  application_name: string;
+  application_category_name: string;
+  application_is_guessed: number;
+  application_confidence: number;
+  requested_server_name: string;
+  client_fingerprint: string;
+  server_fingerprint: string;
+  user_agent: string;
+  content_type: string;
+}
+
+const NDPI_STRINGS = ['application_name', 'application_category_name', 'requested_server_name', 'client_fingerprint', 'server_fingerprint', 'user_agent', 'content_type'] as const;
+
+/** Where the writer reads a flow's state. */
+export interface FlowState {
+  readonly table: FlowTable;
+  readonly counters: FlowCounters;
+  readonly stats: FlowStatistics | null;
+  readonly splt: FlowSplt | null;
+}
+
+const UDPS = 'udps.';
+
+/**
+ * Writes emitted flows straight from the meter's typed-array state into the columns of a
+ * {@link FlowBatch}: no object per flow. Address texts are made per batch when a consumer reads
+ * them (an export with `--format none` never builds one).
+ */
+export class FlowBatchWriter {
+  /** Rows in the batch being written. */
+  rows = 0;
+  private fields: FieldSpec[];
+  private readonly coreCount: number;
+  private readonly capacity: number;
+  private readonly tunnel: boolean;
+  /** First column of the 15 time/counter columns. */
+  private readonly t0: number;
+  /** First statistics column, or −1. */
+  private readonly s0: number;
+  private readonly splt0: number;
+  private readonly ndpi0: number;
+  private readonly sys0: number;
+  private readonly macs = new TextCache(macText);
+  private readonly ouis = new TextCache(ouiText);
+
+  // storage of the batch being written (replaced when a full batch is handed out)
+  private num!: (Float64Array | null)[];
+  private words!: Uint32Array;
+  private versions!: Uint8Array;
+  private macValues!: Float64Array;
+  private text!: (string[] | null)[];
+  private lists!: (Int32Array | Float64Array | null)[];
+  private values!: unknown[][];
+  private flows: NFlow[] | null;
+  /** Plugin field name → column index (declared fields first, then undeclared ones as they appear). */
+  private readonly udpsIndex = new Map<string, number>();
+
+  constructor(
+    coreFields: readonly FieldSpec[],
+    pluginFields: readonly FieldSpec[],
+    private readonly state: FlowState,
+    options: { keepFlows: boolean; capacity?: number },
+  ) {
+    this.capacity = options.capacity ?? FLOW_BATCH_ROWS;
+    this.fields = [...coreFields, ...pluginFields];
+    this.coreCount = coreFields.length;
+    const at = (name: string) => coreFields.findIndex((f) => f.name === name);
+    this.tunnel = at('tunnel_id') >= 0;
+    this.t0 = at('bidirectional_first_seen_ms');
+    this.s0 = at('bidirectional_min_ps');
+    this.splt0 = at('splt_direction');
+    this.ndpi0 = at('application_name');
+    this.sys0 = at('system_process_pid');
+    pluginFields.forEach((f, i) => this.udpsIndex.set(f.name.slice(UDPS.length), coreFields.length + i));
+    this.flows = options.keepFlows ? [] : null;
+    this.allocate();
+  }
+
+  /** True when the batch being written has reached its capacity (seal it). */
+  get full(): boolean {
+    return this.rows === this.capacity;
+  }
+
+  /** The batch's column list so far (plugin fields discovered during the run are appended). */
+  get schema(): readonly FieldSpec[] {
+    return this.fields;
+  }
+
+  private allocate(): void {
+    const cap = this.capacity;
+    const n = this.fields.length;
+    this.num = new Array(n).fill(null);
+    this.text = new Array(n).fill(null);
+    this.lists = new Array(n).fill(null);
+    this.values = [];
+    for (let j = 0; j < this.coreCount; j++) {
+      const f = this.fields[j]!;
+      if (f.type === 'string') {
+        if (j > 8) this.text[j] = new Array<string>(cap);
+      } else if (f.type === 'int[]') {
+        const w = this.state.splt!.n;
+        this.lists[j] = f.name === 'splt_piat_ms' ? new Float64Array(cap * w) : new Int32Array(cap * w);
+      } else this.num[j] = new Float64Array(cap);
+    }
+    for (let j = this.coreCount; j < n; j++) this.values[j] = new Array(cap);
+    this.words = new Uint32Array(cap * 8);
+    this.versions = new Uint8Array(cap);
+    this.macValues = new Float64Array(cap * 2);
+    if (this.flows !== null) this.flows = [];
+  }
+
+  /**
+   * Appends the flow at `slot` (before it leaves the table). `ndpi`: the dissector's fields;
+   * `flow`: the live flow object of plugin runs (its plugin fields are copied, and it becomes the
+   * row's flow object).
+   */
+  append(slot: number, id: number, reason: number, ndpi: DissectionFields | null, flow: NFlow | null): void {
+    const r = this.rows++;
+    const num = this.num;
+    const k = this.state.table.keys;
+    const ko = slot * KEY_WORDS;
+    num[0]![r] = id;
+    num[1]![r] = reason;
+    const w = this.words;
+    const wo = r * 8;
+    for (let i = 0; i < 4; i++) {
+      w[wo + i] = k[ko + KEY_SRC + i]!;
+      w[wo + 4 + i] = k[ko + KEY_DST + i]!;
+    }
+    const ports = k[ko + KEY_PORTS]!;
+    const meta = k[ko + KEY_META]!;
+    num[5]![r] = ports & 0xffff;
+    num[9]![r] = ports >>> 16;
+    num[10]![r] = meta & 0xff;
+    const version = (meta >>> 8) & 0xff;
+    num[11]![r] = version;
+    this.versions[r] = version;
+    num[12]![r] = k[ko + KEY_VLAN]!;
+    if (this.tunnel) num[13]![r] = meta >>> 16;
+    const v = this.state.counters.v;
+    const o = slot * COUNTER_STRIDE;
+    this.macValues[r * 2] = v[o + SRC_MAC]!;
+    this.macValues[r * 2 + 1] = v[o + DST_MAC]!;
+    const t = this.t0;
+    this.direction(r, t, v, o + BI_FIRST, o + BI_LAST, o + BI_PACKETS, o + BI_BYTES);
+    this.direction(r, t + 5, v, o + S2D_FIRST, o + S2D_LAST, o + S2D_PACKETS, o + S2D_BYTES);
+    this.direction(r, t + 10, v, o + D2S_FIRST, o + D2S_LAST, o + D2S_PACKETS, o + D2S_BYTES);
+    const s = this.state.stats;
+    if (s !== null) this.appendStats(r, slot, s, v[o + BI_PACKETS]!, v[o + S2D_PACKETS]!, v[o + D2S_PACKETS]!);
+    const sp = this.state.splt;
+    if (sp !== null) {
+      const n = sp.n;
+      const from = slot * n;
+      const j = this.splt0;
+      (this.lists[j] as Int32Array).set(sp.direction.subarray(from, from + n), r * n);
+      (this.lists[j + 1] as Int32Array).set(sp.size.subarray(from, from + n), r * n);
+      (this.lists[j + 2] as Float64Array).set(sp.piat.subarray(from, from + n), r * n);
+    }
+    if (this.ndpi0 >= 0) {
+      const j = this.ndpi0;
+      const src = (ndpi ?? flow) as DissectionFields;
+      this.text[j]![r] = src.application_name;
+      this.text[j + 1]![r] = src.application_category_name;
+      num[j + 2]![r] = src.application_is_guessed;
+      num[j + 3]![r] = src.application_confidence;
+      this.text[j + 4]![r] = src.requested_server_name;
+      this.text[j + 5]![r] = src.client_fingerprint;
+      this.text[j + 6]![r] = src.server_fingerprint;
+      this.text[j + 7]![r] = src.user_agent;
+      this.text[j + 8]![r] = src.content_type;
+    }
+    if (this.sys0 >= 0) {
+      num[this.sys0]![r] = flow === null ? -1 : flow.system_process_pid;
+      this.text[this.sys0 + 1]![r] = flow === null ? '' : flow.system_process_name;
+    }
+    if (flow !== null) {
+      this.flows!.push(flow);
+      const u = flow._udps;
+      if (u !== undefined) for (const key in u) this.udpsColumn(key)[r] = u[key];
+    }
+  }
+
+  /** first/last seen, duration, packets, bytes of one direction (spec §4). */
+  private direction(r: number, t: number, v: Float64Array, first: number, last: number, packets: number, bytes: number): void {
+    const num = this.num;
+    const a = v[first]!;
+    const b = v[last]!;
+    num[t]![r] = a;
+    num[t + 1]![r] = b;
+    num[t + 2]![r] = b - a;
+    num[t + 3]![r] = v[packets]!;
+    num[t + 4]![r] = v[bytes]!;
+  }
+
+  private appendStats(r: number, slot: number, s: FlowStatistics, nBi: number, nS: number, nD: number): void {
+    const num = this.num;
+    const b = slot * 3;
+    let j = this.s0;
+    for (let d = 0; d < 3; d++, j += 4) {
+      const n = d === 0 ? nBi : d === 1 ? nS : nD;
+      num[j]![r] = s.psMin[b + d]!;
+      num[j + 1]![r] = s.psMean[b + d]!;
+      num[j + 2]![r] = s.psStddev(b + d, n);
+      num[j + 3]![r] = s.psMax[b + d]!;
+    }
+    for (let d = 0; d < 3; d++, j += 4) {
+      const n = d === 0 ? nBi : d === 1 ? nS : nD;
+      num[j]![r] = s.piatMin[b + d]!;
+      num[j + 1]![r] = s.piatMean[b + d]!;
+      num[j + 2]![r] = s.piatStddev(b + d, n);
+      num[j + 3]![r] = s.piatMax[b + d]!;
+    }
+    const g = s.flags;
+    const go = b * 8;
+    for (let i = 0; i < 24; i++) num[j + i]![r] = g[go + i]!;
+  }
+
+  /** The value array of plugin field `key`, adding the column when the key is new. */
+  private udpsColumn(key: string): unknown[] {
+    let j = this.udpsIndex.get(key);
+    if (j === undefined) {
+      j = this.fields.length;
+      this.fields = [...this.fields, { name: `${UDPS}${key}`, type: 'string', nullable: true, inferred: true }];
+      this.udpsIndex.set(key, j);
+      this.num.push(null);
+      this.text.push(null);
+      this.lists.push(null);
+      this.values[j] = new Array(this.capacity);
+    }
+    return this.values[j]!;
+  }
+
+  /** The rows written so far as a batch (null when none); the writer starts a new batch. */
+  seal(): FlowBatch | null {
+    const n = this.rows;
+    if (n === 0) return null;
+    const full = n === this.capacity;
+    const cut = <T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: T, width = 1): T => (full ? a : (a.slice(0, n * width) as T));
+    const columns: FlowColumn[] = [];
+    const words = cut(this.words, 8);
+    const versions = cut(this.versions);
+    const macs = cut(this.macValues, 2);
+    for (let j = 0; j < this.fields.length; j++) {
+      const numbers = this.num[j];
+      if (numbers) {
+        columns.push({ kind: 'number', values: cut(numbers) });
+      } else if (j === 2 || j === 6) {
+        columns.push(new AddressTexts(words, versions, n, j === 2 ? 0 : 4));
+      } else if (j === 3 || j === 4 || j === 7 || j === 8) {
+        columns.push(new MacTexts(macs, n, j < 5 ? 0 : 1, j === 3 || j === 7 ? this.macs : this.ouis));
+      } else if (this.lists[j]) {
+        const w = this.state.splt!.n;
+        columns.push({ kind: 'list', width: w, values: cut(this.lists[j]!, w) });
+      } else if (this.text[j]) {
+        const t = this.text[j]!;
+        columns.push({ kind: 'string', values: full ? t : t.slice(0, n) });
+      } else {
+        const vals = this.values[j]!;
+        columns.push({ kind: 'value', values: full ? vals : vals.slice(0, n) });
+      }
+    }
+    const batch = new FlowBatch(this.fields, columns, n, undefined, this.flows);
+    this.rows = 0;
+    if (full) this.allocate();
+    else {
+      if (this.flows !== null) this.flows = [];
+      // plugin value arrays are handed out by slice; clear ours so old values do not linger
+      for (let j = this.coreCount; j < this.fields.length; j++) this.values[j] = new Array(this.capacity);
+    }
+    return batch;
+  }
+}
+
+/** IP address texts of a batch, built on first read (glibc `inet_ntop` forms, spec §4). */
+class AddressTexts implements StringColumn {
+  readonly kind = 'string' as const;
+  private texts: string[] | null = null;
+  constructor(
+    private readonly words: Uint32Array,
+    private readonly versions: Uint8Array,
+    private readonly n: number,
+    private readonly offset: number,
+  ) {}
+  get values(): readonly string[] {
+    let t = this.texts;
+    if (t === null) {
+      t = new Array<string>(this.n);
+      const w = this.words;
+      for (let i = 0; i < this.n; i++) {
+        const o = i * 8 + this.offset;
+        t[i] = this.versions[i] === 6 ? ipv6Text(w[o]!, w[o + 1]!, w[o + 2]!, w[o + 3]!) : ipv4Text(w[o]!);
+      }
+      this.texts = t;
+    }
+    return t;
+  }
+}
+
+/** MAC or OUI texts of a batch, built on first read through the run's text cache. */
+class MacTexts implements StringColumn {
+  readonly kind = 'string' as const;
+  private texts: string[] | null = null;
+  constructor(
+    private readonly macs: Float64Array,
+    private readonly n: number,
+    private readonly side: number,
+    private readonly cache: TextCache,
+  ) {}
+  get values(): readonly string[] {
+    let t = this.texts;
+    if (t === null) {
+      t = new Array<string>(this.n);
+      for (let i = 0; i < this.n; i++) t[i] = this.cache.text(this.macs[i * 2 + this.side]!);
+      this.texts = t;
+    }
+    return t;
+  }
+}
+
+/** Names of the nDPI string fields (for scratch objects). */
+export const DISSECTION_STRING_FIELDS = NDPI_STRINGS;

@@ -1,0 +1,184 @@
+import type { FieldSpec } from './field-spec.js';
+import type { NFlow } from './nflow.js';
+import { rowBuilder } from './batch-rows.js';
+
+/** Numbers of one column, one per row (`int`, `float`, `bool` and time columns). */
+export interface NumberColumn {
+  readonly kind: 'number';
+  readonly values: Float64Array;
+}
+
+/** Texts of one column, one per row (`null` where a plugin left no value). */
+export interface StringColumn {
+  readonly kind: 'string';
+  readonly values: readonly (string | null)[];
+}
+
+/**
+ * A fixed-width list per row (SPLT): row `i` is `values[i * width … (i + 1) * width)`, with
+ * NFStream's −1 in unused slots.
+ */
+export interface ListColumn {
+  readonly kind: 'list';
+  readonly width: number;
+  readonly values: Int32Array | Float64Array;
+}
+
+/** Any JavaScript value per row (plugin fields: numbers, strings, lists, null). */
+export interface ValueColumn {
+  readonly kind: 'value';
+  readonly values: readonly unknown[];
+}
+
+/** The storage of one column of a {@link FlowBatch}. */
+export type FlowColumn = NumberColumn | StringColumn | ListColumn | ValueColumn;
+
+/** Makes the NFlow of one row (set by the producer of the batch). */
+export type RowMaterializer = (batch: FlowBatch, row: number) => NFlow;
+
+const TWO_POW_64 = 18446744073709551616;
+
+/**
+ * Columnar flow records: the one currency between the meter and every consumer (sinks, RxJS,
+ * iteration, workers). A batch holds a few thousand emitted flows; numbers sit in typed arrays,
+ * strings are built once per batch (address texts only when a consumer asks for them), and
+ * {@link NFlow} objects are made only for consumers that iterate flows.
+ *
+ * Time columns (`*_first_seen_ms`, `*_last_seen_ms`, `*_duration_ms`, field type `uint64`) hold
+ * NFStream's unsigned 64-bit milliseconds in their signed reading: a negative value `v` stands
+ * for `2^64 + v`, so wrapped timestamps stay exact (see {@link uint64Text}).
+ *
+ * @example
+ * ```ts
+ * for await (const batch of streamer.batches()) {
+ *   const bytes = batch.column('bidirectional_bytes')!.values as Float64Array;
+ *   let total = 0;
+ *   for (let i = 0; i < batch.length; i++) total += bytes[i]!;
+ * }
+ * ```
+ */
+export class FlowBatch implements Iterable<NFlow> {
+  private indexByName: Map<string, number> | null = null;
+  private rowsCache: NFlow[] | null;
+
+  constructor(
+    /** Column names and types, in output order. */
+    readonly fields: readonly FieldSpec[],
+    /** Column storage, parallel to {@link fields}. */
+    readonly columns: readonly FlowColumn[],
+    /** Rows. */
+    readonly length: number,
+    private readonly materialize: RowMaterializer = rowBuilder,
+    /** Flow objects of the rows when they exist already (plugin runs keep one per live flow). */
+    flows: NFlow[] | null = null,
+  ) {
+    this.rowsCache = flows;
+  }
+
+  /** Position of column `name`, or −1. */
+  indexOf(name: string): number {
+    let map = this.indexByName;
+    if (map === null) {
+      map = new Map();
+      for (let i = 0; i < this.fields.length; i++) map.set(this.fields[i]!.name, i);
+      this.indexByName = map;
+    }
+    return map.get(name) ?? -1;
+  }
+
+  /** The storage of column `name`, or undefined. */
+  column(name: string): FlowColumn | undefined {
+    const i = this.indexOf(name);
+    return i < 0 ? undefined : this.columns[i];
+  }
+
+  /**
+   * The value of one cell as an {@link NFlow} field would hold it: lists as arrays, time columns
+   * as numbers (a wrapped time becomes the nearest double of its unsigned value).
+   */
+  value(row: number, col: number): unknown {
+    return cellValue(this.columns[col]!, row, this.fields[col]!.type === 'uint64');
+  }
+
+  /** The flow of row `i` (made on first use, then kept). */
+  row(i: number): NFlow {
+    let rows = this.rowsCache;
+    if (rows === null) rows = this.rowsCache = new Array<NFlow>(this.length);
+    let f = rows[i];
+    if (f === undefined) {
+      f = rows[i] = this.materialize(this, i);
+    }
+    return f;
+  }
+
+  /** All rows as flow objects. */
+  rows(): NFlow[] {
+    const out = new Array<NFlow>(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = this.row(i);
+    return out;
+  }
+
+  *[Symbol.iterator](): Iterator<NFlow> {
+    for (let i = 0; i < this.length; i++) yield this.row(i);
+  }
+
+  /** Rows `[start, end)` as a batch sharing this one's storage where it can. */
+  slice(start: number, end: number): FlowBatch {
+    const s = Math.max(0, Math.min(start, this.length));
+    const e = Math.max(s, Math.min(end, this.length));
+    if (s === 0 && e === this.length) return this;
+    const cols = this.columns.map((c) => sliceColumn(c, s, e));
+    const flows = this.rowsCache === null ? null : this.rowsCache.slice(s, e);
+    const parent = this;
+    const mat = (_b: FlowBatch, i: number) => parent.row(s + i);
+    return new FlowBatch(this.fields, cols, e - s, mat, flows !== null && flows.every((f) => f !== undefined) ? flows : null);
+  }
+
+  /**
+   * The same rows with other columns (a projection, hashed columns): `fields`/`columns` replace
+   * this batch's. Flow objects are not carried over (they would show the old columns).
+   */
+  withColumns(fields: readonly FieldSpec[], columns: readonly FlowColumn[]): FlowBatch {
+    return new FlowBatch(fields, columns, this.length);
+  }
+}
+
+/** A cell's value in NFlow form (see {@link FlowBatch.value}). */
+export function cellValue(c: FlowColumn, row: number, uint64 = false): unknown {
+  switch (c.kind) {
+    case 'number': {
+      const v = c.values[row]!;
+      return uint64 && v < 0 ? v + TWO_POW_64 : v;
+    }
+    case 'string':
+    case 'value':
+      return c.values[row];
+    case 'list': {
+      const w = c.width;
+      return Array.from(c.values.subarray(row * w, row * w + w));
+    }
+  }
+}
+
+function sliceColumn(c: FlowColumn, s: number, e: number): FlowColumn {
+  switch (c.kind) {
+    case 'number':
+      return { kind: 'number', values: c.values.subarray(s, e) };
+    case 'list':
+      return { kind: 'list', width: c.width, values: c.values.subarray(s * c.width, e * c.width) };
+    case 'string':
+      return { kind: 'string', values: c.values.slice(s, e) };
+    case 'value':
+      return { kind: 'value', values: c.values.slice(s, e) };
+  }
+}
+
+/**
+ * The decimal text of a time value of a batch (see {@link FlowBatch}): NFStream's unsigned
+ * 64-bit milliseconds, exact for wrapped times too.
+ *
+ * @example uint64Text(-1000) === '18446744073709550616'
+ */
+export function uint64Text(v: number): string {
+  return v < 0 ? BigInt.asUintN(64, BigInt(v)).toString() : String(v);
+}
