@@ -1,0 +1,127 @@
+import type { FieldSpec, FlowBatch, RunSummary } from '@flowstream/core';
+import type { RunManifest } from './run-manifest.js';
+
+/** What a sink is told when it opens: the columns it will receive and the run's manifest. */
+export interface SinkOpenContext {
+  /**
+   * Columns of every batch, after column selection and anonymisation (a hashed column is a
+   * `string`). Plugin fields a plugin did not declare carry `inferred: true` and a provisional
+   * type; the first batch that holds them tells their values.
+   */
+  readonly fields: readonly FieldSpec[];
+  /** Names of the columns whose values were replaced by keyed hashes. */
+  readonly anonymized: readonly string[];
+  /** The manifest known at the start: version, parameters, plugins, sources with names and sizes. */
+  readonly manifest: RunManifest;
+}
+
+/** What a sink is told when the run ends normally. */
+export interface SinkCloseContext {
+  /**
+   * The run's summary: packet accounting, `flows`, `interrupted`, and the manifest completed with
+   * what is known only at the end (input hashes, nDPI version).
+   */
+  readonly summary: RunSummary & { readonly manifest: RunManifest };
+}
+
+/** What a sink wrote. */
+export interface SinkResult {
+  /** Flows (rows) written. */
+  readonly flows: number;
+  /** Files written under their final names (empty for streams and network sinks). */
+  readonly files: readonly string[];
+}
+
+/**
+ * An output of flow batches: a file format, a stream, a network service. Every output of
+ * flowstream (CSV, Arrow, Parquet, JSON Lines, IPFIX, NATS …) implements this contract, and the
+ * run loop ({@link writeFlows}) drives it: `open` once, `write` per batch, then `close` on success
+ * or `abort` on failure. Column selection and anonymisation have already been applied to the
+ * batches a sink receives.
+ *
+ * Backpressure: the run awaits each `write` before it meters on, so a slow disk or a slow network
+ * slows the run and memory stays bounded by a batch or two.
+ *
+ * Errors: a sink throws {@link SinkError} (or any Error, which the run wraps into one) naming its
+ * target.
+ *
+ * @example A sink that counts bytes per protocol
+ * ```ts
+ * import type { FlowSink } from '@flowstream/streamer';
+ * class BytesPerProtocol implements FlowSink {
+ *   readonly target = 'memory';
+ *   totals = new Map<number, number>();
+ *   async open() {}
+ *   async write(batch) {
+ *     const proto = batch.column('protocol')!.values as Float64Array;
+ *     const bytes = batch.column('bidirectional_bytes')!.values as Float64Array;
+ *     for (let i = 0; i < batch.length; i++) this.totals.set(proto[i]!, (this.totals.get(proto[i]!) ?? 0) + bytes[i]!);
+ *   }
+ *   async close() { return { flows: 0, files: [] }; }
+ *   async abort() {}
+ * }
+ * await new NFStreamer({ source: 'a.pcap' }).writeTo(new BytesPerProtocol());
+ * ```
+ */
+export interface FlowSink {
+  /** Where the sink writes (a path, a URL, `stdout`): named in every error. */
+  readonly target: string;
+  /** Called once before the first batch. */
+  open(context: SinkOpenContext): Promise<void>;
+  /** Writes one batch; resolves when the sink can take the next one. */
+  write(batch: FlowBatch): Promise<void>;
+  /** Flushes, finishes (temporary files are renamed into place) and tells what was written. */
+  close(context: SinkCloseContext): Promise<SinkResult>;
+  /** The run failed or stopped without a result: release everything, leave no partial file under a final name. */
+  abort(reason: Error): Promise<void>;
+}
+
+/** Options every sink may receive (each format reads the ones it knows). */
+export interface SinkOptions {
+  /** Flows per file; 0 = one file. Rotated file names follow NFStream's chunk naming. */
+  readonly flowsPerFile?: number;
+  /** With `flowsPerFile`: reuse chunk names modulo this number; 0 = never. */
+  readonly rotateFiles?: number;
+  /** Rows per Arrow record batch / Parquet row group (default 65536). */
+  readonly batchSize?: number;
+  /** Parquet codec (default `zstd`). */
+  readonly compression?: string;
+  /** Columns anonymised upstream (address sinks refuse them). */
+  readonly anonymized?: readonly string[];
+  /** Warnings that are not errors (default: stderr). */
+  readonly warn?: (message: string) => void;
+  /** Format-specific settings (e.g. IPFIX observation domain, NATS stream name). */
+  readonly [key: string]: unknown;
+}
+
+/** A registered output format. */
+export interface SinkDefinition {
+  /** The `--format` value. */
+  readonly name: string;
+  /** One line for `--help`. */
+  readonly description: string;
+  /** What `-o` names: a file path (or `-` for stdout where `stdout` is true), a URL, or nothing. */
+  readonly target: 'file' | 'url' | 'none';
+  /** The sink can write to standard output (`-o -`). */
+  readonly stdout?: boolean;
+  /** Checks the target and options before any packet is read (folder exists and is writable, URL parses). */
+  check?(target: string, options: SinkOptions): Promise<void> | void;
+  /** Makes the sink (implementations are loaded here, so start-up loads none of them). */
+  create(target: string, options: SinkOptions): Promise<FlowSink>;
+}
+
+/**
+ * An output failed: names the target and keeps the original error as `cause`.
+ *
+ * @example new SinkError('/dev/full', new Error('ENOSPC')).message === '/dev/full: ENOSPC'
+ */
+export class SinkError extends Error {
+  constructor(
+    readonly target: string,
+    cause: unknown,
+  ) {
+    const text = cause instanceof Error ? cause.message : String(cause);
+    super(text.includes(target) ? text : `${target}: ${text}`, { cause });
+    this.name = 'SinkError';
+  }
+}

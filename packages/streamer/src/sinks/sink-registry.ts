@@ -1,0 +1,34 @@
+import type { SinkDefinition } from './flow-sink.js';
+
+const registry = new Map<string, SinkDefinition>();
+
+/**
+ * Registers an output format under its `--format` name (the CLI's choices, its help text and
+ * `streamer.export(name, …)` all come from here). Registering a name again replaces it.
+ *
+ * @example
+ * ```ts
+ * registerSink({ name: 'count', description: 'print the number of flows', target: 'none',
+ *   async create() { return new CountSink(); } });
+ * ```
+ */
+export function registerSink(definition: SinkDefinition): void {
+  registry.set(definition.name, definition);
+}
+
+/** The definition of format `name`; throws a RangeError listing the known formats. */
+export function sinkDefinition(name: string): SinkDefinition {
+  const d = registry.get(name);
+  if (d === undefined) throw new RangeError(`Invalid option format: expected one of ${sinkNames().join(', ')}, got ${JSON.stringify(name)}.`);
+  return d;
+}
+
+/** Registered format names, in registration order. */
+export function sinkNames(): string[] {
+  return [...registry.keys()];
+}
+
+/** Registered formats, in registration order. */
+export function sinkDefinitions(): SinkDefinition[] {
+  return [...registry.values()];
+}
