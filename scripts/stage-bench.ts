@@ -38,7 +38,7 @@ while (r.next(rec) === ReadStatus.Record) {
   if (dec.decode(rec, pkt) !== 0) continue;
   if (stage === 'decode') continue;
   meter.process(pkt);
-  if (meter.emitted.length > 1024) flows += meter.drain().length;
+  if (meter.pendingFlows > 1024) flows += meter.drain().length;
 }
 meter.flush();
 flows += meter.drain().length;

@@ -117,7 +117,7 @@ function meterLoop(meter: FlowMeter, ring: PacketRingReader, encoder: FlowBatchE
       if (++sinceRelease === RELEASE_EVERY) {
         sinceRelease = 0;
         ring.release();
-        if (meter.emitted.length >= POST_EVERY) sendFlows();
+        if (meter.pendingFlows >= POST_EVERY) sendFlows();
         if (Atomics.load(control, Ctl.Stop) !== 0) break;
       }
     }

@@ -110,7 +110,7 @@ export class MeterRun {
       const readNow = this.accounting.read - before;
       left -= readNow > 0 ? readNow : 1;
       // enough flows are waiting: hand them out before reading on
-      if (this.meter.emitted.length >= MAX_PENDING_FLOWS) return StepResult.Progress;
+      if (this.meter.pendingFlows >= MAX_PENDING_FLOWS) return StepResult.Progress;
       if (status === ReadStatus.Record) continue;
       if (status === ReadStatus.NeedMore) {
         const input = this.sources.input!;
