@@ -1,0 +1,256 @@
+import { closeSync, createReadStream, existsSync, openSync, readSync } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { FlowBatch, type FieldSpec, type FlowColumn } from '@flowstream/core';
+import type { ReportData } from './report-aggregator.js';
+import { LARGEST_FLOW_COLUMNS } from './report-aggregator.js';
+
+/** Flow file formats the report reads back. */
+export type FlowFileFormat = 'arrow' | 'parquet' | 'csv';
+
+/** The columns the report uses; other columns of a flow file are not read. */
+export const REPORT_COLUMNS: readonly string[] = [
+  ...LARGEST_FLOW_COLUMNS,
+  'bidirectional_last_seen_ms',
+  'udps.ja4',
+];
+
+const TIME_COLUMNS = new Set(['bidirectional_first_seen_ms', 'bidirectional_last_seen_ms', 'bidirectional_duration_ms']);
+const ROWS_PER_BATCH = 8192;
+
+/** A flow file read back: its batches and the run summary stored with it (when there is one). */
+export interface FlowFile {
+  readonly path: string;
+  readonly format: FlowFileFormat;
+  batches(): AsyncGenerator<FlowBatch>;
+  /** The summary of the run that wrote the file (Parquet footer, `<file>.summary.json`), else null. */
+  summary(): Promise<ReportData['summary']>;
+}
+
+/**
+ * The flow file format of `path` by its first bytes (`ARROW1`, `PAR1`, a CSV header naming
+ * `src_ip`), or null for anything else (a capture).
+ *
+ * @example flowFileFormat('flows.parquet') === 'parquet'
+ */
+export function flowFileFormat(path: string): FlowFileFormat | null {
+  if (path === '-' || !existsSync(path)) return null;
+  const head = Buffer.alloc(4096);
+  let n: number;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      n = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null; // a folder, a device, an interface name: not a flow file
+  }
+  const bytes = head.subarray(0, n);
+  if (bytes.subarray(0, 6).toString('latin1') === 'ARROW1') return 'arrow';
+  if (bytes.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
+  const line = bytes.toString('utf8').split('\n', 1)[0]!;
+  if (/^[\w.]+(,[\w.]+)+\r?$/.test(line) && line.split(',').includes('src_ip')) return 'csv';
+  return null;
+}
+
+/** Opens a flow file written by flowstream (or NFStream's CSV). */
+export function openFlowFile(path: string, format: FlowFileFormat): FlowFile {
+  switch (format) {
+    case 'arrow':
+      return { path, format, batches: () => arrowBatches(path), summary: () => sidecarSummary(path) };
+    case 'parquet':
+      return { path, format, batches: () => parquetBatches(path), summary: () => parquetSummary(path) };
+    case 'csv':
+      return { path, format, batches: () => csvBatches(path), summary: () => sidecarSummary(path) };
+  }
+}
+
+async function sidecarSummary(path: string): Promise<ReportData['summary']> {
+  const p = `${path}.summary.json`;
+  if (!existsSync(p)) return null;
+  return JSON.parse(await readFile(p, 'utf8')) as ReportData['summary'];
+}
+
+function batchOf(names: string[], columns: FlowColumn[], length: number): FlowBatch {
+  const fields: FieldSpec[] = names.map((name, i) => ({
+    name,
+    type: columns[i]!.kind === 'number' ? (TIME_COLUMNS.has(name) ? 'uint64' : 'float') : 'string',
+  }));
+  return new FlowBatch(fields, columns, length);
+}
+
+// ---- Arrow ------------------------------------------------------------------------------------
+
+type ArrowVector = { length: number; type: { typeId: number }; get(i: number): unknown; toArray(): ArrayLike<unknown> };
+
+/** An Arrow vector as a flow column: numbers (Int64 too) in a Float64Array, texts as strings. */
+function arrowColumn(v: ArrowVector): FlowColumn {
+  const arr = v.toArray();
+  if (arr instanceof Float64Array) return { kind: 'number', values: arr };
+  if (ArrayBuffer.isView(arr)) {
+    const out = new Float64Array(v.length);
+    const a = arr as unknown as ArrayLike<number | bigint>;
+    for (let i = 0; i < out.length; i++) out[i] = Number(a[i]!);
+    return { kind: 'number', values: out };
+  }
+  const values: (string | null)[] = new Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x = v.get(i);
+    values[i] = x === null || x === undefined ? null : String(x);
+  }
+  return { kind: 'string', values };
+}
+
+function recordBatchToFlowBatch(rb: { numRows: number; schema: { fields: { name: string }[] }; getChildAt(i: number): ArrowVector | null }): FlowBatch {
+  const names: string[] = [];
+  const cols: FlowColumn[] = [];
+  rb.schema.fields.forEach((f, i) => {
+    if (!REPORT_COLUMNS.includes(f.name)) return;
+    const v = rb.getChildAt(i);
+    if (v === null) return;
+    names.push(f.name);
+    cols.push(arrowColumn(v));
+  });
+  return batchOf(names, cols, rb.numRows);
+}
+
+async function* arrowBatches(path: string): AsyncGenerator<FlowBatch> {
+  const { RecordBatchReader } = await import('apache-arrow');
+  const fh = await open(path, 'r');
+  try {
+    const reader = await RecordBatchReader.from(fh);
+    await reader.open();
+    for await (const rb of reader) yield recordBatchToFlowBatch(rb as never);
+  } finally {
+    await fh.close();
+  }
+}
+
+// ---- Parquet ----------------------------------------------------------------------------------
+
+async function* parquetBatches(path: string): AsyncGenerator<FlowBatch> {
+  const pq = await import('parquet-wasm');
+  const { tableFromIPC } = await import('apache-arrow');
+  const bytes = new Uint8Array(await readFile(path));
+  const schema = tableFromIPC(pq.readSchema(bytes).intoIPCStream()).schema;
+  const columns = schema.fields.map((f) => f.name).filter((n) => REPORT_COLUMNS.includes(n));
+  const table = pq.readParquet(bytes, { columns, batchSize: ROWS_PER_BATCH });
+  const arrow = tableFromIPC(table.intoIPCStream());
+  for (const rb of arrow.batches) yield recordBatchToFlowBatch(rb as never);
+}
+
+async function parquetSummary(path: string): Promise<ReportData['summary']> {
+  const pq = await import('parquet-wasm');
+  const { tableFromIPC } = await import('apache-arrow');
+  const fh = await open(path, 'r');
+  let bytes: Uint8Array;
+  try {
+    // the footer alone holds the metadata: read the tail, not the whole file
+    const size = (await fh.stat()).size;
+    const tail = Buffer.alloc(8);
+    await fh.read(tail, 0, 8, size - 8);
+    const len = tail.readUInt32LE(0);
+    const buf = Buffer.alloc(len + 12);
+    buf.write('PAR1', 0, 'latin1');
+    await fh.read(buf, 4, len + 8, size - 8 - len);
+    bytes = new Uint8Array(buf);
+  } finally {
+    await fh.close();
+  }
+  let text: string | undefined;
+  try {
+    text = tableFromIPC(pq.readSchema(bytes).intoIPCStream()).schema.metadata.get('flowstream.summary');
+  } catch {
+    return sidecarSummary(path);
+  }
+  return text === undefined ? sidecarSummary(path) : (JSON.parse(text) as ReportData['summary']);
+}
+
+// ---- CSV --------------------------------------------------------------------------------------
+
+/**
+ * Splits one line of flowstream's (NFStream's) CSV: every text is quoted, a `"` inside a text is
+ * written `\"` (not doubled), and unquoted cells are numbers (empty = null).
+ *
+ * @example csvFields('1,"a\\"b",,2.5') → [1, 'a"b', null, 2.5]
+ */
+export function csvFields(line: string): (string | number | null)[] {
+  const out: (string | number | null)[] = [];
+  let i = 0;
+  const n = line.length;
+  while (i <= n) {
+    if (line.charCodeAt(i) === 34) {
+      let s = '';
+      let j = i + 1;
+      for (;;) {
+        const k = line.indexOf('"', j);
+        if (k < 0) {
+          s += line.slice(j);
+          j = n;
+          break;
+        }
+        if (line.charCodeAt(k - 1) === 92 && k - 1 >= j) {
+          s += `${line.slice(j, k - 1)}"`;
+          j = k + 1;
+          continue;
+        }
+        s += line.slice(j, k);
+        j = k + 1;
+        break;
+      }
+      out.push(s);
+      i = j + 1; // past the comma
+    } else {
+      let k = line.indexOf(',', i);
+      if (k < 0) k = n;
+      const cell = line.slice(i, k);
+      out.push(cell === '' ? null : Number(cell));
+      i = k + 1;
+    }
+  }
+  return out;
+}
+
+function csvColumn(cells: (string | number | null)[]): FlowColumn {
+  if (cells.every((c) => c === null || typeof c === 'number')) {
+    const values = new Float64Array(cells.length);
+    for (let i = 0; i < cells.length; i++) values[i] = (cells[i] as number | null) ?? 0;
+    return { kind: 'number', values };
+  }
+  return { kind: 'string', values: cells.map((c) => (c === null ? null : String(c))) };
+}
+
+async function* csvBatches(path: string): AsyncGenerator<FlowBatch> {
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let header: string[] | null = null;
+  let wanted: number[] = [];
+  let names: string[] = [];
+  let rows: (string | number | null)[][] = [];
+  const flush = (): FlowBatch => {
+    const cols = wanted.map((_, w) => csvColumn(rows.map((r) => r[w] ?? null)));
+    const b = batchOf(names, cols, rows.length);
+    rows = [];
+    return b;
+  };
+  for await (const line of lines) {
+    if (header === null) {
+      header = line.split(',');
+      wanted = [];
+      names = [];
+      header.forEach((h, i) => {
+        if (REPORT_COLUMNS.includes(h)) {
+          wanted.push(i);
+          names.push(h);
+        }
+      });
+      continue;
+    }
+    if (line === '') continue;
+    const f = csvFields(line);
+    rows.push(wanted.map((i) => f[i] ?? null));
+    if (rows.length >= ROWS_PER_BATCH) yield flush();
+  }
+  if (rows.length > 0) yield flush();
+}

@@ -1,0 +1,75 @@
+import { rename, rm, writeFile } from 'node:fs/promises';
+import type { FlowBatch } from '@flowstream/core';
+import type { FlowSink, SinkCloseContext, SinkOpenContext, SinkResult } from '../sinks/flow-sink.js';
+import { SinkError } from '../sinks/flow-sink.js';
+import { ReportAggregator, type ReportData, type ReportLimits } from './report-aggregator.js';
+import { renderCharts } from './report-charts.js';
+import { reportHtml } from './report-html.js';
+
+/** Options of {@link ReportSink}. */
+export interface ReportSinkOptions extends ReportLimits {
+  /** Inputs named in the page (default: the manifest's sources). */
+  readonly inputs?: string[];
+  /** Summary to show when the run gives none (flow files read back carry the one of their run). */
+  readonly summary?: ReportData['summary'];
+}
+
+/**
+ * The HTML report as an output: aggregates every batch in bounded memory
+ * ({@link ReportAggregator}) and, on close, writes one self-contained page (SVG charts rendered
+ * here, the aggregates as JSON, no network access when opened). The page is written to a
+ * temporary name and renamed, so a failed run leaves no partial report.
+ *
+ * @example
+ * ```ts
+ * const sink = new ReportSink('report.html');
+ * await streamer.writeTo(sink, { columnsToAnonymize: ['src_ip', 'dst_ip'] });
+ * console.log(sink.data?.talkers.byBytes[0]);
+ * ```
+ */
+export class ReportSink implements FlowSink {
+  private readonly aggregator: ReportAggregator;
+  private anonymized: readonly string[] = [];
+  private inputs: string[];
+  private flows = 0;
+  /** The aggregates, once closed. */
+  data: ReportData | null = null;
+
+  constructor(
+    readonly target: string,
+    private readonly options: ReportSinkOptions = {},
+  ) {
+    this.aggregator = new ReportAggregator(options);
+    this.inputs = options.inputs ?? [];
+  }
+
+  async open(context: SinkOpenContext): Promise<void> {
+    this.anonymized = context.anonymized;
+    if (this.options.inputs === undefined) this.inputs = context.manifest.sources.map((s) => s.name);
+  }
+
+  async write(batch: FlowBatch): Promise<void> {
+    this.aggregator.add(batch);
+    this.flows += batch.length;
+  }
+
+  async close(context: SinkCloseContext | null): Promise<SinkResult> {
+    const summary = context?.summary ?? this.options.summary ?? null;
+    const data = this.aggregator.result({ inputs: this.inputs, anonymized: this.anonymized, summary });
+    this.data = data;
+    const tmp = `${this.target}.tmp-${process.pid}`;
+    try {
+      const html = reportHtml(data, await renderCharts(data));
+      await writeFile(tmp, html);
+      await rename(tmp, this.target);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw new SinkError(this.target, err);
+    }
+    return { flows: this.flows, files: [this.target] };
+  }
+
+  async abort(_reason: Error): Promise<void> {
+    await rm(`${this.target}.tmp-${process.pid}`, { force: true });
+  }
+}
