@@ -10,6 +10,7 @@ export { NFlow } from './flow/nflow.js';
 export { FlowBatch, uint64Text, cellValue } from './flow/flow-batch.js';
 export type { FlowColumn, NumberColumn, StringColumn, ListColumn, ValueColumn } from './flow/flow-batch.js';
 export { FLOW_BATCH_ROWS } from './flow/flow-batch-writer.js';
+export { flowsToBatch } from './flow/flows-to-batch.js';
 export { pluginFields } from './plugin/plugin-fields.js';
 export type { FieldSpec, FieldType } from './flow/field-spec.js';
 export { NFPlugin, isPluginInstance } from './plugin/nfplugin.js';
