@@ -2,6 +2,7 @@
  * @flowstream/core — capture reading, packet decoding, flow metering and the plugin contract.
  * Data flows one way: bytes → records (capture/) → packets (decode/) → flows (meter/, flow/) →
  * plugins (plugin/).
+ * "spec §N.M" in comments refers to docs/nfstream-rules.md (docs/covertmark-rules.md in covertmark/).
  */
 export * from './capture/index.js';
 export { DecodedPacket } from './decode/decoded-packet.js';
