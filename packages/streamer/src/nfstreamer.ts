@@ -637,6 +637,24 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   }
 
   /**
+   * Runs the streamer and returns the numbers of `flowstream report` as plain data: totals, traffic
+   * over time, top talkers, conversations, applications, ports, TLS server names, JA4, log-scale
+   * distributions and the largest flows (bounded memory; anonymisation applies as for any output).
+   *
+   * @example
+   * ```ts
+   * const data = await streamer.report({ columnsToAnonymize: ['src_ip', 'dst_ip'] });
+   * console.log(data.talkers.byBytes.slice(0, 3), streamer.summary);
+   * ```
+   */
+  async report(options: WriteOptions & import('./report/report-aggregator.js').ReportLimits = {}): Promise<import('./report/report-aggregator.js').ReportData> {
+    const { ReportDataSink } = await import('./report/report-sink.js');
+    const sink = new ReportDataSink('report', options);
+    await this.writeTo(sink, options);
+    return sink.data!;
+  }
+
+  /**
    * Writes the flows in a registered format (`csv`, `arrow`, `arrows`, `parquet`, `jsonl`,
    * `none`, and any format a package registered) to `target` (a path, `-` for stdout where the
    * format allows it, or a URL for network formats). Options are checked and the target is

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { FlowBatch, NFPlugin } from '@flowstream/core';
 import type { StreamerSummary } from '../nfstreamer.js';
+import type { FlowSink } from '../sinks/flow-sink.js';
 import { NFStreamer } from '../nfstreamer.js';
 import '../optional-parts.js';
 import { FLOWSTREAM_VERSION } from '../version.js';
@@ -20,18 +21,20 @@ function stderr(text: string): void {
  * The `flowstream` command. Returns the process exit code: 0 ok, 1 input/runtime error, 2 usage.
  */
 export async function main(argv: string[]): Promise<number> {
+  // `flowstream report …`: the same options and run, with the HTML report as the output
+  const report = argv[0] === 'report' ? await import('./report-command.js') : null;
   let cli: CliOptions;
   try {
-    cli = parseCli(argv);
+    cli = parseCli(report === null ? argv : argv.slice(1));
   } catch (err) {
     if (err instanceof UsageError) {
-      stderr(`flowstream: ${err.message}\nTry 'flowstream --help'.`);
+      stderr(`flowstream: ${err.message}\nTry 'flowstream ${report === null ? '' : 'report '}--help'.`);
       return USAGE_ERROR;
     }
     throw err;
   }
   if (cli.help) {
-    process.stdout.write(HELP);
+    process.stdout.write(report === null ? HELP : report.REPORT_HELP);
     return OK;
   }
   if (cli.version) {
@@ -41,6 +44,22 @@ export async function main(argv: string[]): Promise<number> {
   if (cli.sources.length === 0) {
     stderr("flowstream: no SOURCE given\nTry 'flowstream --help'.");
     return USAGE_ERROR;
+  }
+  if (report !== null) {
+    try {
+      if (report.checkReportCli(cli) === 'files') {
+        const n = await report.reportFromFiles(cli);
+        if (!cli.quiet) stderr(`flowstream: report of ${n} flows written to ${cli.output}`);
+        return OK;
+      }
+    } catch (err) {
+      if (err instanceof UsageError) {
+        stderr(`flowstream: ${err.message}\nTry 'flowstream report --help'.`);
+        return USAGE_ERROR;
+      }
+      stderr(`flowstream: error: ${(err as Error).message}`);
+      return RUNTIME_ERROR;
+    }
   }
 
   let plugins: NFPlugin[] = [];
@@ -97,7 +116,7 @@ export async function main(argv: string[]): Promise<number> {
   const stopSignals = installStopSignals(streamer);
   const durationTimer = cli.duration > 0 ? setTimeout(() => streamer.stop(), cli.duration * 1000) : null;
   try {
-    flowsOut = await exportFlows(cli, streamer, progress);
+    flowsOut = report === null ? await exportFlows(cli, streamer, progress) : await writeReport(cli, streamer, progress, report.reportSink(cli));
   } catch (err) {
     failure = err as Error;
   } finally {
@@ -150,6 +169,17 @@ async function exportFlows(cli: CliOptions, streamer: NFStreamer, progress: Prog
     rotateFiles: cli.rotateFiles,
     compression: cli.compression,
     warn: (m: string) => stderr(m),
+    observe: (batch: FlowBatch) => progress.observe(batch),
+  });
+  return result.flows;
+}
+
+async function writeReport(cli: CliOptions, streamer: NFStreamer, progress: Progress, sink: FlowSink): Promise<number> {
+  const result = await streamer.writeTo(sink, {
+    columns: cli.columns,
+    columnsToAnonymize: cli.anonymize,
+    anonymizeKey: cli.anonymizeKey,
+    inputHash: cli.inputHash || undefined,
     observe: (batch: FlowBatch) => progress.observe(batch),
   });
   return result.flows;

@@ -1,4 +1,4 @@
-import type { TopSpec } from 'vega-lite/build/src/spec/index.js';
+import type { TopLevelSpec } from 'vega-lite';
 import type { ReportData, Histogram } from './report-aggregator.js';
 import type { TopRow } from './top-counter.js';
 
@@ -9,7 +9,7 @@ export interface ReportChart {
   readonly svg: string;
 }
 
-type Spec = TopSpec;
+type Spec = TopLevelSpec;
 
 const WIDTH = 560;
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif';

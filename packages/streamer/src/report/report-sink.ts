@@ -15,19 +15,17 @@ export interface ReportSinkOptions extends ReportLimits {
 }
 
 /**
- * The HTML report as an output: aggregates every batch in bounded memory
- * ({@link ReportAggregator}) and, on close, writes one self-contained page (SVG charts rendered
- * here, the aggregates as JSON, no network access when opened). The page is written to a
- * temporary name and renamed, so a failed run leaves no partial report.
+ * The report's aggregates as an output: every batch goes through a {@link ReportAggregator}
+ * (bounded memory); on close {@link data} holds the numbers as plain data. Nothing is written.
  *
  * @example
  * ```ts
- * const sink = new ReportSink('report.html');
- * await streamer.writeTo(sink, { columnsToAnonymize: ['src_ip', 'dst_ip'] });
+ * const sink = new ReportDataSink();
+ * await streamer.writeTo(sink);
  * console.log(sink.data?.talkers.byBytes[0]);
  * ```
  */
-export class ReportSink implements FlowSink {
+export class ReportDataSink implements FlowSink {
   private readonly aggregator: ReportAggregator;
   private anonymized: readonly string[] = [];
   private inputs: string[];
@@ -36,8 +34,8 @@ export class ReportSink implements FlowSink {
   data: ReportData | null = null;
 
   constructor(
-    readonly target: string,
-    private readonly options: ReportSinkOptions = {},
+    readonly target = 'report',
+    protected readonly options: ReportSinkOptions = {},
   ) {
     this.aggregator = new ReportAggregator(options);
     this.inputs = options.inputs ?? [];
@@ -53,10 +51,37 @@ export class ReportSink implements FlowSink {
     this.flows += batch.length;
   }
 
+  /** `context` is null when the flows came from files without a run (the options' summary is shown). */
   async close(context: SinkCloseContext | null): Promise<SinkResult> {
     const summary = context?.summary ?? this.options.summary ?? null;
-    const data = this.aggregator.result({ inputs: this.inputs, anonymized: this.anonymized, summary });
-    this.data = data;
+    this.data = this.aggregator.result({ inputs: this.inputs, anonymized: this.anonymized, summary });
+    return { flows: this.flows, files: [] };
+  }
+
+  async abort(_reason: Error): Promise<void> {}
+}
+
+/**
+ * The HTML report as an output: aggregates every batch in bounded memory
+ * ({@link ReportAggregator}) and, on close, writes one self-contained page (SVG charts rendered
+ * here, the aggregates as JSON, no network access when opened). The page is written to a
+ * temporary name and renamed, so a failed run leaves no partial report.
+ *
+ * @example
+ * ```ts
+ * const sink = new ReportSink('report.html');
+ * await streamer.writeTo(sink, { columnsToAnonymize: ['src_ip', 'dst_ip'] });
+ * console.log(sink.data?.totals.flows);
+ * ```
+ */
+export class ReportSink extends ReportDataSink {
+  constructor(target: string, options: ReportSinkOptions = {}) {
+    super(target, options);
+  }
+
+  override async close(context: SinkCloseContext | null): Promise<SinkResult> {
+    const { flows } = await super.close(context);
+    const data = this.data!;
     const tmp = `${this.target}.tmp-${process.pid}`;
     try {
       const html = reportHtml(data, await renderCharts(data));
@@ -66,10 +91,10 @@ export class ReportSink implements FlowSink {
       await rm(tmp, { force: true });
       throw new SinkError(this.target, err);
     }
-    return { flows: this.flows, files: [this.target] };
+    return { flows, files: [this.target] };
   }
 
-  async abort(_reason: Error): Promise<void> {
+  override async abort(_reason: Error): Promise<void> {
     await rm(`${this.target}.tmp-${process.pid}`, { force: true });
   }
 }

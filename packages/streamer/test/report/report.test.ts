@@ -1,0 +1,220 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NFStreamer, ReportSink, type ReportData } from '@flowstream/streamer';
+import { pcap as pcapFile } from '../../../core/test/support/capture-builder.js';
+import { chromiumPath, HeadlessChromium, type Page, type PageProblem } from '../support/headless-chromium.js';
+import { REPO, runCli } from '../support/run-cli.js';
+
+const SAMPLE = join(REPO, 'examples', 'sample.pcap');
+const SCREENSHOT = join(REPO, 'test-output', 'report.png');
+const chromium = chromiumPath();
+const needChromium = chromium === null && process.env.CI !== 'true';
+
+let dir: string;
+let browser: HeadlessChromium | null = null;
+
+/** The aggregates embedded in a report file. */
+function embedded(html: string): ReportData {
+  const m = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
+  if (m === null) throw new Error('no report-data element');
+  return JSON.parse(m[1]!) as ReportData;
+}
+
+/** A CSV line split the simple way (texts are quoted, `\"` inside them): independent of the report's reader. */
+function splitCsv(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '\\' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+/** Totals and talkers computed straight from CSV rows. */
+function fromCsv(text: string) {
+  const [head, ...lines] = text.trim().split('\n');
+  const cols = head!.split(',');
+  const at = (name: string) => cols.indexOf(name);
+  const talkers = new Map<string, { bytes: number; flows: number }>();
+  let bytes = 0;
+  let packets = 0;
+  const add = (k: string, b: number) => {
+    const e = talkers.get(k) ?? { bytes: 0, flows: 0 };
+    e.bytes += b;
+    e.flows += 1;
+    talkers.set(k, e);
+  };
+  const sizes: number[] = [];
+  for (const line of lines) {
+    const f = splitCsv(line);
+    const b = Number(f[at('bidirectional_bytes')]);
+    bytes += b;
+    packets += Number(f[at('bidirectional_packets')]);
+    sizes.push(b);
+    const s = f[at('src_ip')]!;
+    const d = f[at('dst_ip')]!;
+    add(s, b);
+    if (d !== s) add(d, b);
+  }
+  const ranked = [...talkers].sort((a, b) => b[1].bytes - a[1].bytes || b[1].flows - a[1].flows || (a[0] < b[0] ? -1 : 1));
+  return { flows: lines.length, bytes, packets, talkers: ranked.map(([key, v]) => ({ key, ...v })), sizes: sizes.sort((a, b) => b - a) };
+}
+
+async function openPage(file: string): Promise<{ page: Page; problems: PageProblem[]; loadMs: number }> {
+  return browser!.open(pathToFileURL(file).href);
+}
+
+/** Per chart figure: its id and how many data marks (paths of Vega's `role-mark` groups) it drew. */
+async function chartMarks(page: Page): Promise<{ id: string; marks: number }[]> {
+  return page.evaluate(`Array.from(document.querySelectorAll('figure.chart')).map(f => ({ id: f.id, marks: f.querySelectorAll('svg g.role-mark > path, svg g.role-mark > g > path').length }))`);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'flowstream-report-'));
+  if (chromium !== null) browser = await HeadlessChromium.launch(chromium);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('flowstream report', () => {
+  it.skipIf(needChromium)('writes a self-contained page whose numbers equal the CSV of the same run; charts have marks; the table sorts and filters', async () => {
+    const html = join(dir, 'sample.html');
+    const csv = join(dir, 'sample.csv');
+    const summaryFile = join(dir, 'summary.json');
+    const r = runCli(['report', SAMPLE, '-o', html, '--summary', summaryFile, '-q']);
+    expect(r.stderr.toString()).toBe('');
+    expect(r.status).toBe(0);
+    expect(runCli([SAMPLE, '-o', csv, '-q']).status).toBe(0);
+
+    const text = readFileSync(html, 'utf8');
+    // self-contained: nothing to fetch (no src/href to a URL, no stylesheet links)
+    expect(text).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
+    expect(text).not.toMatch(/<link\b/i);
+    const data = embedded(text);
+    const expected = fromCsv(readFileSync(csv, 'utf8'));
+    expect(data.totals).toMatchObject({ flows: expected.flows, bytes: expected.bytes, packets: expected.packets });
+    expect(data.talkers.byBytes.map((t) => ({ key: t.key, bytes: t.bytes, flows: t.flows }))).toEqual(expected.talkers.slice(0, 20));
+    expect(data.talkers.exact).toBe(true);
+    expect(data.largestFlows.rows.map((row) => row[data.largestFlows.columns.indexOf('bidirectional_bytes')])).toEqual(expected.sizes.slice(0, 500));
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as { packets: { read: number; ignoredByReason: Record<string, number> } };
+    expect(data.summary!.packets.ignoredByReason).toEqual(summary.packets.ignoredByReason);
+    expect(Object.keys(summary.packets.ignoredByReason).length).toBeGreaterThan(0);
+    expect(data.summary!.packets.read).toBe(summary.packets.read);
+    expect(data.applications!.byBytes.length).toBeGreaterThan(0);
+    expect(data.serverNames!.byFlows.length).toBeGreaterThan(0);
+
+    const { page, problems, loadMs } = await openPage(html);
+    expect(problems).toEqual([]);
+    expect(loadMs).toBeLessThan(10_000);
+    const marks = await chartMarks(page);
+    expect(marks.map((m) => m.id)).toEqual(expect.arrayContaining(['chart-traffic-bytes', 'chart-talkers-bytes', 'chart-conversations-flows', 'chart-applications-bytes', 'chart-ports-flows', 'chart-server-names-bytes', 'chart-dist-duration', 'chart-dist-bytes', 'chart-dist-packets']));
+    for (const m of marks) expect(m, m.id).toMatchObject({ marks: expect.any(Number) as number });
+    expect(marks.filter((m) => m.marks === 0)).toEqual([]);
+    // the page shows the same ignore reasons and read count as the run's summary
+    const shown = await page.evaluate<{ read: string; reasons: string[] }>(
+      `({ read: document.querySelector('#packet-accounting [data-k=read]').textContent, reasons: Array.from(document.querySelectorAll('#ignore-reasons td.reason')).map(td => td.textContent) })`,
+    );
+    expect(Number(shown.read.replace(/,/g, ''))).toBe(summary.packets.read);
+    expect(shown.reasons.sort()).toEqual(Object.keys(summary.packets.ignoredByReason).sort());
+
+    // sorting: click "bytes" twice (descending, then ascending); filtering by an address
+    const col = data.largestFlows.columns.indexOf('bidirectional_bytes');
+    const readCol = `Array.from(document.querySelectorAll('#largest-flows tbody tr')).filter(r => !r.hidden).map(r => Number(r.cells[${col}].dataset.v))`;
+    await page.evaluate(`document.querySelector('#largest-flows th[data-col="${col}"]').click()`);
+    const desc = await page.evaluate<number[]>(readCol);
+    expect(desc).toEqual([...expected.sizes].sort((a, b) => b - a));
+    await page.evaluate(`document.querySelector('#largest-flows th[data-col="${col}"]').click()`);
+    expect(await page.evaluate<number[]>(readCol)).toEqual([...expected.sizes].sort((a, b) => a - b));
+    const target = data.talkers.byFlows[0]!.key;
+    await page.evaluate(`(() => { const f = document.getElementById('flow-filter'); f.value = ${JSON.stringify(target)}; f.dispatchEvent(new Event('input')); })()`);
+    const visible = await page.evaluate<string[]>(`Array.from(document.querySelectorAll('#largest-flows tbody tr')).filter(r => !r.hidden).map(r => r.textContent)`);
+    expect(visible.length).toBe(data.talkers.byFlows[0]!.flows);
+    for (const v of visible) expect(v).toContain(target);
+    expect(await page.evaluate<string>(`document.getElementById('flow-count').textContent`)).toBe(`${visible.length} of ${expected.flows} flows`);
+    await page.evaluate(`(() => { const f = document.getElementById('flow-filter'); f.value = ''; f.dispatchEvent(new Event('input')); window.scrollTo(0, 0); })()`);
+
+    mkdirSync(join(REPO, 'test-output'), { recursive: true });
+    const png = await page.screenshot();
+    writeFileSync(SCREENSHOT, png);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  });
+
+  it.skipIf(needChromium)('a capture with a single one-packet flow gives a valid report', async () => {
+    // Ethernet + IPv4 + UDP, 4 bytes of payload
+    const frame = new Uint8Array(46);
+    frame.set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00], 0);
+    frame.set([0x45, 0, 0, 32, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2], 14);
+    frame.set([0x30, 0x39, 0, 53, 0, 12, 0, 0, 1, 2, 3, 4], 34);
+    const capture = join(dir, 'one.pcap');
+    writeFileSync(capture, pcapFile({ linkType: 1 }, [{ tsSec: 1_700_000_000, tsFrac: 0, data: frame }]));
+    const html = join(dir, 'one.html');
+    const sink = new ReportSink(html);
+    await new NFStreamer({ source: capture, nDissections: 0 }).writeTo(sink);
+    const data = embedded(readFileSync(html, 'utf8'));
+    expect(data.totals).toMatchObject({ flows: 1, packets: 1, bytes: 46 });
+    expect(data.distributions.durationMs).toEqual({ bins: [], zero: 1 });
+    expect(data.talkers.byBytes.map((t) => t.key)).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(data.ports.byFlows[0]!.key).toBe('udp/53');
+    expect(data.applications).toBeNull();
+    const { page, problems } = await openPage(html);
+    expect(problems).toEqual([]);
+    const marks = await chartMarks(page);
+    expect(marks.length).toBeGreaterThan(5);
+    expect(marks.filter((m) => m.marks === 0)).toEqual([]);
+    expect(await page.evaluate<number>(`document.querySelectorAll('#largest-flows tbody tr').length`)).toBe(1);
+  });
+
+  it('reads flow files back (CSV, Arrow, Parquet) into the same numbers, and --anonymize hashes the addresses', async () => {
+    const csv = join(dir, 'flows.csv');
+    const arrow = join(dir, 'flows.arrow');
+    const parquet = join(dir, 'flows.parquet');
+    const streamer = new NFStreamer({ source: SAMPLE });
+    const direct = await streamer.report();
+    await streamer.toCsv(csv);
+    await streamer.toArrowFile(arrow);
+    await streamer.toParquet(parquet);
+    const pick = (d: ReportData) => ({ totals: d.totals, talkers: d.talkers, conversations: d.conversations, ports: d.ports, applications: d.applications, serverNames: d.serverNames, dur: d.distributions, largest: d.largestFlows.rows.length });
+    for (const file of [csv, arrow, parquet]) {
+      const out = `${file}.html`;
+      const r = runCli(['report', file, '-o', out, '-q']);
+      expect(r.stderr.toString(), file).toBe('');
+      expect(r.status).toBe(0);
+      const data = embedded(readFileSync(out, 'utf8'));
+      expect(pick(data), file).toEqual(pick(direct));
+      if (file !== csv) expect(data.summary?.packets.read, file).toBe(streamer.summary!.packets.read);
+    }
+    const anonymized = await new NFStreamer({ source: SAMPLE }).report({ columnsToAnonymize: ['src_ip', 'dst_ip'] });
+    expect(anonymized.anonymized).toEqual(['src_ip', 'dst_ip']);
+    for (const t of anonymized.talkers.byBytes) expect(t.key).toMatch(/^[0-9a-f]{128}$/);
+    expect(anonymized.talkers.byBytes.map((t) => t.bytes)).toEqual(direct.talkers.byBytes.map((t) => t.bytes));
+    expect(statSync(csv).size).toBeGreaterThan(0);
+  });
+
+  it('refuses a report without -o and a mix of captures and flow files (usage errors)', () => {
+    expect(runCli(['report', SAMPLE]).status).toBe(2);
+    const csv = join(dir, 'mix.csv');
+    writeFileSync(csv, 'id,src_ip,dst_ip\n0,"a","b"\n');
+    const r = runCli(['report', SAMPLE, csv, '-o', join(dir, 'mix.html')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.toString()).toContain('not both');
+  });
+});
