@@ -1,8 +1,5 @@
-import type { FlowBatch } from '@flowstream/core';
-import { flowFileFormat, openFlowFile } from '../report/flow-file-reader.js';
-import type { ReportData } from '../report/report-aggregator.js';
+import { flowFileFormat, reportFromFlowFiles } from '../report/flow-file-reader.js';
 import { ReportSink } from '../report/report-sink.js';
-import { OutputTransform } from '../sinks/transform/output-transform.js';
 import { UsageError, type CliOptions } from './cli-options.js';
 
 export const REPORT_HELP = `Usage: flowstream report [options] SOURCE... -o report.html
@@ -46,40 +43,7 @@ export function reportSink(cli: CliOptions): ReportSink {
   return new ReportSink(cli.output, { inputs: cli.sources });
 }
 
-/**
- * `flowstream report FLOWFILE... -o report.html`: reads flow files back (Arrow, Parquet, CSV),
- * anonymises like a run would, and writes the report. The summary shown is the one stored with the
- * files (Parquet footer, `<file>.summary.json`) when there is a single file.
- *
- * @example await reportFromFiles(parseCli(['flows.parquet', '-o', 'r.html'])) // → number of flows
- */
+/** `flowstream report FLOWFILE... -o report.html` (see {@link reportFromFlowFiles}). */
 export async function reportFromFiles(cli: CliOptions): Promise<number> {
-  const files = cli.sources.map((s) => openFlowFile(s, flowFileFormat(s)!));
-  const summary: ReportData['summary'] = files.length === 1 ? await files[0]!.summary() : null;
-  const sink = new ReportSink(cli.output, { inputs: cli.sources, summary });
-  let transform: OutputTransform | null = null;
-  let anonymized: readonly string[] = [];
-  let opened = false;
-  try {
-    for (const file of files) {
-      for await (const batch of file.batches()) {
-        if (transform === null) {
-          // only the columns the report reads exist here: anonymising another one is a no-op
-          const known = cli.anonymize.filter((c) => batch.indexOf(c) >= 0);
-          transform = OutputTransform.create(batch.fields, { columnsToAnonymize: known, anonymizeKey: cli.anonymizeKey });
-          anonymized = transform.anonymized;
-        }
-        if (!opened) {
-          await sink.open({ fields: transform.fields, anonymized, manifest: { flowstream: '', parameters: {}, plugins: [], sources: cli.sources.map((name) => ({ name, size: null })) } });
-          opened = true;
-        }
-        await sink.write(transform.apply(batch as FlowBatch));
-      }
-    }
-    if (!opened) await sink.open({ fields: [], anonymized: [], manifest: { flowstream: '', parameters: {}, plugins: [], sources: [] } });
-    return (await sink.close(null)).flows;
-  } catch (err) {
-    await sink.abort(err as Error);
-    throw err;
-  }
+  return (await reportFromFlowFiles(cli.sources, cli.output, { columnsToAnonymize: cli.anonymize, anonymizeKey: cli.anonymizeKey })).totals.flows;
 }

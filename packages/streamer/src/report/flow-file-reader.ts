@@ -2,8 +2,10 @@ import { closeSync, createReadStream, existsSync, openSync, readSync } from 'nod
 import { open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { FlowBatch, type FieldSpec, type FlowColumn } from '@flowstream/core';
+import { OutputTransform, type OutputOptions } from '../sinks/transform/output-transform.js';
 import type { ReportData } from './report-aggregator.js';
 import { LARGEST_FLOW_COLUMNS } from './report-aggregator.js';
+import { ReportSink } from './report-sink.js';
 
 /** Flow file formats the report reads back. */
 export type FlowFileFormat = 'arrow' | 'parquet' | 'csv';
@@ -59,7 +61,7 @@ export function flowFileFormat(path: string): FlowFileFormat | null {
 export function openFlowFile(path: string, format: FlowFileFormat): FlowFile {
   switch (format) {
     case 'arrow':
-      return { path, format, batches: () => arrowBatches(path), summary: () => sidecarSummary(path) };
+      return { path, format, batches: () => arrowBatches(path), summary: () => arrowSummary(path) };
     case 'parquet':
       return { path, format, batches: () => parquetBatches(path), summary: () => parquetSummary(path) };
     case 'csv':
@@ -123,6 +125,19 @@ async function* arrowBatches(path: string): AsyncGenerator<FlowBatch> {
     const reader = await RecordBatchReader.from(fh);
     await reader.open();
     for await (const rb of reader) yield recordBatchToFlowBatch(rb as never);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function arrowSummary(path: string): Promise<ReportData['summary']> {
+  const { RecordBatchReader } = await import('apache-arrow');
+  const fh = await open(path, 'r');
+  try {
+    const reader = await RecordBatchReader.from(fh);
+    await reader.open();
+    const text = reader.schema.metadata.get('flowstream.summary');
+    return text === undefined ? await sidecarSummary(path) : (JSON.parse(text) as ReportData['summary']);
   } finally {
     await fh.close();
   }
@@ -253,4 +268,45 @@ async function* csvBatches(path: string): AsyncGenerator<FlowBatch> {
     if (rows.length >= ROWS_PER_BATCH) yield flush();
   }
   if (rows.length > 0) yield flush();
+}
+
+/**
+ * Writes the report of flow files written earlier (Arrow IPC file, Parquet, CSV; the format is
+ * recognised by content), anonymising like a run would, and returns its aggregates. With a single
+ * file, the summary stored with it (footer metadata, `<file>.summary.json`) is shown.
+ *
+ * @example
+ * ```ts
+ * const data = await reportFromFlowFiles(['flows.parquet'], 'report.html', { columnsToAnonymize: ['src_ip'] });
+ * ```
+ */
+export async function reportFromFlowFiles(paths: readonly string[], output: string, options: OutputOptions = {}): Promise<ReportData> {
+  const files = paths.map((p) => {
+    const format = flowFileFormat(p);
+    if (format === null) throw new Error(`${p}: not a flow file (Arrow IPC file, Parquet or flowstream/NFStream CSV)`);
+    return openFlowFile(p, format);
+  });
+  const summary: ReportData['summary'] = files.length === 1 ? await files[0]!.summary() : null;
+  const sink = new ReportSink(output, { inputs: [...paths], summary });
+  const manifest = { flowstream: '', parameters: {}, plugins: [], sources: paths.map((name) => ({ name, size: null })) };
+  let transform: OutputTransform | null = null;
+  try {
+    for (const file of files) {
+      for await (const batch of file.batches()) {
+        if (transform === null) {
+          // only the columns the report reads exist here: anonymising another one changes nothing
+          const known = (options.columnsToAnonymize ?? []).filter((c) => batch.indexOf(c) >= 0);
+          transform = OutputTransform.create(batch.fields, { columnsToAnonymize: known, anonymizeKey: options.anonymizeKey ?? null });
+          await sink.open({ fields: transform.fields, anonymized: transform.anonymized, manifest });
+        }
+        await sink.write(transform.apply(batch));
+      }
+    }
+    if (transform === null) await sink.open({ fields: [], anonymized: [], manifest });
+    await sink.close(null);
+  } catch (err) {
+    await sink.abort(err as Error);
+    throw err;
+  }
+  return sink.data!;
 }

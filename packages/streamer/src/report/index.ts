@@ -8,5 +8,5 @@ export type { ReportChart } from './report-charts.js';
 export { reportHtml } from './report-html.js';
 export { ReportSink, ReportDataSink } from './report-sink.js';
 export type { ReportSinkOptions } from './report-sink.js';
-export { openFlowFile, flowFileFormat, csvFields, REPORT_COLUMNS } from './flow-file-reader.js';
+export { openFlowFile, flowFileFormat, csvFields, reportFromFlowFiles, REPORT_COLUMNS } from './flow-file-reader.js';
 export type { FlowFile, FlowFileFormat } from './flow-file-reader.js';

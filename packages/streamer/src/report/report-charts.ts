@@ -46,7 +46,7 @@ function histogram(h: Histogram, title: string, color: string): Spec {
   return {
     width: WIDTH - 160,
     height: 160,
-    data: { values: h.bins },
+    data: { values: h.bins.map((b) => ({ ...b })) }, // copies: Vega tags the objects it is given
     mark: { type: 'bar', color, stroke: 'white', strokeWidth: 0.5 },
     encoding: {
       x: { field: 'lo', type: 'quantitative', scale: { type: 'log' }, title, axis: { format: '~s', grid: false } },
