@@ -18,6 +18,7 @@ const HELP = `Usage: pnpm bench [-- options]      (or: node scripts/bench.mjs [o
   --quick              small captures (200k packets each) and 3 runs: a smoke test, not a measurement
   --packets N          packets in the main capture (default 2000000)
   --many-flows-packets N   packets in the --many-flows capture (default 2000000)
+  --report-packets N       packets in the report row's --many-flows capture (default 2700000: ~1M flows)
   --only a,b,...       run only these rows (ids: ${'${IDS}'})
   --skip a,b,...       skip these rows
   --no-peers           do not run tcpdump / softflowd / nfpcapd
@@ -37,6 +38,7 @@ function parseArgs(argv) {
     quick: false,
     packets: null,
     manyFlowsPackets: null,
+    reportPackets: null,
     only: null,
     skip: [],
     peers: true,
@@ -63,6 +65,7 @@ function parseArgs(argv) {
       case '--quick': o.quick = true; break;
       case '--packets': o.packets = int(a, next()); break;
       case '--many-flows-packets': o.manyFlowsPackets = int(a, next()); break;
+      case '--report-packets': o.reportPackets = int(a, next()); break;
       case '--only': o.only = next().split(',').filter(Boolean); break;
       case '--skip': o.skip = next().split(',').filter(Boolean); break;
       case '--no-peers': o.peers = false; break;
@@ -79,6 +82,7 @@ function parseArgs(argv) {
   o.runs ??= o.quick ? 3 : 5;
   o.packets ??= o.quick ? 200_000 : 2_000_000;
   o.manyFlowsPackets ??= o.quick ? 200_000 : 2_000_000;
+  o.reportPackets ??= o.quick ? 200_000 : 2_700_000;
   for (const id of [...(o.only ?? []), ...o.skip]) {
     if (!ROW_IDS.includes(id)) fail(`unknown row id "${id}" (known: ${ROW_IDS.join(', ')})`, 2);
   }
@@ -236,7 +240,7 @@ function firstNote(stderr) {
 
 const ROW_IDS = [
   'core', 'stats-splt', 'csv', 'arrow', 'parquet', 'plugins', 'meters-2', 'ndpi-20',
-  'memory', 'startup-version', 'startup-tiny',
+  'report', 'memory', 'startup-version', 'startup-tiny',
   'peer-tcpdump', 'peer-softflowd', 'peer-nfpcapd',
 ];
 
@@ -265,6 +269,15 @@ function defineRows(opts, caps, scratch) {
     fsRow('plugins', 'built-in plugins: splt + ja4', caps.main, [...core, '--plugin', 'splt:sequenceLength=10', '--plugin', 'ja4']),
     fsRow('meters-2', 'core fields, --n-meters 2', caps.main, [...core, '--n-meters', '2']),
     fsRow('ndpi-20', 'nDPI, --n-dissections 20', caps.main, ['--format', 'none', '--n-dissections', '20']),
+    {
+      id: 'report',
+      title: 'HTML report (~1M flows): build, size, open in headless Chromium',
+      kind: 'report',
+      capture: caps.report,
+      command: (summaryFile) => [FLOWSTREAM, ['report', caps.report.path, '--n-dissections', '0', '-o', join(scratch, 'report.html'), '-q', '--summary', summaryFile]],
+      output: join(scratch, 'report.html'),
+      display: 'flowstream report ${capture} --n-dissections 0 -o report.html -q; node --import tsx scripts/report-open-time.ts report.html',
+    },
     {
       id: 'memory',
       title: 'memory per live flow (core, many flows, in-process)',
@@ -365,6 +378,19 @@ async function runFlowstreamRow(row, opts, scratch) {
     note: runs.find((r) => r.note)?.note ?? null,
     runs,
   };
+}
+
+/** `flowstream report`: build time and flows/s, page size, and the time Chromium takes to open it. */
+async function runReportRow(row, opts, scratch) {
+  const built = await runFlowstreamRow({ ...row, unit: 'flow' }, { ...opts, runs: 1 }, scratch);
+  if (built.status !== 'ok') return built;
+  const bytes = statSync(row.output).size;
+  const r = await runOnce(process.execPath, ['--import', 'tsx', join(REPO, 'scripts', 'report-open-time.ts'), row.output, String(opts.runs)], { timeoutS: 300 });
+  if (r.code !== 0) return { ...built, status: 'unavailable', reason: `open: exit ${r.code}: ${firstNote(r.stderr) ?? ''}` };
+  const open = JSON.parse(r.stdout.trim().split('\n').at(-1));
+  const load = stats(open.loadMs);
+  log(`bench:   report: ${(bytes / 1e6).toFixed(2)} MB, opens in ${(load.median / 1000).toFixed(2)} s (best ${(load.min / 1000).toFixed(2)} s), ${open.charts} charts, ${open.problems} page problems`);
+  return { ...built, reportBytes: bytes, openSeconds: { median: load.median / 1000, min: load.min / 1000, max: load.max / 1000 }, charts: open.charts, note: `${(bytes / 1e6).toFixed(2)} MB page, opens in ${(load.median / 1000).toFixed(2)} s (best ${(load.min / 1000).toFixed(2)}), ${open.charts} charts` };
 }
 
 async function runStartupRow(row, opts) {
@@ -502,6 +528,7 @@ async function main() {
       ? ensureCapture(opts, `many-flows-${opts.manyFlowsPackets}`, ['--many-flows', '--packets', String(opts.manyFlowsPackets), '-q'])
       : null,
     tiny: ensureCapture(opts, 'tiny-1000', ['--packets', '1000', '-q']),
+    report: wanted('report') ? ensureCapture(opts, `many-flows-${opts.reportPackets}`, ['--many-flows', '--packets', String(opts.reportPackets), '-q']) : null,
   };
 
   const scratch = join(tmpdir(), `flowstream-bench-${process.pid}`);
@@ -533,6 +560,7 @@ async function main() {
       try {
         if (row.kind === 'flowstream') result = await runFlowstreamRow(row, opts, scratch);
         else if (row.kind === 'startup') result = await runStartupRow(row, opts);
+        else if (row.kind === 'report') result = await runReportRow(row, opts, scratch);
         else if (row.kind === 'memory') result = await runMemoryRow(row, opts);
         else result = await runPeerRow(row, opts, corePackets);
       } catch (err) {

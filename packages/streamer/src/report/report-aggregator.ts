@@ -63,7 +63,7 @@ export interface ReportLimits {
   readonly keys?: number;
   /** Rows of the largest-flows table (default 500). */
   readonly largest?: number;
-  /** Most time buckets (default 240). */
+  /** Most time buckets (default 90: bars stay wide enough to read). */
   readonly buckets?: number;
   /** Categories shown over time, the rest is `other` (default 8). */
   readonly categories?: number;
@@ -323,7 +323,7 @@ export class ReportAggregator {
     this.ports = new TopCounter(keys);
     this.serverNames = new TopCounter(keys);
     this.ja4 = new TopCounter(keys);
-    this.traffic = new TrafficSeries(limits.buckets ?? 240);
+    this.traffic = new TrafficSeries(limits.buckets ?? 90);
     this.largest = new LargestFlows(this.largestN);
   }
 

@@ -52,6 +52,7 @@ function histogram(h: Histogram, title: string, color: string): Spec {
       x: { field: 'lo', type: 'quantitative', scale: { type: 'log' }, title, axis: { format: '~s', grid: false } },
       x2: { field: 'hi' },
       y: { field: 'flows', type: 'quantitative', title: 'flows', axis: { format: '~s', tickCount: 4 } },
+      y2: { datum: 0 }, // a ranged bar (x/x2) is not stacked, so it needs its base
       tooltip: [{ field: 'lo', title: 'from', format: ',.3~r' }, { field: 'hi', title: 'below', format: ',.3~r' }, { field: 'flows', format: ',' }],
     },
   };
@@ -59,7 +60,13 @@ function histogram(h: Histogram, title: string, color: string): Spec {
 
 function trafficChart(data: ReportData, measure: 'bytes' | 'flows'): Spec {
   const w = data.traffic.bucketMs;
-  const values = data.traffic.points.map((p) => ({ ...p, t2: p.t + w }));
+  // stacked by hand: ranged bars (x/x2, one bar per bucket) are not stacked by Vega-Lite
+  const base = new Map<number, number>();
+  const values = data.traffic.points.map((p) => {
+    const y0 = base.get(p.t) ?? 0;
+    base.set(p.t, y0 + p[measure]);
+    return { t: p.t, t2: p.t + w, category: p.category, value: p[measure], y0, y1: y0 + p[measure] };
+  });
   return {
     width: WIDTH + 240,
     height: 180,
@@ -68,10 +75,10 @@ function trafficChart(data: ReportData, measure: 'bytes' | 'flows'): Spec {
     encoding: {
       x: { field: 't', type: 'temporal', scale: { type: 'utc' }, title: `UTC, ${durationText(w)} buckets`, axis: { labelOverlap: true } },
       x2: { field: 't2' },
-      y: { field: measure, type: 'quantitative', title: measure, stack: 'zero', axis: { format: '~s', tickCount: 4 } },
-      color: { field: 'category', type: 'nominal', title: data.traffic.categoryField, sort: data.traffic.categories, scale: { domain: data.traffic.categories } },
-      order: { field: 'category' },
-      tooltip: [{ field: 't', type: 'temporal', format: '%Y-%m-%d %H:%M:%S', title: 'from (UTC)', scale: { type: 'utc' } }, { field: 'category' }, { field: measure, format: ',' }],
+      y: { field: 'y1', type: 'quantitative', title: measure, axis: { format: '~s', tickCount: 4 } },
+      y2: { field: 'y0' },
+      color: { field: 'category', type: 'nominal', title: data.traffic.categoryField, scale: { domain: data.traffic.categories } },
+      tooltip: [{ field: 't', type: 'temporal', format: '%Y-%m-%d %H:%M:%S', title: 'from (UTC)', scale: { type: 'utc' } }, { field: 'category' }, { field: 'value', title: measure, format: ',' }],
     },
   } as Spec;
 }

@@ -120,7 +120,7 @@ function largestSection(data: ReportData): string {
           .map((v, i) => {
             const c = columns[i]!;
             if (v === null) return '<td></td>';
-            if (typeof v !== 'number') return `<td class="key">${esc(v)}</td>`;
+            if (typeof v !== 'number') return `<td class="key" title="${esc(v)}">${esc(v)}</td>`;
             const shown = c === 'bidirectional_first_seen_ms' ? utc(v) : c === 'protocol' ? protocolName(v) : c === 'bidirectional_bytes' ? bytesText(v) : count(v);
             return `<td class="n" data-v="${v}">${esc(shown)}</td>`;
           })
@@ -151,6 +151,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.ke
 .note{color:var(--muted);font-size:12px}details{margin-top:8px}summary{cursor:pointer;color:#335;font-size:13px}
 pre{font-size:11px;background:var(--bg);padding:8px;overflow:auto;max-height:320px}
 .scroll{max-height:560px;overflow:auto;border:1px solid var(--line)}
+table.flows td{white-space:nowrap}table.flows td.key{max-width:300px;overflow:hidden;text-overflow:ellipsis;word-break:normal}
 table.flows thead th{position:sticky;top:0;background:#fff;cursor:pointer;user-select:none;white-space:nowrap}
 table.flows th[aria-sort=ascending]::after{content:" ▲"}table.flows th[aria-sort=descending]::after{content:" ▼"}
 #flow-filter{width:320px;padding:4px 8px;font:inherit}
