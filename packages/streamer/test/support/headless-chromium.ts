@@ -128,8 +128,11 @@ export class HeadlessChromium {
       /* already gone */
     }
     this.ws.close();
+    // the profile is removed once the browser (and its helpers) stopped writing into it
+    const exited = this.proc.exitCode !== null ? Promise.resolve() : new Promise((r) => this.proc.once('exit', r));
     this.proc.kill('SIGKILL');
-    rmSync(this.profile, { recursive: true, force: true });
+    await exited;
+    rmSync(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
 
