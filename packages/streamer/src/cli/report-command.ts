@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { flowFileFormat, reportFromFlowFiles } from '../report/flow-file-reader.js';
 import { ReportSink } from '../report/report-sink.js';
 import { UsageError, type CliOptions } from './cli-options.js';
@@ -24,26 +26,36 @@ Examples:
   flowstream report flows.parquet -o report.html --anonymize src_ip,dst_ip
 `;
 
-/** Is this the `report` subcommand? */
-export function isReportCommand(argv: readonly string[]): boolean {
-  return argv[0] === 'report';
-}
-
-/** Checks the report's own rules: an output file, and sources all captures or all flow files. */
+/**
+ * Checks the report's own rules before anything is read: an output file in an existing folder,
+ * and sources all captures or all flow files.
+ *
+ * @example checkReportCli(parseCli(['a.pcap', '-o', 'r.html'])) === 'captures'
+ */
 export function checkReportCli(cli: CliOptions): 'captures' | 'files' {
   if (cli.output === '-') throw new UsageError('report: give the HTML file to write with -o FILE');
+  const folder = dirname(resolve(cli.output));
+  if (!existsSync(folder)) throw new UsageError(`report: ${cli.output}: folder ${folder} does not exist`);
   const kinds = cli.sources.map((s) => flowFileFormat(s) !== null);
   if (kinds.every((k) => k) && kinds.length > 0) return 'files';
   if (kinds.some((k) => k)) throw new UsageError('report: give either captures or flow files (Arrow, Parquet, CSV), not both');
   return 'captures';
 }
 
-/** The report sink of a capture run (the run loop applies `--columns`/`--anonymize` before it). */
+/**
+ * The report sink of a capture run (the run loop applies `--columns`/`--anonymize` before it).
+ *
+ * @example await streamer.writeTo(reportSink(cli), { columnsToAnonymize: cli.anonymize })
+ */
 export function reportSink(cli: CliOptions): ReportSink {
   return new ReportSink(cli.output, { inputs: cli.sources });
 }
 
-/** `flowstream report FLOWFILE... -o report.html` (see {@link reportFromFlowFiles}). */
+/**
+ * `flowstream report FLOWFILE... -o report.html` (see {@link reportFromFlowFiles}); returns the flow count.
+ *
+ * @example await reportFromFiles(parseCli(['flows.parquet', '-o', 'r.html'])) // 13
+ */
 export async function reportFromFiles(cli: CliOptions): Promise<number> {
   return (await reportFromFlowFiles(cli.sources, cli.output, { columnsToAnonymize: cli.anonymize, anonymizeKey: cli.anonymizeKey })).totals.flows;
 }

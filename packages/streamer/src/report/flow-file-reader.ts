@@ -57,7 +57,15 @@ export function flowFileFormat(path: string): FlowFileFormat | null {
   return null;
 }
 
-/** Opens a flow file written by flowstream (or NFStream's CSV). */
+/**
+ * Opens a flow file written by flowstream (or NFStream's CSV); only {@link REPORT_COLUMNS} are read.
+ *
+ * @example
+ * ```ts
+ * const file = openFlowFile('flows.arrow', 'arrow');
+ * for await (const batch of file.batches()) console.log(batch.length);
+ * ```
+ */
 export function openFlowFile(path: string, format: FlowFileFormat): FlowFile {
   switch (format) {
     case 'arrow':

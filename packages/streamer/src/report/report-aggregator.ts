@@ -84,7 +84,11 @@ export const LARGEST_FLOW_COLUMNS = [
   'bidirectional_first_seen_ms', 'bidirectional_duration_ms', 'bidirectional_packets', 'bidirectional_bytes',
 ] as const;
 
-/** The name of IP protocol `n` (`tcp`, `udp`, …, else `ip-proto n`). */
+/**
+ * The name of IP protocol `n` (`tcp`, `udp`, …, else `ip-proto n`).
+ *
+ * @example protocolName(17) === 'udp'
+ */
 export function protocolName(n: number): string {
   return PROTOCOL_NAMES[n] ?? `ip-proto ${n}`;
 }

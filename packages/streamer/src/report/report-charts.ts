@@ -22,7 +22,11 @@ const CONFIG = {
   range: { category: { scheme: 'tableau10' } },
 } as const;
 
-/** Long labels (hashed addresses are 128 hex digits) are cut for the axis; tables show them whole. */
+/**
+ * Long labels (hashed addresses are 128 hex digits) are cut for the axis; tables show them whole.
+ *
+ * @example shortLabel('a'.repeat(128), 8) === 'aaaaaaa…'
+ */
 export function shortLabel(key: string, max = 40): string {
   return key.length > max ? `${key.slice(0, max - 1)}…` : key;
 }
@@ -83,7 +87,11 @@ function trafficChart(data: ReportData, measure: 'bytes' | 'flows'): Spec {
   } as Spec;
 }
 
-/** A duration in its largest whole unit (`1 s`, `10 min`, `6 h`, `7 d`). */
+/**
+ * A duration in its largest whole unit (`1 s`, `10 min`, `6 h`, `7 d`).
+ *
+ * @example durationText(600_000) === '10 min'
+ */
 export function durationText(ms: number): string {
   const units: [number, string][] = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'min'], [1000, 's']];
   for (const [size, name] of units) if (ms >= size && ms % size === 0) return `${ms / size} ${name}`;
@@ -95,7 +103,11 @@ const ORANGE = '#f58518';
 const GREEN = '#54a24b';
 const PURPLE = '#b279a2';
 
-/** The chart specifications (Vega-Lite) of a report; charts without data are left out. */
+/**
+ * The chart specifications (Vega-Lite) of a report; charts without data are left out.
+ *
+ * @example chartSpecs(data).map((c) => c.id) // ['traffic-bytes', 'traffic-flows', 'talkers-bytes', …]
+ */
 export function chartSpecs(data: ReportData): { id: string; title: string; spec: Spec }[] {
   const out: { id: string; title: string; spec: Spec }[] = [];
   if (data.totals.flows === 0) return out;

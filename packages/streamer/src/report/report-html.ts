@@ -12,7 +12,11 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-/** `1234567` → `1.23 MB` (decimal units, as network tools count). */
+/**
+ * A byte count in decimal units, as network tools count.
+ *
+ * @example bytesText(1234567) === '1.23 MB'
+ */
 export function bytesText(n: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
   let v = n;

@@ -10,17 +10,11 @@ export interface TopRow {
   readonly packets: number;
 }
 
-interface Entry {
-  bytes: number;
-  flows: number;
-  packets: number;
-}
-
 /**
  * Bytes, flows and packets per key in bounded memory. Exact while fewer than `2 × capacity`
- * distinct keys were seen; past that the map is pruned to the `capacity / 2` largest keys by
- * bytes and by flows (lossy counting), {@link exact} turns false and {@link errorBytes}/{@link errorFlows}
- * bound what a key may have lost.
+ * distinct keys were seen; past that the map is pruned to the keys above the `capacity / 2`-th
+ * largest byte total or the `capacity / 2`-th largest flow count (lossy counting), {@link exact}
+ * turns false and {@link errorBytes}/{@link errorFlows} bound what a key may have lost.
  *
  * @example
  * ```ts
@@ -30,7 +24,9 @@ interface Entry {
  * ```
  */
 export class TopCounter {
-  private readonly map = new Map<string, Entry>();
+  // key → slot; a slot is 3 numbers (bytes, flows, packets) in one typed array: no object per key
+  private slots = new Map<string, number>();
+  private sums: Float64Array;
   /** True while no key was ever dropped. */
   exact = true;
   /** Largest byte total a dropped key had (an upper bound of the undercount of any key). */
@@ -38,46 +34,82 @@ export class TopCounter {
   /** Largest flow count a dropped key had. */
   errorFlows = 0;
 
-  constructor(readonly capacity = 20_000) {}
+  constructor(readonly capacity = 20_000) {
+    this.sums = new Float64Array(3 * Math.min(1024, 2 * capacity));
+  }
 
   /** Counts one flow (or `flows` flows) under `key`. */
   add(key: string, bytes: number, packets: number, flows = 1): void {
-    let e = this.map.get(key);
-    if (e === undefined) {
-      if (this.map.size >= 2 * this.capacity) this.prune();
-      e = { bytes: 0, flows: 0, packets: 0 };
-      this.map.set(key, e);
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      if (this.slots.size >= 2 * this.capacity) this.prune();
+      slot = this.slots.size;
+      if (3 * slot >= this.sums.length) {
+        const grown = new Float64Array(Math.min(this.sums.length * 2, 6 * this.capacity + 3));
+        grown.set(this.sums);
+        this.sums = grown;
+      }
+      this.slots.set(key, slot);
+      const o = 3 * slot;
+      this.sums[o] = bytes;
+      this.sums[o + 1] = flows;
+      this.sums[o + 2] = packets;
+      return;
     }
-    e.bytes += bytes;
-    e.flows += flows;
-    e.packets += packets;
+    const o = 3 * slot;
+    this.sums[o] += bytes;
+    this.sums[o + 1] += flows;
+    this.sums[o + 2] += packets;
   }
 
   /** Distinct keys held now. */
   get size(): number {
-    return this.map.size;
+    return this.slots.size;
   }
 
   /** The `n` largest keys by `by`; ties by the other measure, then by key, so results are stable. */
   top(n: number, by: 'bytes' | 'flows'): TopRow[] {
     const other = by === 'bytes' ? 'flows' : 'bytes';
-    const rows = [...this.map].map(([key, e]) => ({ key, bytes: e.bytes, flows: e.flows, packets: e.packets }));
+    const s = this.sums;
+    const rows: TopRow[] = [];
+    for (const [key, slot] of this.slots) rows.push({ key, bytes: s[3 * slot]!, flows: s[3 * slot + 1]!, packets: s[3 * slot + 2]! });
     rows.sort((a, b) => b[by] - a[by] || b[other] - a[other] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return rows.slice(0, n);
   }
 
   private prune(): void {
-    // half by bytes, half by flows: the survivors fit in `capacity`, so the next prune is far off
+    // keep the keys strictly above the (capacity/2)-th largest bytes or flows: at most `capacity`
+    // survive (ties at the threshold go), so the next prune is `capacity` new keys away
     const half = Math.ceil(this.capacity / 2);
-    const keep = new Set<string>();
-    for (const r of this.top(half, 'bytes')) keep.add(r.key);
-    for (const r of this.top(half, 'flows')) keep.add(r.key);
-    for (const [key, e] of this.map) {
-      if (keep.has(key)) continue;
-      this.errorBytes = Math.max(this.errorBytes, e.bytes);
-      this.errorFlows = Math.max(this.errorFlows, e.flows);
-      this.map.delete(key);
+    const s = this.sums;
+    const n = this.slots.size;
+    const bytes = new Float64Array(n);
+    const flows = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      bytes[i] = s[3 * i]!;
+      flows[i] = s[3 * i + 1]!;
     }
+    bytes.sort();
+    flows.sort();
+    const minBytes = bytes[n - half]!;
+    const minFlows = flows[n - half]!;
+    const kept = new Map<string, number>();
+    const sums = new Float64Array(s.length);
+    for (const [key, slot] of this.slots) {
+      const o = 3 * slot;
+      if (s[o]! > minBytes || s[o + 1]! > minFlows) {
+        const k = 3 * kept.size;
+        sums[k] = s[o]!;
+        sums[k + 1] = s[o + 1]!;
+        sums[k + 2] = s[o + 2]!;
+        kept.set(key, kept.size);
+      } else {
+        if (s[o]! > this.errorBytes) this.errorBytes = s[o]!;
+        if (s[o + 1]! > this.errorFlows) this.errorFlows = s[o + 1]!;
+      }
+    }
+    this.slots = kept; // a fresh map: deleting half of a big Map leaves it slow
+    this.sums = sums;
     this.exact = false;
   }
 }

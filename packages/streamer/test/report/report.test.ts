@@ -188,8 +188,11 @@ describe('flowstream report', () => {
     expect(statSync(csv).size).toBeGreaterThan(0);
   });
 
-  it('refuses a report without -o and a mix of captures and flow files (usage errors)', () => {
+  it('refuses a report without -o, into a missing folder, or of captures mixed with flow files (usage errors)', () => {
     expect(runCli(['report', SAMPLE]).status).toBe(2);
+    const noFolder = runCli(['report', SAMPLE, '-o', join(dir, 'missing', 'r.html')]);
+    expect(noFolder.status).toBe(2);
+    expect(noFolder.stderr.toString()).toContain('does not exist');
     const csv = join(dir, 'mix.csv');
     writeFileSync(csv, 'id,src_ip,dst_ip\n0,"a","b"\n');
     const r = runCli(['report', SAMPLE, csv, '-o', join(dir, 'mix.html')]);
