@@ -201,6 +201,7 @@ Examples:
   tcpdump -i eth0 -w - | flowstream - --format jsonl
   flowstream capture.pcap --plugin splt:sequenceLength=20 --format arrow -o flows.arrow
   flowstream capture.pcap --format none --summary -     # just count packets and flows
+  flowstream report capture.pcap -o report.html         # an HTML report (flowstream report --help)
 
 Exit codes: 0 ok, 1 input or runtime error (the message names the file and offset), 2 usage error.
 `;
