@@ -97,10 +97,10 @@ function summarySection(data: ReportData): string {
 </tbody></table>${reasons ? `<table class="kv" id="ignore-reasons"><thead><tr><th>ignored, by reason</th><th>packets</th></tr></thead><tbody>${reasons}</tbody></table>` : ''}`;
   }
   const sources = s?.sources?.length
-    ? `<table class="kv"><thead><tr><th>source</th><th>packets</th><th>link type</th></tr></thead><tbody>${s.sources
+    ? `<table class="kv" id="sources"><thead><tr><th>source</th><th>format</th><th>link type</th><th>packets</th><th>size</th><th>note</th></tr></thead><tbody>${s.sources
         .map((src) => {
-          const x = src as unknown as Record<string, unknown>;
-          return `<tr><td class="key">${esc(x.path ?? x.name ?? '')}</td><td class="n">${x.packets !== undefined ? count(Number(x.packets)) : ''}</td><td>${esc(x.linkType ?? '')}</td></tr>`;
+          const note = src.error ?? (src.truncatedAt !== undefined ? `truncated last record at byte ${src.truncatedAt} dropped` : '');
+          return `<tr><td class="key">${esc(src.path)}</td><td>${esc(src.format ?? '')}</td><td class="n">${esc(src.linkType ?? '')}</td><td class="n">${count(src.packetsRead ?? 0)}</td><td class="n">${src.size !== undefined ? esc(bytesText(src.size)) : ''}</td><td>${esc(note)}</td></tr>`;
         })
         .join('')}</tbody></table>`
     : `<ul class="inputs">${data.inputs.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>`;

@@ -106,6 +106,9 @@ describe('flowstream report', () => {
       `({ read: document.querySelector('#packet-accounting [data-k=read]').textContent, reasons: Array.from(document.querySelectorAll('#ignore-reasons td.reason')).map(td => td.textContent) })`,
     );
     expect(Number(shown.read.replace(/,/g, ''))).toBe(summary.packets.read);
+    const source = await page.evaluate<string[]>(`Array.from(document.querySelectorAll('#sources tbody tr:first-child td')).map(td => td.textContent)`);
+    expect(source[0]).toBe(SAMPLE);
+    expect(Number(source[3]!.replace(/,/g, ''))).toBe(summary.packets.read);
     expect(shown.reasons.sort()).toEqual(Object.keys(summary.packets.ignoredByReason).sort());
 
     // sorting: click "bytes" twice (descending, then ascending); filtering by an address
