@@ -89,10 +89,6 @@ const BIFLOW: readonly Rule[] = [
   r('src2dst_packets', IANA.packetDeltaCount, 'u64'),
   r('dst2src_bytes', reverseOf(IANA.octetDeltaCount), 'u64'),
   r('dst2src_packets', reverseOf(IANA.packetDeltaCount), 'u64'),
-  r('dst2src_bytes', IANA.postOctetDeltaCount, 'u64'),
-  r('dst2src_packets', IANA.postPacketDeltaCount, 'u64'),
-  r('dst2src_first_seen_ms', reverseOf(IANA.flowStartMilliseconds), 'ms'),
-  r('dst2src_last_seen_ms', reverseOf(IANA.flowEndMilliseconds), 'ms'),
 ];
 
 const FORWARD: readonly Rule[] = [
@@ -111,8 +107,8 @@ const REVERSE: readonly Rule[] = [
   r('dst2src_packets', IANA.packetDeltaCount, 'u64'),
 ];
 
-/** The address columns: they travel only in address elements. */
-export const ADDRESS_COLUMNS: readonly string[] = ['src_ip', 'dst_ip'];
+/** Columns that travel in IANA elements in both modes (pmacct's file leaves their enterprise twins out). */
+export const STANDARD_COLUMNS: ReadonlySet<string> = new Set([...KEY.map((k) => k.column), 'src2dst_packets', 'src2dst_bytes', 'dst2src_packets', 'dst2src_bytes']);
 
 /**
  * How a column without a standard element travels as an enterprise element: core numbers as
