@@ -14,5 +14,6 @@ if (!Number.isInteger(pen) || pen < 1 || pen > 0xffffffff) {
 const dir = process.argv[3] ?? new URL('../docs/ipfix/', import.meta.url).pathname;
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'flowstream.xml'), ipfixElementsXml(pen));
-writeFileSync(join(dir, 'flowstream-pmacct.lst'), pmacctPrimitives(pen));
-console.log(`wrote ${join(dir, 'flowstream.xml')} and ${join(dir, 'flowstream-pmacct.lst')} for PEN ${pen}`);
+writeFileSync(join(dir, 'flowstream-pmacct.lst'), pmacctPrimitives(pen, 'main'));
+writeFileSync(join(dir, 'flowstream-pmacct-stats.lst'), pmacctPrimitives(pen, 'statistics'));
+console.log(`wrote flowstream.xml, flowstream-pmacct.lst and flowstream-pmacct-stats.lst in ${dir} for PEN ${pen}`);

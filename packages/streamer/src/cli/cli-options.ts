@@ -58,6 +58,7 @@ const SINK_FLAGS: Record<string, string> = {
   'ipfix-template-refresh': 'ipfixTemplateRefresh',
   'ipfix-template-refresh-seconds': 'ipfixTemplateRefreshSeconds',
   'ipfix-rate': 'ipfixRate',
+  'ipfix-burst': 'ipfixBurst',
 };
 
 const BOOL_OPTIONS: Record<string, string> = {
@@ -194,7 +195,8 @@ IPFIX (--format ipfix -o udp://HOST:PORT; see README "Many sensors"):
       --ipfix-max-message-size N     bytes per message, 256-65535 (default 1400)
       --ipfix-template-refresh N     re-send templates every N messages (default 100)
       --ipfix-template-refresh-seconds S   … and every S seconds (default 30)
-      --ipfix-rate N           messages per second (default 20000; 0 = unpaced)
+      --ipfix-rate N           messages per second (default 10000; 0 = unpaced)
+      --ipfix-burst N          messages sent back to back before pacing waits (default 16)
 
 Metering (NFStream's parameters):
       --decode-tunnels / --no-decode-tunnels   GTP-U, TZSP, CAPWAP (default on)

@@ -1,8 +1,10 @@
 import { FlowBatch, type FieldSpec, type FlowColumn } from '@flowstream/core';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { writeIpv4, writeIpv6, writeMac } from '../../src/sinks/ipfix/address-bytes.js';
+import { PMACCT_MAX_PRIMITIVES, ipfixElementsXml, knownFields, pmacctPrimitives } from '../../src/sinks/ipfix/element-files.js';
 import { ipfixSinkDefinition } from '../../src/sinks/ipfix/ipfix-definition.js';
-import { DEFAULT_FLOWSTREAM_PEN, REVERSE_PEN, enterpriseId } from '../../src/sinks/ipfix/information-elements.js';
+import { DEFAULT_FLOWSTREAM_PEN, HASHED_ID_BASE, REVERSE_PEN, enterpriseId } from '../../src/sinks/ipfix/information-elements.js';
 import { MessageEncoder } from '../../src/sinks/ipfix/message-encoder.js';
 import { bindTemplate, writeRecord } from '../../src/sinks/ipfix/record-encoder.js';
 import { buildTemplates, writeTemplateRecord, templateRecordLength, type Template } from '../../src/sinks/ipfix/templates.js';
@@ -266,5 +268,24 @@ describe('the ipfix format definition', () => {
     expect(check('udp://127.0.0.1:4739', { ipfixMaxMessageSize: '100' })).toThrow('Invalid option ipfixMaxMessageSize: expected an integer from 256 to 65535, got "100".');
     expect(check('udp://127.0.0.1:4739', { anonymized: ['src_ip', 'src_mac'] })).toThrow(/cannot export anonymised src_ip/);
     expect(check('udp://127.0.0.1:4739', { anonymized: ['src_mac', 'requested_server_name'] })).not.toThrow();
+  });
+});
+
+describe('published element files (docs/ipfix/)', () => {
+  const docs = new URL('../../../../docs/ipfix/', import.meta.url).pathname;
+  it('are generated from the table the encoder uses (run scripts/ipfix-elements.mjs after a change)', () => {
+    expect(readFileSync(`${docs}flowstream.xml`, 'utf8')).toBe(ipfixElementsXml(DEFAULT_FLOWSTREAM_PEN));
+    expect(readFileSync(`${docs}flowstream-pmacct.lst`, 'utf8')).toBe(pmacctPrimitives(DEFAULT_FLOWSTREAM_PEN, 'main'));
+    expect(readFileSync(`${docs}flowstream-pmacct-stats.lst`, 'utf8')).toBe(pmacctPrimitives(DEFAULT_FLOWSTREAM_PEN, 'statistics'));
+  });
+  it('give every known column a fixed id, and stay within nfacctd\'s 64 primitives a file', () => {
+    const ids = knownFields().map((f) => enterpriseId(f.name));
+    expect(Math.max(...ids)).toBeLessThan(HASHED_ID_BASE);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const g of ['main', 'statistics'] as const) {
+      expect(pmacctPrimitives(DEFAULT_FLOWSTREAM_PEN, g).split('\n').filter((l) => l.startsWith('name=')).length).toBeLessThanOrEqual(PMACCT_MAX_PRIMITIVES);
+    }
+    expect(enterpriseId('udps.my_field')).toBeGreaterThanOrEqual(HASHED_ID_BASE);
+    expect(enterpriseId('udps.my_field', new Set([enterpriseId('udps.my_field')]))).not.toBe(enterpriseId('udps.my_field'));
   });
 });

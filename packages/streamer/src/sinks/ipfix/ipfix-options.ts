@@ -16,8 +16,10 @@ export interface IpfixOptions {
   readonly templateRefreshMessages: number;
   /** … or after this many seconds (default 30; 0 = not by time). */
   readonly templateRefreshSeconds: number;
-  /** Messages per second (default 20000; 0 = unpaced). */
+  /** Messages per second (default 10000; 0 = unpaced). */
   readonly rate: number;
+  /** Messages sent back to back before pacing waits (default 16). */
+  readonly burst: number;
 }
 
 /** Defaults of {@link IpfixOptions}. */
@@ -28,7 +30,8 @@ export const IPFIX_DEFAULTS: IpfixOptions = {
   maxMessageSize: 1400,
   templateRefreshMessages: 100,
   templateRefreshSeconds: 30,
-  rate: 20000,
+  rate: 10000,
+  burst: 16,
 };
 
 function integer(options: SinkOptions, key: string, fallback: number, min: number, max: number): number {
@@ -43,7 +46,8 @@ function integer(options: SinkOptions, key: string, fallback: number, min: numbe
 
 /**
  * Reads and checks the IPFIX options (`ipfixMode`, `ipfixPen`, `ipfixObservationDomain`,
- * `ipfixMaxMessageSize`, `ipfixTemplateRefresh`, `ipfixTemplateRefreshSeconds`, `ipfixRate`);
+ * `ipfixMaxMessageSize`, `ipfixTemplateRefresh`, `ipfixTemplateRefreshSeconds`, `ipfixRate`,
+ * `ipfixBurst`);
  * a RangeError names the option and the allowed values.
  *
  * @example ipfixOptions({ ipfixMode: 'uniflow' }).mode === 'uniflow'
@@ -60,6 +64,7 @@ export function ipfixOptions(options: SinkOptions): IpfixOptions {
     templateRefreshMessages: integer(options, 'ipfixTemplateRefresh', d.templateRefreshMessages, 0, 0xffffffff),
     templateRefreshSeconds: integer(options, 'ipfixTemplateRefreshSeconds', d.templateRefreshSeconds, 0, 86400),
     rate: integer(options, 'ipfixRate', d.rate, 0, 10_000_000),
+    burst: integer(options, 'ipfixBurst', d.burst, 1, 65535),
   };
 }
 

@@ -54,7 +54,7 @@ export class IpfixSink implements FlowSink {
       refuseAnonymisedAddresses(context.anonymized, this.target);
       this.anonymized = new Set(context.anonymized);
       this.retemplate(context.fields);
-      this.transport = await UdpTransport.connect(parseUdpTarget(this.target), this.settings.rate);
+      this.transport = await UdpTransport.connect(parseUdpTarget(this.target), this.settings.rate, this.settings.burst);
     } catch (err) {
       throw new SinkError(this.target, err);
     }

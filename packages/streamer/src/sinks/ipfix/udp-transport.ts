@@ -42,7 +42,7 @@ export function parseUdpTarget(target: string): UdpTarget {
  *
  * @example
  * ```ts
- * const t = await UdpTransport.connect({ host: '127.0.0.1', port: 4739 }, 20000);
+ * const t = await UdpTransport.connect({ host: "127.0.0.1", port: 4739 }, 10000, 16);
  * await t.send(messages);
  * await t.close();
  * ```
@@ -71,7 +71,7 @@ export class UdpTransport {
   }
 
   /** Resolves the host and opens a connected socket (so that ICMP errors surface on later sends). */
-  static async connect(target: UdpTarget, rate: number, burst = 64): Promise<UdpTransport> {
+  static async connect(target: UdpTarget, rate: number, burst: number): Promise<UdpTransport> {
     const address = isIP(target.host) !== 0 ? target.host : (await lookup(target.host)).address;
     const socket = createSocket(isIP(address) === 6 ? 'udp6' : 'udp4');
     await new Promise<void>((resolve, reject) => {
