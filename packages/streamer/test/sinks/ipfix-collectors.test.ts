@@ -44,7 +44,8 @@ const sortBy = <T>(rows: T[], k: (r: T) => string) => [...rows].sort((a, b) => (
 /** pmacct prints seconds with microseconds. */
 const ms = (t: string) => Math.round(Number(t) * 1000);
 
-describe.skipIf(!haveCollectors())('IPFIX export read by real collectors', () => {
+// in CI a missing collector fails the suite instead of skipping it (.ci/run installs nfdump and pmacct)
+describe.skipIf(!haveCollectors() && process.env.CI !== 'true')('IPFIX export read by real collectors', () => {
   it.each([
     ['sample.pcap', SAMPLE],
     ['four corpus captures as one', MANY],
