@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NFStreamer } from '../../src/index.js';
+import { runCli } from '../support/run-cli.js';
 import { Nfacctd, Nfcapd, haveCollectors } from './ipfix-collectors.js';
 
 const REPO = new URL('../../../../', import.meta.url).pathname;
@@ -111,5 +112,21 @@ describe.skipIf(!haveCollectors() && process.env.CI !== 'true')('IPFIX export re
     // an unknown primitive or a file over nfacctd's limit stops the daemon before it listens
     const collector = await Nfacctd.start(folder(), ['src_host', 'fs_bidirectional_min_ps', last], PMACCT_STATS_FILE);
     expect(await collector.rows(0)).toEqual([]);
+  });
+
+  it('the CLI exports to nfcapd with --format ipfix -o udp://…, and refuses bad IPFIX options before reading (exit 2)', async () => {
+    const collector = await Nfcapd.start(folder());
+    const url = `udp://127.0.0.1:${collector.port}`;
+    const ok = runCli([SAMPLE, '--accounting-mode', '1', '--format', 'ipfix', '-o', url, '--ipfix-mode', 'uniflow', '--ipfix-max-message-size', '512', '-q']);
+    expect(ok.stderr.toString()).toBe('');
+    expect(ok.status).toBe(0);
+    const flows = await collector.flows();
+    const expected = await csvFlows(SAMPLE);
+    expect(flows).toHaveLength(expected.length + expected.filter((f) => Number(f.dst2src_packets) > 0).length);
+    const bad = runCli([SAMPLE, '--format', 'ipfix', '-o', url, '--ipfix-mode', 'both']);
+    expect([bad.status, bad.stderr.toString().trim()]).toEqual([2, 'flowstream: --ipfix-mode: expected one of biflow, uniflow, got "both".']);
+    const anonymised = runCli([SAMPLE, '--format', 'ipfix', '-o', url, '--anonymize', 'dst_ip']);
+    expect(anonymised.status).toBe(2);
+    expect(anonymised.stderr.toString()).toMatch(/IPFIX cannot export anonymised dst_ip/);
   });
 });
