@@ -36,13 +36,19 @@ export const IE_LENGTH: Readonly<Record<IeType, number>> = {
   ipv6Address: 16,
 };
 
-/** Reverse information elements of RFC 5103 §6.1: IANA's element ids under this PEN. */
+/**
+ * Reverse information elements of RFC 5103 §6.1: IANA's element ids under this PEN.
+ *
+ * @example reverseOf(IANA.octetDeltaCount).pen === REVERSE_PEN
+ */
 export const REVERSE_PEN = 29305;
 
 /**
  * Default private enterprise number of flowstream's own elements: 32473, the number RFC 5612
  * reserves for documentation. flowstream has no PEN of its own; an operator who registers one sets
  * it with the `ipfixPen` option (`--ipfix-pen`) and loads the element file generated for it.
+ *
+ * @example streamer.export('ipfix', 'udp://127.0.0.1:4739', { ipfixPen: DEFAULT_FLOWSTREAM_PEN })
  */
 export const DEFAULT_FLOWSTREAM_PEN = 32473;
 
@@ -66,8 +72,6 @@ export const IANA = {
   sourceIPv4Address: iana('sourceIPv4Address', 8, 'ipv4Address', ''),
   destinationTransportPort: iana('destinationTransportPort', 11, 'unsigned16', ''),
   destinationIPv4Address: iana('destinationIPv4Address', 12, 'ipv4Address', ''),
-  postOctetDeltaCount: iana('postOctetDeltaCount', 23, 'unsigned64', ''),
-  postPacketDeltaCount: iana('postPacketDeltaCount', 24, 'unsigned64', ''),
   sourceIPv6Address: iana('sourceIPv6Address', 27, 'ipv6Address', ''),
   destinationIPv6Address: iana('destinationIPv6Address', 28, 'ipv6Address', ''),
   sourceMacAddress: iana('sourceMacAddress', 56, 'macAddress', ''),
@@ -81,7 +85,11 @@ export const IANA = {
   biflowDirection: iana('biflowDirection', 239, 'unsigned8', ''),
 } as const;
 
-/** The RFC 5103 reverse counterpart of an IANA element. */
+/**
+ * The RFC 5103 reverse counterpart of an IANA element.
+ *
+ * @example reverseOf(IANA.packetDeltaCount).name === 'reversePacketDeltaCount'
+ */
 export function reverseOf(ie: InformationElement): InformationElement {
   return { name: `reverse${ie.name[0]!.toUpperCase()}${ie.name.slice(1)}`, id: ie.id, pen: REVERSE_PEN, type: ie.type, description: `${ie.name} of the dst2src direction (RFC 5103)` };
 }
@@ -138,7 +146,11 @@ export function enterpriseId(name: string, taken?: ReadonlySet<number>): number 
   return id;
 }
 
-/** IPFIX element name of a column (`udps.ja4` → `flowstreamUdpsJa4`). */
+/**
+ * IPFIX element name of a column.
+ *
+ * @example enterpriseName('udps.ja4') === 'flowstreamUdpsJa4'
+ */
 export function enterpriseName(column: string): string {
   return 'flowstream' + column.split(/[._]/).map((p) => p[0]!.toUpperCase() + p.slice(1)).join('');
 }

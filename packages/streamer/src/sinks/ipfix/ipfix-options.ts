@@ -22,7 +22,11 @@ export interface IpfixOptions {
   readonly burst: number;
 }
 
-/** Defaults of {@link IpfixOptions}. */
+/**
+ * Defaults of {@link IpfixOptions}.
+ *
+ * @example IPFIX_DEFAULTS.maxMessageSize === 1400
+ */
 export const IPFIX_DEFAULTS: IpfixOptions = {
   mode: 'biflow',
   pen: DEFAULT_FLOWSTREAM_PEN,

@@ -78,8 +78,8 @@ const SWAPPED_KEY: readonly Rule[] = KEY.map((k) => {
 
 /**
  * Biflow (RFC 5103): forward counters in the usual elements, dst2src counters in the reverse
- * elements and, for collectors that store only post counters (nfdump), in postOctetDeltaCount/
- * postPacketDeltaCount as well.
+ * elements (nfdump stores them as out packets/bytes). dst2src times go as enterprise elements:
+ * nfdump 1.7 would read reverse flowStart/EndMilliseconds as the forward ones.
  */
 const BIFLOW: readonly Rule[] = [
   ...KEY,
