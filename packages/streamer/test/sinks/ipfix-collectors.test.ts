@@ -29,7 +29,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let n = 0;
 const folder = () => mkdtempSync(join(tmp, `${n++}-`));
 
-const options = (source: string | string[]) => ({ source, accountingMode: 1, nDissections: 0, statisticalAnalysis: true });
+const options = (source: string | string[]) => ({ source, accountingMode: 1 as const, nDissections: 0, statisticalAnalysis: true });
 
 /** flowstream's own CSV of the run (the reference). */
 async function csvFlows(source: string | string[]): Promise<Flow[]> {

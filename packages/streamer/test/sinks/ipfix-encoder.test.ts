@@ -1,9 +1,11 @@
 import { FlowBatch, type FieldSpec, type FlowColumn } from '@flowstream/core';
+import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { writeIpv4, writeIpv6, writeMac } from '../../src/sinks/ipfix/address-bytes.js';
 import { PMACCT_MAX_PRIMITIVES, ipfixElementsXml, knownFields, pmacctPrimitives } from '../../src/sinks/ipfix/element-files.js';
 import { ipfixSinkDefinition } from '../../src/sinks/ipfix/ipfix-definition.js';
+import { IpfixSink } from '../../src/sinks/ipfix/ipfix-sink.js';
 import { DEFAULT_FLOWSTREAM_PEN, HASHED_ID_BASE, REVERSE_PEN, enterpriseId } from '../../src/sinks/ipfix/information-elements.js';
 import { MessageEncoder } from '../../src/sinks/ipfix/message-encoder.js';
 import { bindTemplate, writeRecord } from '../../src/sinks/ipfix/record-encoder.js';
@@ -287,5 +289,68 @@ describe('published element files (docs/ipfix/)', () => {
     }
     expect(enterpriseId('udps.my_field')).toBeGreaterThanOrEqual(HASHED_ID_BASE);
     expect(enterpriseId('udps.my_field', new Set([enterpriseId('udps.my_field')]))).not.toBe(enterpriseId('udps.my_field'));
+  });
+});
+
+describe('IpfixSink over a loopback UDP socket', () => {
+  it('sends templates first, a message per batch, and new templates when plugin fields appear', async () => {
+    const socket = createSocket('udp4');
+    const got: Buffer[] = [];
+    socket.on('message', (m) => got.push(m));
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    const sink = new IpfixSink(`udp://127.0.0.1:${socket.address().port}`, { ipfixTemplateRefreshSeconds: 0, ipfixTemplateRefresh: 0 });
+    await sink.open({ fields: FIELDS, anonymized: [], manifest: {} as never });
+    await sink.write(batch(3));
+    const withPlugin = [...FIELDS, { name: 'udps.bursts', type: 'string' as const, nullable: true, inferred: true }];
+    const b = batch(2);
+    await sink.write(new FlowBatch(withPlugin, [...b.columns, { kind: 'value', values: [4, null] }], 2));
+    const result = await sink.close({} as never);
+    expect(result).toEqual({ flows: 5, files: [] });
+    for (let i = 0; i < 100 && got.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    socket.close();
+    const ids = got.map((m) => parse(m).sets.map((s) => s.id));
+    expect(ids).toEqual([[2, 256], [2, 258]]);
+    const templates = parseTemplates(parse(got[1]!).sets[0]!.body);
+    expect([...templates.keys()]).toEqual([258, 259]);
+    expect(templates.get(258)!.at(-1)).toEqual([enterpriseId('udps.bursts'), 0xffff, DEFAULT_FLOWSTREAM_PEN]);
+    expect(parse(got[1]!).header.sequence).toBe(3);
+  });
+
+  it('re-sends the templates after the configured time', () => {
+    let now = 0;
+    const enc = new MessageEncoder({ maxMessageSize: 1400, observationDomainId: 1, templateRefreshMessages: 0, templateRefreshMs: 30_000, now: () => now });
+    const templates = buildTemplates(FIELDS, OPTS);
+    const b = batch(1);
+    const bound = bindTemplate(templates[0]!, b);
+    const one = () => {
+      enc.end(writeRecord(bound, 0, enc.buf, enc.begin(256)));
+      enc.finish();
+      return parse(enc.take()[0]!).sets.map((s) => s.id);
+    };
+    enc.setTemplates(templates);
+    expect(one()).toEqual([2, 256]);
+    now = 29_999;
+    expect(one()).toEqual([256]);
+    now = 30_000;
+    expect(one()).toEqual([2, 256]);
+  });
+});
+
+describe('IpfixSink without a collector', () => {
+  it('keeps exporting when the port is closed (ICMP port unreachable) and warns once', async () => {
+    const warnings: string[] = [];
+    const free = createSocket('udp4');
+    await new Promise<void>((resolve) => free.bind(0, '127.0.0.1', resolve));
+    const port = free.address().port;
+    await new Promise<void>((resolve) => free.close(() => resolve()));
+    const sink = new IpfixSink(`udp://127.0.0.1:${port}`, { warn: (m) => warnings.push(m) });
+    await sink.open({ fields: FIELDS, anonymized: [], manifest: {} as never });
+    for (let i = 0; i < 5; i++) {
+      await sink.write(batch(50));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(await sink.close({} as never)).toEqual({ flows: 250, files: [] });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/no IPFIX collector listens/);
   });
 });

@@ -55,6 +55,11 @@ export class IpfixSink implements FlowSink {
       this.anonymized = new Set(context.anonymized);
       this.retemplate(context.fields);
       this.transport = await UdpTransport.connect(parseUdpTarget(this.target), this.settings.rate, this.settings.burst);
+      let warned = false;
+      this.transport.onRefused = () => {
+        if (!warned) this.warn(`${this.target}: no IPFIX collector listens (ICMP port unreachable); flows are lost until one does, templates are re-sent every ${this.settings.templateRefreshMessages} messages / ${this.settings.templateRefreshSeconds} s`);
+        warned = true;
+      };
     } catch (err) {
       throw new SinkError(this.target, err);
     }
@@ -63,6 +68,8 @@ export class IpfixSink implements FlowSink {
   async write(batch: FlowBatch): Promise<void> {
     try {
       this.encode(batch);
+      // a batch's last message goes now: on a quiet live capture the next batch may be minutes away
+      this.encoder.finish();
       await this.transport!.send(this.encoder.take());
     } catch (err) {
       throw new SinkError(this.target, err);

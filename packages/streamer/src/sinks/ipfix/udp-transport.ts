@@ -57,6 +57,10 @@ export class UdpTransport {
   messages = 0;
   /** Bytes sent (IPFIX messages, without UDP/IP headers). */
   bytes = 0;
+  /** Sends refused by the destination (no collector listening). */
+  refused = 0;
+  /** Told of each refused send (see {@link fail}). */
+  onRefused: ((err: Error) => void) | null = null;
 
   private constructor(
     private readonly socket: Socket,
@@ -65,9 +69,7 @@ export class UdpTransport {
     private readonly burst: number,
   ) {
     this.tokens = burst;
-    socket.on('error', (err) => {
-      this.error ??= err;
-    });
+    socket.on('error', (err) => this.fail(err));
   }
 
   /** Resolves the host and opens a connected socket (so that ICMP errors surface on later sends). */
@@ -91,7 +93,7 @@ export class UdpTransport {
       if (this.rate > 0) await this.token();
       this.pending++;
       this.socket.send(m, (err) => {
-        if (err) this.error ??= err;
+        if (err) this.fail(err);
         if (--this.pending === 0 && this.idle !== null) this.idle();
       });
       this.messages++;
@@ -100,6 +102,18 @@ export class UdpTransport {
     if (this.pending > 0) await new Promise<void>((resolve) => (this.idle = resolve));
     this.idle = null;
     if (this.error !== null) throw this.error;
+  }
+
+  /**
+   * A collector that is down answers with ICMP port unreachable (ECONNREFUSED on a later send):
+   * like any flow exporter, keep exporting (templates are re-sent periodically for when it is
+   * back) and tell the owner; any other error stops the export.
+   */
+  private fail(err: Error): void {
+    if ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED') {
+      this.refused++;
+      this.onRefused?.(err);
+    } else this.error ??= err;
   }
 
   private async token(): Promise<void> {
