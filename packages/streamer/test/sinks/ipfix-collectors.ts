@@ -32,9 +32,17 @@ export async function drained(port: number, ms = 10_000): Promise<void> {
   await sleep(300);
 }
 
+/** Path of a collector binary: on PATH, or where Debian puts it (nfacctd is in /usr/sbin, not on every user's PATH). */
+function bin(name: string): string | null {
+  const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+  if (r.status === 0) return r.stdout.trim();
+  for (const dir of ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin']) if (existsSync(join(dir, name))) return join(dir, name);
+  return null;
+}
+
 /** True when the collector binaries are installed (Debian packages nfdump and pmacct). */
 export function haveCollectors(): boolean {
-  return ['nfcapd', 'nfdump', 'nfacctd'].every((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status === 0);
+  return ['nfcapd', 'nfdump', 'nfacctd'].every((b) => bin(b) !== null);
 }
 
 /** A running daemon and its output. */
@@ -92,7 +100,7 @@ export class Nfcapd {
     const port = await freeUdpPort();
     // -B: a 4 MiB receive buffer, as nfcapd's manual advises, so a collector descheduled on a
     // loaded CI machine does not drop what the paced exporter sent meanwhile
-    const d = new Daemon(spawn('nfcapd', ['-p', String(port), '-b', '127.0.0.1', '-w', dir, '-t', '3600', '-B', '4194304'], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const d = new Daemon(spawn(bin('nfcapd') ?? 'nfcapd', ['-p', String(port), '-b', '127.0.0.1', '-w', dir, '-t', '3600', '-B', '4194304'], { stdio: ['ignore', 'pipe', 'pipe'] }));
     await d.waitFor('Startup nfcapd.');
     return new Nfcapd(d, port, dir);
   }
@@ -108,7 +116,7 @@ export class Nfcapd {
     await drained(this.port);
     await this.daemon.stop();
     if (readdirSync(this.dir).length === 0) return [];
-    const r = spawnSync('nfdump', ['-R', this.dir, '-o', 'json'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' }, maxBuffer: 1 << 30 });
+    const r = spawnSync(bin('nfdump') ?? 'nfdump', ['-R', this.dir, '-o', 'json'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' }, maxBuffer: 1 << 30 });
     if (r.status !== 0) throw new Error(`nfdump failed: ${r.stderr}`);
     const rows = JSON.parse(r.stdout) as Record<string, string | number>[];
     const ms = (t: unknown) => Date.parse(`${String(t)}Z`);
@@ -167,7 +175,7 @@ export class Nfacctd {
         '',
       ].join('\n'),
     );
-    const d = new Daemon(spawn('nfacctd', ['-f', conf], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const d = new Daemon(spawn(bin('nfacctd') ?? 'nfacctd', ['-f', conf], { stdio: ['ignore', 'pipe', 'pipe'] }));
     await d.waitFor('waiting for NetFlow/IPFIX data');
     return new Nfacctd(d, port, csv);
   }

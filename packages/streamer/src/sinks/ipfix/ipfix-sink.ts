@@ -1,5 +1,5 @@
 import type { FieldSpec, FlowBatch } from '@flowstream/core';
-import { SinkError, type FlowSink, type SinkOpenContext, type SinkOptions, type SinkResult } from '../flow-sink.js';
+import { SinkError, type FlowSink, type SinkCloseContext, type SinkOpenContext, type SinkOptions, type SinkResult } from '../flow-sink.js';
 import { ipfixOptions, refuseAnonymisedAddresses, type IpfixOptions } from './ipfix-options.js';
 import { MessageEncoder } from './message-encoder.js';
 import { bindTemplate, familyAt, writeRecord, type BoundTemplate } from './record-encoder.js';
@@ -76,7 +76,7 @@ export class IpfixSink implements FlowSink {
     }
   }
 
-  async close(): Promise<SinkResult> {
+  async close(_context?: SinkCloseContext): Promise<SinkResult> {
     try {
       this.encoder.finish();
       await this.transport?.send(this.encoder.take());
@@ -89,7 +89,7 @@ export class IpfixSink implements FlowSink {
     return { flows: this.flows, files: [] };
   }
 
-  async abort(): Promise<void> {
+  async abort(_reason?: Error): Promise<void> {
     await this.transport?.close();
     this.transport = null;
   }
