@@ -30,6 +30,8 @@ export interface CliOptions {
   windowsOutput: string | null;
   duration: number;
   metering: Record<string, unknown>;
+  /** Format-specific options (`--ipfix-mode` → `ipfixMode`), as given: the format checks them. */
+  sinkOptions: Record<string, string>;
 }
 
 const INT_OPTIONS: Record<string, { key: string; min: number; max: number; allowed: string }> = {
@@ -45,6 +47,18 @@ const INT_OPTIONS: Record<string, { key: string; min: number; max: number; allow
   'performance-report': { key: 'performanceReport', min: 0, max: 2 ** 31 - 1, allowed: 'a non-negative integer number of seconds' },
   'system-visibility-mode': { key: 'systemVisibilityMode', min: 0, max: 1, allowed: 'one of 0, 1' },
   'system-visibility-poll-ms': { key: 'systemVisibilityPollMs', min: 0, max: 2 ** 31 - 1, allowed: 'a non-negative integer (ms)' },
+};
+
+/** Format-specific flags → sink option keys; the sink's `check` validates the values. */
+const SINK_FLAGS: Record<string, string> = {
+  'ipfix-mode': 'ipfixMode',
+  'ipfix-pen': 'ipfixPen',
+  'ipfix-observation-domain': 'ipfixObservationDomain',
+  'ipfix-max-message-size': 'ipfixMaxMessageSize',
+  'ipfix-template-refresh': 'ipfixTemplateRefresh',
+  'ipfix-template-refresh-seconds': 'ipfixTemplateRefreshSeconds',
+  'ipfix-rate': 'ipfixRate',
+  'ipfix-burst': 'ipfixBurst',
 };
 
 const BOOL_OPTIONS: Record<string, string> = {
@@ -86,6 +100,7 @@ export function parseCli(argv: string[]): CliOptions {
     'bpf-filter': { type: 'string' },
   };
   for (const name of Object.keys(INT_OPTIONS)) options[name] = { type: 'string' };
+  for (const name of Object.keys(SINK_FLAGS)) options[name] = { type: 'string' };
   for (const name of Object.keys(BOOL_OPTIONS)) {
     options[name] = { type: 'boolean' };
     options[`no-${name}`] = { type: 'boolean' };
@@ -108,6 +123,8 @@ export function parseCli(argv: string[]): CliOptions {
     if (v[`no-${name}`] === true) metering[key] = false;
   }
   if (typeof v['bpf-filter'] === 'string') metering.bpfFilter = v['bpf-filter'];
+  const sinkOptions: Record<string, string> = {};
+  for (const [name, key] of Object.entries(SINK_FLAGS)) if (typeof v[name] === 'string') sinkOptions[key] = v[name];
   const format = (v.format ?? 'csv') as string;
   if (!sinkNames().includes(format)) {
     throw new UsageError(`--format: expected one of ${sinkNames().join(', ')}, got "${format}"`);
@@ -135,6 +152,7 @@ export function parseCli(argv: string[]): CliOptions {
     windowsOutput: (v['windows-output'] as string | undefined) ?? null,
     duration,
     metering,
+    sinkOptions,
   };
 }
 
@@ -169,6 +187,17 @@ ${formatHelp()}
       --windows-output FILE    with --plugin covertmark-windows: window rows (.csv or .arrow)
   -q, --quiet                  no progress bar, no final summary line
 
+IPFIX (--format ipfix -o udp://HOST:PORT; see README "Many sensors"):
+      --ipfix-mode MODE        biflow (default: one RFC 5103 record per flow) or uniflow
+                               (a record per direction, for collectors without reverse elements)
+      --ipfix-pen N            PEN of flowstream's own elements (default 32473, RFC 5612's)
+      --ipfix-observation-domain N   observation domain id (default 1)
+      --ipfix-max-message-size N     bytes per message, 256-65535 (default 1400)
+      --ipfix-template-refresh N     re-send templates every N messages (default 100)
+      --ipfix-template-refresh-seconds S   … and every S seconds (default 30)
+      --ipfix-rate N           messages per second (default 10000; 0 = unpaced)
+      --ipfix-burst N          messages sent back to back before pacing waits (default 16)
+
 Metering (NFStream's parameters):
       --decode-tunnels / --no-decode-tunnels   GTP-U, TZSP, CAPWAP (default on)
       --bpf-filter EXPR        libpcap filter, for files, pipes and interfaces
@@ -201,6 +230,7 @@ Examples:
   tcpdump -i eth0 -w - | flowstream - --format jsonl
   flowstream capture.pcap --plugin splt:sequenceLength=20 --format arrow -o flows.arrow
   flowstream capture.pcap --format none --summary -     # just count packets and flows
+  flowstream capture.pcap --accounting-mode 1 --format ipfix -o udp://127.0.0.1:4739
   flowstream report capture.pcap -o report.html         # an HTML report (flowstream report --help)
 
 Exit codes: 0 ok, 1 input or runtime error (the message names the file and offset), 2 usage error.

@@ -21,3 +21,8 @@ export { appendParquetMetadata } from './parquet/parquet-footer.js';
 export { toPolars } from './arrow/polars.js';
 export { chunkPath, numberedPath } from './files/chunk-path.js';
 export { RotatingSink } from './files/rotating-sink.js';
+export { IpfixSink } from './ipfix/ipfix-sink.js';
+export { ipfixSinkDefinition } from './ipfix/ipfix-definition.js';
+export { ipfixOptions, IPFIX_DEFAULTS, type IpfixOptions } from './ipfix/ipfix-options.js';
+export { ipfixElementsXml, pmacctPrimitives } from './ipfix/element-files.js';
+export { DEFAULT_FLOWSTREAM_PEN, REVERSE_PEN } from './ipfix/information-elements.js';
