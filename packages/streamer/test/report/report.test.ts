@@ -36,12 +36,14 @@ async function fromCsv(path: string) {
       `SELECT ip AS key, sum(b) AS bytes, count(*) AS flows FROM (SELECT src_ip AS ip, bidirectional_bytes AS b FROM f UNION ALL SELECT dst_ip, bidirectional_bytes FROM f WHERE dst_ip <> src_ip) GROUP BY ip ORDER BY bytes DESC, flows DESC, key`,
     );
     const sizes = await rows<{ b: bigint }>('SELECT bidirectional_bytes AS b FROM f ORDER BY b DESC');
+    const ja4 = await rows<{ key: string; flows: bigint }>(`SELECT "udps.ja4" AS key, count(*) AS flows FROM f WHERE coalesce("udps.ja4", '') <> '' GROUP BY key ORDER BY flows DESC, key`);
     return {
       flows: Number(t!.flows),
       bytes: Number(t!.bytes),
       packets: Number(t!.packets),
       talkers: talkers.map((r) => ({ key: r.key, bytes: Number(r.bytes), flows: Number(r.flows) })),
       sizes: sizes.map((r) => Number(r.b)),
+      ja4: ja4.map((r) => ({ key: r.key, flows: Number(r.flows) })),
     };
   } finally {
     conn.closeSync();
@@ -72,10 +74,10 @@ describe('flowstream report', () => {
     const html = join(dir, 'sample.html');
     const csv = join(dir, 'sample.csv');
     const summaryFile = join(dir, 'summary.json');
-    const r = runCli(['report', SAMPLE, '-o', html, '--summary', summaryFile, '-q']);
+    const r = runCli(['report', SAMPLE, '-o', html, '--summary', summaryFile, '--plugin', 'ja4', '-q']);
     expect(r.stderr.toString()).toBe('');
     expect(r.status).toBe(0);
-    expect(runCli([SAMPLE, '-o', csv, '-q']).status).toBe(0);
+    expect(runCli([SAMPLE, '-o', csv, '--plugin', 'ja4', '-q']).status).toBe(0);
 
     const text = readFileSync(html, 'utf8');
     // self-contained: nothing to fetch (no src/href to a URL, no stylesheet links)
@@ -93,12 +95,14 @@ describe('flowstream report', () => {
     expect(data.summary!.packets.read).toBe(summary.packets.read);
     expect(data.applications!.byBytes.length).toBeGreaterThan(0);
     expect(data.serverNames!.byFlows.length).toBeGreaterThan(0);
+    expect(data.ja4!.byFlows.map((j) => ({ key: j.key, flows: j.flows }))).toEqual(expected.ja4);
+    expect(expected.ja4.length).toBeGreaterThan(0);
 
     const { page, problems, loadMs } = await openPage(html);
     expect(problems).toEqual([]);
     expect(loadMs).toBeLessThan(10_000);
     const marks = await chartMarks(page);
-    expect(marks.map((m) => m.id)).toEqual(expect.arrayContaining(['chart-traffic-bytes', 'chart-talkers-bytes', 'chart-conversations-flows', 'chart-applications-bytes', 'chart-ports-flows', 'chart-server-names-bytes', 'chart-dist-duration', 'chart-dist-bytes', 'chart-dist-packets']));
+    expect(marks.map((m) => m.id)).toEqual(expect.arrayContaining(['chart-traffic-bytes', 'chart-talkers-bytes', 'chart-conversations-flows', 'chart-applications-bytes', 'chart-ports-flows', 'chart-server-names-bytes', 'chart-ja4-flows', 'chart-dist-duration', 'chart-dist-bytes', 'chart-dist-packets']));
     for (const m of marks) expect(m, m.id).toMatchObject({ marks: expect.any(Number) as number });
     expect(marks.filter((m) => m.marks === 0)).toEqual([]);
     // the page shows the same ignore reasons and read count as the run's summary
