@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerInfo, type JsMsg } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import { NatsLink } from '../nats-connection.js';
+import type { NatsTarget } from '../nats-target.js';
+import { flowMessage, flowRows, schemaKey } from './flow-message.js';
+import { ParquetPart, removeStaleTemporaries, writeAtomically, writePart } from './parquet-part.js';
+import { StoredMessages } from './stored-messages.js';
+
+/** Settings of {@link collectFlows} (the `flowstream collect` flags). */
+export interface CollectOptions {
+  /** Server and stream: `nats://HOST:PORT/STREAM`. */
+  readonly source: NatsTarget;
+  /** Durable consumer name, shared by the collectors that share the work. */
+  readonly durable: string;
+  /** Dataset folder. */
+  readonly dir: string;
+  /** Seconds without a new message after which the collector finishes; 0 = never. */
+  readonly idleExit?: number;
+  /** A file is closed when its messages' bodies reach this many bytes (default 64 MiB). */
+  readonly rollBytes?: number;
+  /** … or when it is this old, seconds (default 60). */
+  readonly rollSeconds?: number;
+  /** `.creds` file. */
+  readonly creds?: string | null;
+  /** Stops the collector (files are closed and acknowledged first). */
+  readonly signal?: AbortSignal;
+  readonly warn?: (message: string) => void;
+}
+
+/** What a collector wrote. */
+export interface CollectResult {
+  /** Flows written to files. */
+  flows: number;
+  /** Files renamed into place. */
+  files: string[];
+  /** Redelivered messages found already stored, acknowledged and skipped. */
+  skipped: number;
+}
+
+const FETCH_MESSAGES = 256;
+const FETCH_EXPIRES_MS = 1000;
+
+/**
+ * Consumes a flow stream with a durable pull consumer and writes the flows of every sensor as a
+ * Parquet dataset (`sensor`, `run_id`, then the flow columns; one file per schema, rolled by size
+ * or age). Exactly once, even across `kill -9`:
+ *
+ * 1. rows are written under a temporary name `.NAME.parquet.PID.tmp` that `**\/*.parquet` does
+ *    not match, synced, renamed to `NAME.parquet`, and only then are their messages acknowledged;
+ * 2. every file lists its message ids in its footer (`flowstream.messages`), and a redelivered
+ *    message (its file renamed but never acknowledged) found in a footer is acknowledged and
+ *    skipped;
+ * 3. files close after at most half the consumer's `ack_wait`, so a live collector's messages are
+ *    not handed to another collector while it holds them.
+ *
+ * `start`/`end` messages are kept as `_runs/SENSOR.RUN.start.json` / `.end.json` (manifest,
+ * summary).
+ *
+ * @example
+ * ```ts
+ * await collectFlows({ source: parseNatsTarget('nats://127.0.0.1:4222/FLOWS', 'SOURCE'), durable: 'lake', dir: '/data/flows', idleExit: 10 });
+ * ```
+ */
+export async function collectFlows(options: CollectOptions): Promise<CollectResult> {
+  const warn = options.warn ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const stream = options.source.path;
+  const dir = options.dir;
+  const runsDir = join(dir, '_runs');
+  await mkdir(runsDir, { recursive: true });
+  await removeStaleTemporaries(dir);
+  await removeStaleTemporaries(runsDir);
+  const stored = new StoredMessages(dir);
+  await stored.refresh();
+
+  const link = await NatsLink.open(options.source, { name: `flowstream collect ${options.durable}`, creds: options.creds ?? null, onStatus: (t) => warn(`flowstream collect: ${options.source.display}: ${t}`) });
+  const result: CollectResult = { flows: 0, files: [], skipped: 0 };
+  try {
+    const rollSeconds = options.rollSeconds ?? 60;
+    const info = await durableConsumer(link, stream, options.durable, Math.max(60, 2 * rollSeconds + 30));
+    const rollMs = Math.min(rollSeconds * 1000, (info.config.ack_wait ?? 30e9) / 1e6 / 2);
+    const maxHeld = Math.max(1, Math.floor((info.config.max_ack_pending ?? 1000) / 2));
+    const rollBytes = options.rollBytes ?? 64 * 1024 * 1024;
+    const consumer = await jetstream(link.nc).consumers.get(stream, options.durable);
+    const tag = randomBytes(4).toString('hex');
+    let counter = 0;
+    const parts = new Map<string, ParquetPart>();
+    const held = new Set<string>();
+    let warnedForeign = false;
+
+    const roll = async (key: string, part: ParquetPart): Promise<void> => {
+      parts.delete(key);
+      const stamp = new Date(part.startedAt).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+      const name = `part-${stamp}-${tag}-${counter++}`;
+      const path = await writePart(dir, name, part);
+      stored.addFile(`${name}.parquet`, part.ranges);
+      for (const m of part.messages) m.ack();
+      for (const id of part.ids) held.delete(id);
+      result.files.push(path);
+      result.flows += part.rows;
+    };
+    const rollDue = async (all: boolean): Promise<void> => {
+      const now = Date.now();
+      for (const [key, part] of [...parts]) if (all || now - part.startedAt >= rollMs) await roll(key, part);
+      if (!link.nc.isClosed()) await link.nc.flush().catch(() => {});
+    };
+    const handle = async (msg: JsMsg): Promise<void> => {
+      const m = flowMessage(msg);
+      if (m === null) {
+        if (!warnedForeign) warn(`flowstream collect: ${stream}: skipping a message without Flowstream-* headers (subject ${msg.subject})`);
+        warnedForeign = true;
+        msg.term();
+        return;
+      }
+      if (m.kind !== 'flows') {
+        await writeAtomically(runsDir, `${m.sensor}.${m.run}.${m.kind}.json`, msg.data);
+        msg.ack();
+        return;
+      }
+      const id = `${m.runKey}/${m.seq}`;
+      if (held.has(id)) return; // redelivered while held here: acknowledged with its file
+      if (stored.has(m.runKey, m.seq)) {
+        result.skipped++;
+        msg.ack();
+        return;
+      }
+      const batches = flowRows(msg, m);
+      if (batches.length === 0) {
+        msg.ack();
+        return;
+      }
+      const key = schemaKey(batches[0]!);
+      let part = parts.get(key);
+      if (part === undefined) parts.set(key, (part = new ParquetPart()));
+      part.add(batches, msg, m.runKey, m.seq, msg.data.byteLength);
+      held.add(id);
+      if (part.bytes >= rollBytes || part.messages.length >= maxHeld) await roll(key, part);
+    };
+
+    let lastMessage = Date.now();
+    const idleMs = (options.idleExit ?? 0) * 1000;
+    while (options.signal?.aborted !== true) {
+      if (idleMs > 0 && Date.now() - lastMessage >= idleMs) break;
+      const batch: JsMsg[] = [];
+      try {
+        await link.connected();
+        const it = await consumer.fetch({ max_messages: FETCH_MESSAGES, expires: FETCH_EXPIRES_MS });
+        for await (const msg of it) batch.push(msg);
+      } catch (err) {
+        warn(`flowstream collect: ${options.source.display}: ${(err as Error).message}; retrying`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      if (batch.length > 0) {
+        lastMessage = Date.now();
+        // A redelivery may be of a message whose file another (dead) collector renamed since we looked.
+        if (batch.some((msg) => msg.redelivered)) await stored.refresh();
+      }
+      for (const msg of batch) await handle(msg);
+      await rollDue(false);
+    }
+    await rollDue(true);
+  } finally {
+    await link.close();
+  }
+  return result;
+}
+
+async function durableConsumer(link: NatsLink, stream: string, durable: string, ackWaitSeconds: number): Promise<ConsumerInfo> {
+  const jsm = await jetstreamManager(link.nc);
+  try {
+    return await jsm.consumers.info(stream, durable);
+  } catch (err) {
+    if (/stream not found/i.test((err as Error).message)) throw new Error(`stream ${stream} not found on ${link.nc.getServer()} (SOURCE is nats://HOST:PORT/STREAM)`, { cause: err });
+    if (!/consumer not found/i.test((err as Error).message)) throw err;
+  }
+  return jsm.consumers.add(stream, {
+    durable_name: durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(ackWaitSeconds * 1000),
+    max_ack_pending: 20000,
+    max_deliver: -1,
+  });
+}

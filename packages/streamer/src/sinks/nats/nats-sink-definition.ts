@@ -1,0 +1,27 @@
+import type { SinkDefinition } from '../flow-sink.js';
+import { natsSettings } from './nats-settings.js';
+import { parseNatsTarget } from './nats-target.js';
+
+/**
+ * `--format nats`: flows to a NATS JetStream stream (see {@link NatsSink}). Register it with
+ * `registerSink(natsSinkDefinition)`.
+ *
+ * @example
+ * ```ts
+ * const sink = await natsSinkDefinition.create('nats://127.0.0.1:4222/flows.berlin', { sensor: 'berlin' });
+ * ```
+ */
+export const natsSinkDefinition: SinkDefinition = {
+  name: 'nats',
+  description: 'NATS JetStream: Arrow IPC (or --nats-encoding json) messages, acknowledged (-o nats://HOST:PORT/SUBJECT)',
+  target: 'url',
+  check(target, options) {
+    parseNatsTarget(target, '-o');
+    natsSettings(options);
+  },
+  async create(target, options) {
+    const { NatsSink } = await import('./nats-sink.js');
+    const warn = options.warn ?? ((m: string) => process.stderr.write(`${m}\n`));
+    return new NatsSink(parseNatsTarget(target, '-o'), natsSettings(options), warn);
+  },
+};
