@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CsvWriter, NFStreamer, StringSink } from '@flowstream/streamer';
+import { NFStreamer } from '@flowstream/streamer';
+import { csvText } from './support/csv-text.js';
 import type { NFStreamerOptions } from '@flowstream/streamer';
 import { loadNdpi } from '@flowstream/core';
 import { PCAPS, corpusCaptures, goldenRoot } from './support/paths.js';
@@ -15,13 +16,8 @@ const CONFIGS: Record<string, Omit<NFStreamerOptions, 'source'>> = {
   D: { statisticalAnalysis: true, nDissections: 0, decodeTunnels: true, accountingMode: 3, idleTimeout: 0 },
 };
 
-function csvOf(source: string, options: Omit<NFStreamerOptions, 'source'>): string {
-  const streamer = new NFStreamer({ source, ...options });
-  const sink = new StringSink();
-  const writer = new CsvWriter(sink, streamer.schema);
-  for (const flow of streamer) writer.write(flow);
-  writer.close();
-  return sink.text;
+function csvOf(source: string, options: Omit<NFStreamerOptions, 'source'>): Promise<string> {
+  return csvText(new NFStreamer({ source, ...options }));
 }
 
 function firstDifference(a: string, b: string): string {
@@ -40,9 +36,9 @@ const synthetic = ['chdlc', 'dltipv4', 'dltipv6', 'eth_edge', 'ns_be', 'null_le'
 const corpus = corpusCaptures().map((name) => ({ name, path: join(PCAPS, name), kind: 'corpus' }));
 
 describe.each(Object.keys(CONFIGS))('golden CSV, configuration %s', (cfg) => {
-  it.each([...synthetic, ...corpus])('$kind/$name', ({ name, path, kind }) => {
+  it.each([...synthetic, ...corpus])('$kind/$name', async ({ name, path, kind }) => {
     const golden = readFileSync(join(root, 'golden', cfg, kind, `${name}.out`), 'utf8');
-    const ours = csvOf(path, CONFIGS[cfg]!);
+    const ours = await csvOf(path, CONFIGS[cfg]!);
     if (ours !== golden) expect.fail(`${cfg} ${kind}/${name} differs at ${firstDifference(ours, golden)}`);
   });
 });
@@ -55,11 +51,11 @@ describe('golden CSV, configuration E (all but the nDPI columns)', () => {
     'application_name', 'application_category_name', 'application_is_guessed', 'application_confidence',
     'requested_server_name', 'client_fingerprint', 'server_fingerprint', 'user_agent', 'content_type',
   ]);
-  it.each([...synthetic, ...corpus])('$kind/$name', ({ name, path, kind }) => {
+  it.each([...synthetic, ...corpus])('$kind/$name', async ({ name, path, kind }) => {
     const golden = readFileSync(join(root, 'golden', 'E', kind, `${name}.out`), 'utf8');
     // with nDPI the nine columns are ours (nDPI 4.2, see the agreement report) and are stripped
     // from both sides; without it they are absent from ours
-    const ours = csvOf(path, { statisticalAnalysis: true, spltAnalysis: 10, nDissections: ndpiAvailable ? 20 : 0 });
+    const ours = await csvOf(path, { statisticalAnalysis: true, spltAnalysis: 10, nDissections: ndpiAvailable ? 20 : 0 });
     const strip = (text: string) => {
       const lines = text.split('\n');
       const header = lines[0]!.split(',');

@@ -2,6 +2,7 @@
  * @flowstream/core — capture reading, packet decoding, flow metering and the plugin contract.
  * Data flows one way: bytes → records (capture/) → packets (decode/) → flows (meter/, flow/) →
  * plugins (plugin/).
+ * "spec §N.M" in comments refers to docs/nfstream-rules.md (docs/covertmark-rules.md in covertmark/).
  */
 export * from './capture/index.js';
 export { DecodedPacket } from './decode/decoded-packet.js';
@@ -10,6 +11,7 @@ export { NFlow } from './flow/nflow.js';
 export { FlowBatch, uint64Text, cellValue } from './flow/flow-batch.js';
 export type { FlowColumn, NumberColumn, StringColumn, ListColumn, ValueColumn } from './flow/flow-batch.js';
 export { FLOW_BATCH_ROWS } from './flow/flow-batch-writer.js';
+export { flowsToBatch } from './flow/flows-to-batch.js';
 export { pluginFields } from './plugin/plugin-fields.js';
 export type { FieldSpec, FieldType } from './flow/field-spec.js';
 export { NFPlugin, isPluginInstance } from './plugin/nfplugin.js';

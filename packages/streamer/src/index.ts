@@ -3,18 +3,11 @@
  */
 import './optional-parts.js';
 export { NFStreamer, extensions } from './nfstreamer.js';
-export type { NFStreamerOptions, StreamerSource, SourceMode, StreamerExtensions, StreamerArrowOptions } from './nfstreamer.js';
+export type { NFStreamerOptions, StreamerSource, SourceMode, StreamerExtensions, StreamerSummary, ExportOptions, WriteOptions } from './nfstreamer.js';
 export { MeterRun, StepResult, STEP_RECORDS } from './run/meter-run.js';
 export type { RunInput } from './run/meter-run.js';
-export { CsvWriter, csvCell } from './export/csv-writer.js';
-export { pythonFloat, pythonRepr, pythonStr, pythonStrRepr } from './export/python-format.js';
 export { FLOWSTREAM_VERSION } from './version.js';
-export { openTextSink, StringSink } from './export/output-sink.js';
-export type { TextSink } from './export/output-sink.js';
-export { CsvExport } from './export/csv-export.js';
-export type { CsvExportOptions } from './export/csv-export.js';
-export type { CsvWriterOptions, RowTransform } from './export/csv-writer.js';
-export * from './export/index.js';
+export * from './sinks/index.js';
 export { packets } from './rx/packets.js';
 export type { PacketsOptions } from './rx/packets.js';
 export { meter } from './rx/meter-operator.js';

@@ -7,6 +7,8 @@ import {
   DEFAULT_METERING_OPTIONS,
   METERING_OPTION_NAMES,
   flowColumns,
+  pluginFields,
+  type FlowBatch,
   optionRangeError,
   optionTypeError,
   validateMeteringOption,
@@ -22,9 +24,12 @@ import {
 import type { Writable } from 'node:stream';
 import type { RecordBatch, Table } from 'apache-arrow';
 import type { DataFrame } from 'nodejs-polars';
-import { CsvExport, type CsvExportOptions } from './export/csv-export.js';
-import type { FlowBatchOptions } from './export/flow-batch-builder.js';
 import { MeterRun, StepResult, type RunInput } from './run/meter-run.js';
+import { SinkError, type FlowSink, type SinkOptions, type SinkResult } from './sinks/flow-sink.js';
+import type { RunManifest } from './sinks/run-manifest.js';
+import { sinkDefinition } from './sinks/sink-registry.js';
+import './sinks/builtin-sinks.js';
+import { OutputTransform, type OutputOptions } from './sinks/transform/output-transform.js';
 import { ParallelMeterRun } from './parallel/parallel-meter-run.js';
 import { parallelPlan } from './parallel/parallel-plan.js';
 import { fileInput, streamInput } from './run/run-inputs.js';
@@ -36,6 +41,8 @@ export type StreamerSource = string | readonly string[] | Readable;
 /** Options of {@link NFStreamer}: NFStream's parameters in TypeScript style (spec §8). */
 export interface NFStreamerOptions extends MeteringOptions {
   source: StreamerSource;
+  /** Compute each input's SHA-256 for the manifest (Arrow and Parquet outputs always do). */
+  inputHash?: boolean;
 }
 
 /** How the source is read. */
@@ -45,6 +52,8 @@ export type SourceMode = 'file' | 'files' | 'stream' | 'live';
 export interface StreamerExtensions {
   /** Loads the nDPI dissector factory; returns an Error when nDPI is unavailable. */
   loadDissector?: (nDissections: number) => (() => FlowDissector) | Error;
+  /** The loaded nDPI's version text (manifest), when loaded. */
+  ndpiVersion?: () => string | null;
   /** Compiles a BPF expression into a record filter. */
   compileFilter?: (expression: string) => RecordFilter;
   /** Resolves an interface name/description to its canonical name, or null. */
@@ -84,7 +93,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   private src!: StreamerSource;
   private mode!: SourceMode;
   private nDissectionsGiven = false;
-  private lastSummary: RunSummary | null = null;
+  private lastSummary: StreamerSummary | null = null;
   private activeRuns = new Set<{ stop(): void }>();
   private currentRun: MeterRun | null = null;
 
@@ -95,13 +104,14 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     this.source = options.source;
     const given = options as unknown as Record<string, unknown>;
     for (const key of Object.keys(given)) {
-      if (key !== 'source' && !(METERING_OPTION_NAMES as readonly string[]).includes(key)) {
+      if (key !== 'source' && key !== 'inputHash' && !(METERING_OPTION_NAMES as readonly string[]).includes(key)) {
         throw optionTypeError(key, `one of the known options (source, ${METERING_OPTION_NAMES.join(', ')})`, given[key]);
       }
     }
     for (const name of METERING_OPTION_NAMES) {
       if (given[name] !== undefined) this.set(name, given[name]);
     }
+    if (options.inputHash !== undefined) this.inputHash = options.inputHash;
   }
 
   // ---- options (validated setters) -------------------------------------------------------------
@@ -191,29 +201,55 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       dissection: this.dissection,
       systemVisibility: this.systemVisibility,
     });
-    for (const plugin of this.opts.udps) {
-      // an instance `fields` (e.g. WFPlugin, whose columns depend on its options) wins over the static list
-      const ctor = plugin.constructor as typeof NFPlugin & { fields?: readonly FieldSpec[] };
-      const own = (plugin as unknown as { fields?: readonly FieldSpec[] }).fields;
-      for (const f of own ?? ctor.fields ?? []) cols.push({ ...f, name: `udps.${f.name}`, nullable: f.nullable ?? true });
-    }
-    return cols;
+    return cols.concat(pluginFields(this.opts.udps));
   }
 
-  /** Reproducibility manifest: version, every parameter, plugins with options, sources with sizes. */
-  get manifest(): Record<string, unknown> {
+  /**
+   * Reproducibility manifest: version, every parameter, plugins with options, sources with sizes.
+   * After a run, `summary.manifest` completes it (input hashes when computed, nDPI version).
+   */
+  get manifest(): RunManifest {
     const parameters: Record<string, unknown> = { ...this.opts };
     delete parameters.udps;
     return {
       flowstream: FLOWSTREAM_VERSION,
       parameters,
       plugins: this.opts.udps.map((p) => ({ name: p.constructor.name, options: p.options })),
-      sources: this.inputs().map((i) => ({ name: i.name, size: i.size ?? null })),
+      sources: this.sourceNames().map((i) => ({ name: i.name, size: i.size ?? null })),
     };
   }
 
-  /** Accounting of the last finished (or stopped) run, with `flows`; null before the first run. */
-  get summary(): RunSummary | null {
+  /** Names and sizes of the inputs, without opening anything. */
+  private sourceNames(): { name: string; size?: number }[] {
+    switch (this.mode) {
+      case 'file':
+        return [fileInput(this.src as string)];
+      case 'files':
+        return (this.src as readonly string[]).map((p) => fileInput(p));
+      case 'stream':
+        return [{ name: this.src === '-' ? 'stdin' : 'stream' }];
+      default:
+        return [{ name: this.src as string }];
+    }
+  }
+
+  /** The manifest of a finished run: sources with their hashes (when computed) and the nDPI version. */
+  private async completeManifest(inputs: readonly RunInput[], dissection: boolean): Promise<RunManifest> {
+    const m = this.manifest;
+    for (let i = 0; i < inputs.length && i < m.sources.length; i++) {
+      const digest = inputs[i]!.sha256 ? await inputs[i]!.sha256!() : null;
+      if (digest !== null) m.sources[i]!.sha256 = digest;
+    }
+    const v = dissection ? extensions.ndpiVersion?.() : null;
+    if (v) m.ndpi = v;
+    return m;
+  }
+
+  /**
+   * Accounting of the last finished (or stopped) run: `sources`, `packets`, `flows`, and the run's
+   * `manifest`; null before the first run.
+   */
+  get summary(): StreamerSummary | null {
     return this.lastSummary;
   }
 
@@ -234,14 +270,14 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     return loaded;
   }
 
-  private inputs(): RunInput[] {
+  private inputs(hash = false): RunInput[] {
     switch (this.mode) {
       case 'file':
-        return [fileInput(this.src as string)];
+        return [fileInput(this.src as string, hash)];
       case 'files':
-        return (this.src as readonly string[]).map((p) => fileInput(p));
+        return (this.src as readonly string[]).map((p) => fileInput(p, hash));
       case 'stream':
-        return [this.src === '-' ? streamInput(process.stdin, 'stdin') : streamInput(this.src as Readable, 'stream')];
+        return [this.src === '-' ? streamInput(process.stdin, 'stdin', hash) : streamInput(this.src as Readable, 'stream', hash)];
       default: {
         const live = extensions.liveInput;
         if (!live) throw new Error('live capture support is not available (install the optional `cap` package and libpcap)');
@@ -279,18 +315,36 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     };
   }
 
-  /** Starts a fresh run (ids from 0). */
-  createRun(): MeterRun {
+  /** Starts a fresh run (ids from 0); `hash`: compute the inputs' SHA-256 for the manifest. */
+  createRun(hash = this.hashInputs): MeterRun {
     const factory = this.dissectorFactory();
+    const inputs = this.inputs(hash);
+    this.runInputs = inputs;
+    this.runDissection = factory !== null;
     // nMeters > 1: meter workers (spec §7); the parallel run has MeterRun's surface (see ParallelMeterRun)
     const plan = parallelPlan(this.opts, this.mode, warnOnce);
     if (plan !== null) {
-      const parallel = new ParallelMeterRun(this.opts, this.inputs(), this.filter(), { ...plan, dissection: factory !== null, systemVisibility: this.systemVisibility });
+      const parallel = new ParallelMeterRun(this.opts, inputs, this.filter(), { ...plan, dissection: factory !== null, systemVisibility: this.systemVisibility });
       return (this.currentRun = parallel as unknown as MeterRun);
     }
-    const run = new MeterRun(this.opts, this.inputs(), factory ? factory() : null, this.filter(), this.systemVisibility);
+    const run = new MeterRun(this.opts, inputs, factory ? factory() : null, this.filter(), this.systemVisibility);
     this.currentRun = run;
     return run;
+  }
+
+  private runInputs: RunInput[] = [];
+  private runDissection = false;
+
+  /** Records the summary of a run that ended (manifest without hashes; see {@link finishSummary}). */
+  private endSummary(run: MeterRun, flows: number, interrupted: boolean): void {
+    this.lastSummary = { ...run.summary(flows), interrupted, manifest: this.manifest };
+  }
+
+  /** Completes the last summary's manifest (input hashes, nDPI version) once the hashes are known. */
+  private async finishSummary(): Promise<StreamerSummary> {
+    const s = this.lastSummary!;
+    s.manifest = await this.completeManifest(this.runInputs, this.runDissection);
+    return s;
   }
 
   // ---- iteration -------------------------------------------------------------------------------
@@ -306,41 +360,55 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     const max = this.opts.maxNflows;
     let count = 0;
     try {
-      while (!run.done) {
-        run.step();
-        const flows = run.drain();
-        for (let i = 0; i < flows.length; i++) {
-          yield flows[i]!;
-          count++;
-          if (count === max) {
-            run.stop();
-            return;
+      for (;;) {
+        const done = run.done || run.step() === StepResult.Done;
+        for (const batch of run.drainBatches()) {
+          for (let i = 0; i < batch.length; i++) {
+            yield batch.row(i);
+            if (++count === max) {
+              run.stop();
+              return;
+            }
           }
         }
-      }
-      for (const f of run.drain()) {
-        yield f;
-        if (++count === max) return;
+        if (done) break;
       }
     } finally {
       if (!run.done) run.stop();
       this.activeRuns.delete(handle);
-      this.lastSummary = run.summary(count);
+      this.endSummary(run, count, false);
     }
     if (run.error !== null) throw run.error;
   }
 
   /** Asynchronous iteration (every source kind); yields to the event loop between batches. */
   async *[Symbol.asyncIterator](): AsyncIterator<NFlow> {
-    const batches = this.flowBatches();
-    for await (const batch of batches) for (const f of batch) yield f;
+    for await (const batch of this.batches()) for (let i = 0; i < batch.length; i++) yield batch.row(i);
   }
 
   /**
-   * The run as batches of flows (one array per step): the cheapest way to consume many flows
-   * asynchronously. Stops early when the consumer breaks.
+   * The run as arrays of flow objects (one per batch). Prefer {@link batches} for many flows: it
+   * builds no object per flow.
    */
   async *flowBatches(): AsyncGenerator<NFlow[], void, undefined> {
+    for await (const batch of this.batches()) yield batch.rows();
+  }
+
+  /**
+   * The run as columnar {@link FlowBatch}es, the cheapest way to consume flows: typed-array
+   * columns, address texts built only when read, flow objects only when asked for. Works for every
+   * source kind; stops the run when the consumer breaks. `streamer.stop()` (or Ctrl-C in the CLI)
+   * stops reading and flushes every live flow.
+   *
+   * @example
+   * ```ts
+   * for await (const batch of streamer.batches()) {
+   *   const bytes = batch.column('bidirectional_bytes')!.values as Float64Array;
+   *   console.log(batch.length, bytes.reduce((a, b) => a + b, 0));
+   * }
+   * ```
+   */
+  async *batches(): AsyncGenerator<FlowBatch, void, undefined> {
     const run = this.createRun();
     let stopped = false;
     const handle = {
@@ -354,21 +422,20 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     const live = this.mode === 'live' ? await this.startLiveHelpers(run, () => count) : null;
     try {
       for (;;) {
-        if (stopped) {
-          run.stopAndFlush();
-        }
+        if (stopped) run.stopAndFlush();
         const r = run.done ? StepResult.Done : run.step();
-        let flows = run.drain();
-        if (live !== null) live.annotate(flows);
-        if (max > 0 && count + flows.length >= max) {
-          flows = flows.slice(0, max - count);
-          count += flows.length;
-          if (flows.length > 0) yield flows;
-          run.stop();
-          break;
+        for (let batch of run.drainBatches()) {
+          if (live !== null) live.annotate(batch);
+          if (max > 0 && count + batch.length >= max) {
+            batch = batch.slice(0, max - count);
+            count += batch.length;
+            if (batch.length > 0) yield batch;
+            run.stop();
+            return;
+          }
+          count += batch.length;
+          yield batch;
         }
-        count += flows.length;
-        if (flows.length > 0) yield flows;
         if (r === StepResult.Done) break;
         if (r === StepResult.NeedMore) {
           const reader = run.currentInput;
@@ -381,13 +448,13 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       if (!run.done) run.stop();
       live?.stop();
       this.activeRuns.delete(handle);
-      this.lastSummary = run.summary(count);
+      this.endSummary(run, count, stopped);
     }
     if (run.error !== null) throw run.error;
   }
 
   /** Live runs: performance report (spec §12) and system visibility (local process of each flow). */
-  private async startLiveHelpers(run: MeterRun, flowsOut: () => number): Promise<{ annotate(flows: NFlow[]): void; stop(): void }> {
+  private async startLiveHelpers(run: MeterRun, flowsOut: () => number): Promise<{ annotate(batch: FlowBatch): void; stop(): void }> {
     const stops: (() => void)[] = [];
     let visibility: { lookup(a: string, b: number, c: string, d: number, p: number): { pid: number; name: string } | null } | null = null;
     if (this.opts.performanceReport > 0) {
@@ -407,12 +474,23 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       stops.push(() => sv.stop());
     }
     return {
-      annotate(flows) {
+      annotate(batch) {
         if (visibility === null) return;
-        for (const f of flows) {
-          const p = f.protocol === 6 || f.protocol === 17 ? f.protocol : 0;
-          const owner = visibility.lookup(f.src_ip, f.src_port, f.dst_ip, f.dst_port, p);
+        const col = (name: string) => batch.column(name)!.values as ArrayLike<unknown>;
+        const srcIp = col('src_ip') as readonly string[];
+        const dstIp = col('dst_ip') as readonly string[];
+        const srcPort = col('src_port') as Float64Array;
+        const dstPort = col('dst_port') as Float64Array;
+        const proto = col('protocol') as Float64Array;
+        const pid = col('system_process_pid') as Float64Array;
+        const name = col('system_process_name') as string[];
+        for (let i = 0; i < batch.length; i++) {
+          const p = proto[i] === 6 || proto[i] === 17 ? proto[i]! : 0;
+          const owner = visibility.lookup(srcIp[i]!, srcPort[i]!, dstIp[i]!, dstPort[i]!, p);
           if (owner !== null) {
+            pid[i] = owner.pid;
+            name[i] = owner.name;
+            const f = batch.row(i);
             f.system_process_pid = owner.pid;
             f.system_process_name = owner.name;
           }
@@ -431,16 +509,35 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   get flows$(): Observable<NFlow> {
     const { Observable } = lazyRxjs();
     return new Observable<NFlow>((subscriber) => {
-      const iterator = this.flowBatches();
+      const iterator = this.batches();
       let closed = false;
       (async () => {
         for (;;) {
           const step = await iterator.next();
           if (step.done === true || closed) break;
-          for (const f of step.value) {
-            if (closed) break;
-            subscriber.next(f);
-          }
+          const batch = step.value;
+          for (let i = 0; i < batch.length && !closed; i++) subscriber.next(batch.row(i));
+        }
+        if (closed) await iterator.return(undefined);
+        subscriber.complete();
+      })().catch((err: unknown) => subscriber.error(err));
+      return () => {
+        closed = true;
+      };
+    });
+  }
+
+  /** The flows as an Observable of columnar batches (see {@link batches}). */
+  get batches$(): Observable<FlowBatch> {
+    const { Observable } = lazyRxjs();
+    return new Observable<FlowBatch>((subscriber) => {
+      const iterator = this.batches();
+      let closed = false;
+      (async () => {
+        for (;;) {
+          const step = await iterator.next();
+          if (step.done === true || closed) break;
+          subscriber.next(step.value);
         }
         if (closed) await iterator.return(undefined);
         subscriber.complete();
@@ -456,89 +553,210 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     for (const r of this.activeRuns) r.stop();
   }
 
-  // ---- exports ---------------------------------------------------------------------------------
+  // ---- outputs ---------------------------------------------------------------------------------
 
-  /** The run's flows for the exporters: synchronous for files (fastest), asynchronous otherwise. */
-  private flowSource(): Iterable<NFlow> | AsyncIterable<NFlow> {
-    if (this.mode === 'file' || this.mode === 'files') return { [Symbol.iterator]: () => this[Symbol.iterator]() };
-    return { [Symbol.asyncIterator]: () => this[Symbol.asyncIterator]() };
+  /**
+   * Checks output options against this streamer's columns without running anything: throws a
+   * RangeError naming an unknown column (and listing the valid ones).
+   */
+  checkOutput(options: OutputOptions = {}): OutputTransform {
+    return OutputTransform.create(this.schema, options, this.hasUndeclaredPluginFields());
   }
 
-  private async arrowMetadata(): Promise<Record<string, string>> {
-    const { manifestMetadata } = await import('./export/arrow-types.js');
-    return manifestMetadata(this.manifest);
-  }
-
-  /** The flows as Arrow record batches (built with Arrow builders, `batchSize` rows each). */
-  async *toArrowBatches(options: FlowBatchOptions = {}): AsyncGenerator<RecordBatch> {
-    const { toArrowBatches } = await import('./export/arrow-writer.js');
-    yield* toArrowBatches(this.flowSource(), this.schema, { metadata: await this.arrowMetadata(), ...options });
-  }
-
-  /** The flows as one Arrow Table (typed, with the manifest as schema metadata; empty when no flows). */
-  async toArrow(options: FlowBatchOptions = {}): Promise<Table> {
-    const { toArrowTable } = await import('./export/arrow-writer.js');
-    return toArrowTable(this.flowSource(), this.schema, { metadata: await this.arrowMetadata(), ...options });
-  }
-
-  /** Writes an Arrow IPC file (Feather v2) while flows arrive, plus `<path>.summary.json`; returns the flow count. */
-  async toArrowFile(path: string, options: StreamerArrowOptions = {}): Promise<number> {
-    const { writeArrowFile } = await import('./export/arrow-writer.js');
-    const summary = options.writeSummary === false ? undefined : () => this.summary;
-    return writeArrowFile(this.flowSource(), this.schema, path, { metadata: await this.arrowMetadata(), ...options, summary });
-  }
-
-  /** Writes an Arrow IPC stream to a Node writable (left open); returns the flow count. */
-  async toArrowStream(writable: Writable, options: FlowBatchOptions = {}): Promise<number> {
-    const { writeArrowStream } = await import('./export/arrow-writer.js');
-    return writeArrowStream(this.flowSource(), this.schema, writable, { metadata: await this.arrowMetadata(), ...options });
-  }
-
-  /** Writes Parquet (streaming row groups; summary in the footer metadata); returns the flow count. */
-  async toParquet(path: string, options: { rowGroupSize?: number; compression?: string } = {}): Promise<number> {
-    const { writeParquet } = await import('./export/parquet-writer.js');
-    return writeParquet(this.flowSource(), this.schema, path, {
-      metadata: await this.arrowMetadata(),
-      summary: () => this.summary,
-      ...(options as object),
+  private hasUndeclaredPluginFields(): boolean {
+    return this.opts.udps.some((p) => {
+      const ctor = p.constructor as { fields?: readonly unknown[] };
+      return ((p as unknown as { fields?: readonly unknown[] }).fields ?? ctor.fields ?? []).length === 0;
     });
   }
 
-  /** Writes JSON Lines (one `flow.toJSON()` per line) to a path or writable; returns the flow count. */
-  async toJsonl(output: string | Writable): Promise<number> {
-    const { writeJsonl } = await import('./export/jsonl-writer.js');
-    return writeJsonl(this.flowSource(), output);
+  /**
+   * Runs the streamer into a sink (the one way out for every output): column selection and
+   * anonymisation are applied to every batch first, the sink is opened with the output columns and
+   * the manifest, written batch by batch with backpressure, and closed with the summary. An error of
+   * the sink stops the run and is thrown as a {@link SinkError} naming its target; an error of the
+   * run (a corrupt input) is thrown after the flows before it were written and the sink closed.
+   *
+   * @example
+   * ```ts
+   * const result = await streamer.writeTo(new CsvSink('flows.csv'), { columnsToAnonymize: ['src_ip', 'dst_ip'] });
+   * console.log(result.flows, streamer.summary);
+   * ```
+   */
+  async writeTo(sink: FlowSink, options: WriteOptions = {}): Promise<SinkResult> {
+    const transform = this.checkOutput(options);
+    const hashBefore = this.hashInputs;
+    if (options.inputHash === true) this.hashInputs = true;
+    try {
+      return await this.runInto(sink, transform, options.observe ?? null);
+    } finally {
+      this.hashInputs = hashBefore;
+    }
   }
 
-  /** The flows as a nodejs-polars DataFrame (optional peer dependency), built from Arrow: NFStream's `to_pandas()` counterpart. */
-  async toPolars(options: FlowBatchOptions = {}): Promise<DataFrame> {
-    const { toPolars } = await import('./export/polars.js');
-    return toPolars(await this.toArrow(options));
+  private async runInto(sink: FlowSink, transform: OutputTransform, observe: ((batch: FlowBatch) => void | Promise<void>) | null): Promise<SinkResult> {
+    let runError: unknown = null;
+    try {
+      await sink.open({ fields: transform.fields, anonymized: transform.anonymized, manifest: this.manifest });
+    } catch (err) {
+      await sink.abort(err as Error).catch(() => undefined);
+      throw new SinkError(sink.target, err);
+    }
+    const batches = this.batches();
+    try {
+      for (;;) {
+        let step: IteratorResult<FlowBatch>;
+        try {
+          step = await batches.next();
+        } catch (err) {
+          runError = err;
+          break;
+        }
+        if (step.done === true) break;
+        if (observe !== null) await observe(step.value);
+        try {
+          await sink.write(transform.apply(step.value));
+        } catch (err) {
+          throw new SinkError(sink.target, err);
+        }
+      }
+    } catch (err) {
+      await batches.return(undefined).catch(() => undefined);
+      await sink.abort(err as Error).catch(() => undefined);
+      throw err instanceof SinkError ? err : new SinkError(sink.target, err);
+    }
+    let result: SinkResult;
+    try {
+      result = await sink.close({ summary: await this.finishSummary() });
+    } catch (err) {
+      await sink.abort(err as Error).catch(() => undefined);
+      throw err instanceof SinkError ? err : new SinkError(sink.target, err);
+    }
+    if (runError !== null) throw runError;
+    return result;
+  }
+
+  /**
+   * Writes the flows in a registered format (`csv`, `arrow`, `arrows`, `parquet`, `jsonl`,
+   * `none`, and any format a package registered) to `target` (a path, `-` for stdout where the
+   * format allows it, or a URL for network formats). Options are checked and the target is
+   * validated before the first packet is read.
+   *
+   * @example
+   * ```ts
+   * await streamer.export('parquet', 'flows.parquet', { columns: ['src_ip', 'dst_ip', 'bidirectional_bytes'] });
+   * ```
+   */
+  async export(format: string, target: string, options: ExportOptions = {}): Promise<SinkResult> {
+    const definition = sinkDefinition(format);
+    const transform = this.checkOutput(options);
+    const sinkOptions: SinkOptions = { ...options, anonymized: transform.anonymized };
+    if (definition.check) await definition.check(target, sinkOptions);
+    const sink = await definition.create(target, sinkOptions);
+    return this.writeTo(sink, { ...options, inputHash: options.inputHash ?? definition.hashesInputs ?? false });
   }
 
   /**
    * Writes NFStream's CSV (spec §9.1) and returns the number of flows written. No flows ⇒ no
-   * file. Default path: `<source>.csv` (first file for a list).
+   * file. Default path: `<source>.csv` (first file for a list). Works for every source kind.
    */
-  toCsv(path?: string | null, options: CsvExportOptions = {}): number {
+  async toCsv(path?: string | null, options: ExportOptions = {}): Promise<number> {
     if ((path === undefined || path === null) && (this.mode === 'stream' || this.mode === 'live')) {
       throw new TypeError('toCsv: give a path for stream and live sources (the default is `<source file>.csv`)');
     }
     const out = path ?? `${this.mode === 'files' ? (this.src as readonly string[])[0] : String(this.src)}.csv`;
-    const csv = new CsvExport(out, this.schema, options);
-    try {
-      for (const flow of this) csv.write(flow);
-    } finally {
-      csv.close();
-    }
-    return csv.count;
+    return (await this.export('csv', out, options)).flows;
   }
+
+  /** Writes an Arrow IPC file (Feather v2) while flows arrive; returns the flow count. */
+  async toArrowFile(path: string, options: ExportOptions = {}): Promise<number> {
+    return (await this.export('arrow', path, options)).flows;
+  }
+
+  /** Writes an Arrow IPC stream to a Node writable (left open) or a path; returns the flow count. */
+  async toArrowStream(output: Writable | string, options: ExportOptions = {}): Promise<number> {
+    if (typeof output === 'string') return (await this.export('arrows', output, options)).flows;
+    const { ArrowIpcSink } = await import('./sinks/arrow/arrow-ipc-sink.js');
+    return (await this.writeTo(new ArrowIpcSink(output, { stream: true, batchSize: options.batchSize }), options)).flows;
+  }
+
+  /** Writes Parquet (zstd by default; manifest and summary in the footer); returns the flow count. */
+  async toParquet(path: string, options: ExportOptions = {}): Promise<number> {
+    return (await this.export('parquet', path, options)).flows;
+  }
+
+  /** Writes JSON Lines (one object per flow) to a path or writable; returns the flow count. */
+  async toJsonl(output: string | Writable, options: ExportOptions = {}): Promise<number> {
+    if (typeof output === 'string') return (await this.export('jsonl', output, options)).flows;
+    const { JsonlSink } = await import('./sinks/jsonl/jsonl-sink.js');
+    return (await this.writeTo(new JsonlSink(output), options)).flows;
+  }
+
+  /** The flows as Arrow record batches of `batchSize` rows (typed, manifest in the schema metadata). */
+  async *toArrowBatches(options: ExportOptions = {}): AsyncGenerator<RecordBatch> {
+    const { ArrowEncoder } = await import('./sinks/arrow/arrow-encoder.js');
+    const { manifestMetadata } = await import('./sinks/arrow/manifest-metadata.js');
+    const transform = this.checkOutput(options);
+    const encoder = new ArrowEncoder(transform.fields, { batchSize: options.batchSize, metadata: manifestMetadata(this.manifest) });
+    for await (const batch of this.batches()) yield* encoder.add(transform.apply(batch));
+    const last = encoder.finish();
+    if (last !== null) yield last;
+  }
+
+  /** The flows as one Arrow Table (typed; empty with the schema when there are no flows). */
+  async toArrow(options: ExportOptions = {}): Promise<Table> {
+    const { Table } = await import('apache-arrow');
+    const { ArrowEncoder } = await import('./sinks/arrow/arrow-encoder.js');
+    const { manifestMetadata } = await import('./sinks/arrow/manifest-metadata.js');
+    const transform = this.checkOutput(options);
+    const encoder = new ArrowEncoder(transform.fields, { batchSize: options.batchSize, metadata: manifestMetadata(this.manifest) });
+    const out: RecordBatch[] = [];
+    for await (const batch of this.batches()) out.push(...encoder.add(transform.apply(batch)));
+    const last = encoder.finish();
+    if (last !== null) out.push(last);
+    return out.length > 0 ? new Table(out) : new Table(encoder.schema);
+  }
+
+  /** The flows as a nodejs-polars DataFrame (optional peer dependency), built from Arrow: NFStream's `to_pandas()` counterpart. */
+  async toPolars(options: ExportOptions = {}): Promise<DataFrame> {
+    const { toPolars } = await import('./sinks/arrow/polars.js');
+    return toPolars(await this.toArrow(options));
+  }
+
+  /** Whether runs hash their inputs (SHA-256 in the manifest); Arrow and Parquet outputs always do. */
+  get inputHash(): boolean {
+    return this.hashInputs;
+  }
+  set inputHash(v: boolean) {
+    if (typeof v !== 'boolean') throw optionTypeError('inputHash', 'a boolean', v);
+    this.hashInputs = v;
+  }
+  private hashInputs = false;
 }
 
-/** Options of the Arrow/Parquet exports of {@link NFStreamer}. */
-export interface StreamerArrowOptions extends FlowBatchOptions {
-  /** Write the packet accounting JSON beside the file (`<path>.summary.json`); default true for files. */
-  writeSummary?: boolean;
+/** The summary of a run: packet accounting, flows, whether it was interrupted, and its manifest. */
+export type StreamerSummary = RunSummary & { interrupted: boolean; manifest: RunManifest };
+
+/** Options of {@link NFStreamer.writeTo}. */
+export interface WriteOptions extends OutputOptions {
+  /** Hash the inputs (SHA-256 in the manifest). */
+  inputHash?: boolean;
+  /** Sees every batch of the run before the output transform (progress displays, side outputs). */
+  observe?: ((batch: FlowBatch) => void | Promise<void>) | null;
+}
+
+/** Options of the exports: output columns, anonymisation, per-format settings. */
+export interface ExportOptions extends WriteOptions {
+  /** Flows per file; 0 = one file (NFStream's chunk names for CSV, `NAME.N.EXT` otherwise). */
+  flowsPerFile?: number;
+  /** With `flowsPerFile`: reuse chunk names modulo this number; 0 = never. */
+  rotateFiles?: number;
+  /** Rows per Arrow record batch / Parquet row group (default 65536). */
+  batchSize?: number;
+  /** Parquet codec: zstd (default), snappy, lz4_raw, gzip, uncompressed. */
+  compression?: string;
+  /** Format-specific settings of registered sinks. */
+  [setting: string]: unknown;
 }
 
 function classifySource(value: unknown): { mode: SourceMode; source: StreamerSource } {

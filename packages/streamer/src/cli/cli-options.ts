@@ -1,13 +1,14 @@
 import { parseArgs } from 'node:util';
+import '../sinks/builtin-sinks.js';
+import { sinkDefinitions, sinkNames } from '../sinks/sink-registry.js';
 
 /** A command-line usage error (exit code 2). */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** Output formats of `--format`. */
-export const FORMATS = ['csv', 'arrow', 'arrows', 'parquet', 'jsonl', 'none'] as const;
-export type OutputFormat = (typeof FORMATS)[number];
+/** An output format of `--format`: a name in the sink registry. */
+export type OutputFormat = string;
 
 /** Parsed command line. Metering options are passed to NFStreamer (which validates them again). */
 export interface CliOptions {
@@ -20,6 +21,9 @@ export interface CliOptions {
   version: boolean;
   columns: string[] | null;
   anonymize: string[];
+  anonymizeKey: string | null;
+  inputHash: boolean;
+  compression: string | undefined;
   flowsPerFile: number;
   rotateFiles: number;
   plugins: string[];
@@ -71,6 +75,9 @@ export function parseCli(argv: string[]): CliOptions {
     version: { type: 'boolean', short: 'V' },
     columns: { type: 'string' },
     anonymize: { type: 'string' },
+    'anonymize-key': { type: 'string' },
+    'input-hash': { type: 'boolean' },
+    compression: { type: 'string' },
     'flows-per-file': { type: 'string' },
     'rotate-files': { type: 'string' },
     plugin: { type: 'string', multiple: true },
@@ -102,13 +109,10 @@ export function parseCli(argv: string[]): CliOptions {
   }
   if (typeof v['bpf-filter'] === 'string') metering.bpfFilter = v['bpf-filter'];
   const format = (v.format ?? 'csv') as string;
-  if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format: expected one of ${FORMATS.join(', ')}, got "${format}"`);
+  if (!sinkNames().includes(format)) {
+    throw new UsageError(`--format: expected one of ${sinkNames().join(', ')}, got "${format}"`);
   }
   const output = (v.output as string | undefined) ?? '-';
-  if ((format === 'arrow' || format === 'parquet') && output === '-') {
-    throw new UsageError(`--format ${format} writes a file: give one with -o FILE (use --format arrows to stream to stdout)`);
-  }
   const flowsPerFile = typeof v['flows-per-file'] === 'string' ? parseInteger('flows-per-file', v['flows-per-file'], 0, Number.MAX_SAFE_INTEGER, 'a non-negative integer') : 0;
   const rotateFiles = typeof v['rotate-files'] === 'string' ? parseInteger('rotate-files', v['rotate-files'], 0, Number.MAX_SAFE_INTEGER, 'a non-negative integer') : 0;
   const duration = typeof v.duration === 'string' ? parseInteger('duration', v.duration, 0, 2 ** 31 - 1, 'a non-negative integer number of seconds') : 0;
@@ -122,6 +126,9 @@ export function parseCli(argv: string[]): CliOptions {
     version: v.version === true,
     columns: typeof v.columns === 'string' ? list(v.columns) : null,
     anonymize: list(v.anonymize as string | undefined),
+    anonymizeKey: (v['anonymize-key'] as string | undefined) ?? null,
+    inputHash: v['input-hash'] === true,
+    compression: v.compression as string | undefined,
     flowsPerFile,
     rotateFiles,
     plugins: (v.plugin as string[] | undefined) ?? [],
@@ -131,6 +138,13 @@ export function parseCli(argv: string[]): CliOptions {
   };
 }
 
+/** The `--format` lines of the help, from the sink registry. */
+function formatHelp(): string {
+  return sinkDefinitions()
+    .map((d) => `                               ${d.name.padEnd(8)} ${d.description}`)
+    .join('\n');
+}
+
 export const HELP = `Usage: flowstream [options] SOURCE...
 
 Meters packets into bidirectional flows with NFStream's fields (NFStream 6.5.4 compatible).
@@ -138,14 +152,20 @@ SOURCE is a pcap/pcapng file (several files are read as one capture), "-" for a 
 standard input (e.g. tcpdump -w - | flowstream -), or a network interface name for live capture.
 
 Output:
-  -o, --output FILE            where flows go ("-" = stdout, the default)
-  -f, --format FMT             csv (default, NFStream's to_csv format), arrow (IPC file/Feather v2),
-                               arrows (IPC stream), parquet, jsonl, none (count only)
-      --columns a,b,...        keep only these columns, in this order
-      --anonymize a,b,...      replace these columns by keyed BLAKE2b-512 hashes (fresh key per run)
-      --flows-per-file N       CSV: start a new file every N flows (NFStream's naming)
-      --rotate-files N         CSV: reuse chunk file names modulo N
-      --summary FILE           write the packet accounting JSON to FILE ("-" = stderr)
+  -o, --output TARGET          where flows go: a file, "-" = stdout (the default), or a URL
+  -f, --format FMT             one of:
+${formatHelp()}
+      --columns a,b,...        keep only these columns, in this order (every format)
+      --anonymize a,b,...      replace these columns by keyed BLAKE2b-512 hashes in every output
+                               (a fresh random key per run unless --anonymize-key is given)
+      --anonymize-key FILE     key file (128 hex digits or 1-64 bytes): hashes stable across runs
+      --input-hash             SHA-256 of every input in the manifest (arrow/parquet always)
+      --compression CODEC      parquet: zstd (default), snappy, lz4_raw, gzip, uncompressed
+      --flows-per-file N       start a new file every N flows (CSV: NFStream's naming;
+                               other formats: NAME.N.EXT)
+      --rotate-files N         reuse chunk file names modulo N
+      --summary FILE           write the run summary JSON (packet accounting, flows, manifest)
+                               to FILE ("-" = stderr)
       --windows-output FILE    with --plugin covertmark-windows: window rows (.csv or .arrow)
   -q, --quiet                  no progress bar, no final summary line
 

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import type { FieldSpec, NFlow, NFPlugin, RunSummary } from '@flowstream/core';
-import { CsvExport } from '../export/csv-export.js';
+import type { FlowBatch, NFPlugin } from '@flowstream/core';
+import type { StreamerSummary } from '../nfstreamer.js';
 import { NFStreamer } from '../nfstreamer.js';
 import '../optional-parts.js';
 import { FLOWSTREAM_VERSION } from '../version.js';
@@ -133,83 +133,27 @@ function kebab(message: string): string {
   return message.replace(/Invalid option (\w+)/, (_m, name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
 }
 
-function writeSummaries(cli: CliOptions, summary: RunSummary): void {
+function writeSummaries(cli: CliOptions, summary: StreamerSummary): void {
   const json = `${JSON.stringify(summary)}\n`;
   if (cli.summary === '-') process.stderr.write(json);
   else if (cli.summary !== null) writeFileSync(cli.summary, json);
 }
 
-function selectedSchema(cli: CliOptions, schema: FieldSpec[]): FieldSpec[] {
-  if (cli.columns === null) return schema;
-  const byName = new Map(schema.map((f) => [f.name, f]));
-  return cli.columns.map((c) => {
-    const f = byName.get(c);
-    if (f === undefined) throw new UsageError(`--columns: unknown column "${c}" (available: ${schema.map((s) => s.name).join(', ')})`);
-    return f;
-  });
-}
-
-async function* flatten(batches: AsyncIterable<NFlow[]>): AsyncGenerator<NFlow> {
-  for await (const batch of batches) for (const f of batch) yield f;
-}
-
 async function exportFlows(cli: CliOptions, streamer: NFStreamer, progress: Progress): Promise<number> {
-  // Batches (not the sync iterator) even for files: the event loop turns between batches, so
-  // Ctrl-C and --duration can stop the run and still close the output properly.
-  const batches = progress.wrapBatches(streamer.flowBatches());
-  const flows = flatten(batches);
-  switch (cli.format) {
-    case 'none': {
-      let n = 0;
-      for await (const batch of batches) n += batch.length;
-      return n;
-    }
-    case 'csv': {
-      const csv = new CsvExport(cli.output, streamer.schema, {
-        columnsToAnonymize: cli.anonymize,
-        flowsPerFile: cli.flowsPerFile,
-        rotateFiles: cli.rotateFiles,
-        columns: cli.columns,
-        warn: (m) => stderr(m),
-      });
-      try {
-        for await (const batch of batches) for (const f of batch) csv.write(f);
-      } finally {
-        csv.close();
-      }
-      return csv.count;
-    }
-    case 'jsonl': {
-      const { writeJsonl } = await import('../export/jsonl-writer.js');
-      return writeJsonl(flows, cli.output === '-' ? process.stdout : cli.output);
-    }
-    case 'arrow':
-    case 'arrows': {
-      const { writeArrowFile, writeArrowStream, summaryPathFor } = await import('../export/arrow-writer.js');
-      const { manifestMetadata } = await import('../export/arrow-types.js');
-      const fields = selectedSchema(cli, streamer.schema);
-      const metadata = manifestMetadata(streamer.manifest);
-      let n: number;
-      if (cli.format === 'arrow') n = await writeArrowFile(flows, fields, cli.output, { metadata });
-      else if (cli.output === '-') n = await writeArrowStream(flows, fields, process.stdout, { metadata });
-      else {
-        const { createWriteStream } = await import('node:fs');
-        n = await writeArrowStream(flows, fields, createWriteStream(cli.output), { metadata });
-      }
-      if (cli.output !== '-' && streamer.summary !== null) {
-        writeFileSync(summaryPathFor(cli.output), `${JSON.stringify(streamer.summary)}\n`);
-      }
-      return n;
-    }
-    case 'parquet': {
-      const { writeParquet } = await import('../export/parquet-writer.js');
-      const { manifestMetadata } = await import('../export/arrow-types.js');
-      return writeParquet(flows, selectedSchema(cli, streamer.schema), cli.output, {
-        metadata: manifestMetadata(streamer.manifest),
-        summary: () => streamer.summary,
-      });
-    }
-  }
+  // Every format is a sink of the registry: options and the target are checked before reading
+  // starts; the run's batches go through column selection and anonymisation, then to the sink.
+  const result = await streamer.export(cli.format, cli.output, {
+    columns: cli.columns,
+    columnsToAnonymize: cli.anonymize,
+    anonymizeKey: cli.anonymizeKey,
+    inputHash: cli.inputHash || undefined,
+    flowsPerFile: cli.flowsPerFile,
+    rotateFiles: cli.rotateFiles,
+    compression: cli.compression,
+    warn: (m: string) => stderr(m),
+    observe: (batch: FlowBatch) => progress.observe(batch),
+  });
+  return result.flows;
 }
 
 /** SIGINT/SIGTERM stop the capture and flush every live flow, so output files are complete. */

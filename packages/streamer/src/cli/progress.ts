@@ -1,4 +1,4 @@
-import type { NFlow } from '@flowstream/core';
+import type { FlowBatch, NFlow } from '@flowstream/core';
 import type { NFStreamer } from '../nfstreamer.js';
 
 /** Redraw interval of the progress line. */
@@ -28,14 +28,11 @@ export class Progress {
     private readonly tap: { add(flows: NFlow[]): Promise<void> } | null = null,
   ) {}
 
-  /** Passes batches through, counting flows and redrawing at most every 200 ms. */
-  async *wrapBatches(batches: AsyncIterable<NFlow[]>): AsyncGenerator<NFlow[]> {
-    for await (const batch of batches) {
-      this.flowsOut += batch.length;
-      if (this.enabled) this.maybeDraw();
-      if (this.tap !== null) await this.tap.add(batch);
-      yield batch;
-    }
+  /** Sees every batch of the run (before the output): counts flows, redraws at most every 200 ms. */
+  async observe(batch: FlowBatch): Promise<void> {
+    this.flowsOut += batch.length;
+    if (this.enabled) this.maybeDraw();
+    if (this.tap !== null) await this.tap.add(batch.rows());
   }
 
   private maybeDraw(): void {

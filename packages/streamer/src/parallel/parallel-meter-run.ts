@@ -6,7 +6,11 @@ import {
   PacketDecoder,
   ReadStatus,
   flowColumns,
+  flowsToBatch,
+  pluginFields,
   type CaptureReader,
+  type FieldSpec,
+  type FlowBatch,
   type NFlow,
   type ResolvedMeteringOptions,
   type RunSummary,
@@ -79,6 +83,8 @@ export class ParallelMeterRun {
   private readonly pump: CapturePump;
   private out: NFlow[] = [];
   private nextId = 0;
+  /** Columns of the run's flows (for the batches handed out). */
+  private readonly schema: FieldSpec[];
   /** The inputs, opened in turn as one capture. */
   private readonly sources: InputSequence;
   private ended = false;
@@ -92,6 +98,13 @@ export class ParallelMeterRun {
     if (!Number.isInteger(parallel.nMeters) || parallel.nMeters < 2) {
       throw new RangeError(`ParallelMeterRun: nMeters must be an integer ≥ 2, got ${parallel.nMeters}`);
     }
+    this.schema = flowColumns({
+      decodeTunnels: options.decodeTunnels,
+      statisticalAnalysis: options.statisticalAnalysis,
+      spltAnalysis: options.spltAnalysis,
+      dissection: parallel.dissection,
+      systemVisibility: parallel.systemVisibility,
+    }).concat(pluginFields(options.udps));
     const frames = parallel.plugins.length > 0 || parallel.dissection;
     const entry = parallel.workerEntry ?? defaultWorkerEntry();
     // plain data for the workers: they rebuild plugins from their origins and load their own dissector
@@ -185,6 +198,12 @@ export class ParallelMeterRun {
       return StepResult.Done;
     }
     return StepResult.Progress;
+  }
+
+  /** Flows that arrived from the meters since the last call, as one batch (or none). */
+  drainBatches(): FlowBatch[] {
+    const flows = this.drain();
+    return flows.length === 0 ? [] : [flowsToBatch(this.schema, flows)];
   }
 
   /** Flows that arrived from the meters since the last call, with ids in arrival order. */

@@ -1,5 +1,6 @@
 import {
   CapturePump,
+  FLOW_BATCH_ROWS,
   MAX_PENDING_FLOWS,
   FlowMeter,
   meterConfig,
@@ -7,6 +8,7 @@ import {
   PacketDecoder,
   ReadStatus,
   type CaptureReader,
+  type FlowBatch,
   type FlowDissector,
   type NFlow,
   type ResolvedMeteringOptions,
@@ -16,7 +18,7 @@ import { InputSequence, type RunFilter } from './input-sequence.js';
 /** Records processed per step: large enough to amortise, small enough to hand flows out often. */
 export const STEP_RECORDS = 65536;
 /** Flows emitted per step of the final flush, so consumers drain them in bounded batches. */
-const FLUSH_FLOWS = 1024;
+const FLUSH_FLOWS = FLOW_BATCH_ROWS;
 
 /** One input of a run, opened lazily in order (files) or already open (streams, live). */
 export interface RunInput {
@@ -29,6 +31,8 @@ export interface RunInput {
   waitForData?(): Promise<void>;
   /** Live inputs: the wall clock (ms), so idle flows expire while no packet arrives. */
   clockNow?(): number;
+  /** SHA-256 (hex) of the bytes read, once the input was read to its end; null when not hashed. */
+  sha256?(): Promise<string | null>;
 }
 
 /** What a step did. */
@@ -122,7 +126,12 @@ export class MeterRun {
     return StepResult.Progress;
   }
 
-  /** Flows emitted since the last call. */
+  /** Flows emitted since the last call, as columnar batches. */
+  drainBatches(): FlowBatch[] {
+    return this.meter.drainBatches();
+  }
+
+  /** Flows emitted since the last call, as flow objects. */
   drain(): NFlow[] {
     return this.meter.drain();
   }

@@ -1,25 +1,37 @@
 import { statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createStreamCaptureReader, openCapture, type StreamCaptureReader } from '@flowstream/core';
+import { hashFile, StreamHash } from './input-hash.js';
 import type { RunInput } from './meter-run.js';
 
-/** A capture file read synchronously through the core reader. */
-export function fileInput(path: string): RunInput {
+/** A capture file read synchronously through the core reader; `hash`: SHA-256 it off the main thread. */
+export function fileInput(path: string, hash = false): RunInput {
   let size: number | undefined;
   try {
     size = statSync(path).size;
   } catch {
     size = undefined;
   }
-  return { name: path, size, open: () => openCapture(path) } as RunInput;
+  let digest: Promise<string | null> | null = null;
+  return {
+    name: path,
+    size,
+    open() {
+      const reader = openCapture(path);
+      if (hash) digest = hashFile(path);
+      return reader;
+    },
+    sha256: () => digest ?? Promise.resolve(null),
+  } as RunInput;
 }
 
 /**
  * A Node readable of pcap/pcapng bytes (stdin, a pipe, a socket). Bytes are pulled only when the
  * reader needs them (back-pressure: the stream is not read ahead of the meter).
  */
-export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name: string): RunInput {
+export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name: string, hash = false): RunInput {
   let reader: StreamCaptureReader | null = null;
+  const hasher = hash ? new StreamHash() : null;
   let iterator: AsyncIterator<Uint8Array | string> | null = null;
   return {
     name,
@@ -36,6 +48,8 @@ export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name
       }
       if (typeof step.value === 'string') throw new TypeError(`${name}: capture streams must be binary (no encoding set)`);
       reader!.push(step.value);
+      hasher?.update(step.value);
     },
+    sha256: async () => hasher?.digest() ?? null,
   };
 }

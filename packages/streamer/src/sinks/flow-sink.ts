@@ -18,10 +18,11 @@ export interface SinkOpenContext {
 /** What a sink is told when the run ends normally. */
 export interface SinkCloseContext {
   /**
-   * The run's summary: packet accounting, `flows`, `interrupted`, and the manifest completed with
-   * what is known only at the end (input hashes, nDPI version).
+   * The run's summary: packet accounting, `flows`, and the manifest completed with what is known
+   * only at the end (input hashes, nDPI version). Null when a file ends in the middle of a run
+   * (`flowsPerFile` rotation): only the opening manifest is known then.
    */
-  readonly summary: RunSummary & { readonly manifest: RunManifest };
+  readonly summary: (RunSummary & { readonly manifest: RunManifest }) | null;
 }
 
 /** What a sink wrote. */
@@ -104,6 +105,8 @@ export interface SinkDefinition {
   readonly target: 'file' | 'url' | 'none';
   /** The sink can write to standard output (`-o -`). */
   readonly stdout?: boolean;
+  /** Its output carries the manifest with the inputs' SHA-256, so runs into it hash their inputs. */
+  readonly hashesInputs?: boolean;
   /** Checks the target and options before any packet is read (folder exists and is writable, URL parses). */
   check?(target: string, options: SinkOptions): Promise<void> | void;
   /** Makes the sink (implementations are loaded here, so start-up loads none of them). */

@@ -13,3 +13,16 @@ export function chunkPath(path: string, chunkIndex: number, rotateFiles = 0): st
   const c = rotateFiles > 0 ? chunkIndex % rotateFiles : chunkIndex;
   return path.split('csv').join(`${c}.csv`);
 }
+
+/**
+ * The name of chunk `chunkIndex` for formats other than CSV: `.N` before the extension
+ * (`flows.parquet` → `flows.0.parquet`), with the same `rotateFiles` rule as {@link chunkPath}.
+ *
+ * @example numberedPath('out/flows.parquet', 2) === 'out/flows.2.parquet'
+ */
+export function numberedPath(path: string, chunkIndex: number, rotateFiles = 0): string {
+  const c = rotateFiles > 0 ? chunkIndex % rotateFiles : chunkIndex;
+  const slash = path.lastIndexOf('/');
+  const dot = path.lastIndexOf('.');
+  return dot > slash + 1 ? `${path.slice(0, dot)}.${c}${path.slice(dot)}` : `${path}.${c}`;
+}

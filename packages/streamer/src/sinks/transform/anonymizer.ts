@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { blake2b } from '@noble/hashes/blake2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { FieldSpec } from '@flowstream/core';
-import { pythonStr } from './python-format.js';
+import { pythonStr } from '../csv/python-format.js';
 
 /** The warning NFStream prints for an unknown column, `{}` included (its formatting bug, spec §9.3). */
 export const ANONYMIZER_WARNING = 'WARNING: NFlow do not have {} attribute. Skipping anonymization.';

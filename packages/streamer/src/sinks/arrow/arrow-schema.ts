@@ -9,6 +9,7 @@ import {
   Schema,
   Uint8,
   Uint16,
+  Uint64,
   Utf8,
   type DataType,
 } from 'apache-arrow';
@@ -52,6 +53,9 @@ export function arrowTypeFor(spec: FieldSpec): DataType {
   switch (spec.type) {
     case 'int':
       return new Int64();
+    case 'uint64':
+      // NFStream's uint64 milliseconds: wrapped times (pre-1970 stamps) stay exact
+      return new Uint64();
     case 'float':
       return new Float64();
     case 'string':
@@ -65,7 +69,7 @@ export function arrowTypeFor(spec: FieldSpec): DataType {
     case 'string[]':
       return new List(new Field(LIST_ITEM, new Utf8(), true));
     default:
-      throw new TypeError(`field ${spec.name}: unknown FieldSpec type ${String(spec.type)} (allowed: int, float, string, bool, int[], float[], string[])`);
+      throw new TypeError(`field ${spec.name}: unknown FieldSpec type ${String(spec.type)} (allowed: int, uint64, float, string, bool, int[], float[], string[])`);
   }
 }
 
@@ -87,14 +91,4 @@ export function arrowSchemaFor(fields: readonly FieldSpec[], metadata?: Record<s
     return new Field(f.name, arrowTypeFor(f), true);
   });
   return new Schema(arrowFields, metadata ? new Map(Object.entries(metadata)) : new Map());
-}
-
-/**
- * Schema metadata for a run: the reproducibility manifest (flowstream version, every parameter,
- * plugins with options, sources with sizes) as a JSON string under the key `flowstream`.
- *
- * @example writeArrowFile(streamer, streamer.schema, 'out.arrow', { metadata: manifestMetadata(streamer.manifest) })
- */
-export function manifestMetadata(manifest: unknown): Record<string, string> {
-  return { flowstream: JSON.stringify(manifest) };
 }

@@ -7,14 +7,17 @@ import {
   List,
   Uint8,
   Uint16,
+  Uint64,
   Utf8,
   makeData,
   type Data,
   type DataType,
 } from 'apache-arrow';
 
+import type { FlowColumn } from '@flowstream/core';
+
 /**
- * Column accumulators behind {@link FlowBatchBuilder}: values go straight into reusable typed
+ * Column accumulators behind {@link ArrowEncoder}: values go straight into reusable typed
  * arrays (no per-value objects, unlike apache-arrow's generic builders) and `flush(n)` copies the
  * first n rows into an Arrow `Data`. Rows are addressed by index; nulls are recorded as a list
  * of row indexes (they are rare), so valid values cost no bitmap write.
@@ -53,9 +56,21 @@ export abstract class Column {
 /** Int64 stored as little-endian lo/hi 32-bit halves: no BigInt per value. */
 export class Int64Column extends Column {
   data: Int32Array;
-  constructor(name: string, capacity: number) {
-    super(name, new Int64(), capacity);
+  constructor(name: string, capacity: number, private readonly unsigned = false) {
+    super(name, unsigned ? new Uint64() : new Int64(), capacity);
     this.data = new Int32Array(capacity * 2);
+  }
+  /**
+   * Rows `at…` from a batch's numbers. A negative value of a Uint64 column is the signed reading
+   * of NFStream's uint64 (see FlowBatch): its two's complement bits are the unsigned value.
+   */
+  addNumbers(src: Float64Array, at: number): void {
+    const d = this.data;
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i]!;
+      d[2 * (at + i)] = v >>> 0;
+      d[2 * (at + i) + 1] = Math.floor(v / 4294967296);
+    }
   }
   add(v: unknown, i: number): void {
     if (i >= this.capacity) {
@@ -79,8 +94,9 @@ export class Int64Column extends Column {
     new BigInt64Array(this.data.buffer, i * 8, 1)[0] = x;
   }
   flush(n: number): Data {
-    const data = new BigInt64Array(this.data.buffer.slice(0, n * 8));
-    return makeData({ type: this.type as Int64, length: n, data, ...this.takeValidity(n) });
+    const buf = this.data.buffer.slice(0, n * 8);
+    if (this.unsigned) return makeData({ type: this.type as Uint64, length: n, data: new BigUint64Array(buf), ...this.takeValidity(n) });
+    return makeData({ type: this.type as Int64, length: n, data: new BigInt64Array(buf), ...this.takeValidity(n) });
   }
 }
 
@@ -106,6 +122,10 @@ export class NumberColumn extends Column {
       this.data[i] = v;
       if (this.isInt && this.data[i] !== v) this.bad(v);
     } else this.slow(v, i);
+  }
+  /** Rows `at…` from a batch's numbers (core columns: in range by construction). */
+  addNumbers(src: Float64Array, at: number): void {
+    this.data.set(src, at);
   }
   slow(v: unknown, i: number): void {
     if (typeof v === 'number') this.bad(v);
@@ -185,6 +205,9 @@ class Utf8Column extends Column {
 class ListColumn extends Column {
   private offsets: Int32Array;
   private count = 0;
+  get childIsNumber(): boolean {
+    return this.child instanceof NumberColumn;
+  }
   constructor(name: string, type: List, private readonly child: Column, capacity: number) {
     super(name, type, capacity);
     this.offsets = new Int32Array(capacity + 1);
@@ -217,6 +240,22 @@ class ListColumn extends Column {
     else this.bad(v);
     this.offsets[i + 1] = this.count;
   }
+  /** Rows `at…` of fixed-width lists (SPLT) from a batch. */
+  addFixed(values: Int32Array | Float64Array, width: number, rows: number, at: number): void {
+    const c = this.child as NumberColumn;
+    const start = this.count;
+    const end = start + rows * width;
+    if (end > c.capacity) c.add(0, end - 1);
+    c.data.set(values.subarray(0, rows * width), start);
+    if (at + rows > this.capacity) {
+      const grown = new Int32Array(this.newCapacity(at + rows) + 1);
+      grown.set(this.offsets);
+      this.offsets = grown;
+    }
+    const o = this.offsets;
+    for (let i = 0; i < rows; i++) o[at + i + 1] = start + (i + 1) * width;
+    this.count = end;
+  }
   flush(n: number): Data {
     const valueOffsets = this.offsets.slice(0, n + 1);
     const child = this.child.flush(this.count);
@@ -231,6 +270,7 @@ class ListColumn extends Column {
  */
 export function makeColumn(name: string, type: DataType, capacity: number): Column {
   if (type instanceof Int64) return new Int64Column(name, capacity);
+  if (type instanceof Uint64) return new Int64Column(name, capacity, true);
   if (type instanceof Float64) return new NumberColumn(name, type, Float64Array, capacity);
   if (type instanceof Int32) return new NumberColumn(name, type, Int32Array, capacity);
   if (type instanceof Uint16) return new NumberColumn(name, type, Uint16Array, capacity);
@@ -243,4 +283,23 @@ export function makeColumn(name: string, type: DataType, capacity: number): Colu
     return new ListColumn(name, type as List, makeColumn(name, item.type as DataType, Math.max(16, capacity)), capacity);
   }
   throw new TypeError(`flow column ${name}: no accumulator for Arrow type ${String(type)}`);
+}
+
+/**
+ * Appends `rows` rows of a batch column at row `at` of an accumulator: typed arrays are copied in
+ * bulk, other values go one by one through the accumulator's checks.
+ * @internal
+ */
+export function appendColumn(target: Column, source: FlowColumn, rows: number, at: number): void {
+  if (source.kind === 'number' && (target instanceof Int64Column || target instanceof NumberColumn)) {
+    target.addNumbers(source.values.subarray(0, rows), at);
+  } else if (source.kind === 'list' && target instanceof ListColumn && target.childIsNumber) {
+    target.addFixed(source.values, source.width, rows, at);
+  } else if (source.kind === 'list') {
+    const w = source.width;
+    for (let i = 0; i < rows; i++) target.add(Array.from(source.values.subarray(i * w, i * w + w)), at + i);
+  } else {
+    const values = source.values as ArrayLike<unknown>;
+    for (let i = 0; i < rows; i++) target.add(values[i], at + i);
+  }
 }

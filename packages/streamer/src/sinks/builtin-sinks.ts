@@ -1,0 +1,80 @@
+import { chunkPath, numberedPath } from './files/chunk-path.js';
+import { fileFormat } from './file-format.js';
+import { registerSink } from './sink-registry.js';
+
+/**
+ * The built-in output formats, one registration each. Implementations are imported when a sink
+ * is created, so start-up loads none of them.
+ */
+registerSink(
+  fileFormat({
+    name: 'csv',
+    description: "NFStream's CSV, byte for byte (default; no file when there are no flows)",
+    stdout: true,
+    chunkName: chunkPath,
+    load: async () => {
+      const { CsvSink } = await import('./csv/csv-sink.js');
+      return (path) => new CsvSink(path);
+    },
+  }),
+);
+registerSink(
+  fileFormat({
+    name: 'arrow',
+    description: 'Arrow IPC file (Feather v2), typed columns, manifest and summary in the footer',
+    stdout: false,
+    hashesInputs: true,
+    chunkName: numberedPath,
+    load: async () => {
+      const { ArrowIpcSink } = await import('./arrow/arrow-ipc-sink.js');
+      return (path, o) => new ArrowIpcSink(path, { stream: false, batchSize: o.batchSize, warn: o.warn });
+    },
+  }),
+);
+registerSink(
+  fileFormat({
+    name: 'arrows',
+    description: 'Arrow IPC stream (to a file or stdout), summary in a closing one-row stream',
+    stdout: true,
+    hashesInputs: true,
+    chunkName: numberedPath,
+    load: async () => {
+      const { ArrowIpcSink } = await import('./arrow/arrow-ipc-sink.js');
+      return (path, o) => new ArrowIpcSink(path, { stream: true, batchSize: o.batchSize, warn: o.warn });
+    },
+  }),
+);
+registerSink(
+  fileFormat({
+    name: 'parquet',
+    description: 'Parquet (zstd by default), one row group per batch, manifest and summary in the footer',
+    stdout: false,
+    hashesInputs: true,
+    chunkName: numberedPath,
+    load: async () => {
+      const { ParquetSink } = await import('./parquet/parquet-sink.js');
+      return (path, o) => new ParquetSink(path, { batchSize: o.batchSize, compression: o.compression, warn: o.warn });
+    },
+  }),
+);
+registerSink(
+  fileFormat({
+    name: 'jsonl',
+    description: 'JSON Lines, one object per flow',
+    stdout: true,
+    chunkName: numberedPath,
+    load: async () => {
+      const { JsonlSink } = await import('./jsonl/jsonl-sink.js');
+      return (path) => new JsonlSink(path);
+    },
+  }),
+);
+registerSink({
+  name: 'none',
+  description: 'no output: count packets and flows (with --summary)',
+  target: 'none',
+  async create() {
+    const { NullSink } = await import('./null-sink.js');
+    return new NullSink();
+  },
+});

@@ -1,0 +1,48 @@
+import { checkOutputPath } from './files/output-file.js';
+import { RotatingSink } from './files/rotating-sink.js';
+import type { FlowSink, SinkDefinition, SinkOptions } from './flow-sink.js';
+
+/** Checks a count option (`flowsPerFile`, `rotateFiles`). */
+export function countOption(name: string, v: unknown): number {
+  if (v === undefined) return 0;
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`Invalid option ${name}: expected a non-negative integer, got ${String(v)}.`);
+  if (v < 0) throw new RangeError(`Invalid option ${name}: expected a non-negative integer, got ${v}.`);
+  return v;
+}
+
+/**
+ * A file format's definition: the target is checked before reading starts, `-` is standard
+ * output where the format allows it, and `flowsPerFile` splits any format into numbered files.
+ */
+export function fileFormat(spec: {
+  name: string;
+  description: string;
+  stdout: boolean;
+  hashesInputs?: boolean;
+  chunkName: (path: string, chunk: number, rotateFiles: number) => string;
+  load: () => Promise<(path: string, options: SinkOptions) => FlowSink>;
+}): SinkDefinition {
+  return {
+    name: spec.name,
+    description: spec.description,
+    target: 'file',
+    stdout: spec.stdout,
+    hashesInputs: spec.hashesInputs ?? false,
+    async check(target, options) {
+      countOption('flowsPerFile', options.flowsPerFile);
+      countOption('rotateFiles', options.rotateFiles);
+      if (target === '-') {
+        if (!spec.stdout) throw new RangeError(`--format ${spec.name} cannot be written to standard output: give a file with -o`);
+        return;
+      }
+      await checkOutputPath(target);
+    },
+    async create(target, options) {
+      const make = await spec.load();
+      const perFile = countOption('flowsPerFile', options.flowsPerFile);
+      if (perFile === 0 || target === '-') return make(target, options);
+      const rotate = countOption('rotateFiles', options.rotateFiles);
+      return new RotatingSink(target, perFile, (i) => spec.chunkName(target, i, rotate), (p) => make(p, options));
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { Writable } from 'node:stream';
+import { ByteOutput } from './byte-output.js';
+import { OutputFile } from './output-file.js';
+
+/** Where a byte-producing sink writes: a file (temporary name, renamed at the end), stdout, or a stream. */
+export class ByteTarget {
+  private constructor(
+    readonly out: ByteOutput,
+    private readonly file: OutputFile | null,
+  ) {}
+
+  /** `-` is standard output; a string is a path; a Writable is written and left open. */
+  static async open(target: string | Writable): Promise<ByteTarget> {
+    if (target === '-') return new ByteTarget(ByteOutput.toStream(process.stdout), null);
+    if (typeof target !== 'string') return new ByteTarget(ByteOutput.toStream(target), null);
+    const file = await OutputFile.create(target);
+    return new ByteTarget(ByteOutput.toFile(file.handle), file);
+  }
+
+  /** The final file path, or null for streams. */
+  get path(): string | null {
+    return this.file?.finalPath ?? null;
+  }
+
+  /** Waits for the last write and puts the file in place. */
+  async commit(): Promise<void> {
+    await this.out.settle();
+    if (this.file !== null) await this.file.commit();
+  }
+
+  /** Drops a partial file. */
+  async discard(): Promise<void> {
+    await this.out.settle().catch(() => undefined);
+    if (this.file !== null) await this.file.discard();
+  }
+}
+
+/** The printable name of a sink target. */
+export function targetName(target: string | Writable): string {
+  return target === '-' ? 'stdout' : typeof target === 'string' ? target : 'stream';
+}

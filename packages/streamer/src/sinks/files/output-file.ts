@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/**
+ * Checks before any packet is read that `path` can be written: its folder exists, is a folder and
+ * is writable, and the path is not a folder itself. Throws an Error naming the path.
+ *
+ * @example await checkOutputPath('out/flows.csv') // throws "out/flows.csv: folder out does not exist"
+ */
+export async function checkOutputPath(path: string): Promise<void> {
+  const dir = dirname(resolve(path));
+  let info;
+  try {
+    info = await stat(dir);
+  } catch {
+    throw new Error(`${path}: folder ${dirname(path)} does not exist`);
+  }
+  if (!info.isDirectory()) throw new Error(`${path}: ${dirname(path)} is not a folder`);
+  try {
+    await access(dir, constants.W_OK);
+  } catch {
+    throw new Error(`${path}: folder ${dirname(path)} is not writable`);
+  }
+  try {
+    if ((await stat(path)).isDirectory()) throw new Error(`${path}: is a folder, not a file`);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+/**
+ * A file written under a temporary name beside its final one (`.NAME.<random>.partial`, which no
+ * `*.csv`/`*.parquet` glob matches) and renamed into place by {@link commit}: a crash or an error
+ * never leaves a half-written file under the final name. Device files (`/dev/null`, `/dev/full`,
+ * `/dev/stdout`) are written in place.
+ */
+export class OutputFile {
+  private constructor(
+    readonly finalPath: string,
+    readonly writePath: string,
+    readonly handle: FileHandle,
+  ) {}
+
+  static async create(finalPath: string): Promise<OutputFile> {
+    const direct = finalPath.startsWith('/dev/') || finalPath.startsWith('/proc/');
+    const writePath = direct ? finalPath : join(dirname(finalPath), `.${basename(finalPath)}.${randomBytes(4).toString('hex')}.partial`);
+    const handle = await open(writePath, direct ? 'w' : 'wx');
+    return new OutputFile(finalPath, writePath, handle);
+  }
+
+  /** Closes and renames the file into place. */
+  async commit(): Promise<void> {
+    await this.handle.close();
+    if (this.writePath !== this.finalPath) await rename(this.writePath, this.finalPath);
+  }
+
+  /** Closes and removes the temporary file (nothing appears under the final name). */
+  async discard(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+    if (this.writePath !== this.finalPath) await unlink(this.writePath).catch(() => undefined);
+  }
+}

@@ -1,0 +1,153 @@
+import { Table, tableToIPC, type RecordBatch } from 'apache-arrow';
+import type * as Pq from 'parquet-wasm';
+import type { FlowBatch } from '@flowstream/core';
+import { ArrowEncoder } from '../arrow/arrow-encoder.js';
+import { manifestMetadata } from '../arrow/manifest-metadata.js';
+import { ByteOutput } from '../files/byte-output.js';
+import { OutputFile } from '../files/output-file.js';
+import type { FlowSink, SinkCloseContext, SinkOpenContext, SinkResult } from '../flow-sink.js';
+import { appendParquetMetadata } from './parquet-footer.js';
+
+/** Parquet codecs by option value. */
+export const PARQUET_CODECS = ['zstd', 'snappy', 'lz4_raw', 'gzip', 'uncompressed'] as const;
+export type ParquetCodec = (typeof PARQUET_CODECS)[number];
+
+/**
+ * Parquet output through parquet-wasm: the Rust `parquet` crate (the reference Arrow writer, every
+ * codec, column statistics) compiled to WebAssembly, so nothing native is built. One row group
+ * per record batch of `batchSize` rows, written while the run goes on (bounded memory); zstd by
+ * default. The footer holds the complete manifest (`flowstream`) and the summary
+ * (`flowstream.summary`), written at the end.
+ *
+ * @example
+ * ```ts
+ * await streamer.writeTo(new ParquetSink('flows.parquet', { compression: 'zstd' }));
+ * ```
+ */
+export class ParquetSink implements FlowSink {
+  readonly target: string;
+  private file: OutputFile | null = null;
+  private encoder: ArrowEncoder | null = null;
+  private pq: typeof Pq | null = null;
+  private flows = 0;
+  private sent = false;
+  /** Record batches waiting for the Parquet writer to pull them (at most one). */
+  private waiting: { batch: RecordBatch | null; taken: () => void } | null = null;
+  private wake: (() => void) | null = null;
+  private pump: Promise<void> | null = null;
+  private failed: Error | null = null;
+  private manifest: unknown = null;
+
+  constructor(
+    private readonly path: string,
+    private readonly options: { batchSize?: number; compression?: string; warn?: (m: string) => void } = {},
+  ) {
+    this.target = path;
+    const c = options.compression ?? 'zstd';
+    if (!(PARQUET_CODECS as readonly string[]).includes(c)) throw new RangeError(`Invalid option compression: expected one of ${PARQUET_CODECS.join(', ')}, got ${JSON.stringify(c)}.`);
+  }
+
+  async open(context: SinkOpenContext): Promise<void> {
+    const pq = (this.pq = await import('parquet-wasm'));
+    this.manifest = context.manifest;
+    this.encoder = new ArrowEncoder(context.fields, { batchSize: this.options.batchSize, warn: this.options.warn });
+    const codecs: Record<ParquetCodec, Pq.Compression> = {
+      zstd: pq.Compression.ZSTD,
+      snappy: pq.Compression.SNAPPY,
+      lz4_raw: pq.Compression.LZ4_RAW,
+      gzip: pq.Compression.GZIP,
+      uncompressed: pq.Compression.UNCOMPRESSED,
+    };
+    const props = new pq.WriterPropertiesBuilder()
+      .setMaxRowGroupSize(this.encoder.batchSize)
+      .setCompression(codecs[(this.options.compression ?? 'zstd') as ParquetCodec])
+      .setCreatedBy('flowstream (parquet-wasm)')
+      .build();
+    this.file = await OutputFile.create(this.path);
+    const batches = new ReadableStream<Pq.RecordBatch>(
+      {
+        pull: async (ctrl) => {
+          const next = await this.next();
+          if (next === null) return ctrl.close();
+          const wasm = pq.Table.fromIPCStream(tableToIPC(new Table([next]), 'stream'));
+          try {
+            ctrl.enqueue(wasm.recordBatch(0)!);
+          } finally {
+            wasm.free();
+          }
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const bytes = await pq.transformParquetStream(batches, props);
+    const out = ByteOutput.toFile(this.file.handle);
+    this.pump = (async () => {
+      const reader = bytes.getReader();
+      for (;;) {
+        const r = await reader.read();
+        if (r.done) break;
+        await out.writeChunks([r.value]);
+      }
+      await out.settle();
+    })().catch((err: Error) => {
+      this.failed ??= err;
+      this.waiting?.taken();
+    });
+  }
+
+  /** The next record batch for the writer (null = end), waiting for `write`/`close` to offer one. */
+  private async next(): Promise<RecordBatch | null> {
+    while (this.waiting === null) await new Promise<void>((r) => (this.wake = r));
+    const w = this.waiting;
+    this.waiting = null;
+    w.taken();
+    return w.batch;
+  }
+
+  /** Offers a record batch (null = end) and waits until the writer took it (backpressure). */
+  private offer(batch: RecordBatch | null): Promise<void> {
+    if (this.failed !== null) throw this.failed;
+    return new Promise<void>((taken) => {
+      this.waiting = { batch, taken };
+      const w = this.wake;
+      this.wake = null;
+      w?.();
+    }).then(() => {
+      if (this.failed !== null) throw this.failed;
+    });
+  }
+
+  async write(batch: FlowBatch): Promise<void> {
+    for (const rb of this.encoder!.add(batch)) {
+      this.flows += rb.numRows;
+      this.sent = true;
+      await this.offer(rb);
+    }
+  }
+
+  async close(context: SinkCloseContext): Promise<SinkResult> {
+    const last = this.encoder!.finish();
+    if (last !== null) {
+      this.flows += last.numRows;
+      await this.offer(last);
+    } else if (!this.sent) await this.offer(this.encoder!.emptyBatch());
+    await this.offer(null);
+    await this.pump;
+    if (this.failed !== null) throw this.failed;
+    await this.file!.handle.sync().catch(() => undefined);
+    let meta = manifestMetadata(this.manifest);
+    if (context.summary !== null) {
+      const { manifest, ...summary } = context.summary;
+      meta = manifestMetadata(manifest, summary);
+    }
+    await appendParquetMetadata(this.file!.writePath, meta);
+    await this.file!.commit();
+    return { flows: this.flows, files: [this.path] };
+  }
+
+  async abort(): Promise<void> {
+    this.failed ??= new Error('aborted');
+    this.waiting?.taken();
+    await this.file?.discard();
+  }
+}
