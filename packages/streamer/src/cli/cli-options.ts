@@ -30,7 +30,14 @@ export interface CliOptions {
   windowsOutput: string | null;
   duration: number;
   metering: Record<string, unknown>;
+  /** Format-specific settings for the sink (`--sensor`, `--nats-*`), camelCase keys, text values. */
+  sinkSettings: Record<string, string>;
 }
+
+/** Flags passed as they are to the sink's options bag (each format reads the ones it knows). */
+const SINK_FLAGS = ['sensor', 'nats-stream', 'nats-subjects', 'nats-encoding', 'nats-creds', 'nats-max-age', 'nats-max-bytes', 'nats-duplicate-window', 'nats-in-flight', 'nats-max-message-bytes'];
+
+const camel = (flag: string) => flag.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 
 const INT_OPTIONS: Record<string, { key: string; min: number; max: number; allowed: string }> = {
   'idle-timeout': { key: 'idleTimeout', min: 0, max: Number.MAX_SAFE_INTEGER, allowed: 'a non-negative integer number of seconds' },
@@ -86,6 +93,7 @@ export function parseCli(argv: string[]): CliOptions {
     'bpf-filter': { type: 'string' },
   };
   for (const name of Object.keys(INT_OPTIONS)) options[name] = { type: 'string' };
+  for (const name of SINK_FLAGS) options[name] = { type: 'string' };
   for (const name of Object.keys(BOOL_OPTIONS)) {
     options[name] = { type: 'boolean' };
     options[`no-${name}`] = { type: 'boolean' };
@@ -135,6 +143,7 @@ export function parseCli(argv: string[]): CliOptions {
     windowsOutput: (v['windows-output'] as string | undefined) ?? null,
     duration,
     metering,
+    sinkSettings: Object.fromEntries(SINK_FLAGS.filter((f) => typeof v[f] === 'string').map((f) => [camel(f), v[f] as string])),
   };
 }
 
@@ -168,6 +177,17 @@ ${formatHelp()}
                                to FILE ("-" = stderr)
       --windows-output FILE    with --plugin covertmark-windows: window rows (.csv or .arrow)
   -q, --quiet                  no progress bar, no final summary line
+NATS JetStream (--format nats -o nats://[user:pass@]HOST:PORT/SUBJECT, or tls://…):
+      --sensor NAME            sensor name in headers and message ids (default: host name)
+      --nats-stream NAME       stream, created when missing (default FLOWS, subjects flows.>)
+      --nats-subjects LIST     subjects of a created stream (default flows.>)
+      --nats-encoding ENC      arrow (default: Arrow IPC stream per message) or json (JSON lines)
+      --nats-creds FILE        credentials file (JWT + NKey seed)
+      --nats-max-age S / --nats-max-bytes N   retention of a created stream (0 = unlimited)
+      --nats-duplicate-window S   de-duplication window of a created stream (default 120)
+      --nats-in-flight N       unacknowledged messages at most (default 8)
+      --nats-max-message-bytes N  message body limit (default: the server's max_payload)
+  flowstream collect --help    consume such a stream into a Parquet dataset
 
 Metering (NFStream's parameters):
       --decode-tunnels / --no-decode-tunnels   GTP-U, TZSP, CAPWAP (default on)

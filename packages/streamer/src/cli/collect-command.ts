@@ -14,10 +14,12 @@ Options:
       --durable NAME           durable consumer name (created when missing)
   -f, --format parquet         the dataset format (parquet only)
   -o, --output DIR             dataset folder (created when missing)
-      --idle-exit S            finish after S seconds without a new message (default 0: run until
-                               SIGINT/SIGTERM)
+      --idle-exit S            finish after S seconds without a new message, once none is awaiting
+                               delivery or acknowledgement (default 0: run until SIGINT/SIGTERM)
       --roll-bytes N           close a file when its messages reach N bytes (default 67108864)
       --roll-seconds S         close a file when it is S seconds old (default 60)
+      --ack-wait S             ack_wait of a consumer created here (default 2 × roll-seconds + 30,
+                               at least 60): messages of a collector that died come back after it
       --nats-creds FILE        NATS credentials file (JWT + NKey seed)
   -q, --quiet                  no final summary line
   -h, --help                   this help
@@ -31,6 +33,7 @@ export interface CollectCli {
   idleExit: number;
   rollBytes: number;
   rollSeconds: number;
+  ackWait: number | undefined;
   creds: string | null;
   quiet: boolean;
   help: boolean;
@@ -57,6 +60,7 @@ export function parseCollectCli(argv: string[]): CollectCli {
         'idle-exit': { type: 'string' },
         'roll-bytes': { type: 'string' },
         'roll-seconds': { type: 'string' },
+        'ack-wait': { type: 'string' },
         'nats-creds': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
@@ -67,7 +71,7 @@ export function parseCollectCli(argv: string[]): CollectCli {
   }
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const help = v.help === true;
-  if (help) return { source: '', durable: '', output: '', idleExit: 0, rollBytes: 0, rollSeconds: 0, creds: null, quiet: false, help };
+  if (help) return { source: '', durable: '', output: '', idleExit: 0, rollBytes: 0, rollSeconds: 0, ackWait: undefined, creds: null, quiet: false, help };
   if (parsed.positionals.length !== 1) throw new UsageError(`collect: expected one SOURCE nats://HOST:PORT/STREAM, got ${parsed.positionals.length}`);
   const format = (v.format as string | undefined) ?? 'parquet';
   if (format !== 'parquet') throw new UsageError(`collect: --format: expected one of parquet, got "${format}"`);
@@ -80,6 +84,7 @@ export function parseCollectCli(argv: string[]): CollectCli {
     idleExit: count('idle-exit', v['idle-exit'] as string | undefined, 0, 0),
     rollBytes: count('roll-bytes', v['roll-bytes'] as string | undefined, 64 * 1024 * 1024, 1),
     rollSeconds: count('roll-seconds', v['roll-seconds'] as string | undefined, 60, 1),
+    ackWait: v['ack-wait'] === undefined ? undefined : count('ack-wait', v['ack-wait'] as string, 0, 1),
     creds: (v['nats-creds'] as string | undefined) ?? null,
     quiet: v.quiet === true,
     help,
@@ -118,10 +123,10 @@ export async function collectMain(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   const started = performance.now();
   try {
-    const r = await collectFlows({ source, durable: cli.durable, dir: cli.output, idleExit: cli.idleExit, rollBytes: cli.rollBytes, rollSeconds: cli.rollSeconds, creds: cli.creds, signal: stop.signal });
+    const r = await collectFlows({ source, durable: cli.durable, dir: cli.output, idleExit: cli.idleExit, rollBytes: cli.rollBytes, rollSeconds: cli.rollSeconds, ackWait: cli.ackWait, creds: cli.creds, signal: stop.signal });
     if (!cli.quiet) {
       const secs = ((performance.now() - started) / 1000).toFixed(2);
-      process.stderr.write(`flowstream collect: ${r.flows} flows in ${r.files.length} files${r.skipped ? ` (${r.skipped} redelivered messages already stored)` : ''} in ${secs} s\n`);
+      process.stderr.write(`flowstream collect: ${r.flows} flows in ${r.files.length} files${r.skipped ? ` (${r.skipped} messages already in the dataset skipped)` : ''} in ${secs} s\n`);
     }
     return 0;
   } catch (err) {

@@ -143,6 +143,7 @@ async function exportFlows(cli: CliOptions, streamer: NFStreamer, progress: Prog
   // Every format is a sink of the registry: options and the target are checked before reading
   // starts; the run's batches go through column selection and anonymisation, then to the sink.
   const result = await streamer.export(cli.format, cli.output, {
+    ...cli.sinkSettings,
     columns: cli.columns,
     columnsToAnonymize: cli.anonymize,
     anonymizeKey: cli.anonymizeKey,

@@ -1,5 +1,6 @@
 import { chunkPath, numberedPath } from './files/chunk-path.js';
 import { fileFormat } from './file-format.js';
+import { natsSinkDefinition } from './nats/nats-sink-definition.js';
 import { registerSink } from './sink-registry.js';
 
 /**
@@ -78,3 +79,4 @@ registerSink({
     return new NullSink();
   },
 });
+registerSink(natsSinkDefinition);

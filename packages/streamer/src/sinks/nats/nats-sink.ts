@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { FlowBatch } from '@flowstream/core';
-import { FlowBatchBuilder } from '../../export/flow-batch-builder.js';
+import { ArrowEncoder } from '../arrow/arrow-encoder.js';
 import { SinkError, type FlowSink, type SinkCloseContext, type SinkOpenContext, type SinkResult } from '../flow-sink.js';
 import { AckedPublisher } from './acked-publisher.js';
 import { ensureFlowStream } from './flow-stream.js';
@@ -32,7 +32,7 @@ export class NatsSink implements FlowSink {
   readonly runId: string;
   private link: NatsLink | null = null;
   private publisher: AckedPublisher | null = null;
-  private builder: FlowBatchBuilder | null = null;
+  private encoder: ArrowEncoder | null = null;
   private limit = 0;
   private seq = 0;
   private flows = 0;
@@ -61,7 +61,7 @@ export class NatsSink implements FlowSink {
       const room = this.link.maxPayload - HEADER_ROOM;
       this.limit = s.maxMessageBytes > 0 ? Math.min(s.maxMessageBytes, room) : room;
       this.publisher = new AckedPublisher(jetstream(this.link.nc), this.link, s.inFlight);
-      if (s.encoding === 'arrow') this.builder = new FlowBatchBuilder(context.fields, { onWarning: this.warn });
+      if (s.encoding === 'arrow') this.encoder = new ArrowEncoder(context.fields, { warn: this.warn });
       const start = { sensor: s.sensor, run: this.runId, encoding: s.encoding, fields: context.fields, anonymized: context.anonymized, manifest: context.manifest };
       await this.send('start', encoder.encode(JSON.stringify(start)), CONTENT_TYPES.control, 0);
     } catch (err) {
@@ -106,13 +106,10 @@ export class NatsSink implements FlowSink {
   }
 
   private arrowParts(batch: FlowBatch): EncodedPart[] {
-    const b = this.builder!;
+    const enc = this.encoder!;
     const out: EncodedPart[] = [];
-    for (const flow of batch) {
-      const full = b.add(flow);
-      if (full !== null) out.push(...arrowParts(full, this.limit));
-    }
-    const rest = b.finish();
+    for (const full of enc.add(batch)) out.push(...arrowParts(full, this.limit));
+    const rest = enc.finish();
     if (rest !== null) out.push(...arrowParts(rest, this.limit));
     return out;
   }

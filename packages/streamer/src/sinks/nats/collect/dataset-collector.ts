@@ -23,6 +23,11 @@ export interface CollectOptions {
   readonly rollBytes?: number;
   /** … or when it is this old, seconds (default 60). */
   readonly rollSeconds?: number;
+  /**
+   * `ack_wait` of a consumer created here, seconds (default max(60, 2 × rollSeconds + 30)): how
+   * long the messages held by a collector that died wait before they are redelivered.
+   */
+  readonly ackWait?: number;
   /** `.creds` file. */
   readonly creds?: string | null;
   /** Stops the collector (files are closed and acknowledged first). */
@@ -56,6 +61,10 @@ const FETCH_EXPIRES_MS = 1000;
  * 3. files close after at most half the consumer's `ack_wait`, so a live collector's messages are
  *    not handed to another collector while it holds them.
  *
+ * `idleExit`: finishes after that many seconds without a new message once no message of the
+ * consumer is waiting for delivery or acknowledgement (those held by a collector that died come
+ * back after `ack_wait`).
+ *
  * `start`/`end` messages are kept as `_runs/SENSOR.RUN.start.json` / `.end.json` (manifest,
  * summary).
  *
@@ -79,7 +88,7 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
   const result: CollectResult = { flows: 0, files: [], skipped: 0 };
   try {
     const rollSeconds = options.rollSeconds ?? 60;
-    const info = await durableConsumer(link, stream, options.durable, Math.max(60, 2 * rollSeconds + 30));
+    const info = await durableConsumer(link, stream, options.durable, options.ackWait ?? Math.max(60, 2 * rollSeconds + 30));
     const rollMs = Math.min(rollSeconds * 1000, (info.config.ack_wait ?? 30e9) / 1e6 / 2);
     const maxHeld = Math.max(1, Math.floor((info.config.max_ack_pending ?? 1000) / 2));
     const rollBytes = options.rollBytes ?? 64 * 1024 * 1024;
@@ -142,7 +151,14 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
     let lastMessage = Date.now();
     const idleMs = (options.idleExit ?? 0) * 1000;
     while (options.signal?.aborted !== true) {
-      if (idleMs > 0 && Date.now() - lastMessage >= idleMs) break;
+      if (idleMs > 0 && Date.now() - lastMessage >= idleMs) {
+        await rollDue(true);
+        // Messages delivered but not acknowledged (held by a collector that died) come back after
+        // ack_wait: finish only when none is left.
+        const state = await consumer.info().catch(() => null);
+        if (state !== null && state.num_pending === 0 && state.num_ack_pending === 0) break;
+        lastMessage = Date.now() - idleMs / 2;
+      }
       const batch: JsMsg[] = [];
       try {
         await link.connected();

@@ -43,19 +43,14 @@ export class ParquetPart {
  */
 export async function writePart(dir: string, name: string, part: ParquetPart): Promise<string> {
   const table = new Table(part.batches);
-  const wasm = pq.Table.fromIPCStream(tableToIPC(table, 'stream'));
-  let bytes: Uint8Array;
-  try {
-    const props = new pq.WriterPropertiesBuilder()
-      .setCompression(pq.Compression.ZSTD)
-      .setMaxRowGroupSize(65536)
-      .setCreatedBy('flowstream collect (parquet-wasm)')
-      .setKeyValueMetadata(new Map([[MESSAGES_KEY, JSON.stringify(part.ranges)]]))
-      .build();
-    bytes = pq.writeParquet(wasm, props);
-  } finally {
-    wasm.free();
-  }
+  const props = new pq.WriterPropertiesBuilder()
+    .setCompression(pq.Compression.ZSTD)
+    .setMaxRowGroupSize(65536)
+    .setCreatedBy('flowstream collect (parquet-wasm)')
+    .setKeyValueMetadata(new Map([[MESSAGES_KEY, JSON.stringify(part.ranges)]]))
+    .build();
+  // writeParquet takes ownership of the wasm table (and frees it).
+  const bytes = pq.writeParquet(pq.Table.fromIPCStream(tableToIPC(table, 'stream')), props);
   const final = join(dir, `${name}.parquet`);
   const temp = join(dir, `.${name}.parquet.${process.pid}.tmp`);
   await durableWrite(temp, bytes);
