@@ -43,6 +43,8 @@ function retryable(err: unknown): boolean {
 export class AckedPublisher {
   private pending = new Set<Promise<void>>();
   private failure: Error | null = null;
+  /** Interrupts of the attempts awaiting a PubAck (at most `inFlight`). */
+  private readonly attempts = new Set<() => void>();
   private stopped = false;
   /** Messages acknowledged (duplicates included). */
   acked = 0;
@@ -55,7 +57,13 @@ export class AckedPublisher {
     private readonly inFlight: number,
     private readonly ackTimeoutMs = 5000,
     private readonly onRetry: (err: Error, message: OutgoingMessage) => void = () => {},
-  ) {}
+  ) {
+    // A reconnection means requests in flight or their answers may be gone: send them again now
+    // rather than wait for their timeout (the same message id makes a second copy a duplicate).
+    link.onReconnect(() => {
+      for (const interrupt of this.attempts) interrupt();
+    });
+  }
 
   /** Queues a message; resolves once fewer than `inFlight` messages are unacknowledged. */
   async submit(message: OutgoingMessage): Promise<void> {
@@ -96,8 +104,16 @@ export class AckedPublisher {
       if (this.stopped) throw new Error('publisher stopped');
       // While disconnected nothing is sent: the client would buffer every retry without bound.
       await this.link.connected();
+      let interrupt!: () => void;
+      const lost = new Promise<'reconnected'>((resolve) => (interrupt = () => resolve('reconnected')));
+      this.attempts.add(interrupt);
       try {
-        await this.js.publish(m.subject, m.body, { msgID: m.id, headers: m.headers, timeout: this.ackTimeoutMs });
+        const ack = this.js.publish(m.subject, m.body, { msgID: m.id, headers: m.headers, timeout: this.ackTimeoutMs });
+        if ((await Promise.race([ack, lost])) === 'reconnected') {
+          ack.catch(() => undefined);
+          this.retries++;
+          continue;
+        }
         this.acked++;
         return;
       } catch (err) {
@@ -105,6 +121,8 @@ export class AckedPublisher {
         this.retries++;
         this.onRetry(err as Error, m);
         await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** Math.min(attempt, 6))));
+      } finally {
+        this.attempts.delete(interrupt);
       }
     }
   }

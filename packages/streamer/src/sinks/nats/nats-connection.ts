@@ -16,6 +16,7 @@ import type { NatsTarget } from './nats-target.js';
 export class NatsLink {
   private up = true;
   private waiters: (() => void)[] = [];
+  private readonly reconnectListeners = new Set<() => void>();
 
   private constructor(readonly nc: NatsConnection) {
     void this.watch();
@@ -58,6 +59,7 @@ export class NatsLink {
       } else if (s.type === 'reconnect') {
         this.up = true;
         this.onStatus?.(`reconnected to ${s.server}`);
+        for (const f of this.reconnectListeners) f();
         const w = this.waiters;
         this.waiters = [];
         for (const f of w) f();
@@ -74,6 +76,12 @@ export class NatsLink {
   connected(): Promise<void> {
     if (this.isConnected || this.nc.isClosed()) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Calls `listener` at every reconnection; returns the function that removes it. */
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
   }
 
   /** The server's largest message (headers + body), bytes. */
