@@ -16,3 +16,4 @@ export { LiveCapture, listInterfaces, resolveInterface, LiveCaptureError, epochC
 export type { CaptureInterface, LiveCaptureOptions } from './sources/index.js';
 export { createExpiryTicker, PerformanceReporter, SystemVisibility } from './live/index.js';
 export { windowRows, windowRows$, windowRowsTable } from './windows/window-rows-source.js';
+export { writeWindowRows, windowRowsBatch, windowRowsFormat } from './windows/window-rows-output.js';

@@ -54,10 +54,10 @@ describe('NFStreamer idioms', () => {
     expect(fromStream).toEqual(fromFile);
   });
 
-  it('toCsv writes NFStream CSV and creates no file without flows', () => {
+  it('toCsv writes NFStream CSV and creates no file without flows', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fs-csv-'));
     const out = join(dir, 'out.csv');
-    expect(new NFStreamer({ source, nDissections: 0 }).toCsv(out)).toBe(294);
+    expect(await new NFStreamer({ source, nDissections: 0 }).toCsv(out)).toBe(294);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(295);
     expect(lines[0]!.startsWith('id,expiration_id,src_ip,')).toBe(true);
@@ -68,14 +68,14 @@ describe('NFStreamer idioms', () => {
     writeFileSync(arpOnly, pcapFile({ linkType: 1 }, [{ tsSec: 1, tsFrac: 0, data: arp }, { tsSec: 2, tsFrac: 0, data: arp }]));
     const empty = join(dir, 'empty.csv');
     const s = new NFStreamer({ source: arpOnly, nDissections: 0 });
-    expect(s.toCsv(empty)).toBe(0);
+    expect(await s.toCsv(empty)).toBe(0);
     expect(existsSync(empty)).toBe(false);
     expect(s.summary!.packets).toMatchObject({ read: 2, processed: 0, ignored: 2, ignoredByReason: { non_ip: 2 } });
   });
 
-  it('CSV chunking follows NFStream naming', () => {
+  it('CSV chunking follows NFStream naming', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fs-chunk-'));
-    const n = new NFStreamer({ source, nDissections: 0 }).toCsv(join(dir, 'flows.csv'), { flowsPerFile: 100 });
+    const n = await new NFStreamer({ source, nDissections: 0 }).toCsv(join(dir, 'flows.csv'), { flowsPerFile: 100 });
     expect(n).toBe(294);
     expect(['flows.0.csv', 'flows.1.csv', 'flows.2.csv'].every((f) => existsSync(join(dir, f)))).toBe(true);
     expect(readFileSync(join(dir, 'flows.2.csv'), 'utf8').trim().split('\n')).toHaveLength(95);

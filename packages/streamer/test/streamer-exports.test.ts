@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { tableFromIPC } from 'apache-arrow';
+import { RecordBatchReader, Table, tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { NFStreamer } from '@flowstream/streamer';
 import { SPLT } from '@flowstream/plugins';
@@ -10,6 +10,22 @@ import { PCAPS } from './support/run-cli.js';
 import { pcap as pcapFile } from '../../core/test/support/capture-builder.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'fs-exp-'));
+
+/**
+ * Every IPC stream of concatenated Arrow IPC streams, in order (apache-arrow's
+ * `RecordBatchReader.readAll` throws at the end of such input instead of stopping).
+ */
+function ipcStreams(bytes: Uint8Array): Table[] {
+  const reader = RecordBatchReader.from(bytes);
+  const tables: Table[] = [];
+  reader.open({ autoDestroy: false });
+  while (!reader.closed && reader.schema !== null) {
+    tables.push(new Table(reader.schema, [...reader]));
+    reader.reset();
+    reader.open({ autoDestroy: false });
+  }
+  return tables;
+}
 
 describe('NFStreamer export methods', () => {
   it('toArrow / toArrowBatches / toArrowFile / toArrowStream / toParquet / toJsonl / toPolars agree', async () => {
@@ -29,13 +45,22 @@ describe('NFStreamer export methods', () => {
     expect(batched).toBe(rows.length);
     const dir = tmp();
     expect(await s.toArrowFile(join(dir, 'f.arrow'))).toBe(rows.length);
-    expect(tableFromIPC(readFileSync(join(dir, 'f.arrow'))).numRows).toBe(rows.length);
-    expect(JSON.parse(readFileSync(join(dir, 'f.arrow.summary.json'), 'utf8')).flows).toBe(rows.length);
+    const file = tableFromIPC(readFileSync(join(dir, 'f.arrow')));
+    expect(file.numRows).toBe(rows.length);
+    // the summary travels in the footer's schema metadata, no file beside it any more
+    const footer = JSON.parse(file.schema.metadata.get('flowstream.summary')!);
+    expect(footer.flows).toBe(rows.length);
+    expect(footer.packets.read).toBe(s.summary!.packets.read);
+    expect(JSON.parse(file.schema.metadata.get('flowstream')!).sources[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(existsSync(join(dir, 'f.arrow.summary.json'))).toBe(false);
     const pass = new PassThrough();
     const chunks: Buffer[] = [];
     pass.on('data', (c: Buffer) => chunks.push(c));
     expect(await s.toArrowStream(pass)).toBe(rows.length);
-    expect(tableFromIPC(Buffer.concat(chunks)).numRows).toBe(rows.length);
+    // a reader stopping at the first end-of-stream gets the flows; the one-row summary stream follows
+    const streams = ipcStreams(Buffer.concat(chunks));
+    expect(streams.map((t) => t.numRows)).toEqual([rows.length, 1]);
+    expect(JSON.parse(streams[1]!.getChild('summary')!.get(0)!).flows).toBe(rows.length);
     expect(await s.toParquet(join(dir, 'f.parquet'))).toBe(rows.length);
     expect(await s.toJsonl(join(dir, 'f.jsonl'))).toBe(rows.length);
     expect(readFileSync(join(dir, 'f.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))).toEqual(rows);
@@ -56,6 +81,7 @@ describe('NFStreamer export methods', () => {
     expect(t.numRows).toBe(0);
     expect(t.schema.fields.length).toBe(s.schema.length);
     expect(String(t.schema.fields.find((f) => f.name === 'src2dst_mean_ps')!.type)).toBe('Float64');
+    expect(JSON.parse(t.schema.metadata.get('flowstream.summary')!)).toMatchObject({ flows: 0, packets: { read: 1, ignored: 1 } });
     expect(await s.toParquet(join(dir, 'e.parquet'))).toBe(0);
     expect(existsSync(join(dir, 'e.parquet'))).toBe(true);
     const pl = await import('nodejs-polars');

@@ -1,5 +1,5 @@
 /**
- * CovertMark window statistics (spec: covertmark-window-stats.md), ported value for value from
+ * CovertMark window statistics (rules in docs/covertmark-rules.md), ported value for value from
  * CovertMark (github.com/chongyangshi/CovertMark, MIT, "Copyright (c) 2018 C Shi").
  */
 export { byteEntropy } from './byte-entropy.js';
@@ -43,8 +43,3 @@ export { CovertMarkWindows } from './covertmark-windows.js';
 export type { CovertMarkWindowsOptions } from './covertmark-windows.js';
 export type { WindowRow, WindowColumn, WindowColumnType } from './window-rows.js';
 export { windowRowsSchema, stampFlowId, inferWindowColumns, WINDOW_ROW_ID_COLUMNS } from './window-rows.js';
-export { createWindowRowsCsvWriter, windowRowsToCsv } from './window-rows-csv.js';
-export type { WindowRowsCsvWriter } from './window-rows-csv.js';
-export { windowRowsToArrowTable, windowRowsToArrowFile } from './window-rows-arrow.js';
-export { windowRowsFormatFromPath, writeWindowRows } from './window-rows-output.js';
-export type { WindowRowsFormat } from './window-rows-output.js';

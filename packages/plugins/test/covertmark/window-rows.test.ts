@@ -3,15 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tableFromIPC, tableToIPC, Type } from 'apache-arrow';
-import {
-  windowRowsFormatFromPath,
-  windowRowsSchema,
-  windowRowsToArrowTable,
-  windowRowsToCsv,
-  writeWindowRows,
-  windowStatsKeys,
-  type WindowRow,
-} from '@flowstream/plugins/covertmark';
+import { windowRowsSchema, windowStatsKeys, type WindowRow } from '@flowstream/plugins/covertmark';
 import { rng } from './packet-builder.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'covertmark-rows-'));
@@ -46,74 +38,4 @@ describe('window rows', () => {
     expect(windowRowsSchema(null).length).toBe(4 + 55);
   });
 
-  it.each([['sgd', undefined], ['all', null]] as const)('round-trips through Arrow IPC (%s)', (_n, selection) => {
-    const rows = sampleRows(selection ?? null);
-    const schema = windowRowsSchema(selection === undefined ? undefined : selection);
-    const table = tableFromIPC(tableToIPC(windowRowsToArrowTable(rows, selection === undefined ? windowRowsSchema(null) : schema)));
-    const names = table.schema.fields.map((f) => f.name);
-    expect(names).toEqual(Object.keys(rows[0]!));
-    expect(table.schema.fields[0]!.typeId).toBe(Type.Int);
-    expect(table.schema.fields[4]!.typeId).toBe(Type.Float);
-    expect(table.numRows).toBe(rows.length);
-    rows.forEach((row, i) => {
-      for (const name of names) {
-        const v = table.getChild(name)!.get(i) as number | bigint;
-        expect(typeof v === 'bigint' ? Number(v) : v).toEqual(row[name]);
-      }
-    });
-  });
-
-  it('writes CSV with quoted bin keys and shortest float text, and picks formats by extension', async () => {
-    const rows = sampleRows(null);
-    const path = join(dir, 'w.csv');
-    await windowRowsToCsv(rows, path, windowRowsSchema(null));
-    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
-    expect(lines).toHaveLength(4);
-    expect(lines[0]).toContain('"bin_(0, 1000)_interval_up"');
-    const header = parseCsvLine(lines[0]!);
-    expect(header).toEqual(windowRowsSchema(null).map((c) => c.name));
-    const first = parseCsvLine(lines[1]!);
-    header.forEach((k, j) => expect(Number(first[j])).toEqual(rows[0]![k]));
-
-    expect(windowRowsFormatFromPath('a/b.ARROW')).toBe('arrow');
-    expect(windowRowsFormatFromPath('x.csv')).toBe('csv');
-    expect(() => windowRowsFormatFromPath('x.json')).toThrow(RangeError);
-    const arrowPath = join(dir, 'w.arrow');
-    await writeWindowRows(rows, arrowPath);
-    expect(tableFromIPC(readFileSync(arrowPath)).numRows).toBe(3);
-  });
-
-  it('keeps string columns as Utf8', () => {
-    const t = windowRowsToArrowTable([{ segment: 0, client: '10.0.0.5/32', target: '1.2.3.4', window: 0, up_down_ratio: 1.5 }]);
-    expect(t.schema.fields.map((f) => f.typeId)).toEqual([Type.Int, Type.Utf8, Type.Utf8, Type.Int, Type.Float]);
-    expect(t.getChild('client')!.get(0)).toBe('10.0.0.5/32');
-  });
 });
-
-function parseCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let i = 0;
-  while (i <= line.length) {
-    if (line[i] === '"') {
-      let s = '';
-      i++;
-      for (;;) {
-        if (line[i] === '"' && line[i + 1] === '"') {
-          s += '"';
-          i += 2;
-        } else if (line[i] === '"') {
-          i++;
-          break;
-        } else s += line[i++];
-      }
-      out.push(s);
-      i++;
-    } else {
-      const j = line.indexOf(',', i);
-      const end = j < 0 ? line.length : j;
-      out.push(line.slice(i, end));
-      i = end + 1;
-    }
-  }
-  return out;
-}

@@ -74,7 +74,7 @@ export async function main(argv: string[]): Promise<number> {
     return RUNTIME_ERROR;
   }
 
-  let windows: Awaited<ReturnType<typeof import('../windows/window-rows-source.js').openWindowsOutput>> | null = null;
+  let windows: Awaited<ReturnType<typeof import('../windows/window-rows-output.js').openWindowsOutput>> | null = null;
   if (cli.windowsOutput !== null) {
     const { CovertMarkWindows } = await import('@flowstream/plugins/covertmark');
     const plugin = plugins.find((p): p is InstanceType<typeof CovertMarkWindows> => p instanceof CovertMarkWindows);
@@ -83,12 +83,28 @@ export async function main(argv: string[]): Promise<number> {
       return USAGE_ERROR;
     }
     try {
-      const { openWindowsOutput } = await import('../windows/window-rows-source.js');
+      const { openWindowsOutput } = await import('../windows/window-rows-output.js');
       windows = await openWindowsOutput(cli.windowsOutput, plugin);
     } catch (err) {
       stderr(`flowstream: --windows-output: ${(err as Error).message}`);
       return USAGE_ERROR;
     }
+  }
+
+  // Output options and the target are checked before reading starts: a bad column or a missing
+  // folder fails at once and leaves no file behind.
+  try {
+    streamer.checkOutput({ columns: cli.columns, columnsToAnonymize: cli.anonymize, anonymizeKey: cli.anonymizeKey });
+  } catch (err) {
+    stderr(`flowstream: ${cliOptionNames((err as Error).message)}`);
+    return USAGE_ERROR;
+  }
+  try {
+    const { sinkDefinition } = await import('../sinks/sink-registry.js');
+    await sinkDefinition(cli.format).check?.(cli.output, { flowsPerFile: cli.flowsPerFile, rotateFiles: cli.rotateFiles, anonymized: cli.anonymize, compression: cli.compression });
+  } catch (err) {
+    stderr(`flowstream: ${cliOptionNames((err as Error).message)}`);
+    return err instanceof RangeError || err instanceof TypeError ? USAGE_ERROR : RUNTIME_ERROR;
   }
 
   const progress = new Progress(!cli.quiet && process.stderr.isTTY === true, streamer, windows);
@@ -126,6 +142,14 @@ export async function main(argv: string[]): Promise<number> {
     return RUNTIME_ERROR;
   }
   return OK;
+}
+
+/** Output option names of the library, as the CLI spells them. */
+function cliOptionNames(message: string): string {
+  return message
+    .replace('Invalid option columnsToAnonymize', '--anonymize')
+    .replace('Invalid option anonymizeKey', '--anonymize-key')
+    .replace(/Invalid option (\w+)/, (_m, name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
 }
 
 /** Converts camelCase option names in validation messages to the CLI's kebab-case flags. */

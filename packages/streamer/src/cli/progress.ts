@@ -25,14 +25,14 @@ export class Progress {
     private readonly enabled: boolean,
     private readonly streamer: NFStreamer,
     /** Side output fed with every batch (window rows of --windows-output). */
-    private readonly tap: { add(flows: NFlow[]): Promise<void> } | null = null,
+    private readonly tap: { add(flows: Iterable<NFlow>): Promise<void> } | null = null,
   ) {}
 
   /** Sees every batch of the run (before the output): counts flows, redraws at most every 200 ms. */
   async observe(batch: FlowBatch): Promise<void> {
     this.flowsOut += batch.length;
     if (this.enabled) this.maybeDraw();
-    if (this.tap !== null) await this.tap.add(batch.rows());
+    if (this.tap !== null) await this.tap.add(batch);
   }
 
   private maybeDraw(): void {

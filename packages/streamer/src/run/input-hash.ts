@@ -27,7 +27,6 @@ export function hashFile(path: string): Promise<string | null> {
       void w.terminate();
     });
     w.once('error', () => resolve(null));
-    w.unref();
   });
 }
 

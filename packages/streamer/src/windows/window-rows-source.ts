@@ -1,8 +1,8 @@
 import { Observable } from 'rxjs';
 import type { Table } from 'apache-arrow';
-import type { NFlow } from '@flowstream/core';
 import type { CovertMarkWindows, WindowRow } from '@flowstream/plugins/covertmark';
 import type { NFStreamer } from '../nfstreamer.js';
+import { windowRowsBatch, windowRowsFields } from './window-rows-output.js';
 
 /**
  * The CovertMark window rows of a run (one row per window: flow id, window index, first/last
@@ -42,35 +42,17 @@ export function windowRows$(streamer: NFStreamer, plugin: CovertMarkWindows): Ob
   });
 }
 
-/** The window rows as an Arrow table (Int64/Float64/Utf8 columns; typed and empty without windows). */
+/** The window rows as an Arrow table (typed: ints Int64, features Float64; empty without windows). */
 export async function windowRowsTable(streamer: NFStreamer, plugin: CovertMarkWindows): Promise<Table> {
-  const { windowRowsToArrowTable, windowRowsSchema } = await import('@flowstream/plugins/covertmark');
+  const { windowRowsSchema } = await import('@flowstream/plugins/covertmark');
+  const { ArrowEncoder } = await import('../sinks/arrow/arrow-encoder.js');
+  const { Table } = await import('apache-arrow');
+  const columns = windowRowsSchema(plugin.featureSelection);
+  const encoder = new ArrowEncoder(windowRowsFields(columns));
   const rows: WindowRow[] = [];
   for await (const row of windowRows(streamer, plugin)) rows.push(row);
-  return windowRowsToArrowTable(rows, windowRowsSchema(plugin.featureSelection));
-}
-
-/** Collects window rows of emitted flows for the CLI's `--windows-output` (CSV streamed, Arrow at the end). */
-export async function openWindowsOutput(path: string, plugin: CovertMarkWindows): Promise<{ add(flows: NFlow[]): Promise<void>; close(): Promise<void> }> {
-  const cm = await import('@flowstream/plugins/covertmark');
-  const columns = cm.windowRowsSchema(plugin.featureSelection);
-  if (cm.windowRowsFormatFromPath(path) === 'csv') {
-    const w = cm.createWindowRowsCsvWriter(path, columns);
-    return {
-      async add(flows) {
-        for (const f of flows) {
-          const rows = plugin.takeWindows(f);
-          if (rows.length > 0) await w.write(rows);
-        }
-      },
-      close: () => w.close(),
-    };
-  }
-  const rows: WindowRow[] = [];
-  return {
-    async add(flows) {
-      for (const f of flows) for (const r of plugin.takeWindows(f)) rows.push(r);
-    },
-    close: () => cm.windowRowsToArrowFile(rows, path, columns),
-  };
+  const batches = encoder.add(windowRowsBatch(rows, columns));
+  const last = encoder.finish();
+  if (last !== null) batches.push(last);
+  return batches.length > 0 ? new Table(batches) : new Table(encoder.schema);
 }

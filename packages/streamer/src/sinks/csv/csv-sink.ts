@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import type { FlowBatch } from '@flowstream/core';
 import { ByteTarget, targetName } from '../files/byte-target.js';
 import type { FlowSink, SinkResult } from '../flow-sink.js';
-import { csvRows } from './csv-rows.js';
+import { csvRows, quoteCell } from './csv-rows.js';
 
 /**
  * NFStream's CSV (spec §9.1), byte for byte: a header of the column names, Python value forms,
@@ -29,7 +29,8 @@ export class CsvSink implements FlowSink {
     let header = '';
     if (this.out === null) {
       this.out = await ByteTarget.open(this.destination);
-      header = `${batch.fields.map((f) => f.name).join(',')}\n`;
+      // NFStream's header is the bare names; a name that would break the line is quoted
+      header = `${batch.fields.map((f) => (/[,"\n]/.test(f.name) ? quoteCell(f.name) : f.name)).join(',')}\n`;
     }
     const text = header + csvRows(batch.fields, batch.columns)(batch.columns, batch.length);
     this.flows += batch.length;

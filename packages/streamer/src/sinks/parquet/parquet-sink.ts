@@ -79,9 +79,10 @@ export class ParquetSink implements FlowSink {
       },
       { highWaterMark: 0 },
     );
-    const bytes = await pq.transformParquetStream(batches, props);
     const out = ByteOutput.toFile(this.file.handle);
+    // not awaited here: the writer pulls the first record batch before it answers
     this.pump = (async () => {
+      const bytes = await pq.transformParquetStream(batches, props);
       const reader = bytes.getReader();
       for (;;) {
         const r = await reader.read();
