@@ -101,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const { sinkDefinition } = await import('../sinks/sink-registry.js');
-    await sinkDefinition(cli.format).check?.(cli.output, { flowsPerFile: cli.flowsPerFile, rotateFiles: cli.rotateFiles, anonymized: cli.anonymize, compression: cli.compression });
+    await sinkDefinition(cli.format).check?.(cli.output, { ...cli.sinkSettings, flowsPerFile: cli.flowsPerFile, rotateFiles: cli.rotateFiles, anonymized: cli.anonymize, compression: cli.compression });
   } catch (err) {
     stderr(`flowstream: ${cliOptionNames((err as Error).message)}`);
     return err instanceof RangeError || err instanceof TypeError ? USAGE_ERROR : RUNTIME_ERROR;

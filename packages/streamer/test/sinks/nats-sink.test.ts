@@ -31,9 +31,9 @@ describe('NATS sink options', () => {
 
   it('names the option, its flag and the allowed values', () => {
     expect(natsSettings({ sensor: 'b-1' })).toMatchObject({ sensor: 'b-1', stream: 'FLOWS', subjects: ['flows.>'], encoding: 'arrow', inFlight: 8, duplicateWindow: 120 });
-    expect(() => natsSettings({ natsEncoding: 'xml' })).toThrow('Invalid option natsEncoding (--nats-encoding): expected one of arrow, json, got "xml"');
-    expect(() => natsSettings({ sensor: 'a.b' })).toThrow(/Invalid option sensor \(--sensor\): expected letters, digits/);
-    expect(() => natsSettings({ natsInFlight: '0' })).toThrow(/natsInFlight \(--nats-in-flight\): expected a positive integer, got "0"/);
+    expect(() => natsSettings({ natsEncoding: 'xml' })).toThrow('Invalid option natsEncoding: expected one of arrow, json, got "xml"');
+    expect(() => natsSettings({ sensor: 'a.b' })).toThrow(/Invalid option sensor: expected letters, digits/);
+    expect(() => natsSettings({ natsInFlight: '0' })).toThrow(/Invalid option natsInFlight: expected a positive integer, got "0"/);
     expect(natsSettings({ natsMaxAge: '3600', natsMaxBytes: 1e9 })).toMatchObject({ maxAge: 3600, maxBytes: 1e9 });
     expect(subjectMatches('flows.>', 'flows.a.b')).toBe(true);
     expect(subjectMatches('flows.*', 'flows.a.b')).toBe(false);

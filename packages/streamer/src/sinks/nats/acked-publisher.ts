@@ -14,7 +14,8 @@ export interface OutgoingMessage {
 /** JetStream answers that mean "not now" rather than "never" (code 10008: temporarily unavailable). */
 const TRANSIENT_API_CODES = new Set([10008, 10023]);
 
-function retryable(err: unknown): boolean {
+/** Whether a failed JetStream request may succeed later (timeouts, JetStream recovering, a lost connection). */
+export function retryable(err: unknown): boolean {
   if (err instanceof JetStreamApiError) return TRANSIENT_API_CODES.has(err.code) || err.status === 503;
   // An answer that is not a PubAck is a real refusal; everything else (timeouts, no responders
   // while JetStream recovers, a dropped connection) passes with time.

@@ -44,7 +44,15 @@ export class NatsLink {
       }
       opts.authenticator = credsAuthenticator(bytes);
     }
-    const link = new NatsLink(await connect(opts));
+    // connect() waits as long as the server is unreachable: say so once rather than hang silently.
+    const waiting = setTimeout(() => options.onStatus?.('waiting for the server'), 2000);
+    let nc: NatsConnection;
+    try {
+      nc = await connect(opts);
+    } finally {
+      clearTimeout(waiting);
+    }
+    const link = new NatsLink(nc);
     link.onStatus = options.onStatus ?? null;
     return link;
   }

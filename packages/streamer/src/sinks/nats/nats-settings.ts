@@ -48,7 +48,7 @@ function integer(options: SinkOptions, key: keyof typeof NATS_OPTION_FLAGS, fall
   if (raw === undefined || raw === null) return fallback;
   const v = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) {
-    throw new RangeError(`Invalid option ${key} (${NATS_OPTION_FLAGS[key]}): expected ${allowed}, got ${JSON.stringify(raw)}`);
+    throw new RangeError(`Invalid option ${key}: expected ${allowed}, got ${JSON.stringify(raw)}`);
   }
   return v;
 }
@@ -56,7 +56,7 @@ function integer(options: SinkOptions, key: keyof typeof NATS_OPTION_FLAGS, fall
 function text(options: SinkOptions, key: keyof typeof NATS_OPTION_FLAGS): string | undefined {
   const raw = options[key];
   if (raw === undefined || raw === null) return undefined;
-  if (typeof raw !== 'string' || raw === '') throw new TypeError(`Invalid option ${key} (${NATS_OPTION_FLAGS[key]}): expected a non-empty string, got ${JSON.stringify(raw)}`);
+  if (typeof raw !== 'string' || raw === '') throw new TypeError(`Invalid option ${key}: expected a non-empty string, got ${JSON.stringify(raw)}`);
   return raw;
 }
 
@@ -72,12 +72,12 @@ export function defaultSensor(): string {
  */
 export function natsSettings(options: SinkOptions): NatsSettings {
   const sensor = text(options, 'sensor') ?? defaultSensor();
-  if (!NAME.test(sensor)) throw new RangeError(`Invalid option sensor (--sensor): expected letters, digits, '_' or '-', got ${JSON.stringify(sensor)}`);
+  if (!NAME.test(sensor)) throw new RangeError(`Invalid option sensor: expected letters, digits, '_' or '-', got ${JSON.stringify(sensor)}`);
   const stream = text(options, 'natsStream') ?? 'FLOWS';
-  if (!NAME.test(stream)) throw new RangeError(`Invalid option natsStream (--nats-stream): expected letters, digits, '_' or '-', got ${JSON.stringify(stream)}`);
+  if (!NAME.test(stream)) throw new RangeError(`Invalid option natsStream: expected letters, digits, '_' or '-', got ${JSON.stringify(stream)}`);
   const subjects = (text(options, 'natsSubjects') ?? 'flows.>').split(',').map((s) => s.trim()).filter((s) => s !== '');
   const encoding = text(options, 'natsEncoding') ?? 'arrow';
-  if (encoding !== 'arrow' && encoding !== 'json') throw new RangeError(`Invalid option natsEncoding (--nats-encoding): expected one of arrow, json, got ${JSON.stringify(encoding)}`);
+  if (encoding !== 'arrow' && encoding !== 'json') throw new RangeError(`Invalid option natsEncoding: expected one of arrow, json, got ${JSON.stringify(encoding)}`);
   return {
     sensor,
     stream,

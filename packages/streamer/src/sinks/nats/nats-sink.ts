@@ -4,7 +4,7 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { FlowBatch } from '@flowstream/core';
 import { ArrowEncoder } from '../arrow/arrow-encoder.js';
 import { SinkError, type FlowSink, type SinkCloseContext, type SinkOpenContext, type SinkResult } from '../flow-sink.js';
-import { AckedPublisher } from './acked-publisher.js';
+import { AckedPublisher, retryable } from './acked-publisher.js';
 import { ensureFlowStream } from './flow-stream.js';
 import { CONTENT_TYPES, HEADER_ROOM, HEADERS, arrowParts, jsonParts, messageId, type EncodedPart, type MessageKind } from './message-layout.js';
 import { NatsLink } from './nats-connection.js';
@@ -57,7 +57,18 @@ export class NatsSink implements FlowSink {
         creds: s.creds,
         onStatus: (t) => this.warn(`flowstream: nats ${this.target}: ${t}`),
       });
-      await ensureFlowStream(this.link.nc, { name: s.stream, subjects: s.subjects, maxAge: s.maxAge, maxBytes: s.maxBytes, duplicateWindow: s.duplicateWindow }, this.subject);
+      const config = { name: s.stream, subjects: s.subjects, maxAge: s.maxAge, maxBytes: s.maxBytes, duplicateWindow: s.duplicateWindow };
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await ensureFlowStream(this.link.nc, config, this.subject);
+          break;
+        } catch (err) {
+          // The server may die or JetStream still be recovering right after the connection.
+          if (err instanceof RangeError || !retryable(err) || attempt >= 40) throw err;
+          await new Promise((r) => setTimeout(r, 250));
+          await this.link.connected();
+        }
+      }
       const room = this.link.maxPayload - HEADER_ROOM;
       this.limit = s.maxMessageBytes > 0 ? Math.min(s.maxMessageBytes, room) : room;
       this.publisher = new AckedPublisher(jetstream(this.link.nc), this.link, s.inFlight);

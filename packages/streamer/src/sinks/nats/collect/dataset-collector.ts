@@ -55,9 +55,10 @@ const FETCH_EXPIRES_MS = 1000;
  *
  * 1. rows are written under a temporary name `.NAME.parquet.PID.tmp` that `**\/*.parquet` does
  *    not match, synced, renamed to `NAME.parquet`, and only then are their messages acknowledged;
- * 2. every file lists its message ids in its footer (`flowstream.messages`), and a redelivered
- *    message (its file renamed but never acknowledged) found in a footer is acknowledged and
- *    skipped;
+ * 2. every file lists its message ids in its footer (`flowstream.messages`); the collector reads
+ *    the footers of new files before handling each fetched batch, and a message found there (a
+ *    redelivery after a collector died between rename and acknowledgement, or a second copy in
+ *    the stream) is acknowledged and skipped;
  * 3. files close after at most half the consumer's `ack_wait`, so a live collector's messages are
  *    not handed to another collector while it holds them.
  *
@@ -170,8 +171,9 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
       }
       if (batch.length > 0) {
         lastMessage = Date.now();
-        // A redelivery may be of a message whose file another (dead) collector renamed since we looked.
-        if (batch.some((msg) => msg.redelivered)) await stored.refresh();
+        // Files other collectors renamed since we looked: a redelivered message (its collector died
+        // before acknowledging) or a second copy in the stream may already be in one of them.
+        await stored.refresh();
       }
       for (const msg of batch) await handle(msg);
       await rollDue(false);
