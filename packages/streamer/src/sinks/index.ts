@@ -21,3 +21,8 @@ export { appendParquetMetadata } from './parquet/parquet-footer.js';
 export { toPolars } from './arrow/polars.js';
 export { chunkPath, numberedPath } from './files/chunk-path.js';
 export { RotatingSink } from './files/rotating-sink.js';
+export { natsSinkDefinition } from './nats/nats-sink-definition.js';
+export { natsSettings, type NatsSettings, type NatsEncoding } from './nats/nats-settings.js';
+export { parseNatsTarget, type NatsTarget } from './nats/nats-target.js';
+export { HEADERS as NATS_HEADERS, CONTENT_TYPES as NATS_CONTENT_TYPES, messageId as natsMessageId } from './nats/message-layout.js';
+export type { CollectOptions, CollectResult } from './nats/collect/dataset-collector.js';

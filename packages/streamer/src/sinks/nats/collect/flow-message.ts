@@ -2,6 +2,8 @@ import { Field, RecordBatch, Schema, Struct, Utf8, makeData, tableFromIPC, table
 import type { JsMsg } from '@nats-io/jetstream';
 import { HEADERS, type MessageKind } from '../message-layout.js';
 
+const SAFE = /^[A-Za-z0-9_-]{1,200}$/;
+
 /** A message of the NATS sink's layout, read back. */
 export interface FlowMessage {
   readonly sensor: string;
@@ -25,7 +27,8 @@ export function flowMessage(msg: JsMsg): FlowMessage | null {
   const run = h.get(HEADERS.run);
   const seqText = h.get(HEADERS.seq);
   const kind = h.get(HEADERS.kind);
-  if (sensor === '' || run === '' || !/^\d+$/.test(seqText)) return null;
+  // Names become file names (`_runs/SENSOR.RUN.start.json`): nothing but the sink's own alphabet.
+  if (!SAFE.test(sensor) || !SAFE.test(run) || !/^\d{1,15}$/.test(seqText)) return null;
   if (kind !== 'start' && kind !== 'flows' && kind !== 'end') return null;
   return { sensor, run, seq: Number(seqText), kind, runKey: `${sensor}/${run}` };
 }
