@@ -1,22 +1,19 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { NFStreamer, StringSink, CsvExport } from '@flowstream/streamer';
+import { NFStreamer } from '@flowstream/streamer';
 import { CLI_ENTRY, PCAPS, REPO, runCli } from './support/run-cli.js';
+import { csvText } from '../../../test/support/csv-text.js';
 
 const pcap = (n: string) => join(PCAPS, n);
 const tmp = () => mkdtempSync(join(tmpdir(), 'fs-cli-'));
 
-function csvOf(source: string, options: Record<string, unknown> = {}): string {
-  const s = new NFStreamer({ source, nDissections: 0, ...options });
-  const sink = new StringSink();
-  const csv = new CsvExport(sink, s.schema);
-  for (const f of s) csv.write(f);
-  csv.close();
-  return sink.text;
+/** The API's CSV of a capture (the real CSV sink, collected in memory). */
+function csvOf(source: string, options: Record<string, unknown> = {}): Promise<string> {
+  return csvText(new NFStreamer({ source, nDissections: 0, ...options }));
 }
 
 describe('flowstream CLI', () => {
@@ -30,12 +27,12 @@ describe('flowstream CLI', () => {
     expect(version.stdout.toString()).toMatch(/^flowstream \d+\.\d+\.\d+/);
   });
 
-  it('writes NFStream CSV to stdout identical to the API, and the summary JSON', () => {
+  it('writes NFStream CSV to stdout identical to the API, and the summary JSON', async () => {
     const dir = tmp();
     const summary = join(dir, 's.json');
     const r = runCli([pcap('443-curl.pcap'), '--statistical-analysis', '--splt-analysis', '10', '--n-dissections', '0', '--summary', summary, '-q']);
     expect(r.status).toBe(0);
-    expect(r.stdout.toString()).toBe(csvOf(pcap('443-curl.pcap'), { statisticalAnalysis: true, spltAnalysis: 10 }));
+    expect(r.stdout.toString()).toBe(await csvOf(pcap('443-curl.pcap'), { statisticalAnalysis: true, spltAnalysis: 10 }));
     const json = JSON.parse(readFileSync(summary, 'utf8'));
     expect(json).toMatchObject({ packets: { read: 109, processed: 109, ignored: 0 }, flows: 1 });
     expect(json.sources[0]).toMatchObject({ path: pcap('443-curl.pcap'), format: 'pcap', linkType: 1, packetsRead: 109, error: null });
@@ -125,8 +122,12 @@ describe('flowstream CLI', () => {
     const dir = tmp();
     const n = [...new NFStreamer({ source: pcap('skype.pcap'), nDissections: 0 })].length;
     expect(runCli([pcap('skype.pcap'), '-q', '--n-dissections', '0', '--format', 'arrow', '-o', join(dir, 'f.arrow')]).status).toBe(0);
-    expect(tableFromIPC(readFileSync(join(dir, 'f.arrow'))).numRows).toBe(n);
-    expect(JSON.parse(readFileSync(join(dir, 'f.arrow.summary.json'), 'utf8')).flows).toBe(n);
+    const arrow = tableFromIPC(readFileSync(join(dir, 'f.arrow')));
+    expect(arrow.numRows).toBe(n);
+    // the summary is in the footer's schema metadata; nothing is written beside the file
+    expect(JSON.parse(arrow.schema.metadata.get('flowstream.summary')!)).toMatchObject({ flows: n, interrupted: false });
+    expect(JSON.parse(arrow.schema.metadata.get('flowstream')!).sources[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(readdirSync(dir)).toEqual(['f.arrow']);
     const stream = runCli([pcap('skype.pcap'), '-q', '--n-dissections', '0', '--format', 'arrows']);
     expect(tableFromIPC(stream.stdout).numRows).toBe(n);
     const jsonl = runCli([pcap('skype.pcap'), '-q', '--n-dissections', '0', '--format', 'jsonl']);

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { ANONYMIZER_WARNING, Anonymizer, chunkPath } from '../../src/export/index.js';
-import { FIELDS } from './helpers.js';
+import { flowsToBatch } from '@flowstream/core';
+import { OutputTransform, chunkPath, numberedPath } from '@flowstream/streamer';
+import { ANONYMIZER_WARNING, Anonymizer } from '../../src/sinks/transform/anonymizer.js';
+import { FIELDS, makeFlow, sampleFlows } from './helpers.js';
 
 const NAMES = ['id', 'src_ip', 'src_port', 'bidirectional_mean_ps', 'splt_ps', 'udps.names'];
 const SPECS = FIELDS.filter((f) => NAMES.includes(f.name) || f.name === 'id');
@@ -57,6 +59,58 @@ describe('Anonymizer (spec §9.3)', () => {
   });
 });
 
+describe('OutputTransform: anonymisation upstream of every sink', () => {
+  const flows = sampleFlows(12);
+  const column = (t: OutputTransform, name: string, batch = flowsToBatch(FIELDS, flows)) => {
+    const out = t.apply(batch);
+    return out.column(name)!.values as readonly (string | null)[];
+  };
+
+  it('hashes like CPython over str(value): strings, ints, floats (440.0), lists, uint64 times; nulls stay', () => {
+    const t = OutputTransform.create(FIELDS, {
+      columnsToAnonymize: ['src_ip', 'src_port', 'bidirectional_mean_ps', 'splt_ps', 'bidirectional_first_seen_ms', 'udps.count'],
+      anonymizeKey: KEY,
+    });
+    const f = makeFlow({ src_ip: '192.168.43.18', src_port: 443, bidirectional_mean_ps: 440, splt_ps: [74, -1, -1], bidirectional_first_seen_ms: -1000 }, { count: null });
+    const batch = flowsToBatch(FIELDS, [f]);
+    const out = t.apply(batch);
+    const cell = (name: string) => (out.column(name)!.values as unknown[])[0];
+    // a wrapped uint64 time hashes as NFStream's unsigned value
+    const [ip, port, mean, splt, time] = pythonBlake2b(KEY, ['192.168.43.18', '443', '440.0', '[74, -1, -1]', '18446744073709550616']);
+    expect([cell('src_ip'), cell('src_port'), cell('bidirectional_mean_ps'), cell('splt_ps'), cell('bidirectional_first_seen_ms')]).toEqual([ip, port, mean, splt, time]);
+    expect(cell('udps.count')).toBeNull();
+    // hashed columns become strings for every sink; the others are untouched
+    expect(t.fields.find((x) => x.name === 'src_port')!.type).toBe('string');
+    expect(out.column('dst_port')).toBe(batch.column('dst_port'));
+    expect(t.anonymized).toEqual(['src_ip', 'src_port', 'bidirectional_mean_ps', 'splt_ps', 'bidirectional_first_seen_ms', 'udps.count']);
+  });
+
+  it('same value ⇒ same hash across the batches of one run; a new run (random key) hashes differently; a given key is stable', () => {
+    const a = OutputTransform.create(FIELDS, { columnsToAnonymize: ['dst_ip'] });
+    const first = column(a, 'dst_ip', flowsToBatch(FIELDS, flows.slice(0, 6)));
+    const second = column(a, 'dst_ip', flowsToBatch(FIELDS, flows.slice(6)));
+    const hashes = [...first, ...second];
+    flows.forEach((f, i) => flows.forEach((g, j) => expect(hashes[i] === hashes[j]).toBe(f.dst_ip === g.dst_ip)));
+    expect(hashes[0]).toMatch(/^[0-9a-f]{128}$/);
+    const b = OutputTransform.create(FIELDS, { columnsToAnonymize: ['dst_ip'] });
+    expect(column(b, 'dst_ip')[0]).not.toBe(hashes[0]);
+    expect(Buffer.from(a.key!).equals(Buffer.from(b.key!))).toBe(false);
+    const k1 = OutputTransform.create(FIELDS, { columnsToAnonymize: ['dst_ip'], anonymizeKey: KEY });
+    const k2 = OutputTransform.create(FIELDS, { columnsToAnonymize: ['dst_ip'], anonymizeKey: KEY });
+    expect(column(k1, 'dst_ip')).toEqual(column(k2, 'dst_ip'));
+  });
+
+  it('selects columns in the given order; an unknown column fails before any output', () => {
+    const t = OutputTransform.create(FIELDS, { columns: ['dst_port', 'id', 'src_ip'], columnsToAnonymize: ['src_ip'], anonymizeKey: KEY });
+    const out = t.apply(flowsToBatch(FIELDS, flows));
+    expect(out.fields.map((f) => f.name)).toEqual(['dst_port', 'id', 'src_ip']);
+    expect(Array.from(out.column('id')!.values as Float64Array)).toEqual(flows.map((f) => f.id));
+    expect(out.column('src_ip')!.values).toEqual(pythonBlake2b(KEY, flows.map((f) => f.src_ip)));
+    expect(() => OutputTransform.create(FIELDS, { columnsToAnonymize: ['nope'] })).toThrow(/unknown column "nope"/);
+    expect(() => OutputTransform.create(FIELDS, { columns: ['id', 'nope'] })).toThrow(RangeError);
+  });
+});
+
 describe('chunkPath (spec §9.1, quirk 22)', () => {
   it('replaces every csv substring, with rotation', () => {
     expect(chunkPath('flows.csv', 0)).toBe('flows.0.csv');
@@ -65,5 +119,11 @@ describe('chunkPath (spec §9.1, quirk 22)', () => {
     expect(chunkPath('/data/csvs/out.csv', 0)).toBe('/data/0.csvs/out.0.csv');
     expect(chunkPath('/data/out.txt', 3)).toBe('/data/out.txt');
     expect(() => chunkPath('a.csv', 0, -1)).toThrow('Please specify a valid rotate_files parameter (>= 0).');
+  });
+
+  it('other formats number the chunk before the extension (numberedPath)', () => {
+    expect(numberedPath('out/flows.parquet', 2)).toBe('out/flows.2.parquet');
+    expect(numberedPath('flows.arrow', 7, 5)).toBe('flows.2.arrow');
+    expect(numberedPath('a.dir/flows', 1)).toBe('a.dir/flows.1');
   });
 });

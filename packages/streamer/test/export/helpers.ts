@@ -1,4 +1,5 @@
-import { NFlow, type FieldSpec } from '@flowstream/core';
+import { NFlow, flowsToBatch, type FieldSpec, type FlowBatch } from '@flowstream/core';
+import type { FlowSink, RunManifest, SinkResult } from '../../src/sinks/index.js';
 
 /** A representative run schema: core, statistics subset, SPLT, nDPI strings, plugin fields. */
 export const FIELDS: FieldSpec[] = [
@@ -12,7 +13,7 @@ export const FIELDS: FieldSpec[] = [
   { name: 'protocol', type: 'int' },
   { name: 'ip_version', type: 'int' },
   { name: 'vlan_id', type: 'int' },
-  { name: 'bidirectional_first_seen_ms', type: 'int' },
+  { name: 'bidirectional_first_seen_ms', type: 'uint64' },
   { name: 'bidirectional_packets', type: 'int' },
   { name: 'bidirectional_bytes', type: 'int' },
   { name: 'bidirectional_mean_ps', type: 'float' },
@@ -106,7 +107,8 @@ export const FULL_FIELDS: FieldSpec[] = [
     { name: `${s}_port`, type: 'int' as const },
   ]),
   ...['protocol', 'ip_version', 'vlan_id'].map((name) => ({ name, type: 'int' as const })),
-  ...DIRS.flatMap((d) => ['first_seen_ms', 'last_seen_ms', 'duration_ms', 'packets', 'bytes'].map((x) => ({ name: `${d}_${x}`, type: 'int' as const }))),
+  ...DIRS.flatMap((d) => ['first_seen_ms', 'last_seen_ms', 'duration_ms'].map((x) => ({ name: `${d}_${x}`, type: 'uint64' as const }))),
+  ...DIRS.flatMap((d) => ['packets', 'bytes'].map((x) => ({ name: `${d}_${x}`, type: 'int' as const }))),
   ...['ps', 'piat_ms'].flatMap((m) =>
     DIRS.flatMap((d) => [
       { name: `${d}_min_${m}`, type: 'int' as const },
@@ -130,7 +132,8 @@ export function fullFlowPool(size: number): NFlow[] {
   return Array.from({ length: size }, (_, k) => {
     const v: Record<string, unknown> = {};
     for (const f of FULL_FIELDS) {
-      if (f.type === 'int') v[f.name] = f.name.endsWith('_ms') ? 1472393122365 + k : (k * 31 + f.name.length) % 200;
+      if (f.type === 'uint64') v[f.name] = 1472393122365 + k;
+      else if (f.type === 'int') v[f.name] = (k * 31 + f.name.length) % 200;
       else if (f.type === 'float') v[f.name] = (k + 1) / 3 + f.name.length;
       else if (f.type === 'int[]') v[f.name] = [0, 1, 0, 1, 1, 0, k % 2, -1, -1, -1];
       else v[f.name] = f.name.endsWith('_ip') ? `10.0.${k}.${k * 3}` : f.name === 'application_name' ? 'TLS.Google' : f.name.endsWith('_mac') ? '30:52:cb:6c:9c:1b' : '';
@@ -139,12 +142,36 @@ export function fullFlowPool(size: number): NFlow[] {
   });
 }
 
-/** `n` flows cycling through `pool`, each with a fresh `id`. */
-export function* cycle(pool: readonly NFlow[], n: number, onEvery?: (i: number) => void): Generator<NFlow> {
-  for (let i = 0; i < n; i++) {
-    const f = pool[i % pool.length]!;
-    f.id = i;
-    if (onEvery && i % 100_000 === 0) onEvery(i);
-    yield f;
-  }
+/** A manifest as a run would give it (sources without hashes: known only at the end). */
+export const MANIFEST: RunManifest = {
+  flowstream: '0.1.0',
+  parameters: { statisticalAnalysis: true, spltAnalysis: 6 },
+  plugins: [{ name: 'P', options: {} }],
+  sources: [{ name: 'a.pcap', size: 123 }],
+};
+
+/** The manifest completed at the end of a run (what the sink's close context carries). */
+export const FINAL_MANIFEST: RunManifest = { ...MANIFEST, sources: [{ name: 'a.pcap', size: 123, sha256: 'ab'.repeat(32) }], ndpi: '4.14' };
+
+/** `flows` as flow batches of at most `size` rows (the meter emits a run in many batches). */
+export function batchesOf(flows: NFlow[], size: number, fields: readonly FieldSpec[] = FIELDS): FlowBatch[] {
+  const out: FlowBatch[] = [];
+  for (let i = 0; i < flows.length; i += size) out.push(flowsToBatch(fields, flows.slice(i, i + size)));
+  return out;
+}
+
+/**
+ * Drives a sink the way `streamer.writeTo` does: open with the columns and the opening manifest,
+ * every batch, close with the summary (completed manifest included; null = a file ending in the
+ * middle of a run).
+ */
+export async function writeBatches(
+  sink: FlowSink,
+  batches: Iterable<FlowBatch> | AsyncIterable<FlowBatch>,
+  options: { fields?: readonly FieldSpec[]; manifest?: RunManifest; summary?: Record<string, unknown> | null } = {},
+): Promise<SinkResult> {
+  await sink.open({ fields: options.fields ?? FIELDS, anonymized: [], manifest: options.manifest ?? MANIFEST });
+  for await (const b of batches) await sink.write(b);
+  const summary = options.summary === undefined || options.summary === null ? null : { ...options.summary, manifest: FINAL_MANIFEST };
+  return sink.close({ summary: summary as never });
 }

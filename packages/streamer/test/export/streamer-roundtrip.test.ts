@@ -2,12 +2,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tableFromIPC } from 'apache-arrow';
 import pl from 'nodejs-polars';
+import * as pq from 'parquet-wasm';
 import type { FieldSpec } from '@flowstream/core';
 import { DHCP } from '@flowstream/plugins';
 import { NFStreamer } from '../../src/nfstreamer.js';
-import { manifestMetadata, summaryPathFor, writeArrowFile, writeParquet } from '../../src/export/index.js';
-import { pythonFloat, pythonStr } from '../../src/export/python-format.js';
+import { pythonFloat, pythonStr } from '../../src/sinks/csv/python-format.js';
 import { PCAPS } from '../../../../test/support/paths.js';
 
 const CORPUS = PCAPS;
@@ -17,7 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), 'flowstream-rt-'));
 function csvCell(v: unknown, spec: FieldSpec): string {
   if (v === null || v === undefined) return '';
   if (spec.type === 'float') return pythonFloat(v as number);
-  if (spec.type === 'int') return String(v);
+  if (spec.type === 'int' || spec.type === 'uint64') return String(v);
   if (spec.type === 'bool') return v ? 'True' : 'False';
   return `"${pythonStr(v, spec.type === 'float[]').replaceAll('"', '\\"')}"`;
 }
@@ -34,21 +35,33 @@ describe('real streamer: Arrow/Parquet read back by polars equal the CSV export'
     it(file, async () => {
       const streamer = new NFStreamer({ source: join(CORPUS, file), statisticalAnalysis: true, spltAnalysis: 10, nDissections: 0, udps: [new DHCP()] });
       const csvPath = join(dir, `${file}.csv`);
-      const n = streamer.toCsv(csvPath);
+      const n = await streamer.toCsv(csvPath);
+      expect(n).toBe(streamer.summary!.flows);
       const csv = readFileSync(csvPath, 'utf8').split('\n').slice(0, -1);
       const schema = streamer.schema;
-      // The CSV header is the first flow's keys: plugin fields may be a subset of the schema.
+      // The CSV header is the first batch's columns: plugin fields may be a subset of the schema.
       const header = csv[0]!.split(',');
       const cols = header.map((h) => schema.find((f) => f.name === h)!);
+      // The footer's summary and manifest are those of the run that wrote the file.
+      const footer = (meta: Map<string, string>) => {
+        const { manifest, ...summary } = JSON.parse(JSON.stringify(streamer.summary));
+        expect(JSON.parse(meta.get('flowstream.summary')!)).toEqual(summary);
+        expect(JSON.parse(meta.get('flowstream')!)).toEqual(manifest);
+        expect(manifest.sources[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+      };
 
       const arrowPath = join(dir, `${file}.arrow`);
-      expect(await writeArrowFile(streamer, schema, arrowPath, { batchSize: 50, metadata: manifestMetadata(streamer.manifest), summary: () => streamer.summary })).toBe(n);
+      expect(await streamer.export('arrow', arrowPath, { batchSize: 50 }).then((r) => r.flows)).toBe(n);
       expect(csvFromFrame(pl.readIPC(readFileSync(arrowPath)), cols)).toEqual(csv);
-      expect(JSON.parse(readFileSync(summaryPathFor(arrowPath), 'utf8'))).toEqual(JSON.parse(JSON.stringify(streamer.summary)));
+      footer(tableFromIPC(readFileSync(arrowPath)).schema.metadata);
 
       const pqPath = join(dir, `${file}.parquet`);
-      expect(await writeParquet(streamer, schema, pqPath, { rowGroupSize: 50, metadata: manifestMetadata(streamer.manifest) })).toBe(n);
-      expect(csvFromFrame(pl.readParquet(readFileSync(pqPath)), cols)).toEqual(csv);
+      expect(await streamer.toParquet(pqPath, { batchSize: 50 })).toBe(n);
+      const bytes = readFileSync(pqPath);
+      expect(csvFromFrame(pl.readParquet(bytes), cols)).toEqual(csv);
+      const meta = (await pq.ParquetFile.fromFile(new Blob([bytes]))).metadata();
+      expect(meta.numRowGroups()).toBe(Math.max(1, Math.ceil(n / 50)));
+      footer(meta.fileMetadata().keyValueMetadata() as Map<string, string>);
     });
   }
 });
