@@ -35,6 +35,9 @@ describe('NATS sink options', () => {
     expect(() => natsSettings({ sensor: 'a.b' })).toThrow(/Invalid option sensor: expected letters, digits/);
     expect(() => natsSettings({ natsInFlight: '0' })).toThrow(/Invalid option natsInFlight: expected a positive integer, got "0"/);
     expect(natsSettings({ natsMaxAge: '3600', natsMaxBytes: 1e9 })).toMatchObject({ maxAge: 3600, maxBytes: 1e9 });
+    expect(() => natsSinkDefinition.check!('nats://127.0.0.1/flows.a', { natsCreds: '/nonexistent/x.creds' })).toThrow(
+      'Invalid option natsCreds: expected a readable credentials file, got "/nonexistent/x.creds" (ENOENT)',
+    );
     expect(subjectMatches('flows.>', 'flows.a.b')).toBe(true);
     expect(subjectMatches('flows.*', 'flows.a.b')).toBe(false);
     expect(subjectMatches('flows.>', 'flows')).toBe(false);
@@ -163,5 +166,20 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS sink on a real server', () => {
     await expect(natsSinkDefinition.create(`${server.url}/other.x`, { sensor: 's' }).then((s) => new NFStreamer({ source: capture }).writeTo(s))).rejects.toThrow(
       /subject "other.x" is not captured by stream FLOWS/,
     );
+  });
+});
+
+describe.skipIf(!HAS_NATS_SERVER)('NATS sink credentials', () => {
+  it('logs in with nats://user:pass@ and fails (not hangs) on a wrong password, hiding it', async () => {
+    const server = await NatsServer.start(['--user', 'sensor', '--pass', 's3cret']);
+    try {
+      const url = (pass: string) => `nats://sensor:${pass}@127.0.0.1:${server.port}/flows.auth`;
+      const ok = await new NFStreamer({ source: join(PCAPS, 'instagram.pcap') }).export('nats', url('s3cret'), { sensor: 'auth' });
+      expect(ok.flows).toBeGreaterThan(0);
+      const failed = new NFStreamer({ source: join(PCAPS, 'instagram.pcap') }).export('nats', url('wrong'), { sensor: 'auth' });
+      await expect(failed).rejects.toThrow('nats://sensor:***@127.0.0.1:' + server.port + '/flows.auth: Authorization Violation');
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -36,10 +36,12 @@ export class NatsServer {
   private constructor(
     readonly port: number,
     readonly store: string,
+    private readonly extra: readonly string[],
   ) {}
 
-  static async start(): Promise<NatsServer> {
-    const s = new NatsServer(await freePort(), mkdtempSync(join(tmpdir(), 'flowstream-nats-')));
+  /** Starts a server; `extra` arguments are appended (e.g. `['--user', 'u', '--pass', 'p']`). */
+  static async start(extra: readonly string[] = []): Promise<NatsServer> {
+    const s = new NatsServer(await freePort(), mkdtempSync(join(tmpdir(), 'flowstream-nats-')), extra);
     await s.run();
     return s;
   }
@@ -50,7 +52,7 @@ export class NatsServer {
 
   /** Starts the server process and waits until it accepts connections. */
   async run(): Promise<void> {
-    this.child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.store], { stdio: 'ignore' });
+    this.child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.store, ...this.extra], { stdio: 'ignore' });
     const deadline = Date.now() + 10_000;
     while (!(await accepts(this.port))) {
       if (Date.now() > deadline) throw new Error(`nats-server did not start on port ${this.port}`);

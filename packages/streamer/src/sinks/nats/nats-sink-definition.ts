@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import type { SinkDefinition } from '../flow-sink.js';
 import { natsSettings } from './nats-settings.js';
 import { parseNatsTarget } from './nats-target.js';
@@ -17,7 +18,14 @@ export const natsSinkDefinition: SinkDefinition = {
   target: 'url',
   check(target, options) {
     parseNatsTarget(target, '-o');
-    natsSettings(options);
+    const { creds } = natsSettings(options);
+    if (creds !== null) {
+      try {
+        accessSync(creds, constants.R_OK);
+      } catch (err) {
+        throw new RangeError(`Invalid option natsCreds: expected a readable credentials file, got ${JSON.stringify(creds)} (${(err as NodeJS.ErrnoException).code})`);
+      }
+    }
   },
   async create(target, options) {
     const { NatsSink } = await import('./nats-sink.js');
