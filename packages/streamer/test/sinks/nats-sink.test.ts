@@ -35,6 +35,7 @@ describe('NATS sink options', () => {
     expect(() => natsSettings({ sensor: 'a.b' })).toThrow(/Invalid option sensor: expected letters, digits/);
     expect(() => natsSettings({ natsInFlight: '0' })).toThrow(/Invalid option natsInFlight: expected a positive integer, got "0"/);
     expect(natsSettings({ natsMaxAge: '3600', natsMaxBytes: 1e9 })).toMatchObject({ maxAge: 3600, maxBytes: 1e9 });
+    expect(() => natsSinkDefinition.check!('nats://127.0.0.1/flows.*', {})).toThrow(/Invalid option -o: expected a subject without wildcards/);
     expect(() => natsSinkDefinition.check!('nats://127.0.0.1/flows.a', { natsCreds: '/nonexistent/x.creds' })).toThrow(
       'Invalid option natsCreds: expected a readable credentials file, got "/nonexistent/x.creds" (ENOENT)',
     );

@@ -39,7 +39,7 @@ const T0 = Date.now();
 const step = (what: string) => process.env.NATS_TEST_DEBUG && console.log(((Date.now() - T0) / 1000).toFixed(1), what);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(what: string, test: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
+async function waitFor(what: string, test: () => Promise<boolean> | boolean, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await test())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -84,7 +84,7 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS JetStream: flowstream --format nats and 
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('loses nothing and stores nothing twice across a server SIGKILL and a collector SIGKILL', async () => {
+  it('loses nothing and stores nothing twice across a server SIGKILL and a collector SIGKILL, with two collectors sharing the work', async () => {
     const sa = join(work, 'a.summary.json');
     const sb = join(work, 'b.summary.json');
     // Sensor a: many small messages, one ack at a time, so the server dies in the middle of it.
@@ -120,18 +120,25 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS JetStream: flowstream --format nats and 
     step('kill collector');
     c1.child.kill('SIGKILL');
     await c1.done;
-    const c2 = startCli([...collect, '--idle-exit', '1']);
-    const e2 = await c2.done;
+    // Two collectors share the consumer from here on.
+    const [e2, e2b] = await Promise.all([startCli([...collect, '--idle-exit', '1']).done, startCli([...collect, '--idle-exit', '1']).done]);
     step('collected');
-    if (process.env.NATS_TEST_DEBUG) console.log(e2.stderr);
+    if (process.env.NATS_TEST_DEBUG) console.log(e2.stderr, e2b.stderr);
     expect(e2.code, e2.stderr).toBe(0);
+    expect(e2b.code, e2b.stderr).toBe(0);
 
     const counts = await datasetCounts(ds);
     expect(counts.get('a')).toEqual({ rows: flowsA, distinct: flowsA });
     expect(counts.get('b')).toEqual({ rows: flowsB, distinct: flowsB });
     expect(readdirSync(ds).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    // The stream itself holds each message once: start + flows messages + end per sensor.
+    const nc2 = await connect({ servers: server.url });
+    const subjects = (await (await jetstreamManager(nc2)).streams.info('FLOWS', { subjects_filter: '>' })).state.subjects ?? {};
+    await nc2.close();
     const ends = readdirSync(join(ds, '_runs')).filter((n) => n.endsWith('.end.json')).map((n) => JSON.parse(readFileSync(join(ds, '_runs', n), 'utf8')));
     expect(ends.map((e) => e.summary.flows).sort((x, y) => x - y)).toEqual([flowsA, flowsB].sort((x, y) => x - y));
+    const sent = ends.reduce((n, e) => n + e.messages + 2, 0);
+    expect(Object.values(subjects).reduce((n, c) => n + c, 0)).toBe(sent);
 
     // Another consumer writing into the same dataset finds every message already stored (footer index).
     const c3 = startCli(['collect', `${server.url}/FLOWS`, '--durable', 'again', '-o', ds, '--idle-exit', '1']);
@@ -140,5 +147,5 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS JetStream: flowstream --format nats and 
     expect(e3.code, e3.stderr).toBe(0);
     expect(e3.stderr).toMatch(/0 flows in 0 files \(\d+ messages already in the dataset skipped\)/);
     expect(await datasetCounts(ds)).toEqual(counts);
-  }, 120_000);
+  }, 180_000);
 });

@@ -68,11 +68,17 @@ export class NatsLink {
         this.up = true;
         this.onStatus?.(`reconnected to ${s.server}`);
         for (const f of this.reconnectListeners) f();
-        const w = this.waiters;
-        this.waiters = [];
-        for (const f of w) f();
+        this.release();
       }
     }
+    // Closed: nobody waits for a connection that will not come back.
+    this.release();
+  }
+
+  private release(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
   }
 
   /** Whether the client is connected now. */

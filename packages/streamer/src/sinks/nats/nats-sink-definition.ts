@@ -17,7 +17,10 @@ export const natsSinkDefinition: SinkDefinition = {
   description: 'NATS JetStream: Arrow IPC (or --nats-encoding json) messages, acknowledged (-o nats://HOST:PORT/SUBJECT)',
   target: 'url',
   check(target, options) {
-    parseNatsTarget(target, '-o');
+    const { path } = parseNatsTarget(target, '-o');
+    if (path !== '' && !/^[^.*>\s]+(\.[^.*>\s]+)*$/.test(path)) {
+      throw new RangeError(`Invalid option -o: expected a subject without wildcards or empty tokens after the server (e.g. flows.berlin), got ${JSON.stringify(path)}`);
+    }
     const { creds } = natsSettings(options);
     if (creds !== null) {
       try {

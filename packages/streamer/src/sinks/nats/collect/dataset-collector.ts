@@ -59,8 +59,10 @@ const FETCH_EXPIRES_MS = 1000;
  *    the footers of new files before handling each fetched batch, and a message found there (a
  *    redelivery after a collector died between rename and acknowledgement, or a second copy in
  *    the stream) is acknowledged and skipped;
- * 3. files close after at most half the consumer's `ack_wait`, so a live collector's messages are
- *    not handed to another collector while it holds them.
+ * 3. files close after at most half the consumer's `ack_wait`, and held messages get "still
+ *    working" acknowledgements, so a live collector's messages are not handed to another one; if
+ *    one was (a collector stalled longer than `ack_wait`), the footers are read again just before
+ *    each rename and messages another collector stored meanwhile are dropped from the file.
  *
  * `idleExit`: finishes after that many seconds without a new message once no message of the
  * consumer is waiting for delivery or acknowledgement (those held by a collector that died come
@@ -90,7 +92,8 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
   try {
     const rollSeconds = options.rollSeconds ?? 60;
     const info = await durableConsumer(link, stream, options.durable, options.ackWait ?? Math.max(60, 2 * rollSeconds + 30));
-    const rollMs = Math.min(rollSeconds * 1000, (info.config.ack_wait ?? 30e9) / 1e6 / 2);
+    const ackWaitMs = (info.config.ack_wait ?? 30e9) / 1e6;
+    const rollMs = Math.min(rollSeconds * 1000, ackWaitMs / 2);
     const maxHeld = Math.max(1, Math.floor((info.config.max_ack_pending ?? 1000) / 2));
     const rollBytes = options.rollBytes ?? 64 * 1024 * 1024;
     const consumer = await jetstream(link.nc).consumers.get(stream, options.durable);
@@ -102,12 +105,25 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
 
     const roll = async (key: string, part: ParquetPart): Promise<void> => {
       parts.delete(key);
+      // Last look before the rename: messages another collector stored meanwhile (it got them
+      // when this one was too slow for ack_wait) are dropped here instead of stored twice.
+      await stored.refresh();
+      const gone = part.removeStored((run, seq) => stored.has(run, seq));
+      for (const h of gone) {
+        h.msg.ack();
+        held.delete(`${h.run}/${h.seq}`);
+      }
+      result.skipped += gone.length;
+      if (part.held.length === 0) return;
       const stamp = new Date(part.startedAt).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
       const name = `part-${stamp}-${tag}-${counter++}`;
-      const path = await writePart(dir, name, part);
-      stored.addFile(`${name}.parquet`, part.ranges);
-      for (const m of part.messages) m.ack();
-      for (const id of part.ids) held.delete(id);
+      const ranges = part.ranges();
+      const path = await writePart(dir, name, part, ranges);
+      stored.addFile(`${name}.parquet`, ranges);
+      for (const h of part.held) {
+        h.msg.ack();
+        held.delete(`${h.run}/${h.seq}`);
+      }
       result.files.push(path);
       result.flows += part.rows;
     };
@@ -115,6 +131,14 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
       const now = Date.now();
       for (const [key, part] of [...parts]) if (all || now - part.startedAt >= rollMs) await roll(key, part);
       if (!link.nc.isClosed()) await link.nc.flush().catch(() => {});
+    };
+    // "Still working" for held messages, three times per ack_wait: JetStream restarts their timers
+    // instead of handing them to another collector while this one is slow (a loaded machine).
+    let lastProgress = Date.now();
+    const progress = (): void => {
+      if (Date.now() - lastProgress < ackWaitMs / 3) return;
+      lastProgress = Date.now();
+      for (const part of parts.values()) for (const h of part.held) h.msg.working();
     };
     const handle = async (msg: JsMsg): Promise<void> => {
       const m = flowMessage(msg);
@@ -144,9 +168,9 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
       const key = schemaKey(batches[0]!);
       let part = parts.get(key);
       if (part === undefined) parts.set(key, (part = new ParquetPart()));
-      part.add(batches, msg, m.runKey, m.seq, msg.data.byteLength);
+      part.add({ msg, run: m.runKey, seq: m.seq, batches, bytes: msg.data.byteLength });
       held.add(id);
-      if (part.bytes >= rollBytes || part.messages.length >= maxHeld) await roll(key, part);
+      if (part.bytes >= rollBytes || part.held.length >= maxHeld) await roll(key, part);
     };
 
     let lastMessage = Date.now();
@@ -175,7 +199,11 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
         // before acknowledging) or a second copy in the stream may already be in one of them.
         await stored.refresh();
       }
-      for (const msg of batch) await handle(msg);
+      for (const msg of batch) {
+        await handle(msg);
+        progress();
+      }
+      progress();
       await rollDue(false);
     }
     await rollDue(true);

@@ -6,30 +6,52 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { MessageRanges } from './message-ranges.js';
 import { MESSAGES_KEY } from './stored-messages.js';
 
+/** The rows of one message held in a part. */
+export interface HeldMessage {
+  readonly msg: JsMsg;
+  /** `sensor/run`. */
+  readonly run: string;
+  readonly seq: number;
+  readonly batches: readonly RecordBatch[];
+  /** Body size. */
+  readonly bytes: number;
+}
+
 /**
- * One Parquet file of the collected dataset while it fills: the record batches of the messages
- * it will hold, and those messages, unacknowledged until the file is in place.
+ * One Parquet file of the collected dataset while it fills: the messages it will hold with their
+ * rows, unacknowledged until the file is in place.
  */
 export class ParquetPart {
-  readonly batches: RecordBatch[] = [];
-  readonly messages: JsMsg[] = [];
-  /** Message ids, parallel to {@link messages}. */
-  readonly ids: string[] = [];
-  readonly ranges = new MessageRanges();
+  readonly held: HeldMessage[] = [];
   readonly startedAt = Date.now();
   bytes = 0;
   rows = 0;
 
-  /** Adds the rows of one message (`run` = `sensor/run`, `bytes` = its body size). */
-  add(batches: readonly RecordBatch[], msg: JsMsg, run: string, seq: number, bytes: number): void {
-    for (const b of batches) {
-      this.batches.push(b);
-      this.rows += b.numRows;
+  add(message: HeldMessage): void {
+    this.held.push(message);
+    for (const b of message.batches) this.rows += b.numRows;
+    this.bytes += message.bytes;
+  }
+
+  /** Splits off the messages `isStored` finds in the dataset already (another collector wrote them). */
+  removeStored(isStored: (run: string, seq: number) => boolean): HeldMessage[] {
+    const gone: HeldMessage[] = [];
+    for (let i = this.held.length - 1; i >= 0; i--) {
+      const h = this.held[i]!;
+      if (!isStored(h.run, h.seq)) continue;
+      gone.push(h);
+      this.held.splice(i, 1);
+      for (const b of h.batches) this.rows -= b.numRows;
+      this.bytes -= h.bytes;
     }
-    this.messages.push(msg);
-    this.ids.push(`${run}/${seq}`);
-    this.ranges.add(run, seq);
-    this.bytes += bytes;
+    return gone;
+  }
+
+  /** The message ids of the part, as its footer lists them. */
+  ranges(): MessageRanges {
+    const r = new MessageRanges();
+    for (const h of this.held) r.add(h.run, h.seq);
+    return r;
   }
 }
 
@@ -39,15 +61,15 @@ export class ParquetPart {
  * syncs the folder. Whatever kills the process, the folder holds complete files only; a left-over
  * temporary file is removed by the next collector (see {@link removeStaleTemporaries}).
  *
- * @example await writePart('/data/flows', 'part-20261204T1400-ab12-1', part)
+ * @example await writePart('/data/flows', 'part-20261204T1400-ab12-1', part, part.ranges())
  */
-export async function writePart(dir: string, name: string, part: ParquetPart): Promise<string> {
-  const table = new Table(part.batches);
+export async function writePart(dir: string, name: string, part: ParquetPart, ranges: MessageRanges): Promise<string> {
+  const table = new Table(part.held.flatMap((h) => h.batches));
   const props = new pq.WriterPropertiesBuilder()
     .setCompression(pq.Compression.ZSTD)
     .setMaxRowGroupSize(65536)
     .setCreatedBy('flowstream collect (parquet-wasm)')
-    .setKeyValueMetadata(new Map([[MESSAGES_KEY, JSON.stringify(part.ranges)]]))
+    .setKeyValueMetadata(new Map([[MESSAGES_KEY, JSON.stringify(ranges)]]))
     .build();
   // writeParquet takes ownership of the wasm table (and frees it).
   const bytes = pq.writeParquet(pq.Table.fromIPCStream(tableToIPC(table, 'stream')), props);
