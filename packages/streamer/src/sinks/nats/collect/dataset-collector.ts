@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerInfo, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { NatsLink } from '../nats-connection.js';
 import type { NatsTarget } from '../nats-target.js';
 import { flowMessage, flowRows, schemaKey } from './flow-message.js';
-import { ParquetPart, removeStaleTemporaries, writeAtomically, writePart } from './parquet-part.js';
+import { withDatasetLock } from './dataset-lock.js';
+import { ParquetPart, placePart, removeStaleTemporaries, writeAtomically, writePartTemp } from './parquet-part.js';
 import { StoredMessages } from './stored-messages.js';
 
 /** Settings of {@link collectFlows} (the `flowstream collect` flags). */
@@ -62,7 +63,8 @@ const FETCH_EXPIRES_MS = 1000;
  * 3. files close after at most half the consumer's `ack_wait`, and held messages get "still
  *    working" acknowledgements, so a live collector's messages are not handed to another one; if
  *    one was (a collector stalled longer than `ack_wait`), the footers are read again just before
- *    each rename and messages another collector stored meanwhile are dropped from the file.
+ *    each rename, under the folder's lock file (`.collect.lock`), and messages another collector
+ *    placed meanwhile leave the file.
  *
  * `idleExit`: finishes after that many seconds without a new message once no message of the
  * consumer is waiting for delivery or acknowledgement (those held by a collector that died come
@@ -105,21 +107,29 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
 
     const roll = async (key: string, part: ParquetPart): Promise<void> => {
       parts.delete(key);
-      // Last look before the rename: messages another collector stored meanwhile (it got them
-      // when this one was too slow for ack_wait) are dropped here instead of stored twice.
-      await stored.refresh();
-      const gone = part.removeStored((run, seq) => stored.has(run, seq));
-      for (const h of gone) {
-        h.msg.ack();
-        held.delete(`${h.run}/${h.seq}`);
-      }
-      result.skipped += gone.length;
-      if (part.held.length === 0) return;
       const stamp = new Date(part.startedAt).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
       const name = `part-${stamp}-${tag}-${counter++}`;
-      const ranges = part.ranges();
-      const path = await writePart(dir, name, part, ranges);
-      stored.addFile(`${name}.parquet`, ranges);
+      let temp = await writePartTemp(dir, name, part);
+      // Under the folder's lock, a last look at the footers: messages another collector placed
+      // meanwhile (it got them when this one was slower than ack_wait) leave this file.
+      const path = await withDatasetLock(dir, async () => {
+        await stored.refresh();
+        const gone = part.removeStored((run, seq) => stored.has(run, seq));
+        if (gone.length > 0) {
+          for (const h of gone) {
+            h.msg.ack();
+            held.delete(`${h.run}/${h.seq}`);
+          }
+          result.skipped += gone.length;
+          await unlink(temp);
+          if (part.held.length === 0) return null;
+          temp = await writePartTemp(dir, name, part);
+        }
+        const placed = await placePart(dir, name, temp);
+        stored.addFile(`${name}.parquet`, part.ranges());
+        return placed;
+      });
+      if (path === null) return;
       for (const h of part.held) {
         h.msg.ack();
         held.delete(`${h.run}/${h.seq}`);

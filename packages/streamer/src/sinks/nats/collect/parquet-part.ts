@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Table, tableToIPC, type RecordBatch } from 'apache-arrow';
 import * as pq from 'parquet-wasm';
 import type { JsMsg } from '@nats-io/jetstream';
+import { processAlive } from './dataset-lock.js';
 import { MessageRanges } from './message-ranges.js';
 import { MESSAGES_KEY } from './stored-messages.js';
 
@@ -57,25 +58,30 @@ export class ParquetPart {
 
 /**
  * Writes a part where `read_parquet('DIR/**\/*.parquet')` cannot see it yet — `.NAME.parquet.PID.tmp`
- * (a dot file, another ending) — makes it durable (fsync), then renames it to `NAME.parquet` and
- * syncs the folder. Whatever kills the process, the folder holds complete files only; a left-over
- * temporary file is removed by the next collector (see {@link removeStaleTemporaries}).
+ * (a dot file, another ending) — and makes it durable (fsync); {@link placePart} renames it.
+ * Whatever kills the process, the folder holds complete files only; a left-over temporary file is
+ * removed by the next collector (see {@link removeStaleTemporaries}).
  *
- * @example await writePart('/data/flows', 'part-20261204T1400-ab12-1', part, part.ranges())
+ * @example const temp = await writePartTemp('/data/flows', 'part-20261204T1400-ab12-1', part)
  */
-export async function writePart(dir: string, name: string, part: ParquetPart, ranges: MessageRanges): Promise<string> {
+export async function writePartTemp(dir: string, name: string, part: ParquetPart): Promise<string> {
   const table = new Table(part.held.flatMap((h) => h.batches));
   const props = new pq.WriterPropertiesBuilder()
     .setCompression(pq.Compression.ZSTD)
     .setMaxRowGroupSize(65536)
     .setCreatedBy('flowstream collect (parquet-wasm)')
-    .setKeyValueMetadata(new Map([[MESSAGES_KEY, JSON.stringify(ranges)]]))
+    .setKeyValueMetadata(new Map([[MESSAGES_KEY, JSON.stringify(part.ranges())]]))
     .build();
   // writeParquet takes ownership of the wasm table (and frees it).
   const bytes = pq.writeParquet(pq.Table.fromIPCStream(tableToIPC(table, 'stream')), props);
-  const final = join(dir, `${name}.parquet`);
   const temp = join(dir, `.${name}.parquet.${process.pid}.tmp`);
   await durableWrite(temp, bytes);
+  return temp;
+}
+
+/** Renames a part written by {@link writePartTemp} to `NAME.parquet` and syncs the folder. */
+export async function placePart(dir: string, name: string, temp: string): Promise<string> {
+  const final = join(dir, `${name}.parquet`);
   await rename(temp, final);
   await syncDir(dir);
   return final;
@@ -116,19 +122,9 @@ export async function removeStaleTemporaries(dir: string): Promise<number> {
   let n = 0;
   for (const name of await readdir(dir)) {
     const m = /^\..*\.(\d+)\.tmp$/.exec(name);
-    if (m === null || alive(Number(m[1]))) continue;
+    if (m === null || processAlive(Number(m[1]))) continue;
     await unlink(join(dir, name)).catch(() => {});
     n++;
   }
   return n;
-}
-
-function alive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
