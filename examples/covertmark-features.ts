@@ -1,6 +1,7 @@
 /**
  * CovertMark SGD feature rows of a capture, as CovertMark's SGD strategy computes them (spec §7:
- * TCP packets, 60 s segments, client/remote host pairs, 50-packet windows), written as CSV.
+ * TCP packets, 60 s segments, client/remote host pairs, 50-packet windows), written as CSV (or
+ * Arrow, Parquet, JSON Lines, from the output file's extension).
  *
  * Usage: tsx --conditions=source examples/covertmark-features.ts CAPTURE CLIENT_SUBNET [OUT.csv] [WINDOW_SIZE]
  *   e.g. examples/covertmark-features.ts capture.pcap 192.168.2.0/24 features.csv
@@ -8,13 +9,12 @@
  * Needs `packets()` from @flowstream/streamer (an Observable of `{ length, packets: DecodedPacket[] }`
  * batches).
  */
-import { packets } from '@flowstream/streamer';
+import { packets, writeWindowRows } from '@flowstream/streamer';
 import type { DecodedPacket } from '@flowstream/core';
 import {
   covertMarkPacketFromIp,
   sgdFeatureRowsFromPackets,
   toWindowPacket,
-  windowRowsToCsv,
   type WindowColumn,
   type WindowPacket,
 } from '@flowstream/plugins/covertmark';
@@ -54,7 +54,8 @@ async function main(): Promise<void> {
     result.keys.forEach((k, i) => (row[k] = r.values[i]));
     return row;
   });
-  await windowRowsToCsv(rows, out, columns);
+  // Through the output sinks: the format follows the extension (.csv, .arrow, .parquet, .jsonl).
+  await writeWindowRows(rows, out, columns);
   console.log(`${rows.length} feature rows (${result.skipped} windows skipped) from ${trace.length} TCP packets -> ${out}`);
 }
 

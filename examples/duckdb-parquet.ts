@@ -8,19 +8,17 @@
  */
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { NFStreamer, manifestMetadata, writeParquet } from '@flowstream/streamer';
+import { NFStreamer } from '@flowstream/streamer';
 
 const source = process.argv[2] ?? fileURLToPath(new URL('sample.pcap', import.meta.url));
 const out = process.argv[3] ?? 'flows.parquet';
 
 const streamer = new NFStreamer({ source, statisticalAnalysis: true, nDissections: 0 });
-const written = await writeParquet(streamer, streamer.schema, out, {
-  compression: 'zstd',
-  metadata: manifestMetadata(streamer.manifest),
-  // Known only after the last flow: added to the footer as `flowstream.summary`.
-  summary: () => streamer.summary,
-});
-console.log(`wrote ${written} flows -> ${out}`);
+// One row group per 65536 flows, zstd (the default), written while flows arrive. The footer holds
+// the manifest (`flowstream`) and the packet accounting known only after the last flow
+// (`flowstream.summary`).
+const { flows } = await streamer.export('parquet', out, { compression: 'zstd' });
+console.log(`wrote ${flows} flows -> ${out}`);
 
 const db = await DuckDBInstance.create(':memory:');
 const sql = await db.connect();

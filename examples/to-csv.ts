@@ -27,5 +27,5 @@ const columnsToAnonymize = values.anonymize.split(',').map((c) => c.trim()).filt
 const streamer = new NFStreamer({ source, statisticalAnalysis: true, nDissections: 0 });
 // NFStream's to_csv(path, columns_to_anonymize, flows_per_file): one run, written as flows expire.
 // No flows ⇒ no file, as in NFStream.
-const rows = streamer.toCsv(out, { columnsToAnonymize, flowsPerFile: Number(values['flows-per-file']) });
+const rows = await streamer.toCsv(out, { columnsToAnonymize, flowsPerFile: Number(values['flows-per-file']) });
 console.log(`rows: ${rows} -> ${out}${columnsToAnonymize.length > 0 ? ` (anonymised: ${columnsToAnonymize.join(', ')})` : ''}`);

@@ -7,14 +7,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import pl from 'nodejs-polars';
-import { NFStreamer, toArrowTable, toPolars } from '@flowstream/streamer';
+import { NFStreamer } from '@flowstream/streamer';
 
 const source = process.argv[2] ?? fileURLToPath(new URL('sample.pcap', import.meta.url));
 const streamer = new NFStreamer({ source, statisticalAnalysis: true, nDissections: 0 });
 
 // Through Arrow IPC, so polars gets the exact column types (UInt16 ports, Int64 counters…)
-// instead of guessing them from JavaScript numbers.
-const df = await toPolars(await toArrowTable(streamer, streamer.schema));
+// instead of guessing them from JavaScript numbers: NFStream's to_pandas().
+const df = await streamer.toPolars();
 console.log(`rows: ${df.height}`);
 
 const perPort = df

@@ -13,3 +13,4 @@ export {
   captureRecords,
 } from './stream-capture-reader.js';
 export { BaseCaptureReader } from './base-capture-reader.js';
+export { wrapTimeMs, isLaterTime, elapsedMs, unsignedTimeMs } from './time-ms.js';

@@ -118,6 +118,6 @@ export class PcapngInterface {
     const ms = BigInt.asUintN(64, sec * 1000n + BigInt(Math.trunc(usec / 1000)));
     record.tsSec = Number(sec);
     record.tsNsec = Number((frac * NANO) / resol);
-    record.timeMs = Number(ms);
+    record.timeMs = Number(BigInt.asIntN(64, ms));
   }
 }

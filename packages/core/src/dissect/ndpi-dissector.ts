@@ -1,3 +1,4 @@
+import { unsignedTimeMs } from '../capture/time-ms.js';
 import type { DecodedPacket } from '../decode/decoded-packet.js';
 import type { NFlow } from '../flow/nflow.js';
 import { cString } from './c-string.js';
@@ -177,8 +178,9 @@ class NdpiDissector implements FlowDissector {
   /** One FFI call: `ndpi_detection_process_packet` on the inner IP bytes, no copy, no allocation. */
   private process(module: NdpiPointer, flow: NdpiPointer, p: DecodedPacket): number {
     const address = this.packets.addressOf(p.data);
-    if (address !== 0) return this.fn.processPacketAt(module, flow, address + p.ipOffset, p.ipLength, p.timeMs);
-    return this.fn.processPacket(module, flow, p.data.subarray(p.ipOffset, p.ipOffset + p.ipLength), p.ipLength, p.timeMs);
+    const ms = unsignedTimeMs(p.timeMs);
+    if (address !== 0) return this.fn.processPacketAt(module, flow, address + p.ipOffset, p.ipLength, ms);
+    return this.fn.processPacket(module, flow, p.data.subarray(p.ipOffset, p.ipOffset + p.ipLength), p.ipLength, ms);
   }
 
   private giveUp(module: NdpiPointer, slot: number, flow: NdpiPointer): void {

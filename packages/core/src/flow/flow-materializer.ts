@@ -1,3 +1,4 @@
+import { unsignedTimeMs as u } from '../capture/time-ms.js';
 import { ipv4Text, ipv6Text, macText, ouiText } from '../decode/address-text.js';
 import type { FlowTable } from '../meter/flow-table.js';
 import {
@@ -96,23 +97,23 @@ export class FlowMaterializer {
     const o = slot * COUNTER_STRIDE;
     const biFirst = v[o + BI_FIRST]!;
     const biLast = v[o + BI_LAST]!;
-    f.bidirectional_first_seen_ms = biFirst;
-    f.bidirectional_last_seen_ms = biLast;
-    f.bidirectional_duration_ms = biLast - biFirst;
+    f.bidirectional_first_seen_ms = u(biFirst);
+    f.bidirectional_last_seen_ms = u(biLast);
+    f.bidirectional_duration_ms = u(biLast - biFirst);
     f.bidirectional_packets = v[o + BI_PACKETS]!;
     f.bidirectional_bytes = v[o + BI_BYTES]!;
     const s2dFirst = v[o + S2D_FIRST]!;
     const s2dLast = v[o + S2D_LAST]!;
-    f.src2dst_first_seen_ms = s2dFirst;
-    f.src2dst_last_seen_ms = s2dLast;
-    f.src2dst_duration_ms = s2dLast - s2dFirst;
+    f.src2dst_first_seen_ms = u(s2dFirst);
+    f.src2dst_last_seen_ms = u(s2dLast);
+    f.src2dst_duration_ms = u(s2dLast - s2dFirst);
     f.src2dst_packets = v[o + S2D_PACKETS]!;
     f.src2dst_bytes = v[o + S2D_BYTES]!;
     const d2sFirst = v[o + D2S_FIRST]!;
     const d2sLast = v[o + D2S_LAST]!;
-    f.dst2src_first_seen_ms = d2sFirst;
-    f.dst2src_last_seen_ms = d2sLast;
-    f.dst2src_duration_ms = d2sLast - d2sFirst;
+    f.dst2src_first_seen_ms = u(d2sFirst);
+    f.dst2src_last_seen_ms = u(d2sLast);
+    f.dst2src_duration_ms = u(d2sLast - d2sFirst);
     f.dst2src_packets = v[o + D2S_PACKETS]!;
     f.dst2src_bytes = v[o + D2S_BYTES]!;
     const s = this.stats;

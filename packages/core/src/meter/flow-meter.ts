@@ -12,6 +12,7 @@ import type { NFlow } from '../flow/nflow.js';
 import type { NFPlugin } from '../plugin/nfplugin.js';
 import { PluginError } from '../plugin/plugin-error.js';
 import { PluginPacket } from '../plugin/plugin-packet.js';
+import { elapsedMs, isLaterTime, unsignedTimeMs } from '../capture/time-ms.js';
 import { accountedSize } from './accounted-size.js';
 import { FlowTable, NO_SLOT } from './flow-table.js';
 import type { MeterConfig } from './meter-config.js';
@@ -145,14 +146,15 @@ export class FlowMeter {
   /** Accounts one packet owned by this meter (spec §6.2). May throw {@link PluginError}. */
   process(p: DecodedPacket): void {
     let t = p.timeMs;
-    if (t > this.tick) this.tick = t;
+    // times are uint64 in their signed reading (see time-ms.ts): the order is NFStream's unsigned one
+    if (isLaterTime(t, this.tick)) this.tick = t;
     else if (t !== this.tick) {
       // spec §1.2: an out-of-order packet takes the meter clock (nDPI and plugins see it too)
       t = this.tick;
       p.timeMs = t;
     }
     this.now = t;
-    const goScan = this.tick - this.lastScanTick >= SCAN_INTERVAL_MS;
+    const goScan = elapsedMs(this.tick, this.lastScanTick) >= SCAN_INTERVAL_MS;
     if (goScan) this.lastScanTick = this.tick;
     const table = this.table;
     const h = FlowTable.hashPacket(p);
@@ -163,10 +165,10 @@ export class FlowMeter {
       const v = this.counters.v;
       const o = s * COUNTER_STRIDE;
       // spec §6.2/§6.5: `>=` in both tests, idle checked first, before the packet is accounted
-      if (t - v[o + BI_LAST]! >= this.idleMs) {
+      if (elapsedMs(t, v[o + BI_LAST]!) >= this.idleMs) {
         this.expire(s, EXPIRED_IDLE);
         this.create(p, h);
-      } else if (t - v[o + BI_FIRST]! >= this.activeMs) {
+      } else if (elapsedMs(t, v[o + BI_FIRST]!) >= this.activeMs) {
         this.expire(s, EXPIRED_ACTIVE);
         this.create(p, h);
       } else {
@@ -186,8 +188,8 @@ export class FlowMeter {
 
   /** Advances the clock to `nowMs` (if later) and runs the idle scan when due (live wall-clock ticks). */
   advanceClock(nowMs: number): void {
-    if (nowMs > this.tick) this.tick = nowMs;
-    if (this.tick - this.lastScanTick >= SCAN_INTERVAL_MS) {
+    if (isLaterTime(nowMs, this.tick)) this.tick = nowMs;
+    if (elapsedMs(this.tick, this.lastScanTick) >= SCAN_INTERVAL_MS) {
       this.lastScanTick = this.tick;
       this.scan();
     }
@@ -256,7 +258,7 @@ export class FlowMeter {
     const v = c.v;
     const o = s * COUNTER_STRIDE;
     const size = accountedSize(p, this.mode);
-    const piatBi = t - v[o + BI_LAST]!;
+    const piatBi = elapsedMs(t, v[o + BI_LAST]!);
     const nBi = v[o + BI_PACKETS]! + 1;
     const stats = this.stats;
     if (stats !== null) {
@@ -264,10 +266,10 @@ export class FlowMeter {
       let piatDir: number;
       if (direction === 0) {
         nDir = v[o + S2D_PACKETS]! + 1;
-        piatDir = t - v[o + S2D_LAST]!;
+        piatDir = elapsedMs(t, v[o + S2D_LAST]!);
       } else {
         nDir = v[o + D2S_PACKETS]! + 1;
-        piatDir = nDir === 1 ? 0 : t - v[o + D2S_LAST]!;
+        piatDir = nDir === 1 ? 0 : elapsedMs(t, v[o + D2S_LAST]!);
       }
       stats.update(s, size, p.tcpFlags, direction, nBi, piatBi, nDir, piatDir);
     }
@@ -312,17 +314,17 @@ export class FlowMeter {
   private scan(): void {
     const table = this.table;
     const v = this.counters.v;
-    const limit = this.tick - this.idleMs;
+    const tick = this.tick;
     for (let n = 0; n < SCAN_LIMIT; n++) {
       const head = table.head;
-      if (head === NO_SLOT || !(limit >= v[head * COUNTER_STRIDE + BI_LAST]!)) return;
+      if (head === NO_SLOT || !(elapsedMs(tick, v[head * COUNTER_STRIDE + BI_LAST]!) >= this.idleMs)) return;
       this.expire(head, EXPIRED_IDLE);
     }
   }
 
   private fillPluginPacket(p: DecodedPacket, flow: NFlow, direction: number, delta: number): void {
     const pp = this.pluginPacket!;
-    pp.time = this.now;
+    pp.time = unsignedTimeMs(this.now);
     pp.delta_time = delta;
     pp.direction = direction;
     pp.raw_size = p.rawSize;

@@ -17,7 +17,7 @@ function reference(t: bigint, exponent: number, binary: boolean, offset: bigint)
   else usec = frac * (1000000n / resol);
   const usecInt = BigInt.asIntN(32, usec);
   const ms = BigInt.asUintN(64, sec * 1000n + usecInt / 1000n); // BigInt division truncates like C
-  return { tsSec: Number(sec), tsNsec: Number((frac * 1000000000n) / resol), timeMs: Number(ms) };
+  return { tsSec: Number(sec), tsNsec: Number((frac * 1000000000n) / resol), timeMs: Number(BigInt.asIntN(64, ms)) }; // flowstream keeps the uint64 in its signed reading
 }
 
 describe('pcapng timestamp conversion', () => {

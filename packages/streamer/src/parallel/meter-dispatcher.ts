@@ -1,4 +1,4 @@
-import { accountedSize, type DecodedPacket } from '@flowstream/core';
+import { accountedSize, elapsedMs, isLaterTime, type DecodedPacket } from '@flowstream/core';
 import { nfstreamPacketHash } from './flow-hash.js';
 import type { PacketRingWriter } from './packet-ring.js';
 
@@ -41,14 +41,14 @@ export class MeterDispatcher {
   /** Sends a parsed packet to its meter (and scan ticks to the others when due). */
   process(p: DecodedPacket): void {
     let t = p.timeMs;
-    if (t > this.clock) this.clock = t;
+    if (isLaterTime(t, this.clock)) this.clock = t;
     else t = this.clock;
     const owner = nfstreamPacketHash(p) % this.n;
     const w = this.writers[owner]!;
     if (this.full) w.packet(p, t, true);
     else w.compactPacket(p, t, accountedSize(p, this.accountingMode));
     if (w.pending >= PUBLISH_EVERY) w.publish();
-    if (this.clock - this.lastScan >= SCAN_INTERVAL_MS) {
+    if (elapsedMs(this.clock, this.lastScan) >= SCAN_INTERVAL_MS) {
       this.lastScan = this.clock;
       this.tickOthers(owner);
     }
@@ -56,8 +56,8 @@ export class MeterDispatcher {
 
   /** Live inputs: the wall clock moved to `nowMs` while no packet arrived. */
   advanceClock(nowMs: number): void {
-    if (nowMs > this.clock) this.clock = nowMs;
-    if (this.clock - this.lastScan >= SCAN_INTERVAL_MS) {
+    if (isLaterTime(nowMs, this.clock)) this.clock = nowMs;
+    if (elapsedMs(this.clock, this.lastScan) >= SCAN_INTERVAL_MS) {
       this.lastScan = this.clock;
       this.tickOthers(-1);
     }

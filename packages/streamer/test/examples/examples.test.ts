@@ -11,11 +11,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NFStreamer, manifestMetadata, packets, writeArrowFile, writeParquet } from '@flowstream/streamer';
+import { NFStreamer, packets } from '@flowstream/streamer';
 import type { NFlow } from '@flowstream/core';
 import { runCli } from '../support/run-cli.js';
 // The example module only defines the plugin when imported (its demo runs as a main script).
 import { PayloadHistogram } from '../../../../examples/custom-plugin.ts';
+import { BytesPerProtocol } from '../../../../examples/custom-sink.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..', '..', '..', '..');
@@ -272,6 +273,40 @@ describe('examples', () => {
     });
   });
 
+  describe('custom-sink.ts (BytesPerProtocol)', () => {
+    /** Flows and bytes per protocol number, from the reference flow objects. */
+    function totals(flows: readonly NFlow[]): Map<number, { flows: number; bytes: number }> {
+      const m = new Map<number, { flows: number; bytes: number }>();
+      for (const f of flows) {
+        const t = m.get(f.protocol) ?? { flows: 0, bytes: 0 };
+        t.flows++;
+        t.bytes += f.bidirectional_bytes;
+        m.set(f.protocol, t);
+      }
+      return m;
+    }
+
+    it.each([SAMPLE, FACEBOOK])('%s: totals from the batch columns equal the flows', async (source) => {
+      const { flows, streamer } = referenceFlows(source);
+      const sink = new BytesPerProtocol();
+      const result = await new NFStreamer({ source, nDissections: 0 }).writeTo(sink, { columns: ['protocol', 'bidirectional_bytes'] });
+      expect(result).toEqual({ flows: flows.length, files: [] });
+      expect(sink.totals).toEqual(totals(flows));
+      expect(sink.packetsRead).toBe(streamer.summary!.packets.read);
+    });
+
+    it('runs as a script', () => {
+      const out = ok(runExample('custom-sink.ts', [SAMPLE]));
+      const got = new Map<string, string>();
+      for (const m of out.matchAll(/^(\S+(?: \d+)?)\s+flows=(\d+) bytes=(\d+)$/gm)) got.set(m[1]!, `${m[2]}/${m[3]}`);
+      const expected = new Map<string, string>();
+      for (const [proto, t] of totals(reference)) expected.set(PROTOCOLS[proto] ?? `proto ${proto}`, `${t.flows}/${t.bytes}`);
+      expect(got).toEqual(expected);
+      expect(valueAfter(out, 'flows')).toBe(String(reference.length));
+      expect(valueAfter(out, 'packets read')).toBe(String(referenceRead));
+    });
+  });
+
   describe('exports, read back', () => {
     let plainCsv: string;
     let arrowFile: string;
@@ -338,9 +373,13 @@ describe('examples', () => {
       const manifest = JSON.parse(table.schema.metadata.get('flowstream')!) as { sources: { name: string }[]; parameters: { spltAnalysis: number } };
       expect(manifest.sources[0]!.name).toBe(SAMPLE);
       expect(manifest.parameters.spltAnalysis).toBe(4);
-      const summary = JSON.parse(readFileSync(`${arrowFile}.summary.json`, 'utf8')) as { flows: number; packets: { read: number } };
+      expect(manifest.sources[0]!).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      // the packet accounting is in the footer's metadata, nothing beside the file
+      const summary = JSON.parse(table.schema.metadata.get('flowstream.summary')!) as { flows: number; packets: { read: number } };
       expect(summary.flows).toBe(reference.length);
       expect(summary.packets.read).toBe(referenceRead);
+      expect(out).toContain(`packets read: ${referenceRead}`);
+      expect(existsSync(`${arrowFile}.summary.json`)).toBe(false);
     });
 
     it('to-polars.ts: row count and group-by sums', () => {
@@ -383,9 +422,9 @@ describe('examples', () => {
         py.csv = join(tmp, 'py.csv');
         py.arrow = join(tmp, 'py.arrow');
         py.parquet = join(tmp, 'py.parquet');
-        streamer.toCsv(py.csv);
-        await writeArrowFile(streamer, streamer.schema, py.arrow, { metadata: manifestMetadata(streamer.manifest) });
-        await writeParquet(streamer, streamer.schema, py.parquet);
+        expect(await streamer.toCsv(py.csv)).toBe(reference.length);
+        expect(await streamer.toArrowFile(py.arrow)).toBe(reference.length);
+        expect(await streamer.toParquet(py.parquet)).toBe(reference.length);
       });
       const hasPython = existsSync(PYTHON);
       const has = (module: string) => hasPython && spawnSync(PYTHON, ['-c', `import ${module}`]).status === 0;
