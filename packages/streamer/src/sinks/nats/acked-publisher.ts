@@ -1,5 +1,5 @@
 import { JetStreamApiError, JetStreamError, type JetStreamClient } from '@nats-io/jetstream';
-import type { MsgHdrs } from '@nats-io/transport-node';
+import { errors, type MsgHdrs } from '@nats-io/transport-node';
 import type { NatsLink } from './nats-connection.js';
 
 /** One message to store in JetStream. */
@@ -11,19 +11,15 @@ export interface OutgoingMessage {
   readonly id: string;
 }
 
-/** JetStream answers that mean "not now" rather than "never" (code 10008: temporarily unavailable). */
-const TRANSIENT_API_CODES = new Set([10008, 10023]);
-
 /** Whether a failed JetStream request may succeed later (timeouts, JetStream recovering, a lost connection). */
 export function retryable(err: unknown): boolean {
-  if (err instanceof JetStreamApiError) return TRANSIENT_API_CODES.has(err.code) || err.status === 503;
-  // An answer that is not a PubAck is a real refusal; everything else (timeouts, no responders
-  // while JetStream recovers, a dropped connection) passes with time.
-  if (err instanceof JetStreamError) return /jetstream is not enabled|unavailable/i.test(err.message);
-  const name = (err as Error)?.name ?? '';
-  const msg = (err as Error)?.message ?? '';
-  if (/permission|authori[sz]ation|payload/i.test(msg)) return false;
-  if (/closed/i.test(msg) && !/disconnect/i.test(msg) && name.includes('Closed')) return false;
+  // 503: JetStream temporarily unavailable (still recovering its streams after a restart).
+  if (err instanceof JetStreamApiError) return err.status === 503;
+  // Any other answer that is not a PubAck is a real refusal.
+  if (err instanceof JetStreamError) return false;
+  if (err instanceof errors.AuthorizationError || err instanceof errors.PermissionViolationError || err instanceof errors.ClosedConnectionError) return false;
+  if (err instanceof errors.InvalidArgumentError || /max(imum)? payload/i.test((err as Error)?.message ?? '')) return false;
+  // Timeouts, no responders while JetStream starts, a dropped connection: they pass with time.
   return true;
 }
 
