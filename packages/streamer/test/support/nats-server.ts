@@ -5,8 +5,9 @@ import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Whether `nats-server` is installed (tests skip without it, except with CI=true). */
+/** Whether `nats-server` is installed (tests skip without it, except with CI=true, where they fail). */
 export const HAS_NATS_SERVER = spawnSync('nats-server', ['--version']).status === 0;
+if (process.env.CI === 'true' && !HAS_NATS_SERVER) throw new Error('CI=true: nats-server must be installed (apt-get install nats-server)');
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
