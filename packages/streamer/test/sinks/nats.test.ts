@@ -86,7 +86,7 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS JetStream: flowstream --format nats and 
     const sa = join(work, 'a.summary.json');
     const sb = join(work, 'b.summary.json');
     // Sensor a: many small messages, one ack at a time, so the server dies in the middle of it.
-    const a = startCli([big, '--format', 'nats', '-o', `${server.url}/flows.a`, '--sensor', 'a', '--summary', sa, '--nats-max-message-bytes', '12000', '--nats-in-flight', '1', '-q']);
+    const a = startCli([big, '--format', 'nats', '-o', `${server.url}/flows.a`, '--sensor', 'a', '--summary', sa, '--nats-max-message-bytes', '8000', '--nats-in-flight', '1', '-q']);
     const b = startCli([join(PCAPS, 'instagram.pcap'), '--format', 'nats', '-o', server.url, '--sensor', 'b', '--summary', sb, '-q']);
 
     const nc = await connect({ servers: server.url, maxReconnectAttempts: 0 });
