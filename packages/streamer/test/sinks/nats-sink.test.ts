@@ -108,8 +108,9 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS sink on a real server', () => {
     }
     const end = msgs[msgs.length - 1]!;
     expect(h(end, 'Flowstream-Kind')).toBe('end');
-    const endBody = end.json<{ flows: number; messages: number; summary: { flows: number; packets: { read: number } } }>();
+    const endBody = end.json<{ flows: number; messages: number; summary: { flows: number; packets: { read: number }; manifest: { sources: { sha256: string }[] } } }>();
     expect(endBody).toMatchObject({ flows: rows, messages: flows.length, summary: { flows: rows } });
+    expect(endBody.summary.manifest.sources[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(endBody.summary.packets.read).toBe(streamer.summary!.packets.read);
     expect(result.flows).toBe(rows);
   });

@@ -138,8 +138,17 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS JetStream: flowstream --format nats and 
     const sent = ends.reduce((n, e) => n + e.messages + 2, 0);
     expect(Object.values(subjects).reduce((n, c) => n + c, 0)).toBe(sent);
 
-    // Another consumer writing into the same dataset finds every message already stored (footer index).
-    const c3 = startCli(['collect', `${server.url}/FLOWS`, '--durable', 'again', '-o', ds, '--idle-exit', '1']);
+    // Another consumer writing into the same dataset finds every message already stored (footer
+    // index); SIGTERM once it has gone through the stream ends it cleanly.
+    const c3 = startCli(['collect', `${server.url}/FLOWS`, '--durable', 'again', '-o', ds]);
+    const nc3 = await connect({ servers: server.url });
+    const jsm3 = await jetstreamManager(nc3);
+    await waitFor('the second consumer to acknowledge everything', async () => {
+      const info = await jsm3.consumers.info('FLOWS', 'again').catch(() => null);
+      return info !== null && info.num_pending === 0 && info.num_ack_pending === 0;
+    });
+    await nc3.close();
+    c3.child.kill('SIGTERM');
     const e3 = await c3.done;
     step('collected again');
     expect(e3.code, e3.stderr).toBe(0);

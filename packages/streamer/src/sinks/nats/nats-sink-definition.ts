@@ -16,6 +16,8 @@ export const natsSinkDefinition: SinkDefinition = {
   name: 'nats',
   description: 'NATS JetStream: Arrow IPC (or --nats-encoding json) messages, acknowledged (-o nats://HOST:PORT/SUBJECT)',
   target: 'url',
+  // The end message carries the input hashes: a collector can tell which capture a run read.
+  hashesInputs: true,
   check(target, options) {
     const { path } = parseNatsTarget(target, '-o');
     if (path !== '' && !/^[^.*>\s]+(\.[^.*>\s]+)*$/.test(path)) {
