@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { jetstream } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { connect, headers } from '@nats-io/transport-node';
 import { parseCollectCli } from '../../src/cli/collect-command.js';
 import { NFStreamer } from '../../src/nfstreamer.js';
 import { collectFlows } from '../../src/sinks/nats/collect/dataset-collector.js';
@@ -67,11 +67,14 @@ describe.skipIf(!HAS_NATS_SERVER)('flowstream collect in process', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('collects JSON lines runs and skips foreign messages with one warning', async () => {
+  it('collects JSON lines runs and skips foreign and unreadable messages with a warning each', async () => {
     const streamer = new NFStreamer({ source: join(PCAPS, 'instagram.pcap') });
     await streamer.export('nats', server.url, { sensor: 'j', natsEncoding: 'json' });
     const nc = await connect({ servers: server.url });
     await jetstream(nc).publish('flows.foreign', 'not a flow');
+    const h = headers();
+    for (const [k, v] of Object.entries({ 'Flowstream-Sensor': 'x', 'Flowstream-Run': 'r', 'Flowstream-Seq': '1', 'Flowstream-Kind': 'flows', 'Flowstream-Encoding': 'arrow' })) h.set(k, v);
+    await jetstream(nc).publish('flows.x', 'not arrow either', { headers: h });
     await nc.close();
 
     const dir = join(work, 'ds');
@@ -80,6 +83,7 @@ describe.skipIf(!HAS_NATS_SERVER)('flowstream collect in process', () => {
     const r = await collectFlows({ source: parseNatsTarget(`${server.url}/FLOWS`, 'SOURCE'), durable: 'json', dir, idleExit: 1, warn: (m) => warnings.push(m) });
     expect(r.flows).toBe(streamer.summary!.flows);
     expect(warnings.filter((w) => w.includes('without Flowstream-* headers'))).toHaveLength(1);
+    expect(warnings.filter((w) => w.includes('message x/r/1 is not a readable flow batch'))).toHaveLength(1);
 
     const db = await DuckDBInstance.create(':memory:');
     const sql = await db.connect();

@@ -3,6 +3,7 @@ import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerInfo, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
+import type { RecordBatch } from 'apache-arrow';
 import { NatsLink } from '../nats-connection.js';
 import type { NatsTarget } from '../nats-target.js';
 import { flowMessage, flowRows, schemaKey } from './flow-message.js';
@@ -170,7 +171,15 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
         msg.ack();
         return;
       }
-      const batches = flowRows(msg, m);
+      let batches: RecordBatch[];
+      try {
+        batches = flowRows(msg, m);
+      } catch (err) {
+        // A body no reader understands would come back forever: drop it from the consumer, loudly.
+        warn(`flowstream collect: ${stream}: message ${id} is not a readable flow batch (${(err as Error).message}); skipped`);
+        msg.term();
+        return;
+      }
       if (batches.length === 0) {
         msg.ack();
         return;
