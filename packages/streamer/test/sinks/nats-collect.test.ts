@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -28,15 +28,17 @@ describe('flowstream collect options and files', () => {
     expect(parseCollectCli(['nats://h/FLOWS', '--durable', 'x', '-o', 'd', '--ack-wait', '5'])).toMatchObject({ durable: 'x', output: 'd', ackWait: 5, rollSeconds: 60, idleExit: 0 });
   });
 
-  it('removes temporary files of dead collectors only', async () => {
+  it('removes temporary files of dead collectors of this host only', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowstream-collect-tmp-'));
     try {
       const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
-      writeFileSync(join(dir, `.part-a.parquet.${dead}.tmp`), 'x');
-      writeFileSync(join(dir, `.part-b.parquet.${process.pid}.tmp`), 'x');
-      writeFileSync(join(dir, 'part-c.parquet'), 'x');
+      const host = hostname().replace(/[^A-Za-z0-9-]+/g, '-');
+      writeFileSync(join(dir, `.part-a.parquet.${host}-${dead}.tmp`), 'x');
+      writeFileSync(join(dir, `.part-b.parquet.${host}-${process.pid}.tmp`), 'x');
+      writeFileSync(join(dir, `.part-c.parquet.other-host-${dead}.tmp`), 'x');
+      writeFileSync(join(dir, 'part-d.parquet'), 'x');
       expect(await removeStaleTemporaries(dir)).toBe(1);
-      expect(readdirSync(dir).sort()).toEqual([`.part-b.parquet.${process.pid}.tmp`, 'part-c.parquet']);
+      expect(readdirSync(dir).sort()).toEqual([`.part-b.parquet.${host}-${process.pid}.tmp`, `.part-c.parquet.other-host-${dead}.tmp`, 'part-d.parquet']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

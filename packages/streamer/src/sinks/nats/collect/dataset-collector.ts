@@ -55,7 +55,7 @@ const FETCH_EXPIRES_MS = 1000;
  * Parquet dataset (`sensor`, `run_id`, then the flow columns; one file per schema, rolled by size
  * or age). Exactly once, even across `kill -9`:
  *
- * 1. rows are written under a temporary name `.NAME.parquet.PID.tmp` that `**\/*.parquet` does
+ * 1. rows are written under a temporary name `.NAME.parquet.HOST-PID.tmp` that `**\/*.parquet` does
  *    not match, synced, renamed to `NAME.parquet`, and only then are their messages acknowledged;
  * 2. every file lists its message ids in its footer (`flowstream.messages`); the collector reads
  *    the footers of new files before handling each fetched batch, and a message found there (a

@@ -3,9 +3,15 @@ import { join } from 'node:path';
 import { Table, tableToIPC, type RecordBatch } from 'apache-arrow';
 import * as pq from 'parquet-wasm';
 import type { JsMsg } from '@nats-io/jetstream';
+import { hostname } from 'node:os';
 import { processAlive } from './dataset-lock.js';
 import { MessageRanges } from './message-ranges.js';
 import { MESSAGES_KEY } from './stored-messages.js';
+
+/** This host, reduced to the characters of a file name part. */
+const HOST = hostname().replace(/[^A-Za-z0-9-]+/g, '-');
+/** Who writes a temporary file: `HOST-PID`. */
+const OWNER = `${HOST}-${process.pid}`;
 
 /** The rows of one message held in a part. */
 export interface HeldMessage {
@@ -57,7 +63,7 @@ export class ParquetPart {
 }
 
 /**
- * Writes a part where `read_parquet('DIR/**\/*.parquet')` cannot see it yet — `.NAME.parquet.PID.tmp`
+ * Writes a part where `read_parquet('DIR/**\/*.parquet')` cannot see it yet — `.NAME.parquet.HOST-PID.tmp`
  * (a dot file, another ending) — and makes it durable (fsync); {@link placePart} renames it.
  * Whatever kills the process, the folder holds complete files only; a left-over temporary file is
  * removed by the next collector (see {@link removeStaleTemporaries}).
@@ -74,7 +80,7 @@ export async function writePartTemp(dir: string, name: string, part: ParquetPart
     .build();
   // writeParquet takes ownership of the wasm table (and frees it).
   const bytes = pq.writeParquet(pq.Table.fromIPCStream(tableToIPC(table, 'stream')), props);
-  const temp = join(dir, `.${name}.parquet.${process.pid}.tmp`);
+  const temp = join(dir, `.${name}.parquet.${OWNER}.tmp`);
   await durableWrite(temp, bytes);
   return temp;
 }
@@ -89,7 +95,7 @@ export async function placePart(dir: string, name: string, temp: string): Promis
 
 /** Writes a small file atomically (temporary name, fsync, rename): run manifests and summaries. */
 export async function writeAtomically(dir: string, name: string, data: string | Uint8Array): Promise<void> {
-  const temp = join(dir, `.${name}.${process.pid}.tmp`);
+  const temp = join(dir, `.${name}.${OWNER}.tmp`);
   await durableWrite(temp, typeof data === 'string' ? Buffer.from(data) : data);
   await rename(temp, join(dir, name));
   await syncDir(dir);
@@ -115,14 +121,14 @@ async function syncDir(dir: string): Promise<void> {
 }
 
 /**
- * Removes temporary files left by collectors that died (their process id, in the name, is not
- * running on this machine); files of live collectors sharing the folder are left alone.
+ * Removes temporary files left by collectors of this host that died (the host and process id
+ * are in the name); files of live collectors, and of other hosts sharing the folder, stay.
  */
 export async function removeStaleTemporaries(dir: string): Promise<number> {
   let n = 0;
   for (const name of await readdir(dir)) {
-    const m = /^\..*\.(\d+)\.tmp$/.exec(name);
-    if (m === null || processAlive(Number(m[1]))) continue;
+    const m = /^\..*\.([A-Za-z0-9-]+)-(\d+)\.tmp$/.exec(name);
+    if (m === null || m[1] !== HOST || processAlive(Number(m[2]))) continue;
     await unlink(join(dir, name)).catch(() => {});
     n++;
   }
