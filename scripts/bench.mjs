@@ -5,6 +5,7 @@
 // configuration, and reports the median and the best run. Benchmark captures are built once with
 // make_bench_pcap.py into a cache outside git.
 import { spawn, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { homedir, tmpdir, cpus, totalmem } from 'node:os';
@@ -236,7 +237,7 @@ function firstNote(stderr) {
 // ---- rows ----------------------------------------------------------------------------------------------
 
 const ROW_IDS = [
-  'core', 'stats-splt', 'csv', 'arrow', 'parquet', 'nats', 'plugins', 'meters-2', 'ndpi-20',
+  'core', 'stats-splt', 'csv', 'arrow', 'parquet', 'ipfix', 'nats', 'plugins', 'meters-2', 'ndpi-20',
   'memory', 'startup-version', 'startup-tiny',
   'peer-tcpdump', 'peer-softflowd', 'peer-nfpcapd',
 ];
@@ -263,6 +264,7 @@ function defineRows(opts, caps, scratch) {
     fsRow('csv', 'CSV export (many flows)', caps.many, ['--format', 'csv', '--n-dissections', '0'], { unit: 'flow', needsOutput: 'flows.csv' }),
     fsRow('arrow', 'Arrow file export (many flows)', caps.many, ['--format', 'arrow', '--n-dissections', '0'], { unit: 'flow', needsOutput: 'flows.arrow' }),
     fsRow('parquet', 'Parquet export (many flows)', caps.many, ['--format', 'parquet', '--n-dissections', '0'], { unit: 'flow', needsOutput: 'flows.parquet' }),
+    ipfixRow(caps.many, scratch),
     natsRow(caps.many, scratch),
     fsRow('plugins', 'built-in plugins: splt + ja4', caps.main, [...core, '--plugin', 'splt:sequenceLength=10', '--plugin', 'ja4']),
     fsRow('meters-2', 'core fields, --n-meters 2', caps.main, [...core, '--n-meters', '2']),
@@ -331,6 +333,48 @@ function defineRows(opts, caps, scratch) {
 }
 
 /**
+ * IPFIX export to a local nfcapd (started for the row on a free loopback port, stopped after it):
+ * flows/s at the default pacing; the notes say what nfcapd stored (lost flows would show there).
+ */
+function ipfixRow(capture, scratch) {
+  let collector = null;
+  let port = 0;
+  return {
+    id: 'ipfix',
+    title: 'IPFIX export to a local nfcapd (many flows)',
+    kind: 'flowstream',
+    capture,
+    unit: 'flow',
+    tool: 'nfcapd',
+    async before() {
+      const bin = which('nfcapd');
+      if (!bin) throw new Error('nfcapd not installed (Debian package nfdump)');
+      const s = createSocket('udp4');
+      await new Promise((resolve) => s.bind(0, '127.0.0.1', resolve));
+      port = s.address().port;
+      await new Promise((resolve) => s.close(resolve));
+      const dir = join(scratch, 'nfcapd');
+      mkdirSync(dir, { recursive: true });
+      collector = spawn(bin, ['-p', String(port), '-b', '127.0.0.1', '-w', dir, '-t', '3600'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      collector.stdout.on('data', (d) => (out += d));
+      collector.stderr.on('data', (d) => (out += d));
+      collector.log = () => out;
+      for (let i = 0; i < 200 && !out.includes('Startup nfcapd.'); i++) await new Promise((r) => setTimeout(r, 25));
+    },
+    async after() {
+      if (collector === null) return null;
+      collector.kill('SIGTERM');
+      await new Promise((resolve) => collector.on('exit', resolve));
+      const m = /Flows: (\d+).*Sequence Errors: (\d+)/.exec(collector.log());
+      return m ? `nfcapd stored ${fmtInt(Number(m[1]))} flows, ${m[2]} sequence errors` : null;
+    },
+    command: (summaryFile) => [FLOWSTREAM, [capture.path, '--format', 'ipfix', '-o', `udp://127.0.0.1:${port}`, '--n-dissections', '0', '-q', '--summary', summaryFile]],
+    display: 'flowstream ${capture} --format ipfix -o udp://127.0.0.1:PORT --n-dissections 0 -q (nfcapd -b 127.0.0.1 -p PORT -w DIR)',
+  };
+}
+
+/**
  * `--format nats` to a local nats-server (JetStream, file store in the scratch folder): every
  * message acknowledged before the CLI exits. A fresh server and store before each run, so runs do
  * not pile up in one stream.
@@ -350,14 +394,19 @@ function natsRow(capture, scratch) {
     kind: 'flowstream',
     capture,
     unit: 'flow',
-    requires: 'nats-server',
+    async before() {
+      if (!which('nats-server')) throw new Error('nats-server not installed (Debian package nats-server)');
+    },
     async beforeRun() {
       await stop();
       if (server.port === 0) server.port = await freePort();
       server.child = spawn(which('nats-server'), ['-js', '-a', '127.0.0.1', '-p', String(server.port), '-sd', store], { stdio: 'ignore' });
       await waitForPort(server.port, 10);
     },
-    afterRow: stop,
+    async after() {
+      await stop();
+      return null;
+    },
     command: (summaryFile) => [FLOWSTREAM, [capture.path, '--format', 'nats', '--n-dissections', '0', '-o', `nats://127.0.0.1:${server.port}/flows.bench`, '--sensor', 'bench', '-q', '--summary', summaryFile]],
     display: 'flowstream ${capture} --format nats --n-dissections 0 -o nats://127.0.0.1:PORT/flows.bench --sensor bench -q',
   };
@@ -394,11 +443,12 @@ function stats(values) {
 }
 
 async function runFlowstreamRow(row, opts, scratch) {
-  if (row.requires && !which(row.requires)) return { status: 'unavailable', reason: `${row.requires} not installed` };
+  if (row.before) await row.before();
   try {
     return await timeFlowstreamRow(row, opts, scratch);
   } finally {
-    await row.afterRow?.();
+    const note = row.after ? await row.after() : null;
+    if (note) row.afterNote = note;
   }
 }
 
@@ -568,7 +618,7 @@ async function main() {
   const wanted = (id) => (opts.only === null || opts.only.includes(id)) && !opts.skip.includes(id);
   const caps = {
     main: ensureCapture(opts, `bench-${opts.packets}`, ['--packets', String(opts.packets), '-q']),
-    many: ['csv', 'arrow', 'parquet', 'nats', 'memory'].some(wanted)
+    many: ['csv', 'arrow', 'parquet', 'ipfix', 'nats', 'memory'].some(wanted)
       ? ensureCapture(opts, `many-flows-${opts.manyFlowsPackets}`, ['--many-flows', '--packets', String(opts.manyFlowsPackets), '-q'])
       : null,
     tiny: ensureCapture(opts, 'tiny-1000', ['--packets', '1000', '-q']),
@@ -627,9 +677,15 @@ async function main() {
       if (r.kind === 'peer') r.ratio = `flowstream/${r.id.slice(5)} ${(coreRate / r.result.rate.median).toFixed(2)}`;
     }
   }
+  // IPFIX: export rate relative to the CSV export of the same capture in this run
+  const csvRate = byId.csv?.result.status === 'ok' ? byId.csv.result.rate.median : null;
   // NATS publishing vs writing the same flows to CSV (the same capture, this run).
-  if (byId.nats?.result.status === 'ok' && byId.csv?.result.status === 'ok') {
-    byId.nats.ratio = `${(byId.nats.result.rate.median / byId.csv.result.rate.median).toFixed(2)} x CSV`;
+  if (csvRate && byId.nats?.result.status === 'ok') byId.nats.ratio = `${(byId.nats.result.rate.median / csvRate).toFixed(2)} x csv`;
+  const ipfix = byId.ipfix;
+  if (ipfix?.result.status === 'ok') {
+    if (csvRate) ipfix.ratio = `${(ipfix.result.rate.median / csvRate).toFixed(2)} x csv`;
+    const note = rows.find((r) => r.id === 'ipfix')?.afterNote;
+    if (note) ipfix.result.note = [note, ipfix.result.note].filter(Boolean).join('; ');
   }
   const text = table(results, meta);
   process.stdout.write(`\nflowstream bench: ${meta.flowstream}, node ${meta.node}, ${meta.cpus}, ${meta.memory}, ${opts.runs} runs/row, load at start ${meta.loadavg}\n`);

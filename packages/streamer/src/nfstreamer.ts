@@ -410,7 +410,9 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    */
   async *batches(): AsyncGenerator<FlowBatch, void, undefined> {
     const run = this.createRun();
-    let stopped = false;
+    // a stop() that came while an export was still opening its output applies to this run
+    let stopped = this.stopPending;
+    this.stopPending = false;
     const handle = {
       stop: () => {
         stopped = true;
@@ -548,10 +550,18 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     });
   }
 
-  /** Stops every active run: live captures stop and flush their flows; file runs end early. */
+  /**
+   * Stops every active run: live captures stop and flush their flows; file runs end early. A stop
+   * that arrives while an export is opening its output stops that export's run as soon as it
+   * starts.
+   */
   stop(): void {
+    if (this.activeRuns.size === 0 && this.exportsOpening > 0) this.stopPending = true;
     for (const r of this.activeRuns) r.stop();
   }
+
+  private stopPending = false;
+  private exportsOpening = 0;
 
   // ---- outputs ---------------------------------------------------------------------------------
 
@@ -584,7 +594,15 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    * ```
    */
   async writeTo(sink: FlowSink, options: WriteOptions = {}): Promise<SinkResult> {
-    const transform = this.checkOutput(options);
+    // counted until the run starts (see stop()); runInto takes it back
+    this.exportsOpening++;
+    let transform: OutputTransform;
+    try {
+      transform = this.checkOutput(options);
+    } catch (err) {
+      this.exportsOpening--;
+      throw err;
+    }
     const hashBefore = this.hashInputs;
     if (options.inputHash === true) this.hashInputs = true;
     try {
@@ -599,15 +617,21 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     try {
       await sink.open({ fields: transform.fields, anonymized: transform.anonymized, manifest: this.manifest });
     } catch (err) {
+      this.exportsOpening--;
+      this.stopPending = false;
       await sink.abort(err as Error).catch(() => undefined);
       throw new SinkError(sink.target, err);
     }
     const batches = this.batches();
+    // the generator body (and so the run) starts at the first next(): count the export as opening until then
+    let pendingFirst: Promise<IteratorResult<FlowBatch>> | null = batches.next();
+    this.exportsOpening--;
     try {
       for (;;) {
         let step: IteratorResult<FlowBatch>;
         try {
-          step = await batches.next();
+          step = await (pendingFirst ?? batches.next());
+          pendingFirst = null;
         } catch (err) {
           runError = err;
           break;
@@ -648,11 +672,20 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    * ```
    */
   async export(format: string, target: string, options: ExportOptions = {}): Promise<SinkResult> {
-    const definition = sinkDefinition(format);
-    const transform = this.checkOutput(options);
-    const sinkOptions: SinkOptions = { ...options, anonymized: transform.anonymized };
-    if (definition.check) await definition.check(target, sinkOptions);
-    const sink = await definition.create(target, sinkOptions);
+    this.exportsOpening++;
+    let sink: FlowSink;
+    let definition: ReturnType<typeof sinkDefinition>;
+    try {
+      definition = sinkDefinition(format);
+      const transform = this.checkOutput(options);
+      const sinkOptions: SinkOptions = { ...options, anonymized: transform.anonymized };
+      if (definition.check) await definition.check(target, sinkOptions);
+      sink = await definition.create(target, sinkOptions);
+    } catch (err) {
+      if (--this.exportsOpening === 0) this.stopPending = false;
+      throw err;
+    }
+    this.exportsOpening--;
     return this.writeTo(sink, { ...options, inputHash: options.inputHash ?? definition.hashesInputs ?? false });
   }
 

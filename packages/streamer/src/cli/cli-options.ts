@@ -30,14 +30,9 @@ export interface CliOptions {
   windowsOutput: string | null;
   duration: number;
   metering: Record<string, unknown>;
-  /** Format-specific settings for the sink (`--sensor`, `--nats-*`), camelCase keys, text values. */
-  sinkSettings: Record<string, string>;
+  /** Format-specific options (`--ipfix-mode` → `ipfixMode`), as given: the format checks them. */
+  sinkOptions: Record<string, string>;
 }
-
-/** Flags passed as they are to the sink's options bag (each format reads the ones it knows). */
-const SINK_FLAGS = ['sensor', 'nats-stream', 'nats-subjects', 'nats-encoding', 'nats-creds', 'nats-max-age', 'nats-max-bytes', 'nats-duplicate-window', 'nats-in-flight', 'nats-max-message-bytes'];
-
-const camel = (flag: string) => flag.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 
 const INT_OPTIONS: Record<string, { key: string; min: number; max: number; allowed: string }> = {
   'idle-timeout': { key: 'idleTimeout', min: 0, max: Number.MAX_SAFE_INTEGER, allowed: 'a non-negative integer number of seconds' },
@@ -52,6 +47,28 @@ const INT_OPTIONS: Record<string, { key: string; min: number; max: number; allow
   'performance-report': { key: 'performanceReport', min: 0, max: 2 ** 31 - 1, allowed: 'a non-negative integer number of seconds' },
   'system-visibility-mode': { key: 'systemVisibilityMode', min: 0, max: 1, allowed: 'one of 0, 1' },
   'system-visibility-poll-ms': { key: 'systemVisibilityPollMs', min: 0, max: 2 ** 31 - 1, allowed: 'a non-negative integer (ms)' },
+};
+
+/** Format-specific flags → sink option keys; the sink's `check` validates the values. */
+const SINK_FLAGS: Record<string, string> = {
+  'ipfix-mode': 'ipfixMode',
+  'ipfix-pen': 'ipfixPen',
+  'ipfix-observation-domain': 'ipfixObservationDomain',
+  'ipfix-max-message-size': 'ipfixMaxMessageSize',
+  'ipfix-template-refresh': 'ipfixTemplateRefresh',
+  'ipfix-template-refresh-seconds': 'ipfixTemplateRefreshSeconds',
+  'ipfix-rate': 'ipfixRate',
+  'ipfix-burst': 'ipfixBurst',
+  sensor: 'sensor',
+  'nats-stream': 'natsStream',
+  'nats-subjects': 'natsSubjects',
+  'nats-encoding': 'natsEncoding',
+  'nats-creds': 'natsCreds',
+  'nats-max-age': 'natsMaxAge',
+  'nats-max-bytes': 'natsMaxBytes',
+  'nats-duplicate-window': 'natsDuplicateWindow',
+  'nats-in-flight': 'natsInFlight',
+  'nats-max-message-bytes': 'natsMaxMessageBytes',
 };
 
 const BOOL_OPTIONS: Record<string, string> = {
@@ -93,7 +110,7 @@ export function parseCli(argv: string[]): CliOptions {
     'bpf-filter': { type: 'string' },
   };
   for (const name of Object.keys(INT_OPTIONS)) options[name] = { type: 'string' };
-  for (const name of SINK_FLAGS) options[name] = { type: 'string' };
+  for (const name of Object.keys(SINK_FLAGS)) options[name] = { type: 'string' };
   for (const name of Object.keys(BOOL_OPTIONS)) {
     options[name] = { type: 'boolean' };
     options[`no-${name}`] = { type: 'boolean' };
@@ -116,6 +133,8 @@ export function parseCli(argv: string[]): CliOptions {
     if (v[`no-${name}`] === true) metering[key] = false;
   }
   if (typeof v['bpf-filter'] === 'string') metering.bpfFilter = v['bpf-filter'];
+  const sinkOptions: Record<string, string> = {};
+  for (const [name, key] of Object.entries(SINK_FLAGS)) if (typeof v[name] === 'string') sinkOptions[key] = v[name];
   const format = (v.format ?? 'csv') as string;
   if (!sinkNames().includes(format)) {
     throw new UsageError(`--format: expected one of ${sinkNames().join(', ')}, got "${format}"`);
@@ -143,7 +162,7 @@ export function parseCli(argv: string[]): CliOptions {
     windowsOutput: (v['windows-output'] as string | undefined) ?? null,
     duration,
     metering,
-    sinkSettings: Object.fromEntries(SINK_FLAGS.filter((f) => typeof v[f] === 'string').map((f) => [camel(f), v[f] as string])),
+    sinkOptions,
   };
 }
 
@@ -189,6 +208,17 @@ NATS JetStream (--format nats -o nats://[user:pass@]HOST:PORT/SUBJECT, or tls://
       --nats-max-message-bytes N  message body limit (default: the server's max_payload)
   flowstream collect --help    consume such a stream into a Parquet dataset
 
+IPFIX (--format ipfix -o udp://HOST:PORT; see README "Many sensors"):
+      --ipfix-mode MODE        biflow (default: one RFC 5103 record per flow) or uniflow
+                               (a record per direction, for collectors without reverse elements)
+      --ipfix-pen N            PEN of flowstream's own elements (default 32473, RFC 5612's)
+      --ipfix-observation-domain N   observation domain id (default 1)
+      --ipfix-max-message-size N     bytes per message, 256-65535 (default 1400)
+      --ipfix-template-refresh N     re-send templates every N messages (default 100)
+      --ipfix-template-refresh-seconds S   … and every S seconds (default 30)
+      --ipfix-rate N           messages per second (default 10000; 0 = unpaced)
+      --ipfix-burst N          messages sent back to back before pacing waits (default 16)
+
 Metering (NFStream's parameters):
       --decode-tunnels / --no-decode-tunnels   GTP-U, TZSP, CAPWAP (default on)
       --bpf-filter EXPR        libpcap filter, for files, pipes and interfaces
@@ -221,6 +251,7 @@ Examples:
   tcpdump -i eth0 -w - | flowstream - --format jsonl
   flowstream capture.pcap --plugin splt:sequenceLength=20 --format arrow -o flows.arrow
   flowstream capture.pcap --format none --summary -     # just count packets and flows
+  flowstream capture.pcap --accounting-mode 1 --format ipfix -o udp://127.0.0.1:4739
 
 Exit codes: 0 ok, 1 input or runtime error (the message names the file and offset), 2 usage error.
 `;

@@ -101,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const { sinkDefinition } = await import('../sinks/sink-registry.js');
-    await sinkDefinition(cli.format).check?.(cli.output, { ...cli.sinkSettings, flowsPerFile: cli.flowsPerFile, rotateFiles: cli.rotateFiles, anonymized: cli.anonymize, compression: cli.compression });
+    await sinkDefinition(cli.format).check?.(cli.output, { ...cli.sinkOptions, flowsPerFile: cli.flowsPerFile, rotateFiles: cli.rotateFiles, anonymized: cli.anonymize, compression: cli.compression });
   } catch (err) {
     stderr(`flowstream: ${cliOptionNames((err as Error).message)}`);
     return err instanceof RangeError || err instanceof TypeError ? USAGE_ERROR : RUNTIME_ERROR;
@@ -167,7 +167,7 @@ async function exportFlows(cli: CliOptions, streamer: NFStreamer, progress: Prog
   // Every format is a sink of the registry: options and the target are checked before reading
   // starts; the run's batches go through column selection and anonymisation, then to the sink.
   const result = await streamer.export(cli.format, cli.output, {
-    ...cli.sinkSettings,
+    ...cli.sinkOptions,
     columns: cli.columns,
     columnsToAnonymize: cli.anonymize,
     anonymizeKey: cli.anonymizeKey,

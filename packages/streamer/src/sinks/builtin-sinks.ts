@@ -1,6 +1,7 @@
 import { chunkPath, numberedPath } from './files/chunk-path.js';
 import { fileFormat } from './file-format.js';
 import { natsSinkDefinition } from './nats/nats-sink-definition.js';
+import { ipfixSinkDefinition } from './ipfix/ipfix-definition.js';
 import { registerSink } from './sink-registry.js';
 
 /**
@@ -80,3 +81,4 @@ registerSink({
   },
 });
 registerSink(natsSinkDefinition);
+registerSink(ipfixSinkDefinition);

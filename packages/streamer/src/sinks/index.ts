@@ -26,3 +26,8 @@ export { natsSettings, type NatsSettings, type NatsEncoding } from './nats/nats-
 export { parseNatsTarget, type NatsTarget } from './nats/nats-target.js';
 export { HEADERS as NATS_HEADERS, CONTENT_TYPES as NATS_CONTENT_TYPES, messageId as natsMessageId } from './nats/message-layout.js';
 export type { CollectOptions, CollectResult } from './nats/collect/dataset-collector.js';
+export { IpfixSink } from './ipfix/ipfix-sink.js';
+export { ipfixSinkDefinition } from './ipfix/ipfix-definition.js';
+export { ipfixOptions, IPFIX_DEFAULTS, type IpfixOptions } from './ipfix/ipfix-options.js';
+export { ipfixElementsXml, pmacctPrimitives } from './ipfix/element-files.js';
+export { DEFAULT_FLOWSTREAM_PEN, REVERSE_PEN } from './ipfix/information-elements.js';

@@ -68,8 +68,15 @@ export class Int64Column extends Column {
     const d = this.data;
     for (let i = 0; i < src.length; i++) {
       const v = src[i]!;
-      d[2 * (at + i)] = v >>> 0;
-      d[2 * (at + i) + 1] = Math.floor(v / 4294967296);
+      if (Number.isInteger(v)) {
+        d[2 * (at + i)] = v >>> 0;
+        d[2 * (at + i) + 1] = Math.floor(v / 4294967296);
+      } else if (v !== v) {
+        // NaN: no value
+        d[2 * (at + i)] = 0;
+        d[2 * (at + i) + 1] = 0;
+        this.nulls.push(at + i);
+      } else this.bad(v);
     }
   }
   add(v: unknown, i: number): void {
@@ -123,9 +130,17 @@ export class NumberColumn extends Column {
       if (this.isInt && this.data[i] !== v) this.bad(v);
     } else this.slow(v, i);
   }
-  /** Rows `at…` from a batch's numbers (core columns: in range by construction). */
+  /** Rows `at…` from a batch's numbers, copied in bulk, then checked (a value out of range fails, naming the column). */
   addNumbers(src: Float64Array, at: number): void {
-    this.data.set(src, at);
+    const d = this.data;
+    d.set(src, at);
+    if (!this.isInt) return;
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i]!;
+      if (d[at + i] === v) continue;
+      if (v !== v) this.nulls.push(at + i); // NaN: no value
+      else this.bad(v);
+    }
   }
   slow(v: unknown, i: number): void {
     if (typeof v === 'number') this.bad(v);

@@ -1,8 +1,8 @@
 import { uint64Text, type FieldSpec, type FlowColumn } from '@flowstream/core';
 import { pythonFloat, pythonRepr } from './python-format.js';
 
-/** Formats rows `[0, n)` of a batch's columns as NFStream CSV lines (each ending in `\n`). */
-export type CsvRows = (columns: readonly FlowColumn[], n: number) => string;
+/** Formats rows `[from, to)` of a batch's columns as NFStream CSV lines (each ending in `\n`). */
+export type CsvRows = (columns: readonly FlowColumn[], from: number, to: number) => string;
 
 /** A quoted CSV string cell with NFStream's `\"` escaping (spec §9.1 quirk 23). */
 export function quoteCell(s: string): string {
@@ -71,8 +71,8 @@ export function csvRows(fields: readonly FieldSpec[], columns: readonly FlowColu
         return `h.csvCell(v${j}[i], ${f.type === 'float' || f.type === 'float[]'})`;
     }
   });
-  const body = `${decl.join('\n')}\nlet out = '';\nfor (let i = 0; i < n; i++) out += ${cells.join(" + ',' + ")} + '\\n';\nreturn out;`;
-  fn = new Function('h', `return function csvRows(c, n) {\n${body}\n};`)(HELPERS) as CsvRows;
+  const body = `${decl.join('\n')}\nlet out = '';\nfor (let i = from; i < to; i++) out += ${cells.join(" + ',' + ")} + '\\n';\nreturn out;`;
+  fn = new Function('h', `return function csvRows(c, from, to) {\n${body}\n};`)(HELPERS) as CsvRows;
   if (compiled.size > 64) compiled.clear();
   compiled.set(layout, fn);
   return fn;

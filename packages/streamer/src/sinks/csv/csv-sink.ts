@@ -4,6 +4,9 @@ import { ByteTarget, targetName } from '../files/byte-target.js';
 import type { FlowSink, SinkResult } from '../flow-sink.js';
 import { csvRows, quoteCell } from './csv-rows.js';
 
+/** Rows formatted into one string before it is encoded. */
+const ROWS_PER_PIECE = 64;
+
 /**
  * NFStream's CSV (spec §9.1), byte for byte: a header of the column names, Python value forms,
  * `\n` line ends. The file is created with the first flow: no flows ⇒ no file, as in NFStream.
@@ -32,9 +35,16 @@ export class CsvSink implements FlowSink {
       // NFStream's header is the bare names; a name that would break the line is quoted
       header = `${batch.fields.map((f) => (/[,"\n]/.test(f.name) ? quoteCell(f.name) : f.name)).join(',')}\n`;
     }
-    const text = header + csvRows(batch.fields, batch.columns)(batch.columns, batch.length);
+    const out = this.out.out;
+    if (header !== '') await out.write(header);
+    const rows = csvRows(batch.fields, batch.columns);
+    const cols = batch.columns;
+    // small pieces, encoded as they come: no batch-sized strings for the GC to copy
+    for (let i = 0; i < batch.length; i += ROWS_PER_PIECE) {
+      const text = rows(cols, i, Math.min(batch.length, i + ROWS_PER_PIECE));
+      if (!out.appendText(text)) await out.appendTextSlow(text);
+    }
     this.flows += batch.length;
-    await this.out.out.write(text);
   }
 
   async close(): Promise<SinkResult> {

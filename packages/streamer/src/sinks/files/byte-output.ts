@@ -2,6 +2,9 @@ import { once } from 'node:events';
 import type { FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 
+/** Bytes of text encoded before a write. */
+const TEXT_BUFFER = 1 << 20;
+
 /**
  * Bytes out to a file or a stream, one write in flight: `write` starts writing a chunk and
  * returns once the previous one is done, so the caller formats the next chunk while the system
@@ -30,14 +33,57 @@ export class ByteOutput {
     return new ByteOutput(null, stream);
   }
 
-  /** Writes a string (UTF-8). */
-  write(text: string): Promise<void> {
-    return this.writeChunks([Buffer.from(text, 'utf8')]);
+  /** Text encoded but not yet handed to the system (see {@link appendText}). */
+  private textBuffer: Buffer | null = null;
+  private spare: Buffer | null = null;
+  private textPos = 0;
+
+  /**
+   * Encodes text straight into a reusable 1 MiB buffer; false when it does not fit (then await
+   * {@link appendTextSlow}). Callers pass small pieces (a few KiB): they die young in the GC,
+   * unlike one big string per batch.
+   */
+  appendText(text: string): boolean {
+    let b = this.textBuffer;
+    if (b === null) b = this.textBuffer = this.spare ?? Buffer.allocUnsafe(TEXT_BUFFER);
+    if (text.length * 3 > b.length - this.textPos) return false;
+    this.textPos += b.write(text, this.textPos, 'utf8');
+    return true;
   }
 
-  /** Writes chunks in order. */
+  /** Hands the full text buffer to the system (one write in flight), then appends `text`. */
+  async appendTextSlow(text: string): Promise<void> {
+    await this.flushText();
+    if (!this.appendText(text)) await this.startWrite([Buffer.from(text, 'utf8')]);
+  }
+
+  /** Writes the encoded text out (two buffers alternate: one is written while the other fills). */
+  async flushText(): Promise<void> {
+    const b = this.textBuffer;
+    if (b === null || this.textPos === 0) return;
+    // a stream keeps the chunk until it is written: give it its own copy of the reused buffer
+    const chunk = this.file !== null ? b.subarray(0, this.textPos) : Buffer.from(b.subarray(0, this.textPos));
+    await this.startWrite([chunk]);
+    // writeChunks returned once the previous write finished: its buffer is free again
+    this.textBuffer = this.spare;
+    this.spare = b;
+    this.textPos = 0;
+  }
+
+  /** Writes a string (UTF-8). */
+  async write(text: string): Promise<void> {
+    if (!this.appendText(text)) await this.appendTextSlow(text);
+  }
+
+  /** Writes chunks in order (after any text appended before). */
   async writeChunks(chunks: readonly Uint8Array[]): Promise<void> {
-    if (this.pending !== null) await this.settle();
+    await this.flushText();
+    await this.startWrite(chunks);
+  }
+
+  /** Waits for the write in flight, then starts writing `chunks` (not awaited). */
+  private async startWrite(chunks: readonly Uint8Array[]): Promise<void> {
+    if (this.pending !== null) await this.waitPending();
     if (this.failed !== null) throw this.failed;
     let n = 0;
     for (const c of chunks) n += c.byteLength;
@@ -59,8 +105,13 @@ export class ByteOutput {
     });
   }
 
-  /** Waits for the write in flight; throws its error. */
+  /** Writes pending text and waits for the write in flight; throws its error. */
   async settle(): Promise<void> {
+    await this.flushText();
+    await this.waitPending();
+  }
+
+  private async waitPending(): Promise<void> {
     const p = this.pending;
     this.pending = null;
     if (p !== null) await p;

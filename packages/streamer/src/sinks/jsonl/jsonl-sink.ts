@@ -3,7 +3,7 @@ import { uint64Text, type FieldSpec, type FlowBatch, type FlowColumn } from '@fl
 import { ByteTarget, targetName } from '../files/byte-target.js';
 import type { FlowSink, SinkResult } from '../flow-sink.js';
 
-type JsonRows = (columns: readonly FlowColumn[], n: number) => string;
+type JsonRows = (columns: readonly FlowColumn[], from: number, to: number) => string;
 
 function num(v: number): string {
   return Number.isFinite(v) ? `${v}` : 'null';
@@ -41,8 +41,8 @@ function compile(fields: readonly FieldSpec[], columns: readonly FlowColumn[]): 
     }
     return `${j === 0 ? '' : "',' + "}${key} + ${cell}`;
   });
-  const body = `${decl.join('\n')}\nlet out = '';\nfor (let i = 0; i < n; i++) out += '{' + ${parts.join(' + ')} + '}\\n';\nreturn out;`;
-  return new Function('h', `return function jsonRows(c, n) {\n${body}\n};`)(HELPERS) as JsonRows;
+  const body = `${decl.join('\n')}\nlet out = '';\nfor (let i = from; i < to; i++) out += '{' + ${parts.join(' + ')} + '}\\n';\nreturn out;`;
+  return new Function('h', `return function jsonRows(c, from, to) {\n${body}\n};`)(HELPERS) as JsonRows;
 }
 
 /**
@@ -72,7 +72,11 @@ export class JsonlSink implements FlowSink {
     if (batch.length === 0) return;
     if (this.rows === null || this.rows.fields !== batch.fields) this.rows = { fields: batch.fields, fn: compile(batch.fields, batch.columns) };
     this.flows += batch.length;
-    await this.out!.out.write(this.rows.fn(batch.columns, batch.length));
+    const out = this.out!.out;
+    for (let i = 0; i < batch.length; i += 64) {
+      const text = this.rows.fn(batch.columns, i, Math.min(batch.length, i + 64));
+      if (!out.appendText(text)) await out.appendTextSlow(text);
+    }
   }
 
   async close(): Promise<SinkResult> {
