@@ -20,6 +20,7 @@ function stderr(text: string): void {
  * The `flowstream` command. Returns the process exit code: 0 ok, 1 input/runtime error, 2 usage.
  */
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'collect') return (await import('./collect-command.js')).collectMain(argv.slice(1));
   let cli: CliOptions;
   try {
     cli = parseCli(argv);
