@@ -7,6 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
 import { homedir, tmpdir, cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -240,7 +241,7 @@ function firstNote(stderr) {
 // ---- rows ----------------------------------------------------------------------------------------------
 
 const ROW_IDS = [
-  'core', 'stats-splt', 'csv', 'arrow', 'parquet', 'ipfix', 'plugins', 'meters-2', 'ndpi-20',
+  'core', 'stats-splt', 'csv', 'arrow', 'parquet', 'ipfix', 'nats', 'plugins', 'meters-2', 'ndpi-20',
   'report', 'memory', 'startup-version', 'startup-tiny',
   'peer-tcpdump', 'peer-softflowd', 'peer-nfpcapd',
 ];
@@ -268,6 +269,7 @@ function defineRows(opts, caps, scratch) {
     fsRow('arrow', 'Arrow file export (many flows)', caps.many, ['--format', 'arrow', '--n-dissections', '0'], { unit: 'flow', needsOutput: 'flows.arrow' }),
     fsRow('parquet', 'Parquet export (many flows)', caps.many, ['--format', 'parquet', '--n-dissections', '0'], { unit: 'flow', needsOutput: 'flows.parquet' }),
     ipfixRow(caps.many, scratch),
+    natsRow(caps.many, scratch),
     fsRow('plugins', 'built-in plugins: splt + ja4', caps.main, [...core, '--plugin', 'splt:sequenceLength=10', '--plugin', 'ja4']),
     fsRow('meters-2', 'core fields, --n-meters 2', caps.main, [...core, '--n-meters', '2']),
     fsRow('ndpi-20', 'nDPI, --n-dissections 20', caps.main, ['--format', 'none', '--n-dissections', '20']),
@@ -385,6 +387,69 @@ function ipfixRow(capture, scratch) {
   };
 }
 
+/**
+ * `--format nats` to a local nats-server (JetStream, file store in the scratch folder): every
+ * message acknowledged before the CLI exits. A fresh server and store before each run, so runs do
+ * not pile up in one stream.
+ */
+function natsRow(capture, scratch) {
+  const server = { port: 0, child: null };
+  const store = join(scratch, 'nats-store');
+  const stop = async () => {
+    const c = server.child;
+    server.child = null;
+    if (c && c.exitCode === null) await new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); });
+    rmSync(store, { recursive: true, force: true });
+  };
+  return {
+    id: 'nats',
+    title: 'NATS JetStream publish (many flows, acknowledged)',
+    kind: 'flowstream',
+    capture,
+    unit: 'flow',
+    async before() {
+      if (!which('nats-server')) throw new Error('nats-server not installed (Debian package nats-server)');
+    },
+    async beforeRun() {
+      await stop();
+      if (server.port === 0) server.port = await freePort();
+      server.child = spawn(which('nats-server'), ['-js', '-a', '127.0.0.1', '-p', String(server.port), '-sd', store], { stdio: 'ignore' });
+      await waitForPort(server.port, 10);
+    },
+    async after() {
+      await stop();
+      return null;
+    },
+    command: (summaryFile) => [FLOWSTREAM, [capture.path, '--format', 'nats', '--n-dissections', '0', '-o', `nats://127.0.0.1:${server.port}/flows.bench`, '--sensor', 'bench', '-q', '--summary', summaryFile]],
+    display: 'flowstream ${capture} --format nats --n-dissections 0 -o nats://127.0.0.1:PORT/flows.bench --sensor bench -q',
+  };
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitForPort(port, timeoutS) {
+  const deadline = Date.now() + timeoutS * 1000;
+  for (;;) {
+    const up = await new Promise((r) => {
+      const c = createConnection(port, '127.0.0.1');
+      c.once('connect', () => { c.destroy(); r(true); });
+      c.once('error', () => r(false));
+    });
+    if (up) return;
+    if (Date.now() > deadline) throw new Error(`nats-server did not listen on port ${port} within ${timeoutS} s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 function stats(values) {
   const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x));
   return v.length ? { median: median(v), min: Math.min(...v), max: Math.max(...v) } : null;
@@ -403,6 +468,7 @@ async function runFlowstreamRow(row, opts, scratch) {
 async function timeFlowstreamRow(row, opts, scratch) {
   const runs = [];
   for (let i = 0; i < opts.runs; i++) {
+    await row.beforeRun?.();
     const summaryFile = join(scratch, `summary-${row.id}.json`);
     rmSync(summaryFile, { force: true });
     const [cmd, args] = row.command(summaryFile);
@@ -578,7 +644,7 @@ async function main() {
   const wanted = (id) => (opts.only === null || opts.only.includes(id)) && !opts.skip.includes(id);
   const caps = {
     main: ensureCapture(opts, `bench-${opts.packets}`, ['--packets', String(opts.packets), '-q']),
-    many: ['csv', 'arrow', 'parquet', 'ipfix', 'memory'].some(wanted)
+    many: ['csv', 'arrow', 'parquet', 'ipfix', 'nats', 'memory'].some(wanted)
       ? ensureCapture(opts, `many-flows-${opts.manyFlowsPackets}`, ['--many-flows', '--packets', String(opts.manyFlowsPackets), '-q'])
       : null,
     tiny: ensureCapture(opts, 'tiny-1000', ['--packets', '1000', '-q']),
@@ -641,6 +707,8 @@ async function main() {
   }
   // IPFIX: export rate relative to the CSV export of the same capture in this run
   const csvRate = byId.csv?.result.status === 'ok' ? byId.csv.result.rate.median : null;
+  // NATS publishing vs writing the same flows to CSV (the same capture, this run).
+  if (csvRate && byId.nats?.result.status === 'ok') byId.nats.ratio = `${(byId.nats.result.rate.median / csvRate).toFixed(2)} x csv`;
   const ipfix = byId.ipfix;
   if (ipfix?.result.status === 'ok') {
     if (csvRate) ipfix.ratio = `${(ipfix.result.rate.median / csvRate).toFixed(2)} x csv`;

@@ -60,6 +60,8 @@ function references(): { sections: Ref[]; quirks: Ref[] } {
     const covertMark = isCovertMark(file);
     readFileSync(join(ROOT, file), 'utf8').split('\n').forEach((text, i) => {
       const at = { file, line: i + 1, text: text.trim(), covertMark };
+      // sections of other standards (RFC 7011 §3.1, …) are not ours; nor are those of IPFIX code
+      if (/\bRFC ?\d+/.test(text) || file.includes('/ipfix/')) return;
       for (const m of text.matchAll(/§ ?([0-9]+(?:\.[0-9]+)*)/g)) secs.push({ ...at, key: m[1]! });
       if (covertMark) {
         for (const m of text.matchAll(/\b(?:Appendix|spec) ([A-Z](?:\.[0-9]+)?)\b/g)) secs.push({ ...at, key: m[1]! });

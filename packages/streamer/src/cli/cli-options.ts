@@ -59,6 +59,16 @@ const SINK_FLAGS: Record<string, string> = {
   'ipfix-template-refresh-seconds': 'ipfixTemplateRefreshSeconds',
   'ipfix-rate': 'ipfixRate',
   'ipfix-burst': 'ipfixBurst',
+  sensor: 'sensor',
+  'nats-stream': 'natsStream',
+  'nats-subjects': 'natsSubjects',
+  'nats-encoding': 'natsEncoding',
+  'nats-creds': 'natsCreds',
+  'nats-max-age': 'natsMaxAge',
+  'nats-max-bytes': 'natsMaxBytes',
+  'nats-duplicate-window': 'natsDuplicateWindow',
+  'nats-in-flight': 'natsInFlight',
+  'nats-max-message-bytes': 'natsMaxMessageBytes',
 };
 
 const BOOL_OPTIONS: Record<string, string> = {
@@ -186,6 +196,17 @@ ${formatHelp()}
                                to FILE ("-" = stderr)
       --windows-output FILE    with --plugin covertmark-windows: window rows (.csv or .arrow)
   -q, --quiet                  no progress bar, no final summary line
+NATS JetStream (--format nats -o nats://[user:pass@]HOST:PORT/SUBJECT, or tls://…):
+      --sensor NAME            sensor name in headers and message ids (default: host name)
+      --nats-stream NAME       stream, created when missing (default FLOWS, subjects flows.>)
+      --nats-subjects LIST     subjects of a created stream (default flows.>)
+      --nats-encoding ENC      arrow (default: Arrow IPC stream per message) or json (JSON lines)
+      --nats-creds FILE        credentials file (JWT + NKey seed)
+      --nats-max-age S / --nats-max-bytes N   retention of a created stream (0 = unlimited)
+      --nats-duplicate-window S   de-duplication window of a created stream (default 120)
+      --nats-in-flight N       unacknowledged messages at most (default 8)
+      --nats-max-message-bytes N  message body limit (default: the server's max_payload)
+  flowstream collect --help    consume such a stream into a Parquet dataset
 
 IPFIX (--format ipfix -o udp://HOST:PORT; see README "Many sensors"):
       --ipfix-mode MODE        biflow (default: one RFC 5103 record per flow) or uniflow

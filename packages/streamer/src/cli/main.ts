@@ -21,6 +21,7 @@ function stderr(text: string): void {
  * The `flowstream` command. Returns the process exit code: 0 ok, 1 input/runtime error, 2 usage.
  */
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'collect') return (await import('./collect-command.js')).collectMain(argv.slice(1));
   // `flowstream report …`: the same options and run, with the HTML report as the output
   const report = argv[0] === 'report' ? await import('./report-command.js') : null;
   let cli: CliOptions;

@@ -1,5 +1,6 @@
 import { chunkPath, numberedPath } from './files/chunk-path.js';
 import { fileFormat } from './file-format.js';
+import { natsSinkDefinition } from './nats/nats-sink-definition.js';
 import { ipfixSinkDefinition } from './ipfix/ipfix-definition.js';
 import { registerSink } from './sink-registry.js';
 
@@ -79,4 +80,5 @@ registerSink({
     return new NullSink();
   },
 });
+registerSink(natsSinkDefinition);
 registerSink(ipfixSinkDefinition);

@@ -1,0 +1,126 @@
+import { JetStreamApiError, JetStreamError, type JetStreamClient } from '@nats-io/jetstream';
+import { errors, type MsgHdrs } from '@nats-io/transport-node';
+import type { NatsLink } from './nats-connection.js';
+
+/** One message to store in JetStream. */
+export interface OutgoingMessage {
+  readonly subject: string;
+  readonly body: Uint8Array;
+  readonly headers: MsgHdrs;
+  /** `Nats-Msg-Id`: the same id on every retry, so the stream stores it once. */
+  readonly id: string;
+}
+
+/** Whether a failed JetStream request may succeed later (timeouts, JetStream recovering, a lost connection). */
+export function retryable(err: unknown): boolean {
+  // 503: JetStream temporarily unavailable (still recovering its streams after a restart).
+  if (err instanceof JetStreamApiError) return err.status === 503;
+  // Any other answer that is not a PubAck is a real refusal.
+  if (err instanceof JetStreamError) return false;
+  if (err instanceof errors.AuthorizationError || err instanceof errors.PermissionViolationError || err instanceof errors.ClosedConnectionError) return false;
+  if (err instanceof errors.InvalidArgumentError || /max(imum)? payload/i.test((err as Error)?.message ?? '')) return false;
+  // Timeouts, no responders while JetStream starts, a dropped connection: they pass with time.
+  return true;
+}
+
+/**
+ * Publishes messages to JetStream and awaits each PubAck, with at most `inFlight` messages
+ * unacknowledged. A failed publish is retried with the same message id (after the connection is
+ * back, with a growing pause) until JetStream acknowledges it, so nothing is lost and a retry of a
+ * message that had in fact been stored is dropped by the stream's duplicate window. A refusal
+ * (permissions, payload too large, stream limits) ends the publisher with that error.
+ *
+ * @example
+ * ```ts
+ * const p = new AckedPublisher(js, link, 8);
+ * await p.submit({ subject: 'flows.a', body, headers: h, id: 'a/run/1' }); // resolves when a slot is free
+ * await p.flush();                                                       // every message acknowledged
+ * ```
+ */
+export class AckedPublisher {
+  private pending = new Set<Promise<void>>();
+  private failure: Error | null = null;
+  /** Interrupts of the attempts awaiting a PubAck (at most `inFlight`). */
+  private readonly attempts = new Set<() => void>();
+  private stopped = false;
+  /** Messages acknowledged (duplicates included). */
+  acked = 0;
+  /** Attempts that failed and were retried. */
+  retries = 0;
+
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly link: NatsLink,
+    private readonly inFlight: number,
+    private readonly ackTimeoutMs = 5000,
+    private readonly onRetry: (err: Error, message: OutgoingMessage) => void = () => {},
+  ) {
+    // A reconnection means requests in flight or their answers may be gone: send them again now
+    // rather than wait for their timeout (the same message id makes a second copy a duplicate).
+    link.onReconnect(() => {
+      for (const interrupt of this.attempts) interrupt();
+    });
+  }
+
+  /** Queues a message; resolves once fewer than `inFlight` messages are unacknowledged. */
+  async submit(message: OutgoingMessage): Promise<void> {
+    this.check();
+    while (this.pending.size >= this.inFlight) {
+      await Promise.race(this.pending);
+      this.check();
+    }
+    const p = this.deliver(message).then(
+      () => {
+        this.pending.delete(p);
+      },
+      (err: unknown) => {
+        this.pending.delete(p);
+        this.failure ??= err as Error;
+      },
+    );
+    this.pending.add(p);
+  }
+
+  /** Resolves when every submitted message is acknowledged; throws the first refusal. */
+  async flush(): Promise<void> {
+    while (this.pending.size > 0) await Promise.race(this.pending);
+    this.check();
+  }
+
+  /** Stops retrying (the sink is aborted): pending deliveries end with an error. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private check(): void {
+    if (this.failure !== null) throw this.failure;
+  }
+
+  private async deliver(m: OutgoingMessage): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.stopped) throw new Error('publisher stopped');
+      // While disconnected nothing is sent: the client would buffer every retry without bound.
+      await this.link.connected();
+      let interrupt!: () => void;
+      const lost = new Promise<'reconnected'>((resolve) => (interrupt = () => resolve('reconnected')));
+      this.attempts.add(interrupt);
+      try {
+        const ack = this.js.publish(m.subject, m.body, { msgID: m.id, headers: m.headers, timeout: this.ackTimeoutMs });
+        if ((await Promise.race([ack, lost])) === 'reconnected') {
+          ack.catch(() => undefined);
+          this.retries++;
+          continue;
+        }
+        this.acked++;
+        return;
+      } catch (err) {
+        if (!retryable(err) || this.stopped) throw err;
+        this.retries++;
+        this.onRetry(err as Error, m);
+        await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** Math.min(attempt, 6))));
+      } finally {
+        this.attempts.delete(interrupt);
+      }
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { Field, RecordBatch, Schema, Struct, Utf8, makeData, tableFromIPC, tableFromJSON, vectorFromArray } from 'apache-arrow';
+import type { JsMsg } from '@nats-io/jetstream';
+import { HEADERS, type MessageKind } from '../message-layout.js';
+
+const SAFE = /^[A-Za-z0-9_-]{1,200}$/;
+
+/** A message of the NATS sink's layout, read back. */
+export interface FlowMessage {
+  readonly sensor: string;
+  readonly run: string;
+  readonly seq: number;
+  readonly kind: MessageKind;
+  /** `sensor/run`: the key of the run's message ranges. */
+  readonly runKey: string;
+}
+
+/**
+ * Reads the `Flowstream-*` headers of a message; null when they are missing or malformed (a
+ * message some other publisher put on the stream).
+ *
+ * @example flowMessage(msg)?.kind === 'flows'
+ */
+export function flowMessage(msg: JsMsg): FlowMessage | null {
+  const h = msg.headers;
+  if (h === undefined) return null;
+  const sensor = h.get(HEADERS.sensor);
+  const run = h.get(HEADERS.run);
+  const seqText = h.get(HEADERS.seq);
+  const kind = h.get(HEADERS.kind);
+  // Names become file names (`_runs/SENSOR.RUN.start.json`): nothing but the sink's own alphabet.
+  if (!SAFE.test(sensor) || !SAFE.test(run) || !/^\d{1,15}$/.test(seqText)) return null;
+  if (kind !== 'start' && kind !== 'flows' && kind !== 'end') return null;
+  return { sensor, run, seq: Number(seqText), kind, runKey: `${sensor}/${run}` };
+}
+
+/**
+ * The flows of a `flows` message as record batches with two leading columns, `sensor` and
+ * `run_id` (Arrow IPC bodies are read as they are; JSON lines bodies are typed from their values).
+ *
+ * @example flowRows(msg, m)[0]!.schema.fields[0]!.name === 'sensor'
+ */
+export function flowRows(msg: JsMsg, m: FlowMessage): RecordBatch[] {
+  const encoding = msg.headers?.get(HEADERS.encoding) ?? 'arrow';
+  const table = encoding === 'json'
+    ? tableFromJSON(new TextDecoder().decode(msg.data).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>))
+    : tableFromIPC(msg.data);
+  const fields = [new Field('sensor', new Utf8(), false), new Field('run_id', new Utf8(), false), ...table.schema.fields];
+  const schema = new Schema(fields);
+  return table.batches.filter((b) => b.numRows > 0).map((b) => {
+    const n = b.numRows;
+    const sensor = vectorFromArray(new Array<string>(n).fill(m.sensor), new Utf8());
+    const run = vectorFromArray(new Array<string>(n).fill(m.run), new Utf8());
+    const data = makeData({ type: new Struct(fields), length: n, nullCount: 0, children: [sensor.data[0]!, run.data[0]!, ...b.data.children] });
+    return new RecordBatch(schema, data);
+  });
+}
+
+/** A key equal for batches that can share a Parquet file (same column names, types, nullability). */
+export function schemaKey(batch: RecordBatch): string {
+  return batch.schema.fields.map((f) => `${f.name}:${String(f.type)}:${f.nullable ? 1 : 0}`).join('|');
+}

@@ -1,0 +1,46 @@
+import { jetstreamManager, StorageType, type StreamInfo } from '@nats-io/jetstream';
+import { nanos, type NatsConnection } from '@nats-io/transport-node';
+import { subjectMatches } from './nats-settings.js';
+
+/** What a stream created by flowstream looks like. */
+export interface FlowStreamConfig {
+  readonly name: string;
+  readonly subjects: readonly string[];
+  /** Seconds, 0 = unlimited. */
+  readonly maxAge: number;
+  /** Bytes, 0 = unlimited. */
+  readonly maxBytes: number;
+  /** Seconds. */
+  readonly duplicateWindow: number;
+}
+
+/**
+ * Makes sure JetStream stream `config.name` exists (file storage, limits retention, the given
+ * subjects, age/bytes limits and duplicate window), creating it when missing; an existing stream
+ * is used as it is, but must capture `subject` when one is given.
+ *
+ * @example await ensureFlowStream(nc, { name: 'FLOWS', subjects: ['flows.>'], maxAge: 0, maxBytes: 0, duplicateWindow: 120 }, 'flows.berlin');
+ */
+export async function ensureFlowStream(nc: NatsConnection, config: FlowStreamConfig, subject?: string): Promise<StreamInfo> {
+  const jsm = await jetstreamManager(nc);
+  let info: StreamInfo;
+  try {
+    info = await jsm.streams.info(config.name);
+  } catch (err) {
+    if (!/stream not found/i.test((err as Error).message)) throw err;
+    info = await jsm.streams.add({
+      name: config.name,
+      subjects: [...config.subjects],
+      storage: StorageType.File,
+      max_age: nanos(config.maxAge * 1000),
+      max_bytes: config.maxBytes === 0 ? -1 : config.maxBytes,
+      duplicate_window: nanos(config.duplicateWindow * 1000),
+    });
+  }
+  if (subject !== undefined && !info.config.subjects?.some((p) => subjectMatches(p, subject))) {
+    throw new RangeError(
+      `Invalid option -o: subject ${JSON.stringify(subject)} is not captured by stream ${config.name} (subjects ${JSON.stringify(info.config.subjects ?? [])}); use a subject matching them or another --nats-stream`,
+    );
+  }
+  return info;
+}

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { connect, credsAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
+import type { NatsTarget } from './nats-target.js';
+
+/**
+ * A NATS connection that never gives up: it waits for the first connection and reconnects
+ * forever, and it tells whether it is connected now, so publishers can wait instead of piling
+ * messages into the client's reconnect buffer (which has no bound).
+ *
+ * @example
+ * ```ts
+ * const link = await NatsLink.open(parseNatsTarget('nats://127.0.0.1:4222/flows.a', '-o'), { name: 'flowstream' });
+ * await link.connected();
+ * ```
+ */
+export class NatsLink {
+  private up = true;
+  private waiters: (() => void)[] = [];
+  private readonly reconnectListeners = new Set<() => void>();
+
+  private constructor(readonly nc: NatsConnection) {
+    void this.watch();
+  }
+
+  /** Connects (waiting as long as the server is unreachable). */
+  static async open(target: NatsTarget, options: { name: string; creds?: string | null; onStatus?: (text: string) => void }): Promise<NatsLink> {
+    const opts: NodeConnectionOptions = {
+      servers: target.servers,
+      name: options.name,
+      waitOnFirstConnect: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      pingInterval: 5000,
+    };
+    if (target.user !== undefined) Object.assign(opts, { user: target.user, pass: target.pass });
+    if (target.token !== undefined) opts.token = target.token;
+    if (target.tls) opts.tls = {};
+    if (options.creds) {
+      let bytes: Uint8Array;
+      try {
+        bytes = readFileSync(options.creds);
+      } catch (err) {
+        throw new Error(`--nats-creds: cannot read ${options.creds}: ${(err as Error).message}`, { cause: err });
+      }
+      opts.authenticator = credsAuthenticator(bytes);
+    }
+    // connect() waits as long as the server is unreachable: say so once rather than hang silently.
+    const waiting = setTimeout(() => options.onStatus?.('waiting for the server'), 2000);
+    let nc: NatsConnection;
+    try {
+      nc = await connect(opts);
+    } finally {
+      clearTimeout(waiting);
+    }
+    const link = new NatsLink(nc);
+    link.onStatus = options.onStatus ?? null;
+    return link;
+  }
+
+  private onStatus: ((text: string) => void) | null = null;
+
+  private async watch(): Promise<void> {
+    for await (const s of this.nc.status()) {
+      if (s.type === 'disconnect') {
+        this.up = false;
+        this.onStatus?.(`disconnected from ${s.server}; retrying`);
+      } else if (s.type === 'reconnect') {
+        this.up = true;
+        this.onStatus?.(`reconnected to ${s.server}`);
+        for (const f of this.reconnectListeners) f();
+        this.release();
+      }
+    }
+    // Closed: nobody waits for a connection that will not come back.
+    this.release();
+  }
+
+  private release(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /** Whether the client is connected now. */
+  get isConnected(): boolean {
+    return this.up && !this.nc.isClosed();
+  }
+
+  /** Resolves when the client is connected (at once if it is). */
+  connected(): Promise<void> {
+    if (this.isConnected || this.nc.isClosed()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Calls `listener` at every reconnection; returns the function that removes it. */
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
+
+  /** The server's largest message (headers + body), bytes. */
+  get maxPayload(): number {
+    return this.nc.info?.max_payload ?? 1024 * 1024;
+  }
+
+  /** Flushes and closes; pending acknowledgements are no longer awaited. */
+  async close(): Promise<void> {
+    if (this.nc.isClosed()) return;
+    await this.nc.drain().catch(() => this.nc.close());
+  }
+}

@@ -1,0 +1,40 @@
+import { accessSync, constants } from 'node:fs';
+import type { SinkDefinition } from '../flow-sink.js';
+import { natsSettings } from './nats-settings.js';
+import { parseNatsTarget } from './nats-target.js';
+
+/**
+ * `--format nats`: flows to a NATS JetStream stream (see {@link NatsSink}). Register it with
+ * `registerSink(natsSinkDefinition)`.
+ *
+ * @example
+ * ```ts
+ * const sink = await natsSinkDefinition.create('nats://127.0.0.1:4222/flows.berlin', { sensor: 'berlin' });
+ * ```
+ */
+export const natsSinkDefinition: SinkDefinition = {
+  name: 'nats',
+  description: 'NATS JetStream: Arrow IPC (or --nats-encoding json) messages, acknowledged (-o nats://HOST:PORT/SUBJECT)',
+  target: 'url',
+  // The end message carries the input hashes: a collector can tell which capture a run read.
+  hashesInputs: true,
+  check(target, options) {
+    const { path } = parseNatsTarget(target, '-o');
+    if (path !== '' && !/^[^.*>\s]+(\.[^.*>\s]+)*$/.test(path)) {
+      throw new RangeError(`Invalid option -o: expected a subject without wildcards or empty tokens after the server (e.g. flows.berlin), got ${JSON.stringify(path)}`);
+    }
+    const { creds } = natsSettings(options);
+    if (creds !== null) {
+      try {
+        accessSync(creds, constants.R_OK);
+      } catch (err) {
+        throw new RangeError(`Invalid option natsCreds: expected a readable credentials file, got ${JSON.stringify(creds)} (${(err as NodeJS.ErrnoException).code})`);
+      }
+    }
+  },
+  async create(target, options) {
+    const { NatsSink } = await import('./nats-sink.js');
+    const warn = options.warn ?? ((m: string) => process.stderr.write(`${m}\n`));
+    return new NatsSink(parseNatsTarget(target, '-o'), natsSettings(options), warn);
+  },
+};

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { jetstream } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import type { FlowBatch } from '@flowstream/core';
+import { ArrowEncoder } from '../arrow/arrow-encoder.js';
+import { SinkError, type FlowSink, type SinkCloseContext, type SinkOpenContext, type SinkResult } from '../flow-sink.js';
+import { AckedPublisher, retryable } from './acked-publisher.js';
+import { ensureFlowStream } from './flow-stream.js';
+import { CONTENT_TYPES, HEADER_ROOM, HEADERS, arrowParts, jsonParts, messageId, type EncodedPart, type MessageKind } from './message-layout.js';
+import { NatsLink } from './nats-connection.js';
+import type { NatsSettings } from './nats-settings.js';
+import type { NatsTarget } from './nats-target.js';
+
+const encoder = new TextEncoder();
+
+/**
+ * Publishes a run's flows to a JetStream stream: a `start` message (fields, manifest), one
+ * `flows` message per part of a batch (Arrow IPC stream or JSON lines, each under the server's
+ * `max_payload`), and an `end` message with the run summary. Every message is acknowledged by
+ * JetStream before the run ends, at most `inFlight` at a time; `write` does not resolve while the
+ * server is unreachable, so the run pauses instead of buffering.
+ *
+ * @example
+ * ```ts
+ * const sink = new NatsSink(parseNatsTarget('nats://127.0.0.1:4222/flows.berlin', '-o'), natsSettings({ sensor: 'berlin' }));
+ * await new NFStreamer({ source: 'a.pcap' }).writeTo(sink);
+ * ```
+ */
+export class NatsSink implements FlowSink {
+  readonly target: string;
+  /** The run id of message ids (`${sensor}/${runId}/${seq}`). */
+  readonly runId: string;
+  private link: NatsLink | null = null;
+  private publisher: AckedPublisher | null = null;
+  private encoder: ArrowEncoder | null = null;
+  private limit = 0;
+  private seq = 0;
+  private flows = 0;
+  private readonly subject: string;
+
+  constructor(
+    private readonly where: NatsTarget,
+    private readonly settings: NatsSettings,
+    private readonly warn: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
+    runId?: string,
+  ) {
+    this.target = where.display;
+    this.runId = runId ?? randomUUID();
+    this.subject = where.path !== '' ? where.path : `flows.${settings.sensor}`;
+  }
+
+  async open(context: SinkOpenContext): Promise<void> {
+    try {
+      const s = this.settings;
+      this.link = await NatsLink.open(this.where, {
+        name: `flowstream ${s.sensor}`,
+        creds: s.creds,
+        onStatus: (t) => this.warn(`flowstream: nats ${this.target}: ${t}`),
+      });
+      const config = { name: s.stream, subjects: s.subjects, maxAge: s.maxAge, maxBytes: s.maxBytes, duplicateWindow: s.duplicateWindow };
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await ensureFlowStream(this.link.nc, config, this.subject);
+          break;
+        } catch (err) {
+          // The server may die or JetStream still be recovering right after the connection.
+          if (err instanceof RangeError || !retryable(err) || attempt >= 40) throw err;
+          await new Promise((r) => setTimeout(r, 250));
+          await this.link.connected();
+        }
+      }
+      const room = this.link.maxPayload - HEADER_ROOM;
+      this.limit = s.maxMessageBytes > 0 ? Math.min(s.maxMessageBytes, room) : room;
+      this.publisher = new AckedPublisher(jetstream(this.link.nc), this.link, s.inFlight);
+      if (s.encoding === 'arrow') this.encoder = new ArrowEncoder(context.fields, { warn: this.warn });
+      const start = { sensor: s.sensor, run: this.runId, encoding: s.encoding, fields: context.fields, anonymized: context.anonymized, manifest: context.manifest };
+      await this.send('start', encoder.encode(JSON.stringify(start)), CONTENT_TYPES.control, 0);
+    } catch (err) {
+      await this.link?.close();
+      throw new SinkError(this.target, err);
+    }
+  }
+
+  async write(batch: FlowBatch): Promise<void> {
+    if (batch.length === 0) return;
+    try {
+      const parts = this.settings.encoding === 'arrow' ? this.arrowParts(batch) : jsonParts(batch, this.limit);
+      const type = this.settings.encoding === 'arrow' ? CONTENT_TYPES.arrow : CONTENT_TYPES.json;
+      for (const p of parts) await this.send('flows', p.body, type, p.rows);
+      this.flows += batch.length;
+    } catch (err) {
+      throw new SinkError(this.target, err);
+    }
+  }
+
+  async close(context: SinkCloseContext): Promise<SinkResult> {
+    try {
+      const end = { flows: this.flows, messages: this.seq - 1, summary: context.summary };
+      await this.send('end', encoder.encode(JSON.stringify(end)), CONTENT_TYPES.control, 0);
+      await this.publisher!.flush();
+    } catch (err) {
+      throw new SinkError(this.target, err);
+    } finally {
+      await this.link?.close();
+    }
+    return { flows: this.flows, files: [] };
+  }
+
+  async abort(_reason: Error): Promise<void> {
+    this.publisher?.stop();
+    if (this.link !== null && !this.link.nc.isClosed()) await this.link.nc.close();
+  }
+
+  /** Messages acknowledged and attempts retried so far. */
+  get deliveries(): { acked: number; retries: number } {
+    return { acked: this.publisher?.acked ?? 0, retries: this.publisher?.retries ?? 0 };
+  }
+
+  private arrowParts(batch: FlowBatch): EncodedPart[] {
+    const enc = this.encoder!;
+    const out: EncodedPart[] = [];
+    for (const full of enc.add(batch)) out.push(...arrowParts(full, this.limit));
+    const rest = enc.finish();
+    if (rest !== null) out.push(...arrowParts(rest, this.limit));
+    return out;
+  }
+
+  private async send(kind: MessageKind, body: Uint8Array, contentType: string, rows: number): Promise<void> {
+    const s = this.settings;
+    const seq = this.seq++;
+    const h = natsHeaders();
+    h.set(HEADERS.sensor, s.sensor);
+    h.set(HEADERS.run, this.runId);
+    h.set(HEADERS.seq, String(seq));
+    h.set(HEADERS.kind, kind);
+    h.set(HEADERS.encoding, s.encoding);
+    h.set(HEADERS.contentType, contentType);
+    if (kind === 'flows') h.set(HEADERS.rows, String(rows));
+    await this.publisher!.submit({ subject: this.subject, body, headers: h, id: messageId(s.sensor, this.runId, seq) });
+  }
+}

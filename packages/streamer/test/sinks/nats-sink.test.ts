@@ -1,0 +1,187 @@
+/**
+ * The NATS sink against a real nats-server: the message layout on the wire (start / flows / end,
+ * headers, ids, sizes), JSON lines, de-duplication of a retried run, backpressure while the server
+ * is down, and option errors.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableFromIPC } from 'apache-arrow';
+import { jetstreamManager, type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { NFStreamer } from '../../src/nfstreamer.js';
+import { natsSinkDefinition } from '../../src/sinks/nats/nats-sink-definition.js';
+import { NatsSink } from '../../src/sinks/nats/nats-sink.js';
+import { natsSettings, subjectMatches } from '../../src/sinks/nats/nats-settings.js';
+import { parseNatsTarget } from '../../src/sinks/nats/nats-target.js';
+import { HAS_NATS_SERVER, NatsServer } from '../support/nats-server.js';
+import { PCAPS } from '../support/run-cli.js';
+import { writeUdpFlowsPcap } from '../support/udp-flows-pcap.js';
+
+describe('NATS sink options', () => {
+  it('parses nats:// and tls:// targets with credentials, hiding the password', () => {
+    const t = parseNatsTarget('nats://alice:s%40cret@127.0.0.1:4222,127.0.0.2/flows.berlin', '-o');
+    expect(t).toMatchObject({ servers: ['127.0.0.1:4222', '127.0.0.2'], path: 'flows.berlin', user: 'alice', pass: 's@cret', tls: false });
+    expect(t.display).toBe('nats://alice:***@127.0.0.1:4222,127.0.0.2/flows.berlin');
+    expect(parseNatsTarget('tls://tok@nats.example:4443', '-o')).toMatchObject({ tls: true, token: 'tok', path: '' });
+    expect(() => parseNatsTarget('http://x/flows', '-o')).toThrow(/Invalid option -o: expected nats:\/\/.*got scheme "http"/);
+    expect(() => parseNatsTarget('-', '-o')).toThrow(/Invalid option -o/);
+  });
+
+  it('names the option, its flag and the allowed values', () => {
+    expect(natsSettings({ sensor: 'b-1' })).toMatchObject({ sensor: 'b-1', stream: 'FLOWS', subjects: ['flows.>'], encoding: 'arrow', inFlight: 8, duplicateWindow: 120 });
+    expect(() => natsSettings({ natsEncoding: 'xml' })).toThrow('Invalid option natsEncoding: expected one of arrow, json, got "xml"');
+    expect(() => natsSettings({ sensor: 'a.b' })).toThrow(/Invalid option sensor: expected letters, digits/);
+    expect(() => natsSettings({ natsInFlight: '0' })).toThrow(/Invalid option natsInFlight: expected a positive integer, got "0"/);
+    expect(natsSettings({ natsMaxAge: '3600', natsMaxBytes: 1e9 })).toMatchObject({ maxAge: 3600, maxBytes: 1e9 });
+    expect(() => natsSinkDefinition.check!('nats://127.0.0.1/flows.*', {})).toThrow(/Invalid option -o: expected a subject without wildcards/);
+    expect(() => natsSinkDefinition.check!('nats://127.0.0.1/flows.a', { natsCreds: '/nonexistent/x.creds' })).toThrow(
+      'Invalid option natsCreds: expected a readable credentials file, got "/nonexistent/x.creds" (ENOENT)',
+    );
+    expect(subjectMatches('flows.>', 'flows.a.b')).toBe(true);
+    expect(subjectMatches('flows.*', 'flows.a.b')).toBe(false);
+    expect(subjectMatches('flows.>', 'flows')).toBe(false);
+  });
+});
+
+describe.skipIf(!HAS_NATS_SERVER)('NATS sink on a real server', () => {
+  let server: NatsServer;
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  let work: string;
+  const capture = join(PCAPS, 'instagram.pcap');
+
+  beforeAll(async () => {
+    server = await NatsServer.start();
+    nc = await connect({ servers: server.url });
+    jsm = await jetstreamManager(nc);
+    work = mkdtempSync(join(tmpdir(), 'flowstream-nats-sink-'));
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await server?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  async function messages(stream: string, subject: string): Promise<StoredMsg[]> {
+    const info = await jsm.streams.info(stream);
+    const out: StoredMsg[] = [];
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+      const m = await jsm.streams.getMessage(stream, { seq });
+      if (m !== null && m.subject === subject) out.push(m);
+    }
+    return out;
+  }
+
+  it('publishes start, self-contained Arrow IPC messages under the size limit, and end with the summary', async () => {
+    const layoutPcap = join(work, 'layout.pcap');
+    writeUdpFlowsPcap(layoutPcap, 3000);
+    const streamer = new NFStreamer({ source: layoutPcap });
+    const result = await streamer.export('nats', `${server.url}/layout.x`, { sensor: 'layout', natsMaxMessageBytes: 20_000, natsStream: 'LAYOUT', natsSubjects: 'layout.>' });
+    const msgs = await messages('LAYOUT', 'layout.x');
+    const h = (m: StoredMsg, k: string) => m.header.get(k);
+    const run = h(msgs[0]!, 'Flowstream-Run');
+    expect(msgs.map((m) => h(m, 'Flowstream-Seq'))).toEqual(msgs.map((_m, i) => String(i)));
+    expect(msgs.map((m) => h(m, 'Nats-Msg-Id'))).toEqual(msgs.map((_m, i) => `layout/${run}/${i}`));
+    expect(msgs.every((m) => h(m, 'Flowstream-Sensor') === 'layout' && h(m, 'Flowstream-Run') === run)).toBe(true);
+
+    const start = msgs[0]!;
+    expect(h(start, 'Flowstream-Kind')).toBe('start');
+    const startBody = start.json<{ fields: { name: string }[]; manifest: { sources: { name: string }[] } }>();
+    expect(startBody.fields[0]!.name).toBe('id');
+    expect(startBody.manifest.sources[0]!.name).toContain('layout.pcap');
+
+    const flows = msgs.slice(1, -1);
+    expect(flows.length).toBeGreaterThan(3);
+    let rows = 0;
+    for (const m of flows) {
+      expect(h(m, 'Flowstream-Kind')).toBe('flows');
+      expect(h(m, 'Content-Type')).toBe('application/vnd.apache.arrow.stream');
+      expect(m.data.byteLength).toBeLessThanOrEqual(20_000);
+      const t = tableFromIPC(m.data);
+      expect(t.numRows).toBe(Number(h(m, 'Flowstream-Rows')));
+      expect(t.schema.fields.map((f) => f.name)).toEqual(startBody.fields.map((f) => f.name));
+      expect(t.getChild('id')!.get(0)).toBe(BigInt(rows));
+      rows += t.numRows;
+    }
+    const end = msgs[msgs.length - 1]!;
+    expect(h(end, 'Flowstream-Kind')).toBe('end');
+    const endBody = end.json<{ flows: number; messages: number; summary: { flows: number; packets: { read: number }; manifest: { sources: { sha256: string }[] } } }>();
+    expect(endBody).toMatchObject({ flows: rows, messages: flows.length, summary: { flows: rows } });
+    expect(endBody.summary.manifest.sources[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(endBody.summary.packets.read).toBe(streamer.summary!.packets.read);
+    expect(result.flows).toBe(rows);
+  });
+
+  it('writes JSON lines with --nats-encoding json', async () => {
+    const streamer = new NFStreamer({ source: capture });
+    await streamer.export('nats', `${server.url}/flows.json`, { sensor: 'json', natsEncoding: 'json', columns: ['id', 'src_ip', 'bidirectional_packets'] });
+    const msgs = await messages('FLOWS', 'flows.json');
+    const lines = msgs.slice(1, -1).flatMap((m) => new TextDecoder().decode(m.data).trim().split('\n').map((l) => JSON.parse(l)));
+    expect(lines.length).toBe(streamer.summary!.flows);
+    expect(Object.keys(lines[0]!)).toEqual(['id', 'src_ip', 'bidirectional_packets']);
+    expect(lines.map((l) => l.id)).toEqual(lines.map((_l, i) => i));
+    expect(msgs[1]!.header.get('Content-Type')).toBe('application/x-ndjson');
+  });
+
+  it('stores a run published twice under the same run id once (Nats-Msg-Id)', async () => {
+    const publish = async () => {
+      const sink = new NatsSink(parseNatsTarget(`${server.url}/flows.twice`, '-o'), natsSettings({ sensor: 'twice' }), () => {}, 'run-1');
+      await new NFStreamer({ source: capture }).writeTo(sink);
+    };
+    await publish();
+    const first = (await messages('FLOWS', 'flows.twice')).length;
+    await publish();
+    expect((await messages('FLOWS', 'flows.twice')).length).toBe(first);
+  });
+
+  it('pauses the run while the server is down and finishes after it is back, losing nothing', async () => {
+    const big = join(work, 'pause.pcap');
+    writeUdpFlowsPcap(big, 20_000);
+    const sink = new NatsSink(parseNatsTarget(`${server.url}/flows.pause`, '-o'), natsSettings({ sensor: 'pause', natsMaxMessageBytes: 20_000, natsInFlight: 2 }), () => {});
+    let finished = false;
+    const run = new NFStreamer({ source: big }).writeTo(sink).finally(() => (finished = true));
+    const deadline = Date.now() + 10_000;
+    while (sink.deliveries.acked < 50 && !finished && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(finished).toBe(false);
+    await nc.close();
+    await server.kill('SIGKILL');
+    const ackedWhileDown = sink.deliveries.acked;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(finished).toBe(false);
+    expect(sink.deliveries.acked).toBe(ackedWhileDown);
+    await server.run();
+    const result = await run;
+    expect(result.flows).toBe(20_000);
+    nc = await connect({ servers: server.url });
+    jsm = await jetstreamManager(nc);
+    const msgs = await messages('FLOWS', 'flows.pause');
+    const ids = new Set(msgs.map((m) => m.header.get('Nats-Msg-Id')));
+    expect(ids.size).toBe(msgs.length);
+    const rows = msgs.reduce((n, m) => n + Number(m.header.get('Flowstream-Rows') || 0), 0);
+    expect(rows).toBe(20_000);
+  });
+
+  it('refuses a subject the stream does not capture, naming -o and the stream', async () => {
+    await expect(natsSinkDefinition.create(`${server.url}/other.x`, { sensor: 's' }).then((s) => new NFStreamer({ source: capture }).writeTo(s))).rejects.toThrow(
+      /subject "other.x" is not captured by stream FLOWS/,
+    );
+  });
+});
+
+describe.skipIf(!HAS_NATS_SERVER)('NATS sink credentials', () => {
+  it('logs in with nats://user:pass@ and fails (not hangs) on a wrong password, hiding it', async () => {
+    const server = await NatsServer.start(['--user', 'sensor', '--pass', 's3cret']);
+    try {
+      const url = (pass: string) => `nats://sensor:${pass}@127.0.0.1:${server.port}/flows.auth`;
+      const ok = await new NFStreamer({ source: join(PCAPS, 'instagram.pcap') }).export('nats', url('s3cret'), { sensor: 'auth' });
+      expect(ok.flows).toBeGreaterThan(0);
+      const failed = new NFStreamer({ source: join(PCAPS, 'instagram.pcap') }).export('nats', url('wrong'), { sensor: 'auth' });
+      await expect(failed).rejects.toThrow('nats://sensor:***@127.0.0.1:' + server.port + '/flows.auth: Authorization Violation');
+    } finally {
+      await server.stop();
+    }
+  });
+});
