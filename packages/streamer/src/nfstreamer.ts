@@ -244,7 +244,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
         return [this.src === '-' ? streamInput(process.stdin, 'stdin') : streamInput(this.src as Readable, 'stream')];
       default: {
         const live = extensions.liveInput;
-        if (!live) throw new Error('live capture support is not available (install the optional `cap` package and libpcap)');
+        if (!live) throw new Error('Live capture support is not registered in this build (import @flowstream/streamer, which registers it).');
         return [live(this.src as string, this.opts)];
       }
     }
