@@ -21,6 +21,8 @@ export interface MeterConfig {
   readonly dissector: FlowDissector | null;
   /** Adds `system_process_pid`/`system_process_name` (spec §8, live and multi-file quirk). */
   readonly systemVisibility: boolean;
+  /** Cache bound: a new flow evicts the least recently seen one when this many are live (0 = unlimited). */
+  readonly maxLiveFlows?: number;
 }
 
 /**
@@ -43,5 +45,6 @@ export function meterConfig(
     plugins: options.udps,
     dissector,
     systemVisibility,
+    maxLiveFlows: options.maxLiveFlows,
   };
 }

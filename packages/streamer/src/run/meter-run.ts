@@ -62,6 +62,8 @@ export class MeterRun {
   private readonly sources: InputSequence;
   /** All inputs ended: steps now flush the cache in chunks. */
   private flushing = false;
+  /** `maxLiveFlows` is set: the summary reports evictions. */
+  private readonly bounded: boolean;
 
   constructor(
     options: ResolvedMeteringOptions,
@@ -71,6 +73,7 @@ export class MeterRun {
     systemVisibility: boolean,
   ) {
     this.meter = new FlowMeter(meterConfig(options, dissector, systemVisibility));
+    this.bounded = options.maxLiveFlows > 0;
     this.sources = new InputSequence(inputs, this.accounting, filter, (e) => {
       if (this.error === null) this.error = e;
     });
@@ -141,7 +144,9 @@ export class MeterRun {
   }
 
   summary(flows: number) {
-    return this.accounting.summary(flows);
+    const s = this.accounting.summary(flows);
+    if (this.bounded) s.evictions = this.meter.evictions;
+    return s;
   }
 
 
