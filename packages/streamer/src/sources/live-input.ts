@@ -1,7 +1,9 @@
 import { CaptureError, ReadStatus, type CaptureDrops, type CaptureReader, type CaptureRecord, type ResolvedMeteringOptions } from '@flowstream/core';
 import type { RunInput } from '../run/meter-run.js';
-import { epochClock } from './epoch-clock.js';
 import { LiveCapture } from './live-capture.js';
+
+/** Milliseconds the live clock stays behind the capture's quiet time. */
+const QUIET_MARGIN_MS = 2;
 
 /** Wall-clock tick while no packet arrives, so idle flows expire about on time (spec §6, issue: live expiry). */
 export const LIVE_TICK_MS = 250;
@@ -17,6 +19,12 @@ class LiveReader implements CaptureReader {
   error: CaptureError | null = null;
   readonly truncatedAt: number | null = null;
   stopped = false;
+  /**
+   * The capture's quiet time read just before the ring was last found empty: every packet stamped
+   * before it has been read, so the meter clock may advance to it (spec §1.2 clamps later packets
+   * older than the clock, which would corrupt their inter-arrival times).
+   */
+  quietMs = 0;
 
   constructor(
     readonly name: string,
@@ -28,6 +36,8 @@ class LiveReader implements CaptureReader {
   }
 
   next(record: CaptureRecord): ReadStatus {
+    // read before the ring: the worker stores it only after publishing the packets before it
+    const quiet = this.capture.quietTimeMs();
     if (this.capture.next(record)) {
       this.recordsRead++;
       return ReadStatus.Record;
@@ -40,6 +50,7 @@ class LiveReader implements CaptureReader {
       this.stop();
       return ReadStatus.Error;
     }
+    this.quietMs = quiet;
     return ReadStatus.NeedMore;
   }
 
@@ -84,9 +95,9 @@ export function liveInput(iface: string, options: ResolvedMeteringOptions): RunI
       return reader === null ? Promise.resolve() : reader.waitForData();
     },
     clockNow() {
-      // never ahead of packets the kernel still holds: they would be clamped to the clock (spec §1.2)
-      const quiet = reader === null ? 0 : reader.capture.quietTimeMs();
-      return quiet > 0 ? quiet : epochClock.nowMs() - 1000;
+      // never ahead of packets not read yet (0 = unknown: the clock stays); a small margin covers
+      // packets stamped just before the worker found the kernel buffer empty
+      return reader === null || reader.quietMs === 0 ? 0 : reader.quietMs - QUIET_MARGIN_MS;
     },
     stop() {
       reader?.stop();
