@@ -126,6 +126,8 @@ describe.skipIf(skip !== null)(title('live capture keeps kernel timestamps'), ()
       expect(dropped.kernel).toBeGreaterThan(0);
       expect(s.packets.droppedByReason).toEqual({ kernel: dropped.kernel, interface: dropped.interface, ring_full: dropped.ringFull });
       expect(s.packets.dropped).toBe(dropped.kernel + dropped.interface + dropped.ringFull);
+      // the progress line and the performance report read the same total
+      expect(streamer.runStats!.packetsDropped).toBe(s.packets.dropped);
       // every datagram sent is read or counted as dropped; on loopback the kernel queues (and counts
       // the drops of) both the sent and the received copy, of which libpcap keeps one
       expect(s.packets.read).toBeLessThan(sent);
