@@ -64,6 +64,8 @@ export class MeterRun {
   private flushing = false;
   /** `maxLiveFlows` is set: the summary reports evictions. */
   private readonly bounded: boolean;
+  /** The live input was told to stop; its reader ends once drained. */
+  private liveStopped = false;
 
   constructor(
     options: ResolvedMeteringOptions,
@@ -137,8 +139,19 @@ export class MeterRun {
     this.cleanup();
   }
 
-  /** Stops reading; the next steps flush every live flow (live stop, Ctrl-C). */
+  /**
+   * Stops reading; the next steps flush every live flow (live stop, Ctrl-C). A live input stops
+   * capturing first and is read to its end, so packets captured before the stop are metered.
+   */
   stopAndFlush(): void {
+    const input = this.sources.input as (RunInput & { stop?(): void }) | null;
+    if (input?.stop !== undefined) {
+      if (!this.liveStopped) {
+        this.liveStopped = true;
+        input.stop();
+      }
+      return;
+    }
     this.sources.exhaust();
     if (!this.done) this.flushing = true;
   }

@@ -19,6 +19,8 @@ export interface CaptureWorkerData {
 
 /** Packets between two `pcap_stats` reads while traffic flows. */
 const STATS_EVERY = 4096;
+/** Longest the worker keeps reading the kernel buffer after a stop. */
+const STOP_DRAIN_MS = 1000;
 /** Longest wait in `poll()` while idle: how often the stop flag and the statistics are looked at. */
 const IDLE_POLL_MS = 100;
 
@@ -52,25 +54,30 @@ function run(data: CaptureWorkerData): void {
       Atomics.store(control, CaptureCtl.PsIfDrop, w[14]!);
     }
   };
+  /** Copies the packet `pcap_next_ex` just returned into the ring (or counts it as `ring_full`). */
+  const take = () => {
+    // struct pcap_pkthdr on LP64: tv_sec i64, tv_usec i64, caplen u32, len u32
+    pcap.copy(base + 16, (w[0]! >>> 0) + w[1]! * 4294967296, 24);
+    const caplen = w[8]!;
+    const at = ring.reserve(caplen);
+    if (at < 0) {
+      Atomics.store(control, CaptureCtl.RingDrops, ++drops);
+    } else {
+      pcap.copy(ringAddress + at, (w[2]! >>> 0) + w[3]! * 4294967296, caplen);
+      ring.commit(caplen, w[9]!, w[4]!, w[6]! * fracDiv);
+      if (caplen < w[9]!) Atomics.store(control, CaptureCtl.Truncated, ++truncated);
+      if (Atomics.load(control, CaptureCtl.Waiting) !== 0) Atomics.notify(control, CaptureCtl.Write);
+    }
+    if ((++n & (STATS_EVERY - 1)) === 0) readStats();
+  };
   Atomics.store(control, CaptureCtl.State, CaptureState.Running);
   Atomics.notify(control, CaptureCtl.State);
+  let failed = false;
   while (Atomics.load(control, CaptureCtl.Stop) === 0) {
     const before = Date.now();
     const r = pcap.nextEx(p, base, base + 8);
     if (r === 1) {
-      // struct pcap_pkthdr on LP64: tv_sec i64, tv_usec i64, caplen u32, len u32
-      pcap.copy(base + 16, (w[0]! >>> 0) + w[1]! * 4294967296, 24);
-      const caplen = w[8]!;
-      const at = ring.reserve(caplen);
-      if (at < 0) {
-        Atomics.store(control, CaptureCtl.RingDrops, ++drops);
-      } else {
-        pcap.copy(ringAddress + at, (w[2]! >>> 0) + w[3]! * 4294967296, caplen);
-        ring.commit(caplen, w[9]!, w[4]!, w[6]! * fracDiv);
-        if (caplen < w[9]!) Atomics.store(control, CaptureCtl.Truncated, ++truncated);
-        if (Atomics.load(control, CaptureCtl.Waiting) !== 0) Atomics.notify(control, CaptureCtl.Write);
-      }
-      if ((++n & (STATS_EVERY - 1)) === 0) readStats();
+      take();
     } else if (r === 0) {
       // non-blocking read found nothing: every packet stamped before this call was delivered
       Atomics.store(control, CaptureCtl.QuietMs, before - epochMs);
@@ -78,8 +85,18 @@ function run(data: CaptureWorkerData): void {
       if (Atomics.load(control, CaptureCtl.Waiting) !== 0) Atomics.notify(control, CaptureCtl.Write);
       w[17] = 1;
       pcap.poll(base + 64, 1, IDLE_POLL_MS);
-    } else {
-      break; // -2 breakloop, -1 error (the main thread reads pcap_geterr)
+    } else if (r === -1) {
+      failed = true; // the main thread reads pcap_geterr
+      break;
+    }
+    // -2: pcap_breakloop from stop(); the stop flag ends the loop
+  }
+  // stopped: what the kernel captured before the stop is read too (bounded, in case of a flood)
+  if (!failed) {
+    const end = Date.now() + STOP_DRAIN_MS;
+    while (pcap.nextEx(p, base, base + 8) === 1) {
+      take();
+      if ((n & 1023) === 0 && Date.now() > end) break;
     }
   }
   readStats();
