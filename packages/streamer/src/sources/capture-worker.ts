@@ -20,7 +20,7 @@ export interface CaptureWorkerData {
 /** Packets between two `pcap_stats` reads while traffic flows. */
 const STATS_EVERY = 4096;
 /** Longest the worker keeps reading the kernel buffer after a stop. */
-const STOP_DRAIN_MS = 1000;
+const STOP_DRAIN_MS = 4000;
 /** Longest wait in `poll()` while idle: how often the stop flag and the statistics are looked at. */
 const IDLE_POLL_MS = 100;
 

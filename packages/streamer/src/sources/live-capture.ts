@@ -50,7 +50,7 @@ const waitAsync = (Atomics as unknown as {
 /** libpcap read timeout (unused in non-blocking mode, set as NFStream does). */
 const READ_TIMEOUT_MS = 100;
 /** Longest the main thread waits for the worker to leave `pcap_next_ex` when stopping. */
-const STOP_WAIT_MS = 5000;
+const STOP_WAIT_MS = 8000;
 
 /**
  * Captures packets from a network interface through libpcap (koffi). The handle is set up and

@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LiveCapture, LiveCaptureError, listInterfaces, loadLivePcap, resolveInterface } from '../../src/sources/index.js';
-import type { CaptureRecord } from '@flowstream/core';
+import { CaptureRecord } from '@flowstream/core';
 
 // Live capture needs koffi, libpcap and root (or CAP_NET_RAW). Outside CI a machine without them
 // skips; with CI=true the tests run and fail instead.
@@ -144,6 +144,34 @@ describe.skipIf(skip)(title, () => {
     expect(got.map((r) => r.wireLength)).toEqual([52, 342, 1042]);
     expect(capture.stats().packetsTruncated).toBe(2);
   }, 20_000);
+
+  it('counts packets it cannot hand over as ring_full drops while the consumer does not read', async () => {
+    const rx = await receiver();
+    cleanups.push(() => rx.close());
+    const port = rx.address().port;
+    const capture = new LiveCapture('lo', { bpfFilter: `udp dst port ${port}`, ringSize: 1 << 20 });
+    cleanups.push(() => capture.stop());
+    capture.start(); // pull mode: nothing reads the ring while the burst arrives
+    const sent = 12000;
+    await sendAll(port, Array.from({ length: sent }, () => 200));
+    // until the worker has taken everything off the kernel buffer (its counters stop moving)
+    for (let last = -1, end = Date.now() + 10_000; Date.now() < end; ) {
+      await new Promise((r) => setTimeout(r, 250));
+      const now = capture.stats().ringDropped;
+      if (now > 0 && now === last) break;
+      last = now;
+    }
+    capture.stop();
+    const record = new CaptureRecord();
+    let read = 0;
+    while (capture.next(record)) read++;
+    const s = capture.stats();
+    expect(s.packetsReceived).toBe(read);
+    expect(s.ringDropped).toBeGreaterThan(0);
+    // 1 MiB holds ~4,300 records of 242 bytes: the rest was dropped and counted
+    expect(read).toBeLessThan(sent);
+    expect(read + s.ringDropped + s.packetsDropped).toBeGreaterThanOrEqual(sent);
+  }, 30_000);
 
   it('reports setup failures with NFStream texts and libpcap details', () => {
     const unknown = (() => {
