@@ -242,7 +242,7 @@ function firstNote(stderr) {
 
 const ROW_IDS = [
   'core', 'stats-splt', 'csv', 'arrow', 'parquet', 'ipfix', 'nats', 'plugins', 'meters-2', 'ndpi-20',
-  'report', 'memory', 'startup-version', 'startup-tiny',
+  'report', 'flood-unbounded', 'flood-bounded', 'memory', 'startup-version', 'startup-tiny',
   'peer-tcpdump', 'peer-softflowd', 'peer-nfpcapd',
 ];
 
@@ -273,6 +273,9 @@ function defineRows(opts, caps, scratch) {
     fsRow('plugins', 'built-in plugins: splt + ja4', caps.main, [...core, '--plugin', 'splt:sequenceLength=10', '--plugin', 'ja4']),
     fsRow('meters-2', 'core fields, --n-meters 2', caps.main, [...core, '--n-meters', '2']),
     fsRow('ndpi-20', 'nDPI, --n-dissections 20', caps.main, ['--format', 'none', '--n-dissections', '20']),
+    // peak RSS with and without the flow-cache bound, on the capture with the most live flows
+    fsRow('flood-unbounded', 'many flows, unbounded cache (compare peak RSS)', caps.many, core),
+    fsRow('flood-bounded', 'many flows, --max-live-flows 100000 (compare peak RSS)', caps.many, [...core, '--max-live-flows', '100000']),
     {
       id: 'report',
       title: 'HTML report (~1M flows): build, size, open in headless Chromium',
@@ -644,7 +647,7 @@ async function main() {
   const wanted = (id) => (opts.only === null || opts.only.includes(id)) && !opts.skip.includes(id);
   const caps = {
     main: ensureCapture(opts, `bench-${opts.packets}`, ['--packets', String(opts.packets), '-q']),
-    many: ['csv', 'arrow', 'parquet', 'ipfix', 'nats', 'memory'].some(wanted)
+    many: ['csv', 'arrow', 'parquet', 'ipfix', 'nats', 'flood-unbounded', 'flood-bounded', 'memory'].some(wanted)
       ? ensureCapture(opts, `many-flows-${opts.manyFlowsPackets}`, ['--many-flows', '--packets', String(opts.manyFlowsPackets), '-q'])
       : null,
     tiny: ensureCapture(opts, 'tiny-1000', ['--packets', '1000', '-q']),

@@ -19,7 +19,7 @@ export { PluginPacket } from './plugin/plugin-packet.js';
 export { PluginError } from './plugin/plugin-error.js';
 export { PacketDecoder, ipv4Text, ipv6Text, macText, ouiText } from './decode/index.js';
 export type { PacketDecoderOptions } from './decode/index.js';
-export { FlowMeter, EXPIRED_IDLE, EXPIRED_ACTIVE, EXPIRED_CUSTOM } from './meter/flow-meter.js';
+export { FlowMeter, EXPIRED_IDLE, EXPIRED_ACTIVE, EXPIRED_CUSTOM, EXPIRED_EVICTED } from './meter/flow-meter.js';
 export { meterConfig } from './meter/meter-config.js';
 export type { MeterConfig } from './meter/meter-config.js';
 export { FlowTable, NO_SLOT } from './meter/flow-table.js';

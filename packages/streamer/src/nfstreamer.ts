@@ -160,6 +160,9 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   /** 0 = unlimited. (NFStream's getter returns the value − 1, quirk 21: not replicated in the API.) */
   get maxNflows() { return this.opts.maxNflows; }
   set maxNflows(v: number) { this.set('maxNflows', v); }
+  /** Flow cache bound, 0 = unlimited (flowstream extension: evicted flows get expiration id 2). */
+  get maxLiveFlows() { return this.opts.maxLiveFlows; }
+  set maxLiveFlows(v: number) { this.set('maxLiveFlows', v); }
   get performanceReport() { return this.opts.performanceReport; }
   set performanceReport(v: number) { this.set('performanceReport', v); }
   get systemVisibilityMode() { return this.opts.systemVisibilityMode; }
@@ -280,7 +283,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
         return [this.src === '-' ? streamInput(process.stdin, 'stdin', hash) : streamInput(this.src as Readable, 'stream', hash)];
       default: {
         const live = extensions.liveInput;
-        if (!live) throw new Error('live capture support is not available (install the optional `cap` package and libpcap)');
+        if (!live) throw new Error('Live capture support is not registered in this build (import @flowstream/streamer, which registers it).');
         return [live(this.src as string, this.opts)];
       }
     }
@@ -293,8 +296,11 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     return compile(this.opts.bpfFilter);
   }
 
-  /** Counters of the run in progress (or the last one), for progress displays; null before any run. */
-  get runStats(): { packetsRead: number; liveFlows: number; bytesRead: number; bytesTotal: number } | null {
+  /**
+   * Counters of the run in progress (or the last one), for progress displays; null before any run.
+   * `packetsDropped`: live packets lost before they were read (kernel, interface, ring full).
+   */
+  get runStats(): { packetsRead: number; liveFlows: number; bytesRead: number; bytesTotal: number; packetsDropped: number } | null {
     const run = this.currentRun;
     if (run === null) return null;
     const reader = run.currentReader as { bytesRead?: number } | null;
@@ -312,6 +318,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       liveFlows: run.meter.liveFlowCount,
       bytesRead: done + (reader?.bytesRead ?? 0),
       bytesTotal: total,
+      packetsDropped: liveDrops(run),
     };
   }
 
@@ -463,7 +470,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       const { PerformanceReporter } = await import('./live/performance-reporter.js');
       const reporter = new PerformanceReporter(this.opts.performanceReport, () => ({
         flowsExpired: flowsOut(),
-        meters: [{ packetsProcessed: run.accounting.processed, packetsIgnored: run.accounting.ignored, packetsDropped: 0 }],
+        meters: [{ packetsProcessed: run.accounting.processed, packetsIgnored: run.accounting.ignored, packetsDropped: liveDrops(run) }],
       }));
       reporter.start();
       stops.push(() => reporter.stop());
@@ -809,6 +816,16 @@ export interface ExportOptions extends WriteOptions {
   /** Format-specific settings of registered sinks. */
   [setting: string]: unknown;
 }
+
+/** Live packets lost so far (kernel, interface, ring full): closed sources plus the one being read. */
+function liveDrops(run: MeterRun): number {
+  const closed = run.accounting.drops;
+  const current = run.currentReader?.drops?.();
+  let n = closed === null ? 0 : closed.kernel + closed.interface + closed.ringFull;
+  if (current !== undefined) n += current.kernel + current.interface + current.ringFull;
+  return n;
+}
+
 
 function classifySource(value: unknown): { mode: SourceMode; source: StreamerSource } {
   if (Array.isArray(value)) {

@@ -5,7 +5,7 @@ import { liveInput } from './sources/live-input.js';
 
 /**
  * Wires the optional parts (BPF, live capture, nDPI) into the streamer's extension points. Each
- * part loads its native library (libpcap through koffi, `cap`, libndpi) lazily, only when a run
+ * part loads its native library (libpcap and libndpi through koffi) lazily, only when a run
  * needs it, so offline use without them works and start-up stays small.
  */
 export function registerOptionalParts(): void {

@@ -44,6 +44,7 @@ describe('flowstream CLI', () => {
       [['--idle-timeout=-1', pcap('google_ssl.pcap')], /--idle-timeout.*non-negative/],
       [['--format', 'xml', pcap('google_ssl.pcap')], /--format.*csv, arrow, arrows, parquet, jsonl, none/],
       [['--n-dissections', '256', pcap('google_ssl.pcap')], /--n-dissections.*0 to 255/],
+      [['--max-live-flows=-1', pcap('google_ssl.pcap')], /--max-live-flows.*0 to 2147483647 \(0 = unlimited\)/],
       [['--bogus', pcap('google_ssl.pcap')], /bogus/],
       [[], /no SOURCE/],
     ];
@@ -116,6 +117,22 @@ describe('flowstream CLI', () => {
     const r = runCli([pcap('skype.pcap'), '-q', '--n-dissections', '0', '-o', join(dir, 'f.csv'), '--flows-per-file', '100']);
     expect(r.status).toBe(0);
     expect(['f.0.csv', 'f.1.csv', 'f.2.csv'].map((f) => existsSync(join(dir, f)))).toEqual([true, true, true]);
+  });
+
+  it('--max-live-flows bounds the cache: evicted flows carry expiration_id 2 and are counted in the summary', () => {
+    const dir = tmp();
+    const summary = join(dir, 's.json');
+    const r = runCli([pcap('skype.pcap'), '-q', '--n-dissections', '0', '--max-live-flows', '20', '--columns', 'expiration_id,bidirectional_packets', '--summary', summary]);
+    expect(r.status, r.stderr.toString()).toBe(0);
+    const rows = r.stdout.toString().trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    const s = JSON.parse(readFileSync(summary, 'utf8'));
+    expect(s.evictions).toBeGreaterThan(0);
+    expect(rows.filter(([id]) => id === 2)).toHaveLength(s.evictions);
+    expect(rows).toHaveLength(s.flows);
+    expect(rows.reduce((n, [, p]) => n + p!, 0)).toBe(s.packets.processed);
+    const unbounded = runCli([pcap('skype.pcap'), '-q', '--n-dissections', '0', '--summary', summary, '--format', 'none']);
+    expect(unbounded.status, unbounded.stderr.toString()).toBe(0);
+    expect(JSON.parse(readFileSync(summary, 'utf8')).evictions).toBeUndefined();
   });
 
   it('arrow, arrows, parquet and jsonl outputs hold every flow', async () => {

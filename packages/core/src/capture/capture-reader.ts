@@ -24,4 +24,16 @@ export interface CaptureReader {
   readonly truncatedAt: number | null;
   next(record: CaptureRecord): ReadStatus;
   close(): void;
+  /** Live sources: packets lost before they could be read, by reason (final once closed). */
+  drops?(): CaptureDrops;
+}
+
+/**
+ * Packets a live source lost before they were read: by the kernel (`pcap_stats` ps_drop, capture
+ * buffer full), by the interface or driver (ps_ifdrop), and by flowstream (`ring_full`).
+ */
+export interface CaptureDrops {
+  kernel: number;
+  interface: number;
+  ringFull: number;
 }

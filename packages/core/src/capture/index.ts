@@ -2,7 +2,7 @@
 export { CaptureRecord } from './capture-record.js';
 export { ReadStatus } from './read-status.js';
 export { CaptureError } from './capture-error.js';
-export type { CaptureReader, CaptureFormat } from './capture-reader.js';
+export type { CaptureReader, CaptureFormat, CaptureDrops } from './capture-reader.js';
 export * from './link-types.js';
 export { openCapture } from './open-capture.js';
 export { FileCaptureReader } from './file-capture-reader.js';

@@ -36,6 +36,65 @@ const LIBRARY_NAMES = ['libpcap.so.0.8', 'libpcap.so.1', 'libpcap.so', 'libpcap.
 
 let cached: Libpcap | Error | undefined;
 
+/** koffi and the loaded libpcap shared object, as {@link openLibpcapLibrary} returns them. */
+export interface LibpcapLibrary {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly koffi: any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly lib: any;
+  /** Shared object that was loaded (e.g. `libpcap.so.0.8`). */
+  readonly path: string;
+}
+
+let library: LibpcapLibrary | { missing: string } | undefined;
+
+/**
+ * Loads koffi and the system libpcap shared object once, for every binding that needs it (BPF
+ * compilation here, live capture in the streamer).
+ *
+ * @param purpose what needs libpcap, for the error sentence (e.g. "BPF filters", "Live capture").
+ * @returns the library, or an Error saying what to install.
+ * @example
+ * ```ts
+ * const pcap = openLibpcapLibrary('Live capture');
+ * if (pcap instanceof Error) throw pcap;
+ * pcap.lib.func('const char *pcap_lib_version()')();
+ * ```
+ */
+export function openLibpcapLibrary(purpose: string): LibpcapLibrary | Error {
+  library ??= openLibrary();
+  if ('missing' in library) return new Error(`${purpose} ${library.missing}`);
+  return library;
+}
+
+function openLibrary(): LibpcapLibrary | { missing: string } {
+  let koffi: Koffi;
+  try {
+    // koffi is a CommonJS native addon: require() keeps compileBpf synchronous.
+    koffi = createRequire(import.meta.url)('koffi');
+  } catch (e) {
+    return {
+      missing:
+        `need the optional dependency "koffi" (npm install koffi) and the system libpcap ` +
+        `(Debian/Ubuntu: apt install libpcap0.8 or libpcap-dev): ${(e as Error).message}`,
+    };
+  }
+  const failures: string[] = [];
+  for (const name of LIBRARY_NAMES) {
+    try {
+      return { koffi, lib: koffi.load(name), path: name };
+    } catch (e) {
+      failures.push((e as Error).message);
+    }
+  }
+  return {
+    missing:
+      `need the system libpcap, which could not be loaded ` +
+      `(Debian/Ubuntu: apt install libpcap0.8 or libpcap-dev; Fedora: dnf install libpcap; ` +
+      `macOS: built in). Tried ${LIBRARY_NAMES.join(', ')}: ${failures[0] ?? ''}`,
+  };
+}
+
 /**
  * Loads the system libpcap through koffi, once. Nothing is loaded until a BPF filter is used, so
  * flowstream needs neither koffi nor libpcap otherwise.
@@ -56,35 +115,9 @@ export function loadLibpcap(): Libpcap | Error {
 type Koffi = any;
 
 function bind(): Libpcap | Error {
-  let koffi: Koffi;
-  try {
-    // koffi is a CommonJS native addon: require() keeps compileBpf synchronous.
-    koffi = createRequire(import.meta.url)('koffi');
-  } catch (e) {
-    return new Error(
-      `BPF filters need the optional dependency "koffi" (npm install koffi) and the system libpcap ` +
-        `(Debian/Ubuntu: apt install libpcap0.8 or libpcap-dev): ${(e as Error).message}`,
-    );
-  }
-  let lib: Koffi = null;
-  let path = '';
-  const failures: string[] = [];
-  for (const name of LIBRARY_NAMES) {
-    try {
-      lib = koffi.load(name);
-      path = name;
-      break;
-    } catch (e) {
-      failures.push((e as Error).message);
-    }
-  }
-  if (lib === null) {
-    return new Error(
-      `BPF filters need the system libpcap, which could not be loaded ` +
-        `(Debian/Ubuntu: apt install libpcap0.8 or libpcap-dev; Fedora: dnf install libpcap; ` +
-        `macOS: built in). Tried ${LIBRARY_NAMES.join(', ')}: ${failures[0] ?? ''}`,
-    );
-  }
+  const loaded = openLibpcapLibrary('BPF filters');
+  if (loaded instanceof Error) return loaded;
+  const { koffi, lib, path } = loaded;
   // Types are registered under unique names: koffi's type registry is global to the process.
   const insnType = koffi.struct('flowstream_bpf_insn', { code: 'uint16_t', jt: 'uint8_t', jf: 'uint8_t', k: 'uint32_t' });
   koffi.struct('flowstream_bpf_program', { bf_len: 'uint32_t', bf_insns: 'void *' });

@@ -12,6 +12,7 @@
  */
 export class NFlow {
   declare id: number;
+  /** 0 idle, 1 active, -1 custom (a plugin); flowstream adds 2: evicted by `maxLiveFlows`. */
   declare expiration_id: number;
   declare src_ip: string;
   declare src_mac: string;

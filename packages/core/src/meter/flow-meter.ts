@@ -26,6 +26,8 @@ const SCAN_INTERVAL_MS = 10;
 export const EXPIRED_IDLE = 0;
 export const EXPIRED_ACTIVE = 1;
 export const EXPIRED_CUSTOM = -1;
+/** flowstream: expired early because the cache held `maxLiveFlows` flows when a new one arrived. */
+export const EXPIRED_EVICTED = 2;
 
 /**
  * NFStream's meter (spec §1.2 clock, §5 accounting, §6 cache/expiry/scan/order, §10 plugins,
@@ -63,10 +65,14 @@ export class FlowMeter {
   };
   /** Id the next emitted flow gets (0-based emission index, spec §6.3). */
   nextId = 0;
+  /** Flows expired early by the `maxLiveFlows` bound ({@link EXPIRED_EVICTED}). */
+  evictions = 0;
 
   private readonly idleMs: number;
   private readonly activeMs: number;
   private readonly mode: number;
+  /** Cache bound (`maxLiveFlows`); 0 = unlimited. */
+  private readonly maxLive: number;
   private readonly plugins: readonly NFPlugin[];
   private readonly hasPlugins: boolean;
   private readonly dissector: FlowDissector | null;
@@ -99,7 +105,8 @@ export class FlowMeter {
       dissection: config.dissector !== null,
       systemVisibility: config.systemVisibility,
     });
-    this.table = new FlowTable(1024);
+    this.maxLive = config.maxLiveFlows ?? 0;
+    this.table = new FlowTable(1024, this.maxLive > 0);
     this.counters = new FlowCounters(this.table.capacity);
     this.stats = config.statisticalAnalysis ? new FlowStatistics(this.table.capacity) : null;
     this.splt = config.spltAnalysis > 0 ? new FlowSplt(config.spltAnalysis, this.table.capacity) : null;
@@ -157,7 +164,7 @@ export class FlowMeter {
     const goScan = elapsedMs(this.tick, this.lastScanTick) >= SCAN_INTERVAL_MS;
     if (goScan) this.lastScanTick = this.tick;
     const table = this.table;
-    const h = FlowTable.hashPacket(p);
+    const h = table.hash(p);
     const s = table.find(p, h);
     if (s === NO_SLOT) {
       this.create(p, h);
@@ -172,6 +179,8 @@ export class FlowMeter {
         this.expire(s, EXPIRED_ACTIVE);
         this.create(p, h);
       } else {
+        // before update(): a plugin may expire the flow there
+        if (this.maxLive > 0) table.touch(s);
         this.update(s, p, table.lastDirection);
       }
     }
@@ -237,6 +246,11 @@ export class FlowMeter {
 
   private create(p: DecodedPacket, h: number): void {
     const t = this.now;
+    // bounded cache: the least recently seen flow makes room (expiration id 2)
+    if (this.maxLive > 0 && this.table.size >= this.maxLive) {
+      this.evictions++;
+      this.expire(this.table.lruHead, EXPIRED_EVICTED);
+    }
     const s = this.table.insert(p, h);
     const size = accountedSize(p, this.mode);
     this.counters.init(s, t, size, p.srcMac, p.dstMac);

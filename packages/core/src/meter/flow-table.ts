@@ -35,6 +35,11 @@ const MAX_LOAD = 0.5;
  *   Linear probing with backward-shift deletion (no tombstones).
  * - Cache order (spec §6.1): a doubly linked list in creation order (updates never move a flow);
  *   the idle scan and the final flush walk it from the head.
+ * - With `recency` (the meter's `maxLiveFlows` bound), a second list in order of last packet
+ *   ({@link touch} moves a flow to its tail), so the least recently seen flow is {@link lruHead}:
+ *   O(1) to find, without changing the creation order NFStream's idle scan depends on.
+ * - The hash is seeded per table ({@link hash}), so keys crafted to collide under one seed do
+ *   not collide in another run. Emission order never depends on the hash.
  *
  * Slots are reused after a flow is removed; the per-flow state of other components (counters,
  * statistics, SPLT, plugins) lives in their own typed-array columns indexed by the same slot and
@@ -70,9 +75,26 @@ export class FlowTable {
   /** Called after the slot columns grew, with the new capacity. */
   onGrow: ((capacity: number) => void) | null = null;
 
-  constructor(initialCapacity = 1024) {
+  /** Recency list (only with `recency`): head = least recently seen flow. */
+  lruPrev: Int32Array;
+  lruNext: Int32Array;
+  lruHead = NO_SLOT;
+  lruTail = NO_SLOT;
+  private readonly recency: boolean;
+  /** Hash seed of this table. */
+  readonly seed: number;
+
+  /**
+   * @param recency keep the least-recently-seen list ({@link lruHead}, {@link touch}).
+   * @param seed hash seed (default: random per table).
+   */
+  constructor(initialCapacity = 1024, recency = false, seed = randomSeed()) {
     const cap = Math.max(16, initialCapacity | 0);
     this.capacity = cap;
+    this.recency = recency;
+    this.seed = seed | 0;
+    this.lruPrev = new Int32Array(recency ? cap : 0);
+    this.lruNext = new Int32Array(recency ? cap : 0);
     this.keys = new Int32Array(cap * KEY_WORDS);
     this.prev = new Int32Array(cap);
     this.next = new Int32Array(cap);
@@ -84,10 +106,15 @@ export class FlowTable {
     this.mask = pairs * 2 - 1;
   }
 
+  /** Symmetric hash of a packet's flow key with this table's seed. */
+  hash(p: DecodedPacket): number {
+    return FlowTable.hashPacket(p, this.seed);
+  }
+
   /** Symmetric hash of a packet's flow key (an int32: small integers stay unboxed). */
-  static hashPacket(p: DecodedPacket): number {
-    const a = endpointHash(p.src0, p.src1, p.src2, p.src3, p.srcPort);
-    const b = endpointHash(p.dst0, p.dst1, p.dst2, p.dst3, p.dstPort);
+  static hashPacket(p: DecodedPacket, seed = FIXED_SEED): number {
+    const a = endpointHash(p.src0, p.src1, p.src2, p.src3, p.srcPort, seed);
+    const b = endpointHash(p.dst0, p.dst1, p.dst2, p.dst3, p.dstPort, seed);
     let h = (a + b) | 0;
     h ^= Math.imul(p.protocol | (p.ipVersion << 8) | (p.tunnelId << 16), 0x27d4eb2f);
     h ^= Math.imul(p.vlanId + 0x165667b1, 0x85ebca6b);
@@ -177,6 +204,13 @@ export class FlowTable {
     if (this.tail === NO_SLOT) this.head = s;
     else this.next[this.tail] = s;
     this.tail = s;
+    if (this.recency) {
+      this.lruPrev[s] = this.lruTail;
+      this.lruNext[s] = NO_SLOT;
+      if (this.lruTail === NO_SLOT) this.lruHead = s;
+      else this.lruNext[this.lruTail] = s;
+      this.lruTail = s;
+    }
     this.size++;
     const index = this.index;
     const mask = this.mask;
@@ -214,8 +248,29 @@ export class FlowTable {
     else this.next[p] = n;
     if (n === NO_SLOT) this.tail = p;
     else this.prev[n] = p;
+    if (this.recency) this.unlinkRecent(slot);
     this.free[this.freeTop++] = slot;
     this.size--;
+  }
+
+  /** Marks the flow at `slot` as the most recently seen (only with `recency`). O(1). */
+  touch(slot: number): void {
+    if (slot === this.lruTail) return;
+    this.unlinkRecent(slot);
+    this.lruPrev[slot] = this.lruTail;
+    this.lruNext[slot] = NO_SLOT;
+    if (this.lruTail === NO_SLOT) this.lruHead = slot;
+    else this.lruNext[this.lruTail] = slot;
+    this.lruTail = slot;
+  }
+
+  private unlinkRecent(slot: number): void {
+    const p = this.lruPrev[slot]!;
+    const n = this.lruNext[slot]!;
+    if (p === NO_SLOT) this.lruHead = n;
+    else this.lruNext[p] = n;
+    if (n === NO_SLOT) this.lruTail = p;
+    else this.lruPrev[n] = p;
   }
 
   // ---- key fields of a slot (emission time) ----------------------------------------------------
@@ -248,7 +303,10 @@ export class FlowTable {
 
   /** Bytes held by the table's own columns and index (for memory reports). */
   get byteLength(): number {
-    return this.keys.byteLength + this.prev.byteLength + this.next.byteLength + this.free.byteLength + this.index.byteLength;
+    return (
+      this.keys.byteLength + this.prev.byteLength + this.next.byteLength + this.free.byteLength + this.index.byteLength +
+      this.lruPrev.byteLength + this.lruNext.byteLength
+    );
   }
 
   private pushFreeRange(from: number, to: number): void {
@@ -263,6 +321,10 @@ export class FlowTable {
     this.prev = growInt32(this.prev, cap);
     this.next = growInt32(this.next, cap);
     this.free = growInt32(this.free, cap);
+    if (this.recency) {
+      this.lruPrev = growInt32(this.lruPrev, cap);
+      this.lruNext = growInt32(this.lruNext, cap);
+    }
     this.capacity = cap;
     this.pushFreeRange(old, cap);
     if (this.onGrow !== null) this.onGrow(cap);
@@ -284,8 +346,15 @@ export class FlowTable {
   }
 }
 
-function endpointHash(a0: number, a1: number, a2: number, a3: number, port: number): number {
-  let h = Math.imul(a0 ^ 0x9e3779b9, 0x85ebca6b);
+/** Seed of the static {@link FlowTable.hashPacket} (reproducible hashes for tests and tools). */
+const FIXED_SEED = 0x9e3779b9 | 0;
+
+function randomSeed(): number {
+  return globalThis.crypto.getRandomValues(new Int32Array(1))[0]!;
+}
+
+function endpointHash(a0: number, a1: number, a2: number, a3: number, port: number, seed: number): number {
+  let h = Math.imul(a0 ^ seed, 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13) ^ a1, 0xc2b2ae35);
   h = Math.imul(h ^ (h >>> 16) ^ a2, 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13) ^ a3, 0xc2b2ae35);

@@ -27,6 +27,8 @@ export interface MeterConfig {
   readonly pluginFields?: readonly FieldSpec[];
   /** Rows per emitted batch (default {@link FLOW_BATCH_ROWS}). */
   readonly batchRows?: number;
+  /** Cache bound: a new flow evicts the least recently seen one when this many are live (0 = unlimited). */
+  readonly maxLiveFlows?: number;
 }
 
 /**
@@ -50,5 +52,6 @@ export function meterConfig(
     dissector,
     systemVisibility,
     pluginFields: pluginFields(options.udps),
+    maxLiveFlows: options.maxLiveFlows,
   };
 }

@@ -1,3 +1,4 @@
+import type { CaptureDrops } from '../capture/capture-reader.js';
 import { IGNORE_REASON_COUNT, IGNORE_REASON_NAMES } from '../decode/ignore-reason.js';
 
 /** Per-source part of the summary. */
@@ -12,6 +13,8 @@ export interface SourceSummary {
   truncatedAt?: number;
   /** File size in bytes, when known. */
   size?: number;
+  /** Live sources: packets lost before they were read (`pcap_stats` and the capture ring). */
+  dropped?: CaptureDrops;
 }
 
 /** The run summary: every record read is processed, ignored with a reason, or filtered out by BPF. */
@@ -24,19 +27,27 @@ export interface RunSummary {
     ignoredByReason: Record<string, number>;
     /** Records rejected by `bpfFilter` (NFStream never sees them). */
     filtered: number;
+    /** Live sources only: packets lost before they were read, in total and by reason. */
+    dropped?: number;
+    droppedByReason?: { kernel: number; interface: number; ring_full: number };
   };
   flows: number;
+  /** Only with `maxLiveFlows`: flows expired early because the cache was full (expiration id 2). */
+  evictions?: number;
 }
 
 /**
  * Packet accounting (Zeek-style named counters): `read = processed + ignored + filtered`, with the
- * ignored packets counted per {@link IgnoreReason}.
+ * ignored packets counted per {@link IgnoreReason}; live sources add the packets `dropped` before
+ * they could be read, per reason.
  */
 export class PacketAccounting {
   read = 0;
   processed = 0;
   ignored = 0;
   filtered = 0;
+  /** Live drops by reason; null while no live source reported any counters. */
+  drops: CaptureDrops | null = null;
   readonly byReason = new Float64Array(IGNORE_REASON_COUNT + 8);
   readonly sources: SourceSummary[] = [];
 
@@ -47,6 +58,15 @@ export class PacketAccounting {
     this.ignored += other.ignored;
     this.filtered += other.filtered;
     for (let i = 0; i < this.byReason.length; i++) this.byReason[i]! += other.byReason[i]!;
+    if (other.drops !== null) this.addDrops(other.drops);
+  }
+
+  /** Adds a live source's drop counters. */
+  addDrops(d: CaptureDrops): void {
+    const t = (this.drops ??= { kernel: 0, interface: 0, ringFull: 0 });
+    t.kernel += d.kernel;
+    t.interface += d.interface;
+    t.ringFull += d.ringFull;
   }
 
   summary(flows: number): RunSummary {
@@ -63,6 +83,12 @@ export class PacketAccounting {
         ignored: this.ignored,
         ignoredByReason,
         filtered: this.filtered,
+        ...(this.drops === null
+          ? {}
+          : {
+              dropped: this.drops.kernel + this.drops.interface + this.drops.ringFull,
+              droppedByReason: { kernel: this.drops.kernel, interface: this.drops.interface, ring_full: this.drops.ringFull },
+            }),
       },
       flows,
     };

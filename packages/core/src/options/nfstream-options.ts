@@ -16,7 +16,7 @@ export interface MeteringOptions {
   promiscuousMode?: boolean;
   /** Live capture only, bytes per packet (default 1536). */
   snapshotLength?: number;
-  /** Live capture only, kernel buffer bytes, 0 = libpcap default (max 2^31−1). */
+  /** Live capture only, kernel buffer bytes, 0 = 64 MiB (max 2^31−1). */
   socketBufferSize?: number;
   /** Seconds without packets after which a flow expires (default 120). */
   idleTimeout?: number;
@@ -36,6 +36,13 @@ export interface MeteringOptions {
   nMeters?: number;
   /** Stop after this many flows; 0 = unlimited. */
   maxNflows?: number;
+  /**
+   * Bound of the flow cache (flowstream extension, default 0 = unlimited): when it holds this many
+   * flows and a new one arrives, the least recently seen flow is expired early with expiration id
+   * 2 ("evicted") and counted in the summary's `evictions`. With `nMeters` > 1 each meter holds
+   * at most ⌈maxLiveFlows / nMeters⌉.
+   */
+  maxLiveFlows?: number;
   /** Live only: seconds between performance JSON lines; 0 disables. */
   performanceReport?: number;
   /** 1 adds the local process of live flows (Linux). */
@@ -60,6 +67,7 @@ export interface ResolvedMeteringOptions {
   spltAnalysis: number;
   nMeters: number;
   maxNflows: number;
+  maxLiveFlows: number;
   performanceReport: number;
   systemVisibilityMode: 0 | 1;
   systemVisibilityPollMs: number;
@@ -80,6 +88,7 @@ export const DEFAULT_METERING_OPTIONS: Readonly<ResolvedMeteringOptions> = Objec
   spltAnalysis: 0,
   nMeters: 1,
   maxNflows: 0,
+  maxLiveFlows: 0,
   performanceReport: 0,
   systemVisibilityMode: 0,
   systemVisibilityPollMs: 100,
@@ -121,7 +130,7 @@ export function validateMeteringOption<K extends keyof ResolvedMeteringOptions>(
     case 'snapshotLength':
       return int(name, value, 1, 2 ** 31 - 1, 'a positive integer (bytes)') as R;
     case 'socketBufferSize':
-      return int(name, value, 0, 2 ** 31 - 1, 'an integer from 0 to 2^31-1 (bytes; 0 = libpcap default)') as R;
+      return int(name, value, 0, 2 ** 31 - 1, 'an integer from 0 to 2^31-1 (bytes; 0 = 64 MiB)') as R;
     case 'idleTimeout':
     case 'activeTimeout':
       return int(name, value, 0, MAX_TIMEOUT_S, 'a non-negative integer number of seconds') as R;
@@ -135,6 +144,8 @@ export function validateMeteringOption<K extends keyof ResolvedMeteringOptions>(
       return int(name, value, 1, 1024, 'an integer from 1 to 1024') as R;
     case 'maxNflows':
       return int(name, value, 0, Number.MAX_SAFE_INTEGER, 'a non-negative integer (0 = unlimited)') as R;
+    case 'maxLiveFlows':
+      return int(name, value, 0, 2 ** 31 - 1, 'an integer from 0 to 2^31-1 (flows in the cache; 0 = unlimited)') as R;
     case 'performanceReport':
       return int(name, value, 0, 2 ** 31 - 1, 'a non-negative integer number of seconds (0 disables)') as R;
     case 'systemVisibilityMode':

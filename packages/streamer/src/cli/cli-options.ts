@@ -42,6 +42,7 @@ const INT_OPTIONS: Record<string, { key: string; min: number; max: number; allow
   'splt-analysis': { key: 'spltAnalysis', min: 0, max: 65535, allowed: 'an integer from 0 to 65535' },
   'n-meters': { key: 'nMeters', min: 1, max: 1024, allowed: 'an integer from 1 to 1024' },
   'max-nflows': { key: 'maxNflows', min: 0, max: Number.MAX_SAFE_INTEGER, allowed: 'a non-negative integer (0 = unlimited)' },
+  'max-live-flows': { key: 'maxLiveFlows', min: 0, max: 2 ** 31 - 1, allowed: 'an integer from 0 to 2147483647 (0 = unlimited)' },
   'snapshot-length': { key: 'snapshotLength', min: 1, max: 2 ** 31 - 1, allowed: 'a positive integer (bytes)' },
   'socket-buffer-size': { key: 'socketBufferSize', min: 0, max: 2 ** 31 - 1, allowed: 'an integer from 0 to 2147483647 (bytes)' },
   'performance-report': { key: 'performanceReport', min: 0, max: 2 ** 31 - 1, allowed: 'a non-negative integer number of seconds' },
@@ -230,13 +231,15 @@ Metering (NFStream's parameters):
       --splt-analysis N        first N packets' direction/size/piat (0 disables)
       --n-meters N             parallel meters (default 1: reproducible order)
       --max-nflows N           stop after N flows (0 = unlimited)
+      --max-live-flows N       bound the flow cache: a new flow evicts the least recently seen
+                               one (expiration_id 2, counted as "evictions"; 0 = unlimited)
       --plugin SPEC            a plugin: registry name with options (splt:sequenceLength=10,
                                flow-slicer:limit=4, dhcp, mdns, ja4, wf:activeTimeout=1800,levels=3,
                                covertmark-windows) or a module file (./my-plugin.js[#Export])
 Live capture:
       --snapshot-length N      default 1536
       --promiscuous-mode / --no-promiscuous-mode
-      --socket-buffer-size N   bytes (0 = libpcap default)
+      --socket-buffer-size N   kernel capture buffer bytes (0 = 64 MiB)
       --duration S             stop after S seconds (Ctrl-C also stops and flushes)
       --performance-report S   print a JSON performance line every S seconds
       --system-visibility-mode 0|1   add the local process of each flow (Linux)

@@ -44,7 +44,7 @@ export class Progress {
     const secs = (now - this.started) / 1000;
     const pct = s.bytesTotal > 0 ? ` ${((100 * s.bytesRead) / s.bytesTotal).toFixed(1)}%` : '';
     const bytes = s.bytesTotal > 0 ? `${human(s.bytesRead)}B/${human(s.bytesTotal)}B` : `${human(s.bytesRead)}B`;
-    const line = `${pct} ${bytes} | ${human(s.packetsRead / Math.max(secs, 1e-3))} pkt/s | ${human(s.liveFlows)} live flows | ${human(this.flowsOut)} flows out`;
+    const line = `${pct} ${bytes} | ${human(s.packetsRead / Math.max(secs, 1e-3))} pkt/s | ${human(s.liveFlows)} live flows | ${human(this.flowsOut)} flows out${s.packetsDropped > 0 ? ` | ${human(s.packetsDropped)} dropped` : ''}`;
     process.stderr.write(`\r\x1b[K${line}`);
     this.drawn = true;
   }

@@ -71,6 +71,7 @@ async function main(): Promise<void> {
       plugins: await buildPlugins(data.plugins),
       dissector: await loadDissector(o.nDissections),
       systemVisibility: o.systemVisibility,
+      maxLiveFlows: o.maxLiveFlows,
     });
     setState(control, WorkerState.Ready);
     meterLoop(meter, ring, new FlowBatchEncoder(meter.columns));
@@ -99,6 +100,7 @@ function meterLoop(meter: FlowMeter, ring: PacketRingReader, encoder: FlowBatchE
       ring.release();
       sendFlows();
       Atomics.store(control, Ctl.LiveFlows, meter.liveFlowCount);
+      Atomics.store(control, Ctl.Evictions, meter.evictions);
       if (Atomics.load(control, Ctl.Stop) !== 0) break;
       Atomics.wait(control, Ctl.Write, published, IDLE_WAIT_MS);
       continue;
@@ -111,6 +113,7 @@ function meterLoop(meter: FlowMeter, ring: PacketRingReader, encoder: FlowBatchE
         ring.release();
         meter.flush();
         sendFlows();
+        Atomics.store(control, Ctl.Evictions, meter.evictions);
         meter.cleanup();
         return;
       }
@@ -124,6 +127,7 @@ function meterLoop(meter: FlowMeter, ring: PacketRingReader, encoder: FlowBatchE
     if (Atomics.load(control, Ctl.Stop) !== 0) break;
   }
   // stopped early (maxNflows, user stop): no flush, like MeterRun.stop()
+  Atomics.store(control, Ctl.Evictions, meter.evictions);
   meter.cleanup();
 }
 

@@ -22,6 +22,8 @@ export const Ctl = {
   Stop: 3,
   /** Flows in the worker's cache (for progress). */
   LiveFlows: 4,
+  /** Flows the worker's meter evicted (`maxLiveFlows`), for the summary. */
+  Evictions: 5,
 } as const;
 const CONTROL_WORDS = 8;
 

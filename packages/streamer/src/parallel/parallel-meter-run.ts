@@ -69,6 +69,8 @@ interface MeterWorker {
  */
 export class ParallelMeterRun {
   readonly accounting = new PacketAccounting();
+  /** `maxLiveFlows` is set: the summary reports evictions. */
+  private readonly bounded: boolean;
   /** First fatal error (corrupt source, plugin error in a worker); thrown after the flows are delivered. */
   error: Error | null = null;
   /** True once every flow was emitted (or the run was stopped). */
@@ -109,7 +111,13 @@ export class ParallelMeterRun {
     const entry = parallel.workerEntry ?? defaultWorkerEntry();
     // plain data for the workers: they rebuild plugins from their origins and load their own dissector
     const { plugins: _plugins, dissector: _dissector, ...base } = meterConfig(options, null, parallel.systemVisibility);
-    const workerOptions = { ...base, nDissections: parallel.dissection ? options.nDissections : 0 };
+    const workerOptions = {
+      ...base,
+      nDissections: parallel.dissection ? options.nDissections : 0,
+      // each meter holds its share of the cache bound
+      maxLiveFlows: Math.ceil(options.maxLiveFlows / parallel.nMeters),
+    };
+    this.bounded = options.maxLiveFlows > 0;
     this.sources = new InputSequence(inputs, this.accounting, filter, (e) => {
       if (this.error === null) this.error = e;
     });
@@ -234,7 +242,13 @@ export class ParallelMeterRun {
   }
 
   summary(flows: number): RunSummary {
-    return this.accounting.summary(flows);
+    const s = this.accounting.summary(flows);
+    if (this.bounded) {
+      let evictions = 0;
+      for (const w of this.workers) evictions += Atomics.load(w.control, Ctl.Evictions);
+      s.evictions = evictions;
+    }
+    return s;
   }
 
   /** End of input: every meter flushes; waits for them and collects their last flows. */

@@ -14,6 +14,8 @@ export interface WorkerMeterOptions {
   /** nDPI depth; 0 = no dissector. The worker loads its own through `extensions.loadDissector`. */
   readonly nDissections: number;
   readonly systemVisibility: boolean;
+  /** This meter's share of `maxLiveFlows` (0 = unlimited). */
+  readonly maxLiveFlows: number;
 }
 
 /** `workerData` of a meter worker. */

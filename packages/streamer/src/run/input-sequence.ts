@@ -74,6 +74,12 @@ export class InputSequence {
       this.onError(error);
     }
     reader.close();
+    // live sources: the final pcap_stats counters are known once the capture is closed
+    const drops = reader.drops?.();
+    if (drops !== undefined) {
+      summary.dropped = drops;
+      this.accounting.addDrops(drops);
+    }
     this.reader = null;
     this.input = null;
     this.summary = null;

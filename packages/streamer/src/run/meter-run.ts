@@ -66,6 +66,10 @@ export class MeterRun {
   private readonly sources: InputSequence;
   /** All inputs ended: steps now flush the cache in chunks. */
   private flushing = false;
+  /** `maxLiveFlows` is set: the summary reports evictions. */
+  private readonly bounded: boolean;
+  /** The live input was told to stop; its reader ends once drained. */
+  private liveStopped = false;
 
   constructor(
     options: ResolvedMeteringOptions,
@@ -75,6 +79,7 @@ export class MeterRun {
     systemVisibility: boolean,
   ) {
     this.meter = new FlowMeter(meterConfig(options, dissector, systemVisibility));
+    this.bounded = options.maxLiveFlows > 0;
     this.sources = new InputSequence(inputs, this.accounting, filter, (e) => {
       if (this.error === null) this.error = e;
     });
@@ -143,14 +148,27 @@ export class MeterRun {
     this.cleanup();
   }
 
-  /** Stops reading; the next steps flush every live flow (live stop, Ctrl-C). */
+  /**
+   * Stops reading; the next steps flush every live flow (live stop, Ctrl-C). A live input stops
+   * capturing first and is read to its end, so packets captured before the stop are metered.
+   */
   stopAndFlush(): void {
+    const input = this.sources.input as (RunInput & { stop?(): void }) | null;
+    if (input?.stop !== undefined) {
+      if (!this.liveStopped) {
+        this.liveStopped = true;
+        input.stop();
+      }
+      return;
+    }
     this.sources.exhaust();
     if (!this.done) this.flushing = true;
   }
 
   summary(flows: number) {
-    return this.accounting.summary(flows);
+    const s = this.accounting.summary(flows);
+    if (this.bounded) s.evictions = this.meter.evictions;
+    return s;
   }
 
 

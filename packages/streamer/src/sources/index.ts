@@ -1,7 +1,11 @@
-export { loadCap, type CapDevice, type CapHandle, type CapModule } from './cap-binding.js';
-export { capLinkTypeToDlt } from './cap-link-type.js';
 export { EpochClock, epochClock } from './epoch-clock.js';
 export { listInterfaces, resolveInterface, type CaptureInterface } from './interfaces.js';
-export { DEFAULT_LIVE_BUFFER_SIZE, LiveCapture, type LiveCaptureOptions, type LiveCaptureStats } from './live-capture.js';
+export { loadLivePcap, type LivePcap } from './libpcap-live.js';
+export {
+  DEFAULT_LIVE_BUFFER_SIZE,
+  DEFAULT_RING_SIZE,
+  LiveCapture,
+  type LiveCaptureOptions,
+  type LiveCaptureStats,
+} from './live-capture.js';
 export { LiveCaptureError } from './live-capture-error.js';
-export { estimateWireLength } from './wire-length.js';

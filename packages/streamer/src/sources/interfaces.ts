@@ -1,4 +1,5 @@
-import { loadCap } from './cap-binding.js';
+import { networkInterfaces } from 'node:os';
+import { IF_LOOPBACK, loadLivePcap } from './libpcap-live.js';
 
 /** A capture interface as libpcap lists it (`pcap_findalldevs`). */
 export interface CaptureInterface {
@@ -12,32 +13,34 @@ export interface CaptureInterface {
 }
 
 /**
- * Lists the capture interfaces libpcap knows (through `cap`).
+ * Lists the capture interfaces libpcap knows (`pcap_findalldevs` through koffi).
  *
- * @throws Error naming what to install when `cap`/libpcap is missing, or libpcap's error text.
+ * @throws Error naming what to install when koffi/libpcap is missing, or libpcap's error text.
  * @example
  * ```ts
  * for (const i of listInterfaces()) console.log(i.name, i.description);
  * ```
  */
 export function listInterfaces(): CaptureInterface[] {
-  const cap = loadCap();
-  if (cap instanceof Error) throw cap;
-  return cap.Cap.deviceList().map((d) => ({
+  const pcap = loadLivePcap();
+  if (pcap instanceof Error) throw pcap;
+  const devices = pcap.findAllDevices();
+  if (devices instanceof Error) throw devices;
+  return devices.map((d) => ({
     name: d.name,
-    description: d.description ?? '',
-    addresses: d.addresses.map((a) => a.addr).filter((a): a is string => typeof a === 'string'),
-    loopback: d.flags === 'PCAP_IF_LOOPBACK',
+    description: d.description,
+    addresses: d.addresses,
+    loopback: (d.flags & IF_LOOPBACK) !== 0,
   }));
 }
 
 /**
  * Resolves a live `source` the way NFStreamer does (spec §8): an interface given by its name or
- * by its description; the canonical name is returned. Names win over descriptions.
+ * by its description; the canonical name is returned. Names win over descriptions. Without
+ * libpcap, the system's interface names (and `any`) still resolve, so that using one as a source
+ * fails with the sentence saying what to install rather than "not a file".
  *
- * @returns the interface name, or null when nothing matches or live capture is unavailable
- * (`cap`/libpcap missing: then NFStreamer's "valid network interface name" message applies;
- * {@link listInterfaces} says what to install).
+ * @returns the interface name, or null when nothing matches.
  * @example
  * ```ts
  * resolveInterface('lo'); // 'lo'
@@ -45,13 +48,13 @@ export function listInterfaces(): CaptureInterface[] {
  * ```
  */
 export function resolveInterface(nameOrDescription: string): string | null {
-  if (loadCap() instanceof Error) return null;
   let interfaces: CaptureInterface[];
-  // pcap_findalldevs can fail (e.g. no permission on some platforms): treat as "no interface".
   try {
     interfaces = listInterfaces();
   } catch {
-    return null;
+    // no libpcap (or pcap_findalldevs failed): the kernel's names
+    const names = ['any', ...Object.keys(networkInterfaces())];
+    return names.includes(nameOrDescription) ? nameOrDescription : null;
   }
   const byName = interfaces.find((i) => i.name === nameOrDescription);
   if (byName !== undefined) return byName.name;

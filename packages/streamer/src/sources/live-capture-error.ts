@@ -11,7 +11,7 @@ export class LiveCaptureError extends Error {
     readonly nfstreamMessage: string,
     /** Interface being opened. */
     readonly interfaceName: string,
-    /** libpcap's (or `cap`'s) text, or "". */
+    /** libpcap's text, or "". */
     readonly detail: string,
   ) {
     super(detail === '' ? nfstreamMessage : `${nfstreamMessage} ${interfaceName}: ${detail}${hint(detail)}`);

@@ -1,107 +1,95 @@
+import { Worker } from 'node:worker_threads';
 import { CaptureRecord } from '@flowstream/core';
-import { loadCap, type CapHandle } from './cap-binding.js';
-import { capLinkTypeToDlt } from './cap-link-type.js';
-import { epochClock, type EpochClock } from './epoch-clock.js';
+import { workerEntry } from '../parallel/worker-spawn.js';
+import { CaptureCtl, CaptureRingReader, CaptureState, allocateCaptureRing, type CaptureRingBuffers } from './capture-ring.js';
+import type { CaptureWorkerData } from './capture-worker.js';
+import { ERRBUF_SIZE, loadLivePcap, type LivePcap } from './libpcap-live.js';
 import { LiveCaptureError } from './live-capture-error.js';
-import { estimateWireLength } from './wire-length.js';
 
 /** Options of a {@link LiveCapture} (NFStreamer's live parameters, spec §8). */
 export interface LiveCaptureOptions {
-  /** Bytes kept per packet (default 1536). Applied by sizing `cap`'s copy buffer. */
+  /** Bytes kept per packet (default 1536), `pcap_set_snaplen`. */
   snapshotLength?: number;
-  /**
-   * Default true. `cap` always opens in promiscuous mode, so false cannot be honoured; it is
-   * accepted and reported by {@link LiveCapture.promiscuousModeHonoured}.
-   */
+  /** Default true, `pcap_set_promisc`. */
   promiscuousMode?: boolean;
   /**
-   * Kernel capture buffer in bytes (default 0). 0 means {@link DEFAULT_LIVE_BUFFER_SIZE}, not
-   * libpcap's 2 MB: `cap` fixes the snap length at 65535, so the ring holds ~64 KB frames and 2 MB
-   * would buffer only 32 packets (16 on loopback, where each packet takes two frames); bursts
-   * beyond that are dropped silently.
+   * Kernel capture buffer in bytes (`pcap_set_buffer_size`, default 0). 0 means
+   * {@link DEFAULT_LIVE_BUFFER_SIZE}, not libpcap's 2 MB, which loses bursts of large loopback
+   * frames.
    */
   socketBufferSize?: number;
   /** BPF expression compiled by libpcap and run in the kernel, or null/"" for none. */
   bpfFilter?: string | null;
-  /** Clock stamping packets (default: the process-wide {@link epochClock}). */
-  clock?: EpochClock;
+  /** Bytes of the ring between the capture worker and the main thread (default {@link DEFAULT_RING_SIZE}). */
+  ringSize?: number;
 }
 
 /** Counters of a {@link LiveCapture}. */
 export interface LiveCaptureStats {
-  /** Packets delivered to the callback. */
+  /** Packets handed to the consumer. */
   packetsReceived: number;
-  /** Of those, packets cut by the snapshot length. */
+  /** Of those, packets cut by the snapshot length (caplen < wire length). */
   packetsTruncated: number;
-  /**
-   * Packets dropped by the kernel/libpcap (`pcap_stats` ps_drop), or null: `cap` 0.2 does not
-   * expose `pcap_stats`, so drops are unknown and always null with this source.
-   */
-  packetsDropped: number | null;
+  /** Packets the kernel dropped because its capture buffer was full (`pcap_stats` ps_drop). */
+  packetsDropped: number;
+  /** Packets dropped by the interface or its driver (`pcap_stats` ps_ifdrop). */
+  interfaceDropped: number;
+  /** Packets flowstream dropped because the ring to the main thread was full (`ring_full`). */
+  ringDropped: number;
 }
 
-/**
- * cap 0.2 stops but never uv_close()s its poll handle, which lives inside the native object: if a
- * closed handle were garbage-collected, libuv would keep a dangling handle and the process could
- * crash at exit. Closed handles are therefore kept alive for the life of the process (a few
- * hundred bytes per capture started).
- */
-const retired: CapHandle[] = [];
-
-function retire(handle: CapHandle): void {
-  retired.push(handle);
-}
-
-/**
- * Buffer used for `socketBufferSize: 0`: ~1000 of `cap`'s 65535-byte frames, about what NFStream's
- * 2 MB default holds at its 1536-byte snap length.
- */
+/** Buffer used for `socketBufferSize: 0` (libpcap's 2 MB default loses bursts of 64 KB loopback frames). */
 export const DEFAULT_LIVE_BUFFER_SIZE = 64 * 1024 * 1024;
+/** Default ring between the capture worker and the main thread: ~190k small packets, ~10k full 1536-byte ones. */
+export const DEFAULT_RING_SIZE = 16 * 1024 * 1024;
+/** `Atomics.waitAsync` (Node ≥ 16; typed only from lib es2024, this project targets ES2022). */
+const waitAsync = (Atomics as unknown as {
+  waitAsync(a: Int32Array, index: number, value: number, timeout: number): { async: boolean; value: Promise<string> | string };
+}).waitAsync;
 
-// libpcap's own texts for cap's fixed setup failures → NFStream's texts (spec §8).
-const CAP_SETUP_MESSAGES: Record<string, string> = {
-  'Unable to set snaplen': 'Unable to set snaplen.',
-  'Unable to set promiscuous mode': 'Unable to set promisc mode.',
-  'Unable to set read timeout': 'Unable to set buffer timeout.',
-};
+/** libpcap read timeout (unused in non-blocking mode, set as NFStream does). */
+const READ_TIMEOUT_MS = 100;
+/** Longest the main thread waits for the worker to leave `pcap_next_ex` when stopping. */
+const STOP_WAIT_MS = 8000;
 
 /**
- * Captures packets from a network interface through the `cap` addon (libpcap, 1000 ms read
- * timeout, immediate mode). Each packet is written into ONE reusable {@link CaptureRecord} and
- * handed to the callback synchronously, before the next packet overwrites it.
- *
- * `cap` gives no timestamps: packets are stamped on arrival from a monotonic clock anchored to
- * the epoch (µs precision; `tsNsec = µs × 1000`; `timeMs = floor(µs / 1000)`, spec §1.2). It
- * gives no wire length either: it equals the captured length, except for frames cut by the
- * snapshot length, where it is rebuilt from the IP header ({@link estimateWireLength}).
- *
- * The callback must not throw: it runs inside the addon's event and an exception there is an
- * uncaught exception.
+ * Captures packets from a network interface through libpcap (koffi). The handle is set up and
+ * activated synchronously here (errors are thrown by {@link start}), then a worker thread runs
+ * `pcap_next_ex` and copies each packet with its kernel timestamp (ns when libpcap supports it)
+ * into a shared ring. The main thread reads the ring with {@link next} (pull), or gets a callback
+ * per packet from {@link start}. Kernel drops, interface drops and ring-full drops are counted
+ * ({@link stats}).
  *
  * @example
  * ```ts
  * const capture = new LiveCapture('lo', { bpfFilter: 'udp port 5353' });
- * capture.start((r) => meter.consume(r));
- * const ticker = createExpiryTicker(1000, (now) => meter.tick(now));
- * // later
- * capture.stop();
- * ticker.stop();
+ * capture.start();
+ * const record = new CaptureRecord();
+ * for (;;) {
+ *   while (capture.next(record)) meter.consume(record);
+ *   await capture.waitForData(250);
+ * }
  * ```
  */
 export class LiveCapture {
   /** DLT of the interface, known once started (-1 before). */
   linkType = -1;
-  /** False when promiscuousMode=false was asked for (`cap` always enables it). */
-  readonly promiscuousModeHonoured: boolean;
+  /** True once started when timestamps have nanosecond precision (else µs, scaled to ns). */
+  nanosecondTimestamps = false;
+  readonly promiscuousMode: boolean;
   readonly snapshotLength: number;
   readonly socketBufferSize: number;
   readonly bpfFilter: string;
-  private readonly clock: EpochClock;
-  private readonly record = new CaptureRecord();
-  private handle: CapHandle | null = null;
-  private buffer: Buffer | null = null;
+  private readonly ringSize: number;
+  private pcap: LivePcap | null = null;
+  private handle = 0;
+  private worker: Worker | null = null;
+  private buffers: CaptureRingBuffers | null = null;
+  private reader: CaptureRingReader | null = null;
+  private control: Int32Array | null = null;
   private received = 0;
-  private truncated = 0;
+  private workerError: string | null = null;
+  private final: LiveCaptureStats | null = null;
 
   /**
    * @param interfaceName interface to open (see `resolveInterface` for descriptions).
@@ -119,104 +107,211 @@ export class LiveCapture {
     if (!Number.isInteger(socketBufferSize) || socketBufferSize < 0 || socketBufferSize > 2 ** 31 - 1) {
       throw new RangeError('Please specify a valid socket_buffer_size parameter (positive integer <= 2^31-1).');
     }
+    const ringSize = options.ringSize ?? DEFAULT_RING_SIZE;
+    if (!Number.isInteger(ringSize) || ringSize < 1 << 20 || ringSize > 2 ** 30) {
+      throw new RangeError(`ringSize must be an integer from 1 MiB to 1 GiB (got ${String(options.ringSize)}).`);
+    }
     this.snapshotLength = snapshotLength;
     this.socketBufferSize = socketBufferSize;
     this.bpfFilter = options.bpfFilter ?? '';
-    this.promiscuousModeHonoured = options.promiscuousMode ?? true;
-    this.clock = options.clock ?? epochClock;
+    this.promiscuousMode = options.promiscuousMode ?? true;
+    this.ringSize = ringSize;
   }
 
   /** Whether the capture is running. */
   get running(): boolean {
-    return this.handle !== null;
+    return this.handle !== 0;
   }
 
   /**
-   * Opens the interface and starts delivering packets to `onRecord` from the event loop.
+   * Opens and activates the interface, installs the filter and starts the capture worker. With
+   * `onRecord`, packets are also delivered to it from the event loop (the record is reused:
+   * copy what you keep); without it, read them with {@link next}.
    *
-   * @throws Error naming what to install when `cap`/libpcap is missing.
+   * @throws Error (one sentence saying what to install) when koffi or libpcap is missing.
    * @throws LiveCaptureError when the interface cannot be opened (unknown device, no permission)
    * or the BPF filter does not compile.
    */
-  start(onRecord: (record: CaptureRecord) => void): void {
-    if (this.handle !== null) throw new Error(`Live capture on ${this.interfaceName} is already running.`);
-    const cap = loadCap();
-    if (cap instanceof Error) throw cap;
-    // cap copies min(caplen, buffer length) bytes: the buffer size is the snapshot length.
-    const buffer = Buffer.alloc(this.snapshotLength);
-    if (this.bpfFilter !== '') {
-      // cap reports setup and filter errors alike; opening once without the filter tells them
-      // apart (a cap handle cannot be reopened after close(), hence a throwaway one).
-      const probe = new cap.Cap();
-      retire(probe);
-      this.open(probe, '', buffer);
-      probe.close();
-    }
-    const handle = new cap.Cap();
-    let linkType: string;
-    // Setup-time only: a handle that failed to open is retired like a closed one.
-    try {
-      linkType = this.open(handle, this.bpfFilter, buffer);
-    } catch (e) {
-      retire(handle);
-      throw e;
-    }
-    this.linkType = capLinkTypeToDlt(linkType);
-    this.handle = handle;
-    this.buffer = buffer;
+  start(onRecord?: (record: CaptureRecord) => void): void {
+    if (this.handle !== 0) throw new Error(`Live capture on ${this.interfaceName} is already running.`);
+    const pcap = loadLivePcap();
+    if (pcap instanceof Error) throw pcap;
+    const nano = this.open(pcap);
+    this.pcap = pcap;
+    const buffers = allocateCaptureRing(this.ringSize);
+    this.buffers = buffers;
+    this.reader = new CaptureRingReader(buffers);
+    this.control = this.reader.control;
     this.received = 0;
-    this.truncated = 0;
-    const record = this.record;
-    // A plain Uint8Array view: Buffer#slice would alias instead of copying, surprising consumers.
-    record.data = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-    record.offset = 0;
+    this.workerError = null;
+    this.final = null;
+    const entry = workerEntry('../sources/capture-worker');
+    const data: CaptureWorkerData = { handle: this.handle, nano, ring: buffers };
+    const worker = new Worker(entry.url, { workerData: data, execArgv: [...entry.execArgv], name: `flowstream-capture-${this.interfaceName}` });
+    worker.on('error', (e) => {
+      this.workerError = e.message;
+      // the loop never ran (or died): let stop() close the handle without waiting
+      Atomics.store(this.control!, CaptureCtl.State, CaptureState.Ended);
+    });
+    // a capture left running must not keep the process alive by itself
+    worker.unref();
+    this.worker = worker;
+    if (onRecord !== undefined) void this.deliver(onRecord);
+  }
+
+  /**
+   * Reads the next packet into `record` (data is a view of the shared ring, valid until the next
+   * call). Returns false when none is waiting.
+   */
+  next(record: CaptureRecord): boolean {
+    const reader = this.reader;
+    if (reader === null || !reader.take(record)) return false;
     record.linkType = this.linkType;
-    const clock = this.clock;
-    const dlt = this.linkType;
-    // One listener for the capture's lifetime: nothing is allocated per packet here.
-    handle.on('packet', (nbytes: number, cut: boolean) => {
-      const us = clock.nowMicros();
-      const sec = Math.floor(us / 1_000_000);
-      const usec = us - sec * 1_000_000;
-      record.tsSec = sec;
-      record.tsNsec = usec * 1000;
-      record.timeMs = sec * 1000 + Math.floor(usec / 1000);
-      record.caplen = nbytes;
-      record.wireLength = cut ? estimateWireLength(buffer, nbytes, dlt) : nbytes;
-      record.sourceOffset = this.received;
-      this.received++;
-      if (cut) this.truncated++;
-      onRecord(record);
+    record.sourceOffset = this.received++;
+    return true;
+  }
+
+  /** Resolves when a packet is waiting, the capture ended, or after `timeoutMs`. */
+  waitForData(timeoutMs: number): Promise<void> {
+    const reader = this.reader;
+    const control = this.control;
+    if (reader === null || control === null || !reader.empty || this.ended) return Promise.resolve();
+    Atomics.store(control, CaptureCtl.Waiting, 1);
+    const seen = Atomics.load(control, CaptureCtl.Write);
+    if (!reader.empty) {
+      Atomics.store(control, CaptureCtl.Waiting, 0);
+      return Promise.resolve();
+    }
+    const waited = waitAsync(control, CaptureCtl.Write, seen, timeoutMs);
+    const done = () => {
+      Atomics.store(control, CaptureCtl.Waiting, 0);
+    };
+    if (!waited.async) {
+      done();
+      return Promise.resolve();
+    }
+    // a timer keeps the event loop alive while waiting (a pending waitAsync alone may not)
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => resolve(), timeoutMs + 5);
+      void (waited.value as Promise<string>).then(() => {
+        clearTimeout(timer);
+        done();
+        resolve();
+      });
     });
   }
 
-  /** Stops capturing (idempotent). No callback runs after it returns. */
+  /**
+   * Epoch ms up to which the kernel had delivered every packet when the worker last found it
+   * idle (0 before that): a live clock that never runs ahead of packets still to be read.
+   */
+  quietTimeMs(): number {
+    const control = this.control;
+    if (control === null || this.buffers === null) return 0;
+    const q = Atomics.load(control, CaptureCtl.QuietMs);
+    return q > 0 ? this.buffers.epochMs + q : 0;
+  }
+
+  /** True once the capture loop has ended (stopped, or failed: see {@link error}). */
+  get ended(): boolean {
+    const control = this.control;
+    return control === null || Atomics.load(control, CaptureCtl.State) === CaptureState.Ended;
+  }
+
+  /** Why the capture loop ended on its own (libpcap's text), or null. */
+  get error(): string | null {
+    if (this.workerError !== null) return `${this.interfaceName}: ${this.workerError}`;
+    const control = this.control;
+    if (control === null || this.handle === 0) return null;
+    if (Atomics.load(control, CaptureCtl.State) !== CaptureState.Ended || Atomics.load(control, CaptureCtl.Stop) !== 0) return null;
+    return `${this.interfaceName}: ${this.pcap!.geterr(this.handle)}`;
+  }
+
+  /**
+   * Stops capturing (idempotent): ends the worker's loop (`pcap_breakloop`), waits for it, reads
+   * the final statistics and closes the handle. Packets already in the ring can still be read
+   * with {@link next}; no callback runs after it returns.
+   */
   stop(): void {
     const handle = this.handle;
-    if (handle === null) return;
-    this.handle = null;
-    handle.close();
-    handle.removeAllListeners('packet');
-    retire(handle);
-  }
-
-  /** Packet counters; kernel drops are unknown with `cap` (see {@link LiveCaptureStats}). */
-  stats(): LiveCaptureStats {
-    return { packetsReceived: this.received, packetsTruncated: this.truncated, packetsDropped: null };
-  }
-
-  private open(handle: CapHandle, filter: string, buffer: Buffer): string {
-    // Setup-time only: turn cap's texts into NFStream's (spec §8).
-    try {
-      const bufferSize = this.socketBufferSize === 0 ? DEFAULT_LIVE_BUFFER_SIZE : this.socketBufferSize;
-      return handle.open(this.interfaceName, filter, bufferSize, buffer);
-    } catch (e) {
-      const detail = (e as Error).message;
-      if (filter !== '') throw new LiveCaptureError('Unable to compile BPF filter.', this.interfaceName, detail);
-      if (detail === 'Unable to set buffer size') {
-        throw new LiveCaptureError(`${this.interfaceName}: ${detail}`, this.interfaceName, '');
-      }
-      throw new LiveCaptureError(CAP_SETUP_MESSAGES[detail] ?? 'Unable to activate source.', this.interfaceName, detail);
+    const control = this.control;
+    if (handle === 0 || control === null) return;
+    Atomics.store(control, CaptureCtl.Stop, 1);
+    if (Atomics.load(control, CaptureCtl.State) === CaptureState.Running) this.pcap!.breakloop(handle);
+    const deadline = Date.now() + STOP_WAIT_MS;
+    let state: number;
+    while ((state = Atomics.load(control, CaptureCtl.State)) !== CaptureState.Ended && Date.now() < deadline) {
+      // a booting worker sees the stop flag as soon as its loop starts
+      Atomics.wait(control, CaptureCtl.State, state, 50);
+      if (Atomics.load(control, CaptureCtl.State) === CaptureState.Running) this.pcap!.breakloop(handle);
     }
+    this.final = this.counters();
+    this.handle = 0;
+    // never close a handle the worker may still be inside (it would read freed memory)
+    if (state === CaptureState.Ended) this.pcap!.close(handle);
+    void this.worker?.terminate();
+    this.worker = null;
+  }
+
+  /** Packet and drop counters (kept after {@link stop}). */
+  stats(): LiveCaptureStats {
+    return this.final === null ? this.counters() : { ...this.final, packetsReceived: this.received };
+  }
+
+  private counters(): LiveCaptureStats {
+    const c = this.control;
+    if (c === null) return { packetsReceived: 0, packetsTruncated: 0, packetsDropped: 0, interfaceDropped: 0, ringDropped: 0 };
+    return {
+      packetsReceived: this.received,
+      packetsTruncated: Atomics.load(c, CaptureCtl.Truncated),
+      packetsDropped: Atomics.load(c, CaptureCtl.PsDrop) >>> 0,
+      interfaceDropped: Atomics.load(c, CaptureCtl.PsIfDrop) >>> 0,
+      ringDropped: Atomics.load(c, CaptureCtl.RingDrops),
+    };
+  }
+
+  /** Callback delivery for {@link start}`(onRecord)`. */
+  private async deliver(onRecord: (record: CaptureRecord) => void): Promise<void> {
+    const record = new CaptureRecord();
+    while (this.handle !== 0) {
+      while (this.handle !== 0 && this.next(record)) onRecord(record);
+      if (this.ended) break;
+      await this.waitForData(250);
+    }
+  }
+
+  /** Creates, configures and activates the handle (NFStream's steps and texts, spec §8). Returns the ns flag. */
+  private open(pcap: LivePcap): boolean {
+    const name = this.interfaceName;
+    const errbuf = new Uint8Array(ERRBUF_SIZE);
+    const p = pcap.create(name, errbuf);
+    if (p === 0) throw new LiveCaptureError('Unable to activate source.', name, Buffer.from(errbuf).toString('latin1').replace(/\0.*$/s, ''));
+    const fail = (message: string, detail: string): never => {
+      pcap.close(p);
+      throw new LiveCaptureError(message, name, detail);
+    };
+    if (pcap.setSnaplen(p, this.snapshotLength) !== 0) fail('Unable to set snaplen.', pcap.geterr(p));
+    if (pcap.setPromisc(p, this.promiscuousMode ? 1 : 0) !== 0) fail('Unable to set promisc mode.', pcap.geterr(p));
+    if (pcap.setTimeout(p, READ_TIMEOUT_MS) !== 0) fail('Unable to set buffer timeout.', pcap.geterr(p));
+    // immediate mode: packets leave the kernel as they arrive, not when a block fills
+    pcap.setImmediateMode(p, 1);
+    const size = this.socketBufferSize === 0 ? DEFAULT_LIVE_BUFFER_SIZE : this.socketBufferSize;
+    if (pcap.setBufferSize(p, size) !== 0) fail(`${name}: Unable to set buffer size`, '');
+    const nano = pcap.setTstampPrecision(p, 1) === 0;
+    const status = pcap.activate(p);
+    if (status < 0) {
+      const err = pcap.geterr(p);
+      fail('Unable to activate source.', err === '' ? pcap.statusToString(status) : err);
+    }
+    // non-blocking: the worker polls the descriptor itself, so it learns when the kernel is idle
+    if (pcap.setNonblock(p, 1, errbuf) !== 0) fail('Unable to set buffer timeout.', Buffer.from(errbuf).toString('latin1').replace(/\0.*$/s, ''));
+    this.linkType = pcap.datalink(p);
+    if (this.bpfFilter !== '') {
+      const error = pcap.setFilter(p, this.bpfFilter);
+      if (error !== null) fail('Unable to compile BPF filter.', error);
+    }
+    this.handle = p;
+    this.nanosecondTimestamps = nano;
+    return nano;
   }
 }

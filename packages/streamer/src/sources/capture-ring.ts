@@ -1,0 +1,176 @@
+import type { CaptureRecord } from '@flowstream/core';
+
+/**
+ * Single-producer single-consumer ring of raw capture records in a SharedArrayBuffer: the capture
+ * worker writes what `pcap_next_ex` returns (kernel timestamp, caplen, wire length, bytes); the
+ * main thread reads records in place. Same scheme as the dispatch ring of parallel meters
+ * (`parallel/packet-ring.ts`: 32-bit word counters that only grow, a power-of-two size, a wrap
+ * marker instead of straddling the end), but that ring carries decoded packets and its writer
+ * blocks when full; this one carries frames, its bytes are written by `memmove` from C, and a
+ * full ring drops the packet and counts it (`ring_full`), so the worker never stops draining
+ * the kernel buffer.
+ */
+
+/** Control words (Int32Array over the control buffer). */
+export const CaptureCtl = {
+  /** Published write counter (worker → main). */
+  Write: 0,
+  /** Consumed read counter (main → worker). */
+  Read: 1,
+  /** See {@link CaptureState}. */
+  State: 2,
+  /** Set by the main thread to end the capture loop. */
+  Stop: 3,
+  /** 1 while the main thread waits for records (the worker then notifies `Write`). */
+  Waiting: 4,
+  /** `pcap_stats`: packets received by the filter (u32, libpcap's counter). */
+  PsRecv: 5,
+  /** `pcap_stats`: packets dropped by the kernel (buffer full). */
+  PsDrop: 6,
+  /** `pcap_stats`: packets dropped by the interface or driver. */
+  PsIfDrop: 7,
+  /** Packets the worker dropped because the ring was full. */
+  RingDrops: 8,
+  /** Last time (ms after {@link CaptureRingBuffers.epochMs}) the kernel had nothing pending. */
+  QuietMs: 9,
+  /** Packets captured with caplen < wire length. */
+  Truncated: 10,
+} as const;
+const CONTROL_WORDS = 16;
+
+/** Worker lifecycle in {@link CaptureCtl.State}. */
+export const CaptureState = {
+  Booting: 0,
+  Running: 1,
+  /** The loop ended (stop or error); the handle is no longer used by the worker. */
+  Ended: 2,
+} as const;
+
+const KIND_PACKET = 1;
+const KIND_WRAP = 3;
+/** Record header in words: kind|words<<8, caplen, wire length, seconds, fraction (ns). */
+export const HEADER_WORDS = 5;
+
+/** The shared memory of one capture ring. */
+export interface CaptureRingBuffers {
+  readonly control: SharedArrayBuffer;
+  readonly data: SharedArrayBuffer;
+  /** Epoch ms that {@link CaptureCtl.QuietMs} is relative to. */
+  readonly epochMs: number;
+}
+
+/** Allocates a ring of at least `bytes` (a power of two, at least 1 MiB). */
+export function allocateCaptureRing(bytes: number): CaptureRingBuffers {
+  let size = 1 << 20;
+  while (size < bytes) size *= 2;
+  return { control: new SharedArrayBuffer(CONTROL_WORDS * 4), data: new SharedArrayBuffer(size), epochMs: Date.now() };
+}
+
+/**
+ * Worker side. {@link reserve} returns the byte offset where the caller copies the frame (or -1
+ * when the ring is full), {@link commit} writes the header and publishes the record.
+ */
+export class CaptureRingWriter {
+  readonly control: Int32Array;
+  private readonly i32: Int32Array;
+  private readonly mask: number;
+  private readonly capacity: number;
+  private write = 0;
+  private read = 0;
+  private at = 0;
+  private words = 0;
+
+  constructor(buffers: CaptureRingBuffers) {
+    this.control = new Int32Array(buffers.control);
+    this.i32 = new Int32Array(buffers.data);
+    this.capacity = this.i32.length;
+    this.mask = this.capacity - 1;
+  }
+
+  /** Reserves a record for `caplen` bytes; returns the byte offset of its data, or -1 if full. */
+  reserve(caplen: number): number {
+    const words = HEADER_WORDS + ((caplen + 3) >>> 2);
+    let at = this.write & this.mask;
+    const pad = at + words > this.capacity ? this.capacity - at : 0;
+    if (((this.write - this.read) | 0) + pad + words > this.capacity) {
+      this.read = Atomics.load(this.control, CaptureCtl.Read);
+      if (((this.write - this.read) | 0) + pad + words > this.capacity) return -1;
+    }
+    if (pad > 0) {
+      this.i32[at] = KIND_WRAP;
+      this.write = (this.write + pad) | 0;
+      at = 0;
+    }
+    this.at = at;
+    this.words = words;
+    return (at + HEADER_WORDS) << 2;
+  }
+
+  /** Completes the reserved record and makes it visible to the reader. */
+  commit(caplen: number, wireLength: number, sec: number, nsec: number): void {
+    const i32 = this.i32;
+    const at = this.at;
+    i32[at] = KIND_PACKET | (this.words << 8);
+    i32[at + 1] = caplen;
+    i32[at + 2] = wireLength;
+    i32[at + 3] = sec;
+    i32[at + 4] = nsec;
+    this.write = (this.write + this.words) | 0;
+    Atomics.store(this.control, CaptureCtl.Write, this.write);
+  }
+}
+
+/** Main-thread side: reads records in place into a {@link CaptureRecord}. */
+export class CaptureRingReader {
+  readonly control: Int32Array;
+  private readonly i32: Int32Array;
+  private readonly u8: Uint8Array;
+  private readonly mask: number;
+  private read = 0;
+  private next = 0;
+
+  constructor(buffers: CaptureRingBuffers) {
+    this.control = new Int32Array(buffers.control);
+    this.i32 = new Int32Array(buffers.data);
+    this.u8 = new Uint8Array(buffers.data);
+    this.mask = this.i32.length - 1;
+  }
+
+  /**
+   * Releases the previous record (its bytes may be overwritten from now on) and reads the next
+   * one into `r` (data is a view of the ring, valid until the next call). Returns false when the
+   * ring is empty.
+   */
+  take(r: CaptureRecord): boolean {
+    if (this.next !== this.read) {
+      this.read = this.next;
+      Atomics.store(this.control, CaptureCtl.Read, this.read);
+    }
+    if (this.read === Atomics.load(this.control, CaptureCtl.Write)) return false;
+    let at = this.read & this.mask;
+    let head = this.i32[at]!;
+    if ((head & 0xff) === KIND_WRAP) {
+      this.read = (this.read + (this.i32.length - at)) | 0;
+      at = 0;
+      head = this.i32[0]!;
+    }
+    this.next = (this.read + (head >>> 8)) | 0;
+    const i32 = this.i32;
+    r.data = this.u8;
+    r.offset = (at + HEADER_WORDS) << 2;
+    r.caplen = i32[at + 1]!;
+    r.wireLength = i32[at + 2]!;
+    const sec = i32[at + 3]! >>> 0;
+    const nsec = i32[at + 4]!;
+    r.tsSec = sec;
+    r.tsNsec = nsec;
+    // spec §1.2: NFStream's ms time truncates the capture timestamp
+    r.timeMs = sec * 1000 + Math.floor(nsec / 1_000_000);
+    return true;
+  }
+
+  /** True when no published record is waiting. */
+  get empty(): boolean {
+    return this.next === Atomics.load(this.control, CaptureCtl.Write);
+  }
+}

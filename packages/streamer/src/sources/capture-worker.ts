@@ -1,0 +1,108 @@
+/**
+ * Entry of a live capture worker: runs libpcap's read loop (`pcap_next_ex`) on a handle the main
+ * thread activated, and copies each packet with its kernel timestamp into the capture ring. The
+ * main thread may be busy metering (slow plugins, bursts): packets keep their capture time
+ * because they are stamped by the kernel and taken off its buffer here, not when JS gets to them.
+ */
+import { workerData } from 'node:worker_threads';
+import { CaptureCtl, CaptureRingWriter, CaptureState, type CaptureRingBuffers } from './capture-ring.js';
+import { loadLivePcap } from './libpcap-live.js';
+
+/** What the main thread hands the worker. */
+export interface CaptureWorkerData {
+  /** Address of the activated `pcap_t`. */
+  readonly handle: number;
+  /** True when timestamps are in nanoseconds (`pcap_set_tstamp_precision`), else µs. */
+  readonly nano: boolean;
+  readonly ring: CaptureRingBuffers;
+}
+
+/** Packets between two `pcap_stats` reads while traffic flows. */
+const STATS_EVERY = 4096;
+/** Longest the worker keeps reading the kernel buffer after a stop. */
+const STOP_DRAIN_MS = 4000;
+/** Longest wait in `poll()` while idle: how often the stop flag and the statistics are looked at. */
+const IDLE_POLL_MS = 100;
+
+function run(data: CaptureWorkerData): void {
+  const control = new Int32Array(data.ring.control);
+  const pcap = loadLivePcap();
+  if (pcap instanceof Error) {
+    Atomics.store(control, CaptureCtl.State, CaptureState.Ended);
+    Atomics.notify(control, CaptureCtl.State);
+    return;
+  }
+  const ring = new CaptureRingWriter(data.ring);
+  const ringAddress = pcap.addressOf(new Uint8Array(data.ring.data));
+  // scratch: header pointer, data pointer, a copy of the pcap_pkthdr, a pcap_stat, a pollfd
+  // (shared memory does not move, so its address stays valid)
+  const scratch = new SharedArrayBuffer(96);
+  const w = new Int32Array(scratch);
+  const base = pcap.addressOf(new Uint8Array(scratch));
+  const p = data.handle;
+  const fracDiv = data.nano ? 1 : 1000;
+  // struct pollfd at byte 64: int fd; short events (POLLIN), revents
+  w[16] = pcap.selectableFd(p);
+  const epochMs = data.ring.epochMs;
+  let n = 0;
+  let truncated = 0;
+  let drops = 0;
+  const readStats = () => {
+    if (pcap.stats(p, base + 48) === 0) {
+      Atomics.store(control, CaptureCtl.PsRecv, w[12]!);
+      Atomics.store(control, CaptureCtl.PsDrop, w[13]!);
+      Atomics.store(control, CaptureCtl.PsIfDrop, w[14]!);
+    }
+  };
+  /** Copies the packet `pcap_next_ex` just returned into the ring (or counts it as `ring_full`). */
+  const take = () => {
+    // struct pcap_pkthdr on LP64: tv_sec i64, tv_usec i64, caplen u32, len u32
+    pcap.copy(base + 16, (w[0]! >>> 0) + w[1]! * 4294967296, 24);
+    const caplen = w[8]!;
+    const at = ring.reserve(caplen);
+    if (at < 0) {
+      Atomics.store(control, CaptureCtl.RingDrops, ++drops);
+    } else {
+      pcap.copy(ringAddress + at, (w[2]! >>> 0) + w[3]! * 4294967296, caplen);
+      ring.commit(caplen, w[9]!, w[4]!, w[6]! * fracDiv);
+      if (caplen < w[9]!) Atomics.store(control, CaptureCtl.Truncated, ++truncated);
+      if (Atomics.load(control, CaptureCtl.Waiting) !== 0) Atomics.notify(control, CaptureCtl.Write);
+    }
+    if ((++n & (STATS_EVERY - 1)) === 0) readStats();
+  };
+  Atomics.store(control, CaptureCtl.State, CaptureState.Running);
+  Atomics.notify(control, CaptureCtl.State);
+  let failed = false;
+  while (Atomics.load(control, CaptureCtl.Stop) === 0) {
+    const before = Date.now();
+    const r = pcap.nextEx(p, base, base + 8);
+    if (r === 1) {
+      take();
+    } else if (r === 0) {
+      // non-blocking read found nothing: every packet stamped before this call was delivered
+      Atomics.store(control, CaptureCtl.QuietMs, before - epochMs);
+      readStats();
+      if (Atomics.load(control, CaptureCtl.Waiting) !== 0) Atomics.notify(control, CaptureCtl.Write);
+      w[17] = 1;
+      pcap.poll(base + 64, 1, IDLE_POLL_MS);
+    } else if (r === -1) {
+      failed = true; // the main thread reads pcap_geterr
+      break;
+    }
+    // -2: pcap_breakloop from stop(); the stop flag ends the loop
+  }
+  // stopped: what the kernel captured before the stop is read too (bounded, in case of a flood)
+  if (!failed) {
+    const end = Date.now() + STOP_DRAIN_MS;
+    while (pcap.nextEx(p, base, base + 8) === 1) {
+      take();
+      if ((n & 1023) === 0 && Date.now() > end) break;
+    }
+  }
+  readStats();
+  Atomics.store(control, CaptureCtl.State, CaptureState.Ended);
+  Atomics.notify(control, CaptureCtl.State);
+  Atomics.notify(control, CaptureCtl.Write);
+}
+
+run(workerData as CaptureWorkerData);
