@@ -6,9 +6,11 @@ import { lazyRxjs } from './rx/lazy-rxjs.js';
 import {
   DEFAULT_METERING_OPTIONS,
   METERING_OPTION_NAMES,
+  METERING_OPTION_TABLE,
   flowColumns,
   optionRangeError,
   optionTypeError,
+  unknownOptionError,
   validateMeteringOption,
   type FieldSpec,
   type FlowDissector,
@@ -29,6 +31,8 @@ import { ParallelMeterRun } from './parallel/parallel-meter-run.js';
 import { parallelPlan } from './parallel/parallel-plan.js';
 import { fileInput, streamInput } from './run/run-inputs.js';
 import { FLOWSTREAM_VERSION } from './version.js';
+import { ProgressTicker, ProgressTracker, type RunProgress } from './run/run-progress.js';
+import type { PerformanceReport } from './live/performance-reporter.js';
 
 /** A capture file, a list of files read as one capture, `-` (stdin), a Node readable, or an interface name. */
 export type StreamerSource = string | readonly string[] | Readable;
@@ -36,7 +40,21 @@ export type StreamerSource = string | readonly string[] | Readable;
 /** Options of {@link NFStreamer}: NFStream's parameters in TypeScript style (spec §8). */
 export interface NFStreamerOptions extends MeteringOptions {
   source: StreamerSource;
+  /** Called with the run's progress every 150 ms while a run goes on, and once when it ends. */
+  onProgress?: ((progress: RunProgress) => void) | null;
+  /** Receives the performance report lines (`performanceReport`); default: printed to stdout as NFStream does. */
+  onPerformanceReport?: ((line: string, report: PerformanceReport) => void) | null;
 }
+
+/** Options of {@link NFStreamerOptions} that are not NFStream parameters (callbacks). */
+const STREAMER_OPTION_NAMES = ['source', 'onProgress', 'onPerformanceReport'] as const;
+
+/** The option accessors of {@link NFStreamer}, one per row of the option table (validated setters). */
+type MeteringAccessors = { -readonly [K in Exclude<keyof ResolvedMeteringOptions, 'udps'>]: ResolvedMeteringOptions[K] } & {
+  /** Plugin instances; a single instance or null may be assigned. */
+  get udps(): readonly NFPlugin[];
+  set udps(v: NFPlugin | readonly NFPlugin[] | null);
+};
 
 /** How the source is read. */
 export type SourceMode = 'file' | 'files' | 'stream' | 'live';
@@ -79,6 +97,7 @@ function warnOnce(text: string): void {
  * console.log(streamer.summary);
  * ```
  */
+export interface NFStreamer extends MeteringAccessors {}
 export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   private opts: ResolvedMeteringOptions = { ...DEFAULT_METERING_OPTIONS };
   private src!: StreamerSource;
@@ -87,6 +106,25 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   private lastSummary: RunSummary | null = null;
   private activeRuns = new Set<{ stop(): void }>();
   private currentRun: MeterRun | null = null;
+  private tracker: ProgressTracker | null = null;
+  private readonly ticker = new ProgressTicker();
+  private reportOutput: NFStreamerOptions['onPerformanceReport'] = null;
+
+  // one validated accessor per row of the option table (typed by the MeteringAccessors interface)
+  static {
+    for (const { name } of METERING_OPTION_TABLE) {
+      Object.defineProperty(NFStreamer.prototype, name, {
+        get(this: NFStreamer) {
+          return this.opts[name];
+        },
+        set(this: NFStreamer, v: unknown) {
+          this.set(name, v);
+        },
+        enumerable: false,
+        configurable: true,
+      });
+    }
+  }
 
   constructor(options: NFStreamerOptions) {
     if (options === null || typeof options !== 'object') {
@@ -94,14 +132,18 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     }
     this.source = options.source;
     const given = options as unknown as Record<string, unknown>;
+    const known: readonly string[] = [...STREAMER_OPTION_NAMES, ...METERING_OPTION_NAMES];
     for (const key of Object.keys(given)) {
-      if (key !== 'source' && !(METERING_OPTION_NAMES as readonly string[]).includes(key)) {
-        throw optionTypeError(key, `one of the known options (source, ${METERING_OPTION_NAMES.join(', ')})`, given[key]);
-      }
+      if (!known.includes(key)) throw unknownOptionError(key, given[key], known);
     }
     for (const name of METERING_OPTION_NAMES) {
       if (given[name] !== undefined) this.set(name, given[name]);
     }
+    for (const name of ['onProgress', 'onPerformanceReport'] as const) {
+      if (options[name] != null && typeof options[name] !== 'function') throw optionTypeError(name, 'a function or null', options[name]);
+    }
+    if (options.onProgress) this.ticker.listen(options.onProgress);
+    this.reportOutput = options.onPerformanceReport ?? null;
   }
 
   // ---- options (validated setters) -------------------------------------------------------------
@@ -120,42 +162,6 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   get sourceMode(): SourceMode {
     return this.mode;
   }
-
-  get decodeTunnels() { return this.opts.decodeTunnels; }
-  set decodeTunnels(v: boolean) { this.set('decodeTunnels', v); }
-  get bpfFilter() { return this.opts.bpfFilter; }
-  set bpfFilter(v: string | null) { this.set('bpfFilter', v); }
-  get promiscuousMode() { return this.opts.promiscuousMode; }
-  set promiscuousMode(v: boolean) { this.set('promiscuousMode', v); }
-  get snapshotLength() { return this.opts.snapshotLength; }
-  set snapshotLength(v: number) { this.set('snapshotLength', v); }
-  get socketBufferSize() { return this.opts.socketBufferSize; }
-  set socketBufferSize(v: number) { this.set('socketBufferSize', v); }
-  get idleTimeout() { return this.opts.idleTimeout; }
-  set idleTimeout(v: number) { this.set('idleTimeout', v); }
-  get activeTimeout() { return this.opts.activeTimeout; }
-  set activeTimeout(v: number) { this.set('activeTimeout', v); }
-  get accountingMode() { return this.opts.accountingMode; }
-  set accountingMode(v: 0 | 1 | 2 | 3) { this.set('accountingMode', v); }
-  get udps(): readonly NFPlugin[] { return this.opts.udps; }
-  set udps(v: NFPlugin | readonly NFPlugin[] | null) { this.set('udps', v); }
-  get nDissections() { return this.opts.nDissections; }
-  set nDissections(v: number) { this.set('nDissections', v); }
-  get statisticalAnalysis() { return this.opts.statisticalAnalysis; }
-  set statisticalAnalysis(v: boolean) { this.set('statisticalAnalysis', v); }
-  get spltAnalysis() { return this.opts.spltAnalysis; }
-  set spltAnalysis(v: number) { this.set('spltAnalysis', v); }
-  get nMeters() { return this.opts.nMeters; }
-  set nMeters(v: number) { this.set('nMeters', v); }
-  /** 0 = unlimited. (NFStream's getter returns the value − 1, quirk 21: not replicated in the API.) */
-  get maxNflows() { return this.opts.maxNflows; }
-  set maxNflows(v: number) { this.set('maxNflows', v); }
-  get performanceReport() { return this.opts.performanceReport; }
-  set performanceReport(v: number) { this.set('performanceReport', v); }
-  get systemVisibilityMode() { return this.opts.systemVisibilityMode; }
-  set systemVisibilityMode(v: 0 | 1) { this.set('systemVisibilityMode', v); }
-  get systemVisibilityPollMs() { return this.opts.systemVisibilityPollMs; }
-  set systemVisibilityPollMs(v: number) { this.set('systemVisibilityPollMs', v); }
 
   /** All resolved options (a copy). */
   get options(): Readonly<ResolvedMeteringOptions> {
@@ -257,26 +263,37 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     return compile(this.opts.bpfFilter);
   }
 
-  /** Counters of the run in progress (or the last one), for progress displays; null before any run. */
-  get runStats(): { packetsRead: number; liveFlows: number; bytesRead: number; bytesTotal: number } | null {
-    const run = this.currentRun;
-    if (run === null) return null;
-    const reader = run.currentReader as { bytesRead?: number } | null;
-    // sources opened so far: every one but the current one was read to its end
-    const sources = run.accounting.sources;
-    let total = 0;
-    let done = 0;
-    for (let i = 0; i < sources.length; i++) {
-      const size = sources[i]!.size ?? 0;
-      total += size;
-      if (i < sources.length - 1) done += size;
-    }
-    return {
-      packetsRead: run.accounting.read,
-      liveFlows: run.meter.liveFlowCount,
-      bytesRead: done + (reader?.bytesRead ?? 0),
-      bytesTotal: total,
-    };
+  /**
+   * Progress of the run going on (or of the last one): bytes of the total (all files, known up
+   * up front), packets/s, live flows, flows out, elapsed time and ETA; null before any run.
+   *
+   * @example
+   * ```ts
+   * setInterval(() => console.error(streamer.progress?.percent), 1000).unref();
+   * ```
+   */
+  get progress(): RunProgress | null {
+    return this.tracker?.snapshot() ?? null;
+  }
+
+  /** @deprecated the same as {@link progress}. */
+  get runStats(): RunProgress | null {
+    return this.progress;
+  }
+
+  /**
+   * Progress events: a {@link RunProgress} every 150 ms while a run goes on and once when it
+   * ends (`done: true`), for every run of this streamer until unsubscribed. The timer does not
+   * keep the process alive.
+   *
+   * @example
+   * ```ts
+   * streamer.progress$.subscribe((p) => console.error(`${p.percent?.toFixed(1) ?? '?'} % ${p.flowsOut} flows`));
+   * ```
+   */
+  get progress$(): Observable<RunProgress> {
+    const { Observable } = lazyRxjs();
+    return new Observable<RunProgress>((subscriber) => this.ticker.listen((p) => subscriber.next(p)));
   }
 
   /** Starts a fresh run (ids from 0). */
@@ -284,12 +301,14 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     const factory = this.dissectorFactory();
     // nMeters > 1: meter workers (spec §7); the parallel run has MeterRun's surface (see ParallelMeterRun)
     const plan = parallelPlan(this.opts, this.mode, warnOnce);
-    if (plan !== null) {
-      const parallel = new ParallelMeterRun(this.opts, this.inputs(), this.filter(), { ...plan, dissection: factory !== null, systemVisibility: this.systemVisibility });
-      return (this.currentRun = parallel as unknown as MeterRun);
-    }
-    const run = new MeterRun(this.opts, this.inputs(), factory ? factory() : null, this.filter(), this.systemVisibility);
+    const inputs = this.inputs();
+    const run =
+      plan !== null
+        ? (new ParallelMeterRun(this.opts, inputs, this.filter(), { ...plan, dissection: factory !== null, systemVisibility: this.systemVisibility }) as unknown as MeterRun)
+        : new MeterRun(this.opts, inputs, factory ? factory() : null, this.filter(), this.systemVisibility);
     this.currentRun = run;
+    this.tracker = new ProgressTracker(run, inputs);
+    this.ticker.start(this.tracker);
     return run;
   }
 
@@ -392,10 +411,14 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     let visibility: { lookup(a: string, b: number, c: string, d: number, p: number): { pid: number; name: string } | null } | null = null;
     if (this.opts.performanceReport > 0) {
       const { PerformanceReporter } = await import('./live/performance-reporter.js');
-      const reporter = new PerformanceReporter(this.opts.performanceReport, () => ({
-        flowsExpired: flowsOut(),
-        meters: [{ packetsProcessed: run.accounting.processed, packetsIgnored: run.accounting.ignored, packetsDropped: 0 }],
-      }));
+      const reporter = new PerformanceReporter(
+        this.opts.performanceReport,
+        () => ({
+          flowsExpired: flowsOut(),
+          meters: [{ packetsProcessed: run.accounting.processed, packetsIgnored: run.accounting.ignored, packetsDropped: 0 }],
+        }),
+        this.reportOutput ? { output: this.reportOutput } : {},
+      );
       reporter.start();
       stops.push(() => reporter.stop());
     }
@@ -453,7 +476,11 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
 
   /** Stops every active run: live captures stop and flush their flows; file runs end early. */
   stop(): void {
+    // the summary says the run did not end by itself
+    if (this.activeRuns.size > 0 && this.currentRun !== null) this.currentRun.accounting.interrupted = true;
     for (const r of this.activeRuns) r.stop();
+    // a silent stream must not hold the stop until its next bytes
+    this.currentRun?.currentInput?.abort?.();
   }
 
   // ---- exports ---------------------------------------------------------------------------------

@@ -155,7 +155,7 @@ describe('flowstream CLI', () => {
 describe('stopping the CLI', () => {
   const canCapture = process.getuid?.() !== 0 ? 'live capture needs root (CAP_NET_RAW)' : null;
 
-  it('SIGINT during a live capture flushes flows and leaves a valid Arrow file', async () => {
+  it('SIGINT during a live capture flushes flows, leaves a valid Arrow file and exits 130', async () => {
     if (canCapture !== null) {
       if (process.env.CI === 'true') throw new Error(`live capture needs root: ${canCapture}`);
       console.warn(`skipped: ${canCapture}`);
@@ -166,7 +166,7 @@ describe('stopping the CLI', () => {
     const port = 20000 + (process.pid % 20000);
     const child = spawn(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', CLI_ENTRY, 'lo', '--bpf-filter', `udp port ${port}`, '--format', 'arrow', '-o', out, '-q', '--n-dissections', '0'],
+      ['--conditions=source', '--import', 'tsx', CLI_ENTRY, 'lo', '--bpf-filter', `udp port ${port}`, '--format', 'arrow', '-o', out, '-q', '--n-dissections', '0', '--summary', join(dir, 's.json')],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
@@ -180,7 +180,8 @@ describe('stopping the CLI', () => {
     await new Promise((r) => setTimeout(r, 500));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    expect(code, stderr).toBe(0);
+    expect(code, stderr).toBe(130);
+    expect(JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')).interrupted).toBe(true);
     const table = tableFromIPC(readFileSync(out));
     expect(table.numRows).toBe(1);
     expect(table.get(0)!.toJSON()).toMatchObject({ dst_port: port, protocol: 17 });

@@ -26,6 +26,8 @@ export interface RunSummary {
     filtered: number;
   };
   flows: number;
+  /** True when the run was stopped (Ctrl-C, SIGTERM, `stop()`) before its sources ended. */
+  interrupted: boolean;
 }
 
 /**
@@ -37,6 +39,8 @@ export class PacketAccounting {
   processed = 0;
   ignored = 0;
   filtered = 0;
+  /** Set when the run is stopped before its sources ended. */
+  interrupted = false;
   readonly byReason = new Float64Array(IGNORE_REASON_COUNT + 8);
   readonly sources: SourceSummary[] = [];
 
@@ -65,6 +69,7 @@ export class PacketAccounting {
         filtered: this.filtered,
       },
       flows,
+      interrupted: this.interrupted,
     };
   }
 }

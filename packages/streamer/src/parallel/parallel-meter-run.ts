@@ -65,6 +65,8 @@ interface MeterWorker {
  */
 export class ParallelMeterRun {
   readonly accounting = new PacketAccounting();
+  /** Flows taken with {@link drain} so far (progress). */
+  flowsOut = 0;
   /** First fatal error (corrupt source, plugin error in a worker); thrown after the flows are delivered. */
   error: Error | null = null;
   /** True once every flow was emitted (or the run was stopped). */
@@ -192,6 +194,7 @@ export class ParallelMeterRun {
     this.collect();
     const out = this.out;
     this.out = [];
+    this.flowsOut += out.length;
     return out;
   }
 

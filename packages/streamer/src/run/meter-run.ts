@@ -27,6 +27,8 @@ export interface RunInput {
   readonly size?: number;
   /** Stream inputs: resolves when more bytes can be read after `NeedMore`. */
   waitForData?(): Promise<void>;
+  /** Stream inputs: a stop request; a pending {@link waitForData} resolves at once and the stream is released. */
+  abort?(): void;
   /** Live inputs: the wall clock (ms), so idle flows expire while no packet arrives. */
   clockNow?(): number;
 }
@@ -56,6 +58,8 @@ export class MeterRun {
   error: Error | null = null;
   /** True once every flow was emitted (or the run was stopped). */
   done = false;
+  /** Flows taken with {@link drain} so far (progress). */
+  flowsOut = 0;
 
   private readonly pump: CapturePump;
   /** The inputs, opened in turn as one capture. */
@@ -124,7 +128,9 @@ export class MeterRun {
 
   /** Flows emitted since the last call. */
   drain(): NFlow[] {
-    return this.meter.drain();
+    const flows = this.meter.drain();
+    this.flowsOut += flows.length;
+    return flows;
   }
 
   /** Stops early (maxNflows, user stop): closes the input, no flush. */

@@ -21,6 +21,7 @@ export function fileInput(path: string): RunInput {
 export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name: string): RunInput {
   let reader: StreamCaptureReader | null = null;
   let iterator: AsyncIterator<Uint8Array | string> | null = null;
+  let wake: (() => void) | null = null;
   return {
     name,
     open() {
@@ -28,14 +29,31 @@ export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name
       iterator = (readable as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
       return reader;
     },
-    async waitForData() {
-      const step = await iterator!.next();
-      if (step.done === true) {
-        reader!.end();
-        return;
-      }
-      if (typeof step.value === 'string') throw new TypeError(`${name}: capture streams must be binary (no encoding set)`);
-      reader!.push(step.value);
+    waitForData() {
+      return new Promise<void>((resolve, reject) => {
+        wake = resolve;
+        iterator!.next().then(
+          (step) => {
+            if (wake === null) return; // aborted meanwhile: these bytes are not wanted
+            wake = null;
+            if (step.done === true) reader!.end();
+            else if (typeof step.value === 'string') return reject(new TypeError(`${name}: capture streams must be binary (no encoding set)`));
+            else reader!.push(step.value);
+            resolve();
+          },
+          (err: unknown) => {
+            wake = null;
+            reject(err);
+          },
+        );
+      });
+    },
+    abort() {
+      const pending = wake;
+      wake = null;
+      pending?.();
+      // releases the stream (a silent stdin would otherwise keep the process alive)
+      iterator?.return?.()?.catch(() => {});
     },
   };
 }
