@@ -6,6 +6,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { NFStreamer, StringSink, CsvExport } from '@flowstream/streamer';
 import { CLI_ENTRY, PCAPS, REPO, runCli } from './support/run-cli.js';
+import { corruptCapture } from './support/corrupt-capture.js';
 
 const pcap = (n: string) => join(PCAPS, n);
 const tmp = () => mkdtempSync(join(tmpdir(), 'fs-cli-'));
@@ -85,12 +86,7 @@ describe('flowstream CLI', () => {
 
   it('a capture corrupt in the middle: flows so far are written, then exit 1 naming file and offset', () => {
     const dir = tmp();
-    const bytes = Buffer.from(readFileSync(pcap('skype.pcap')));
-    let off = 24;
-    for (let i = 0; i < 2000; i++) off += 16 + bytes.readUInt32LE(off + 8);
-    bytes.writeUInt32LE(0x7fffffff, off + 8);
-    const bad = join(dir, 'bad.pcap');
-    writeFileSync(bad, bytes);
+    const { path: bad, offset: off } = corruptCapture(pcap('skype.pcap'), 2000, dir);
     const out = join(dir, 'out.csv');
     const r = runCli([bad, '-o', out, '-q']);
     expect(r.status).toBe(1);

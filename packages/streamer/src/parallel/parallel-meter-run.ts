@@ -151,6 +151,11 @@ export class ParallelMeterRun {
     return this.sources.reader;
   }
 
+  /** Bytes of the inputs consumed so far (progress). */
+  get bytesRead(): number {
+    return this.sources.bytesRead;
+  }
+
   /** Reads, decodes and dispatches up to `budget` records. */
   step(budget: number = STEP_RECORDS): StepResult {
     if (this.done) return StepResult.Done;

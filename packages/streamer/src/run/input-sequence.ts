@@ -62,10 +62,17 @@ export class InputSequence {
     return false;
   }
 
+  /** Bytes consumed from the inputs so far, the closed ones and the one being read (progress). */
+  get bytesRead(): number {
+    return this.closedBytes + readerBytes(this.reader);
+  }
+  private closedBytes = 0;
+
   /** Closes the current input, recording its counters and `error` (a corrupt source). */
   close(error: CaptureError | null): void {
     const reader = this.reader;
     if (reader === null) return;
+    this.closedBytes += readerBytes(reader);
     const summary = this.summary!;
     summary.packetsRead = reader.recordsRead;
     if (reader.truncatedAt !== null) summary.truncatedAt = reader.truncatedAt;
@@ -84,4 +91,8 @@ export class InputSequence {
     this.close(null);
     this.next = this.inputs.length;
   }
+}
+
+function readerBytes(reader: CaptureReader | null): number {
+  return (reader as { bytesRead?: number } | null)?.bytesRead ?? 0;
 }

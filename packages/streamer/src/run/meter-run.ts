@@ -91,6 +91,11 @@ export class MeterRun {
     return this.sources.reader;
   }
 
+  /** Bytes of the inputs consumed so far (progress). */
+  get bytesRead(): number {
+    return this.sources.bytesRead;
+  }
+
   /** Processes up to `budget` records. */
   step(budget: number = STEP_RECORDS): StepResult {
     if (this.done) return StepResult.Done;

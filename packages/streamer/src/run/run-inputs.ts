@@ -52,8 +52,11 @@ export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name
       const pending = wake;
       wake = null;
       pending?.();
-      // releases the stream (a silent stdin would otherwise keep the process alive)
-      iterator?.return?.()?.catch(() => {});
+      // releases the stream (a silent stdin would otherwise keep the process alive); the
+      // iterator's return() would wait for the pending read, so the stream is destroyed directly
+      const stream = readable as Partial<Readable>;
+      if (typeof stream.destroy === 'function') stream.destroy();
+      else iterator?.return?.()?.catch(() => {});
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { CaptureReader, PacketAccounting } from '@flowstream/core';
+import type { PacketAccounting } from '@flowstream/core';
 import type { RunInput } from './meter-run.js';
 
 /**
@@ -37,7 +37,7 @@ export interface RunProgress {
 export interface ProgressSource {
   readonly accounting: PacketAccounting;
   readonly meter: { readonly liveFlowCount: number };
-  readonly currentReader: CaptureReader | null;
+  readonly bytesRead: number;
   readonly flowsOut: number;
   readonly done: boolean;
   readonly error: Error | null;
@@ -73,15 +73,8 @@ export class ProgressTracker {
   /** The run's counters now. */
   snapshot(): RunProgress {
     const run = this.run;
-    const reader = run.currentReader as { bytesRead?: number } | null;
-    // every opened source but the one being read was read to its end (or given up)
-    const sources = run.accounting.sources;
-    const closed = reader === null ? sources.length : sources.length - 1;
-    let bytes = reader?.bytesRead ?? 0;
-    for (let i = 0; i < closed; i++) bytes += sources[i]!.size ?? 0;
-    if (run.done && run.error === null && this.total !== null) bytes = this.total;
-    // streams have no size: keep the last reader position once their reader is gone
-    this.bytes = Math.max(this.bytes, bytes);
+    // a file read to its end may end before its last bytes (a truncated last record): done is 100 %
+    this.bytes = run.done && run.error === null && this.total !== null ? this.total : run.bytesRead;
     const elapsedMs = performance.now() - this.started;
     const secs = Math.max(elapsedMs / 1000, 1e-3);
     const total = this.total;
