@@ -4,23 +4,25 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Observable } from 'rxjs';
 import { lazyRxjs } from './rx/lazy-rxjs.js';
 import {
-  DEFAULT_METERING_OPTIONS,
-  METERING_OPTION_NAMES,
   METERING_OPTION_TABLE,
-  flowColumns,
   optionRangeError,
   optionTypeError,
-  unknownOptionError,
   validateMeteringOption,
   type FieldSpec,
   type FlowDissector,
   type MeteringOptions,
   type NFlow,
   type NFPlugin,
-  type RecordFilter,
   type ResolvedMeteringOptions,
   type RunSummary,
 } from '@flowstream/core';
+import {
+  DEFAULT_METERING_OPTIONS,
+  METERING_OPTION_NAMES,
+  flowColumns,
+  unknownOptionError,
+  type RecordFilter,
+} from '@flowstream/core/internal';
 import type { Writable } from 'node:stream';
 import type { RecordBatch, Table } from 'apache-arrow';
 import type { DataFrame } from 'nodejs-polars';

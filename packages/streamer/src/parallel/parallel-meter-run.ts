@@ -1,16 +1,13 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import {
-  CapturePump,
-  meterConfig,
-  PacketAccounting,
   PacketDecoder,
   ReadStatus,
-  flowColumns,
   type CaptureReader,
   type NFlow,
   type ResolvedMeteringOptions,
   type RunSummary,
 } from '@flowstream/core';
+import { CapturePump, meterConfig, PacketAccounting, flowColumns } from '@flowstream/core/internal';
 import { InputSequence, type RunFilter } from '../run/input-sequence.js';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
 import { STEP_RECORDS, StepResult, type RunInput } from '../run/meter-run.js';

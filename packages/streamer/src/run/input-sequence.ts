@@ -1,4 +1,5 @@
-import { linkTypeToDlt, type CaptureError, type CaptureReader, type PacketAccounting, type RecordFilter, type SourceSummary } from '@flowstream/core';
+import { type CaptureError, type CaptureReader, type SourceSummary } from '@flowstream/core';
+import { linkTypeToDlt, type PacketAccounting, type RecordFilter } from '@flowstream/core/internal';
 import type { RunInput } from './meter-run.js';
 
 /** A record filter that may be compiled ahead for a link type (BPF). */

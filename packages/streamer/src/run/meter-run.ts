@@ -1,9 +1,5 @@
 import {
-  CapturePump,
-  MAX_PENDING_FLOWS,
   FlowMeter,
-  meterConfig,
-  PacketAccounting,
   PacketDecoder,
   ReadStatus,
   type CaptureReader,
@@ -11,6 +7,7 @@ import {
   type NFlow,
   type ResolvedMeteringOptions,
 } from '@flowstream/core';
+import { CapturePump, MAX_PENDING_FLOWS, meterConfig, PacketAccounting } from '@flowstream/core/internal';
 import { InputSequence, type RunFilter } from './input-sequence.js';
 
 /** Records processed per step: large enough to amortise, small enough to hand flows out often. */

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { createStreamCaptureReader, openCapture, type StreamCaptureReader } from '@flowstream/core';
+import { createStreamCaptureReader, openCapture } from '@flowstream/core';
+import { type StreamCaptureReader } from '@flowstream/core/internal';
 import type { RunInput } from './meter-run.js';
 
 /** A capture file read synchronously through the core reader. */

@@ -1,4 +1,4 @@
-import type { PacketAccounting } from '@flowstream/core';
+import type { PacketAccounting } from '@flowstream/core/internal';
 import type { RunInput } from './meter-run.js';
 
 /**

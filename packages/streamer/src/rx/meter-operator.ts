@@ -1,13 +1,12 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import {
-  DEFAULT_METERING_OPTIONS,
   FlowMeter,
-  meterConfig,
   resolveMeteringOptions,
   type FlowDissector,
   type MeteringOptions,
   type NFlow,
 } from '@flowstream/core';
+import { DEFAULT_METERING_OPTIONS, meterConfig } from '@flowstream/core/internal';
 import { extensions } from '../nfstreamer.js';
 import type { PacketBatch } from './packet-batch.js';
 
