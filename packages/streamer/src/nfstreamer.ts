@@ -42,7 +42,10 @@ export type StreamerSource = string | readonly string[] | Readable;
 /** Options of {@link NFStreamer}: NFStream's parameters in TypeScript style (spec §8). */
 export interface NFStreamerOptions extends MeteringOptions {
   source: StreamerSource;
-  /** Called with the run's progress every 150 ms while a run goes on, and once when it ends. */
+  /**
+   * Called with the run's progress when a run starts, every 150 ms while it goes on, and once when
+   * it ends. The timer needs the event loop: a synchronous `for…of` gets the first and the last.
+   */
   onProgress?: ((progress: RunProgress) => void) | null;
   /** Receives the performance report lines (`performanceReport`); default: printed to stdout as NFStream does. */
   onPerformanceReport?: ((line: string, report: PerformanceReport) => void) | null;
@@ -476,10 +479,18 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     });
   }
 
-  /** Stops every active run: live captures stop and flush their flows; file runs end early. */
-  stop(): void {
-    // the summary says the run did not end by itself
-    if (this.activeRuns.size > 0 && this.currentRun !== null) this.currentRun.accounting.interrupted = true;
+  /**
+   * Stops every active run: live captures stop and flush their flows; file runs end early. The
+   * run's summary says `interrupted: true`, unless the stop is a planned end (`{ interrupted: false }`,
+   * e.g. a capture duration).
+   *
+   * @example
+   * ```ts
+   * setTimeout(() => streamer.stop({ interrupted: false }), 60_000); // capture for a minute
+   * ```
+   */
+  stop(options: { interrupted?: boolean } = {}): void {
+    if (this.activeRuns.size > 0 && this.currentRun !== null && options.interrupted !== false) this.currentRun.accounting.interrupted = true;
     for (const r of this.activeRuns) r.stop();
     // a silent stream must not hold the stop until its next bytes
     this.currentRun?.currentInput?.abort?.();

@@ -215,14 +215,17 @@ describe('counts and messages', () => {
 
 describe('live reports', () => {
   const notRoot = process.getuid?.() !== 0 ? 'live capture needs root (CAP_NET_RAW)' : null;
-  it('performance report lines go to stderr when flows go to stdout', () => {
+  it('performance report lines go to stderr when flows go to stdout; --duration is not an interruption', () => {
     if (notRoot !== null) {
       if (process.env.CI === 'true') throw new Error(notRoot);
       console.warn(`skipped: ${notRoot}`);
       return;
     }
-    const r = runCli(['lo', '--performance-report', '1', '--duration', '3', '-q', '--n-dissections', '0', '--bpf-filter', 'udp port 9']);
+    const summary = join(tmp(), 's.json');
+    const r = runCli(['lo', '--performance-report', '1', '--duration', '3', '-q', '--n-dissections', '0', '--bpf-filter', 'udp port 9', '--summary', summary]);
     expect(r.status, r.stderr.toString()).toBe(0);
+    // the duration is the planned end of a live capture
+    expect(JSON.parse(readFileSync(summary, 'utf8')).interrupted).toBe(false);
     expect(r.stdout.toString()).not.toContain('flows_expired');
     expect(r.stderr.toString()).toMatch(/^\{"flows_expired": \d+, "packets_processed": \d+/m);
   }, 60_000);

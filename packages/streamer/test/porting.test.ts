@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { lastValueFrom, toArray } from 'rxjs';
@@ -94,6 +95,36 @@ describe('porting from NFStream', () => {
     }
     s.idleTimeout = 7;
     expect(s.options.idleTimeout).toBe(7);
+  });
+});
+
+describe('stopping a run', () => {
+  it.each([
+    [undefined, true],
+    [{ interrupted: false }, false],
+  ] as const)('stop(%j) on a silent stream: flows flushed at once, stream released, interrupted %s', async (options, interrupted) => {
+    const bytes = readFileSync(pcap('google_ssl.pcap'));
+    const input = new PassThrough();
+    input.write(bytes); // and the stream stays open: the run waits for more
+    const s = new NFStreamer({ source: input, nDissections: 0 });
+    const flows = (async () => {
+      let n = 0;
+      for await (const _ of s) n++;
+      return n;
+    })();
+    // stop once every byte was read, as the progress events tell
+    await new Promise<void>((resolve) => {
+      const sub = s.progress$.subscribe((p) => {
+        if (p.bytesRead === bytes.length) {
+          sub.unsubscribe();
+          resolve();
+        }
+      });
+    });
+    s.stop(options);
+    expect(await flows).toBe(1);
+    expect(s.summary).toMatchObject({ flows: 1, interrupted, packets: { read: 28 } });
+    expect(input.destroyed).toBe(true);
   });
 });
 

@@ -35,7 +35,7 @@ export interface MeteringOptions {
   spltAnalysis?: number;
   /** Parallel meters (default 1; 0 = one per available core, leaving one for reading). */
   nMeters?: number;
-  /** Stop after this many flows; 0 = unlimited. */
+  /** Stop after this many flows; 0 = unlimited. Reads back as set (NFStream's getter returns value − 1). */
   maxNflows?: number;
   /** Live only: seconds between performance JSON lines; 0 disables. */
   performanceReport?: number;

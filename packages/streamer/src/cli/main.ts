@@ -19,7 +19,13 @@ function stderr(text: string): void {
 }
 
 /**
- * The `flowstream` command. Returns the process exit code: 0 ok, 1 input/runtime error, 2 usage.
+ * The `flowstream` command. Returns the process exit code: 0 ok (also when a reader closed
+ * stdout), 1 input/runtime error, 2 usage, 130/143 stopped by SIGINT/SIGTERM after flushing.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(['capture.pcap', '--format', 'none', '--summary', '-']);
+ * ```
  */
 export async function main(argv: string[]): Promise<number> {
   let cli: CliOptions;
@@ -107,7 +113,8 @@ export async function main(argv: string[]): Promise<number> {
   let failure: Error | null = null;
   const signals = installStopSignals(streamer);
   const stdoutClosed = endOnClosedStdout(streamer);
-  const durationTimer = cli.duration > 0 ? setTimeout(() => streamer.stop(), cli.duration * 1000) : null;
+  // the duration is the planned end of the capture, not an interruption
+  const durationTimer = cli.duration > 0 ? setTimeout(() => streamer.stop({ interrupted: false }), cli.duration * 1000) : null;
   try {
     await exportFlows(cli, streamer, progress);
   } catch (err) {
@@ -120,7 +127,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   // `flowstream big.pcap | head -1`: the reader has gone, which ends the run; nothing to report
   const quietEnd = stdoutClosed() || isBrokenPipe(failure);
-  const summary = streamer.summary === null ? null : { ...streamer.summary, interrupted: signals.received() !== null };
+  const summary = streamer.summary;
   if (summary !== null) {
     for (const s of summary.sources) {
       if (s.truncatedAt !== undefined && !quietEnd) stderr(`flowstream: warning: ${s.path}: truncated last record at byte offset ${s.truncatedAt} dropped`);
@@ -130,14 +137,10 @@ export async function main(argv: string[]): Promise<number> {
   // an error before the first record (not a capture, unreadable) stops the run from starting: no counts
   const runStarted = summary !== null && (failure === null || summary.packets.read > 0);
   if (!cli.quiet && !quietEnd && runStarted) stderr(`flowstream: ${closingLine(summary!, (performance.now() - started) / 1000)}`);
+  if (failure !== null && !quietEnd) stderr(`flowstream: error: ${failure.message}`);
   const signal = signals.received();
   if (signal !== null) return SIGNAL_EXIT[signal];
-  if (quietEnd) return OK;
-  if (failure !== null) {
-    stderr(`flowstream: error: ${failure.message}`);
-    return RUNTIME_ERROR;
-  }
-  return OK;
+  return failure !== null && !quietEnd ? RUNTIME_ERROR : OK;
 }
 
 /** The closing line: the summary's counts (the same numbers as `--summary`). */

@@ -42,8 +42,6 @@ export function formatProgress(p: RunProgress): string {
 export class Progress {
   private drawn = false;
   private finished = false;
-  /** Redraws so far (tests count them). */
-  redraws = 0;
 
   constructor(
     readonly enabled: boolean,
@@ -57,7 +55,6 @@ export class Progress {
     if (!this.enabled || this.finished) return;
     this.out.write(`\r\x1b[K${formatProgress(p)}`);
     this.drawn = true;
-    this.redraws++;
   };
 
   /** Passes batches through, feeding the side output. */
