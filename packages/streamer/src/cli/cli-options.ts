@@ -53,8 +53,8 @@ interface CliOptionSpec {
 const CLI_OPTION_TABLE: readonly CliOptionSpec[] = [
   {
     flag: 'plugin', type: 'string', multiple: true, metavar: 'SPEC', section: 'metering',
-    help: 'a plugin: registry name with options (splt:sequenceLength=10, flow-slicer:limit=4, dhcp, mdns, ja4, ' +
-      'wf:activeTimeout=1800,levels=3, covertmark-windows) or a module file (./my-plugin.js[#Export]); repeatable',
+    help: 'a plugin: registry name, options optional (splt, splt:sequenceLength=10, flow-slicer:limit=4, dhcp, mdns, ' +
+      'ja4, wf, wf:activeTimeout=120,levels=2, covertmark-windows) or a module file (./my-plugin.js[#Export]); repeatable',
   },
   { flag: 'windows-output', type: 'string', metavar: 'FILE', section: 'output', help: 'with --plugin covertmark-windows: window rows (.csv or .arrow)' },
   { flag: 'duration', type: 'integer', min: 0, max: 2 ** 31 - 1, allowed: 'a non-negative integer number of seconds', metavar: 'S', section: 'live', help: 'stop after S seconds (Ctrl-C also stops and flushes)' },
