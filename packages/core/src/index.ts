@@ -34,10 +34,13 @@ export type { FlowDissector } from './dissect/flow-dissector.js';
 export {
   DEFAULT_METERING_OPTIONS,
   METERING_OPTION_NAMES,
+  METERING_OPTION_TABLE,
   resolveMeteringOptions,
+  unknownOptionError,
   validateMeteringOption,
 } from './options/nfstream-options.js';
-export type { MeteringOptions, ResolvedMeteringOptions } from './options/nfstream-options.js';
+export type { MeteringOptions, MeteringOptionName, MeteringOptionSpec, ResolvedMeteringOptions } from './options/nfstream-options.js';
+export { checkPluginMethodNames } from './options/plugin-method-names.js';
 export { optionRangeError, optionTypeError } from './options/option-error.js';
 export * from './filter/index.js';
 export * from './dissect/index.js';

@@ -9,10 +9,12 @@ import { NFPlugin, type NFlow, type PluginPacket } from '@flowstream/core';
  * [...new NFStreamer({ source: 'google_ssl.pcap', udps: [new FlowSlicer({ limit: 4 })] })].length; // 7
  * ```
  */
-export class FlowSlicer extends NFPlugin<{ limit: number }> {
+export class FlowSlicer extends NFPlugin<{ limit?: number }> {
+  /** NFStream's FlowSlicer has no default; 10 packets per slice keeps `--plugin flow-slicer` usable as is. */
+  static override defaults = { limit: 10 };
   declare limit: number;
 
-  constructor(options: { limit: number }) {
+  constructor(options?: { limit?: number }) {
     super(options);
     if (typeof this.limit !== 'number' || Number.isNaN(this.limit)) {
       throw new TypeError(`FlowSlicer needs a numeric limit option, got ${String(this.limit)}`);

@@ -2,12 +2,12 @@ import { NFPlugin, type FieldSpec, type NFlow, type PluginPacket } from '@flowst
 import { energyFeatures } from './wavelet/energy-features.js';
 import { haarSwt } from './wavelet/haar-swt.js';
 
-/** Options of {@link WFPlugin} (NFStream: `active_timeout`, `levels`; both required). */
+/** Options of {@link WFPlugin} (NFStream: `active_timeout`, `levels`, both required there; defaults here). */
 export interface WFPluginOptions {
-  /** Seconds; should equal the streamer's `activeTimeout` so every packet falls in a bin. */
-  activeTimeout: number;
-  /** Wavelet levels L: 2^L bins per direction, 8(L+1) output columns. */
-  levels: number;
+  /** Seconds (default 1800, NFStream's active timeout); should equal the streamer's `activeTimeout` so every packet falls in a bin. */
+  activeTimeout?: number;
+  /** Wavelet levels L (default 3): 2^L bins per direction, 8(L+1) output columns. */
+  levels?: number;
 }
 
 const FEATURES = ['p', 'u', 'sigma', 'S'] as const;
@@ -46,13 +46,14 @@ export function waveletFieldNames(levels: number): string[] {
  * ```
  */
 export class WFPlugin extends NFPlugin<WFPluginOptions> {
+  static override defaults = { activeTimeout: 1800, levels: 3 };
   declare activeTimeout: number;
   declare levels: number;
   private readonly nbins: number;
   private readonly binSize: number;
   private readonly names: string[];
 
-  constructor(options: WFPluginOptions) {
+  constructor(options?: WFPluginOptions) {
     super(options);
     if (typeof this.activeTimeout !== 'number' || !(this.activeTimeout > 0)) {
       throw new RangeError(`WFPlugin activeTimeout must be a number of seconds > 0, got ${String(this.activeTimeout)}`);

@@ -22,8 +22,9 @@ describe('FlowSlicer', () => {
     expect(seen).toEqual([0, -1]);
   });
 
-  it('keeps the option as a property and requires it', () => {
+  it('keeps the option as a property, defaults to 10 and rejects a non-number', () => {
     expect(new FlowSlicer({ limit: 4 }).limit).toBe(4);
-    expect(() => new FlowSlicer({} as { limit: number })).toThrow(/limit/);
+    expect(new FlowSlicer().limit).toBe(10);
+    expect(() => new FlowSlicer({ limit: 'x' } as never)).toThrow(/limit/);
   });
 });

@@ -105,7 +105,9 @@ describe('WFPlugin', () => {
     const f = flow();
     plugin.onInit(packet({ time: 0 }), f);
     expect(() => plugin.onUpdate(packet({ time: 1000 }), f)).toThrow(/activeTimeout/);
-    expect(() => new WFPlugin({ levels: 2 } as never)).toThrow(/activeTimeout/);
+    expect(new WFPlugin({ levels: 2 }).activeTimeout).toBe(1800);
+    expect(new WFPlugin().fields).toHaveLength(32); // levels 3 by default
+    expect(() => new WFPlugin({ activeTimeout: 0 })).toThrow(/activeTimeout/);
     expect(() => new WFPlugin({ activeTimeout: 5, levels: -1 })).toThrow(/levels/);
   });
 });

@@ -4,6 +4,7 @@
 import './optional-parts.js';
 export { NFStreamer, extensions } from './nfstreamer.js';
 export type { NFStreamerOptions, StreamerSource, SourceMode, StreamerExtensions, StreamerSummary, ExportOptions, WriteOptions } from './nfstreamer.js';
+export type { RunProgress } from './run/run-progress.js';
 export { MeterRun, StepResult, STEP_RECORDS } from './run/meter-run.js';
 export type { RunInput } from './run/meter-run.js';
 export { FLOWSTREAM_VERSION } from './version.js';
@@ -11,6 +12,7 @@ export * from './sinks/index.js';
 export { packets } from './rx/packets.js';
 export type { PacketsOptions } from './rx/packets.js';
 export { meter } from './rx/meter-operator.js';
+export type { MeterOperatorOptions } from './rx/meter-operator.js';
 export { PacketBatch, DEFAULT_BATCH_PACKETS } from './rx/packet-batch.js';
 export { LiveCapture, listInterfaces, resolveInterface, LiveCaptureError, epochClock } from './sources/index.js';
 export type { CaptureInterface, LiveCaptureOptions } from './sources/index.js';

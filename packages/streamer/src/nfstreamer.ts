@@ -4,9 +4,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Observable } from 'rxjs';
 import { lazyRxjs } from './rx/lazy-rxjs.js';
 import {
-  DEFAULT_METERING_OPTIONS,
-  METERING_OPTION_NAMES,
-  flowColumns,
+  METERING_OPTION_TABLE,
   pluginFields,
   type FlowBatch,
   optionRangeError,
@@ -17,10 +15,16 @@ import {
   type MeteringOptions,
   type NFlow,
   type NFPlugin,
-  type RecordFilter,
   type ResolvedMeteringOptions,
   type RunSummary,
 } from '@flowstream/core';
+import {
+  DEFAULT_METERING_OPTIONS,
+  METERING_OPTION_NAMES,
+  flowColumns,
+  unknownOptionError,
+  type RecordFilter,
+} from '@flowstream/core/internal';
 import type { Writable } from 'node:stream';
 import type { RecordBatch, Table } from 'apache-arrow';
 import type { DataFrame } from 'nodejs-polars';
@@ -34,6 +38,8 @@ import { ParallelMeterRun } from './parallel/parallel-meter-run.js';
 import { parallelPlan } from './parallel/parallel-plan.js';
 import { fileInput, streamInput } from './run/run-inputs.js';
 import { FLOWSTREAM_VERSION } from './version.js';
+import { liveDrops, ProgressTicker, ProgressTracker, type RunProgress } from './run/run-progress.js';
+import type { PerformanceReport } from './live/performance-reporter.js';
 
 /** A capture file, a list of files read as one capture, `-` (stdin), a Node readable, or an interface name. */
 export type StreamerSource = string | readonly string[] | Readable;
@@ -43,7 +49,24 @@ export interface NFStreamerOptions extends MeteringOptions {
   source: StreamerSource;
   /** Compute each input's SHA-256 for the manifest (Arrow and Parquet outputs always do). */
   inputHash?: boolean;
+  /**
+   * Called with the run's progress when a run starts, every 150 ms while it goes on, and once when
+   * it ends. The timer needs the event loop: a synchronous `for…of` gets the first and the last.
+   */
+  onProgress?: ((progress: RunProgress) => void) | null;
+  /** Receives the performance report lines (`performanceReport`); default: printed to stdout as NFStream does. */
+  onPerformanceReport?: ((line: string, report: PerformanceReport) => void) | null;
 }
+
+/** Options of {@link NFStreamerOptions} that are not NFStream parameters (callbacks). */
+const STREAMER_OPTION_NAMES = ['source', 'onProgress', 'onPerformanceReport', 'inputHash'] as const;
+
+/** The option accessors of {@link NFStreamer}, one per row of the option table (validated setters). */
+type MeteringAccessors = { -readonly [K in Exclude<keyof ResolvedMeteringOptions, 'udps'>]: ResolvedMeteringOptions[K] } & {
+  /** Plugin instances; a single instance or null may be assigned. */
+  get udps(): readonly NFPlugin[];
+  set udps(v: NFPlugin | readonly NFPlugin[] | null);
+};
 
 /** How the source is read. */
 export type SourceMode = 'file' | 'files' | 'stream' | 'live';
@@ -88,6 +111,7 @@ function warnOnce(text: string): void {
  * console.log(streamer.summary);
  * ```
  */
+export interface NFStreamer extends MeteringAccessors {}
 export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   private opts: ResolvedMeteringOptions = { ...DEFAULT_METERING_OPTIONS };
   private src!: StreamerSource;
@@ -96,6 +120,25 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   private lastSummary: StreamerSummary | null = null;
   private activeRuns = new Set<{ stop(): void }>();
   private currentRun: MeterRun | null = null;
+  private tracker: ProgressTracker | null = null;
+  private readonly ticker = new ProgressTicker();
+  private reportOutput: NFStreamerOptions['onPerformanceReport'] = null;
+
+  // one validated accessor per row of the option table (typed by the MeteringAccessors interface)
+  static {
+    for (const { name } of METERING_OPTION_TABLE) {
+      Object.defineProperty(NFStreamer.prototype, name, {
+        get(this: NFStreamer) {
+          return this.opts[name];
+        },
+        set(this: NFStreamer, v: unknown) {
+          this.set(name, v);
+        },
+        enumerable: false,
+        configurable: true,
+      });
+    }
+  }
 
   constructor(options: NFStreamerOptions) {
     if (options === null || typeof options !== 'object') {
@@ -103,15 +146,19 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     }
     this.source = options.source;
     const given = options as unknown as Record<string, unknown>;
+    const known: readonly string[] = [...STREAMER_OPTION_NAMES, ...METERING_OPTION_NAMES];
     for (const key of Object.keys(given)) {
-      if (key !== 'source' && key !== 'inputHash' && !(METERING_OPTION_NAMES as readonly string[]).includes(key)) {
-        throw optionTypeError(key, `one of the known options (source, ${METERING_OPTION_NAMES.join(', ')})`, given[key]);
-      }
+      if (!known.includes(key)) throw unknownOptionError(key, given[key], known);
     }
     for (const name of METERING_OPTION_NAMES) {
       if (given[name] !== undefined) this.set(name, given[name]);
     }
     if (options.inputHash !== undefined) this.inputHash = options.inputHash;
+    for (const name of ['onProgress', 'onPerformanceReport'] as const) {
+      if (options[name] != null && typeof options[name] !== 'function') throw optionTypeError(name, 'a function or null', options[name]);
+    }
+    if (options.onProgress) this.ticker.listen(options.onProgress);
+    this.reportOutput = options.onPerformanceReport ?? null;
   }
 
   // ---- options (validated setters) -------------------------------------------------------------
@@ -130,45 +177,6 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   get sourceMode(): SourceMode {
     return this.mode;
   }
-
-  get decodeTunnels() { return this.opts.decodeTunnels; }
-  set decodeTunnels(v: boolean) { this.set('decodeTunnels', v); }
-  get bpfFilter() { return this.opts.bpfFilter; }
-  set bpfFilter(v: string | null) { this.set('bpfFilter', v); }
-  get promiscuousMode() { return this.opts.promiscuousMode; }
-  set promiscuousMode(v: boolean) { this.set('promiscuousMode', v); }
-  get snapshotLength() { return this.opts.snapshotLength; }
-  set snapshotLength(v: number) { this.set('snapshotLength', v); }
-  get socketBufferSize() { return this.opts.socketBufferSize; }
-  set socketBufferSize(v: number) { this.set('socketBufferSize', v); }
-  get idleTimeout() { return this.opts.idleTimeout; }
-  set idleTimeout(v: number) { this.set('idleTimeout', v); }
-  get activeTimeout() { return this.opts.activeTimeout; }
-  set activeTimeout(v: number) { this.set('activeTimeout', v); }
-  get accountingMode() { return this.opts.accountingMode; }
-  set accountingMode(v: 0 | 1 | 2 | 3) { this.set('accountingMode', v); }
-  get udps(): readonly NFPlugin[] { return this.opts.udps; }
-  set udps(v: NFPlugin | readonly NFPlugin[] | null) { this.set('udps', v); }
-  get nDissections() { return this.opts.nDissections; }
-  set nDissections(v: number) { this.set('nDissections', v); }
-  get statisticalAnalysis() { return this.opts.statisticalAnalysis; }
-  set statisticalAnalysis(v: boolean) { this.set('statisticalAnalysis', v); }
-  get spltAnalysis() { return this.opts.spltAnalysis; }
-  set spltAnalysis(v: number) { this.set('spltAnalysis', v); }
-  get nMeters() { return this.opts.nMeters; }
-  set nMeters(v: number) { this.set('nMeters', v); }
-  /** 0 = unlimited. (NFStream's getter returns the value − 1, quirk 21: not replicated in the API.) */
-  get maxNflows() { return this.opts.maxNflows; }
-  set maxNflows(v: number) { this.set('maxNflows', v); }
-  /** Flow cache bound, 0 = unlimited (flowstream extension: evicted flows get expiration id 2). */
-  get maxLiveFlows() { return this.opts.maxLiveFlows; }
-  set maxLiveFlows(v: number) { this.set('maxLiveFlows', v); }
-  get performanceReport() { return this.opts.performanceReport; }
-  set performanceReport(v: number) { this.set('performanceReport', v); }
-  get systemVisibilityMode() { return this.opts.systemVisibilityMode; }
-  set systemVisibilityMode(v: 0 | 1) { this.set('systemVisibilityMode', v); }
-  get systemVisibilityPollMs() { return this.opts.systemVisibilityPollMs; }
-  set systemVisibilityPollMs(v: number) { this.set('systemVisibilityPollMs', v); }
 
   /** All resolved options (a copy). */
   get options(): Readonly<ResolvedMeteringOptions> {
@@ -297,29 +305,36 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   }
 
   /**
-   * Counters of the run in progress (or the last one), for progress displays; null before any run.
-   * `packetsDropped`: live packets lost before they were read (kernel, interface, ring full).
+   * Progress of the run going on (or of the last one): bytes of the total (all files, known up
+   * up front), packets/s, live flows, flows out, elapsed time and ETA; null before any run.
+   *
+   * @example
+   * ```ts
+   * setInterval(() => console.error(streamer.progress?.percent), 1000).unref();
+   * ```
    */
-  get runStats(): { packetsRead: number; liveFlows: number; bytesRead: number; bytesTotal: number; packetsDropped: number } | null {
-    const run = this.currentRun;
-    if (run === null) return null;
-    const reader = run.currentReader as { bytesRead?: number } | null;
-    // sources opened so far: every one but the current one was read to its end
-    const sources = run.accounting.sources;
-    let total = 0;
-    let done = 0;
-    for (let i = 0; i < sources.length; i++) {
-      const size = sources[i]!.size ?? 0;
-      total += size;
-      if (i < sources.length - 1) done += size;
-    }
-    return {
-      packetsRead: run.accounting.read,
-      liveFlows: run.meter.liveFlowCount,
-      bytesRead: done + (reader?.bytesRead ?? 0),
-      bytesTotal: total,
-      packetsDropped: liveDrops(run),
-    };
+  get progress(): RunProgress | null {
+    return this.tracker?.snapshot() ?? null;
+  }
+
+  /** @deprecated the same as {@link progress}. */
+  get runStats(): RunProgress | null {
+    return this.progress;
+  }
+
+  /**
+   * Progress events: a {@link RunProgress} every 150 ms while a run goes on and once when it
+   * ends (`done: true`), for every run of this streamer until unsubscribed. The timer does not
+   * keep the process alive.
+   *
+   * @example
+   * ```ts
+   * streamer.progress$.subscribe((p) => console.error(`${p.percent?.toFixed(1) ?? '?'} % ${p.flowsOut} flows`));
+   * ```
+   */
+  get progress$(): Observable<RunProgress> {
+    const { Observable } = lazyRxjs();
+    return new Observable<RunProgress>((subscriber) => this.ticker.listen((p) => subscriber.next(p)));
   }
 
   /** Starts a fresh run (ids from 0); `hash`: compute the inputs' SHA-256 for the manifest. */
@@ -330,12 +345,13 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     this.runDissection = factory !== null;
     // nMeters > 1: meter workers (spec §7); the parallel run has MeterRun's surface (see ParallelMeterRun)
     const plan = parallelPlan(this.opts, this.mode, warnOnce);
-    if (plan !== null) {
-      const parallel = new ParallelMeterRun(this.opts, inputs, this.filter(), { ...plan, dissection: factory !== null, systemVisibility: this.systemVisibility });
-      return (this.currentRun = parallel as unknown as MeterRun);
-    }
-    const run = new MeterRun(this.opts, inputs, factory ? factory() : null, this.filter(), this.systemVisibility);
+    const run =
+      plan !== null
+        ? (new ParallelMeterRun(this.opts, inputs, this.filter(), { ...plan, dissection: factory !== null, systemVisibility: this.systemVisibility }) as unknown as MeterRun)
+        : new MeterRun(this.opts, inputs, factory ? factory() : null, this.filter(), this.systemVisibility);
     this.currentRun = run;
+    this.tracker = new ProgressTracker(run, inputs);
+    this.ticker.start(this.tracker);
     return run;
   }
 
@@ -343,8 +359,8 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   private runDissection = false;
 
   /** Records the summary of a run that ended (manifest without hashes; see {@link finishSummary}). */
-  private endSummary(run: MeterRun, flows: number, interrupted: boolean): void {
-    this.lastSummary = { ...run.summary(flows), interrupted, manifest: this.manifest };
+  private endSummary(run: MeterRun, flows: number): void {
+    this.lastSummary = { ...run.summary(flows), manifest: this.manifest };
   }
 
   /** Completes the last summary's manifest (input hashes, nDPI version) once the hashes are known. */
@@ -383,7 +399,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     } finally {
       if (!run.done) run.stop();
       this.activeRuns.delete(handle);
-      this.endSummary(run, count, false);
+      this.endSummary(run, count);
     }
     if (run.error !== null) throw run.error;
   }
@@ -418,8 +434,9 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   async *batches(): AsyncGenerator<FlowBatch, void, undefined> {
     const run = this.createRun();
     // a stop() that came while an export was still opening its output applies to this run
-    let stopped = this.stopPending;
-    this.stopPending = false;
+    let stopped = this.stopPending !== null;
+    if (this.stopPending === 'interrupted') run.accounting.interrupted = true;
+    this.stopPending = null;
     const handle = {
       stop: () => {
         stopped = true;
@@ -457,7 +474,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       if (!run.done) run.stop();
       live?.stop();
       this.activeRuns.delete(handle);
-      this.endSummary(run, count, stopped);
+      this.endSummary(run, count);
     }
     if (run.error !== null) throw run.error;
   }
@@ -468,10 +485,14 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     let visibility: { lookup(a: string, b: number, c: string, d: number, p: number): { pid: number; name: string } | null } | null = null;
     if (this.opts.performanceReport > 0) {
       const { PerformanceReporter } = await import('./live/performance-reporter.js');
-      const reporter = new PerformanceReporter(this.opts.performanceReport, () => ({
-        flowsExpired: flowsOut(),
-        meters: [{ packetsProcessed: run.accounting.processed, packetsIgnored: run.accounting.ignored, packetsDropped: liveDrops(run) }],
-      }));
+      const reporter = new PerformanceReporter(
+        this.opts.performanceReport,
+        () => ({
+          flowsExpired: flowsOut(),
+          meters: [{ packetsProcessed: run.accounting.processed, packetsIgnored: run.accounting.ignored, packetsDropped: liveDrops(run) }],
+        }),
+        this.reportOutput ? { output: this.reportOutput } : {},
+      );
       reporter.start();
       stops.push(() => reporter.stop());
     }
@@ -558,16 +579,25 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   }
 
   /**
-   * Stops every active run: live captures stop and flush their flows; file runs end early. A stop
-   * that arrives while an export is opening its output stops that export's run as soon as it
-   * starts.
+   * Stops every active run: live captures stop and flush their flows; file runs end early. The
+   * run's summary says `interrupted: true`, unless the stop is a planned end (`{ interrupted: false }`,
+   * e.g. a capture duration).
+   *
+   * @example
+   * ```ts
+   * setTimeout(() => streamer.stop({ interrupted: false }), 60_000); // capture for a minute
+   * ```
    */
-  stop(): void {
-    if (this.activeRuns.size === 0 && this.exportsOpening > 0) this.stopPending = true;
+  stop(options: { interrupted?: boolean } = {}): void {
+    // an export still opening its output: its run stops as soon as it starts (see batches())
+    if (this.activeRuns.size === 0 && this.exportsOpening > 0) this.stopPending = options.interrupted === false ? 'planned' : 'interrupted';
+    if (this.activeRuns.size > 0 && this.currentRun !== null && options.interrupted !== false) this.currentRun.accounting.interrupted = true;
     for (const r of this.activeRuns) r.stop();
+    // a silent stream must not hold the stop until its next bytes
+    this.currentRun?.currentInput?.abort?.();
   }
 
-  private stopPending = false;
+  private stopPending: 'planned' | 'interrupted' | null = null;
   private exportsOpening = 0;
 
   // ---- outputs ---------------------------------------------------------------------------------
@@ -625,7 +655,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       await sink.open({ fields: transform.fields, anonymized: transform.anonymized, manifest: this.manifest });
     } catch (err) {
       this.exportsOpening--;
-      this.stopPending = false;
+      this.stopPending = null;
       await sink.abort(err as Error).catch(() => undefined);
       throw new SinkError(sink.target, err);
     }
@@ -707,7 +737,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       if (definition.check) await definition.check(target, sinkOptions);
       sink = await definition.create(target, sinkOptions);
     } catch (err) {
-      if (--this.exportsOpening === 0) this.stopPending = false;
+      if (--this.exportsOpening === 0) this.stopPending = null;
       throw err;
     }
     this.exportsOpening--;
@@ -793,7 +823,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
 }
 
 /** The summary of a run: packet accounting, flows, whether it was interrupted, and its manifest. */
-export type StreamerSummary = RunSummary & { interrupted: boolean; manifest: RunManifest };
+export type StreamerSummary = RunSummary & { manifest: RunManifest };
 
 /** Options of {@link NFStreamer.writeTo}. */
 export interface WriteOptions extends OutputOptions {
@@ -817,14 +847,6 @@ export interface ExportOptions extends WriteOptions {
   [setting: string]: unknown;
 }
 
-/** Live packets lost so far (kernel, interface, ring full): closed sources plus the one being read. */
-function liveDrops(run: MeterRun): number {
-  const closed = run.accounting.drops;
-  const current = run.currentReader?.drops?.();
-  let n = closed === null ? 0 : closed.kernel + closed.interface + closed.ringFull;
-  if (current !== undefined) n += current.kernel + current.interface + current.ringFull;
-  return n;
-}
 
 
 function classifySource(value: unknown): { mode: SourceMode; source: StreamerSource } {

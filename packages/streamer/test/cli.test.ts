@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { NFStreamer } from '@flowstream/streamer';
 import { CLI_ENTRY, PCAPS, REPO, runCli } from './support/run-cli.js';
 import { csvText } from '../../../test/support/csv-text.js';
+import { corruptCapture } from './support/corrupt-capture.js';
 
 const pcap = (n: string) => join(PCAPS, n);
 const tmp = () => mkdtempSync(join(tmpdir(), 'fs-cli-'));
@@ -83,12 +84,7 @@ describe('flowstream CLI', () => {
 
   it('a capture corrupt in the middle: flows so far are written, then exit 1 naming file and offset', () => {
     const dir = tmp();
-    const bytes = Buffer.from(readFileSync(pcap('skype.pcap')));
-    let off = 24;
-    for (let i = 0; i < 2000; i++) off += 16 + bytes.readUInt32LE(off + 8);
-    bytes.writeUInt32LE(0x7fffffff, off + 8);
-    const bad = join(dir, 'bad.pcap');
-    writeFileSync(bad, bytes);
+    const { path: bad, offset: off } = corruptCapture(pcap('skype.pcap'), 2000, dir);
     const out = join(dir, 'out.csv');
     const r = runCli([bad, '-o', out, '-q']);
     expect(r.status).toBe(1);
@@ -173,7 +169,7 @@ describe('flowstream CLI', () => {
 describe('stopping the CLI', () => {
   const canCapture = process.getuid?.() !== 0 ? 'live capture needs root (CAP_NET_RAW)' : null;
 
-  it('SIGINT during a live capture flushes flows and leaves a valid Arrow file', async () => {
+  it('SIGINT during a live capture flushes flows, leaves a valid Arrow file and exits 130', async () => {
     if (canCapture !== null) {
       if (process.env.CI === 'true') throw new Error(`live capture needs root: ${canCapture}`);
       console.warn(`skipped: ${canCapture}`);
@@ -184,7 +180,7 @@ describe('stopping the CLI', () => {
     const port = 20000 + (process.pid % 20000);
     const child = spawn(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', CLI_ENTRY, 'lo', '--bpf-filter', `udp port ${port}`, '--format', 'arrow', '-o', out, '-q', '--n-dissections', '0'],
+      ['--conditions=source', '--import', 'tsx', CLI_ENTRY, 'lo', '--bpf-filter', `udp port ${port}`, '--format', 'arrow', '-o', out, '-q', '--n-dissections', '0', '--summary', join(dir, 's.json')],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
@@ -198,7 +194,8 @@ describe('stopping the CLI', () => {
     await new Promise((r) => setTimeout(r, 500));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    expect(code, stderr).toBe(0);
+    expect(code, stderr).toBe(130);
+    expect(JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')).interrupted).toBe(true);
     const table = tableFromIPC(readFileSync(out));
     expect(table.numRows).toBe(1);
     expect(table.get(0)!.toJSON()).toMatchObject({ dst_port: port, protocol: 17 });

@@ -163,6 +163,18 @@ export class NFlow {
     const items = keys.map((k, i) => `${k}=${formatTextValue(values[i])}`);
     return `NFlow(${items.join(',\n      ')})`;
   }
+
+  /**
+   * `console.log(flow)` and `util.inspect(flow)` print NFStream's text form, not the internals.
+   *
+   * @example
+   * ```ts
+   * console.log(flow); // NFlow(id=0,\n      expiration_id=0,\n      src_ip=192.168.1.2, …)
+   * ```
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
 }
 
 function formatTextValue(v: unknown): string {

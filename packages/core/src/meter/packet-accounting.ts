@@ -34,6 +34,8 @@ export interface RunSummary {
   flows: number;
   /** Only with `maxLiveFlows`: flows expired early because the cache was full (expiration id 2). */
   evictions?: number;
+  /** True when the run was stopped (Ctrl-C, SIGTERM, `stop()`) before its sources ended. */
+  interrupted: boolean;
 }
 
 /**
@@ -48,6 +50,8 @@ export class PacketAccounting {
   filtered = 0;
   /** Live drops by reason; null while no live source reported any counters. */
   drops: CaptureDrops | null = null;
+  /** Set when the run is stopped before its sources ended. */
+  interrupted = false;
   readonly byReason = new Float64Array(IGNORE_REASON_COUNT + 8);
   readonly sources: SourceSummary[] = [];
 
@@ -91,6 +95,7 @@ export class PacketAccounting {
             }),
       },
       flows,
+      interrupted: this.interrupted,
     };
   }
 }

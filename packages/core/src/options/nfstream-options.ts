@@ -1,11 +1,12 @@
 import type { NFPlugin } from '../plugin/nfplugin.js';
 import { isPluginInstance } from '../plugin/nfplugin.js';
 import { optionRangeError, optionTypeError } from './option-error.js';
+import { checkPluginMethodNames } from './plugin-method-names.js';
 
 /**
  * NFStream's parameters (spec §8) in TypeScript style, without `source` (the streamer's).
  * Defaults follow NFStream except `nMeters` (1 instead of auto sizing, so output order is
- * reproducible by default).
+ * reproducible by default; 0 asks for NFStream's automatic sizing).
  */
 export interface MeteringOptions {
   /** Decode GTP-U, TZSP and CAPWAP (default true); adds the `tunnel_id` column. */
@@ -32,9 +33,9 @@ export interface MeteringOptions {
   statisticalAnalysis?: boolean;
   /** Early-flow SPLT sequence length, 0…65535 (0 disables). */
   spltAnalysis?: number;
-  /** Parallel meters (default 1). */
+  /** Parallel meters (default 1; 0 = one per available core, leaving one for reading). */
   nMeters?: number;
-  /** Stop after this many flows; 0 = unlimited. */
+  /** Stop after this many flows; 0 = unlimited. Reads back as set (NFStream's getter returns value − 1). */
   maxNflows?: number;
   /**
    * Bound of the flow cache (flowstream extension, default 0 = unlimited): when it holds this many
@@ -73,38 +74,94 @@ export interface ResolvedMeteringOptions {
   systemVisibilityPollMs: number;
 }
 
-export const DEFAULT_METERING_OPTIONS: Readonly<ResolvedMeteringOptions> = Object.freeze({
-  decodeTunnels: true,
-  bpfFilter: null,
-  promiscuousMode: true,
-  snapshotLength: 1536,
-  socketBufferSize: 0,
-  idleTimeout: 120,
-  activeTimeout: 1800,
-  accountingMode: 0,
-  udps: [],
-  nDissections: 20,
-  statisticalAnalysis: false,
-  spltAnalysis: 0,
-  nMeters: 1,
-  maxNflows: 0,
-  maxLiveFlows: 0,
-  performanceReport: 0,
-  systemVisibilityMode: 0,
-  systemVisibilityPollMs: 100,
-});
+/** Name of a metering option (camelCase). */
+export type MeteringOptionName = keyof ResolvedMeteringOptions;
 
-const MAX_TIMEOUT_S = Math.floor((2 ** 64 - 1) / 1000);
-
-function bool(name: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') throw optionTypeError(name, 'a boolean (true or false)', v);
-  return v;
+/**
+ * One row of the option table: everything the library, the CLI parser and `--help` need to know
+ * about a parameter. Validation, the NFStreamer accessors, the CLI flags and the help text are
+ * all derived from {@link METERING_OPTION_TABLE}.
+ *
+ * @example
+ * ```ts
+ * METERING_OPTION_TABLE.find((o) => o.name === 'idleTimeout')!.flag; // 'idle-timeout'
+ * ```
+ */
+export interface MeteringOptionSpec {
+  /** camelCase name (library). */
+  readonly name: MeteringOptionName;
+  /** NFStream's parameter name. */
+  readonly nfstream: string;
+  /** `integer`: whole numbers in [min, max]; `bpf`: string or null; `plugins`: NFPlugin instances. */
+  readonly type: 'boolean' | 'integer' | 'bpf' | 'plugins';
+  readonly min?: number;
+  readonly max?: number;
+  /** What the option accepts, as error messages and `--help` say it. */
+  readonly allowed: string;
+  readonly default: ResolvedMeteringOptions[MeteringOptionName];
+  /** CLI flag without dashes (booleans also get `--no-FLAG`); null when the CLI has none. */
+  readonly flag: string | null;
+  /** Value placeholder in `--help`. */
+  readonly metavar?: string;
+  /** One-line help (the default is appended by `--help`). */
+  readonly help: string;
+  /** Which sources the option acts on. */
+  readonly appliesTo: 'all' | 'live';
 }
 
-function int(name: string, v: unknown, min: number, max: number, allowed: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw optionTypeError(name, allowed, v);
-  if (v < min || v > max) throw optionRangeError(name, allowed, v);
-  return v;
+/** NFStream's timeout bound: the value in ms must fit an unsigned 64-bit integer. */
+const MAX_TIMEOUT_S = Math.floor((2 ** 64 - 1) / 1000);
+const INT32 = 2 ** 31 - 1;
+
+/**
+ * Every metering parameter, once, in NFStream's setter order. Range, default, flag and help
+ * text live here only.
+ */
+export const METERING_OPTION_TABLE: readonly MeteringOptionSpec[] = [
+  { name: 'decodeTunnels', nfstream: 'decode_tunnels', type: 'boolean', allowed: 'a boolean (true or false)', default: true, flag: 'decode-tunnels', help: 'decode GTP-U, TZSP and CAPWAP', appliesTo: 'all' },
+  { name: 'bpfFilter', nfstream: 'bpf_filter', type: 'bpf', allowed: 'a BPF expression string or null', default: null, flag: 'bpf-filter', metavar: 'EXPR', help: 'libpcap filter, for files, pipes and interfaces', appliesTo: 'all' },
+  { name: 'promiscuousMode', nfstream: 'promiscuous_mode', type: 'boolean', allowed: 'a boolean (true or false)', default: true, flag: 'promiscuous-mode', help: 'promiscuous capture (--no-promiscuous-mode: only traffic to this host)', appliesTo: 'live' },
+  { name: 'snapshotLength', nfstream: 'snapshot_length', type: 'integer', min: 1, max: INT32, allowed: 'a positive integer (bytes)', default: 1536, flag: 'snapshot-length', metavar: 'N', help: 'bytes kept per packet', appliesTo: 'live' },
+  { name: 'socketBufferSize', nfstream: 'socket_buffer_size', type: 'integer', min: 0, max: INT32, allowed: 'an integer from 0 to 2147483647 (bytes; 0 = 64 MiB)', default: 0, flag: 'socket-buffer-size', metavar: 'N', help: 'kernel capture buffer, bytes (0 = 64 MiB)', appliesTo: 'live' },
+  { name: 'idleTimeout', nfstream: 'idle_timeout', type: 'integer', min: 0, max: MAX_TIMEOUT_S, allowed: 'a non-negative integer number of seconds', default: 120, flag: 'idle-timeout', metavar: 'S', help: 'seconds without packets after which a flow expires', appliesTo: 'all' },
+  { name: 'activeTimeout', nfstream: 'active_timeout', type: 'integer', min: 0, max: MAX_TIMEOUT_S, allowed: 'a non-negative integer number of seconds', default: 1800, flag: 'active-timeout', metavar: 'S', help: 'seconds after its first packet after which a flow expires', appliesTo: 'all' },
+  { name: 'accountingMode', nfstream: 'accounting_mode', type: 'integer', min: 0, max: 3, allowed: 'one of 0, 1, 2, 3', default: 0, flag: 'accounting-mode', metavar: 'M', help: 'packet size counted: 0 raw, 1 IP, 2 transport, 3 payload', appliesTo: 'all' },
+  { name: 'udps', nfstream: 'udps', type: 'plugins', allowed: 'an NFPlugin instance or an array of NFPlugin instances', default: [], flag: null, help: 'plugin instances (CLI: --plugin)', appliesTo: 'all' },
+  { name: 'nDissections', nfstream: 'n_dissections', type: 'integer', min: 0, max: 255, allowed: 'an integer from 0 to 255', default: 20, flag: 'n-dissections', metavar: 'N', help: 'packets per flow given to nDPI (0 disables)', appliesTo: 'all' },
+  { name: 'statisticalAnalysis', nfstream: 'statistical_analysis', type: 'boolean', allowed: 'a boolean (true or false)', default: false, flag: 'statistical-analysis', help: '48 post-mortem statistics columns', appliesTo: 'all' },
+  { name: 'spltAnalysis', nfstream: 'splt_analysis', type: 'integer', min: 0, max: 65535, allowed: 'an integer from 0 to 65535', default: 0, flag: 'splt-analysis', metavar: 'N', help: "first N packets' direction/size/piat (0 disables)", appliesTo: 'all' },
+  { name: 'nMeters', nfstream: 'n_meters', type: 'integer', min: 0, max: 1024, allowed: 'an integer from 0 to 1024 (0 = one per available core, leaving one for reading)', default: 1, flag: 'n-meters', metavar: 'N', help: 'parallel meters (0 = one per available core minus one; 1: reproducible order)', appliesTo: 'all' },
+  { name: 'maxNflows', nfstream: 'max_nflows', type: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, allowed: 'a non-negative integer (0 = unlimited)', default: 0, flag: 'max-nflows', metavar: 'N', help: 'stop after N flows (0 = unlimited)', appliesTo: 'all' },
+  { name: 'maxLiveFlows', nfstream: 'max_live_flows', type: 'integer', min: 0, max: INT32, allowed: 'an integer from 0 to 2^31-1 (flows in the cache; 0 = unlimited)', default: 0, flag: 'max-live-flows', metavar: 'N', help: 'bound the flow cache: a new flow evicts the least recently seen one (expiration id 2; 0 = unlimited)', appliesTo: 'all' },
+  { name: 'performanceReport', nfstream: 'performance_report', type: 'integer', min: 0, max: INT32, allowed: 'a non-negative integer number of seconds (0 disables)', default: 0, flag: 'performance-report', metavar: 'S', help: 'a JSON performance line every S seconds (on stderr when flows go to stdout)', appliesTo: 'live' },
+  { name: 'systemVisibilityMode', nfstream: 'system_visibility_mode', type: 'integer', min: 0, max: 1, allowed: 'one of 0 (disable), 1 (process information)', default: 0, flag: 'system-visibility-mode', metavar: '0|1', help: 'add the local process of each flow (Linux)', appliesTo: 'live' },
+  { name: 'systemVisibilityPollMs', nfstream: 'system_visibility_poll_ms', type: 'integer', min: 0, max: INT32, allowed: 'a non-negative integer number of milliseconds', default: 100, flag: 'system-visibility-poll-ms', metavar: 'N', help: 'process table poll interval, ms', appliesTo: 'live' },
+];
+
+const BY_NAME = new Map<string, MeteringOptionSpec>(METERING_OPTION_TABLE.map((o) => [o.name, o]));
+
+/** Defaults of every metering option, from the table. */
+export const DEFAULT_METERING_OPTIONS: Readonly<ResolvedMeteringOptions> = Object.freeze(
+  Object.fromEntries(METERING_OPTION_TABLE.map((o) => [o.name, o.default])) as unknown as ResolvedMeteringOptions,
+);
+
+/** Names of all metering options, in NFStream's setter order. */
+export const METERING_OPTION_NAMES: readonly MeteringOptionName[] = METERING_OPTION_TABLE.map((o) => o.name);
+
+function validatePlugins(value: unknown): readonly NFPlugin[] {
+  if (value === null || value === undefined) return [];
+  const list: unknown[] = isPluginInstance(value) ? [value] : [];
+  if (list.length === 0) {
+    if (typeof value === 'string' || typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+      throw optionTypeError('udps', 'an NFPlugin instance or an array of NFPlugin instances', value);
+    }
+    list.push(...(value as Iterable<unknown>));
+  }
+  for (const p of list) {
+    if (!isPluginInstance(p)) throw optionTypeError('udps', 'NFPlugin instances (new MyPlugin(...)), not classes or functions', p);
+    checkPluginMethodNames(p);
+  }
+  return list as NFPlugin[];
 }
 
 /**
@@ -113,73 +170,55 @@ function int(name: string, v: unknown, min: number, max: number, allowed: string
  *
  * @example validateMeteringOption('accountingMode', 5) // RangeError: Invalid option accountingMode: expected one of 0, 1, 2, 3, got 5.
  */
-export function validateMeteringOption<K extends keyof ResolvedMeteringOptions>(
-  name: K,
-  value: unknown,
-): ResolvedMeteringOptions[K] {
+export function validateMeteringOption<K extends MeteringOptionName>(name: K, value: unknown): ResolvedMeteringOptions[K] {
   type R = ResolvedMeteringOptions[K];
-  switch (name) {
-    case 'decodeTunnels':
-    case 'promiscuousMode':
-    case 'statisticalAnalysis':
-      return bool(name, value) as R;
-    case 'bpfFilter':
-      if (value === null || value === undefined) return null as R;
-      if (typeof value !== 'string') throw optionTypeError(name, 'a BPF expression string or null', value);
+  const spec = BY_NAME.get(name);
+  if (spec === undefined) throw unknownOptionError(String(name), value, METERING_OPTION_NAMES);
+  switch (spec.type) {
+    case 'boolean':
+      if (typeof value !== 'boolean') throw optionTypeError(name, spec.allowed, value);
       return value as R;
-    case 'snapshotLength':
-      return int(name, value, 1, 2 ** 31 - 1, 'a positive integer (bytes)') as R;
-    case 'socketBufferSize':
-      return int(name, value, 0, 2 ** 31 - 1, 'an integer from 0 to 2^31-1 (bytes; 0 = 64 MiB)') as R;
-    case 'idleTimeout':
-    case 'activeTimeout':
-      return int(name, value, 0, MAX_TIMEOUT_S, 'a non-negative integer number of seconds') as R;
-    case 'accountingMode':
-      return int(name, value, 0, 3, 'one of 0, 1, 2, 3') as R;
-    case 'nDissections':
-      return int(name, value, 0, 255, 'an integer from 0 to 255') as R;
-    case 'spltAnalysis':
-      return int(name, value, 0, 65535, 'an integer from 0 to 65535') as R;
-    case 'nMeters':
-      return int(name, value, 1, 1024, 'an integer from 1 to 1024') as R;
-    case 'maxNflows':
-      return int(name, value, 0, Number.MAX_SAFE_INTEGER, 'a non-negative integer (0 = unlimited)') as R;
-    case 'maxLiveFlows':
-      return int(name, value, 0, 2 ** 31 - 1, 'an integer from 0 to 2^31-1 (flows in the cache; 0 = unlimited)') as R;
-    case 'performanceReport':
-      return int(name, value, 0, 2 ** 31 - 1, 'a non-negative integer number of seconds (0 disables)') as R;
-    case 'systemVisibilityMode':
-      return int(name, value, 0, 1, 'one of 0 (disable), 1 (process information)') as R;
-    case 'systemVisibilityPollMs':
-      return int(name, value, 0, 2 ** 31 - 1, 'a non-negative integer number of milliseconds') as R;
-    case 'udps': {
-      if (value === null || value === undefined) return [] as unknown as R;
-      if (isPluginInstance(value)) return [value] as unknown as R;
-      if (typeof value === 'string' || typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-        throw optionTypeError(name, 'an NFPlugin instance or an array of NFPlugin instances', value);
-      }
-      const list = [...(value as Iterable<unknown>)];
-      for (const p of list) {
-        if (!isPluginInstance(p)) {
-          throw optionTypeError(name, 'NFPlugin instances (new MyPlugin(...)), not classes or functions', p);
-        }
-      }
-      return list as unknown as R;
-    }
-    default:
-      throw new TypeError(`Unknown option ${String(name)}.`);
+    case 'bpf':
+      if (value === null || value === undefined) return null as R;
+      if (typeof value !== 'string') throw optionTypeError(name, spec.allowed, value);
+      return value as R;
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value)) throw optionTypeError(name, spec.allowed, value);
+      if (value < spec.min! || value > spec.max!) throw optionRangeError(name, spec.allowed, value);
+      return value as R;
+    case 'plugins':
+      return validatePlugins(value) as R;
   }
 }
 
-/** Names of all metering options, in NFStream's setter order. */
-export const METERING_OPTION_NAMES: readonly (keyof ResolvedMeteringOptions)[] = Object.keys(
-  DEFAULT_METERING_OPTIONS,
-) as (keyof ResolvedMeteringOptions)[];
+/** camelCase of a snake_case name (`statistical_analysis` → `statisticalAnalysis`). */
+function camelCase(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
 
-/** Validates every given option and fills in defaults. */
+/**
+ * The TypeError for an option name nobody knows. NFStream's snake_case names (and CLI-style
+ * kebab-case) get a "did you mean" with the camelCase name, since that is the usual slip when
+ * porting.
+ *
+ * @example unknownOptionError('statistical_analysis', true, METERING_OPTION_NAMES).message
+ * // Unknown option statistical_analysis: did you mean statisticalAnalysis? …
+ */
+export function unknownOptionError(name: string, value: unknown, known: readonly string[]): TypeError {
+  const guess = camelCase(name.replace(/-/g, '_'));
+  if (guess !== name && known.includes(guess)) {
+    return new TypeError(`Unknown option ${name}: did you mean ${guess}? (options are camelCase: ${known.join(', ')})`);
+  }
+  return optionTypeError(name, `one of the known options (${known.join(', ')})`, value);
+}
+
+/** Validates every given option (unknown names are errors) and fills in defaults. */
 export function resolveMeteringOptions(options: MeteringOptions): ResolvedMeteringOptions {
   const out = { ...DEFAULT_METERING_OPTIONS } as ResolvedMeteringOptions;
   const given = options as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!BY_NAME.has(key)) throw unknownOptionError(key, given[key], METERING_OPTION_NAMES);
+  }
   for (const name of METERING_OPTION_NAMES) {
     if (given[name] !== undefined) (out as unknown as Record<string, unknown>)[name] = validateMeteringOption(name, given[name]);
   }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { METERING_OPTION_TABLE, type MeteringOptionSpec } from '@flowstream/core';
 import '../sinks/builtin-sinks.js';
 import { sinkDefinitions, sinkNames } from '../sinks/sink-registry.js';
 
@@ -24,31 +25,17 @@ export interface CliOptions {
   anonymizeKey: string | null;
   inputHash: boolean;
   compression: string | undefined;
+  /** Format-specific settings (`--ipfix-*`, `--nats-*`, `--sensor`), passed to the sink. */
+  sinkOptions: Record<string, string>;
   flowsPerFile: number;
   rotateFiles: number;
   plugins: string[];
   windowsOutput: string | null;
   duration: number;
+  /** `--progress` true, `--no-progress` false, else null (drawn when stderr is a terminal). */
+  progress: boolean | null;
   metering: Record<string, unknown>;
-  /** Format-specific options (`--ipfix-mode` → `ipfixMode`), as given: the format checks them. */
-  sinkOptions: Record<string, string>;
 }
-
-const INT_OPTIONS: Record<string, { key: string; min: number; max: number; allowed: string }> = {
-  'idle-timeout': { key: 'idleTimeout', min: 0, max: Number.MAX_SAFE_INTEGER, allowed: 'a non-negative integer number of seconds' },
-  'active-timeout': { key: 'activeTimeout', min: 0, max: Number.MAX_SAFE_INTEGER, allowed: 'a non-negative integer number of seconds' },
-  'accounting-mode': { key: 'accountingMode', min: 0, max: 3, allowed: 'one of 0, 1, 2, 3' },
-  'n-dissections': { key: 'nDissections', min: 0, max: 255, allowed: 'an integer from 0 to 255' },
-  'splt-analysis': { key: 'spltAnalysis', min: 0, max: 65535, allowed: 'an integer from 0 to 65535' },
-  'n-meters': { key: 'nMeters', min: 1, max: 1024, allowed: 'an integer from 1 to 1024' },
-  'max-nflows': { key: 'maxNflows', min: 0, max: Number.MAX_SAFE_INTEGER, allowed: 'a non-negative integer (0 = unlimited)' },
-  'max-live-flows': { key: 'maxLiveFlows', min: 0, max: 2 ** 31 - 1, allowed: 'an integer from 0 to 2147483647 (0 = unlimited)' },
-  'snapshot-length': { key: 'snapshotLength', min: 1, max: 2 ** 31 - 1, allowed: 'a positive integer (bytes)' },
-  'socket-buffer-size': { key: 'socketBufferSize', min: 0, max: 2 ** 31 - 1, allowed: 'an integer from 0 to 2147483647 (bytes)' },
-  'performance-report': { key: 'performanceReport', min: 0, max: 2 ** 31 - 1, allowed: 'a non-negative integer number of seconds' },
-  'system-visibility-mode': { key: 'systemVisibilityMode', min: 0, max: 1, allowed: 'one of 0, 1' },
-  'system-visibility-poll-ms': { key: 'systemVisibilityPollMs', min: 0, max: 2 ** 31 - 1, allowed: 'a non-negative integer (ms)' },
-};
 
 /** Format-specific flags → sink option keys; the sink's `check` validates the values. */
 const SINK_FLAGS: Record<string, string> = {
@@ -72,11 +59,41 @@ const SINK_FLAGS: Record<string, string> = {
   'nats-max-message-bytes': 'natsMaxMessageBytes',
 };
 
-const BOOL_OPTIONS: Record<string, string> = {
-  'decode-tunnels': 'decodeTunnels',
-  'statistical-analysis': 'statisticalAnalysis',
-  'promiscuous-mode': 'promiscuousMode',
-};
+/** A CLI-only option that is not an output option (metering options come from METERING_OPTION_TABLE). */
+interface CliOptionSpec {
+  readonly flag: string;
+  readonly short?: string;
+  /** `integer`: a whole number in [min, max]. */
+  readonly type: 'boolean' | 'string' | 'integer';
+  readonly multiple?: boolean;
+  /** Booleans: `--no-FLAG` exists too. */
+  readonly negatable?: boolean;
+  readonly min?: number;
+  readonly max?: number;
+  readonly allowed?: string;
+  readonly metavar?: string;
+  readonly help: string;
+  /** Help section. */
+  readonly section: 'metering' | 'output' | 'live' | 'general';
+}
+
+/** The CLI's own options besides outputs, once: parser and `--help` are derived from here. */
+const CLI_OPTION_TABLE: readonly CliOptionSpec[] = [
+  {
+    flag: 'plugin', type: 'string', multiple: true, metavar: 'SPEC', section: 'metering',
+    help: 'a plugin: registry name, options optional (splt, splt:sequenceLength=10, flow-slicer:limit=4, dhcp, mdns, ' +
+      'ja4, wf, wf:activeTimeout=120,levels=2, covertmark-windows) or a module file (./my-plugin.js[#Export]); repeatable',
+  },
+  { flag: 'windows-output', type: 'string', metavar: 'FILE', section: 'output', help: 'with --plugin covertmark-windows: window rows (.csv or .arrow)' },
+  { flag: 'duration', type: 'integer', min: 0, max: 2 ** 31 - 1, allowed: 'a non-negative integer number of seconds', metavar: 'S', section: 'live', help: 'stop after S seconds (Ctrl-C also stops and flushes)' },
+  { flag: 'quiet', short: 'q', type: 'boolean', section: 'general', help: 'no progress line, no closing line' },
+  { flag: 'progress', type: 'boolean', negatable: true, section: 'general', help: 'draw the progress line even when stderr is not a terminal (--no-progress: never)' },
+  { flag: 'help', short: 'h', type: 'boolean', section: 'general', help: 'this help' },
+  { flag: 'version', short: 'V', type: 'boolean', section: 'general', help: 'print the version' },
+];
+
+/** Flags of the metering options, from the core option table. */
+const METERING_FLAGS = METERING_OPTION_TABLE.filter((o): o is MeteringOptionSpec & { flag: string } => o.flag !== null);
 
 function parseInteger(option: string, text: string, min: number, max: number, allowed: string): number {
   if (!/^-?\d+$/.test(text.trim())) throw new UsageError(`--${option}: expected ${allowed}, got "${text}"`);
@@ -89,15 +106,47 @@ function list(text: string | undefined): string[] {
   return text === undefined ? [] : text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
+type ParseArgsOptions = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+
+/**
+ * `--idle-timeout -5`: node's parser takes `-5` for a flag ("argument is ambiguous"). A negative
+ * number after an option that takes a value is that option's value, so the range check can name it.
+ */
+function joinNegativeValues(argv: string[], options: ParseArgsOptions): string[] {
+  const shorts = new Map(Object.entries(options).filter(([, o]) => o.short !== undefined).map(([name, o]) => [o.short!, name]));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const name = arg.startsWith('--') ? arg.slice(2) : /^-[A-Za-z]$/.test(arg) ? shorts.get(arg.slice(1)) : undefined;
+    const next = argv[i + 1];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/** node's parser error, with a hint for NFStream-style snake_case flags (`--idle_timeout`). */
+function usageErrorOf(err: Error, options: ParseArgsOptions): UsageError {
+  let message = err.message.replace(/\. To specify.*$/s, '');
+  const unknown = /Unknown option '--([^'=]+)'/.exec(message);
+  const kebab = unknown?.[1]?.replace(/_/g, '-').toLowerCase();
+  if (kebab !== undefined && kebab !== unknown![1] && options[kebab] !== undefined) message += `. Did you mean --${kebab}?`;
+  return new UsageError(message);
+}
+
 /** Parses argv (without `node` and the script). Throws {@link UsageError}. */
 export function parseCli(argv: string[]): CliOptions {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {
+  // output options: parsed here until the sink registry declares them
+  const options: ParseArgsOptions = {
     output: { type: 'string', short: 'o' },
     format: { type: 'string', short: 'f' },
     summary: { type: 'string' },
-    quiet: { type: 'boolean', short: 'q' },
-    help: { type: 'boolean', short: 'h' },
-    version: { type: 'boolean', short: 'V' },
     columns: { type: 'string' },
     anonymize: { type: 'string' },
     'anonymize-key': { type: 'string' },
@@ -105,45 +154,51 @@ export function parseCli(argv: string[]): CliOptions {
     compression: { type: 'string' },
     'flows-per-file': { type: 'string' },
     'rotate-files': { type: 'string' },
-    plugin: { type: 'string', multiple: true },
-    'windows-output': { type: 'string' },
-    duration: { type: 'string' },
-    'bpf-filter': { type: 'string' },
   };
-  for (const name of Object.keys(INT_OPTIONS)) options[name] = { type: 'string' };
   for (const name of Object.keys(SINK_FLAGS)) options[name] = { type: 'string' };
-  for (const name of Object.keys(BOOL_OPTIONS)) {
-    options[name] = { type: 'boolean' };
-    options[`no-${name}`] = { type: 'boolean' };
+  for (const o of CLI_OPTION_TABLE) {
+    options[o.flag] = { type: o.type === 'boolean' ? 'boolean' : 'string', ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+    if (o.negatable) options[`no-${o.flag}`] = { type: 'boolean' };
+  }
+  for (const o of METERING_FLAGS) {
+    options[o.flag] = { type: o.type === 'boolean' ? 'boolean' : 'string' };
+    if (o.type === 'boolean') options[`no-${o.flag}`] = { type: 'boolean' };
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError((err as Error).message.replace(/\. To specify.*$/s, ''));
+    throw usageErrorOf(err as Error, options);
   }
   const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
-  const metering: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(INT_OPTIONS)) {
-    const text = v[name];
-    if (typeof text === 'string') metering[spec.key] = parseInteger(name, text, spec.min, spec.max, spec.allowed);
-  }
-  for (const [name, key] of Object.entries(BOOL_OPTIONS)) {
+  const flag = (name: string): boolean | null => {
     if (v[name] === true && v[`no-${name}`] === true) throw new UsageError(`--${name} and --no-${name} are exclusive`);
-    if (v[name] === true) metering[key] = true;
-    if (v[`no-${name}`] === true) metering[key] = false;
+    return v[name] === true ? true : v[`no-${name}`] === true ? false : null;
+  };
+  const metering: Record<string, unknown> = {};
+  for (const o of METERING_FLAGS) {
+    const text = v[o.flag];
+    if (o.type === 'boolean') {
+      const b = flag(o.flag);
+      if (b !== null) metering[o.name] = b;
+    } else if (typeof text === 'string') {
+      metering[o.name] = o.type === 'integer' ? parseInteger(o.flag, text, o.min!, o.max!, o.allowed) : text;
+    }
   }
-  if (typeof v['bpf-filter'] === 'string') metering.bpfFilter = v['bpf-filter'];
-  const sinkOptions: Record<string, string> = {};
-  for (const [name, key] of Object.entries(SINK_FLAGS)) if (typeof v[name] === 'string') sinkOptions[key] = v[name];
   const format = (v.format ?? 'csv') as string;
   if (!sinkNames().includes(format)) {
     throw new UsageError(`--format: expected one of ${sinkNames().join(', ')}, got "${format}"`);
   }
   const output = (v.output as string | undefined) ?? '-';
+  const sinkOptions: Record<string, string> = {};
+  for (const [name, key] of Object.entries(SINK_FLAGS)) if (typeof v[name] === 'string') sinkOptions[key] = v[name];
   const flowsPerFile = typeof v['flows-per-file'] === 'string' ? parseInteger('flows-per-file', v['flows-per-file'], 0, Number.MAX_SAFE_INTEGER, 'a non-negative integer') : 0;
   const rotateFiles = typeof v['rotate-files'] === 'string' ? parseInteger('rotate-files', v['rotate-files'], 0, Number.MAX_SAFE_INTEGER, 'a non-negative integer') : 0;
-  const duration = typeof v.duration === 'string' ? parseInteger('duration', v.duration, 0, 2 ** 31 - 1, 'a non-negative integer number of seconds') : 0;
+  const cliInteger = (name: string): number => {
+    const o = CLI_OPTION_TABLE.find((c) => c.flag === name)!;
+    const text = v[name];
+    return typeof text === 'string' ? parseInteger(name, text, o.min!, o.max!, o.allowed!) : 0;
+  };
   return {
     sources: parsed.positionals,
     output,
@@ -157,14 +212,52 @@ export function parseCli(argv: string[]): CliOptions {
     anonymizeKey: (v['anonymize-key'] as string | undefined) ?? null,
     inputHash: v['input-hash'] === true,
     compression: v.compression as string | undefined,
+    sinkOptions,
     flowsPerFile,
     rotateFiles,
     plugins: (v.plugin as string[] | undefined) ?? [],
     windowsOutput: (v['windows-output'] as string | undefined) ?? null,
-    duration,
+    duration: cliInteger('duration'),
+    progress: flag('progress'),
     metering,
-    sinkOptions,
   };
+}
+
+/** Help column where descriptions start, and the line width they wrap at. */
+const HELP_COLUMN = 31;
+const HELP_WIDTH = 100;
+
+/** One `--help` entry: the flag part, then the description wrapped under the help column. */
+function helpEntry(flags: string, text: string): string {
+  const words = text.split(' ');
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line.length > 0 && HELP_COLUMN + line.length + 1 + w.length > HELP_WIDTH) {
+      lines.push(line);
+      line = w;
+    } else line = line.length > 0 ? `${line} ${w}` : w;
+  }
+  lines.push(line);
+  const head = flags.length + 1 < HELP_COLUMN ? flags.padEnd(HELP_COLUMN) : `${flags}\n${' '.repeat(HELP_COLUMN)}`;
+  return `${head}${lines.join(`\n${' '.repeat(HELP_COLUMN)}`).replace(/\u00a0/g, ' ')}\n`;
+}
+
+function meteringEntry(o: MeteringOptionSpec & { flag: string }): string {
+  const flags = o.type === 'boolean' ? `      --${o.flag} / --no-${o.flag}` : `      --${o.flag} ${o.metavar ?? 'X'}`;
+  const d = o.default;
+  const shown = typeof d === 'boolean' ? (d ? 'on' : 'off') : d === null ? 'none' : String(d);
+  // a no-break space keeps "(default X)" on one line
+  return helpEntry(flags, `${o.help} (default\u00a0${shown})`);
+}
+
+function cliEntries(section: CliOptionSpec['section']): string {
+  return CLI_OPTION_TABLE.filter((o) => o.section === section)
+    .map((o) => {
+      const name = o.negatable ? `--${o.flag} / --no-${o.flag}` : `--${o.flag}${o.metavar ? ` ${o.metavar}` : ''}`;
+      return helpEntry(o.short ? `  -${o.short}, ${name}` : `      ${name}`, o.help);
+    })
+    .join('');
 }
 
 /** The `--format` lines of the help, from the sink registry. */
@@ -174,14 +267,8 @@ function formatHelp(): string {
     .join('\n');
 }
 
-export const HELP = `Usage: flowstream [options] SOURCE...
-
-Meters packets into bidirectional flows with NFStream's fields (NFStream 6.5.4 compatible).
-SOURCE is a pcap/pcapng file (several files are read as one capture), "-" for a capture on
-standard input (e.g. tcpdump -w - | flowstream -), or a network interface name for live capture.
-
-Output:
-  -o, --output TARGET          where flows go: a file, "-" = stdout (the default), or a URL
+/** The output options' help (the formats come from the sink registry). */
+const OUTPUT_HELP = `  -o, --output TARGET          where flows go: a file, "-" = stdout (the default), or a URL
   -f, --format FMT             one of:
 ${formatHelp()}
       --columns a,b,...        keep only these columns, in this order (every format)
@@ -195,9 +282,10 @@ ${formatHelp()}
       --rotate-files N         reuse chunk file names modulo N
       --summary FILE           write the run summary JSON (packet accounting, flows, manifest)
                                to FILE ("-" = stderr)
-      --windows-output FILE    with --plugin covertmark-windows: window rows (.csv or .arrow)
-  -q, --quiet                  no progress bar, no final summary line
-NATS JetStream (--format nats -o nats://[user:pass@]HOST:PORT/SUBJECT, or tls://…):
+`;
+
+/** Help of the network sinks' own options. */
+const SINK_HELP = `NATS JetStream (--format nats -o nats://[user:pass@]HOST:PORT/SUBJECT, or tls://…):
       --sensor NAME            sensor name in headers and message ids (default: host name)
       --nats-stream NAME       stream, created when missing (default FLOWS, subjects flows.>)
       --nats-subjects LIST     subjects of a created stream (default flows.>)
@@ -220,33 +308,25 @@ IPFIX (--format ipfix -o udp://HOST:PORT; see README "Many sensors"):
       --ipfix-rate N           messages per second (default 10000; 0 = unpaced)
       --ipfix-burst N          messages sent back to back before pacing waits (default 16)
 
-Metering (NFStream's parameters):
-      --decode-tunnels / --no-decode-tunnels   GTP-U, TZSP, CAPWAP (default on)
-      --bpf-filter EXPR        libpcap filter, for files, pipes and interfaces
-      --idle-timeout S         default 120
-      --active-timeout S       default 1800
-      --accounting-mode M      0 raw (default), 1 IP, 2 transport, 3 payload size
-      --n-dissections N        packets per flow given to nDPI, 0-255 (default 20; 0 disables)
-      --statistical-analysis   48 post-mortem statistics columns
-      --splt-analysis N        first N packets' direction/size/piat (0 disables)
-      --n-meters N             parallel meters (default 1: reproducible order)
-      --max-nflows N           stop after N flows (0 = unlimited)
-      --max-live-flows N       bound the flow cache: a new flow evicts the least recently seen
-                               one (expiration_id 2, counted as "evictions"; 0 = unlimited)
-      --plugin SPEC            a plugin: registry name with options (splt:sequenceLength=10,
-                               flow-slicer:limit=4, dhcp, mdns, ja4, wf:activeTimeout=1800,levels=3,
-                               covertmark-windows) or a module file (./my-plugin.js[#Export])
-Live capture:
-      --snapshot-length N      default 1536
-      --promiscuous-mode / --no-promiscuous-mode
-      --socket-buffer-size N   kernel capture buffer bytes (0 = 64 MiB)
-      --duration S             stop after S seconds (Ctrl-C also stops and flushes)
-      --performance-report S   print a JSON performance line every S seconds
-      --system-visibility-mode 0|1   add the local process of each flow (Linux)
-      --system-visibility-poll-ms N
+`;
 
-  -h, --help                   this help
-  -V, --version                print the version
+/** `flowstream --help`: the metering and CLI sections are generated from the option tables. */
+export const HELP = `Usage: flowstream [options] SOURCE...
+
+Meters packets into bidirectional flows with NFStream's fields (NFStream 6.5.4 compatible).
+SOURCE is a pcap/pcapng file (several files are read as one capture), "-" for a capture on
+standard input (e.g. tcpdump -w - | flowstream -), or a network interface name for live capture.
+
+Output:
+${OUTPUT_HELP}${cliEntries('output')}
+${SINK_HELP}
+Metering (NFStream's parameters, files, pipes and interfaces):
+${METERING_FLAGS.filter((o) => o.appliesTo === 'all').map(meteringEntry).join('')}${cliEntries('metering')}
+Live capture (interfaces only):
+${METERING_FLAGS.filter((o) => o.appliesTo === 'live').map(meteringEntry).join('')}${cliEntries('live')}
+${cliEntries('general')}
+A progress line is drawn on stderr when it is a terminal. Ctrl-C or SIGTERM stops reading, flushes
+every flow and closes the outputs (exit 130 or 143, summary "interrupted": true).
 
 Examples:
   flowstream capture.pcap -o flows.csv --statistical-analysis --splt-analysis 10
@@ -257,5 +337,6 @@ Examples:
   flowstream capture.pcap --accounting-mode 1 --format ipfix -o udp://127.0.0.1:4739
   flowstream report capture.pcap -o report.html         # an HTML report (flowstream report --help)
 
-Exit codes: 0 ok, 1 input or runtime error (the message names the file and offset), 2 usage error.
+Exit codes: 0 ok, 1 input or runtime error (the message names the file and offset), 2 usage error,
+130 interrupted (SIGINT), 143 terminated (SIGTERM).
 `;

@@ -1,8 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import type { FlowBatch, NFPlugin } from '@flowstream/core';
-import type { StreamerSummary } from '../nfstreamer.js';
+import { METERING_OPTION_TABLE, type FlowBatch, type NFPlugin } from '@flowstream/core';
+import { NFStreamer, type StreamerSummary } from '../nfstreamer.js';
 import type { FlowSink } from '../sinks/flow-sink.js';
-import { NFStreamer } from '../nfstreamer.js';
 import '../optional-parts.js';
 import { FLOWSTREAM_VERSION } from '../version.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './cli-options.js';
@@ -12,13 +11,21 @@ import { Progress } from './progress.js';
 const OK = 0;
 const RUNTIME_ERROR = 1;
 const USAGE_ERROR = 2;
+/** 128 + signal number, as shells report a process ended by the signal. */
+const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
 
 function stderr(text: string): void {
   process.stderr.write(`${text}\n`);
 }
 
 /**
- * The `flowstream` command. Returns the process exit code: 0 ok, 1 input/runtime error, 2 usage.
+ * The `flowstream` command. Returns the process exit code: 0 ok (also when a reader closed
+ * stdout), 1 input/runtime error, 2 usage, 130/143 stopped by SIGINT/SIGTERM after flushing.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(['capture.pcap', '--format', 'none', '--summary', '-']);
+ * ```
  */
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'collect') return (await import('./collect-command.js')).collectMain(argv.slice(1));
@@ -75,10 +82,20 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
 
+  let progress: Progress | null = null;
+  const drawProgress = cli.progress ?? (!cli.quiet && process.stderr.isTTY === true);
+  // flows on stdout: performance lines must not mix with them
+  const flowsOnStdout = cli.output === '-' && cli.format !== 'none';
   let streamer: NFStreamer;
   try {
     const source = cli.sources.length === 1 ? cli.sources[0]! : cli.sources;
-    streamer = new NFStreamer({ source, ...cli.metering, udps: plugins });
+    streamer = new NFStreamer({
+      source,
+      ...cli.metering,
+      udps: plugins,
+      onProgress: drawProgress ? (p) => progress?.draw(p) : null,
+      onPerformanceReport: flowsOnStdout ? (line) => stderr(line) : null,
+    });
   } catch (err) {
     const e = err as Error;
     if (e.message.startsWith('Invalid option source')) {
@@ -115,65 +132,89 @@ export async function main(argv: string[]): Promise<number> {
   try {
     streamer.checkOutput({ columns: cli.columns, columnsToAnonymize: cli.anonymize, anonymizeKey: cli.anonymizeKey });
   } catch (err) {
-    stderr(`flowstream: ${cliOptionNames((err as Error).message)}`);
+    stderr(`flowstream: ${kebab((err as Error).message)}`);
     return USAGE_ERROR;
   }
-  try {
-    const { sinkDefinition } = await import('../sinks/sink-registry.js');
-    await sinkDefinition(cli.format).check?.(cli.output, { ...cli.sinkOptions, flowsPerFile: cli.flowsPerFile, rotateFiles: cli.rotateFiles, anonymized: cli.anonymize, compression: cli.compression });
-  } catch (err) {
-    stderr(`flowstream: ${cliOptionNames((err as Error).message)}`);
-    return err instanceof RangeError || err instanceof TypeError ? USAGE_ERROR : RUNTIME_ERROR;
+  if (report === null) {
+    try {
+      const { sinkDefinition } = await import('../sinks/sink-registry.js');
+      await sinkDefinition(cli.format).check?.(cli.output, { ...cli.sinkOptions, flowsPerFile: cli.flowsPerFile, rotateFiles: cli.rotateFiles, anonymized: cli.anonymize, compression: cli.compression });
+    } catch (err) {
+      stderr(`flowstream: ${kebab((err as Error).message)}`);
+      return err instanceof RangeError || err instanceof TypeError ? USAGE_ERROR : RUNTIME_ERROR;
+    }
   }
 
-  const progress = new Progress(!cli.quiet && process.stderr.isTTY === true, streamer, windows);
+  progress = new Progress(drawProgress, windows);
   const started = performance.now();
-  let flowsOut = 0;
   let failure: Error | null = null;
-  const stopSignals = installStopSignals(streamer);
-  const durationTimer = cli.duration > 0 ? setTimeout(() => streamer.stop(), cli.duration * 1000) : null;
+  const signals = installStopSignals(streamer);
+  const stdoutClosed = endOnClosedStdout(streamer);
+  // the duration is the planned end of the capture, not an interruption
+  const durationTimer = cli.duration > 0 ? setTimeout(() => streamer.stop({ interrupted: false }), cli.duration * 1000) : null;
   try {
-    flowsOut = report === null ? await exportFlows(cli, streamer, progress) : await writeReport(cli, streamer, progress, report.reportSink(cli));
+    if (report === null) await exportFlows(cli, streamer, progress);
+    else await writeReport(cli, streamer, progress, report.reportSink(cli));
   } catch (err) {
     failure = err as Error;
   } finally {
     if (durationTimer !== null) clearTimeout(durationTimer);
-    stopSignals();
-    progress.done();
+    signals.uninstall();
+    progress.done(streamer.progress);
     if (windows !== null) await windows.close();
   }
+  // `flowstream big.pcap | head -1`: the reader has gone, which ends the run; nothing to report
+  const quietEnd = stdoutClosed() || isBrokenPipe(failure);
   const summary = streamer.summary;
   if (summary !== null) {
     for (const s of summary.sources) {
-      if (s.truncatedAt !== undefined) stderr(`flowstream: warning: ${s.path}: truncated last record at byte offset ${s.truncatedAt} dropped`);
+      if (s.truncatedAt !== undefined && !quietEnd) stderr(`flowstream: warning: ${s.path}: truncated last record at byte offset ${s.truncatedAt} dropped`);
     }
     writeSummaries(cli, summary);
   }
-  if (!cli.quiet && summary !== null) {
-    const secs = (performance.now() - started) / 1000;
-    const p = summary.packets;
-    stderr(
-      `flowstream: ${flowsOut} flows from ${p.read} packets (${p.processed} processed, ${p.ignored} ignored${p.filtered ? `, ${p.filtered} filtered` : ''}) in ${secs.toFixed(2)} s`,
-    );
-  }
-  if (failure !== null) {
-    stderr(`flowstream: error: ${failure.message}`);
-    return RUNTIME_ERROR;
-  }
-  return OK;
+  // an error before the first record (not a capture, unreadable) stops the run from starting: no counts
+  const runStarted = summary !== null && (failure === null || summary.packets.read > 0);
+  if (!cli.quiet && !quietEnd && runStarted) stderr(`flowstream: ${closingLine(summary!, (performance.now() - started) / 1000)}`);
+  if (failure !== null && !quietEnd) stderr(`flowstream: error: ${failure.message}`);
+  const signal = signals.received();
+  if (signal !== null) return SIGNAL_EXIT[signal];
+  return failure !== null && !quietEnd ? RUNTIME_ERROR : OK;
 }
 
-/** Output option names of the library, as the CLI spells them. */
-function cliOptionNames(message: string): string {
-  return message
-    .replace('Invalid option columnsToAnonymize', '--anonymize')
-    .replace('Invalid option anonymizeKey', '--anonymize-key')
-    .replace(/Invalid option (\w+)/, (_m, name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+/** The closing line: the summary's counts (the same numbers as `--summary`). */
+function closingLine(summary: StreamerSummary, secs: number): string {
+  const p = summary.packets;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const filtered = p.filtered ? `, ${p.filtered} filtered` : '';
+  return `${plural(summary.flows, 'flow')} from ${plural(p.read, 'packet')} (${p.processed} processed, ${p.ignored} ignored${filtered}) in ${secs.toFixed(2)} s`;
 }
 
-/** Converts camelCase option names in validation messages to the CLI's kebab-case flags. */
+function isBrokenPipe(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | null)?.code === 'EPIPE';
+}
+
+/**
+ * A reader that closed stdout (`| head -1`) ends the run: the streamer stops and the CLI exits 0
+ * without a word. Returns whether that happened.
+ */
+function endOnClosedStdout(streamer: NFStreamer): () => boolean {
+  let closed = false;
+  process.stdout.on('error', (err) => {
+    if (!isBrokenPipe(err)) throw err;
+    closed = true;
+    streamer.stop();
+  });
+  return () => closed;
+}
+
+/** Converts option names in validation messages to the CLI's flags. */
 function kebab(message: string): string {
-  return message.replace(/Invalid option (\w+)/, (_m, name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  const outputs: Record<string, string> = { columnsToAnonymize: 'anonymize', anonymizeKey: 'anonymize-key' };
+  return message.replace(/Invalid option (\w+)/, (_m, name: string) => {
+    if (outputs[name] !== undefined) return `--${outputs[name]}`;
+    const flag = METERING_OPTION_TABLE.find((o) => o.name === name)?.flag;
+    return flag ? `--${flag}` : name === 'udps' ? '--plugin' : `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  });
 }
 
 function writeSummaries(cli: CliOptions, summary: StreamerSummary): void {
@@ -211,18 +252,24 @@ async function writeReport(cli: CliOptions, streamer: NFStreamer, progress: Prog
   return result.flows;
 }
 
-/** SIGINT/SIGTERM stop the capture and flush every live flow, so output files are complete. */
-function installStopSignals(streamer: NFStreamer): () => void {
-  let count = 0;
-  const onSignal = () => {
-    count++;
-    if (count > 1) process.exit(130);
+/**
+ * SIGINT/SIGTERM stop the capture and flush every live flow, so output files are complete; the
+ * CLI then exits 130/143. A second signal exits at once.
+ */
+function installStopSignals(streamer: NFStreamer): { uninstall(): void; received(): 'SIGINT' | 'SIGTERM' | null } {
+  let received: 'SIGINT' | 'SIGTERM' | null = null;
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (received !== null) process.exit(SIGNAL_EXIT[signal]);
+    received = signal;
     streamer.stop();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+  return {
+    uninstall() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+    received: () => received,
   };
 }

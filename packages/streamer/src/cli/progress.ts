@@ -1,56 +1,73 @@
 import type { FlowBatch, NFlow } from '@flowstream/core';
-import type { NFStreamer } from '../nfstreamer.js';
-
-/** Redraw interval of the progress line. */
-const REDRAW_MS = 200;
+import type { RunProgress } from '../run/run-progress.js';
 
 function human(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
   if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
   if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
-  return String(n);
+  return String(Math.round(n));
+}
+
+function clock(ms: number): string {
+  const s = Math.round(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const mmss = `${String(m).padStart(h > 0 ? 2 : 1, '0')}:${String(s % 60).padStart(2, '0')}`;
+  return h > 0 ? `${h}:${mmss}` : mmss;
 }
 
 /**
- * A one-line progress display on stderr (TTY only): bytes read of total, packets/s, live flows
- * and flows out. Redrawn between batches, never per packet.
+ * The progress line's text: bytes (of the total and %, for files), packets/s, live flows, flows
+ * out, elapsed time and ETA (files only: stdin and interfaces have no total).
+ *
+ * @example
+ * ```ts
+ * formatProgress(streamer.progress!); // " 42.0% 12.30 MB/29.28 MB | 1.20 M pkt/s | 3.4 k live flows | 5.6 k flows out | 0:03 | ETA 0:04"
+ * ```
+ */
+export function formatProgress(p: RunProgress): string {
+  const parts: string[] = [];
+  if (p.bytesTotal !== null) parts.push(`${p.percent!.toFixed(1).padStart(5)}% ${human(p.bytesRead)}B/${human(p.bytesTotal)}B`);
+  else parts.push(`${human(p.bytesRead)}B`);
+  parts.push(`${human(p.packetsPerSecond)} pkt/s`, `${human(p.liveFlows)} live flows`, `${human(p.flowsOut)} flows out`, clock(p.elapsedMs));
+  if (p.packetsDropped > 0) parts.push(`${human(p.packetsDropped)} dropped`);
+  if (p.etaMs !== null && !p.done) parts.push(`ETA ${clock(p.etaMs)}`);
+  return parts.join(' | ');
+}
+
+/**
+ * The one-line progress display of the CLI, fed by the streamer's progress events (every 150 ms
+ * whatever the flow rate, see `onProgress`). Drawn on stderr only when enabled (a TTY, or
+ * `--progress`).
  */
 export class Progress {
-  private flowsOut = 0;
-  private last = 0;
-  private readonly started = performance.now();
   private drawn = false;
+  private finished = false;
 
   constructor(
-    private readonly enabled: boolean,
-    private readonly streamer: NFStreamer,
+    readonly enabled: boolean,
     /** Side output fed with every batch (window rows of --windows-output). */
     private readonly tap: { add(flows: Iterable<NFlow>): Promise<void> } | null = null,
+    private readonly out: { write(text: string): unknown } = process.stderr,
   ) {}
 
-  /** Sees every batch of the run (before the output): counts flows, redraws at most every 200 ms. */
+  /** The streamer's `onProgress` callback. */
+  readonly draw = (p: RunProgress): void => {
+    if (!this.enabled || this.finished) return;
+    this.out.write(`\r\x1b[K${formatProgress(p)}`);
+    this.drawn = true;
+  };
+
+  /** Sees every batch of the run (before the output), feeding the side output. */
   async observe(batch: FlowBatch): Promise<void> {
-    this.flowsOut += batch.length;
-    if (this.enabled) this.maybeDraw();
     if (this.tap !== null) await this.tap.add(batch);
   }
 
-  private maybeDraw(): void {
-    const now = performance.now();
-    if (now - this.last < REDRAW_MS) return;
-    this.last = now;
-    const s = this.streamer.runStats;
-    if (s === null) return;
-    const secs = (now - this.started) / 1000;
-    const pct = s.bytesTotal > 0 ? ` ${((100 * s.bytesRead) / s.bytesTotal).toFixed(1)}%` : '';
-    const bytes = s.bytesTotal > 0 ? `${human(s.bytesRead)}B/${human(s.bytesTotal)}B` : `${human(s.bytesRead)}B`;
-    const line = `${pct} ${bytes} | ${human(s.packetsRead / Math.max(secs, 1e-3))} pkt/s | ${human(s.liveFlows)} live flows | ${human(this.flowsOut)} flows out${s.packetsDropped > 0 ? ` | ${human(s.packetsDropped)} dropped` : ''}`;
-    process.stderr.write(`\r\x1b[K${line}`);
-    this.drawn = true;
-  }
-
-  /** Clears the progress line. */
-  done(): void {
-    if (this.drawn) process.stderr.write('\r\x1b[K');
+  /** Draws the last state (100 % for files read to the end), then clears the line for the closing line. */
+  done(last: RunProgress | null): void {
+    if (last !== null && this.drawn) this.draw(last);
+    if (this.drawn) this.out.write('\r\x1b[K');
+    // the streamer's last event may come after the closing line: the line is gone for good
+    this.finished = true;
   }
 }

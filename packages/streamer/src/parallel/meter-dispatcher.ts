@@ -1,4 +1,5 @@
-import { accountedSize, elapsedMs, isLaterTime, type DecodedPacket } from '@flowstream/core';
+import { elapsedMs, isLaterTime, type DecodedPacket } from '@flowstream/core';
+import { accountedSize } from '@flowstream/core/internal';
 import { nfstreamPacketHash } from './flow-hash.js';
 import type { PacketRingWriter } from './packet-ring.js';
 

@@ -1,11 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import {
-  CapturePump,
-  meterConfig,
-  PacketAccounting,
   PacketDecoder,
   ReadStatus,
-  flowColumns,
   flowsToBatch,
   pluginFields,
   type CaptureReader,
@@ -15,6 +11,7 @@ import {
   type ResolvedMeteringOptions,
   type RunSummary,
 } from '@flowstream/core';
+import { CapturePump, meterConfig, PacketAccounting, flowColumns } from '@flowstream/core/internal';
 import { InputSequence, type RunFilter } from '../run/input-sequence.js';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
 import { STEP_RECORDS, StepResult, type RunInput } from '../run/meter-run.js';
@@ -71,6 +68,8 @@ export class ParallelMeterRun {
   readonly accounting = new PacketAccounting();
   /** `maxLiveFlows` is set: the summary reports evictions. */
   private readonly bounded: boolean;
+  /** Flows taken with {@link drain} so far (progress). */
+  flowsOut = 0;
   /** First fatal error (corrupt source, plugin error in a worker); thrown after the flows are delivered. */
   error: Error | null = null;
   /** True once every flow was emitted (or the run was stopped). */
@@ -170,6 +169,11 @@ export class ParallelMeterRun {
     return this.sources.reader;
   }
 
+  /** Bytes of the inputs consumed so far (progress). */
+  get bytesRead(): number {
+    return this.sources.bytesRead;
+  }
+
   /** Reads, decodes and dispatches up to `budget` records. */
   step(budget: number = STEP_RECORDS): StepResult {
     if (this.done) return StepResult.Done;
@@ -219,6 +223,7 @@ export class ParallelMeterRun {
     this.collect();
     const out = this.out;
     this.out = [];
+    this.flowsOut += out.length;
     return out;
   }
 

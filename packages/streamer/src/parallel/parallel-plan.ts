@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { ResolvedMeteringOptions } from '@flowstream/core';
 import { pluginOrigin, type PluginOrigin } from '../plugin-registry/plugin-origin.js';
 
@@ -5,6 +6,20 @@ import { pluginOrigin, type PluginOrigin } from '../plugin-registry/plugin-origi
 export interface ParallelPlan {
   readonly nMeters: number;
   readonly plugins: readonly PluginOrigin[];
+}
+
+/**
+ * The number of meters a run uses: `nMeters`, or for 0 (NFStream's default, automatic sizing) one
+ * per available core, leaving one for the thread that reads and decodes.
+ *
+ * @example
+ * ```ts
+ * meterCount(0, 8); // 7
+ * meterCount(0, 1); // 1
+ * ```
+ */
+export function meterCount(nMeters: number, cores: number = availableParallelism()): number {
+  return nMeters === 0 ? Math.max(1, cores - 1) : nMeters;
 }
 
 /**
@@ -19,7 +34,7 @@ export interface ParallelPlan {
  * ```
  */
 export function parallelPlan(options: ResolvedMeteringOptions, mode: string, warn: (text: string) => void): ParallelPlan | null {
-  const n = options.nMeters;
+  const n = meterCount(options.nMeters);
   if (n <= 1) return null;
   if (mode === 'live') {
     warn(`nMeters ${n}: parallel meters support capture files and streams; live capture uses one meter.`);

@@ -5,10 +5,6 @@ import type { PluginRegistry } from './plugin-registry.js';
 
 type PluginClass = (new (options: never) => NFPlugin) & { defaults: Record<string, unknown> };
 
-/** Accepted option names: the class's defaults plus options that have no default. */
-function optionNames(plugin: PluginClass, required: readonly string[] = []): string[] {
-  return [...new Set([...Object.keys(plugin.defaults), ...required])];
-}
 
 /**
  * Registers the built-in plugins under their CLI names: `splt`, `flow-slicer`, `dhcp`, `mdns`,
@@ -21,16 +17,17 @@ function optionNames(plugin: PluginClass, required: readonly string[] = []): str
  * ```
  */
 export function registerBuiltinPlugins(registry: PluginRegistry): void {
-  const add = (names: string[], plugin: PluginClass, required: readonly string[] = []) => {
-    const options = optionNames(plugin, required);
+  // every built-in has a default for each option (`--plugin wf` works as is): the defaults name them
+  const add = (names: string[], plugin: PluginClass) => {
+    const options = Object.keys(plugin.defaults);
     const factory = (o: Record<string, unknown>) => new plugin(o as never);
     for (const name of names) registry.register(name, factory, { options });
   };
   add(['splt'], SPLT);
-  add(['flow-slicer'], FlowSlicer, ['limit']);
+  add(['flow-slicer'], FlowSlicer);
   add(['dhcp'], DHCP);
   add(['mdns'], MDNS);
   add(['ja4'], JA4);
-  add(['wf', 'wavelet-features'], WFPlugin, ['activeTimeout', 'levels']);
+  add(['wf', 'wavelet-features'], WFPlugin);
   add(['covertmark-windows'], CovertMarkWindows);
 }

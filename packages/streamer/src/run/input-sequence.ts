@@ -1,4 +1,5 @@
-import { linkTypeToDlt, type CaptureError, type CaptureReader, type PacketAccounting, type RecordFilter, type SourceSummary } from '@flowstream/core';
+import { type CaptureError, type CaptureReader, type SourceSummary } from '@flowstream/core';
+import { linkTypeToDlt, type PacketAccounting, type RecordFilter } from '@flowstream/core/internal';
 import type { RunInput } from './meter-run.js';
 
 /** A record filter that may be compiled ahead for a link type (BPF). */
@@ -62,10 +63,17 @@ export class InputSequence {
     return false;
   }
 
+  /** Bytes consumed from the inputs so far, the closed ones and the one being read (progress). */
+  get bytesRead(): number {
+    return this.closedBytes + readerBytes(this.reader);
+  }
+  private closedBytes = 0;
+
   /** Closes the current input, recording its counters and `error` (a corrupt source). */
   close(error: CaptureError | null): void {
     const reader = this.reader;
     if (reader === null) return;
+    this.closedBytes += readerBytes(reader);
     const summary = this.summary!;
     summary.packetsRead = reader.recordsRead;
     if (reader.truncatedAt !== null) summary.truncatedAt = reader.truncatedAt;
@@ -90,4 +98,8 @@ export class InputSequence {
     this.close(null);
     this.next = this.inputs.length;
   }
+}
+
+function readerBytes(reader: CaptureReader | null): number {
+  return (reader as { bytesRead?: number } | null)?.bytesRead ?? 0;
 }

@@ -1,10 +1,6 @@
 import {
-  CapturePump,
   FLOW_BATCH_ROWS,
-  MAX_PENDING_FLOWS,
   FlowMeter,
-  meterConfig,
-  PacketAccounting,
   PacketDecoder,
   ReadStatus,
   type CaptureReader,
@@ -13,6 +9,7 @@ import {
   type NFlow,
   type ResolvedMeteringOptions,
 } from '@flowstream/core';
+import { CapturePump, MAX_PENDING_FLOWS, meterConfig, PacketAccounting } from '@flowstream/core/internal';
 import { InputSequence, type RunFilter } from './input-sequence.js';
 
 /** Records processed per step: large enough to amortise, small enough to hand flows out often. */
@@ -29,6 +26,8 @@ export interface RunInput {
   readonly size?: number;
   /** Stream inputs: resolves when more bytes can be read after `NeedMore`. */
   waitForData?(): Promise<void>;
+  /** Stream inputs: a stop request; a pending {@link waitForData} resolves at once and the stream is released. */
+  abort?(): void;
   /** Live inputs: the wall clock (ms), so idle flows expire while no packet arrives. */
   clockNow?(): number;
   /** SHA-256 (hex) of the bytes read, once the input was read to its end; null when not hashed. */
@@ -60,6 +59,8 @@ export class MeterRun {
   error: Error | null = null;
   /** True once every flow was emitted (or the run was stopped). */
   done = false;
+  /** Flows taken with {@link drain} so far (progress). */
+  flowsOut = 0;
 
   private readonly pump: CapturePump;
   /** The inputs, opened in turn as one capture. */
@@ -94,6 +95,11 @@ export class MeterRun {
   /** The reader of the input being read (for progress), or null. */
   get currentReader(): CaptureReader | null {
     return this.sources.reader;
+  }
+
+  /** Bytes of the inputs consumed so far (progress). */
+  get bytesRead(): number {
+    return this.sources.bytesRead;
   }
 
   /** Processes up to `budget` records. */
@@ -133,12 +139,16 @@ export class MeterRun {
 
   /** Flows emitted since the last call, as columnar batches. */
   drainBatches(): FlowBatch[] {
-    return this.meter.drainBatches();
+    const batches = this.meter.drainBatches();
+    for (const b of batches) this.flowsOut += b.length;
+    return batches;
   }
 
   /** Flows emitted since the last call, as flow objects. */
   drain(): NFlow[] {
-    return this.meter.drain();
+    const flows: NFlow[] = [];
+    for (const b of this.drainBatches()) for (const f of b) flows.push(f);
+    return flows;
   }
 
   /** Stops early (maxNflows, user stop): closes the input, no flush. */

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { createStreamCaptureReader, openCapture, type StreamCaptureReader } from '@flowstream/core';
+import { createStreamCaptureReader, openCapture } from '@flowstream/core';
+import { type StreamCaptureReader } from '@flowstream/core/internal';
 import { hashFile, StreamHash } from './input-hash.js';
 import type { RunInput } from './meter-run.js';
 
@@ -33,6 +34,7 @@ export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name
   let reader: StreamCaptureReader | null = null;
   const hasher = hash ? new StreamHash() : null;
   let iterator: AsyncIterator<Uint8Array | string> | null = null;
+  let wake: (() => void) | null = null;
   return {
     name,
     open() {
@@ -40,16 +42,38 @@ export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name
       iterator = (readable as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
       return reader;
     },
-    async waitForData() {
-      const step = await iterator!.next();
-      if (step.done === true) {
-        reader!.end();
-        return;
-      }
-      if (typeof step.value === 'string') throw new TypeError(`${name}: capture streams must be binary (no encoding set)`);
-      reader!.push(step.value);
-      hasher?.update(step.value);
+    waitForData() {
+      return new Promise<void>((resolve, reject) => {
+        wake = resolve;
+        iterator!.next().then(
+          (step) => {
+            if (wake === null) return; // aborted meanwhile: these bytes are not wanted
+            wake = null;
+            if (step.done === true) reader!.end();
+            else if (typeof step.value === 'string') return reject(new TypeError(`${name}: capture streams must be binary (no encoding set)`));
+            else {
+              reader!.push(step.value);
+              hasher?.update(step.value);
+            }
+            resolve();
+          },
+          (err: unknown) => {
+            wake = null;
+            reject(err);
+          },
+        );
+      });
     },
     sha256: async () => hasher?.digest() ?? null,
+    abort() {
+      const pending = wake;
+      wake = null;
+      pending?.();
+      // releases the stream (a silent stdin would otherwise keep the process alive); the
+      // iterator's return() would wait for the pending read, so the stream is destroyed directly
+      const stream = readable as Partial<Readable>;
+      if (typeof stream.destroy === 'function') stream.destroy();
+      else iterator?.return?.()?.catch(() => {});
+    },
   };
 }

@@ -1,4 +1,5 @@
-import { DecodedPacket, type PacketAccounting } from '@flowstream/core';
+import { DecodedPacket } from '@flowstream/core';
+import { type PacketAccounting } from '@flowstream/core/internal';
 
 /** Packets per batch by default. */
 export const DEFAULT_BATCH_PACKETS = 4096;

@@ -1,12 +1,6 @@
 import { Observable } from 'rxjs';
-import {
-  CaptureRecord,
-  PacketAccounting,
-  PacketDecoder,
-  ReadStatus,
-  type CaptureReader,
-  type RecordFilter,
-} from '@flowstream/core';
+import { CaptureRecord, PacketDecoder, ReadStatus, type CaptureReader } from '@flowstream/core';
+import { PacketAccounting, type RecordFilter } from '@flowstream/core/internal';
 import type { RunInput } from '../run/meter-run.js';
 import { fileInput, streamInput } from '../run/run-inputs.js';
 import { DEFAULT_BATCH_PACKETS, PacketBatch } from './packet-batch.js';

@@ -55,8 +55,15 @@ describe('plugin registry: built-ins', () => {
     await expect(resolve('dhcp:x=1')).rejects.toThrow(RangeError);
   });
 
+  it('builds every built-in without options (working defaults)', async () => {
+    for (const name of ['splt', 'flow-slicer', 'dhcp', 'mdns', 'ja4', 'wf', 'wavelet-features', 'covertmark-windows']) {
+      expect((await resolve(name)).constructor.name, name).toMatch(/^[A-Z]/);
+    }
+    expect((await resolve('wf')).options).toEqual({ activeTimeout: 1800, levels: 3 });
+  });
+
   it('passes plugin constructor errors through', async () => {
-    await expect(resolve('flow-slicer')).rejects.toThrow(/limit/);
+    await expect(resolve('flow-slicer:limit=abc')).rejects.toThrow(/limit/);
     await expect(resolve('splt:sequenceLength=0')).rejects.toThrow(RangeError);
   });
 });

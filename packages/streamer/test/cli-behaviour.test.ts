@@ -1,0 +1,232 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI_ENTRY, PCAPS, REPO, runCli } from './support/run-cli.js';
+import { corruptCapture } from './support/corrupt-capture.js';
+
+// How the command line behaves around the flows: progress line, pipes, signals, counts, messages.
+const pcap = (n: string) => join(PCAPS, n);
+const tmp = () => mkdtempSync(join(tmpdir(), 'fs-clib-'));
+const SAMPLE = join(REPO, 'examples', 'sample.pcap');
+const NODE_CLI = `'${process.execPath}' --conditions=source --import tsx '${CLI_ENTRY}'`;
+const FILES = ['443-curl.pcap', 'google_ssl.pcap', 'skype.pcap', '1kxun.pcap', 'wechat.pcap'].map(pcap);
+/** Enough CSV to overflow a pipe buffer long after `head -1` has gone. */
+const MANY_FILES = ['instagram.pcap', 'pps.pcap', 'anydesk-2.pcap', 'ps_vue.pcap', 'skype.pcap', 'wechat.pcap', '1kxun.pcap', 'rdp.pcap'].map(pcap);
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+/** The progress redraws in raw terminal output: the text after each `\r ESC[K`. */
+function redraws(output: string): string[] {
+  return output
+    .split('\r\x1b[K')
+    .slice(1)
+    .map((s) => s.split(/[\r\n]/)[0]!)
+    .filter((s) => s.includes('flows out'));
+}
+
+/** Runs a shell command in a pseudo-terminal (util-linux `script`); stdout and stderr are the terminal. */
+function inTerminal(command: string): ChildProcess {
+  return spawn('script', ['-qefc', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+}
+
+function collect(child: ChildProcess): { text: () => string; exit: Promise<number | null> } {
+  let text = '';
+  child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+  return { text: () => text, exit: new Promise((r) => child.on('exit', (code) => r(code))) };
+}
+
+/** Resolves once `condition(text)` holds (checked whenever output arrives), rejects if the process ends first. */
+function waitForOutput(child: ChildProcess, text: () => string, condition: (t: string) => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (condition(text())) {
+        child.stdout!.off('data', check);
+        child.stderr!.off('data', check);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', check);
+    child.stderr!.on('data', check);
+    child.on('exit', () => (condition(text()) ? resolve() : reject(new Error(`process ended before the expected output:\n${text()}`))));
+  });
+}
+
+describe('progress line', () => {
+  it.skipIf(!hasScript)('in a terminal: first redraw at the start with the total of every file, percentages rising to 100 %', async () => {
+    const child = inTerminal(`${NODE_CLI} ${FILES.join(' ')} --format none --n-dissections 0`);
+    const out = collect(child);
+    expect(await out.exit).toBe(0);
+    const lines = redraws(out.text());
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    const total = FILES.reduce((n, f) => n + statSync(f).size, 0);
+    // the first redraw comes before any packet was read, and already knows every file's size
+    expect(lines[0]).toMatch(/^\s*0\.0% 0B\/[\d.]+ MB \|/);
+    expect(lines[0]).toContain(`/${(total / 1e6).toFixed(2)} MB`);
+    const percents = lines.map((l) => Number(/([\d.]+)%/.exec(l)![1]));
+    for (let i = 1; i < percents.length; i++) expect(percents[i]).toBeGreaterThanOrEqual(percents[i - 1]!);
+    expect(percents.at(-1)).toBe(100);
+    expect(lines.at(-1)).toMatch(/pkt\/s \| \d+ live flows \| [\d.]+ k? ?flows out \| 0:\d\d$/);
+    // the closing line comes after the progress line was cleared
+    expect(out.text()).toMatch(/\r\x1b\[Kflowstream: \d+ flows from \d+ packets/);
+  }, 60_000);
+
+  it.skipIf(!hasScript)('redraws on its timer while no packet arrives; a stream shows counts without a percentage', async () => {
+    const dir = tmp();
+    const pidFile = join(dir, 'pid');
+    // stdin (a FIFO the shell keeps open after writing the capture): no packet, no flow for as long as it runs
+    const fifo = join(dir, 'in');
+    const child = inTerminal(
+      `sh -c 'mkfifo "${fifo}"; ${NODE_CLI.replace(/'/g, '')} - --format none < "${fifo}" & echo $! > "${pidFile}"; ` +
+        `exec 3> "${fifo}"; cat "${SAMPLE}" >&3; wait $!'`,
+    );
+    const out = collect(child);
+    await waitForOutput(child, out.text, (t) => redraws(t).filter((l) => l.startsWith('102.7 kB')).length >= 3);
+    const lines = redraws(out.text());
+    expect(lines.every((l) => !l.includes('%') && !l.includes('ETA'))).toBe(true);
+    process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGINT');
+    expect(await out.exit).toBe(130);
+    expect(out.text()).toContain('13 flows from 189 packets');
+  }, 60_000);
+
+  it.skipIf(!hasScript)('--quiet and --no-progress silence it in a terminal; --progress forces it without one', async () => {
+    for (const flag of ['-q', '--no-progress']) {
+      const child = inTerminal(`${NODE_CLI} ${SAMPLE} --format none ${flag}`);
+      const out = collect(child);
+      expect(await out.exit).toBe(0);
+      expect(redraws(out.text()), flag).toEqual([]);
+    }
+    expect(redraws(runCli([SAMPLE, '--format', 'none']).stderr.toString())).toEqual([]);
+    const forced = runCli([SAMPLE, '--format', 'none', '--progress']);
+    expect(redraws(forced.stderr.toString()).at(-1)).toMatch(/^100\.0% /);
+  }, 60_000);
+});
+
+describe('pipes and signals', () => {
+  it.each([['csv'], ['jsonl']])('a closed stdout (| head -1) ends the run quietly with exit 0 (%s)', (format) => {
+    const r = spawnSync('bash', ['-c', `${NODE_CLI} ${MANY_FILES.join(' ')} --n-dissections 0 --format ${format} | head -1 > /dev/null; exit \${PIPESTATUS[0]}`]);
+    expect(r.stderr.toString()).toBe('');
+    expect(r.status).toBe(0);
+  }, 60_000);
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s flushes every flow, marks the summary interrupted and exits %i', async (signal, code) => {
+    const dir = tmp();
+    const summary = join(dir, 's.json');
+    const csv = join(dir, 'f.csv');
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI_ENTRY, '-', '--progress', '-o', csv, '--summary', summary, '--n-dissections', '0'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out = collect(child);
+    child.stdin!.write(readFileSync(SAMPLE)); // and stdin stays open: the run waits for more
+    await waitForOutput(child, out.text, (t) => redraws(t).some((l) => l.startsWith('102.7 kB')));
+    child.kill(signal);
+    expect(await out.exit).toBe(code);
+    const s = JSON.parse(readFileSync(summary, 'utf8'));
+    expect(s).toMatchObject({ flows: 13, interrupted: true, packets: { read: 189 } });
+    expect(readFileSync(csv, 'utf8').trim().split('\n')).toHaveLength(14);
+    expect(out.text()).toContain('flowstream: 13 flows from 189 packets');
+  }, 60_000);
+
+  it('a run that ends by itself is not interrupted', () => {
+    const r = runCli([SAMPLE, '--format', 'none', '--summary', '-', '-q']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stderr.toString()).interrupted).toBe(false);
+  });
+});
+
+describe('counts and messages', () => {
+  it('a capture corrupt in the middle: the closing line has the summary counts (singular), then the error', () => {
+    const dir = tmp();
+    const { path: bad, offset: off } = corruptCapture(pcap('443-curl.pcap'), 50, dir);
+    const out = join(dir, 'out.csv');
+    const summary = join(dir, 's.json');
+    const r = runCli([bad, '-o', out, '--summary', summary, '--n-dissections', '0']);
+    expect(r.status).toBe(1);
+    const s = JSON.parse(readFileSync(summary, 'utf8'));
+    expect(s).toMatchObject({ flows: 1, packets: { read: 50 } });
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(2);
+    const lines = r.stderr.toString().trim().split('\n');
+    expect(lines[0]).toMatch(/^flowstream: 1 flow from 50 packets \(50 processed, 0 ignored\) in [\d.]+ s$/);
+    expect(lines[1]).toMatch(new RegExp(`^flowstream: error: .*bad\\.pcap.*offset ${off}`));
+  });
+
+  it('a run that cannot start (missing file, folder, not a capture) prints no counts before the error', () => {
+    const dir = tmp();
+    const text = join(dir, 'notes.txt');
+    writeFileSync(text, 'hello, this is not a capture file at all');
+    for (const source of [join(dir, 'missing.pcap'), dir, text]) {
+      const r = runCli([source]);
+      expect(r.status, source).toBe(1);
+      const stderr = r.stderr.toString();
+      expect(stderr).not.toMatch(/flows? from/);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toContain(source);
+    }
+  });
+
+  it('negative values reach the range check naming the option; snake_case flags get a hint', () => {
+    const cases: [string[], string][] = [
+      [['--idle-timeout', '-5'], '--idle-timeout: expected a non-negative integer number of seconds, got -5'],
+      [['--n-meters', '-1'], '--n-meters: expected an integer from 0 to 1024'],
+      [['--duration', '-3'], '--duration: expected a non-negative integer number of seconds, got -3'],
+      [['--idle_timeout', '5'], "Unknown option '--idle_timeout'. Did you mean --idle-timeout?"],
+      [['--statistical_analysis'], 'Did you mean --statistical-analysis?'],
+    ];
+    for (const [args, message] of cases) {
+      const r = runCli([...args, SAMPLE]);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.toString()).toContain(message);
+      expect(r.stderr.toString()).not.toContain('ambiguous');
+    }
+  });
+
+  it('--help derives every metering option from the table and tells the truth about live capture', () => {
+    const help = runCli(['--help']).stdout.toString();
+    expect(help).toContain('--socket-buffer-size N   kernel capture buffer, bytes (0 = 64 MiB)');
+    expect(help).not.toContain('libpcap default');
+    expect(help).toMatch(/--promiscuous-mode \/ --no-promiscuous-mode\s+promiscuous capture \(the current cap backend always enables it\)/);
+    expect(help).toMatch(/--n-meters N\s+parallel meters \(0 = one per available core/);
+    for (const flag of ['--decode-tunnels', '--bpf-filter', '--idle-timeout', '--active-timeout', '--accounting-mode', '--n-dissections', '--statistical-analysis', '--splt-analysis', '--max-nflows', '--snapshot-length', '--performance-report', '--system-visibility-mode', '--system-visibility-poll-ms', '--plugin', '--duration', '--progress', '--quiet']) {
+      expect(help, flag).toContain(flag);
+    }
+    expect(help).toContain('(default 120)');
+  });
+
+  it('--plugin wf and --plugin flow-slicer work without options', () => {
+    for (const [plugin, column] of [['wf', 'udps.f_p_k_3'], ['flow-slicer', 'id']]) {
+      const r = runCli([SAMPLE, '--plugin', plugin, '-q', '--n-dissections', '0']);
+      expect(r.status, `${plugin}: ${r.stderr}`).toBe(0);
+      expect(r.stdout.toString().split('\n')[0]!.split(',')).toContain(column);
+    }
+  });
+
+  it('--n-meters 0 sizes the meters automatically and gives the same flows', () => {
+    const one = runCli([SAMPLE, '-q', '--n-dissections', '0', '--columns', 'src_ip,dst_ip,src_port,dst_port,bidirectional_packets']);
+    const auto = runCli([SAMPLE, '-q', '--n-dissections', '0', '--n-meters', '0', '--columns', 'src_ip,dst_ip,src_port,dst_port,bidirectional_packets']);
+    expect(auto.status, auto.stderr.toString()).toBe(0);
+    const sorted = (t: string) => t.trim().split('\n').slice(1).sort();
+    expect(sorted(auto.stdout.toString())).toEqual(sorted(one.stdout.toString()));
+  });
+});
+
+describe('live reports', () => {
+  const notRoot = process.getuid?.() !== 0 ? 'live capture needs root (CAP_NET_RAW)' : null;
+  it('performance report lines go to stderr when flows go to stdout; --duration is not an interruption', () => {
+    if (notRoot !== null) {
+      if (process.env.CI === 'true') throw new Error(notRoot);
+      console.warn(`skipped: ${notRoot}`);
+      return;
+    }
+    const summary = join(tmp(), 's.json');
+    const r = runCli(['lo', '--performance-report', '1', '--duration', '3', '-q', '--n-dissections', '0', '--bpf-filter', 'udp port 9', '--summary', summary]);
+    expect(r.status, r.stderr.toString()).toBe(0);
+    // the duration is the planned end of a live capture
+    expect(JSON.parse(readFileSync(summary, 'utf8')).interrupted).toBe(false);
+    expect(r.stdout.toString()).not.toContain('flows_expired');
+    expect(r.stderr.toString()).toMatch(/^\{"flows_expired": \d+, "packets_processed": \d+/m);
+  }, 60_000);
+});
