@@ -188,7 +188,7 @@ describe('counts and messages', () => {
     const help = runCli(['--help']).stdout.toString();
     expect(help).toContain('--socket-buffer-size N   kernel capture buffer, bytes (0 = 64 MiB)');
     expect(help).not.toContain('libpcap default');
-    expect(help).toMatch(/--promiscuous-mode \/ --no-promiscuous-mode\s+promiscuous capture \(the current cap backend always enables it\)/);
+    expect(help).toMatch(/--promiscuous-mode \/ --no-promiscuous-mode\s+promiscuous capture \(--no-promiscuous-mode: only traffic to this\s+host\)/);
     expect(help).toMatch(/--n-meters N\s+parallel meters \(0 = one per available core/);
     for (const flag of ['--decode-tunnels', '--bpf-filter', '--idle-timeout', '--active-timeout', '--accounting-mode', '--n-dissections', '--statistical-analysis', '--splt-analysis', '--max-nflows', '--snapshot-length', '--performance-report', '--system-visibility-mode', '--system-visibility-poll-ms', '--plugin', '--duration', '--progress', '--quiet']) {
       expect(help, flag).toContain(flag);

@@ -45,7 +45,7 @@ describe('flowstream CLI', () => {
       [['--idle-timeout=-1', pcap('google_ssl.pcap')], /--idle-timeout.*non-negative/],
       [['--format', 'xml', pcap('google_ssl.pcap')], /--format.*csv, arrow, arrows, parquet, jsonl, none/],
       [['--n-dissections', '256', pcap('google_ssl.pcap')], /--n-dissections.*0 to 255/],
-      [['--max-live-flows=-1', pcap('google_ssl.pcap')], /--max-live-flows.*0 to 2147483647 \(0 = unlimited\)/],
+      [['--max-live-flows=-1', pcap('google_ssl.pcap')], /--max-live-flows.*0 to 2\^31-1 \(flows in the cache; 0 = unlimited\)/],
       [['--bogus', pcap('google_ssl.pcap')], /bogus/],
       [[], /no SOURCE/],
     ];
