@@ -1,6 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { connect, credsAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
+import { connect, credsAuthenticator, errors, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { NatsTarget } from './nats-target.js';
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE']);
+
+/** Whether a failed first connection may succeed later (the server is down or not reachable yet). */
+function unreachable(err: unknown): boolean {
+  if (err instanceof errors.TimeoutError) return true;
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if (e instanceof errors.ConnectionError && e.message === 'connection refused') return true;
+    if (UNREACHABLE_CODES.has((e as NodeJS.ErrnoException).code ?? '')) return true;
+  }
+  return false;
+}
 
 /**
  * A NATS connection that never gives up: it waits for the first connection and reconnects
@@ -23,18 +35,22 @@ export class NatsLink {
   }
 
   /** Connects (waiting as long as the server is unreachable). */
-  static async open(target: NatsTarget, options: { name: string; creds?: string | null; onStatus?: (text: string) => void }): Promise<NatsLink> {
+  static async open(
+    target: NatsTarget,
+    options: { name: string; creds?: string | null; tlsCa?: string | null; onStatus?: (text: string) => void },
+  ): Promise<NatsLink> {
     const opts: NodeConnectionOptions = {
       servers: target.servers,
       name: options.name,
-      waitOnFirstConnect: true,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       pingInterval: 5000,
     };
     if (target.user !== undefined) Object.assign(opts, { user: target.user, pass: target.pass });
     if (target.token !== undefined) opts.token = target.token;
-    if (target.tls) opts.tls = {};
+    // A CA file asks for TLS as tls:// does (as `nats --tlsca` does).
+    if (options.tlsCa) opts.tls = { caFile: options.tlsCa };
+    else if (target.tls) opts.tls = {};
     if (options.creds) {
       let bytes: Uint8Array;
       try {
@@ -44,11 +60,21 @@ export class NatsLink {
       }
       opts.authenticator = credsAuthenticator(bytes);
     }
-    // connect() waits as long as the server is unreachable: say so once rather than hang silently.
+    // Wait as long as the server is unreachable (saying so once rather than hang silently), but
+    // not on an answer that will not change: an untrusted certificate, TLS on one side only, a
+    // refused login (the client's own waitOnFirstConnect would retry those for ever).
     const waiting = setTimeout(() => options.onStatus?.('waiting for the server'), 2000);
     let nc: NatsConnection;
     try {
-      nc = await connect(opts);
+      for (;;) {
+        try {
+          nc = await connect(opts);
+          break;
+        } catch (err) {
+          if (!unreachable(err)) throw err;
+          await new Promise((r) => setTimeout(r, opts.reconnectTimeWait));
+        }
+      }
     } finally {
       clearTimeout(waiting);
     }
