@@ -4,14 +4,15 @@
  * token: the flows of a run arrive, and a refused connection ends the run with a clear error naming
  * the target (never its secret) instead of waiting for ever.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NodeConnectionOptions } from '@nats-io/transport-node';
+import { connect, credsAuthenticator, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { NFStreamer } from '../../src/nfstreamer.js';
 import { natsSinkDefinition } from '../../src/sinks/nats/nats-sink-definition.js';
+import { makeOperatorSetup } from '../support/nats-jwt.js';
 import { HAS_NATS_SERVER, NatsServer } from '../support/nats-server.js';
 import { PCAPS, runCli } from '../support/run-cli.js';
 import { HAS_OPENSSL, makeTestCerts, type TestCerts } from '../support/test-certs.js';
@@ -140,6 +141,31 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS first connection', () => {
       await server.run();
       expect((await run).flows).toBeGreaterThan(0);
       expect(warnings.join('\n')).toContain(`nats ${server.url}/flows.late: waiting for the server`);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe.skipIf(!HAS_NATS_SERVER)('NATS credentials file (--nats-creds) on a server in operator mode', () => {
+  it('publishes with a user JWT + seed, and refuses a user of an unknown account', async () => {
+    const setup = makeOperatorSetup();
+    const server = await NatsServer.startWithConfig(setup.serverConfig);
+    try {
+      const creds = join(work, 'sensor.creds');
+      writeFileSync(creds, setup.creds, { mode: 0o600 });
+      const summary = join(work, 'creds.summary.json');
+      const url = `nats://127.0.0.1:${server.port}/flows.creds`;
+      const r = runCli([capture, '--format', 'nats', '-o', url, '--nats-creds', creds, '--sensor', 'creds', '--summary', summary, '-q'], { timeoutMs: 20_000 });
+      expect(r.status, r.stderr.toString()).toBe(0);
+      const flows = JSON.parse(readFileSync(summary, 'utf8')).flows as number;
+      expect(flows).toBeGreaterThan(0);
+      expect(await storedFlows({ servers: `127.0.0.1:${server.port}`, authenticator: credsAuthenticator(new TextEncoder().encode(setup.creds)) }, 'flows.creds')).toBe(flows);
+
+      const foreign = join(work, 'foreign.creds');
+      writeFileSync(foreign, setup.foreignCreds, { mode: 0o600 });
+      await expectRefused(url, [url, /authorization violation/i], [], { natsCreds: foreign });
+      await expectRefused(url, [url, /authorization violation/i]);
     } finally {
       await server.stop();
     }
