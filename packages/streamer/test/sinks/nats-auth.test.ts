@@ -11,7 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, credsAuthenticator, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { NFStreamer } from '../../src/nfstreamer.js';
+import { parseCollectCli } from '../../src/cli/collect-command.js';
+import { collectFlows } from '../../src/sinks/nats/collect/dataset-collector.js';
 import { natsSinkDefinition } from '../../src/sinks/nats/nats-sink-definition.js';
+import { parseNatsTarget } from '../../src/sinks/nats/nats-target.js';
 import { makeOperatorSetup } from '../support/nats-jwt.js';
 import { HAS_NATS_SERVER, NatsServer } from '../support/nats-server.js';
 import { PCAPS, runCli } from '../support/run-cli.js';
@@ -85,6 +88,10 @@ describe.skipIf(!HAS_NATS_SERVER || !HAS_OPENSSL)('NATS over TLS (tls://)', () =
     const flows = JSON.parse(readFileSync(summary, 'utf8')).flows as number;
     expect(flows).toBeGreaterThan(0);
     expect(await storedFlows({ servers: `127.0.0.1:${server.port}`, tls: { caFile: certs.caFile } }, 'flows.tls')).toBe(flows);
+    // flowstream collect reads them back over TLS with the same CA.
+    const { tlsCa } = parseCollectCli([`tls://127.0.0.1:${server.port}/FLOWS`, '--durable', 'tls', '-o', work, '--nats-tls-ca', certs.caFile]);
+    const collected = await collectFlows({ source: parseNatsTarget(`tls://127.0.0.1:${server.port}/FLOWS`, 'SOURCE'), durable: 'tls', dir: join(work, 'tls-dataset'), idleExit: 1, tlsCa, warn: () => {} });
+    expect(collected.flows).toBe(flows);
   });
 
   it('fails (not hangs) on a server certificate it does not trust, naming the URL', async () => {
