@@ -96,7 +96,9 @@ describe.skipIf(!HAS_NATS_SERVER || !HAS_OPENSSL)('NATS over TLS (tls://)', () =
 
   it('fails (not hangs) on a server certificate it does not trust, naming the URL', async () => {
     const url = `tls://127.0.0.1:${server.port}/flows.untrusted`;
-    await expectRefused(url, [url, /certificate/i]);
+    await expectRefused(url, [url, /certificate \(UNABLE_TO_VERIFY_LEAF_SIGNATURE; give the server's CA with --nats-tls-ca FILE\)/]);
+    // A CA file that did not sign the server's certificate (here: the server certificate itself).
+    await expectRefused(url, [url, /certificate.*checked against --nats-tls-ca .*server\.pem/], [], { natsTlsCa: certs.certFile });
     // nats:// meets a server that asks for TLS: the client upgrades, and the certificate decides.
     const plain = `nats://127.0.0.1:${server.port}/flows.plain`;
     await expectRefused(plain, [plain, /certificate/i]);

@@ -14,6 +14,24 @@ function unreachable(err: unknown): boolean {
   return false;
 }
 
+const CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** A certificate the client does not accept: the error says how to give the CA. */
+function untrustedHint(err: unknown, tlsCa: string | null): unknown {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (!(err instanceof Error) || code === undefined || !CERTIFICATE_CODES.has(code)) return err;
+  const hint = tlsCa !== null ? `checked against --nats-tls-ca ${tlsCa}` : "give the server's CA with --nats-tls-ca FILE";
+  return new Error(`${err.message} (${code}; ${hint})`, { cause: err });
+}
+
 /**
  * A NATS connection that never gives up: it waits for the first connection and reconnects
  * forever, and it tells whether it is connected now, so publishers can wait instead of piling
@@ -71,7 +89,7 @@ export class NatsLink {
           nc = await connect(opts);
           break;
         } catch (err) {
-          if (!unreachable(err)) throw err;
+          if (!unreachable(err)) throw untrustedHint(err, options.tlsCa ?? null);
           await new Promise((r) => setTimeout(r, opts.reconnectTimeWait));
         }
       }
