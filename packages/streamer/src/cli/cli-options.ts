@@ -52,6 +52,7 @@ const SINK_FLAGS: Record<string, string> = {
   'nats-subjects': 'natsSubjects',
   'nats-encoding': 'natsEncoding',
   'nats-creds': 'natsCreds',
+  'nats-tls-ca': 'natsTlsCa',
   'nats-max-age': 'natsMaxAge',
   'nats-max-bytes': 'natsMaxBytes',
   'nats-duplicate-window': 'natsDuplicateWindow',
@@ -291,6 +292,7 @@ const SINK_HELP = `NATS JetStream (--format nats -o nats://[user:pass@]HOST:PORT
       --nats-subjects LIST     subjects of a created stream (default flows.>)
       --nats-encoding ENC      arrow (default: Arrow IPC stream per message) or json (JSON lines)
       --nats-creds FILE        credentials file (JWT + NKey seed)
+      --nats-tls-ca FILE       CA certificates (PEM) of the server's certificate (implies TLS)
       --nats-max-age S / --nats-max-bytes N   retention of a created stream (0 = unlimited)
       --nats-duplicate-window S   de-duplication window of a created stream (default 120)
       --nats-in-flight N       unacknowledged messages at most (default 8)

@@ -21,6 +21,7 @@ Options:
       --ack-wait S             ack_wait of a consumer created here (default 2 × roll-seconds + 30,
                                at least 60): messages of a collector that died come back after it
       --nats-creds FILE        NATS credentials file (JWT + NKey seed)
+      --nats-tls-ca FILE       CA certificates (PEM) of the server's certificate (implies TLS)
   -q, --quiet                  no final summary line
   -h, --help                   this help
 `;
@@ -35,6 +36,7 @@ export interface CollectCli {
   rollSeconds: number;
   ackWait: number | undefined;
   creds: string | null;
+  tlsCa: string | null;
   quiet: boolean;
   help: boolean;
 }
@@ -62,6 +64,7 @@ export function parseCollectCli(argv: string[]): CollectCli {
         'roll-seconds': { type: 'string' },
         'ack-wait': { type: 'string' },
         'nats-creds': { type: 'string' },
+        'nats-tls-ca': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -71,7 +74,7 @@ export function parseCollectCli(argv: string[]): CollectCli {
   }
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const help = v.help === true;
-  if (help) return { source: '', durable: '', output: '', idleExit: 0, rollBytes: 0, rollSeconds: 0, ackWait: undefined, creds: null, quiet: false, help };
+  if (help) return { source: '', durable: '', output: '', idleExit: 0, rollBytes: 0, rollSeconds: 0, ackWait: undefined, creds: null, tlsCa: null, quiet: false, help };
   if (parsed.positionals.length !== 1) throw new UsageError(`collect: expected one SOURCE nats://HOST:PORT/STREAM, got ${parsed.positionals.length}`);
   const format = (v.format as string | undefined) ?? 'parquet';
   if (format !== 'parquet') throw new UsageError(`collect: --format: expected one of parquet, got "${format}"`);
@@ -86,6 +89,7 @@ export function parseCollectCli(argv: string[]): CollectCli {
     rollSeconds: count('roll-seconds', v['roll-seconds'] as string | undefined, 60, 1),
     ackWait: v['ack-wait'] === undefined ? undefined : count('ack-wait', v['ack-wait'] as string, 0, 1),
     creds: (v['nats-creds'] as string | undefined) ?? null,
+    tlsCa: (v['nats-tls-ca'] as string | undefined) ?? null,
     quiet: v.quiet === true,
     help,
   };
@@ -123,7 +127,7 @@ export async function collectMain(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   const started = performance.now();
   try {
-    const r = await collectFlows({ source, durable: cli.durable, dir: cli.output, idleExit: cli.idleExit, rollBytes: cli.rollBytes, rollSeconds: cli.rollSeconds, ackWait: cli.ackWait, creds: cli.creds, signal: stop.signal });
+    const r = await collectFlows({ source, durable: cli.durable, dir: cli.output, idleExit: cli.idleExit, rollBytes: cli.rollBytes, rollSeconds: cli.rollSeconds, ackWait: cli.ackWait, creds: cli.creds, tlsCa: cli.tlsCa, signal: stop.signal });
     if (!cli.quiet) {
       const secs = ((performance.now() - started) / 1000).toFixed(2);
       process.stderr.write(`flowstream collect: ${r.flows} flows in ${r.files.length} files${r.skipped ? ` (${r.skipped} messages already in the dataset skipped)` : ''} in ${secs} s\n`);

@@ -1,6 +1,6 @@
 // A real nats-server with JetStream on loopback, a free port and a temporary store (tests only).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,19 @@ export class NatsServer {
   /** Starts a server; `extra` arguments are appended (e.g. `['--user', 'u', '--pass', 'p']`). */
   static async start(extra: readonly string[] = []): Promise<NatsServer> {
     const s = new NatsServer(await freePort(), mkdtempSync(join(tmpdir(), 'flowstream-nats-')), extra);
+    await s.run();
+    return s;
+  }
+
+  /**
+   * Starts a server with a generated configuration file (`-c`), e.g. `tls { … }` or `authorization { … }`
+   * blocks; port, address and store still come from the command line.
+   */
+  static async startWithConfig(config: string): Promise<NatsServer> {
+    const store = mkdtempSync(join(tmpdir(), 'flowstream-nats-'));
+    const file = join(store, 'nats-server.conf');
+    writeFileSync(file, config);
+    const s = new NatsServer(await freePort(), store, ['-c', file]);
     await s.run();
     return s;
   }

@@ -8,11 +8,15 @@ export const PCAPS = resolve(REPO, '..', 'shared', 'corpus', 'nfstream', 'pcaps'
 export const CLI_ENTRY = join(REPO, 'packages', 'streamer', 'test', 'support', 'cli-entry.ts');
 
 /** Runs the CLI from its TypeScript sources in a child process (real argv, stdio, exit code). */
-export function runCli(args: string[], options: { input?: Buffer; cwd?: string } = {}): SpawnSyncReturns<Buffer> {
+export function runCli(
+  args: string[],
+  options: { input?: Buffer; cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): SpawnSyncReturns<Buffer> {
   return spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', CLI_ENTRY, ...args], {
     cwd: options.cwd ?? REPO,
     input: options.input,
     maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    env: { ...process.env, NODE_NO_WARNINGS: '1', ...options.env },
+    ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const } : {}),
   });
 }

@@ -1,6 +1,36 @@
 import { readFileSync } from 'node:fs';
-import { connect, credsAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
+import { connect, credsAuthenticator, errors, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { NatsTarget } from './nats-target.js';
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE']);
+
+/** Whether a failed first connection may succeed later (the server is down or not reachable yet). */
+function unreachable(err: unknown): boolean {
+  if (err instanceof errors.TimeoutError) return true;
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if (e instanceof errors.ConnectionError && e.message === 'connection refused') return true;
+    if (UNREACHABLE_CODES.has((e as NodeJS.ErrnoException).code ?? '')) return true;
+  }
+  return false;
+}
+
+const CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** A certificate the client does not accept: the error says how to give the CA. */
+function untrustedHint(err: unknown, tlsCa: string | null): unknown {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (!(err instanceof Error) || code === undefined || !CERTIFICATE_CODES.has(code)) return err;
+  const hint = tlsCa !== null ? `checked against --nats-tls-ca ${tlsCa}` : "give the server's CA with --nats-tls-ca FILE";
+  return new Error(`${err.message} (${code}; ${hint})`, { cause: err });
+}
 
 /**
  * A NATS connection that never gives up: it waits for the first connection and reconnects
@@ -23,18 +53,22 @@ export class NatsLink {
   }
 
   /** Connects (waiting as long as the server is unreachable). */
-  static async open(target: NatsTarget, options: { name: string; creds?: string | null; onStatus?: (text: string) => void }): Promise<NatsLink> {
+  static async open(
+    target: NatsTarget,
+    options: { name: string; creds?: string | null; tlsCa?: string | null; onStatus?: (text: string) => void },
+  ): Promise<NatsLink> {
     const opts: NodeConnectionOptions = {
       servers: target.servers,
       name: options.name,
-      waitOnFirstConnect: true,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       pingInterval: 5000,
     };
     if (target.user !== undefined) Object.assign(opts, { user: target.user, pass: target.pass });
     if (target.token !== undefined) opts.token = target.token;
-    if (target.tls) opts.tls = {};
+    // A CA file asks for TLS as tls:// does (as `nats --tlsca` does).
+    if (options.tlsCa) opts.tls = { caFile: options.tlsCa };
+    else if (target.tls) opts.tls = {};
     if (options.creds) {
       let bytes: Uint8Array;
       try {
@@ -44,11 +78,21 @@ export class NatsLink {
       }
       opts.authenticator = credsAuthenticator(bytes);
     }
-    // connect() waits as long as the server is unreachable: say so once rather than hang silently.
+    // Wait as long as the server is unreachable (saying so once rather than hang silently), but
+    // not on an answer that will not change: an untrusted certificate, TLS on one side only, a
+    // refused login (the client's own waitOnFirstConnect would retry those for ever).
     const waiting = setTimeout(() => options.onStatus?.('waiting for the server'), 2000);
     let nc: NatsConnection;
     try {
-      nc = await connect(opts);
+      for (;;) {
+        try {
+          nc = await connect(opts);
+          break;
+        } catch (err) {
+          if (!unreachable(err)) throw untrustedHint(err, options.tlsCa ?? null);
+          await new Promise((r) => setTimeout(r, opts.reconnectTimeWait));
+        }
+      }
     } finally {
       clearTimeout(waiting);
     }

@@ -15,6 +15,8 @@ export interface NatsSettings {
   readonly encoding: NatsEncoding;
   /** A `.creds` file (JWT + NKey seed), as `nats --creds` takes it. */
   readonly creds: string | null;
+  /** A PEM file of CA certificates the server's certificate must chain to (TLS, as `nats --tlsca`). */
+  readonly tlsCa: string | null;
   /** Retention of a created stream: age in seconds (0 = unlimited). */
   readonly maxAge: number;
   /** Retention of a created stream: bytes (0 = unlimited). */
@@ -36,6 +38,7 @@ export const NATS_OPTION_FLAGS = {
   natsSubjects: '--nats-subjects',
   natsEncoding: '--nats-encoding',
   natsCreds: '--nats-creds',
+  natsTlsCa: '--nats-tls-ca',
   natsMaxAge: '--nats-max-age',
   natsMaxBytes: '--nats-max-bytes',
   natsDuplicateWindow: '--nats-duplicate-window',
@@ -84,6 +87,7 @@ export function natsSettings(options: SinkOptions): NatsSettings {
     subjects,
     encoding,
     creds: text(options, 'natsCreds') ?? null,
+    tlsCa: text(options, 'natsTlsCa') ?? null,
     maxAge: integer(options, 'natsMaxAge', 0, 0, 'a non-negative integer number of seconds (0 = unlimited)'),
     maxBytes: integer(options, 'natsMaxBytes', 0, 0, 'a non-negative integer number of bytes (0 = unlimited)'),
     duplicateWindow: integer(options, 'natsDuplicateWindow', 120, 1, 'a positive integer number of seconds'),

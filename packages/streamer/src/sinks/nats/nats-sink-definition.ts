@@ -3,6 +3,15 @@ import type { SinkDefinition } from '../flow-sink.js';
 import { natsSettings } from './nats-settings.js';
 import { parseNatsTarget } from './nats-target.js';
 
+function readable(option: string, what: string, file: string | null): void {
+  if (file === null) return;
+  try {
+    accessSync(file, constants.R_OK);
+  } catch (err) {
+    throw new RangeError(`Invalid option ${option}: expected a readable ${what}, got ${JSON.stringify(file)} (${(err as NodeJS.ErrnoException).code})`);
+  }
+}
+
 /**
  * `--format nats`: flows to a NATS JetStream stream (see {@link NatsSink}). Register it with
  * `registerSink(natsSinkDefinition)`.
@@ -23,14 +32,9 @@ export const natsSinkDefinition: SinkDefinition = {
     if (path !== '' && !/^[^.*>\s]+(\.[^.*>\s]+)*$/.test(path)) {
       throw new RangeError(`Invalid option -o: expected a subject without wildcards or empty tokens after the server (e.g. flows.berlin), got ${JSON.stringify(path)}`);
     }
-    const { creds } = natsSettings(options);
-    if (creds !== null) {
-      try {
-        accessSync(creds, constants.R_OK);
-      } catch (err) {
-        throw new RangeError(`Invalid option natsCreds: expected a readable credentials file, got ${JSON.stringify(creds)} (${(err as NodeJS.ErrnoException).code})`);
-      }
-    }
+    const { creds, tlsCa } = natsSettings(options);
+    readable('natsCreds', 'credentials file', creds);
+    readable('natsTlsCa', 'CA certificate file (PEM)', tlsCa);
   },
   async create(target, options) {
     const { NatsSink } = await import('./nats-sink.js');

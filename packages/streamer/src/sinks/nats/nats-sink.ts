@@ -55,6 +55,7 @@ export class NatsSink implements FlowSink {
       this.link = await NatsLink.open(this.where, {
         name: `flowstream ${s.sensor}`,
         creds: s.creds,
+        tlsCa: s.tlsCa,
         onStatus: (t) => this.warn(`flowstream: nats ${this.target}: ${t}`),
       });
       const config = { name: s.stream, subjects: s.subjects, maxAge: s.maxAge, maxBytes: s.maxBytes, duplicateWindow: s.duplicateWindow };

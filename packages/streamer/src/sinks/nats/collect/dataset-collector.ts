@@ -32,6 +32,8 @@ export interface CollectOptions {
   readonly ackWait?: number;
   /** `.creds` file. */
   readonly creds?: string | null;
+  /** PEM file of CA certificates for the server's certificate (implies TLS). */
+  readonly tlsCa?: string | null;
   /** Stops the collector (files are closed and acknowledged first). */
   readonly signal?: AbortSignal;
   readonly warn?: (message: string) => void;
@@ -90,7 +92,7 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
   const stored = new StoredMessages(dir);
   await stored.refresh();
 
-  const link = await NatsLink.open(options.source, { name: `flowstream collect ${options.durable}`, creds: options.creds ?? null, onStatus: (t) => warn(`flowstream collect: ${options.source.display}: ${t}`) });
+  const link = await NatsLink.open(options.source, { name: `flowstream collect ${options.durable}`, creds: options.creds ?? null, tlsCa: options.tlsCa ?? null, onStatus: (t) => warn(`flowstream collect: ${options.source.display}: ${t}`) });
   const result: CollectResult = { flows: 0, files: [], skipped: 0 };
   try {
     const rollSeconds = options.rollSeconds ?? 60;
