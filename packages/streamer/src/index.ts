@@ -5,7 +5,7 @@ import './optional-parts.js';
 export { NFStreamer, extensions } from './nfstreamer.js';
 export type { NFStreamerOptions, StreamerSource, SourceMode, StreamerExtensions, StreamerSummary, ExportOptions, WriteOptions } from './nfstreamer.js';
 export { MeterRun, StepResult, STEP_RECORDS } from './run/meter-run.js';
-export type { RunInput } from './run/meter-run.js';
+export type { FlowRun, RunInput } from './run/meter-run.js';
 export { FLOWSTREAM_VERSION } from './version.js';
 export * from './sinks/index.js';
 export { packets } from './rx/packets.js';
