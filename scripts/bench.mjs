@@ -16,7 +16,7 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const HELP = `Usage: pnpm bench [-- options]      (or: node scripts/bench.mjs [options])
 
-  --runs N             timed runs per configuration (default 5; 3 with --quick)
+  --runs N             interleaved rounds per group of rows (default 5; 3 with --quick)
   --quick              small captures (200k packets each) and 3 runs: a smoke test, not a measurement
   --packets N          packets in the main capture (default 2000000)
   --many-flows-packets N   packets in the --many-flows capture (default 2000000)
@@ -40,7 +40,6 @@ function parseArgs(argv) {
     quick: false,
     packets: null,
     manyFlowsPackets: null,
-    reportPackets: null,
     only: null,
     skip: [],
     peers: true,
@@ -241,52 +240,140 @@ function firstNote(stderr) {
 // ---- rows ----------------------------------------------------------------------------------------------
 
 const ROW_IDS = [
-  'core', 'stats-splt', 'csv', 'arrow', 'parquet', 'ipfix', 'nats', 'plugins', 'meters-2', 'ndpi-20',
-  'report', 'flood-unbounded', 'flood-bounded', 'memory', 'startup-version', 'startup-tiny',
-  'peer-tcpdump', 'peer-softflowd', 'peer-nfpcapd',
+  'core', 'stdin', 'stats-splt', 'meters-2', 'plugins',
+  'ndpi-20', 'ndpi-stats', 'ndpi-stats-meters-2',
+  'csv', 'arrow', 'parquet', 'jsonl', 'ipfix', 'nats',
+  'flood-unbounded', 'flood-bounded', 'report',
+  'memory', 'startup-version', 'startup-tiny',
+  'peer-tcpdump', 'peer-softflowd', 'peer-nfpcapd', 'peer-nfpcapd-many',
+];
+
+/**
+ * What each row is compared with, measured in the same interleaved rounds. `speed`: peer time ÷
+ * row time (above 1: the row is faster); `time`: row time ÷ peer time (below 1: the row is faster).
+ * `min`/`max`: the target.
+ */
+const COMPARISONS = [
+  { row: 'core', peer: 'peer-nfpcapd', kind: 'speed', min: 1.4 },
+  { row: 'core', peer: 'peer-softflowd', kind: 'speed', min: 1.5 },
+  { row: 'core', peer: 'peer-tcpdump', kind: 'speed', min: 0.65 },
+  { row: 'stats-splt', peer: 'peer-nfpcapd', kind: 'speed', min: 1.1 },
+  { row: 'stdin', peer: 'core', kind: 'speed', min: 0.9 },
+  { row: 'meters-2', peer: 'core', kind: 'speed', min: 1.0 },
+  { row: 'plugins', peer: 'core', kind: 'speed' },
+  { row: 'ndpi-20', peer: 'core', kind: 'speed' },
+  { row: 'ndpi-stats-meters-2', peer: 'ndpi-stats', kind: 'speed', min: 1.5 },
+  { row: 'csv', peer: 'peer-nfpcapd-many', kind: 'time', max: 0.8 },
+  { row: 'arrow', peer: 'peer-nfpcapd-many', kind: 'time', max: 0.8 },
+  { row: 'parquet', peer: 'peer-nfpcapd-many', kind: 'time' },
+  { row: 'jsonl', peer: 'peer-nfpcapd-many', kind: 'time' },
+  { row: 'ipfix', peer: 'csv', kind: 'time' },
+  { row: 'nats', peer: 'csv', kind: 'time' },
+  { row: 'flood-bounded', peer: 'flood-unbounded', kind: 'time' },
 ];
 
 const FLOWSTREAM = join(REPO, 'node_modules', '.bin', 'flowstream');
 
 function defineRows(opts, caps, scratch) {
-  const fsRow = (id, title, capture, extra, { unit = 'pkt', needsOutput = null } = {}) => ({
+  // `group`: rows of one group run interleaved (round 1: every row once, round 2: …), so that a
+  // row and the peer it is compared with see the same machine load.
+  const fsRow = (id, group, title, capture, extra, { unit = 'pkt', needsOutput = null, stdin = false } = {}) => ({
     id,
+    group,
     title,
     kind: 'flowstream',
     capture,
     unit,
     command: (summaryFile) => {
       const out = needsOutput ? ['-o', join(scratch, needsOutput)] : [];
+      if (stdin) {
+        // a shell pipe, as a user types it: cat F | flowstream - …
+        const q = (a) => `'${a.replace(/'/g, `'\\''`)}'`;
+        const fsArgs = ['-', ...extra, ...out, '-q', '--summary', summaryFile].map(q).join(' ');
+        return ['/bin/sh', ['-c', `cat ${q(capture.path)} | ${q(FLOWSTREAM)} ${fsArgs}`]];
+      }
       return [FLOWSTREAM, [capture.path, ...extra, ...out, '-q', '--summary', summaryFile]];
     },
-    display: `flowstream ${'${capture}'} ${extra.join(' ')}${needsOutput ? ` -o ${needsOutput}` : ''} -q`,
+    display: stdin
+      ? `cat ${'${capture}'} | flowstream - ${extra.join(' ')} -q`
+      : `flowstream ${'${capture}'} ${extra.join(' ')}${needsOutput ? ` -o ${needsOutput}` : ''} -q`,
   });
   const core = ['--format', 'none', '--n-dissections', '0'];
+  const ndpiStats = ['--format', 'none', '--n-dissections', '20', '--statistical-analysis'];
+  const nfpcapd = (id, group, capture, title) => ({
+    id,
+    group,
+    title,
+    kind: 'peer',
+    tool: 'nfpcapd',
+    capture,
+    // NFStream's timeouts (active 1800 s, idle 120 s); -t 86400: one output file (without it,
+    // nfpcapd rotates every 5 minutes of capture time). The default node cache is preallocated.
+    command: (bin) => {
+      const dir = join(scratch, `nfpcapd-${id}`);
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      return [bin, ['-r', capture.path, '-w', dir, '-e', '1800,120', '-t', '86400']];
+    },
+    display: 'nfpcapd -r ${capture} -w DIR -e 1800,120 -t 86400',
+  });
   return [
-    fsRow('core', 'core fields, output discarded', caps.main, core),
-    fsRow('stats-splt', '+ statistical analysis + SPLT 10', caps.main, [...core, '--statistical-analysis', '--splt-analysis', '10']),
-    fsRow('csv', 'CSV export (many flows)', caps.many, ['--format', 'csv', '--n-dissections', '0'], { unit: 'flow', needsOutput: 'flows.csv' }),
-    fsRow('arrow', 'Arrow file export (many flows)', caps.many, ['--format', 'arrow', '--n-dissections', '0'], { unit: 'flow', needsOutput: 'flows.arrow' }),
-    fsRow('parquet', 'Parquet export (many flows)', caps.many, ['--format', 'parquet', '--n-dissections', '0'], { unit: 'flow', needsOutput: 'flows.parquet' }),
-    ipfixRow(caps.many, scratch),
-    natsRow(caps.many, scratch),
-    fsRow('plugins', 'built-in plugins: splt + ja4', caps.main, [...core, '--plugin', 'splt:sequenceLength=10', '--plugin', 'ja4']),
-    fsRow('meters-2', 'core fields, --n-meters 2', caps.main, [...core, '--n-meters', '2']),
-    fsRow('ndpi-20', 'nDPI, --n-dissections 20', caps.main, ['--format', 'none', '--n-dissections', '20']),
+    fsRow('core', 'main', 'core fields, output discarded', caps.main, core),
+    fsRow('stdin', 'main', 'core fields from a pipe', caps.main, core, { stdin: true }),
+    fsRow('stats-splt', 'main', '+ statistical analysis + SPLT 10', caps.main, [...core, '--statistical-analysis', '--splt-analysis', '10']),
+    fsRow('meters-2', 'main', 'core fields, --n-meters 2', caps.main, [...core, '--n-meters', '2']),
+    fsRow('plugins', 'main', 'built-in plugins: splt + ja4', caps.main, [...core, '--plugin', 'splt:sequenceLength=10', '--plugin', 'ja4']),
+    {
+      id: 'peer-tcpdump',
+      group: 'main',
+      title: 'peer: tcpdump -r (read + write, no flows)',
+      kind: 'peer',
+      tool: 'tcpdump',
+      capture: caps.main,
+      command: (bin) => [bin, ['-n', '-r', caps.main.path, '-w', '/dev/null']],
+      display: 'tcpdump -n -r ${capture} -w /dev/null',
+    },
+    {
+      id: 'peer-softflowd',
+      group: 'main',
+      title: 'peer: softflowd (NetFlow v9 to 127.0.0.1:9)',
+      kind: 'peer',
+      tool: 'softflowd',
+      capture: caps.main,
+      // -d: foreground; -c none: no control socket (with one, 1.1.0 blocks in accept() before
+      // reading the file); -m: a table big enough that no flow is force-expired; NetFlow goes to
+      // the local discard port only. -p: a private pid file, so concurrent runs do not collide.
+      command: (bin) => [bin, ['-d', '-r', caps.main.path, '-n', '127.0.0.1:9', '-v', '9', '-6', '-m', '4000000', '-c', 'none', '-p', join(scratch, 'softflowd.pid')]],
+      display: 'softflowd -d -r ${capture} -n 127.0.0.1:9 -v 9 -6 -m 4000000 -c none -p PIDFILE',
+    },
+    nfpcapd('peer-nfpcapd', 'main', caps.main, 'peer: nfpcapd (nfcapd file)'),
+    fsRow('ndpi-20', 'ndpi', 'nDPI, --n-dissections 20', caps.main, ['--format', 'none', '--n-dissections', '20']),
+    fsRow('ndpi-stats', 'ndpi', 'nDPI 20 + statistical analysis, 1 meter', caps.main, ndpiStats),
+    fsRow('ndpi-stats-meters-2', 'ndpi', 'nDPI 20 + statistical analysis, --n-meters 2', caps.main, [...ndpiStats, '--n-meters', '2']),
+    fsRow('csv', 'many', 'CSV export (many flows)', caps.many, ['--format', 'csv', '--n-dissections', '0'], { unit: 'flow', needsOutput: 'flows.csv' }),
+    fsRow('arrow', 'many', 'Arrow file export (many flows)', caps.many, ['--format', 'arrow', '--n-dissections', '0'], { unit: 'flow', needsOutput: 'flows.arrow' }),
+    fsRow('parquet', 'many', 'Parquet export (many flows)', caps.many, ['--format', 'parquet', '--n-dissections', '0'], { unit: 'flow', needsOutput: 'flows.parquet' }),
+    fsRow('jsonl', 'many', 'JSON Lines export (many flows)', caps.many, ['--format', 'jsonl', '--n-dissections', '0'], { unit: 'flow', needsOutput: 'flows.jsonl' }),
+    nfpcapd('peer-nfpcapd-many', 'many', caps.many, 'peer: nfpcapd on the many-flows capture'),
+    { ...ipfixRow(caps.many, scratch), group: 'many' },
+    { ...natsRow(caps.many, scratch), group: 'many' },
     // peak RSS with and without the flow-cache bound, on the capture with the most live flows
-    fsRow('flood-unbounded', 'many flows, unbounded cache (compare peak RSS)', caps.many, core),
-    fsRow('flood-bounded', 'many flows, --max-live-flows 100000 (compare peak RSS)', caps.many, [...core, '--max-live-flows', '100000']),
+    fsRow('flood-unbounded', 'flood', 'many flows, unbounded cache (compare peak RSS)', caps.many, core),
+    fsRow('flood-bounded', 'flood', 'many flows, --max-live-flows 100000 (compare peak RSS)', caps.many, [...core, '--max-live-flows', '100000']),
     {
       id: 'report',
+      group: 'report',
       title: 'HTML report (~1M flows): build, size, open in headless Chromium',
       kind: 'report',
       capture: caps.report,
+      unit: 'flow',
       command: (summaryFile) => [FLOWSTREAM, ['report', caps.report.path, '--n-dissections', '0', '-o', join(scratch, 'report.html'), '-q', '--summary', summaryFile]],
       output: join(scratch, 'report.html'),
       display: 'flowstream report ${capture} --n-dissections 0 -o report.html -q; node --import tsx scripts/report-open-time.ts report.html',
     },
     {
       id: 'memory',
+      group: 'memory',
       title: 'memory per live flow (core, many flows, in-process)',
       kind: 'memory',
       capture: caps.many,
@@ -294,6 +381,7 @@ function defineRows(opts, caps, scratch) {
     },
     {
       id: 'startup-version',
+      group: 'startup',
       title: 'start-up: flowstream --version',
       kind: 'startup',
       capture: null,
@@ -302,48 +390,12 @@ function defineRows(opts, caps, scratch) {
     },
     {
       id: 'startup-tiny',
+      group: 'startup',
       title: 'start-up: tiny capture (1000 packets)',
       kind: 'startup',
       capture: caps.tiny,
       command: () => [FLOWSTREAM, [caps.tiny.path, '--format', 'none', '--n-dissections', '0', '-q']],
       display: 'flowstream ${capture} --format none --n-dissections 0 -q',
-    },
-    {
-      id: 'peer-tcpdump',
-      title: 'peer: tcpdump -r (read + write, no flows)',
-      kind: 'peer',
-      tool: 'tcpdump',
-      capture: caps.main,
-      command: (bin) => [bin, ['-r', caps.main.path, '-w', '/dev/null']],
-      display: 'tcpdump -r ${capture} -w /dev/null',
-    },
-    {
-      id: 'peer-softflowd',
-      title: 'peer: softflowd (NetFlow v9 to 127.0.0.1:9)',
-      kind: 'peer',
-      tool: 'softflowd',
-      capture: caps.main,
-      // -d: foreground; -c none: no control socket (with one, 1.1.0 blocks in accept() before
-      // reading the file); -m: a table big enough that no flow is force-expired; NetFlow goes to
-      // the local discard port only.
-      command: (bin) => [bin, ['-r', caps.main.path, '-d', '-v', '9', '-6', '-m', '4000000', '-n', '127.0.0.1:9', '-c', 'none', '-p', join(scratch, 'softflowd.pid')]],
-      display: 'softflowd -r ${capture} -d -v 9 -6 -m 4000000 -n 127.0.0.1:9 -c none -p PIDFILE',
-    },
-    {
-      id: 'peer-nfpcapd',
-      title: 'peer: nfpcapd (nfcapd files)',
-      kind: 'peer',
-      tool: 'nfpcapd',
-      capture: caps.main,
-      // NFStream's timeouts (active 1800 s, idle 120 s); 1.7 syntax (-w DIR). The default node
-      // cache (-B 524288) is preallocated: a bigger one only inflates its RSS.
-      command: (bin) => {
-        const dir = join(scratch, 'nfpcapd');
-        rmSync(dir, { recursive: true, force: true });
-        mkdirSync(dir, { recursive: true });
-        return [bin, ['-r', caps.main.path, '-w', dir, '-e', '1800,120']];
-      },
-      display: 'nfpcapd -r ${capture} -w DIR -e 1800,120',
     },
   ];
 }
@@ -458,54 +510,107 @@ function stats(values) {
   return v.length ? { median: median(v), min: Math.min(...v), max: Math.max(...v) } : null;
 }
 
-async function runFlowstreamRow(row, opts, scratch) {
-  if (row.before) await row.before();
-  try {
-    return await timeFlowstreamRow(row, opts, scratch);
-  } finally {
-    const note = row.after ? await row.after() : null;
-    if (note) row.afterNote = note;
-  }
-}
-
-async function timeFlowstreamRow(row, opts, scratch) {
-  const runs = [];
-  for (let i = 0; i < opts.runs; i++) {
+/** One timed run of a row; returns the run record, or `{ failed: reason }`. */
+async function runRowOnce(row, opts, scratch) {
+  if (row.kind === 'flowstream' || row.kind === 'report') {
     await row.beforeRun?.();
     const summaryFile = join(scratch, `summary-${row.id}.json`);
     rmSync(summaryFile, { force: true });
     const [cmd, args] = row.command(summaryFile);
     const r = await runOnce(cmd, args, { timeoutS: opts.timeout });
-    if (r.code !== 0) {
-      return { status: 'unavailable', reason: `exit ${r.code}${r.signal ? ` (${r.signal})` : ''}: ${firstNote(r.stderr) ?? 'no message'}`, runs };
-    }
+    for (const f of ['flows.csv', 'flows.arrow', 'flows.parquet', 'flows.jsonl']) rmSync(join(scratch, f), { force: true });
+    if (r.code !== 0) return { failed: `exit ${r.code}${r.signal ? ` (${r.signal})` : ''}: ${firstNote(r.stderr) ?? 'no message'}` };
     let summary = null;
     try {
       summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
     } catch {}
-    runs.push({ seconds: r.seconds, rssBytes: r.rssBytes, packets: summary?.packets?.read ?? null, flows: summary?.flows ?? null, note: firstNote(r.stderr) });
-    log(`bench:   ${row.id} run ${i + 1}/${opts.runs}: ${r.seconds.toFixed(3)} s, ${((r.rssBytes ?? 0) / 1048576).toFixed(0)} MiB`);
+    return { seconds: r.seconds, rssBytes: r.rssBytes, packets: summary?.packets?.read ?? null, flows: summary?.flows ?? null, note: firstNote(r.stderr) };
   }
+  if (row.kind === 'peer') {
+    const bin = which(row.tool);
+    if (!bin) return { failed: `${row.tool} not installed` };
+    const [cmd, args] = row.command(bin);
+    const r = await runOnce(cmd, args, { timeoutS: opts.timeout });
+    if (r.code !== 0) return { failed: `exit ${r.code}: ${firstNote(r.stderr) ?? ''}` };
+    return { seconds: r.seconds, rssBytes: r.rssBytes };
+  }
+  // startup
+  const [cmd, args] = row.command();
+  const r = await runOnce(cmd, args, { timeoutS: 60 });
+  if (r.code !== 0) return { failed: `exit ${r.code}: ${firstNote(r.stderr) ?? ''}` };
+  return { seconds: r.seconds, rssBytes: r.rssBytes };
+}
+
+/** Summarises the runs of one row. */
+function rowResult(row, runs, failed, packetsHint) {
+  if (failed) return { status: 'unavailable', reason: failed, runs };
   const sec = stats(runs.map((r) => r.seconds));
-  const packets = runs[0].packets;
-  const flows = runs[0].flows;
+  const peakRssBytes = stats(runs.map((r) => r.rssBytes));
+  if (row.kind === 'startup') return { status: 'ok', seconds: sec, peakRssBytes, runs };
+  const packets = row.kind === 'peer' ? packetsHint(row) : runs[0].packets;
+  const flows = row.kind === 'peer' ? null : runs[0].flows;
   const count = row.unit === 'flow' ? flows : packets;
   return {
     status: 'ok',
     packets,
     flows,
     seconds: sec,
-    rate: { median: count / sec.median, best: count / sec.min },
+    rate: count ? { median: count / sec.median, best: count / sec.min } : null,
     rateUnit: row.unit === 'flow' ? 'M flows/s' : 'Mpps',
-    peakRssBytes: stats(runs.map((r) => r.rssBytes)),
+    peakRssBytes,
     note: runs.find((r) => r.note)?.note ?? null,
     runs,
   };
 }
 
-/** `flowstream report`: build time and flows/s, page size, and the time Chromium takes to open it. */
-async function runReportRow(row, opts, scratch) {
-  const built = await runFlowstreamRow({ ...row, unit: 'flow' }, { ...opts, runs: 1 }, scratch);
+/**
+ * Runs the rows of one group interleaved: `runs` rounds, each running every row of the group
+ * once, in order (row A, peer, row A, peer, …).
+ */
+async function runGroup(rows, opts, scratch, packetsHint) {
+  const rounds = rows[0].kind === 'startup' ? Math.max(opts.runs * 2, 10) : opts.runs;
+  const state = rows.map(() => ({ runs: [], failed: null }));
+  // rows with a server to start (IPFIX collector, nats-server): once around all their rounds
+  for (let k = 0; k < rows.length; k++) {
+    try {
+      await rows[k].before?.();
+    } catch (err) {
+      state[k].failed = err?.message ?? String(err);
+      log(`bench:   ${rows[k].id}: unavailable: ${state[k].failed}`);
+    }
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < rows.length; k++) {
+      const row = rows[k];
+      const s = state[k];
+      if (s.failed) continue;
+      let r;
+      try {
+        r = await runRowOnce(row, opts, scratch);
+      } catch (err) {
+        r = { failed: `harness error: ${err?.message ?? err}` };
+      }
+      if (r.failed) {
+        s.failed = r.failed;
+        log(`bench:   ${row.id}: unavailable: ${r.failed}`);
+        continue;
+      }
+      s.runs.push(r);
+      if (row.kind !== 'startup') {
+        log(`bench:   round ${round + 1}/${rounds} ${row.id}: ${r.seconds.toFixed(3)} s, ${((r.rssBytes ?? 0) / 1048576).toFixed(0)} MiB`);
+      }
+    }
+  }
+  for (let k = 0; k < rows.length; k++) {
+    const note = await rows[k].after?.().catch(() => null);
+    if (note) for (const r of state[k].runs) r.note = note;
+  }
+  return rows.map((row, k) => rowResult(row, state[k].runs, state[k].failed, packetsHint));
+}
+
+/** The report row: one build (timed like a flowstream row), then page size and opening time in headless Chromium. */
+async function runReportRow(row, opts, scratch, packetsHint) {
+  const [built] = await runGroup([row], { ...opts, runs: 1 }, scratch, packetsHint);
   if (built.status !== 'ok') return built;
   const bytes = statSync(row.output).size;
   const r = await runOnce(process.execPath, ['--import', 'tsx', join(REPO, 'scripts', 'report-open-time.ts'), row.output, String(opts.runs)], { timeoutS: 300 });
@@ -514,42 +619,6 @@ async function runReportRow(row, opts, scratch) {
   const load = stats(open.loadMs);
   log(`bench:   report: ${(bytes / 1e6).toFixed(2)} MB, opens in ${(load.median / 1000).toFixed(2)} s (best ${(load.min / 1000).toFixed(2)} s), ${open.charts} charts, ${open.problems} page problems`);
   return { ...built, reportBytes: bytes, openSeconds: { median: load.median / 1000, min: load.min / 1000, max: load.max / 1000 }, charts: open.charts, note: `${(bytes / 1e6).toFixed(2)} MB page, opens in ${(load.median / 1000).toFixed(2)} s (best ${(load.min / 1000).toFixed(2)}), ${open.charts} charts` };
-}
-
-async function runStartupRow(row, opts) {
-  const runs = [];
-  const n = Math.max(opts.runs * 2, 10);
-  for (let i = 0; i < n; i++) {
-    const [cmd, args] = row.command();
-    const r = await runOnce(cmd, args, { timeoutS: 60 });
-    if (r.code !== 0) return { status: 'unavailable', reason: `exit ${r.code}: ${firstNote(r.stderr) ?? ''}`, runs };
-    runs.push({ seconds: r.seconds, rssBytes: r.rssBytes });
-  }
-  log(`bench:   ${row.id}: median ${(median(runs.map((r) => r.seconds)) * 1000).toFixed(0)} ms over ${n} runs`);
-  return { status: 'ok', seconds: stats(runs.map((r) => r.seconds)), peakRssBytes: stats(runs.map((r) => r.rssBytes)), runs };
-}
-
-async function runPeerRow(row, opts, packets) {
-  const bin = which(row.tool);
-  if (!bin) return { status: 'unavailable', reason: `${row.tool} not installed` };
-  const runs = [];
-  for (let i = 0; i < opts.runs; i++) {
-    const [cmd, args] = row.command(bin);
-    const r = await runOnce(cmd, args, { timeoutS: opts.timeout });
-    if (r.code !== 0) return { status: 'unavailable', reason: `exit ${r.code}: ${firstNote(r.stderr) ?? ''}`, runs };
-    runs.push({ seconds: r.seconds, rssBytes: r.rssBytes });
-    log(`bench:   ${row.id} run ${i + 1}/${opts.runs}: ${r.seconds.toFixed(3)} s`);
-  }
-  const sec = stats(runs.map((r) => r.seconds));
-  return {
-    status: 'ok',
-    packets,
-    seconds: sec,
-    rate: packets ? { median: packets / sec.median, best: packets / sec.min } : null,
-    rateUnit: 'Mpps',
-    peakRssBytes: stats(runs.map((r) => r.rssBytes)),
-    runs,
-  };
 }
 
 async function runMemoryRow(row, opts) {
@@ -577,28 +646,54 @@ async function runMemoryRow(row, opts) {
   };
 }
 
+/** The ratio of each comparison whose two rows ran: from the medians and from the minima (best runs). */
+function comparisons(results) {
+  const byId = Object.fromEntries(results.map((r) => [r.id, r]));
+  const out = [];
+  for (const c of COMPARISONS) {
+    const a = byId[c.row]?.result;
+    const b = byId[c.peer]?.result;
+    if (!a || !b || a.status !== 'ok' || b.status !== 'ok') continue;
+    const ratio = (ta, tb) => (c.kind === 'speed' ? tb / ta : ta / tb);
+    const med = ratio(a.seconds.median, b.seconds.median);
+    const best = ratio(a.seconds.min, b.seconds.min);
+    const rss = a.peakRssBytes && b.peakRssBytes ? a.peakRssBytes.median / b.peakRssBytes.median : null;
+    const target = c.min !== undefined ? `>= ${c.min}` : c.max !== undefined ? `<= ${c.max}` : '';
+    // met on the minima (the least disturbed runs); the medians are shown beside them
+    const met = c.min !== undefined ? best >= c.min : c.max !== undefined ? best <= c.max : null;
+    out.push({ ...c, median: med, best, rssRatio: rss, target, met });
+  }
+  return out;
+}
+
 // ---- output ----------------------------------------------------------------------------------------------
 
 const fmtInt = (n) => (n === null || n === undefined ? '' : Math.round(n).toLocaleString('en-US'));
 const fmtM = (n) => (n === null || n === undefined ? '' : (n / 1e6).toFixed(2));
 
-function table(results, meta) {
-  const head = ['row', 'packets', 'flows', 's (median)', 's (min)', 'rate (median)', 'rate (best)', 'unit', 'peak RSS MiB', 'B/live flow', 'ratio', 'notes'];
+function markdownTable(head, lines) {
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
+  const fmtLine = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  return [fmtLine(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(fmtLine)].join('\n');
+}
+
+function table(results) {
+  const head = ['row', 'packets', 'flows', 's (median)', 's (min)', 'rate (median)', 'rate (best)', 'unit', 'peak RSS MiB', 'B/live flow', 'notes'];
   const lines = [];
   for (const r of results) {
     const x = r.result;
     if (x.status !== 'ok') {
-      lines.push([r.id, '', '', '', '', '', '', '', '', '', '', `unavailable: ${x.reason}`]);
+      lines.push([r.id, '', '', '', '', '', '', '', '', '', `unavailable: ${x.reason}`]);
       continue;
     }
     const rss = x.peakRssBytes ? (x.peakRssBytes.median / 1048576).toFixed(0) : '';
     if (r.kind === 'memory') {
-      lines.push([r.id, fmtInt(x.packets), fmtInt(x.flows), '', '', '', '', '', rss, `${x.bytesPerLiveFlow.median.toFixed(0)}`, '',
-        `peak ${fmtInt(x.peakLiveFlows)} live flows; without gc ${x.rawBytesPerLiveFlow.median.toFixed(0)} B`]);
+      lines.push([r.id, fmtInt(x.packets), fmtInt(x.flows), '', '', '', '', '', rss, `${x.bytesPerLiveFlow.median.toFixed(0)}`,
+        `peak ${fmtInt(x.peakLiveFlows)} live flows; without gc ${x.rawBytesPerLiveFlow.median.toFixed(0)} B; target <= 350`]);
       continue;
     }
     if (r.kind === 'startup') {
-      lines.push([r.id, '', '', `${(x.seconds.median * 1000).toFixed(0)} ms`, `${(x.seconds.min * 1000).toFixed(0)} ms`, '', '', '', rss, '', '', '']);
+      lines.push([r.id, '', '', `${(x.seconds.median * 1000).toFixed(0)} ms`, `${(x.seconds.min * 1000).toFixed(0)} ms`, '', '', '', rss, '', '']);
       continue;
     }
     lines.push([
@@ -609,20 +704,28 @@ function table(results, meta) {
       x.seconds.min.toFixed(3),
       x.rate ? fmtM(x.rate.median) : '',
       x.rate ? fmtM(x.rate.best) : '',
-      x.rateUnit ?? '',
+      x.rate ? x.rateUnit : '',
       rss,
       '',
-      r.ratio ?? '',
       x.note ?? '',
     ]);
   }
-  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
-  const fmtLine = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
-  return [
-    fmtLine(head),
-    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-    ...lines.map(fmtLine),
-  ].join('\n');
+  return markdownTable(head, lines);
+}
+
+function ratioTable(cmps) {
+  const head = ['row', 'against (same rounds)', 'measure', 'ratio (medians)', 'ratio (minima)', 'target', 'met (minima)', 'peak RSS ratio'];
+  const lines = cmps.map((c) => [
+    c.row,
+    c.peer,
+    c.kind === 'speed' ? 'speed: peer time / row time' : 'time: row time / peer time',
+    c.median.toFixed(2),
+    c.best.toFixed(2),
+    c.target,
+    c.met === null ? '' : c.met ? 'yes' : 'NO',
+    c.rssRatio === null ? '' : c.rssRatio.toFixed(2),
+  ]);
+  return markdownTable(head, lines);
 }
 
 // ---- main --------------------------------------------------------------------------------------------------
@@ -644,10 +747,17 @@ async function main() {
   if (!existsSync(opts.generator)) fail(`capture generator not found: ${opts.generator} (use --generator or $FLOWSTREAM_BENCH_GENERATOR)`);
   if (!existsSync(opts.corpus)) fail(`corpus not found: ${opts.corpus} (use --corpus or $FLOWSTREAM_BENCH_CORPUS)`);
 
-  const wanted = (id) => (opts.only === null || opts.only.includes(id)) && !opts.skip.includes(id);
+  // A row asked for with --only brings the rows it is compared with (unless --no-peers).
+  let only = opts.only;
+  if (only !== null) {
+    const more = new Set(only);
+    for (const c of COMPARISONS) if (more.has(c.row) && (opts.peers || !c.peer.startsWith('peer-'))) more.add(c.peer);
+    only = [...more];
+  }
+  const wanted = (id) => (only === null || only.includes(id)) && !opts.skip.includes(id);
   const caps = {
     main: ensureCapture(opts, `bench-${opts.packets}`, ['--packets', String(opts.packets), '-q']),
-    many: ['csv', 'arrow', 'parquet', 'ipfix', 'nats', 'flood-unbounded', 'flood-bounded', 'memory'].some(wanted)
+    many: ['csv', 'arrow', 'parquet', 'jsonl', 'ipfix', 'nats', 'flood-unbounded', 'flood-bounded', 'memory', 'peer-nfpcapd-many'].some(wanted)
       ? ensureCapture(opts, `many-flows-${opts.manyFlowsPackets}`, ['--many-flows', '--packets', String(opts.manyFlowsPackets), '-q'])
       : null,
     tiny: ensureCapture(opts, 'tiny-1000', ['--packets', '1000', '-q']),
@@ -671,60 +781,54 @@ async function main() {
     loadavg: readFileSync('/proc/loadavg', 'utf8').trim().split(' ').slice(0, 3).join(' '),
     captures: Object.fromEntries(Object.entries(caps).filter(([, c]) => c).map(([k, c]) => [k, { path: c.path, bytes: c.bytes }])),
   };
-  log(`bench: ${meta.flowstream}, node ${meta.node}, ${meta.cpus}, ${opts.runs} runs per row, load ${meta.loadavg}`);
+  log(`bench: ${meta.flowstream}, node ${meta.node}, ${meta.cpus}, ${opts.runs} rounds per group, load ${meta.loadavg}`);
 
   const results = [];
-  // make_bench_pcap.py writes exactly --packets records; the core row's count replaces it when it ran.
-  let corePackets = opts.packets;
+  // make_bench_pcap.py writes exactly --packets records; peers are credited with the packet count
+  // flowstream read from the same capture in the same group.
+  const packetsOf = new Map();
+  const packetsHint = (row) => packetsOf.get(row.capture?.path) ?? (row.capture === caps.main ? opts.packets : opts.manyFlowsPackets);
   try {
+    const groups = [];
     for (const row of rows) {
-      log(`bench: ${row.id}: ${row.title}`);
-      let result;
-      try {
-        if (row.kind === 'flowstream') result = await runFlowstreamRow(row, opts, scratch);
-        else if (row.kind === 'startup') result = await runStartupRow(row, opts);
-        else if (row.kind === 'report') result = await runReportRow(row, opts, scratch);
-        else if (row.kind === 'memory') result = await runMemoryRow(row, opts);
-        else result = await runPeerRow(row, opts, corePackets);
-      } catch (err) {
-        result = { status: 'unavailable', reason: `harness error: ${err?.message ?? err}` };
+      let g = groups.find((x) => x.name === row.group);
+      if (!g) groups.push((g = { name: row.group, rows: [] }));
+      g.rows.push(row);
+    }
+    for (const g of groups) {
+      log(`bench: group ${g.name}: ${g.rows.map((r) => r.id).join(', ')} (interleaved)`);
+      let res;
+      if (g.name === 'report') {
+        res = [];
+        for (const row of g.rows) res.push(await runReportRow(row, opts, scratch, packetsHint).catch((err) => ({ status: 'unavailable', reason: `harness error: ${err?.message ?? err}` })));
+      } else if (g.name === 'memory') {
+        res = [];
+        for (const row of g.rows) res.push(await runMemoryRow(row, opts).catch((err) => ({ status: 'unavailable', reason: `harness error: ${err?.message ?? err}` })));
+      } else {
+        // flowstream rows first, so the peers' packet counts are known (they run in the same rounds)
+        res = await runGroup(g.rows, opts, scratch, packetsHint);
+        g.rows.forEach((row, k) => {
+          if (row.kind === 'flowstream' && res[k].status === 'ok' && res[k].packets && !packetsOf.has(row.capture.path)) packetsOf.set(row.capture.path, res[k].packets);
+        });
+        res = g.rows.map((row, k) => (row.kind === 'peer' && res[k].status === 'ok' ? rowResult(row, res[k].runs, null, packetsHint) : res[k]));
       }
-      if (row.id === 'core' && result.status === 'ok') corePackets = result.packets;
-      const display = row.display.replace('${capture}', row.capture ? row.capture.path.replace(homedir(), '~') : '');
-      results.push({ id: row.id, title: row.title, kind: row.kind, command: display, result });
-      if (row.kind === 'flowstream' || row.kind === 'startup' || row.kind === 'memory') rmSync(join(scratch, 'flows.csv'), { force: true });
+      g.rows.forEach((row, k) => {
+        const display = row.display.replace('${capture}', row.capture ? row.capture.path.replace(homedir(), '~') : '');
+        results.push({ id: row.id, title: row.title, kind: row.kind, command: display, result: res[k] });
+      });
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+  results.sort((a, b) => ROW_IDS.indexOf(a.id) - ROW_IDS.indexOf(b.id));
+  const cmps = comparisons(results);
 
-  // Ratios: n-meters 2 vs 1 meter, and flowstream core vs each peer (rates; > 1 = flowstream faster).
-  const byId = Object.fromEntries(results.map((r) => [r.id, r]));
-  const coreRate = byId.core?.result.status === 'ok' ? byId.core.result.rate.median : null;
-  if (coreRate) {
-    for (const r of results) {
-      if (r.result.status !== 'ok' || !r.result.rate) continue;
-      if (r.id === 'meters-2') r.ratio = `${(r.result.rate.median / coreRate).toFixed(2)} x 1 meter`;
-      if (r.kind === 'peer') r.ratio = `flowstream/${r.id.slice(5)} ${(coreRate / r.result.rate.median).toFixed(2)}`;
-    }
-  }
-  // IPFIX: export rate relative to the CSV export of the same capture in this run
-  const csvRate = byId.csv?.result.status === 'ok' ? byId.csv.result.rate.median : null;
-  // NATS publishing vs writing the same flows to CSV (the same capture, this run).
-  if (csvRate && byId.nats?.result.status === 'ok') byId.nats.ratio = `${(byId.nats.result.rate.median / csvRate).toFixed(2)} x csv`;
-  const ipfix = byId.ipfix;
-  if (ipfix?.result.status === 'ok') {
-    if (csvRate) ipfix.ratio = `${(ipfix.result.rate.median / csvRate).toFixed(2)} x csv`;
-    const note = rows.find((r) => r.id === 'ipfix')?.afterNote;
-    if (note) ipfix.result.note = [note, ipfix.result.note].filter(Boolean).join('; ');
-  }
-  const text = table(results, meta);
-  process.stdout.write(`\nflowstream bench: ${meta.flowstream}, node ${meta.node}, ${meta.cpus}, ${meta.memory}, ${opts.runs} runs/row, load at start ${meta.loadavg}\n`);
+  process.stdout.write(`\nflowstream bench: ${meta.flowstream}, node ${meta.node}, ${meta.cpus}, ${meta.memory}, ${opts.runs} interleaved rounds, load at start ${meta.loadavg}\n`);
   for (const [k, c] of Object.entries(meta.captures)) process.stdout.write(`  ${k}: ${c.path} (${(c.bytes / 1e6).toFixed(0)} MB)\n`);
-  process.stdout.write(`\n${text}\n\nCommands:\n`);
-  for (const r of results) process.stdout.write(`  ${r.id.padEnd(16)} ${r.command}\n`);
+  process.stdout.write(`\n${table(results)}\n\nRatios against peers measured in the same interleaved rounds:\n\n${ratioTable(cmps)}\n\nCommands:\n`);
+  for (const r of results) process.stdout.write(`  ${r.id.padEnd(20)} ${r.command}\n`);
   process.stdout.write('\n');
-  const doc = { meta, results };
+  const doc = { meta, results, comparisons: cmps };
   if (opts.json) {
     writeFileSync(opts.json, `${JSON.stringify(doc, null, 2)}\n`);
     log(`bench: JSON written to ${opts.json}`);

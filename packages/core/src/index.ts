@@ -12,6 +12,8 @@ export { FlowBatch, uint64Text, cellValue } from './flow/flow-batch.js';
 export type { FlowColumn, NumberColumn, StringColumn, ListColumn, ValueColumn } from './flow/flow-batch.js';
 export { FLOW_BATCH_ROWS } from './flow/flow-batch-writer.js';
 export { flowsToBatch } from './flow/flows-to-batch.js';
+export { batchForTransfer, BatchReceiver } from './flow/flow-batch-transfer.js';
+export type { TransferredBatch, TransferredColumn } from './flow/flow-batch-transfer.js';
 export { pluginFields } from './plugin/plugin-fields.js';
 export type { FieldSpec, FieldType } from './flow/field-spec.js';
 export { NFPlugin, isPluginInstance } from './plugin/nfplugin.js';

@@ -6,7 +6,7 @@ export { NFStreamer, extensions } from './nfstreamer.js';
 export type { NFStreamerOptions, StreamerSource, SourceMode, StreamerExtensions, StreamerSummary, ExportOptions, WriteOptions } from './nfstreamer.js';
 export type { RunProgress } from './run/run-progress.js';
 export { MeterRun, StepResult, STEP_RECORDS } from './run/meter-run.js';
-export type { RunInput } from './run/meter-run.js';
+export type { FlowRun, RunInput } from './run/meter-run.js';
 export { FLOWSTREAM_VERSION } from './version.js';
 export * from './sinks/index.js';
 export { packets } from './rx/packets.js';

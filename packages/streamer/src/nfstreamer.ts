@@ -28,7 +28,7 @@ import {
 import type { Writable } from 'node:stream';
 import type { RecordBatch, Table } from 'apache-arrow';
 import type { DataFrame } from 'nodejs-polars';
-import { MeterRun, StepResult, type RunInput } from './run/meter-run.js';
+import { MeterRun, StepResult, type FlowRun, type RunInput } from './run/meter-run.js';
 import { SinkError, type FlowSink, type SinkOptions, type SinkResult } from './sinks/flow-sink.js';
 import type { RunManifest } from './sinks/run-manifest.js';
 import { sinkDefinition } from './sinks/sink-registry.js';
@@ -36,7 +36,7 @@ import './sinks/builtin-sinks.js';
 import { OutputTransform, type OutputOptions } from './sinks/transform/output-transform.js';
 import { ParallelMeterRun } from './parallel/parallel-meter-run.js';
 import { parallelPlan } from './parallel/parallel-plan.js';
-import { fileInput, streamInput } from './run/run-inputs.js';
+import { fileInput, stdinInput, streamInput } from './run/run-inputs.js';
 import { FLOWSTREAM_VERSION } from './version.js';
 import { liveDrops, ProgressTicker, ProgressTracker, type RunProgress } from './run/run-progress.js';
 import type { PerformanceReport } from './live/performance-reporter.js';
@@ -119,7 +119,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   private nDissectionsGiven = false;
   private lastSummary: StreamerSummary | null = null;
   private activeRuns = new Set<{ stop(): void }>();
-  private currentRun: MeterRun | null = null;
+  private currentRun: FlowRun | null = null;
   private tracker: ProgressTracker | null = null;
   private readonly ticker = new ProgressTicker();
   private reportOutput: NFStreamerOptions['onPerformanceReport'] = null;
@@ -288,7 +288,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       case 'files':
         return (this.src as readonly string[]).map((p) => fileInput(p, hash));
       case 'stream':
-        return [this.src === '-' ? streamInput(process.stdin, 'stdin', hash) : streamInput(this.src as Readable, 'stream', hash)];
+        return [this.src === '-' ? stdinInput(hash) : streamInput(this.src as Readable, 'stream', hash)];
       default: {
         const live = extensions.liveInput;
         if (!live) throw new Error('Live capture support is not registered in this build (import @flowstream/streamer, which registers it).');
@@ -338,16 +338,16 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   }
 
   /** Starts a fresh run (ids from 0); `hash`: compute the inputs' SHA-256 for the manifest. */
-  createRun(hash = this.hashInputs): MeterRun {
+  createRun(hash = this.hashInputs): FlowRun {
     const factory = this.dissectorFactory();
     const inputs = this.inputs(hash);
     this.runInputs = inputs;
     this.runDissection = factory !== null;
-    // nMeters > 1: meter workers (spec §7); the parallel run has MeterRun's surface (see ParallelMeterRun)
+    // nMeters > 1: meter workers (spec §7), driven through the same FlowRun interface
     const plan = parallelPlan(this.opts, this.mode, warnOnce);
-    const run =
+    const run: FlowRun =
       plan !== null
-        ? (new ParallelMeterRun(this.opts, inputs, this.filter(), { ...plan, dissection: factory !== null, systemVisibility: this.systemVisibility }) as unknown as MeterRun)
+        ? new ParallelMeterRun(this.opts, inputs, this.filter(), { ...plan, dissection: factory !== null, systemVisibility: this.systemVisibility })
         : new MeterRun(this.opts, inputs, factory ? factory() : null, this.filter(), this.systemVisibility);
     this.currentRun = run;
     this.tracker = new ProgressTracker(run, inputs);
@@ -359,7 +359,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   private runDissection = false;
 
   /** Records the summary of a run that ended (manifest without hashes; see {@link finishSummary}). */
-  private endSummary(run: MeterRun, flows: number): void {
+  private endSummary(run: FlowRun, flows: number): void {
     this.lastSummary = { ...run.summary(flows), manifest: this.manifest };
   }
 
@@ -480,7 +480,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   }
 
   /** Live runs: performance report (spec §12) and system visibility (local process of each flow). */
-  private async startLiveHelpers(run: MeterRun, flowsOut: () => number): Promise<{ annotate(batch: FlowBatch): void; stop(): void }> {
+  private async startLiveHelpers(run: FlowRun, flowsOut: () => number): Promise<{ annotate(batch: FlowBatch): void; stop(): void }> {
     const stops: (() => void)[] = [];
     let visibility: { lookup(a: string, b: number, c: string, d: number, p: number): { pid: number; name: string } | null } | null = null;
     if (this.opts.performanceReport > 0) {

@@ -27,6 +27,24 @@ describe('NFStreamer idioms', () => {
     expect(json(piped)).toEqual(sync);
   });
 
+  it('packets() reads on past a corrupt input, like the streamer, and reports it at the end', async () => {
+    const count = (src: string | string[]) =>
+      new Promise<{ n: number; error: Error | null }>((resolve) => {
+        let n = 0;
+        packets(src).subscribe({
+          next: (b) => (n += b.length),
+          error: (error: Error) => resolve({ n, error }),
+          complete: () => resolve({ n, error: null }),
+        });
+      });
+    const one = await count(source);
+    expect(one.error).toBeNull();
+    const notCapture = join(PCAPS, '..', 'README.md');
+    const both = await count([source, existsSync(notCapture) ? notCapture : pcap('missing.pcap'), source]);
+    expect(both.n).toBe(2 * one.n);
+    expect(both.error).toBeInstanceOf(Error);
+  });
+
   it('unsubscribing from flows$ stops the run early', async () => {
     const s = new NFStreamer({ source, nDissections: 0 });
     const first = await firstValueFrom(s.flows$.pipe(take(3), toArray()));

@@ -6,6 +6,7 @@ export type { CaptureReader, CaptureFormat, CaptureDrops } from './capture-reade
 export * from './link-types.js';
 export { openCapture } from './open-capture.js';
 export { FileCaptureReader } from './file-capture-reader.js';
+export { DescriptorCaptureReader } from './descriptor-capture-reader.js';
 export {
   StreamCaptureReader,
   createStreamCaptureReader,

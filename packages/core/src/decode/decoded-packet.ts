@@ -52,4 +52,35 @@ export class DecodedPacket {
   ipOffset = 0;
   /** `ipsize` of spec §1.8: u16(caplen − ipOffset), the bytes nDPI and plugins see as `ip_packet`. */
   ipLength = 0;
+
+  /** Copies every field of `p` (the bytes are shared, not copied). */
+  copyFrom(p: DecodedPacket): void {
+    this.timeMs = p.timeMs;
+    this.tsSec = p.tsSec;
+    this.tsNsec = p.tsNsec;
+    this.rawSize = p.rawSize;
+    this.ipSize = p.ipSize;
+    this.transportSize = p.transportSize;
+    this.payloadSize = p.payloadSize;
+    this.protocol = p.protocol;
+    this.ipVersion = p.ipVersion;
+    this.vlanId = p.vlanId;
+    this.tunnelId = p.tunnelId;
+    this.srcPort = p.srcPort;
+    this.dstPort = p.dstPort;
+    this.tcpFlags = p.tcpFlags;
+    this.src0 = p.src0;
+    this.src1 = p.src1;
+    this.src2 = p.src2;
+    this.src3 = p.src3;
+    this.dst0 = p.dst0;
+    this.dst1 = p.dst1;
+    this.dst2 = p.dst2;
+    this.dst3 = p.dst3;
+    this.srcMac = p.srcMac;
+    this.dstMac = p.dstMac;
+    this.data = p.data;
+    this.ipOffset = p.ipOffset;
+    this.ipLength = p.ipLength;
+  }
 }

@@ -304,14 +304,17 @@ export class FlowBatchWriter {
 }
 
 /** IP address texts of a batch, built on first read (glibc `inet_ntop` forms, spec §4). */
-class AddressTexts implements StringColumn {
+export class AddressTexts implements StringColumn {
   readonly kind = 'string' as const;
   private texts: string[] | null = null;
   constructor(
-    private readonly words: Uint32Array,
-    private readonly versions: Uint8Array,
-    private readonly n: number,
-    private readonly offset: number,
+    /** Packed addresses, 8 words per row (source at 0, destination at 4). */
+    readonly words: Uint32Array,
+    /** IP version per row. */
+    readonly versions: Uint8Array,
+    readonly n: number,
+    /** 0: source addresses, 4: destination addresses. */
+    readonly offset: number,
   ) {}
   get values(): readonly string[] {
     let t = this.texts;
@@ -329,13 +332,15 @@ class AddressTexts implements StringColumn {
 }
 
 /** MAC or OUI texts of a batch, built on first read through the run's text cache. */
-class MacTexts implements StringColumn {
+export class MacTexts implements StringColumn {
   readonly kind = 'string' as const;
   private texts: string[] | null = null;
   constructor(
-    private readonly macs: Float64Array,
-    private readonly n: number,
-    private readonly side: number,
+    /** MAC values, 2 per row (source, destination). */
+    readonly macs: Float64Array,
+    readonly n: number,
+    /** 0: source, 1: destination. */
+    readonly side: number,
     private readonly cache: TextCache,
   ) {}
   get values(): readonly string[] {

@@ -224,6 +224,18 @@ export class FlowMeter {
     return out;
   }
 
+  /**
+   * Takes the full batches emitted so far; the batch being written stays (sealing it early would
+   * copy every column of a partial batch and allocate a fresh set).
+   */
+  drainFullBatches(): FlowBatch[] {
+    const out = this.batches;
+    if (out.length === 0) return out;
+    this.batches = [];
+    this.batchedRows = 0;
+    return out;
+  }
+
   /** Takes the flows emitted so far as flow objects (tests, small tools; consumers of many flows use {@link drainBatches}). */
   drain(): NFlow[] {
     const out: NFlow[] = [];

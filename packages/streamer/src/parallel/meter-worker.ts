@@ -2,27 +2,26 @@
  * Entry of a meter worker (spec §7: one meter of `nMeters`). Builds its own plugins (from their
  * origin specs) and nDPI dissector (through the same `extensions.loadDissector` the main thread
  * uses), then meters the records the main thread dispatches to it: owned packets, and clock ticks
- * where a packet of another meter ran the idle scan. Finished flows go back in compact batches.
+ * where a packet of another meter ran the idle scan. Finished flows go back as the meter's own
+ * columnar batches, their typed arrays transferred (no flow objects, no re-encoding).
  */
 import { workerData } from 'node:worker_threads';
-import { DecodedPacket, FlowMeter, type FlowDissector, type NFPlugin } from '@flowstream/core';
+import { batchForTransfer, DecodedPacket, FLOW_BATCH_ROWS, FlowMeter, type FlowDissector, type NFPlugin } from '@flowstream/core';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
-import { FlowBatchEncoder } from './flow-codec.js';
 import { Ctl, PacketRingReader, RecordKind, WorkerState } from './packet-ring.js';
 import type { MeterWorkerData, WorkerMessage } from './worker-protocol.js';
 
 /** Records between two releases of ring space (and stop checks). */
 const RELEASE_EVERY = 2048;
-/** Flows per posted batch while input is flowing (the rest are posted when the worker idles). */
-const POST_EVERY = 2048;
+/** Flows per posted batch while input is flowing: whole batches, transferred without a copy (the rest are posted when the worker idles). */
+const POST_EVERY = FLOW_BATCH_ROWS;
 /** Longest sleep while waiting for records, in ms (a safety net: the main thread notifies). */
 const IDLE_WAIT_MS = 500;
 
 const data = workerData as MeterWorkerData;
 
-function post(message: WorkerMessage): void {
-  if (message.kind === 'flows') data.port.postMessage(message, [message.batch.numbers.buffer as ArrayBuffer]);
-  else data.port.postMessage(message);
+function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
+  data.port.postMessage(message, transfer);
 }
 
 function setState(control: Int32Array, state: number): void {
@@ -74,7 +73,7 @@ async function main(): Promise<void> {
       maxLiveFlows: o.maxLiveFlows,
     });
     setState(control, WorkerState.Ready);
-    meterLoop(meter, ring, new FlowBatchEncoder(meter.columns));
+    meterLoop(meter, ring);
     setState(control, WorkerState.Done);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
@@ -84,14 +83,14 @@ async function main(): Promise<void> {
 }
 
 /** Meters records until the end marker (flush) or a stop request (no flush). */
-function meterLoop(meter: FlowMeter, ring: PacketRingReader, encoder: FlowBatchEncoder): void {
+function meterLoop(meter: FlowMeter, ring: PacketRingReader): void {
   const control = ring.control;
   const packet = new DecodedPacket();
   const sendFlows = (): void => {
-    const flows = meter.drain();
-    for (let i = 0; i < flows.length; i++) encoder.add(flows[i]!);
-    const batch = encoder.take();
-    if (batch !== null) post({ kind: 'flows', batch });
+    for (const b of meter.drainBatches()) {
+      const { message, transfer } = batchForTransfer(b);
+      post({ kind: 'flows', batch: message }, transfer);
+    }
   };
   let sinceRelease = 0;
   for (;;) {

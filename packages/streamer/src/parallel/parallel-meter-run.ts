@@ -2,10 +2,9 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } f
 import {
   PacketDecoder,
   ReadStatus,
-  flowsToBatch,
+  BatchReceiver,
   pluginFields,
   type CaptureReader,
-  type FieldSpec,
   type FlowBatch,
   type NFlow,
   type ResolvedMeteringOptions,
@@ -14,8 +13,7 @@ import {
 import { CapturePump, meterConfig, PacketAccounting, flowColumns } from '@flowstream/core/internal';
 import { InputSequence, type RunFilter } from '../run/input-sequence.js';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
-import { STEP_RECORDS, StepResult, type RunInput } from '../run/meter-run.js';
-import { FlowBatchDecoder } from './flow-codec.js';
+import { STEP_RECORDS, StepResult, type FlowRun, type RunInput } from '../run/meter-run.js';
 import { MeterDispatcher } from './meter-dispatcher.js';
 import { Ctl, PacketRingWriter, WorkerState, allocateRing } from './packet-ring.js';
 import { defaultWorkerEntry, spawnMeterWorker, type WorkerEntry } from './worker-spawn.js';
@@ -52,7 +50,7 @@ interface MeterWorker {
 }
 
 /**
- * A metering run with `nMeters > 1` (spec §7), with the surface of {@link MeterRun}. The main
+ * A metering run with `nMeters > 1` (spec §7): the {@link FlowRun} of {@link MeterRun} with its meters in workers. The main
  * thread reads the inputs, applies BPF, decodes and accounts every record, and dispatches each
  * parsed packet to meter `NFStream hash mod nMeters` through a shared-memory ring; each meter is a
  * worker thread with its own FlowMeter (cache, clock, scan), plugins and nDPI dissector. Finished
@@ -64,7 +62,7 @@ interface MeterWorker {
  * (a live input's wall clock is forwarded, but live runs are not wired to this class yet).
  * Every step is synchronous (Atomics.wait on the rings), so both sync and async iteration work.
  */
-export class ParallelMeterRun {
+export class ParallelMeterRun implements FlowRun {
   readonly accounting = new PacketAccounting();
   /** `maxLiveFlows` is set: the summary reports evictions. */
   private readonly bounded: boolean;
@@ -79,13 +77,12 @@ export class ParallelMeterRun {
 
   private readonly workers: MeterWorker[] = [];
   private readonly dispatcher: MeterDispatcher;
-  private readonly flowDecoder: FlowBatchDecoder;
+  /** Rebuilds the workers' batches (transferred typed arrays; no flow objects). */
+  private readonly receiver = new BatchReceiver();
   /** The shared packet loop (reader → filter → decoder), feeding the dispatcher instead of a meter. */
   private readonly pump: CapturePump;
-  private out: NFlow[] = [];
+  private out: FlowBatch[] = [];
   private nextId = 0;
-  /** Columns of the run's flows (for the batches handed out). */
-  private readonly schema: FieldSpec[];
   /** The inputs, opened in turn as one capture. */
   private readonly sources: InputSequence;
   private ended = false;
@@ -99,13 +96,6 @@ export class ParallelMeterRun {
     if (!Number.isInteger(parallel.nMeters) || parallel.nMeters < 2) {
       throw new RangeError(`ParallelMeterRun: nMeters must be an integer ≥ 2, got ${parallel.nMeters}`);
     }
-    this.schema = flowColumns({
-      decodeTunnels: options.decodeTunnels,
-      statisticalAnalysis: options.statisticalAnalysis,
-      spltAnalysis: options.spltAnalysis,
-      dissection: parallel.dissection,
-      systemVisibility: parallel.systemVisibility,
-    }).concat(pluginFields(options.udps));
     const frames = parallel.plugins.length > 0 || parallel.dissection;
     const entry = parallel.workerEntry ?? defaultWorkerEntry();
     // plain data for the workers: they rebuild plugins from their origins and load their own dissector
@@ -140,15 +130,6 @@ export class ParallelMeterRun {
       options.accountingMode,
     );
     this.pump = new CapturePump(new PacketDecoder({ decodeTunnels: options.decodeTunnels }), this.dispatcher, this.accounting, filter);
-    this.flowDecoder = new FlowBatchDecoder(
-      flowColumns({
-        decodeTunnels: options.decodeTunnels,
-        statisticalAnalysis: options.statisticalAnalysis,
-        spltAnalysis: options.spltAnalysis,
-        dissection: parallel.dissection,
-        systemVisibility: parallel.systemVisibility,
-      }),
-    );
     const workers = this.workers;
     this.meter = {
       get liveFlowCount() {
@@ -212,18 +193,19 @@ export class ParallelMeterRun {
     return StepResult.Progress;
   }
 
-  /** Flows that arrived from the meters since the last call, as one batch (or none). */
+  /** Flows that arrived from the meters since the last call, as the meters' batches (ids in arrival order). */
   drainBatches(): FlowBatch[] {
-    const flows = this.drain();
-    return flows.length === 0 ? [] : [flowsToBatch(this.schema, flows)];
+    this.collect();
+    const out = this.out;
+    this.out = [];
+    for (const b of out) this.flowsOut += b.length;
+    return out;
   }
 
   /** Flows that arrived from the meters since the last call, with ids in arrival order. */
   drain(): NFlow[] {
-    this.collect();
-    const out = this.out;
-    this.out = [];
-    this.flowsOut += out.length;
+    const out: NFlow[] = [];
+    for (const b of this.drainBatches()) for (const f of b) out.push(f);
     return out;
   }
 
@@ -297,7 +279,7 @@ export class ParallelMeterRun {
     }
   }
 
-  /** Takes every message the workers posted: flow batches become NFlows, errors are kept. */
+  /** Takes every message the workers posted: flow batches are rebuilt (no flow objects), errors are kept. */
   private collect(): void {
     for (const w of this.workers) {
       for (;;) {
@@ -305,7 +287,14 @@ export class ParallelMeterRun {
         if (received === undefined) break;
         const message = received.message as WorkerMessage;
         if (message.kind === 'flows') {
-          this.nextId = this.flowDecoder.decode(message.batch, this.out, this.nextId);
+          const batch = this.receiver.receive(message.batch);
+          // ids in arrival order (spec §7): the workers' own ids are per meter
+          const ids = batch.column('id');
+          if (ids !== undefined && ids.kind === 'number') {
+            const v = ids.values;
+            for (let i = 0; i < batch.length; i++) v[i] = this.nextId++;
+          } else this.nextId += batch.length;
+          this.out.push(batch);
         } else if (this.error === null) {
           const e = new Error(message.error.message);
           e.name = message.error.name;

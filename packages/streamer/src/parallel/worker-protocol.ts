@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
-import type { FlowBatch } from './flow-codec.js';
+import type { TransferredBatch } from '@flowstream/core';
 import type { RingBuffers } from './packet-ring.js';
 
 /** The metering options a worker needs (plain data: plugin instances travel as origins). */
@@ -40,5 +40,5 @@ export interface WorkerError {
 
 /** What a worker posts. */
 export type WorkerMessage =
-  | { readonly kind: 'flows'; readonly batch: FlowBatch }
+  | { readonly kind: 'flows'; readonly batch: TransferredBatch }
   | { readonly kind: 'error'; readonly error: WorkerError };

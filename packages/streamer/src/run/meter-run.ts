@@ -8,6 +8,7 @@ import {
   type FlowDissector,
   type NFlow,
   type ResolvedMeteringOptions,
+  type RunSummary,
 } from '@flowstream/core';
 import { CapturePump, MAX_PENDING_FLOWS, meterConfig, PacketAccounting } from '@flowstream/core/internal';
 import { InputSequence, type RunFilter } from './input-sequence.js';
@@ -46,13 +47,48 @@ export const StepResult = {
 export type StepResult = (typeof StepResult)[keyof typeof StepResult];
 
 /**
+ * A metering run, whatever its number of meters: {@link MeterRun} (one meter, in this thread) or
+ * `ParallelMeterRun` (`nMeters > 1`, meters in workers). The streamer drives both the same way:
+ * `step()` until `Done`, awaiting the input's `waitForData()` on `NeedMore`, and taking the
+ * emitted flows with `drainBatches()` between steps.
+ */
+export interface FlowRun {
+  readonly accounting: PacketAccounting;
+  /** First fatal error (corrupt source, plugin error); thrown after the flows are delivered. */
+  readonly error: Error | null;
+  /** True once every flow was emitted (or the run was stopped). */
+  readonly done: boolean;
+  /** Progress view of the meter(s). */
+  readonly meter: { readonly liveFlowCount: number };
+  /** Bytes of the inputs read so far (progress). */
+  readonly bytesRead: number;
+  /** Flows handed out so far (progress). */
+  readonly flowsOut: number;
+  /** The input being read, or null. */
+  readonly currentInput: RunInput | null;
+  /** The reader of the input being read (for progress), or null. */
+  readonly currentReader: CaptureReader | null;
+  /** Processes up to `budget` records. */
+  step(budget?: number): StepResult;
+  /** Flows emitted since the last call, as columnar batches. */
+  drainBatches(): FlowBatch[];
+  /** Flows emitted since the last call, as flow objects. */
+  drain(): NFlow[];
+  /** Stops early (maxNflows, user stop): closes the input, no flush. */
+  stop(): void;
+  /** Stops reading; the next steps flush every live flow (live stop, Ctrl-C). */
+  stopAndFlush(): void;
+  summary(flows: number): RunSummary;
+}
+
+/**
  * One metering run over a list of inputs that form one continuous capture (one clock, one cache:
  * flows span files, spec §8). Drives reader → decoder → meter in steps; emitted flows are taken
  * with {@link drain}. A corrupt input ends that input with an error recorded in the summary; the
  * run goes on with the next input, and {@link error} is thrown by the iterators after every flow
  * was delivered.
  */
-export class MeterRun {
+export class MeterRun implements FlowRun {
   readonly meter: FlowMeter;
   readonly accounting = new PacketAccounting();
   /** First fatal error (corrupt source, plugin error); thrown after the flows are delivered. */
@@ -71,6 +107,8 @@ export class MeterRun {
   private readonly bounded: boolean;
   /** The live input was told to stop; its reader ends once drained. */
   private liveStopped = false;
+  /** Hand out whole batches only until the end (file inputs, no flow limit). */
+  private readonly wholeBatches: boolean;
 
   constructor(
     options: ResolvedMeteringOptions,
@@ -81,6 +119,7 @@ export class MeterRun {
   ) {
     this.meter = new FlowMeter(meterConfig(options, dissector, systemVisibility));
     this.bounded = options.maxLiveFlows > 0;
+    this.wholeBatches = options.maxNflows === 0 && inputs.every((i) => i.size !== undefined && i.waitForData === undefined && i.clockNow === undefined);
     this.sources = new InputSequence(inputs, this.accounting, filter, (e) => {
       if (this.error === null) this.error = e;
     });
@@ -137,9 +176,14 @@ export class MeterRun {
     return StepResult.Progress;
   }
 
-  /** Flows emitted since the last call, as columnar batches. */
+  /**
+   * Flows emitted since the last call, as columnar batches. While files are read (no flow limit),
+   * only whole batches are handed out: a partial batch goes out at the end. Pipes, streams and
+   * live inputs get every flow at once (latency), as do runs with `maxNflows` (the limit is checked
+   * between steps).
+   */
   drainBatches(): FlowBatch[] {
-    const batches = this.meter.drainBatches();
+    const batches = this.wholeBatches && !this.done && !this.flushing ? this.meter.drainFullBatches() : this.meter.drainBatches();
     for (const b of batches) this.flowsOut += b.length;
     return batches;
   }
@@ -175,13 +219,11 @@ export class MeterRun {
     if (!this.done) this.flushing = true;
   }
 
-  summary(flows: number) {
+  summary(flows: number): RunSummary {
     const s = this.accounting.summary(flows);
     if (this.bounded) s.evictions = this.meter.evictions;
     return s;
   }
-
-
 
   /** One step of the final flush. */
   private flushStep(): StepResult {

@@ -1,6 +1,6 @@
-import { statSync } from 'node:fs';
+import { fstatSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { createStreamCaptureReader, openCapture } from '@flowstream/core';
+import { createStreamCaptureReader, DescriptorCaptureReader, openCapture } from '@flowstream/core';
 import { type StreamCaptureReader } from '@flowstream/core/internal';
 import { hashFile, StreamHash } from './input-hash.js';
 import type { RunInput } from './meter-run.js';
@@ -75,5 +75,29 @@ export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name
       if (typeof stream.destroy === 'function') stream.destroy();
       else iterator?.return?.()?.catch(() => {});
     },
+  };
+}
+
+/**
+ * Standard input (`-`). A pipe or a redirected file is read synchronously from descriptor 0 into the
+ * reader's window, as a file is (`cat F | flowstream -` runs at the file's speed); anything else (a
+ * socket, a terminal) goes through `process.stdin` as a stream.
+ */
+export function stdinInput(hash = false): RunInput {
+  let direct = false;
+  try {
+    const st = fstatSync(0);
+    direct = st.isFIFO() || st.isFile();
+  } catch {
+    direct = false;
+  }
+  if (!direct) return streamInput(process.stdin, 'stdin', hash);
+  const hasher = hash ? new StreamHash() : null;
+  return {
+    name: 'stdin',
+    open() {
+      return new DescriptorCaptureReader(0, 'stdin', hasher === null ? null : (bytes) => hasher.update(bytes));
+    },
+    sha256: async () => hasher?.digest() ?? null,
   };
 }

@@ -1,11 +1,30 @@
 import { Observable } from 'rxjs';
-import { CaptureRecord, PacketDecoder, ReadStatus, type CaptureReader } from '@flowstream/core';
-import { PacketAccounting, type RecordFilter } from '@flowstream/core/internal';
+import { PacketDecoder, ReadStatus, type CaptureRecord, type DecodedPacket } from '@flowstream/core';
+import { CapturePump, PacketAccounting, type PacketSink, type RecordFilter } from '@flowstream/core/internal';
 import type { RunInput } from '../run/meter-run.js';
-import { fileInput, streamInput } from '../run/run-inputs.js';
+import { InputSequence } from '../run/input-sequence.js';
+import { fileInput, stdinInput, streamInput } from '../run/run-inputs.js';
 import { DEFAULT_BATCH_PACKETS, PacketBatch } from './packet-batch.js';
 import type { Readable } from 'node:stream';
 import { extensions } from '../nfstreamer.js';
+
+/** The pump's sink for {@link packets}: each decoded packet, with its frame bytes, into the batch. */
+class BatchSink implements PacketSink {
+  readonly pendingFlows = 0;
+  record: CaptureRecord | null = null;
+  constructor(private readonly batch: PacketBatch) {}
+
+  process(p: DecodedPacket): void {
+    const batch = this.batch;
+    const record = this.record!;
+    const slot = batch.packets[batch.length]!;
+    slot.copyFrom(p);
+    const at = batch.copyIn(record.data, record.offset, record.caplen);
+    slot.ipOffset = at + (p.ipOffset - record.offset);
+    slot.data = batch.arena;
+    batch.length++;
+  }
+}
 
 /** Options of {@link packets}. */
 export interface PacketsOptions {
@@ -32,11 +51,10 @@ export function packets(source: string | readonly string[] | Readable, options: 
   return new Observable<PacketBatch>((subscriber) => {
     const inputs: RunInput[] =
       typeof source === 'string'
-        ? [source === '-' ? streamInput(process.stdin, 'stdin') : fileInput(source)]
+        ? [source === '-' ? stdinInput() : fileInput(source)]
         : Array.isArray(source)
           ? (source as readonly string[]).map((p) => fileInput(p))
           : [streamInput(source as Readable, 'stream')];
-    const decoder = new PacketDecoder({ decodeTunnels: options.decodeTunnels ?? true });
     let filter: RecordFilter | null = null;
     if (options.bpfFilter) {
       if (!extensions.compileFilter) throw new Error('BPF filtering is not available in this build');
@@ -45,64 +63,44 @@ export function packets(source: string | readonly string[] | Readable, options: 
     const accounting = new PacketAccounting();
     const batch = new PacketBatch(options.batchSize ?? DEFAULT_BATCH_PACKETS);
     batch.accounting = accounting;
-    const record = new CaptureRecord();
+    const sink = new BatchSink(batch);
+    // the CLI's packet loop (reader → filter → decoder), feeding the batch instead of a meter
+    const pump = new CapturePump(new PacketDecoder({ decodeTunnels: options.decodeTunnels ?? true }), sink, accounting, filter);
+    sink.record = pump.record;
+    let error: Error | null = null;
+    // a corrupt or missing input ends that input (recorded in the sources), the others are read; the
+    // error is reported after every packet was delivered, as the streamer does
+    const sources = new InputSequence(inputs, accounting, filter, (e) => {
+      if (error === null) error = e;
+    });
     let closed = false;
-    let reader: CaptureReader | null = null;
 
     const run = async () => {
-      for (const input of inputs) {
+      while (!closed) {
+        if (sources.reader === null && !sources.openNext()) break;
+        const reader = sources.reader!;
+        batch.reset();
+        // one slot per processed record: a budget of the batch's capacity cannot overflow it
+        const status = pump.pump(reader, batch.capacity);
+        if (batch.length > 0) subscriber.next(batch);
         if (closed) break;
-        reader = input.open();
-        accounting.sources.push({ path: input.name, format: reader.format, linkType: reader.linkType, packetsRead: 0, error: null });
-        for (;;) {
-          if (closed) break;
-          batch.reset();
-          let status: ReadStatus = ReadStatus.Record;
-          while (batch.length < batch.capacity) {
-            status = reader.next(record);
-            if (status !== ReadStatus.Record) break;
-            accounting.read++;
-            if (filter !== null && !filter.matches(record)) {
-              accounting.filtered++;
-              continue;
-            }
-            const pkt = batch.packets[batch.length]!;
-            const reason = decoder.decode(record, pkt);
-            if (reason !== 0) {
-              accounting.ignored++;
-              accounting.byReason[reason]!++;
-              continue;
-            }
-            accounting.processed++;
-            const at = batch.copyIn(record.data, record.offset, record.caplen);
-            pkt.ipOffset = at + (pkt.ipOffset - record.offset);
-            pkt.data = batch.arena;
-            batch.length++;
-          }
-          if (batch.length > 0) subscriber.next(batch);
-          if (status === ReadStatus.NeedMore) {
-            await input.waitForData!();
-            continue;
-          }
-          if (status !== ReadStatus.Record) break;
+        if (status === ReadStatus.Record) {
           await new Promise<void>((r) => setImmediate(r));
+        } else if (status === ReadStatus.NeedMore) {
+          await sources.input!.waitForData!();
+        } else {
+          sources.close(status === ReadStatus.Error ? reader.error : null);
         }
-        const src = accounting.sources[accounting.sources.length - 1]!;
-        src.packetsRead = reader.recordsRead;
-        if (reader.error !== null) {
-          src.error = reader.error.message;
-          reader.close();
-          throw reader.error;
-        }
-        reader.close();
-        reader = null;
       }
-      if (!closed) subscriber.complete();
+      sources.exhaust();
+      if (closed) return;
+      if (error !== null) subscriber.error(error);
+      else subscriber.complete();
     };
     run().catch((err: unknown) => subscriber.error(err));
     return () => {
       closed = true;
-      if (reader !== null) (reader as CaptureReader).close();
+      sources.exhaust();
     };
   });
 }

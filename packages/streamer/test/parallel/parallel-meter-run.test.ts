@@ -92,7 +92,8 @@ describe('nMeters > 1 gives the single meter’s flows (spec §7)', () => {
       flows += single.flows.length;
     }
     expect(flows).toBeGreaterThan(1000);
-  });
+    // two worker threads per capture, ~150 captures: minutes on a loaded 2-core machine
+  }, 600_000);
 
   it('short timeouts (idle 1 s, active 5 s): scans and splits match', () => {
     for (const group of GROUPS.slice(0, 4)) {

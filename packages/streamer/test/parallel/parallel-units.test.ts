@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DecodedPacket, NFlow, type FieldSpec } from '@flowstream/core';
+import { join } from 'node:path';
+import { BatchReceiver, batchForTransfer, CaptureRecord, DecodedPacket, FlowMeter, openCapture, PacketDecoder, ReadStatus } from '@flowstream/core';
+import { PCAPS } from '../support/run-cli.js';
 import { nfstreamPacketHash } from '../../src/parallel/flow-hash.js';
-import { FlowBatchDecoder, FlowBatchEncoder } from '../../src/parallel/flow-codec.js';
 import { allocateRing, Ctl, PacketRingReader, PacketRingWriter, RecordKind } from '../../src/parallel/packet-ring.js';
 
 function packet(fill: Partial<DecodedPacket>): DecodedPacket {
@@ -73,42 +74,36 @@ describe('PacketRing', () => {
   });
 });
 
-describe('FlowBatchEncoder/Decoder', () => {
-  it('rebuilds flows with the same keys, values and JSON, odd values included', () => {
-    const columns: FieldSpec[] = [
-      { name: 'id', type: 'int' },
-      { name: 'expiration_id', type: 'int' },
-      { name: 'src_ip', type: 'string' },
-      { name: 'bidirectional_mean_ps', type: 'float' },
-      { name: 'splt_ps', type: 'int[]' },
-      { name: 'flag', type: 'bool' },
-    ];
-    class SourceFlow extends NFlow {}
-    Object.defineProperty(SourceFlow.prototype, '_columns', { value: columns.map((c) => c.name) });
-    const flows = [0, 1, 2, 3].map((i) => {
-      const f = new SourceFlow() as NFlow & Record<string, unknown>;
-      f.id = 100 + i;
-      f.expiration_id = i === 2 ? (undefined as unknown as number) : -1;
-      f.src_ip = i === 3 ? (null as unknown as string) : `10.0.0.${i % 2}`;
-      f.bidirectional_mean_ps = i === 1 ? NaN : i / 3;
-      f.splt_ps = i === 0 ? [1, -1, 3] : ['x' as unknown as number];
-      f.flag = i % 2 === 0;
-      if (i === 1) f.udps = { n: i, list: [1, 2] };
-      return f;
+describe('batchForTransfer / BatchReceiver', () => {
+  it('rebuilds the meter’s batches from transferred columns: same rows, same JSON', () => {
+    const file = join(PCAPS, 'google_ssl.pcap');
+    const meter = new FlowMeter({
+      decodeTunnels: true,
+      idleTimeoutMs: 120_000,
+      activeTimeoutMs: 1_800_000,
+      accountingMode: 0,
+      statisticalAnalysis: true,
+      spltAnalysis: 5,
+      plugins: [],
+      dissector: null,
+      systemVisibility: false,
     });
-    const enc = new FlowBatchEncoder(columns);
-    for (const f of flows) enc.add(f);
-    const batch = structuredClone(enc.take()!);
-    expect(batch.strings).toEqual(['10.0.0.0', '10.0.0.1']);
-    const out: NFlow[] = [];
-    expect(new FlowBatchDecoder(columns).decode(batch, out, 7)).toBe(11);
-    expect(out.map((f) => f.id)).toEqual([7, 8, 9, 10]);
-    for (let i = 0; i < flows.length; i++) {
-      expect(out[i]).toBeInstanceOf(NFlow);
-      expect(out[i]!.keys()).toEqual(flows[i]!.keys());
-      expect({ ...out[i]!.toJSON(), id: 0 }).toEqual({ ...flows[i]!.toJSON(), id: 0 });
-      expect(Object.keys(out[i]!)).toEqual(Object.keys(flows[i]!));
+    const reader = openCapture(file);
+    const decoder = new PacketDecoder({ decodeTunnels: true });
+    const record = new CaptureRecord();
+    const packet = new DecodedPacket();
+    while (reader.next(record) === ReadStatus.Record) if (decoder.decode(record, packet) === 0) meter.process(packet);
+    meter.flush();
+    const batches = meter.drainBatches();
+    expect(batches.length).toBeGreaterThan(0);
+    const receiver = new BatchReceiver();
+    for (const b of batches) {
+      const expected = b.rows().map((f) => f.toJSON());
+      const { message, transfer } = batchForTransfer(b);
+      const got = receiver.receive(structuredClone(message, { transfer }));
+      expect(got.length).toBe(expected.length);
+      expect(got.rows().map((f) => f.toJSON())).toEqual(expected);
+      expect((got.column('src_ip')!.values as string[])[0]).toBe(expected[0]!.src_ip);
     }
-    expect(enc.take()).toBeNull();
   });
 });

@@ -1,0 +1,90 @@
+import { macText, ouiText } from '../decode/address-text.js';
+import type { FieldSpec } from './field-spec.js';
+import { FlowBatch, type FlowColumn } from './flow-batch.js';
+import { AddressTexts, MacTexts } from './flow-batch-writer.js';
+import { TextCache } from './text-cache.js';
+
+/** One column of a {@link TransferredBatch}: typed arrays travel as they are (transferred, not copied). */
+export type TransferredColumn =
+  | FlowColumn
+  /** IP address texts, still packed (texts are built where they are read). */
+  | { readonly kind: 'address'; readonly words: Uint32Array; readonly versions: Uint8Array; readonly offset: number }
+  /** MAC or OUI texts, still packed. */
+  | { readonly kind: 'mac'; readonly macs: Float64Array; readonly side: number };
+
+/** A {@link FlowBatch} as plain, structured-clone friendly data (worker → main thread). */
+export interface TransferredBatch {
+  readonly fields: readonly FieldSpec[];
+  readonly columns: readonly TransferredColumn[];
+  readonly length: number;
+}
+
+/**
+ * A batch as plain data plus the buffers to transfer with it (`postMessage(message, transfer)`):
+ * numbers, lists and packed addresses move without a copy; strings and plugin values are cloned.
+ * Flow objects are not carried: the receiver rebuilds rows from the columns, as for any batch.
+ * The batch's typed arrays are unusable here afterwards (their buffers moved).
+ */
+export function batchForTransfer(batch: FlowBatch): { message: TransferredBatch; transfer: ArrayBuffer[] } {
+  const buffers = new Set<ArrayBuffer>();
+  const keep = (a: { buffer: ArrayBufferLike }): void => {
+    if (a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
+  };
+  const columns: TransferredColumn[] = batch.columns.map((c) => {
+    if (c instanceof AddressTexts) {
+      keep(c.words);
+      keep(c.versions);
+      return { kind: 'address', words: c.words, versions: c.versions, offset: c.offset };
+    }
+    if (c instanceof MacTexts) {
+      keep(c.macs);
+      return { kind: 'mac', macs: c.macs, side: c.side };
+    }
+    switch (c.kind) {
+      case 'number':
+        keep(c.values);
+        return { kind: 'number', values: c.values };
+      case 'list':
+        keep(c.values);
+        return { kind: 'list', width: c.width, values: c.values };
+      case 'string':
+        return { kind: 'string', values: c.values };
+      default:
+        return { kind: 'value', values: c.values };
+    }
+  });
+  return { message: { fields: batch.fields, columns, length: batch.length }, transfer: [...buffers] };
+}
+
+/**
+ * Rebuilds batches from {@link TransferredBatch}es on the receiving side, without flow objects.
+ * Field lists are interned (one array per distinct list), so rows of every batch share one flow
+ * class and one compiled row builder.
+ */
+export class BatchReceiver {
+  private readonly macs = new TextCache(macText);
+  private readonly ouis = new TextCache(ouiText);
+  private readonly fieldLists = new Map<string, readonly FieldSpec[]>();
+
+  receive(message: TransferredBatch): FlowBatch {
+    const fields = this.intern(message.fields);
+    const n = message.length;
+    const columns: FlowColumn[] = message.columns.map((c, j) => {
+      if (c.kind === 'address') return new AddressTexts(c.words, c.versions, n, c.offset);
+      if (c.kind === 'mac') return new MacTexts(c.macs, n, c.side, fields[j]!.name.endsWith('_oui') ? this.ouis : this.macs);
+      return c;
+    });
+    return new FlowBatch(fields, columns, n);
+  }
+
+  private intern(fields: readonly FieldSpec[]): readonly FieldSpec[] {
+    let key = '';
+    for (const f of fields) key += `${f.name}\u0000${f.type}\u0000${f.nullable ? 1 : 0}${f.inferred ? 1 : 0}\u0001`;
+    let known = this.fieldLists.get(key);
+    if (known === undefined) {
+      known = fields;
+      this.fieldLists.set(key, known);
+    }
+    return known;
+  }
+}
