@@ -79,15 +79,17 @@ export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name
 }
 
 /**
- * Standard input (`-`). A pipe or a redirected file is read synchronously from descriptor 0 into the
- * reader's window, as a file is (`cat F | flowstream -` runs at the file's speed); anything else (a
- * socket, a terminal) goes through `process.stdin` as a stream.
+ * Standard input (`-`). A redirected file (`flowstream - < F`) is read synchronously from
+ * descriptor 0 into the reader's window, as a file is; a pipe, a socket or a terminal goes through
+ * `process.stdin` as a stream, so a quiet pipe never blocks the event loop.
  */
 export function stdinInput(hash = false): RunInput {
   let direct = false;
   try {
     const st = fstatSync(0);
-    direct = st.isFIFO() || st.isFile();
+    // a redirected file only: a blocking read of a quiet pipe (`tcpdump -w - | flowstream -`)
+    // would stop the event loop, and with it signals, the progress line and idle expiry
+    direct = st.isFile();
   } catch {
     direct = false;
   }

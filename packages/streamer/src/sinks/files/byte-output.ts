@@ -45,7 +45,8 @@ export class ByteOutput {
    */
   appendText(text: string): boolean {
     let b = this.textBuffer;
-    if (b === null) b = this.textBuffer = this.spare ?? Buffer.allocUnsafe(TEXT_BUFFER);
+    // never the spare: it may still be in flight (see flushText)
+    if (b === null) b = this.textBuffer = Buffer.allocUnsafe(TEXT_BUFFER);
     if (text.length * 3 > b.length - this.textPos) return false;
     this.textPos += b.write(text, this.textPos, 'utf8');
     return true;
@@ -64,7 +65,8 @@ export class ByteOutput {
     // a stream keeps the chunk until it is written: give it its own copy of the reused buffer
     const chunk = this.file !== null ? b.subarray(0, this.textPos) : Buffer.from(b.subarray(0, this.textPos));
     await this.startWrite([chunk]);
-    // writeChunks returned once the previous write finished: its buffer is free again
+    // startWrite returned once the previous write finished: the spare (the buffer of that write)
+    // is free again, while `b` is now in flight and becomes the spare
     this.textBuffer = this.spare;
     this.spare = b;
     this.textPos = 0;
