@@ -537,37 +537,27 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    * releases the source.
    */
   get flows$(): Observable<NFlow> {
-    const { Observable } = lazyRxjs();
-    return new Observable<NFlow>((subscriber) => {
-      const iterator = this.batches();
-      let closed = false;
-      (async () => {
-        for (;;) {
-          const step = await iterator.next();
-          if (step.done === true || closed) break;
-          const batch = step.value;
-          for (let i = 0; i < batch.length && !closed; i++) subscriber.next(batch.row(i));
-        }
-        if (closed) await iterator.return(undefined);
-        subscriber.complete();
-      })().catch((err: unknown) => subscriber.error(err));
-      return () => {
-        closed = true;
-      };
+    return this.runObservable<NFlow>((batch, next, closed) => {
+      for (let i = 0; i < batch.length && !closed(); i++) next(batch.row(i));
     });
   }
 
   /** The flows as an Observable of columnar batches (see {@link batches}). */
   get batches$(): Observable<FlowBatch> {
+    return this.runObservable<FlowBatch>((batch, next) => next(batch));
+  }
+
+  /** A run as an Observable: each batch goes to `emit`; unsubscribing stops the run. */
+  private runObservable<T>(emit: (batch: FlowBatch, next: (value: T) => void, closed: () => boolean) => void): Observable<T> {
     const { Observable } = lazyRxjs();
-    return new Observable<FlowBatch>((subscriber) => {
+    return new Observable<T>((subscriber) => {
       const iterator = this.batches();
       let closed = false;
       (async () => {
         for (;;) {
           const step = await iterator.next();
           if (step.done === true || closed) break;
-          subscriber.next(step.value);
+          emit(step.value, (v) => subscriber.next(v), () => closed);
         }
         if (closed) await iterator.return(undefined);
         subscriber.complete();
