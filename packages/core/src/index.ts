@@ -14,7 +14,7 @@ export { FLOW_BATCH_ROWS } from './flow/flow-batch-writer.js';
 export { flowsToBatch } from './flow/flows-to-batch.js';
 export { batchForTransfer, BatchReceiver } from './flow/flow-batch-transfer.js';
 export type { TransferredBatch, TransferredColumn } from './flow/flow-batch-transfer.js';
-export { pluginFields } from './plugin/plugin-fields.js';
+export { pluginFields, declaredFields } from './plugin/plugin-fields.js';
 export type { FieldSpec, FieldType } from './flow/field-spec.js';
 export { NFPlugin, isPluginInstance } from './plugin/nfplugin.js';
 export { PluginPacket } from './plugin/plugin-packet.js';

@@ -5,6 +5,7 @@ import type { Observable } from 'rxjs';
 import { lazyRxjs } from './rx/lazy-rxjs.js';
 import {
   METERING_OPTION_TABLE,
+  declaredFields,
   pluginFields,
   type FlowBatch,
   optionRangeError,
@@ -601,10 +602,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   }
 
   private hasUndeclaredPluginFields(): boolean {
-    return this.opts.udps.some((p) => {
-      const ctor = p.constructor as { fields?: readonly unknown[] };
-      return ((p as unknown as { fields?: readonly unknown[] }).fields ?? ctor.fields ?? []).length === 0;
-    });
+    return this.opts.udps.some((p) => declaredFields(p).length === 0);
   }
 
   /**

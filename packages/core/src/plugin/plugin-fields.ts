@@ -10,9 +10,18 @@ import type { NFPlugin } from './nfplugin.js';
 export function pluginFields(plugins: readonly NFPlugin[]): FieldSpec[] {
   const out: FieldSpec[] = [];
   for (const plugin of plugins) {
-    const ctor = plugin.constructor as typeof NFPlugin & { fields?: readonly FieldSpec[] };
-    const own = (plugin as unknown as { fields?: readonly FieldSpec[] }).fields;
-    for (const f of own ?? ctor.fields ?? []) out.push({ ...f, name: `udps.${f.name}`, nullable: f.nullable ?? true });
+    for (const f of declaredFields(plugin)) out.push({ ...f, name: `udps.${f.name}`, nullable: f.nullable ?? true });
   }
   return out;
+}
+
+/**
+ * The fields one plugin declares (without the `udps.` prefix): its instance `fields`, else its
+ * class's static list; empty when it declares none.
+ *
+ * @example declaredFields(new JA4()).map((f) => f.name) // ['ja4']
+ */
+export function declaredFields(plugin: NFPlugin): readonly FieldSpec[] {
+  const ctor = plugin.constructor as typeof NFPlugin & { fields?: readonly FieldSpec[] };
+  return (plugin as unknown as { fields?: readonly FieldSpec[] }).fields ?? ctor.fields ?? [];
 }
