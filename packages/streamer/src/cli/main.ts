@@ -131,6 +131,7 @@ export async function main(argv: string[]): Promise<number> {
   // folder fails at once and leaves no file behind.
   try {
     streamer.checkOutput({ columns: cli.columns, columnsToAnonymize: cli.anonymize, anonymizeKey: cli.anonymizeKey });
+    if (cli.snapshotOutput !== null) streamer.checkSnapshotOutput({ snapshotColumns: cli.snapshotColumns, columnsToAnonymize: cli.anonymize, anonymizeKey: cli.anonymizeKey });
   } catch (err) {
     stderr(`flowstream: ${kebab((err as Error).message)}`);
     return USAGE_ERROR;
@@ -209,7 +210,7 @@ function endOnClosedStdout(streamer: NFStreamer): () => boolean {
 
 /** Converts option names in validation messages to the CLI's flags. */
 function kebab(message: string): string {
-  const outputs: Record<string, string> = { columnsToAnonymize: 'anonymize', anonymizeKey: 'anonymize-key' };
+  const outputs: Record<string, string> = { columnsToAnonymize: 'anonymize', anonymizeKey: 'anonymize-key', snapshotColumns: 'snapshot-columns' };
   return message.replace(/Invalid option (\w+)/, (_m, name: string) => {
     if (outputs[name] !== undefined) return `--${outputs[name]}`;
     const flag = METERING_OPTION_TABLE.find((o) => o.name === name)?.flag;
@@ -235,6 +236,9 @@ async function exportFlows(cli: CliOptions, streamer: NFStreamer, progress: Prog
     flowsPerFile: cli.flowsPerFile,
     rotateFiles: cli.rotateFiles,
     compression: cli.compression,
+    snapshotOutput: cli.snapshotOutput,
+    snapshotFormat: cli.snapshotFormat ?? undefined,
+    snapshotColumns: cli.snapshotColumns,
     warn: (m: string) => stderr(m),
     observe: (batch: FlowBatch) => progress.observe(batch),
   });

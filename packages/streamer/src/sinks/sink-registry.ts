@@ -17,9 +17,9 @@ export function registerSink(definition: SinkDefinition): void {
 }
 
 /** The definition of format `name`; throws a RangeError listing the known formats. */
-export function sinkDefinition(name: string): SinkDefinition {
+export function sinkDefinition(name: string, option = 'format'): SinkDefinition {
   const d = registry.get(name);
-  if (d === undefined) throw new RangeError(`Invalid option format: expected one of ${sinkNames().join(', ')}, got ${JSON.stringify(name)}.`);
+  if (d === undefined) throw new RangeError(`Invalid option ${option}: expected one of ${sinkNames().join(', ')}, got ${JSON.stringify(name)}.`);
   return d;
 }
 
