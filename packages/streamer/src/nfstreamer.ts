@@ -493,10 +493,12 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     });
   }
 
-  /** Checks the snapshot output options (unknown columns are errors) before anything runs. */
-  checkSnapshotOutput(options: OutputOptions & { snapshotColumns?: readonly string[] | null } = {}): SnapshotTransform {
+  /**
+   * Checks the snapshot output options (unknown columns are errors) before anything runs.
+   * `flows`: the transform of the run's flow output, whose anonymisation key the snapshots share.
+   */
+  checkSnapshotOutput(options: OutputOptions & { snapshotColumns?: readonly string[] | null } = {}, flows: OutputTransform = this.checkOutput({ ...options, columns: null })): SnapshotTransform {
     if (this.opts.snapshotInterval === 0) throw optionRangeError('snapshotInterval', 'a positive number of seconds for snapshot outputs', 0);
-    const flows = this.checkOutput({ ...options, columns: null });
     return new SnapshotTransform(this.snapshotSchema, options, flows, options.snapshotColumns ?? null, this.hasUndeclaredPluginFields());
   }
 
@@ -706,7 +708,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     let snapshots: { sink: FlowSink; transform: SnapshotTransform } | null = null;
     try {
       transform = this.checkOutput(options);
-      if (options.snapshotSink != null) snapshots = { sink: options.snapshotSink, transform: this.checkSnapshotOutput(options) };
+      if (options.snapshotSink != null) snapshots = { sink: options.snapshotSink, transform: this.checkSnapshotOutput(options, transform) };
     } catch (err) {
       this.exportsOpening--;
       throw err;

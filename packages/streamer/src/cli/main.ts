@@ -139,7 +139,9 @@ export async function main(argv: string[]): Promise<number> {
   if (report === null) {
     try {
       const { sinkDefinition } = await import('../sinks/sink-registry.js');
-      await sinkDefinition(cli.format).check?.(cli.output, { ...cli.sinkOptions, flowsPerFile: cli.flowsPerFile, rotateFiles: cli.rotateFiles, anonymized: cli.anonymize, compression: cli.compression });
+      const sinkOptions = { ...cli.sinkOptions, flowsPerFile: cli.flowsPerFile, rotateFiles: cli.rotateFiles, anonymized: cli.anonymize, compression: cli.compression };
+      await sinkDefinition(cli.format).check?.(cli.output, sinkOptions);
+      if (cli.snapshotOutput !== null) await sinkDefinition(cli.snapshotFormat ?? cli.format).check?.(cli.snapshotOutput, { ...sinkOptions, flowsPerFile: 0 });
     } catch (err) {
       stderr(`flowstream: ${kebab((err as Error).message)}`);
       return err instanceof RangeError || err instanceof TypeError ? USAGE_ERROR : RUNTIME_ERROR;
