@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { NFPlugin, flowKey, type FieldSpec, type FlowBatch, type NFlow, type PluginPacket } from '@flowstream/core';
 import { CsvSink, NFStreamer, type FlowSink, type NFStreamerOptions, type SinkResult } from '../../src/index.js';
 import { fnv1a64 } from '@flowstream/core/internal';
-import { PCAPS, runCli } from '../support/run-cli.js';
+import { PCAPS, REPO, runCli } from '../support/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fs-snapshots-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -149,6 +150,27 @@ describe('flow key', () => {
     // a CSV row (strings) and a record (numbers) give the same key; no tunnel column reads as 0
     const { tunnel_id: _t, ...noTunnel } = f;
     expect(flowKey(Object.fromEntries(Object.entries(noTunnel).map(([k, v]) => [k, String(v)])))).toBe(flowKey(f));
+  });
+
+  it('the Python function of docs/snapshots.md gives the same keys from the CSV outputs', async () => {
+    const doc = readFileSync(join(REPO, 'docs', 'snapshots.md'), 'utf8');
+    const python = /```python\n([\s\S]*?)```/.exec(doc)![1]!;
+    const flows = tmp('csv');
+    const snaps = tmp('csv');
+    await new NFStreamer({ source: join(PCAPS, 'anydesk-2.pcap'), snapshotInterval: 2 }).export('csv', flows, { snapshotOutput: snaps });
+    const script = `${python}
+import csv, sys
+flows = {flow_key(r) for r in csv.DictReader(open(sys.argv[1]))}
+rows = list(csv.DictReader(open(sys.argv[2])))
+assert len(rows) > 0
+for r in rows:
+    assert flow_key(r) == r['flow_key'], (flow_key(r), r['flow_key'])
+    assert r['flow_key'] in flows
+print(len(rows))
+`;
+    const r = spawnSync('python3', ['-c', script, flows, snaps]);
+    expect(r.stderr.toString()).toBe('');
+    expect(Number(r.stdout.toString())).toBeGreaterThan(2);
   });
 
   it('joins snapshots with flows iterated from the streamer', async () => {
