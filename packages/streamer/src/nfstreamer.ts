@@ -35,7 +35,7 @@ import type { DataFrame } from 'nodejs-polars';
 import { MeterRun, StepResult, type FlowRun, type RunInput } from './run/meter-run.js';
 import { SinkError, type FlowSink, type SinkOptions, type SinkResult } from './sinks/flow-sink.js';
 import type { RunManifest } from './sinks/run-manifest.js';
-import { sinkDefinition } from './sinks/sink-registry.js';
+import { sinkDefinition, snapshotFormat } from './sinks/sink-registry.js';
 import './sinks/builtin-sinks.js';
 import { OutputTransform, type OutputOptions } from './sinks/transform/output-transform.js';
 import { SnapshotTransform } from './sinks/transform/snapshot-transform.js';
@@ -846,7 +846,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       if (snapshotTarget !== null) {
         if (typeof snapshotTarget !== 'string' || snapshotTarget === '') throw optionTypeError('snapshotOutput', 'a path or URL', snapshotTarget);
         if (snapshotTarget === target && target !== '-') throw optionRangeError('snapshotOutput', 'a target other than the flow output', snapshotTarget);
-        snapshotDefinition = sinkDefinition(options.snapshotFormat ?? format, 'snapshotFormat');
+        snapshotDefinition = sinkDefinition(snapshotFormat(options.snapshotFormat, snapshotTarget, format), 'snapshotFormat');
         snapshotOptions = { ...options, flowsPerFile: 0, anonymized: this.checkSnapshotOutput(options).anonymized };
         if (snapshotDefinition.check) await snapshotDefinition.check(snapshotTarget, snapshotOptions);
       } else if (options.snapshotFormat !== undefined || (options.snapshotColumns ?? null) !== null) {
@@ -968,7 +968,11 @@ export interface ExportOptions extends WriteOptions {
   compression?: string;
   /** Also write the flow snapshots (`snapshotInterval` > 0) to this target. */
   snapshotOutput?: string | null;
-  /** Format of {@link snapshotOutput} (a registered format; default: the flows' format). */
+  /**
+   * Format of {@link snapshotOutput} (a registered format). Default: the one its file name ending
+   * names (`.csv`, `.jsonl`, `.parquet`, `.arrow`, `.arrows`), else the flows' format (CSV when that
+   * is `none`).
+   */
   snapshotFormat?: string;
   /** Format-specific settings of registered sinks. */
   [setting: string]: unknown;

@@ -47,15 +47,20 @@ export function flowKey(record: FlowKeyFields): string {
 
 /** FNV-1a 64-bit of a text's UTF-8 bytes, 16 hex digits (four 16-bit limbs: exact in doubles). */
 export function fnv1a64(text: string): string {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return fnvBytes(encoder.encode(text), text.length);
+  return fnvBytes(null, text.length, text);
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** FNV-1a 64 of `bytes`, or of the ASCII `text` when `bytes` is null (no encoding needed). */
+function fnvBytes(bytes: Uint8Array | null, n: number, text = ''): string {
   // offset basis 0xcbf29ce484222325
   let h0 = 0x2325;
   let h1 = 0x8422;
   let h2 = 0x9ce4;
   let h3 = 0xcbf2;
-  let ascii = true;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) ascii = false;
-  const bytes = ascii ? null : encoder.encode(text);
-  const n = bytes === null ? text.length : bytes.length;
+  if (bytes !== null) n = bytes.length;
   for (let i = 0; i < n; i++) {
     h0 ^= bytes === null ? text.charCodeAt(i) : bytes[i]!;
     // × prime 0x100000001b3 = 2^40 + 0x1b3: limb products stay below 2^53
@@ -63,19 +68,15 @@ export function fnv1a64(text: string): string {
     const t1 = h1 * 0x1b3;
     const t2 = h2 * 0x1b3 + (h0 << 8);
     const t3 = h3 * 0x1b3 + (h1 << 8);
-    const c1 = t1 + Math.floor(t0 / 0x10000);
+    const c1 = t1 + (t0 >>> 16);
     const c2 = t2 + Math.floor(c1 / 0x10000);
     const c3 = t3 + Math.floor(c2 / 0x10000);
     h0 = t0 & 0xffff;
-    h1 = c1 % 0x10000;
+    h1 = c1 & 0xffff;
     h2 = c2 % 0x10000;
     h3 = c3 % 0x10000;
   }
-  return hex4(h3) + hex4(h2) + hex4(h1) + hex4(h0);
-}
-
-function hex4(v: number): string {
-  return v.toString(16).padStart(4, '0');
+  return HEX[h3 >>> 8]! + HEX[h3 & 0xff]! + HEX[h2 >>> 8]! + HEX[h2 & 0xff]! + HEX[h1 >>> 8]! + HEX[h1 & 0xff]! + HEX[h0 >>> 8]! + HEX[h0 & 0xff]!;
 }
 
 /**
@@ -93,22 +94,24 @@ export class FlowKeyTexts implements StringColumn {
 
   get values(): readonly string[] {
     if (this.texts !== null) return this.texts;
-    const at = FLOW_KEY_FIELDS.map((name) => this.fields.findIndex((f) => f.name === name));
-    const out = new Array<string>(this.n);
-    const record: Record<string, string | number | bigint | null> = {};
-    for (let i = 0; i < this.n; i++) {
-      for (let k = 0; k < at.length; k++) {
-        const j = at[k]!;
-        if (j < 0) {
-          record[FLOW_KEY_FIELDS[k]!] = null;
-          continue;
-        }
-        const c = this.columns[j]!;
-        // time columns hold the signed reading of NFStream's uint64: write them as CSV does
-        record[FLOW_KEY_FIELDS[k]!] = c.kind === 'number' && this.fields[j]!.type === 'uint64' ? uint64Text(c.values[i]!) : (cellValue(c, i) as string | number | null);
+    // one text getter per identifying column, read straight from its storage
+    const cells = FLOW_KEY_FIELDS.map((name, k) => {
+      const j = this.fields.findIndex((f) => f.name === name);
+      if (j < 0) return k === 6 ? () => '0' : () => '';
+      const c = this.columns[j]!;
+      if (c.kind === 'number') {
+        const v = c.values;
+        // time columns hold the signed reading of NFStream's uint64: written as CSV does
+        return this.fields[j]!.type === 'uint64' ? (i: number) => uint64Text(v[i]!) : (i: number) => String(v[i]!);
       }
-      out[i] = flowKey(record);
-    }
+      return (i: number) => {
+        const x = cellValue(c, i);
+        return x === null || x === undefined ? '' : String(x);
+      };
+    });
+    const [a, b, c, d, e, f, g, h] = cells as [(i: number) => string, (i: number) => string, (i: number) => string, (i: number) => string, (i: number) => string, (i: number) => string, (i: number) => string, (i: number) => string];
+    const out = new Array<string>(this.n);
+    for (let i = 0; i < this.n; i++) out[i] = fnv1a64(`${a(i)}|${b(i)}|${c(i)}|${d(i)}|${e(i)}|${f(i)}|${g(i)}|${h(i)}`);
     this.texts = out;
     return out;
   }

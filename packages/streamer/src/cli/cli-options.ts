@@ -307,7 +307,8 @@ ${formatHelp()}
       --rotate-files N         reuse chunk file names modulo N
       --snapshot-output TARGET where flow snapshots go (with --snapshot-interval S): a row per
                                long live flow every S seconds of capture time; flows unchanged
-      --snapshot-format FMT    format of the snapshot output (default: --format's)
+      --snapshot-format FMT    format of the snapshot output (default: by its name's ending,
+                               .csv .jsonl .parquet .arrow; else --format's; csv for none)
       --snapshot-columns a,b,… keep only these snapshot columns (--anonymize applies too)
       --summary FILE           write the run summary JSON (packet accounting, flows, manifest)
                                to FILE ("-" = stderr)

@@ -138,10 +138,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (report === null) {
     try {
-      const { sinkDefinition } = await import('../sinks/sink-registry.js');
+      const { sinkDefinition, snapshotFormat } = await import('../sinks/sink-registry.js');
       const sinkOptions = { ...cli.sinkOptions, flowsPerFile: cli.flowsPerFile, rotateFiles: cli.rotateFiles, anonymized: cli.anonymize, compression: cli.compression };
       await sinkDefinition(cli.format).check?.(cli.output, sinkOptions);
-      if (cli.snapshotOutput !== null) await sinkDefinition(cli.snapshotFormat ?? cli.format).check?.(cli.snapshotOutput, { ...sinkOptions, flowsPerFile: 0 });
+      if (cli.snapshotOutput !== null) {
+        await sinkDefinition(snapshotFormat(cli.snapshotFormat, cli.snapshotOutput, cli.format)).check?.(cli.snapshotOutput, { ...sinkOptions, flowsPerFile: 0 });
+      }
     } catch (err) {
       stderr(`flowstream: ${kebab((err as Error).message)}`);
       return err instanceof RangeError || err instanceof TypeError ? USAGE_ERROR : RUNTIME_ERROR;

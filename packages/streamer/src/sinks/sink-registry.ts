@@ -32,3 +32,23 @@ export function sinkNames(): string[] {
 export function sinkDefinitions(): SinkDefinition[] {
   return [...registry.values()];
 }
+
+/**
+ * The format of an output whose format is not given: the one its file name ending names
+ * (`live.jsonl` → `jsonl`), else `fallback`.
+ *
+ * @example formatOfTarget('snapshots.parquet', 'csv') // 'parquet'
+ */
+export function formatOfTarget(target: string, fallback: string): string {
+  const lower = target.toLowerCase();
+  for (const d of registry.values()) if (d.extensions?.some((e) => lower.endsWith(e))) return d.name;
+  return fallback;
+}
+
+/**
+ * The format of a snapshot output: `given`, else its file name ending's, else the flows' format
+ * (CSV when the flows go nowhere).
+ */
+export function snapshotFormat(given: string | null | undefined, target: string, flowsFormat: string): string {
+  return given ?? formatOfTarget(target, flowsFormat === 'none' ? 'csv' : flowsFormat);
+}

@@ -308,6 +308,18 @@ describe('CLI', () => {
     expect(Object.keys(rows[0]).slice(0, 3)).toEqual(['snapshot_time_ms', 'flow_key', 'snapshot_index']);
   });
 
+  it('the snapshot format follows the target\'s name, else the flows\' format (CSV when flows go nowhere)', () => {
+    const jsonl = tmp('jsonl');
+    expect(runCli([source, '--format', 'none', '--snapshot-interval', '2', '--snapshot-output', jsonl, '-q']).status).toBe(0);
+    expect(JSON.parse(readFileSync(jsonl, 'utf8').split('\n')[0]!).snapshot_index).toBe(1);
+    const plain = join(dir, `snapshots-${seq++}`);
+    expect(runCli([source, '--format', 'none', '--snapshot-interval', '2', '--snapshot-output', plain, '-q']).status).toBe(0);
+    expect(readFileSync(plain, 'utf8')).toMatch(/^snapshot_time_ms,flow_key,snapshot_index,/);
+    const parquetNamed = join(dir, `snapshots-${seq++}`);
+    expect(runCli([source, '--format', 'jsonl', '-o', tmp('jsonl'), '--snapshot-interval', '2', '--snapshot-output', parquetNamed, '-q']).status).toBe(0);
+    expect(readFileSync(parquetNamed, 'utf8')).toMatch(/^\{"snapshot_time_ms":/);
+  });
+
   it.each([
     [['--snapshot-interval', '2'], /--snapshot-interval needs --snapshot-output/],
     [['--snapshot-output', 'X'], /--snapshot-output needs --snapshot-interval/],
