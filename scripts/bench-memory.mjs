@@ -2,7 +2,10 @@
 // In-process memory probe for `pnpm bench`: bytes of JS heap + external memory per live flow.
 //
 //   node --expose-gc scripts/bench-memory.mjs CAPTURE [--n-dissections N] [--statistical-analysis]
-//        [--splt-analysis N] [--json]
+//        [--splt-analysis N] [--snapshot-interval S] [--json]
+//
+// With --snapshot-interval the run takes flow snapshots (their rows are dropped): the figure then
+// includes the snapshot bookkeeping of each live flow.
 //
 // Why in-process: RSS of the CLI also counts the V8 heap reserve, code and the read buffers, so it
 // cannot tell how much one flow costs. Here we measure heapUsed + external (external already
@@ -22,7 +25,7 @@ import { performance } from 'node:perf_hooks';
 function usage(msg) {
   if (msg) process.stderr.write(`bench-memory: ${msg}\n`);
   process.stderr.write(
-    'usage: node --expose-gc scripts/bench-memory.mjs CAPTURE [--n-dissections N] [--statistical-analysis] [--splt-analysis N] [--json]\n',
+    'usage: node --expose-gc scripts/bench-memory.mjs CAPTURE [--n-dissections N] [--statistical-analysis] [--splt-analysis N] [--snapshot-interval S] [--json]\n',
   );
   process.exit(2);
 }
@@ -37,6 +40,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--n-dissections') options.nDissections = Number(args[++i]);
   else if (a === '--statistical-analysis') options.statisticalAnalysis = true;
   else if (a === '--splt-analysis') options.spltAnalysis = Number(args[++i]);
+  else if (a === '--snapshot-interval') options.snapshotInterval = Number(args[++i]);
   else if (a === '-h' || a === '--help') usage();
   else if (a.startsWith('-')) usage(`unknown option ${a}`);
   else if (file === null) file = a;
@@ -80,7 +84,8 @@ async function run(gcAtBatch) {
   // The synchronous step loop of the public API (what NFStreamer's iterators do): flowBatches()
   // only yields when flows expire, and on a many-flows capture nearly none expire before the end,
   // so it would give no chance to read the live-flow count while the table is full.
-  const run = streamer.createRun();
+  const snapshots = (options.snapshotInterval ?? 0) > 0;
+  const run = streamer.createRun(false, snapshots);
   const sample = (batchLength) => {
     flows += batchLength;
     const live = streamer.runStats?.liveFlows ?? 0;
@@ -106,6 +111,7 @@ async function run(gcAtBatch) {
   };
   while (!run.done) {
     run.step();
+    if (snapshots) run.drainSnapshots();
     sample(run.drain().length);
   }
   sample(run.drain().length);

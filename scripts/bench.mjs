@@ -240,11 +240,11 @@ function firstNote(stderr) {
 // ---- rows ----------------------------------------------------------------------------------------------
 
 const ROW_IDS = [
-  'core', 'stdin', 'stats-splt', 'meters-2', 'plugins',
+  'core', 'stdin', 'stats-splt', 'meters-2', 'plugins', 'snapshots',
   'ndpi-20', 'ndpi-stats', 'ndpi-stats-meters-2',
   'csv', 'arrow', 'parquet', 'jsonl', 'ipfix', 'nats',
   'flood-unbounded', 'flood-bounded', 'report',
-  'memory', 'startup-version', 'startup-tiny',
+  'memory', 'memory-snapshots', 'startup-version', 'startup-tiny',
   'peer-tcpdump', 'peer-softflowd', 'peer-nfpcapd', 'peer-nfpcapd-many',
 ];
 
@@ -261,6 +261,7 @@ const COMPARISONS = [
   { row: 'stdin', peer: 'core', kind: 'speed', min: 0.9 },
   { row: 'meters-2', peer: 'core', kind: 'speed', min: 1.0 },
   { row: 'plugins', peer: 'core', kind: 'speed' },
+  { row: 'snapshots', peer: 'core', kind: 'time', max: 1.3 },
   { row: 'ndpi-20', peer: 'core', kind: 'speed' },
   { row: 'ndpi-stats-meters-2', peer: 'ndpi-stats', kind: 'speed', min: 1.5 },
   { row: 'csv', peer: 'peer-nfpcapd-many', kind: 'time', max: 0.8 },
@@ -323,6 +324,7 @@ function defineRows(opts, caps, scratch) {
     fsRow('stats-splt', 'main', '+ statistical analysis + SPLT 10', caps.main, [...core, '--statistical-analysis', '--splt-analysis', '10']),
     fsRow('meters-2', 'main', 'core fields, --n-meters 2', caps.main, [...core, '--n-meters', '2']),
     fsRow('plugins', 'main', 'built-in plugins: splt + ja4', caps.main, [...core, '--plugin', 'splt:sequenceLength=10', '--plugin', 'ja4']),
+    fsRow('snapshots', 'main', 'core fields + a snapshot every 1 s of capture time, to CSV', caps.main, [...core, '--snapshot-interval', '1', '--snapshot-output', join(scratch, 'snapshots.csv')]),
     {
       id: 'peer-tcpdump',
       group: 'main',
@@ -377,7 +379,17 @@ function defineRows(opts, caps, scratch) {
       title: 'memory per live flow (core, many flows, in-process)',
       kind: 'memory',
       capture: caps.many,
+      args: [],
       display: 'node --expose-gc scripts/bench-memory.mjs ${capture} --n-dissections 0 --json',
+    },
+    {
+      id: 'memory-snapshots',
+      group: 'memory',
+      title: 'memory per live flow with --snapshot-interval 1 (snapshot bookkeeping included)',
+      kind: 'memory',
+      capture: caps.many,
+      args: ['--snapshot-interval', '1'],
+      display: 'node --expose-gc scripts/bench-memory.mjs ${capture} --n-dissections 0 --snapshot-interval 1 --json',
     },
     {
       id: 'startup-version',
@@ -627,7 +639,7 @@ async function runMemoryRow(row, opts) {
   const n = Math.min(opts.runs, 2);
   const runs = [];
   for (let i = 0; i < n; i++) {
-    const r = await runOnce(process.execPath, ['--expose-gc', join(REPO, 'scripts', 'bench-memory.mjs'), row.capture.path, '--n-dissections', '0', '--json'], { timeoutS: opts.timeout * 2 });
+    const r = await runOnce(process.execPath, ['--expose-gc', join(REPO, 'scripts', 'bench-memory.mjs'), row.capture.path, '--n-dissections', '0', ...row.args, '--json'], { timeoutS: opts.timeout * 2 });
     if (r.code !== 0) return { status: 'unavailable', reason: `exit ${r.code}: ${firstNote(r.stderr) ?? ''}`, runs };
     const j = JSON.parse(r.stdout.trim().split('\n').at(-1));
     runs.push({ ...j, rssBytes: r.rssBytes, processSeconds: r.seconds });
@@ -689,7 +701,7 @@ function table(results) {
     const rss = x.peakRssBytes ? (x.peakRssBytes.median / 1048576).toFixed(0) : '';
     if (r.kind === 'memory') {
       lines.push([r.id, fmtInt(x.packets), fmtInt(x.flows), '', '', '', '', '', rss, `${x.bytesPerLiveFlow.median.toFixed(0)}`,
-        `peak ${fmtInt(x.peakLiveFlows)} live flows; without gc ${x.rawBytesPerLiveFlow.median.toFixed(0)} B; target <= 350`]);
+        `peak ${fmtInt(x.peakLiveFlows)} live flows; without gc ${x.rawBytesPerLiveFlow.median.toFixed(0)} B; ${r.id === 'memory' ? 'target <= 350' : 'compare with memory: the snapshot bookkeeping'}`]);
       continue;
     }
     if (r.kind === 'startup') {

@@ -23,3 +23,7 @@ export { linkTypeToDlt } from './capture/link-types.js';
 export type { StreamCaptureReader } from './capture/index.js';
 export { DEFAULT_METERING_OPTIONS, METERING_OPTION_NAMES, unknownOptionError } from './options/nfstream-options.js';
 export { checkPluginMethodNames } from './options/plugin-method-names.js';
+export { FlowKeyTexts, fnv1a64 } from './flow/flow-key.js';
+export { snapshotColumns } from './flow/flow-snapshot.js';
+export { takesSnapshots } from './plugin/nfplugin.js';
+export { SnapshotTracker } from './meter/snapshot-tracker.js';

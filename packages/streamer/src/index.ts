@@ -8,6 +8,8 @@ export type { RunProgress } from './run/run-progress.js';
 export { MeterRun, StepResult, STEP_RECORDS } from './run/meter-run.js';
 export type { FlowRun, RunInput } from './run/meter-run.js';
 export { FLOWSTREAM_VERSION } from './version.js';
+export { flowKey, FLOW_KEY_FIELDS, SNAPSHOT_COLUMNS } from '@flowstream/core';
+export type { FlowSnapshot, FlowKeyFields } from '@flowstream/core';
 export * from './sinks/index.js';
 export { packets } from './rx/packets.js';
 export type { PacketsOptions } from './rx/packets.js';

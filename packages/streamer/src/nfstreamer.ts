@@ -13,6 +13,7 @@ import {
   validateMeteringOption,
   type FieldSpec,
   type FlowDissector,
+  type FlowSnapshot,
   type MeteringOptions,
   type NFlow,
   type NFPlugin,
@@ -23,6 +24,8 @@ import {
   DEFAULT_METERING_OPTIONS,
   METERING_OPTION_NAMES,
   flowColumns,
+  snapshotColumns,
+  takesSnapshots,
   unknownOptionError,
   type RecordFilter,
 } from '@flowstream/core/internal';
@@ -32,9 +35,10 @@ import type { DataFrame } from 'nodejs-polars';
 import { MeterRun, StepResult, type FlowRun, type RunInput } from './run/meter-run.js';
 import { SinkError, type FlowSink, type SinkOptions, type SinkResult } from './sinks/flow-sink.js';
 import type { RunManifest } from './sinks/run-manifest.js';
-import { sinkDefinition } from './sinks/sink-registry.js';
+import { sinkDefinition, snapshotFormat } from './sinks/sink-registry.js';
 import './sinks/builtin-sinks.js';
 import { OutputTransform, type OutputOptions } from './sinks/transform/output-transform.js';
+import { SnapshotTransform } from './sinks/transform/snapshot-transform.js';
 import { ParallelMeterRun } from './parallel/parallel-meter-run.js';
 import { parallelPlan } from './parallel/parallel-plan.js';
 import { fileInput, stdinInput, streamInput } from './run/run-inputs.js';
@@ -206,14 +210,26 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
 
   /** Columns of this streamer's flows, in order, with types (plugins' declared `udps.*` last). */
   get schema(): FieldSpec[] {
-    const cols = flowColumns({
+    return this.coreColumns().concat(pluginFields(this.opts.udps));
+  }
+
+  /**
+   * Columns of the snapshot rows (`snapshotInterval`): the snapshot columns (`snapshot_time_ms`,
+   * `flow_key`, `snapshot_index`, the deltas), then the flow's columns without `id` and
+   * `expiration_id`, then the `udps.*` fields of plugins that implement `onSnapshot`.
+   */
+  get snapshotSchema(): FieldSpec[] {
+    return snapshotColumns(this.coreColumns().concat(pluginFields(this.opts.udps.filter(takesSnapshots))));
+  }
+
+  private coreColumns(): FieldSpec[] {
+    return flowColumns({
       decodeTunnels: this.opts.decodeTunnels,
       statisticalAnalysis: this.opts.statisticalAnalysis,
       spltAnalysis: this.opts.spltAnalysis,
       dissection: this.dissection,
       systemVisibility: this.systemVisibility,
     });
-    return cols.concat(pluginFields(this.opts.udps));
   }
 
   /**
@@ -338,18 +354,23 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     return new Observable<RunProgress>((subscriber) => this.ticker.listen((p) => subscriber.next(p)));
   }
 
-  /** Starts a fresh run (ids from 0); `hash`: compute the inputs' SHA-256 for the manifest. */
-  createRun(hash = this.hashInputs): FlowRun {
+  /**
+   * Starts a fresh run (ids from 0); `hash`: compute the inputs' SHA-256 for the manifest;
+   * `snapshots`: take flow snapshots (only when someone reads them: they cost time).
+   */
+  createRun(hash = this.hashInputs, snapshots = false): FlowRun {
     const factory = this.dissectorFactory();
     const inputs = this.inputs(hash);
     this.runInputs = inputs;
     this.runDissection = factory !== null;
+    const opts = snapshots ? this.opts : { ...this.opts, snapshotInterval: 0 };
     // nMeters > 1: meter workers (spec §7), driven through the same FlowRun interface
-    const plan = parallelPlan(this.opts, this.mode, warnOnce);
+    const plan = parallelPlan(opts, this.mode, warnOnce);
+    if (plan !== null && opts.snapshotInterval > 0) throw optionRangeError('nMeters', '1 with snapshotInterval (parallel snapshots are not implemented yet)', this.opts.nMeters);
     const run: FlowRun =
       plan !== null
-        ? new ParallelMeterRun(this.opts, inputs, this.filter(), { ...plan, dissection: factory !== null, systemVisibility: this.systemVisibility })
-        : new MeterRun(this.opts, inputs, factory ? factory() : null, this.filter(), this.systemVisibility);
+        ? new ParallelMeterRun(opts, inputs, this.filter(), { ...plan, dissection: factory !== null, systemVisibility: this.systemVisibility })
+        : new MeterRun(opts, inputs, factory ? factory() : null, this.filter(), this.systemVisibility);
     this.currentRun = run;
     this.tracker = new ProgressTracker(run, inputs);
     this.ticker.start(this.tracker);
@@ -433,7 +454,60 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    * ```
    */
   async *batches(): AsyncGenerator<FlowBatch, void, undefined> {
-    const run = this.createRun();
+    for await (const out of this.runOutputs(false)) yield out.batch;
+  }
+
+  /**
+   * The flow snapshots of a run (`snapshotInterval` seconds of capture time apart) as columnar
+   * batches of the {@link snapshotSchema}, after the output options (snapshot column selection
+   * with `snapshotColumns`, anonymisation as for flows). Flows are metered and dropped.
+   */
+  async *snapshotBatches(options: OutputOptions & { snapshotColumns?: readonly string[] | null } = {}): AsyncGenerator<FlowBatch, void, undefined> {
+    const transform = this.checkSnapshotOutput(options);
+    for await (const out of this.runOutputs(true)) if (out.snapshot) yield transform.apply(out.batch);
+  }
+
+  /**
+   * Flow snapshots, one object per row: the flow's fields as they stand (NFStream's names), the
+   * snapshot time, the deltas since the flow's previous snapshot and the `flow_key` that joins
+   * them with the final record ({@link flowKey}). Needs `snapshotInterval` > 0.
+   *
+   * @example
+   * ```ts
+   * const streamer = new NFStreamer({ source: 'eth0', snapshotInterval: 5 });
+   * for await (const s of streamer.snapshots()) {
+   *   if (s.delta_bidirectional_bytes > 50e6) console.log(`${s.src_ip} → ${s.dst_ip}: ${s.delta_bidirectional_bytes} B in 5 s`);
+   * }
+   * ```
+   */
+  async *snapshots(options: OutputOptions & { snapshotColumns?: readonly string[] | null } = {}): AsyncGenerator<FlowSnapshot, void, undefined> {
+    for await (const batch of this.snapshotBatches(options)) {
+      for (let i = 0; i < batch.length; i++) yield batch.row(i) as unknown as FlowSnapshot;
+    }
+  }
+
+  /** The flow snapshots as an Observable (see {@link snapshots}); unsubscribing stops the run. */
+  get snapshots$(): Observable<FlowSnapshot> {
+    return this.observe<FlowBatch, FlowSnapshot>(() => this.snapshotBatches(), (batch, next, closed) => {
+      for (let i = 0; i < batch.length && !closed(); i++) next(batch.row(i) as unknown as FlowSnapshot);
+    });
+  }
+
+  /**
+   * Checks the snapshot output options (unknown columns are errors) before anything runs.
+   * `flows`: the transform of the run's flow output, whose anonymisation key the snapshots share.
+   */
+  checkSnapshotOutput(options: OutputOptions & { snapshotColumns?: readonly string[] | null } = {}, flows: OutputTransform = this.checkOutput({ ...options, columns: null })): SnapshotTransform {
+    if (this.opts.snapshotInterval === 0) throw optionRangeError('snapshotInterval', 'a positive number of seconds for snapshot outputs', 0);
+    return new SnapshotTransform(this.snapshotSchema, options, flows, options.snapshotColumns ?? null, this.hasUndeclaredPluginFields());
+  }
+
+  /**
+   * One run's outputs in the order the meter produces them: flow batches and, with `snapshots`,
+   * snapshot batches.
+   */
+  private async *runOutputs(snapshots: boolean): AsyncGenerator<RunOutput, void, undefined> {
+    const run = this.createRun(this.hashInputs, snapshots);
     // a stop() that came while an export was still opening its output applies to this run
     let stopped = this.stopPending !== null;
     if (this.stopPending === 'interrupted') run.accounting.interrupted = true;
@@ -451,17 +525,23 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       for (;;) {
         if (stopped) run.stopAndFlush();
         const r = run.done ? StepResult.Done : run.step();
+        if (snapshots) {
+          for (const batch of run.drainSnapshots()) {
+            if (live !== null) live.annotate(batch);
+            yield { snapshot: true, batch };
+          }
+        }
         for (let batch of run.drainBatches()) {
           if (live !== null) live.annotate(batch);
           if (max > 0 && count + batch.length >= max) {
             batch = batch.slice(0, max - count);
             count += batch.length;
-            if (batch.length > 0) yield batch;
+            if (batch.length > 0) yield { snapshot: false, batch };
             run.stop();
             return;
           }
           count += batch.length;
-          yield batch;
+          yield { snapshot: false, batch };
         }
         if (r === StepResult.Done) break;
         if (r === StepResult.NeedMore) {
@@ -538,21 +618,24 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    * releases the source.
    */
   get flows$(): Observable<NFlow> {
-    return this.runObservable<NFlow>((batch, next, closed) => {
+    return this.observe<FlowBatch, NFlow>(() => this.batches(), (batch, next, closed) => {
       for (let i = 0; i < batch.length && !closed(); i++) next(batch.row(i));
     });
   }
 
   /** The flows as an Observable of columnar batches (see {@link batches}). */
   get batches$(): Observable<FlowBatch> {
-    return this.runObservable<FlowBatch>((batch, next) => next(batch));
+    return this.observe<FlowBatch, FlowBatch>(() => this.batches(), (batch, next) => next(batch));
   }
 
-  /** A run as an Observable: each batch goes to `emit`; unsubscribing stops the run. */
-  private runObservable<T>(emit: (batch: FlowBatch, next: (value: T) => void, closed: () => boolean) => void): Observable<T> {
+  /**
+   * A run as an Observable: each item of `source` (made at subscription) goes to `emit`;
+   * unsubscribing stops the run.
+   */
+  private observe<S, T>(source: () => AsyncGenerator<S, void, undefined>, emit: (item: S, next: (value: T) => void, closed: () => boolean) => void): Observable<T> {
     const { Observable } = lazyRxjs();
     return new Observable<T>((subscriber) => {
-      const iterator = this.batches();
+      const iterator = source();
       let closed = false;
       (async () => {
         for (;;) {
@@ -622,8 +705,10 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     // counted until the run starts (see stop()); runInto takes it back
     this.exportsOpening++;
     let transform: OutputTransform;
+    let snapshots: { sink: FlowSink; transform: SnapshotTransform } | null = null;
     try {
       transform = this.checkOutput(options);
+      if (options.snapshotSink != null) snapshots = { sink: options.snapshotSink, transform: this.checkSnapshotOutput(options, transform) };
     } catch (err) {
       this.exportsOpening--;
       throw err;
@@ -631,29 +716,46 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     const hashBefore = this.hashInputs;
     if (options.inputHash === true) this.hashInputs = true;
     try {
-      return await this.runInto(sink, transform, options.observe ?? null);
+      return await this.runInto(sink, transform, options.observe ?? null, snapshots);
     } finally {
       this.hashInputs = hashBefore;
     }
   }
 
-  private async runInto(sink: FlowSink, transform: OutputTransform, observe: ((batch: FlowBatch) => void | Promise<void>) | null): Promise<SinkResult> {
+  private async runInto(
+    sink: FlowSink,
+    transform: OutputTransform,
+    observe: ((batch: FlowBatch) => void | Promise<void>) | null,
+    snapshots: { sink: FlowSink; transform: SnapshotTransform } | null,
+  ): Promise<SinkResult> {
     let runError: unknown = null;
+    const sinks = snapshots === null ? [sink] : [sink, snapshots.sink];
+    const abortAll = (err: unknown) => Promise.all(sinks.map((s) => s.abort(err as Error).catch(() => undefined)));
     try {
       await sink.open({ fields: transform.fields, anonymized: transform.anonymized, manifest: this.manifest });
     } catch (err) {
       this.exportsOpening--;
       this.stopPending = null;
-      await sink.abort(err as Error).catch(() => undefined);
+      await abortAll(err);
       throw new SinkError(sink.target, err);
     }
-    const batches = this.batches();
+    if (snapshots !== null) {
+      try {
+        await snapshots.sink.open({ fields: snapshots.transform.fields, anonymized: snapshots.transform.anonymized, manifest: this.manifest });
+      } catch (err) {
+        this.exportsOpening--;
+        this.stopPending = null;
+        await abortAll(err);
+        throw new SinkError(snapshots.sink.target, err);
+      }
+    }
+    const batches = this.runOutputs(snapshots !== null);
     // the generator body (and so the run) starts at the first next(): count the export as opening until then
-    let pendingFirst: Promise<IteratorResult<FlowBatch>> | null = batches.next();
+    let pendingFirst: Promise<IteratorResult<RunOutput>> | null = batches.next();
     this.exportsOpening--;
     try {
       for (;;) {
-        let step: IteratorResult<FlowBatch>;
+        let step: IteratorResult<RunOutput>;
         try {
           step = await (pendingFirst ?? batches.next());
           pendingFirst = null;
@@ -662,27 +764,41 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
           break;
         }
         if (step.done === true) break;
-        if (observe !== null) await observe(step.value);
+        const out = step.value;
+        if (out.snapshot) {
+          try {
+            await snapshots!.sink.write(snapshots!.transform.apply(out.batch));
+          } catch (err) {
+            throw new SinkError(snapshots!.sink.target, err);
+          }
+          continue;
+        }
+        if (observe !== null) await observe(out.batch);
         try {
-          await sink.write(transform.apply(step.value));
+          await sink.write(transform.apply(out.batch));
         } catch (err) {
           throw new SinkError(sink.target, err);
         }
       }
     } catch (err) {
       await batches.return(undefined).catch(() => undefined);
-      await sink.abort(err as Error).catch(() => undefined);
+      await abortAll(err);
       throw err instanceof SinkError ? err : new SinkError(sink.target, err);
     }
     let result: SinkResult;
-    try {
-      result = await sink.close({ summary: await this.finishSummary() });
-    } catch (err) {
-      await sink.abort(err as Error).catch(() => undefined);
-      throw err instanceof SinkError ? err : new SinkError(sink.target, err);
+    const summary = await this.finishSummary();
+    // snapshots first: the flow output's close is the run's result
+    for (const s of sinks.slice(1).concat(sink)) {
+      try {
+        const r = await s.close({ summary });
+        if (s === sink) result = r;
+      } catch (err) {
+        await abortAll(err);
+        throw err instanceof SinkError ? err : new SinkError(s.target, err);
+      }
     }
     if (runError !== null) throw runError;
-    return result;
+    return result!;
   }
 
   /**
@@ -717,19 +833,34 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   async export(format: string, target: string, options: ExportOptions = {}): Promise<SinkResult> {
     this.exportsOpening++;
     let sink: FlowSink;
+    let snapshotSink: FlowSink | null = null;
     let definition: ReturnType<typeof sinkDefinition>;
     try {
       definition = sinkDefinition(format);
       const transform = this.checkOutput(options);
       const sinkOptions: SinkOptions = { ...options, anonymized: transform.anonymized };
+      const snapshotTarget = options.snapshotOutput ?? null;
+      // both outputs are checked before either is created: a bad option leaves no file behind
+      let snapshotDefinition: ReturnType<typeof sinkDefinition> | null = null;
+      let snapshotOptions: SinkOptions | null = null;
+      if (snapshotTarget !== null) {
+        if (typeof snapshotTarget !== 'string' || snapshotTarget === '') throw optionTypeError('snapshotOutput', 'a path or URL', snapshotTarget);
+        if (snapshotTarget === target && target !== '-') throw optionRangeError('snapshotOutput', 'a target other than the flow output', snapshotTarget);
+        snapshotDefinition = sinkDefinition(snapshotFormat(options.snapshotFormat, snapshotTarget, format), 'snapshotFormat');
+        snapshotOptions = { ...options, flowsPerFile: 0, anonymized: this.checkSnapshotOutput(options).anonymized };
+        if (snapshotDefinition.check) await snapshotDefinition.check(snapshotTarget, snapshotOptions);
+      } else if (options.snapshotFormat !== undefined || (options.snapshotColumns ?? null) !== null) {
+        throw optionRangeError('snapshotOutput', 'a path or URL when snapshotFormat or snapshotColumns is given', snapshotTarget);
+      }
       if (definition.check) await definition.check(target, sinkOptions);
       sink = await definition.create(target, sinkOptions);
+      if (snapshotDefinition !== null) snapshotSink = await snapshotDefinition.create(snapshotTarget!, snapshotOptions!);
     } catch (err) {
       if (--this.exportsOpening === 0) this.stopPending = null;
       throw err;
     }
     this.exportsOpening--;
-    return this.writeTo(sink, { ...options, inputHash: options.inputHash ?? definition.hashesInputs ?? false });
+    return this.writeTo(sink, { ...options, snapshotSink, inputHash: options.inputHash ?? definition.hashesInputs ?? false });
   }
 
   /**
@@ -819,6 +950,10 @@ export interface WriteOptions extends OutputOptions {
   inputHash?: boolean;
   /** Sees every batch of the run before the output transform (progress displays, side outputs). */
   observe?: ((batch: FlowBatch) => void | Promise<void>) | null;
+  /** Where the run's flow snapshots go (needs `snapshotInterval` > 0); the flow output is unchanged. */
+  snapshotSink?: FlowSink | null;
+  /** Snapshot columns to keep, in this order (default: all of {@link NFStreamer.snapshotSchema}). */
+  snapshotColumns?: readonly string[] | null;
 }
 
 /** Options of the exports: output columns, anonymisation, per-format settings. */
@@ -831,8 +966,22 @@ export interface ExportOptions extends WriteOptions {
   batchSize?: number;
   /** Parquet codec: zstd (default), snappy, lz4_raw, gzip, uncompressed. */
   compression?: string;
+  /** Also write the flow snapshots (`snapshotInterval` > 0) to this target. */
+  snapshotOutput?: string | null;
+  /**
+   * Format of {@link snapshotOutput} (a registered format). Default: the one its file name ending
+   * names (`.csv`, `.jsonl`, `.parquet`, `.arrow`, `.arrows`), else the flows' format (CSV when that
+   * is `none`).
+   */
+  snapshotFormat?: string;
   /** Format-specific settings of registered sinks. */
   [setting: string]: unknown;
+}
+
+/** One output of a run: a batch of flows, or a batch of snapshot rows. */
+interface RunOutput {
+  readonly snapshot: boolean;
+  readonly batch: FlowBatch;
 }
 
 

@@ -1,4 +1,5 @@
 import type { DecodedPacket } from '../decode/decoded-packet.js';
+import type { DissectionFields } from '../flow/flow-batch-writer.js';
 import type { NFlow } from '../flow/nflow.js';
 
 /**
@@ -12,6 +13,8 @@ export interface FlowDissector {
   update(slot: number, packet: DecodedPacket, flowPackets: number): void;
   /** At expiry: finish (give up if needed), write the nine fields into `flow`, free the slot. */
   expire(slot: number, flow: NFlow): void;
+  /** The nine fields as the detection stands now, without ending it (flow snapshots). */
+  peek(slot: number, out: DissectionFields): void;
   /** Frees everything (end of run). */
   close(): void;
 }

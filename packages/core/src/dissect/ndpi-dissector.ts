@@ -1,6 +1,7 @@
 import { unsignedTimeMs } from '../capture/time-ms.js';
 import type { DecodedPacket } from '../decode/decoded-packet.js';
 import type { NFlow } from '../flow/nflow.js';
+import type { DissectionFields } from '../flow/flow-batch-writer.js';
 import { cString } from './c-string.js';
 import type { FlowDissector } from './flow-dissector.js';
 import { compatLabel, compatProtocolName } from './ndpi-compat.js';
@@ -142,24 +143,18 @@ class NdpiDissector implements FlowDissector {
       if (this.proto[slot]! >>> 16 === NDPI_PROTO.UNKNOWN) this.giveUp(this.live(), slot, this.flows[slot]!);
       this.finish(slot);
     }
-    const r = this.results[slot] ?? null;
-    if (r === null) {
-      writeUnknown(flow);
-    } else {
-      flow.application_name = r.name;
-      flow.application_category_name = r.category;
-      flow.application_is_guessed = r.guessed;
-      flow.application_confidence = r.confidence;
-      flow.requested_server_name = r.serverName;
-      flow.client_fingerprint = r.clientFingerprint;
-      flow.server_fingerprint = r.serverFingerprint;
-      flow.user_agent = r.userAgent;
-      flow.content_type = r.contentType;
-    }
+    writeDissection(this.results[slot] ?? null, flow);
     if (slot < this.state.length) {
       this.results[slot] = null;
       this.state[slot] = FREE;
     }
+  }
+
+  peek(slot: number, out: DissectionFields): void {
+    const state = slot < this.state.length ? this.state[slot] : FREE;
+    // a dissection still running is read as it stands: no give-up, the flow goes on
+    const r = state === DONE ? this.results[slot]! : state === DISSECTING ? this.collect(slot, this.flows[slot]!) : null;
+    writeDissection(r, out);
   }
 
   close(): void {
@@ -368,16 +363,29 @@ function isTlsLike(id: number): boolean {
 }
 
 /** The nine columns when nDPI has nothing for the flow. */
-function writeUnknown(flow: NFlow): void {
-  flow.application_name = 'Unknown';
-  flow.application_category_name = 'Unspecified';
-  flow.application_is_guessed = 0;
-  flow.application_confidence = 0;
-  flow.requested_server_name = '';
-  flow.client_fingerprint = '';
-  flow.server_fingerprint = '';
-  flow.user_agent = '';
-  flow.content_type = '';
+/** The nine nDPI fields of a dissection result (`null`: never dissected, spec §11's Unknown). */
+function writeDissection(r: Dissection | null, out: DissectionFields): void {
+  if (r === null) {
+    out.application_name = 'Unknown';
+    out.application_category_name = 'Unspecified';
+    out.application_is_guessed = 0;
+    out.application_confidence = 0;
+    out.requested_server_name = '';
+    out.client_fingerprint = '';
+    out.server_fingerprint = '';
+    out.user_agent = '';
+    out.content_type = '';
+    return;
+  }
+  out.application_name = r.name;
+  out.application_category_name = r.category;
+  out.application_is_guessed = r.guessed;
+  out.application_confidence = r.confidence;
+  out.requested_server_name = r.serverName;
+  out.client_fingerprint = r.clientFingerprint;
+  out.server_fingerprint = r.serverFingerprint;
+  out.user_agent = r.userAgent;
+  out.content_type = r.contentType;
 }
 
 /**

@@ -86,14 +86,17 @@ export class FlowBatchWriter {
   private flows: NFlow[] | null;
   /** Plugin field name → column index (declared fields first, then undeclared ones as they appear). */
   private readonly udpsIndex = new Map<string, number>();
+  /** Copy only the declared plugin fields (snapshot rows); else undeclared ones join as they appear. */
+  private readonly declaredOnly: boolean;
 
   constructor(
     coreFields: readonly FieldSpec[],
     pluginFields: readonly FieldSpec[],
     private readonly state: FlowState,
-    options: { keepFlows: boolean; capacity?: number },
+    options: { keepFlows: boolean; capacity?: number; declaredOnly?: boolean },
   ) {
     this.capacity = options.capacity ?? FLOW_BATCH_ROWS;
+    this.declaredOnly = options.declaredOnly ?? false;
     this.fields = [...coreFields, ...pluginFields];
     this.coreCount = coreFields.length;
     const at = (name: string) => coreFields.findIndex((f) => f.name === name);
@@ -206,9 +209,12 @@ export class FlowBatchWriter {
       this.text[this.sys0 + 1]![r] = flow === null ? '' : flow.system_process_name;
     }
     if (flow !== null) {
-      this.flows!.push(flow);
+      if (this.flows !== null) this.flows.push(flow);
       const u = flow._udps;
-      if (u !== undefined) for (const key in u) this.udpsColumn(key)[r] = u[key];
+      if (u === undefined) return;
+      if (this.declaredOnly) {
+        for (const [key, j] of this.udpsIndex) if (key in u) this.values[j]![r] = u[key];
+      } else for (const key in u) this.udpsColumn(key)[r] = u[key];
     }
   }
 

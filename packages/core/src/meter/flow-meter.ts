@@ -2,7 +2,19 @@ import type { DecodedPacket } from '../decode/decoded-packet.js';
 import type { FlowDissector } from '../dissect/flow-dissector.js';
 import type { FieldSpec } from '../flow/field-spec.js';
 import { flowColumns } from '../flow/flow-columns.js';
-import { BI_FIRST, BI_LAST, BI_PACKETS, COUNTER_STRIDE, D2S_LAST, D2S_PACKETS, FlowCounters, S2D_LAST, S2D_PACKETS } from '../flow/flow-counters.js';
+import {
+  BI_FIRST,
+  BI_LAST,
+  BI_PACKETS,
+  COUNTER_STRIDE,
+  D2S_BYTES,
+  D2S_LAST,
+  D2S_PACKETS,
+  FlowCounters,
+  S2D_BYTES,
+  S2D_LAST,
+  S2D_PACKETS,
+} from '../flow/flow-counters.js';
 import { FlowBatch } from '../flow/flow-batch.js';
 import { FlowBatchWriter, FLOW_BATCH_ROWS, type DissectionFields } from '../flow/flow-batch-writer.js';
 import { FlowMaterializer } from '../flow/flow-materializer.js';
@@ -12,10 +24,14 @@ import type { NFlow } from '../flow/nflow.js';
 import type { NFPlugin } from '../plugin/nfplugin.js';
 import { PluginError } from '../plugin/plugin-error.js';
 import { PluginPacket } from '../plugin/plugin-packet.js';
+import { takesSnapshots } from '../plugin/nfplugin.js';
+import { pluginFields } from '../plugin/plugin-fields.js';
+import { SnapshotBatchWriter, type SnapshotValues } from '../flow/snapshot-batch-writer.js';
 import { elapsedMs, isLaterTime, unsignedTimeMs } from '../capture/time-ms.js';
 import { accountedSize } from './accounted-size.js';
 import { FlowTable, NO_SLOT } from './flow-table.js';
 import type { MeterConfig } from './meter-config.js';
+import { BASE_D2S_BYTES, BASE_D2S_PACKETS, BASE_S2D_BYTES, BASE_S2D_PACKETS, SNAPSHOT_BASE_STRIDE, SnapshotTracker } from './snapshot-tracker.js';
 
 /** Flows the idle scan may emit at most per scan (spec §6.2 step 3). */
 const SCAN_LIMIT = 1000;
@@ -81,6 +97,18 @@ export class FlowMeter {
   private liveFlows: (NFlow | null)[];
   private readonly pluginPacket: PluginPacket | null;
 
+  /** Snapshot interval in ms (0: no snapshots). */
+  private readonly snapMs: number;
+  /** The latest snapshot time (a multiple of the interval, meter clock); NaN before the first packet. */
+  private snapAt = NaN;
+  private readonly snap: SnapshotTracker | null;
+  private readonly snapWriter: SnapshotBatchWriter | null;
+  private snapBatches: FlowBatch[] = [];
+  private readonly snapPlugins: readonly NFPlugin[];
+  private readonly snapValues: SnapshotValues = { time: 0, index: 0, s2dPackets: 0, s2dBytes: 0, d2sPackets: 0, d2sBytes: 0 };
+  /** Snapshot rows written so far. */
+  snapshotsTaken = 0;
+
   /** The meter clock (spec §1.2): the latest packet time seen; earlier packets are clamped to it. */
   private tick = 0;
   private lastScanTick = 0;
@@ -111,8 +139,12 @@ export class FlowMeter {
     this.stats = config.statisticalAnalysis ? new FlowStatistics(this.table.capacity) : null;
     this.splt = config.spltAnalysis > 0 ? new FlowSplt(config.spltAnalysis, this.table.capacity) : null;
     this.liveFlows = [];
+    this.snapMs = config.snapshotIntervalMs ?? 0;
+    this.snap = this.snapMs > 0 ? new SnapshotTracker(this.table.capacity) : null;
+    this.snapPlugins = this.snapMs > 0 ? config.plugins.filter(takesSnapshots) : [];
     this.table.onGrow = (capacity) => {
       this.counters.grow(capacity);
+      if (this.snap !== null) this.snap.grow(capacity);
       if (this.stats !== null) this.stats.grow(capacity);
       if (this.splt !== null) this.splt.grow(capacity);
     };
@@ -128,6 +160,12 @@ export class FlowMeter {
     );
     this.pluginPacket = this.hasPlugins ? new PluginPacket() : null;
     this.writer = new FlowBatchWriter(this.columns, config.pluginFields ?? [], this, { keepFlows: this.hasPlugins, capacity: config.batchRows ?? FLOW_BATCH_ROWS });
+    this.snapWriter = this.snapMs > 0 ? new SnapshotBatchWriter(this.columns, pluginFields(this.snapPlugins), this, config.batchRows ?? FLOW_BATCH_ROWS) : null;
+  }
+
+  /** Columns of the snapshot batches (null without snapshots). */
+  get snapshotSchema(): readonly FieldSpec[] | null {
+    return this.snapWriter === null ? null : this.snapWriter.schema;
   }
 
   /** Columns of the batches (core, then plugin fields; undeclared plugin fields join as they appear). */
@@ -161,6 +199,8 @@ export class FlowMeter {
       p.timeMs = t;
     }
     this.now = t;
+    // a snapshot describes the flows before this packet (its time is the boundary the packet crossed)
+    if (this.snapMs > 0) this.checkSnapshot();
     const goScan = elapsedMs(this.tick, this.lastScanTick) >= SCAN_INTERVAL_MS;
     if (goScan) this.lastScanTick = this.tick;
     const table = this.table;
@@ -198,6 +238,7 @@ export class FlowMeter {
   /** Advances the clock to `nowMs` (if later) and runs the idle scan when due (live wall-clock ticks). */
   advanceClock(nowMs: number): void {
     if (isLaterTime(nowMs, this.tick)) this.tick = nowMs;
+    if (this.snapMs > 0) this.checkSnapshot();
     if (elapsedMs(this.tick, this.lastScanTick) >= SCAN_INTERVAL_MS) {
       this.lastScanTick = this.tick;
       this.scan();
@@ -236,6 +277,27 @@ export class FlowMeter {
     return out;
   }
 
+  /** Takes the snapshot rows written so far as batches (the last one partial); empty without snapshots. */
+  drainSnapshots(): FlowBatch[] {
+    const out = this.snapBatches;
+    const last = this.snapWriter === null ? null : this.snapWriter.seal();
+    if (last !== null) out.push(last);
+    this.snapBatches = [];
+    return out;
+  }
+
+  /** Snapshot rows written and not yet drained. */
+  get pendingSnapshots(): number {
+    let n = this.snapWriter === null ? 0 : this.snapWriter.rows;
+    for (const b of this.snapBatches) n += b.length;
+    return n;
+  }
+
+  /** Snapshot bookkeeping bytes (0 without snapshots). */
+  get snapshotBytes(): number {
+    return this.snap === null ? 0 : this.snap.byteLength;
+  }
+
   /** Takes the flows emitted so far as flow objects (tests, small tools; consumers of many flows use {@link drainBatches}). */
   drain(): NFlow[] {
     const out: NFlow[] = [];
@@ -266,6 +328,7 @@ export class FlowMeter {
     const s = this.table.insert(p, h);
     const size = accountedSize(p, this.mode);
     this.counters.init(s, t, size, p.srcMac, p.dstMac);
+    if (this.snap !== null) this.snap.init(s);
     if (this.stats !== null) this.stats.init(s, size, p.tcpFlags);
     if (this.splt !== null) this.splt.init(s, size);
     if (this.dissector !== null) this.dissector.init(s, p);
@@ -300,6 +363,7 @@ export class FlowMeter {
       stats.update(s, size, p.tcpFlags, direction, nBi, piatBi, nDir, piatDir);
     }
     c.update(s, t, size, direction);
+    if (this.snap !== null) this.snap.touch(s);
     if (this.splt !== null) this.splt.update(s, nBi, direction, size, piatBi);
     if (this.dissector !== null) this.dissector.update(s, p, nBi);
     if (this.hasPlugins) {
@@ -329,10 +393,98 @@ export class FlowMeter {
       this.writer.append(s, id, reason, ndpi, null);
     }
     this.table.remove(s);
+    if (this.snap !== null) this.snap.release(s);
     if (this.writer.full) {
       const full = this.writer.seal()!;
       this.batches.push(full);
       this.batchedRows += full.length;
+    }
+  }
+
+  /**
+   * Takes a snapshot when the clock reached the next multiple of the interval (the boundaries are
+   * multiples of the interval since the epoch, so runs over the same traffic agree).
+   */
+  private checkSnapshot(): void {
+    const ms = this.snapMs;
+    if (this.snapAt !== this.snapAt) {
+      // first packet: the boundary at or before it; flows start after it
+      this.snapAt = this.tick - (unsignedTimeMs(this.tick) % ms);
+      return;
+    }
+    const e = elapsedMs(this.tick, this.snapAt);
+    if (e < ms) return;
+    this.snapAt = this.tick - (e % ms);
+    this.takeSnapshot();
+  }
+
+  /**
+   * One snapshot row per live flow that received packets since its previous snapshot and has
+   * lasted at least one interval (a flow shorter than the interval never gets one), in the
+   * order the flows were first touched since the previous snapshot.
+   */
+  private takeSnapshot(): void {
+    const tr = this.snap!;
+    const writer = this.snapWriter!;
+    const ms = this.snapMs;
+    const list = tr.dirty;
+    const n = tr.dirtyLength;
+    tr.dirtyLength = 0;
+    const v = this.counters.v;
+    const sv = this.snapValues;
+    sv.time = this.snapAt;
+    for (let i = 0; i < n; i++) {
+      const s = list[i]!;
+      // 0: the flow left the cache, or the slot was listed twice (reused by a newer flow)
+      if (tr.mark[s] === 0) continue;
+      tr.mark[s] = 0;
+      const o = s * COUNTER_STRIDE;
+      if (elapsedMs(v[o + BI_LAST]!, v[o + BI_FIRST]!) < ms) continue;
+      const base = tr.base;
+      const b = s * SNAPSHOT_BASE_STRIDE;
+      sv.s2dPackets = v[o + S2D_PACKETS]! - base[b + BASE_S2D_PACKETS]!;
+      sv.s2dBytes = v[o + S2D_BYTES]! - base[b + BASE_S2D_BYTES]!;
+      sv.d2sPackets = v[o + D2S_PACKETS]! - base[b + BASE_D2S_PACKETS]!;
+      sv.d2sBytes = v[o + D2S_BYTES]! - base[b + BASE_D2S_BYTES]!;
+      base[b + BASE_S2D_PACKETS] = v[o + S2D_PACKETS]!;
+      base[b + BASE_S2D_BYTES] = v[o + S2D_BYTES]!;
+      base[b + BASE_D2S_PACKETS] = v[o + D2S_PACKETS]!;
+      base[b + BASE_D2S_BYTES] = v[o + D2S_BYTES]!;
+      sv.index = ++tr.count[s]!;
+      let ndpi: DissectionFields | null = null;
+      if (this.dissector !== null) this.dissector.peek(s, (ndpi = this.ndpiScratch));
+      if (this.hasPlugins) this.snapshotWithPlugins(s, sv, ndpi);
+      else writer.append(s, sv, ndpi, null);
+      this.snapshotsTaken++;
+      if (writer.full) this.snapBatches.push(writer.seal()!);
+    }
+  }
+
+  /** A snapshot row of a plugin run: the opted-in plugins' `onSnapshot`, then their changes rolled back. */
+  private snapshotWithPlugins(s: number, sv: SnapshotValues, ndpi: DissectionFields | null): void {
+    const flow = this.liveFlows[s]!;
+    this.materializer.sync(s, flow);
+    const plugins = this.snapPlugins;
+    if (plugins.length === 0) {
+      this.snapWriter!.append(s, sv, ndpi, flow);
+      return;
+    }
+    const u = flow._udps;
+    const saved = u === undefined ? undefined : { ...u };
+    let i = 0;
+    try {
+      for (; i < plugins.length; i++) plugins[i]!.onSnapshot(flow);
+    } catch (err) {
+      throw new PluginError(plugins[i]!.constructor.name, 'onSnapshot', -1, err, flowEndpoints(flow));
+    }
+    this.snapWriter!.append(s, sv, ndpi, flow);
+    // the final record must not see interim values: restore the fields as they were, in place
+    const now = flow._udps;
+    if (saved === undefined) flow._udps = undefined;
+    else {
+      if (now !== u) flow._udps = u;
+      for (const key in u) if (!(key in saved)) delete u[key];
+      Object.assign(u!, saved);
     }
   }
 
@@ -409,8 +561,12 @@ export class FlowMeter {
       }
     } catch (err) {
       const name = kind === 0 ? 'onInit' : kind === 1 ? 'onUpdate' : 'onExpire';
-      const endpoints = `${flow.src_ip}:${flow.src_port} -> ${flow.dst_ip}:${flow.dst_port} protocol ${flow.protocol}`;
-      throw new PluginError(plugins[i]!.constructor.name, name, flow.id, err, endpoints);
+      throw new PluginError(plugins[i]!.constructor.name, name, flow.id, err, flowEndpoints(flow));
     }
   }
+}
+
+/** A flow's endpoints for error messages. */
+function flowEndpoints(flow: NFlow): string {
+  return `${flow.src_ip}:${flow.src_port} -> ${flow.dst_ip}:${flow.dst_port} protocol ${flow.protocol}`;
 }

@@ -27,6 +27,8 @@ export interface MeterConfig {
   readonly pluginFields?: readonly FieldSpec[];
   /** Rows per emitted batch (default {@link FLOW_BATCH_ROWS}). */
   readonly batchRows?: number;
+  /** Flow snapshots every this many ms of meter clock (0 or absent: none). */
+  readonly snapshotIntervalMs?: number;
   /** Cache bound: a new flow evicts the least recently seen one when this many are live (0 = unlimited). */
   readonly maxLiveFlows?: number;
 }
@@ -53,5 +55,6 @@ export function meterConfig(
     systemVisibility,
     pluginFields: pluginFields(options.udps),
     maxLiveFlows: options.maxLiveFlows,
+    snapshotIntervalMs: options.snapshotInterval * 1000,
   };
 }

@@ -44,6 +44,13 @@ export interface MeteringOptions {
    * at most ⌈maxLiveFlows / nMeters⌉.
    */
   maxLiveFlows?: number;
+  /**
+   * Flow snapshots (flowstream extension, default 0 = none): every this many seconds of capture
+   * time, each live flow that received packets since its previous snapshot and has lasted at least
+   * this long gets a snapshot row (`snapshots()`, `snapshots$`, an export's `snapshots` output).
+   * Flow records are unchanged.
+   */
+  snapshotInterval?: number;
   /** Live only: seconds between performance JSON lines; 0 disables. */
   performanceReport?: number;
   /** 1 adds the local process of live flows (Linux). */
@@ -69,6 +76,7 @@ export interface ResolvedMeteringOptions {
   nMeters: number;
   maxNflows: number;
   maxLiveFlows: number;
+  snapshotInterval: number;
   performanceReport: number;
   systemVisibilityMode: 0 | 1;
   systemVisibilityPollMs: number;
@@ -133,6 +141,7 @@ export const METERING_OPTION_TABLE: readonly MeteringOptionSpec[] = [
   { name: 'nMeters', nfstream: 'n_meters', type: 'integer', min: 0, max: 1024, allowed: 'an integer from 0 to 1024 (0 = one per available core, leaving one for reading)', default: 1, flag: 'n-meters', metavar: 'N', help: 'parallel meters (0 = one per available core minus one; 1: reproducible order)', appliesTo: 'all' },
   { name: 'maxNflows', nfstream: 'max_nflows', type: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, allowed: 'a non-negative integer (0 = unlimited)', default: 0, flag: 'max-nflows', metavar: 'N', help: 'stop after N flows (0 = unlimited)', appliesTo: 'all' },
   { name: 'maxLiveFlows', nfstream: 'max_live_flows', type: 'integer', min: 0, max: INT32, allowed: 'an integer from 0 to 2^31-1 (flows in the cache; 0 = unlimited)', default: 0, flag: 'max-live-flows', metavar: 'N', help: 'bound the flow cache: a new flow evicts the least recently seen one (expiration id 2; 0 = unlimited)', appliesTo: 'all' },
+  { name: 'snapshotInterval', nfstream: 'snapshot_interval', type: 'integer', min: 0, max: MAX_TIMEOUT_S, allowed: 'a non-negative integer number of seconds (0 = no snapshots)', default: 0, flag: 'snapshot-interval', metavar: 'S', help: 'a snapshot row of each long live flow every S seconds of capture time (needs --snapshot-output)', appliesTo: 'all' },
   { name: 'performanceReport', nfstream: 'performance_report', type: 'integer', min: 0, max: INT32, allowed: 'a non-negative integer number of seconds (0 disables)', default: 0, flag: 'performance-report', metavar: 'S', help: 'a JSON performance line every S seconds (on stderr when flows go to stdout)', appliesTo: 'live' },
   { name: 'systemVisibilityMode', nfstream: 'system_visibility_mode', type: 'integer', min: 0, max: 1, allowed: 'one of 0 (disable), 1 (process information)', default: 0, flag: 'system-visibility-mode', metavar: '0|1', help: 'add the local process of each flow (Linux)', appliesTo: 'live' },
   { name: 'systemVisibilityPollMs', nfstream: 'system_visibility_poll_ms', type: 'integer', min: 0, max: INT32, allowed: 'a non-negative integer number of milliseconds', default: 100, flag: 'system-visibility-poll-ms', metavar: 'N', help: 'process table poll interval, ms', appliesTo: 'live' },

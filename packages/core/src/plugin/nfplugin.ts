@@ -52,8 +52,31 @@ export abstract class NFPlugin<Options extends object = Record<string, unknown>>
   onUpdate(_packet: PluginPacket, _flow: NFlow): void {}
   /** Called once when the flow is emitted, whatever the reason. */
   onExpire(_flow: NFlow): void {}
+  /**
+   * Flow snapshots (`snapshotInterval`): called when a snapshot row of the live flow is written.
+   * Overriding it opts the plugin in: its declared `udps.*` fields appear in snapshot rows, with
+   * the values they hold after this call (set interim values here, e.g. a rate so far). Changes
+   * made to `flow.udps` here are rolled back once the row is written, so the flow's final record
+   * is the same with and without snapshots.
+   *
+   * @example
+   * ```ts
+   * class Rate extends NFPlugin {
+   *   static override fields = [{ name: 'bytes_per_s', type: 'float' }] as const;
+   *   override onSnapshot(flow: NFlow) {
+   *     flow.udps.bytes_per_s = flow.bidirectional_bytes / Math.max(1, flow.bidirectional_duration_ms / 1000);
+   *   }
+   * }
+   * ```
+   */
+  onSnapshot(_flow: NFlow): void {}
   /** Called once when a run ends (NFStream never calls it). */
   cleanup(): void {}
+}
+
+/** True when the plugin overrides {@link NFPlugin.onSnapshot} (its fields join snapshot rows). */
+export function takesSnapshots(plugin: NFPlugin): boolean {
+  return plugin.onSnapshot !== NFPlugin.prototype.onSnapshot;
 }
 
 /** True for NFPlugin instances (not classes, not functions). */

@@ -29,6 +29,11 @@ export interface CliOptions {
   sinkOptions: Record<string, string>;
   flowsPerFile: number;
   rotateFiles: number;
+  /** `--snapshot-output`: where flow snapshots go (with `--snapshot-interval`). */
+  snapshotOutput: string | null;
+  /** `--snapshot-format` (default: `--format`). */
+  snapshotFormat: string | null;
+  snapshotColumns: string[] | null;
   plugins: string[];
   windowsOutput: string | null;
   duration: number;
@@ -155,6 +160,9 @@ export function parseCli(argv: string[]): CliOptions {
     compression: { type: 'string' },
     'flows-per-file': { type: 'string' },
     'rotate-files': { type: 'string' },
+    'snapshot-output': { type: 'string' },
+    'snapshot-format': { type: 'string' },
+    'snapshot-columns': { type: 'string' },
   };
   for (const name of Object.keys(SINK_FLAGS)) options[name] = { type: 'string' };
   for (const o of CLI_OPTION_TABLE) {
@@ -191,6 +199,19 @@ export function parseCli(argv: string[]): CliOptions {
     throw new UsageError(`--format: expected one of ${sinkNames().join(', ')}, got "${format}"`);
   }
   const output = (v.output as string | undefined) ?? '-';
+  const snapshotOutput = (v['snapshot-output'] as string | undefined) ?? null;
+  const snapshotFormat = (v['snapshot-format'] as string | undefined) ?? null;
+  const snapshotColumns = typeof v['snapshot-columns'] === 'string' ? list(v['snapshot-columns']) : null;
+  if (snapshotFormat !== null && !sinkNames().includes(snapshotFormat)) {
+    throw new UsageError(`--snapshot-format: expected one of ${sinkNames().join(', ')}, got "${snapshotFormat}"`);
+  }
+  // snapshots cost time: taken only for an output, and an output without an interval would stay empty
+  const interval = (metering.snapshotInterval as number | undefined) ?? 0;
+  if (snapshotOutput === null && interval > 0) throw new UsageError('--snapshot-interval needs --snapshot-output FILE (where the snapshot rows go)');
+  if (snapshotOutput !== null && interval === 0) throw new UsageError('--snapshot-output needs --snapshot-interval S (a positive number of seconds)');
+  if (snapshotOutput === null && (snapshotFormat !== null || snapshotColumns !== null)) {
+    throw new UsageError(`--${snapshotFormat !== null ? 'snapshot-format' : 'snapshot-columns'} needs --snapshot-output FILE`);
+  }
   const sinkOptions: Record<string, string> = {};
   for (const [name, key] of Object.entries(SINK_FLAGS)) if (typeof v[name] === 'string') sinkOptions[key] = v[name];
   const flowsPerFile = typeof v['flows-per-file'] === 'string' ? parseInteger('flows-per-file', v['flows-per-file'], 0, Number.MAX_SAFE_INTEGER, 'a non-negative integer') : 0;
@@ -216,6 +237,9 @@ export function parseCli(argv: string[]): CliOptions {
     sinkOptions,
     flowsPerFile,
     rotateFiles,
+    snapshotOutput,
+    snapshotFormat,
+    snapshotColumns,
     plugins: (v.plugin as string[] | undefined) ?? [],
     windowsOutput: (v['windows-output'] as string | undefined) ?? null,
     duration: cliInteger('duration'),
@@ -281,6 +305,11 @@ ${formatHelp()}
       --flows-per-file N       start a new file every N flows (CSV: NFStream's naming;
                                other formats: NAME.N.EXT)
       --rotate-files N         reuse chunk file names modulo N
+      --snapshot-output TARGET where flow snapshots go (with --snapshot-interval S): a row per
+                               long live flow every S seconds of capture time; flows unchanged
+      --snapshot-format FMT    format of the snapshot output (default: by its name's ending,
+                               .csv .jsonl .parquet .arrow; else --format's; csv for none)
+      --snapshot-columns a,b,… keep only these snapshot columns (--anonymize applies too)
       --summary FILE           write the run summary JSON (packet accounting, flows, manifest)
                                to FILE ("-" = stderr)
 `;
@@ -336,6 +365,7 @@ Examples:
   tcpdump -i eth0 -w - | flowstream - --format jsonl
   flowstream capture.pcap --plugin splt:sequenceLength=20 --format arrow -o flows.arrow
   flowstream capture.pcap --format none --summary -     # just count packets and flows
+  flowstream eth0 -o flows.csv --snapshot-interval 10 --snapshot-output live.jsonl --snapshot-format jsonl
   flowstream capture.pcap --accounting-mode 1 --format ipfix -o udp://127.0.0.1:4739
   flowstream report capture.pcap -o report.html         # an HTML report (flowstream report --help)
 

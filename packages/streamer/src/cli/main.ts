@@ -131,14 +131,19 @@ export async function main(argv: string[]): Promise<number> {
   // folder fails at once and leaves no file behind.
   try {
     streamer.checkOutput({ columns: cli.columns, columnsToAnonymize: cli.anonymize, anonymizeKey: cli.anonymizeKey });
+    if (cli.snapshotOutput !== null) streamer.checkSnapshotOutput({ snapshotColumns: cli.snapshotColumns, columnsToAnonymize: cli.anonymize, anonymizeKey: cli.anonymizeKey });
   } catch (err) {
     stderr(`flowstream: ${kebab((err as Error).message)}`);
     return USAGE_ERROR;
   }
   if (report === null) {
     try {
-      const { sinkDefinition } = await import('../sinks/sink-registry.js');
-      await sinkDefinition(cli.format).check?.(cli.output, { ...cli.sinkOptions, flowsPerFile: cli.flowsPerFile, rotateFiles: cli.rotateFiles, anonymized: cli.anonymize, compression: cli.compression });
+      const { sinkDefinition, snapshotFormat } = await import('../sinks/sink-registry.js');
+      const sinkOptions = { ...cli.sinkOptions, flowsPerFile: cli.flowsPerFile, rotateFiles: cli.rotateFiles, anonymized: cli.anonymize, compression: cli.compression };
+      await sinkDefinition(cli.format).check?.(cli.output, sinkOptions);
+      if (cli.snapshotOutput !== null) {
+        await sinkDefinition(snapshotFormat(cli.snapshotFormat, cli.snapshotOutput, cli.format)).check?.(cli.snapshotOutput, { ...sinkOptions, flowsPerFile: 0 });
+      }
     } catch (err) {
       stderr(`flowstream: ${kebab((err as Error).message)}`);
       return err instanceof RangeError || err instanceof TypeError ? USAGE_ERROR : RUNTIME_ERROR;
@@ -209,7 +214,7 @@ function endOnClosedStdout(streamer: NFStreamer): () => boolean {
 
 /** Converts option names in validation messages to the CLI's flags. */
 function kebab(message: string): string {
-  const outputs: Record<string, string> = { columnsToAnonymize: 'anonymize', anonymizeKey: 'anonymize-key' };
+  const outputs: Record<string, string> = { columnsToAnonymize: 'anonymize', anonymizeKey: 'anonymize-key', snapshotColumns: 'snapshot-columns' };
   return message.replace(/Invalid option (\w+)/, (_m, name: string) => {
     if (outputs[name] !== undefined) return `--${outputs[name]}`;
     const flag = METERING_OPTION_TABLE.find((o) => o.name === name)?.flag;
@@ -235,6 +240,9 @@ async function exportFlows(cli: CliOptions, streamer: NFStreamer, progress: Prog
     flowsPerFile: cli.flowsPerFile,
     rotateFiles: cli.rotateFiles,
     compression: cli.compression,
+    snapshotOutput: cli.snapshotOutput,
+    snapshotFormat: cli.snapshotFormat ?? undefined,
+    snapshotColumns: cli.snapshotColumns,
     warn: (m: string) => stderr(m),
     observe: (batch: FlowBatch) => progress.observe(batch),
   });

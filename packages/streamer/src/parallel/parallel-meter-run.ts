@@ -203,6 +203,10 @@ export class ParallelMeterRun implements FlowRun {
   }
 
   /** Flows that arrived from the meters since the last call, with ids in arrival order. */
+  drainSnapshots(): FlowBatch[] {
+    return [];
+  }
+
   drain(): NFlow[] {
     const out: NFlow[] = [];
     for (const b of this.drainBatches()) for (const f of b) out.push(f);

@@ -74,6 +74,8 @@ export interface FlowRun {
   drainBatches(): FlowBatch[];
   /** Flows emitted since the last call, as flow objects. */
   drain(): NFlow[];
+  /** Snapshot rows taken since the last call (runs with `snapshotInterval`), as columnar batches. */
+  drainSnapshots(): FlowBatch[];
   /** Stops early (maxNflows, user stop): closes the input, no flush. */
   stop(): void;
   /** Stops reading; the next steps flush every live flow (live stop, Ctrl-C). */
@@ -163,8 +165,8 @@ export class MeterRun implements FlowRun {
       }
       const readNow = this.accounting.read - before;
       left -= readNow > 0 ? readNow : 1;
-      // enough flows are waiting: hand them out before reading on
-      if (this.meter.pendingFlows >= MAX_PENDING_FLOWS) return StepResult.Progress;
+      // enough flows (or snapshot rows) are waiting: hand them out before reading on
+      if (this.meter.pendingFlows + this.meter.pendingSnapshots >= MAX_PENDING_FLOWS) return StepResult.Progress;
       if (status === ReadStatus.Record) continue;
       if (status === ReadStatus.NeedMore) {
         const input = this.sources.input!;
@@ -193,6 +195,10 @@ export class MeterRun implements FlowRun {
     const flows: NFlow[] = [];
     for (const b of this.drainBatches()) for (const f of b) flows.push(f);
     return flows;
+  }
+
+  drainSnapshots(): FlowBatch[] {
+    return this.meter.drainSnapshots();
   }
 
   /** Stops early (maxNflows, user stop): closes the input, no flush. */

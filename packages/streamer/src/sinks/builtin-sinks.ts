@@ -11,6 +11,7 @@ import { registerSink } from './sink-registry.js';
 registerSink(
   fileFormat({
     name: 'csv',
+    extensions: ['.csv'],
     description: "NFStream's CSV, byte for byte (default; no file when there are no flows)",
     stdout: true,
     chunkName: chunkPath,
@@ -23,6 +24,7 @@ registerSink(
 registerSink(
   fileFormat({
     name: 'arrow',
+    extensions: ['.arrow', '.feather'],
     description: 'Arrow IPC file (Feather v2), typed columns, manifest and summary in the footer',
     stdout: false,
     hashesInputs: true,
@@ -36,6 +38,7 @@ registerSink(
 registerSink(
   fileFormat({
     name: 'arrows',
+    extensions: ['.arrows'],
     description: 'Arrow IPC stream (to a file or stdout), summary in a closing one-row stream',
     stdout: true,
     hashesInputs: true,
@@ -49,6 +52,7 @@ registerSink(
 registerSink(
   fileFormat({
     name: 'parquet',
+    extensions: ['.parquet'],
     description: 'Parquet (zstd by default), one row group per batch, manifest and summary in the footer',
     stdout: false,
     hashesInputs: true,
@@ -62,6 +66,7 @@ registerSink(
 registerSink(
   fileFormat({
     name: 'jsonl',
+    extensions: ['.jsonl', '.ndjson'],
     description: 'JSON Lines, one object per flow',
     stdout: true,
     chunkName: numberedPath,

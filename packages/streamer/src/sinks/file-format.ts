@@ -17,6 +17,7 @@ export function countOption(name: string, v: unknown): number {
 export function fileFormat(spec: {
   name: string;
   description: string;
+  extensions: readonly string[];
   stdout: boolean;
   hashesInputs?: boolean;
   chunkName: (path: string, chunk: number, rotateFiles: number) => string;
@@ -25,6 +26,7 @@ export function fileFormat(spec: {
   return {
     name: spec.name,
     description: spec.description,
+    extensions: spec.extensions,
     target: 'file',
     stdout: spec.stdout,
     hashesInputs: spec.hashesInputs ?? false,

@@ -101,6 +101,8 @@ export interface SinkDefinition {
   readonly name: string;
   /** One line for `--help`. */
   readonly description: string;
+  /** File formats: the file name endings that mean this format (`.csv`), for outputs whose format is not given. */
+  readonly extensions?: readonly string[];
   /** What `-o` names: a file path (or `-` for stdout where `stdout` is true), a URL, or nothing. */
   readonly target: 'file' | 'url' | 'none';
   /** The sink can write to standard output (`-o -`). */

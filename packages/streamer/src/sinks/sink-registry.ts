@@ -17,9 +17,9 @@ export function registerSink(definition: SinkDefinition): void {
 }
 
 /** The definition of format `name`; throws a RangeError listing the known formats. */
-export function sinkDefinition(name: string): SinkDefinition {
+export function sinkDefinition(name: string, option = 'format'): SinkDefinition {
   const d = registry.get(name);
-  if (d === undefined) throw new RangeError(`Invalid option format: expected one of ${sinkNames().join(', ')}, got ${JSON.stringify(name)}.`);
+  if (d === undefined) throw new RangeError(`Invalid option ${option}: expected one of ${sinkNames().join(', ')}, got ${JSON.stringify(name)}.`);
   return d;
 }
 
@@ -31,4 +31,24 @@ export function sinkNames(): string[] {
 /** Registered formats, in registration order. */
 export function sinkDefinitions(): SinkDefinition[] {
   return [...registry.values()];
+}
+
+/**
+ * The format of an output whose format is not given: the one its file name ending names
+ * (`live.jsonl` → `jsonl`), else `fallback`.
+ *
+ * @example formatOfTarget('snapshots.parquet', 'csv') // 'parquet'
+ */
+export function formatOfTarget(target: string, fallback: string): string {
+  const lower = target.toLowerCase();
+  for (const d of registry.values()) if (d.extensions?.some((e) => lower.endsWith(e))) return d.name;
+  return fallback;
+}
+
+/**
+ * The format of a snapshot output: `given`, else its file name ending's, else the flows' format
+ * (CSV when the flows go nowhere).
+ */
+export function snapshotFormat(given: string | null | undefined, target: string, flowsFormat: string): string {
+  return given ?? formatOfTarget(target, flowsFormat === 'none' ? 'csv' : flowsFormat);
 }
