@@ -4,13 +4,8 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Observable } from 'rxjs';
 import { lazyRxjs } from './rx/lazy-rxjs.js';
 import {
-  METERING_OPTION_TABLE,
-  declaredFields,
-  pluginFields,
+  DEFAULT_METERING_OPTIONS,
   type FlowBatch,
-  optionRangeError,
-  optionTypeError,
-  validateMeteringOption,
   type FieldSpec,
   type FlowDissector,
   type MeteringOptions,
@@ -20,7 +15,12 @@ import {
   type RunSummary,
 } from '@flowstream/core';
 import {
-  DEFAULT_METERING_OPTIONS,
+  METERING_OPTION_TABLE,
+  declaredFields,
+  pluginFields,
+  optionRangeError,
+  optionTypeError,
+  validateMeteringOption,
   METERING_OPTION_NAMES,
   flowColumns,
   unknownOptionError,

@@ -2,11 +2,12 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import {
   FlowMeter,
   resolveMeteringOptions,
+  DEFAULT_METERING_OPTIONS,
   type FlowDissector,
   type MeteringOptions,
   type NFlow,
 } from '@flowstream/core';
-import { DEFAULT_METERING_OPTIONS, meterConfig } from '@flowstream/core/internal';
+import { meterConfig } from '@flowstream/core/internal';
 import { extensions } from '../nfstreamer.js';
 import type { PacketBatch } from './packet-batch.js';
 

@@ -1,5 +1,5 @@
 import { DecodedPacket } from '@flowstream/core';
-import { type PacketAccounting } from '@flowstream/core/internal';
+import type { PacketAccounting } from '@flowstream/core/internal';
 
 /** Packets per batch by default. */
 export const DEFAULT_BATCH_PACKETS = 4096;
