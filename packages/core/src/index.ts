@@ -3,50 +3,50 @@
  * Data flows one way: bytes → records (capture/) → packets (decode/) → flows (meter/, flow/) →
  * plugins (plugin/).
  * "spec §N.M" in comments refers to docs/nfstream-rules.md (docs/covertmark-rules.md in covertmark/).
+ *
+ * This root entry is the public API: what the README's API overview names, and the types its
+ * signatures use. What the flowstream packages share beyond it is in `@flowstream/core/internal`
+ * (undocumented, no stability promise). `test/public-api.test.ts` pins the list below.
  */
-export * from './capture/index.js';
+// capture: files and streams → records
+export { openCapture } from './capture/open-capture.js';
+export { createStreamCaptureReader, readCaptureStream, captureRecords } from './capture/stream-capture-reader.js';
+export type { StreamCaptureReader } from './capture/stream-capture-reader.js';
+export type { FileCaptureReader } from './capture/file-capture-reader.js';
+export type { CaptureReader, CaptureFormat, CaptureDrops } from './capture/capture-reader.js';
+export { CaptureRecord } from './capture/capture-record.js';
+export { ReadStatus } from './capture/read-status.js';
+export { CaptureError } from './capture/capture-error.js';
+// decode: records → packets
+export { PacketDecoder } from './decode/packet-decoder.js';
+export type { PacketDecoderOptions } from './decode/packet-decoder.js';
 export { DecodedPacket } from './decode/decoded-packet.js';
-export { IgnoreReason, IGNORE_REASON_NAMES, IGNORE_REASON_COUNT } from './decode/ignore-reason.js';
+export { IgnoreReason, IGNORE_REASON_NAMES } from './decode/ignore-reason.js';
+// meter and flows: packets → flows
+export { FlowMeter, EXPIRED_IDLE, EXPIRED_ACTIVE, EXPIRED_CUSTOM, EXPIRED_EVICTED } from './meter/flow-meter.js';
+export type { MeterConfig } from './meter/meter-config.js';
+export type { RunSummary, SourceSummary } from './meter/packet-accounting.js';
 export { NFlow } from './flow/nflow.js';
 export { FlowBatch, uint64Text, cellValue } from './flow/flow-batch.js';
 export type { FlowColumn, NumberColumn, StringColumn, ListColumn, ValueColumn } from './flow/flow-batch.js';
-export { FLOW_BATCH_ROWS } from './flow/flow-batch-writer.js';
-export { flowsToBatch } from './flow/flows-to-batch.js';
 export { flowKey, FLOW_KEY_FIELDS } from './flow/flow-key.js';
 export type { FlowKeyFields } from './flow/flow-key.js';
 export { SNAPSHOT_COLUMNS } from './flow/flow-snapshot.js';
 export type { FlowSnapshot } from './flow/flow-snapshot.js';
-export { batchForTransfer, BatchReceiver } from './flow/flow-batch-transfer.js';
-export type { TransferredBatch, TransferredColumn } from './flow/flow-batch-transfer.js';
-export { pluginFields, declaredFields } from './plugin/plugin-fields.js';
 export type { FieldSpec, FieldType } from './flow/field-spec.js';
-export { NFPlugin, isPluginInstance } from './plugin/nfplugin.js';
+// plugins
+export { NFPlugin } from './plugin/nfplugin.js';
 export { PluginPacket } from './plugin/plugin-packet.js';
 export { PluginError } from './plugin/plugin-error.js';
-export { PacketDecoder, ipv4Text, ipv6Text, macText, ouiText } from './decode/index.js';
-export type { PacketDecoderOptions } from './decode/index.js';
-export { FlowMeter, EXPIRED_IDLE, EXPIRED_ACTIVE, EXPIRED_CUSTOM, EXPIRED_EVICTED } from './meter/flow-meter.js';
-export { meterConfig } from './meter/meter-config.js';
-export type { MeterConfig } from './meter/meter-config.js';
-export { FlowTable, NO_SLOT } from './meter/flow-table.js';
-export { CapturePump, MAX_PENDING_FLOWS } from './meter/capture-pump.js';
-export { accountedSize } from './meter/accounted-size.js';
-export type { RecordFilter, PacketSink } from './meter/capture-pump.js';
-export { PacketAccounting } from './meter/packet-accounting.js';
-export type { RunSummary, SourceSummary } from './meter/packet-accounting.js';
-export { flowColumns } from './flow/flow-columns.js';
-export type { ColumnGroups } from './flow/flow-columns.js';
+// options
+export { DEFAULT_METERING_OPTIONS, resolveMeteringOptions } from './options/nfstream-options.js';
+export type { MeteringOptions, MeteringOptionName, ResolvedMeteringOptions } from './options/nfstream-options.js';
+// BPF filters and nDPI
+export { BpfFilter } from './filter/bpf-filter.js';
+export { compileBpf } from './filter/compile-bpf.js';
+export { BpfCompileError } from './filter/bpf-compile-error.js';
+export type { BpfProgram } from './filter/bpf-program.js';
+export { loadNdpi, ndpiVersion } from './dissect/ndpi-library.js';
+export type { NdpiLibrary } from './dissect/ndpi-library.js';
+export { createNdpiDissector } from './dissect/ndpi-dissector.js';
 export type { FlowDissector } from './dissect/flow-dissector.js';
-export {
-  DEFAULT_METERING_OPTIONS,
-  METERING_OPTION_NAMES,
-  METERING_OPTION_TABLE,
-  resolveMeteringOptions,
-  unknownOptionError,
-  validateMeteringOption,
-} from './options/nfstream-options.js';
-export type { MeteringOptions, MeteringOptionName, MeteringOptionSpec, ResolvedMeteringOptions } from './options/nfstream-options.js';
-export { checkPluginMethodNames } from './options/plugin-method-names.js';
-export { optionRangeError, optionTypeError } from './options/option-error.js';
-export * from './filter/index.js';
-export * from './dissect/index.js';

@@ -27,6 +27,9 @@ const INFORM = 8;
  *
  * @example
  * ```ts
+ * import { DHCP } from '@flowstream/plugins';
+ * import { NFStreamer } from '@flowstream/streamer';
+ *
  * for (const flow of new NFStreamer({ source: 'dhcp.pcap', udps: [new DHCP()] })) {
  *   console.log(flow.udps.dhcp_msg_type, flow.udps.dhcp_oui);
  * }

@@ -6,7 +6,11 @@ import { NFPlugin, type NFlow, type PluginPacket } from '@flowstream/core';
  *
  * @example
  * ```ts
- * [...new NFStreamer({ source: 'google_ssl.pcap', udps: [new FlowSlicer({ limit: 4 })] })].length; // 7
+ * import { FlowSlicer } from '@flowstream/plugins';
+ * import { NFStreamer } from '@flowstream/streamer';
+ *
+ * const slices = [...new NFStreamer({ source: 'google_ssl.pcap', udps: [new FlowSlicer({ limit: 4 })] })];
+ * console.log(slices.length, slices.map((f) => f.expiration_id)); // a flow of 28 packets becomes 7 flows of 4 (expiration_id -1)
  * ```
  */
 export class FlowSlicer extends NFPlugin<{ limit?: number }> {

@@ -29,6 +29,9 @@ const TEMPORARY = [
  *
  * @example
  * ```ts
+ * import { JA4 } from '@flowstream/plugins';
+ * import { NFStreamer } from '@flowstream/streamer';
+ *
  * for (const flow of new NFStreamer({ source: 'tls.pcap', udps: [new JA4()] })) {
  *   console.log(flow.udps.ja4, flow.udps.ja4s); // 't13d1516h2_8daaf6152771_e5627efa2ab1' …
  * }

@@ -12,6 +12,9 @@ import { ipv4Payload } from './parse/ipv4-payload.js';
  *
  * @example
  * ```ts
+ * import { MDNS } from '@flowstream/plugins';
+ * import { NFStreamer } from '@flowstream/streamer';
+ *
  * for (const flow of new NFStreamer({ source: 'mdns.pcap', udps: [new MDNS()] })) {
  *   console.log(flow.udps.mdns_ptr); // ['skynet.local', …]
  * }

@@ -1,6 +1,16 @@
 import { NFPlugin, type FieldSpec, type NFlow, type PluginPacket } from '@flowstream/core';
 
-/** Options of {@link SPLT} (NFStream: `sequence_length`, `accounting_mode`). */
+/**
+ * Options of {@link SPLT} (NFStream: `sequence_length`, `accounting_mode`).
+ *
+ * @example
+ * ```ts
+ * import { SPLT, type SpltOptions } from '@flowstream/plugins';
+ *
+ * const options: SpltOptions = { sequenceLength: 20, accountingMode: 3 }; // payload sizes of the first 20 packets
+ * const splt = new SPLT(options);
+ * ```
+ */
 export interface SpltOptions {
   /** Number of packets recorded (default 5). */
   sequenceLength?: number;
@@ -15,7 +25,10 @@ export interface SpltOptions {
  *
  * @example
  * ```ts
- * const flows = new NFStreamer({ source: 'a.pcap', udps: [new SPLT({ sequenceLength: 10, accountingMode: 1 })] });
+ * import { SPLT } from '@flowstream/plugins';
+ * import { NFStreamer } from '@flowstream/streamer';
+ *
+ * const flows = new NFStreamer({ source: 'capture.pcap', udps: [new SPLT({ sequenceLength: 10, accountingMode: 1 })] });
  * for (const flow of flows) console.log(flow.udps.splt_ps);
  * ```
  */

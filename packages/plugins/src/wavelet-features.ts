@@ -2,7 +2,18 @@ import { NFPlugin, type FieldSpec, type NFlow, type PluginPacket } from '@flowst
 import { energyFeatures } from './wavelet/energy-features.js';
 import { haarSwt } from './wavelet/haar-swt.js';
 
-/** Options of {@link WFPlugin} (NFStream: `active_timeout`, `levels`, both required there; defaults here). */
+/**
+ * Options of {@link WFPlugin} (NFStream: `active_timeout`, `levels`, both required there; defaults here).
+ *
+ * @example
+ * ```ts
+ * import { WFPlugin, type WFPluginOptions } from '@flowstream/plugins';
+ * import { NFStreamer } from '@flowstream/streamer';
+ *
+ * const options: WFPluginOptions = { activeTimeout: 120, levels: 2 };
+ * new NFStreamer({ source: 'capture.pcap', activeTimeout: 120, udps: [new WFPlugin(options)] });
+ * ```
+ */
 export interface WFPluginOptions {
   /** Seconds (default 1800, NFStream's active timeout); should equal the streamer's `activeTimeout` so every packet falls in a bin. */
   activeTimeout?: number;
@@ -39,8 +50,11 @@ export function waveletFieldNames(levels: number): string[] {
  *
  * @example
  * ```ts
+ * import { WFPlugin } from '@flowstream/plugins';
+ * import { NFStreamer } from '@flowstream/streamer';
+ *
  * const wf = new WFPlugin({ activeTimeout: 120, levels: 3 });
- * for (const flow of new NFStreamer({ source: 'a.pcap', activeTimeout: 120, udps: [wf] })) {
+ * for (const flow of new NFStreamer({ source: 'capture.pcap', activeTimeout: 120, udps: [wf] })) {
  *   console.log(flow.udps.f_p_k_0, flow.udps.b_S_k_3);
  * }
  * ```

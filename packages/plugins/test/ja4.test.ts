@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CLIENT_HELLO, JA4, SERVER_HELLO, ja4Fingerprint } from '../src/index.js';
+import { JA4 } from '../src/index.js';
+import { CLIENT_HELLO, SERVER_HELLO, ja4Fingerprint } from '../src/ja4/ja4-fingerprint.js';
 import { removeGreaseBuggy } from '../src/ja4/grease.js';
 import { ACK, PSH_ACK, SYN, be16, flow, ipv4, packet, tcp, udp, utf8 } from './helpers/packets.js';
 

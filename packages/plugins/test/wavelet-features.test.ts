@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { WFPlugin, energyFeatures, haarSwt, waveletFieldNames } from '../src/index.js';
+import { WFPlugin } from '../src/index.js';
+import { waveletFieldNames } from '../src/wavelet-features.js';
+import { haarSwt } from '../src/wavelet/haar-swt.js';
+import { energyFeatures } from '../src/wavelet/energy-features.js';
 import { flow, packet } from './helpers/packets.js';
 
 /** Direct (O(N·2^j)) Haar SWT: a_j is a scaled circular window sum, d_j the difference of its halves. */

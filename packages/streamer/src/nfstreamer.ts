@@ -4,13 +4,8 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Observable } from 'rxjs';
 import { lazyRxjs } from './rx/lazy-rxjs.js';
 import {
-  METERING_OPTION_TABLE,
-  declaredFields,
-  pluginFields,
+  DEFAULT_METERING_OPTIONS,
   type FlowBatch,
-  optionRangeError,
-  optionTypeError,
-  validateMeteringOption,
   type FieldSpec,
   type FlowDissector,
   type FlowSnapshot,
@@ -21,7 +16,12 @@ import {
   type RunSummary,
 } from '@flowstream/core';
 import {
-  DEFAULT_METERING_OPTIONS,
+  METERING_OPTION_TABLE,
+  declaredFields,
+  pluginFields,
+  optionRangeError,
+  optionTypeError,
+  validateMeteringOption,
   METERING_OPTION_NAMES,
   flowColumns,
   snapshotColumns,
@@ -49,7 +49,26 @@ import type { PerformanceReport } from './live/performance-reporter.js';
 /** A capture file, a list of files read as one capture, `-` (stdin), a Node readable, or an interface name. */
 export type StreamerSource = string | readonly string[] | Readable;
 
-/** Options of {@link NFStreamer}: NFStream's parameters in TypeScript style (spec §8). */
+/**
+ * Options of {@link NFStreamer}: NFStream's parameters in TypeScript style (spec §8), the
+ * source, and the callbacks.
+ *
+ * @example
+ * ```ts
+ * import { JA4 } from '@flowstream/plugins';
+ * import { NFStreamer, type NFStreamerOptions } from '@flowstream/streamer';
+ *
+ * const options: NFStreamerOptions = {
+ *   source: ['monday.pcap', 'tuesday.pcapng'], // read as one capture
+ *   idleTimeout: 60,
+ *   statisticalAnalysis: true,
+ *   udps: [new JA4()],
+ *   inputHash: true,
+ *   onProgress: (p) => console.error(`${p.percent?.toFixed(1) ?? '?'} %`),
+ * };
+ * await new NFStreamer(options).toParquet('week.parquet');
+ * ```
+ */
 export interface NFStreamerOptions extends MeteringOptions {
   source: StreamerSource;
   /** Compute each input's SHA-256 for the manifest (Arrow and Parquet outputs always do). */
@@ -111,9 +130,16 @@ function warnOnce(text: string): void {
  *
  * @example
  * ```ts
- * const streamer = new NFStreamer({ source: 'capture.pcap', statisticalAnalysis: true });
- * for (const flow of streamer) console.log(flow.src_ip, flow.bidirectional_packets);
+ * import { NFStreamer } from '@flowstream/streamer';
+ * import { SPLT } from '@flowstream/plugins';
+ *
+ * const streamer = new NFStreamer({ source: 'capture.pcap', statisticalAnalysis: true, udps: [new SPLT()] });
+ * for (const flow of streamer) console.log(flow.src_ip, flow.bidirectional_packets, flow.udps.splt_ps);
  * console.log(streamer.summary);
+ *
+ * for await (const flow of new NFStreamer({ source: process.stdin, idleTimeout: 30 })) console.log(flow.id);
+ * streamer.idleTimeout = 60; // options are properties too, validated when set
+ * await streamer.toCsv('flows.csv');
  * ```
  */
 export interface NFStreamer extends MeteringAccessors {}
@@ -276,6 +302,16 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   /**
    * Accounting of the last finished (or stopped) run: `sources`, `packets`, `flows`, and the run's
    * `manifest`; null before the first run.
+   *
+   * @example
+   * ```ts
+   * import { NFStreamer } from '@flowstream/streamer';
+   *
+   * const streamer = new NFStreamer({ source: 'capture.pcap' });
+   * for (const flow of streamer) void flow;
+   * const { packets, flows, interrupted } = streamer.summary!;
+   * console.log(packets.read, packets.processed, packets.ignoredByReason, flows, interrupted);
+   * ```
    */
   get summary(): StreamerSummary | null {
     return this.lastSummary;
@@ -327,7 +363,11 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    *
    * @example
    * ```ts
+   * import { NFStreamer } from '@flowstream/streamer';
+   *
+   * const streamer = new NFStreamer({ source: 'capture.pcap' });
    * setInterval(() => console.error(streamer.progress?.percent), 1000).unref();
+   * await streamer.toParquet('flows.parquet');
    * ```
    */
   get progress(): RunProgress | null {
@@ -346,7 +386,12 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    *
    * @example
    * ```ts
-   * streamer.progress$.subscribe((p) => console.error(`${p.percent?.toFixed(1) ?? '?'} % ${p.flowsOut} flows`));
+   * import { NFStreamer } from '@flowstream/streamer';
+   *
+   * const streamer = new NFStreamer({ source: 'capture.pcap' });
+   * const progress = streamer.progress$.subscribe((p) => console.error(`${p.percent?.toFixed(1) ?? '?'} % ${p.flowsOut} flows`));
+   * await streamer.toCsv('flows.csv');
+   * progress.unsubscribe();
    * ```
    */
   get progress$(): Observable<RunProgress> {
@@ -447,6 +492,9 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    *
    * @example
    * ```ts
+   * import { NFStreamer } from '@flowstream/streamer';
+   *
+   * const streamer = new NFStreamer({ source: 'capture.pcap' });
    * for await (const batch of streamer.batches()) {
    *   const bytes = batch.column('bidirectional_bytes')!.values as Float64Array;
    *   console.log(batch.length, bytes.reduce((a, b) => a + b, 0));
@@ -474,6 +522,8 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    *
    * @example
    * ```ts
+   * import { NFStreamer } from '@flowstream/streamer';
+   *
    * const streamer = new NFStreamer({ source: 'eth0', snapshotInterval: 5 });
    * for await (const s of streamer.snapshots()) {
    *   if (s.delta_bidirectional_bytes > 50e6) console.log(`${s.src_ip} → ${s.dst_ip}: ${s.delta_bidirectional_bytes} B in 5 s`);
@@ -616,6 +666,15 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   /**
    * The flows as an Observable. Subscribing starts a run; unsubscribing stops reading and
    * releases the source.
+   *
+   * @example
+   * ```ts
+   * import { filter, take } from 'rxjs';
+   * import { NFStreamer } from '@flowstream/streamer';
+   *
+   * const streamer = new NFStreamer({ source: 'capture.pcap' });
+   * streamer.flows$.pipe(filter((f) => f.protocol === 17), take(10)).subscribe((f) => console.log(f.src_ip, f.dst_port));
+   * ```
    */
   get flows$(): Observable<NFlow> {
     return this.observe<FlowBatch, NFlow>(() => this.batches(), (batch, next, closed) => {
@@ -659,7 +718,11 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    *
    * @example
    * ```ts
+   * import { NFStreamer } from '@flowstream/streamer';
+   *
+   * const streamer = new NFStreamer({ source: 'eth0' });
    * setTimeout(() => streamer.stop({ interrupted: false }), 60_000); // capture for a minute
+   * await streamer.toArrowFile('minute.arrow');
    * ```
    */
   stop(options: { interrupted?: boolean } = {}): void {
@@ -697,6 +760,9 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    *
    * @example
    * ```ts
+   * import { CsvSink, NFStreamer } from '@flowstream/streamer';
+   *
+   * const streamer = new NFStreamer({ source: 'capture.pcap' });
    * const result = await streamer.writeTo(new CsvSink('flows.csv'), { columnsToAnonymize: ['src_ip', 'dst_ip'] });
    * console.log(result.flows, streamer.summary);
    * ```
@@ -808,6 +874,9 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    *
    * @example
    * ```ts
+   * import { NFStreamer } from '@flowstream/streamer';
+   *
+   * const streamer = new NFStreamer({ source: 'capture.pcap' });
    * const data = await streamer.report({ columnsToAnonymize: ['src_ip', 'dst_ip'] });
    * console.log(data.talkers.byBytes.slice(0, 3), streamer.summary);
    * ```
@@ -827,7 +896,11 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    *
    * @example
    * ```ts
+   * import { NFStreamer } from '@flowstream/streamer';
+   *
+   * const streamer = new NFStreamer({ source: 'capture.pcap' });
    * await streamer.export('parquet', 'flows.parquet', { columns: ['src_ip', 'dst_ip', 'bidirectional_bytes'] });
+   * await streamer.export('jsonl', '-'); // stdout
    * ```
    */
   async export(format: string, target: string, options: ExportOptions = {}): Promise<SinkResult> {
@@ -866,6 +939,14 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   /**
    * Writes NFStream's CSV (spec §9.1) and returns the number of flows written. No flows ⇒ no
    * file. Default path: `<source>.csv` (first file for a list). Works for every source kind.
+   *
+   * @example
+   * ```ts
+   * import { NFStreamer } from '@flowstream/streamer';
+   *
+   * const streamer = new NFStreamer({ source: 'capture.pcap' });
+   * const flows = await streamer.toCsv('flows.csv', { columnsToAnonymize: ['src_ip', 'dst_ip'], flowsPerFile: 100_000 });
+   * ```
    */
   async toCsv(path?: string | null, options: ExportOptions = {}): Promise<number> {
     if ((path === undefined || path === null) && (this.mode === 'stream' || this.mode === 'live')) {
@@ -875,7 +956,17 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     return (await this.export('csv', out, options)).flows;
   }
 
-  /** Writes an Arrow IPC file (Feather v2) while flows arrive; returns the flow count. */
+  /**
+   * Writes an Arrow IPC file (Feather v2) while flows arrive; returns the flow count.
+   *
+   * @example
+   * ```ts
+   * import { NFStreamer } from '@flowstream/streamer';
+   *
+   * const streamer = new NFStreamer({ source: 'capture.pcap' });
+   * await streamer.toArrowFile('flows.arrow'); // pyarrow.feather.read_table('flows.arrow')
+   * ```
+   */
   async toArrowFile(path: string, options: ExportOptions = {}): Promise<number> {
     return (await this.export('arrow', path, options)).flows;
   }
@@ -887,7 +978,17 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     return (await this.writeTo(new ArrowIpcSink(output, { stream: true, batchSize: options.batchSize }), options)).flows;
   }
 
-  /** Writes Parquet (zstd by default; manifest and summary in the footer); returns the flow count. */
+  /**
+   * Writes Parquet (zstd by default; manifest and summary in the footer); returns the flow count.
+   *
+   * @example
+   * ```ts
+   * import { NFStreamer } from '@flowstream/streamer';
+   *
+   * const streamer = new NFStreamer({ source: 'capture.pcap' });
+   * await streamer.toParquet('flows.parquet', { columns: ['src_ip', 'dst_ip', 'bidirectional_bytes'], compression: 'snappy' });
+   * ```
+   */
   async toParquet(path: string, options: ExportOptions = {}): Promise<number> {
     return (await this.export('parquet', path, options)).flows;
   }
@@ -910,7 +1011,18 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     if (last !== null) yield last;
   }
 
-  /** The flows as one Arrow Table (typed; empty with the schema when there are no flows). */
+  /**
+   * The flows as one Arrow Table (typed; empty with the schema when there are no flows).
+   *
+   * @example
+   * ```ts
+   * import { NFStreamer } from '@flowstream/streamer';
+   *
+   * const streamer = new NFStreamer({ source: 'capture.pcap' });
+   * const table = await streamer.toArrow();
+   * console.log(table.numRows, table.getChild('bidirectional_bytes')?.get(0));
+   * ```
+   */
   async toArrow(options: ExportOptions = {}): Promise<Table> {
     const { Table } = await import('apache-arrow');
     const { ArrowEncoder } = await import('./sinks/arrow/arrow-encoder.js');
@@ -924,7 +1036,19 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     return out.length > 0 ? new Table(out) : new Table(encoder.schema);
   }
 
-  /** The flows as a nodejs-polars DataFrame (optional peer dependency), built from Arrow: NFStream's `to_pandas()` counterpart. */
+  /**
+   * The flows as a nodejs-polars DataFrame (optional peer dependency), built from Arrow: NFStream's
+   * `to_pandas()` counterpart.
+   *
+   * @example
+   * ```ts
+   * import { NFStreamer } from '@flowstream/streamer';
+   *
+   * const streamer = new NFStreamer({ source: 'capture.pcap' });
+   * const df = await streamer.toPolars();
+   * console.log(df.groupBy('protocol').agg({ bidirectional_bytes: 'sum' }));
+   * ```
+   */
   async toPolars(options: ExportOptions = {}): Promise<DataFrame> {
     const { toPolars } = await import('./sinks/arrow/polars.js');
     return toPolars(await this.toArrow(options));
@@ -941,10 +1065,35 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   private hashInputs = false;
 }
 
-/** The summary of a run: packet accounting, flows, whether it was interrupted, and its manifest. */
+/**
+ * The summary of a run: packet accounting, flows, whether it was interrupted, and its manifest
+ * (what `--summary` writes).
+ *
+ * @example
+ * ```ts
+ * import { NFStreamer, type StreamerSummary } from '@flowstream/streamer';
+ *
+ * const streamer = new NFStreamer({ source: 'capture.pcap' });
+ * await streamer.toCsv('flows.csv');
+ * const summary: StreamerSummary = streamer.summary!;
+ * console.log(summary.flows, summary.packets.ignored, summary.sources[0]?.truncatedAt, summary.manifest.parameters);
+ * ```
+ */
 export type StreamerSummary = RunSummary & { manifest: RunManifest };
 
-/** Options of {@link NFStreamer.writeTo}. */
+/**
+ * Options of {@link NFStreamer.writeTo}: the output columns and anonymisation, input hashing, and
+ * an observer of every batch.
+ *
+ * @example
+ * ```ts
+ * import { NFStreamer, NullSink, type WriteOptions } from '@flowstream/streamer';
+ *
+ * let batches = 0;
+ * const options: WriteOptions = { columns: ['src_ip', 'dst_ip'], inputHash: true, observe: () => { batches++; } };
+ * await new NFStreamer({ source: 'capture.pcap' }).writeTo(new NullSink(), options);
+ * ```
+ */
 export interface WriteOptions extends OutputOptions {
   /** Hash the inputs (SHA-256 in the manifest). */
   inputHash?: boolean;
@@ -956,7 +1105,17 @@ export interface WriteOptions extends OutputOptions {
   snapshotColumns?: readonly string[] | null;
 }
 
-/** Options of the exports: output columns, anonymisation, per-format settings. */
+/**
+ * Options of the exports: output columns, anonymisation, file splitting, per-format settings.
+ *
+ * @example
+ * ```ts
+ * import { NFStreamer, type ExportOptions } from '@flowstream/streamer';
+ *
+ * const options: ExportOptions = { columnsToAnonymize: ['src_ip', 'dst_ip'], anonymizeKey: 'site.key', flowsPerFile: 1_000_000 };
+ * await new NFStreamer({ source: 'capture.pcap' }).export('parquet', 'flows.parquet', options);
+ * ```
+ */
 export interface ExportOptions extends WriteOptions {
   /** Flows per file; 0 = one file (NFStream's chunk names for CSV, `NAME.N.EXT` otherwise). */
   flowsPerFile?: number;

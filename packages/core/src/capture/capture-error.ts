@@ -1,6 +1,17 @@
 /**
  * A capture source that cannot be read on (corrupt structure, impossible lengths, not a capture).
  * Always names the source and, where known, the byte offset of the offending record or block.
+ *
+ * @example
+ * ```ts
+ * import { CaptureError, openCapture } from '@flowstream/core';
+ *
+ * try {
+ *   openCapture('notes.txt').close();
+ * } catch (e) {
+ *   if (e instanceof CaptureError) console.error(e.message, e.source, e.offset); // a text file: 'not a pcap or pcapng file: notes.txt'
+ * }
+ * ```
  */
 export class CaptureError extends Error {
   override readonly name = 'CaptureError';

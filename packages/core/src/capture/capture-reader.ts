@@ -9,6 +9,20 @@ export type CaptureFormat = 'pcap' | 'pcapng';
  * A pull reader of capture records. `next()` fills the caller's reusable record; nothing is
  * allocated per record. Readers of files read synchronously through one reusable buffer, so a
  * capture of any size is read in constant memory.
+ *
+ * @example
+ * ```ts
+ * import { CaptureRecord, ReadStatus, type CaptureReader } from '@flowstream/core';
+ *
+ * export function countRecords(reader: CaptureReader): number {
+ *   const record = new CaptureRecord();
+ *   while (reader.next(record) === ReadStatus.Record);
+ *   if (reader.error !== null) throw reader.error;
+ *   if (reader.truncatedAt !== null) console.warn(`${reader.name}: last record cut at byte ${reader.truncatedAt}`);
+ *   reader.close();
+ *   return reader.recordsRead;
+ * }
+ * ```
  */
 export interface CaptureReader {
   /** Path or stream name used in messages and in the summary. */

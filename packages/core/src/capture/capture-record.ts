@@ -4,6 +4,19 @@ const EMPTY = new Uint8Array(0);
  * One captured frame as a reader delivers it. Readers fill the same instance for every record
  * (no allocation per packet): its fields, and the bytes `data[offset, offset + caplen)`, are valid
  * only until the next call to {@link CaptureReader.next}.
+ *
+ * @example
+ * ```ts
+ * import { CaptureRecord, ReadStatus, openCapture } from '@flowstream/core';
+ *
+ * const reader = openCapture('capture.pcap');
+ * const record = new CaptureRecord(); // one instance, filled again for every record
+ * while (reader.next(record) === ReadStatus.Record) {
+ *   const frame = record.data.subarray(record.offset, record.offset + record.caplen);
+ *   console.log(record.tsSec, record.tsNsec, record.linkType, frame.length);
+ * }
+ * reader.close();
+ * ```
  */
 export class CaptureRecord {
   /** Buffer holding the frame bytes (a reader's reusable buffer). */

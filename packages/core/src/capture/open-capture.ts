@@ -7,10 +7,12 @@ import { FileCaptureReader } from './file-capture-reader.js';
  *
  * @example
  * ```ts
- * const reader = openCapture('google_ssl.pcap');
+ * import { CaptureRecord, ReadStatus, openCapture } from '@flowstream/core';
+ *
+ * const reader = openCapture('capture.pcap');
  * const record = new CaptureRecord();
- * while (reader.next(record) === ReadStatus.Record) console.log(record.timeMs);
- * if (reader.error) console.error(reader.error.message);
+ * while (reader.next(record) === ReadStatus.Record) console.log(record.timeMs, record.caplen);
+ * if (reader.error) console.error(reader.error.message); // names the file and the byte offset
  * reader.close();
  * ```
  */

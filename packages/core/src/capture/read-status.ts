@@ -1,4 +1,18 @@
-/** Result of {@link CaptureReader.next}. Numeric so the packet loop stays monomorphic. */
+/**
+ * Result of {@link CaptureReader.next}. Numeric so the packet loop stays monomorphic.
+ *
+ * @example
+ * ```ts
+ * import { CaptureRecord, ReadStatus, openCapture } from '@flowstream/core';
+ *
+ * const reader = openCapture('capture.pcap');
+ * const record = new CaptureRecord();
+ * let status: ReadStatus;
+ * let records = 0;
+ * while ((status = reader.next(record)) === ReadStatus.Record) records++;
+ * if (status === ReadStatus.Error) console.error(reader.error!.message);
+ * ```
+ */
 export const ReadStatus = {
   /** A record was written into the caller's {@link CaptureRecord}. */
   Record: 0,

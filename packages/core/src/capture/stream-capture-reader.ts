@@ -13,10 +13,18 @@ const INITIAL_BUFFER = 256 * 1024;
  *
  * @example
  * ```ts
+ * import { CaptureRecord, ReadStatus, createStreamCaptureReader } from '@flowstream/core';
+ *
  * const reader = createStreamCaptureReader('stdin');
- * reader.push(chunk);
- * let status;
- * while ((status = reader.next(record)) === ReadStatus.Record) handle(record);
+ * const record = new CaptureRecord();
+ * let records = 0;
+ * for await (const chunk of process.stdin) {
+ *   reader.push(chunk);
+ *   while (reader.next(record) === ReadStatus.Record) records++;
+ * }
+ * reader.end();
+ * while (reader.next(record) === ReadStatus.Record) records++;
+ * if (reader.error) throw reader.error;
  * ```
  */
 export class StreamCaptureReader extends BaseCaptureReader {
@@ -46,11 +54,21 @@ export class StreamCaptureReader extends BaseCaptureReader {
 }
 
 /**
- * Creates a {@link StreamCaptureReader}; `name` is used in messages (e.g. `'stdin'`).
+ * Creates a push reader for a pcap or pcapng byte stream; `name` is used in messages (e.g.
+ * `'stdin'`). `push()` bytes, call `next()` until it returns `ReadStatus.NeedMore`, push more,
+ * and `end()` when the stream ends (a stream ending mid-record drops that record like a truncated
+ * file).
  *
  * @example
  * ```ts
- * const reader = createStreamCaptureReader('stdin');
+ * import { CaptureRecord, ReadStatus, createStreamCaptureReader } from '@flowstream/core';
+ *
+ * const reader = createStreamCaptureReader('socket');
+ * const record = new CaptureRecord();
+ * export function onBytes(chunk: Uint8Array): void {
+ *   reader.push(chunk);
+ *   while (reader.next(record) === ReadStatus.Record) console.log(record.timeMs, record.wireLength);
+ * }
  * ```
  */
 export function createStreamCaptureReader(name: string): StreamCaptureReader {
@@ -66,8 +84,12 @@ export function createStreamCaptureReader(name: string): StreamCaptureReader {
  *
  * @example
  * ```ts
- * const reader = await readCaptureStream(process.stdin, 'stdin', (record) => meter.add(record));
+ * import { readCaptureStream } from '@flowstream/core';
+ *
+ * let bytes = 0;
+ * const reader = await readCaptureStream(process.stdin, 'stdin', (record) => { bytes += record.wireLength; });
  * if (reader.error) throw reader.error;
+ * console.log(`${reader.recordsRead} records, ${bytes} bytes on the wire`);
  * ```
  */
 export async function readCaptureStream(
@@ -95,7 +117,11 @@ export async function readCaptureStream(
  *
  * @example
  * ```ts
- * for await (const record of captureRecords(process.stdin, 'stdin')) count++;
+ * import { captureRecords } from '@flowstream/core';
+ *
+ * let count = 0;
+ * for await (const record of captureRecords(process.stdin, 'stdin')) if (record.caplen < record.wireLength) count++;
+ * console.log(`${count} records cut by the snapshot length`);
  * ```
  */
 export async function* captureRecords(

@@ -7,6 +7,21 @@ const EMPTY = new Uint8Array(0);
  *
  * Addresses are four 32-bit words in network order: IPv4 uses word 0 (`a.b.c.d` ⇒
  * `(a<<24|b<<16|c<<8|d)>>>0`) and words 1–3 are 0; IPv6 fills all four.
+ *
+ * @example
+ * ```ts
+ * import { CaptureRecord, DecodedPacket, IgnoreReason, PacketDecoder, ReadStatus, openCapture } from '@flowstream/core';
+ *
+ * const reader = openCapture('capture.pcap');
+ * const record = new CaptureRecord();
+ * const decoder = new PacketDecoder({ decodeTunnels: true });
+ * const packet = new DecodedPacket(); // reused for every packet
+ * while (reader.next(record) === ReadStatus.Record) {
+ *   if (decoder.decode(record, packet) !== IgnoreReason.None || packet.ipVersion !== 4) continue;
+ *   const s = packet.src0;
+ *   console.log(`${s >>> 24}.${(s >>> 16) & 255}.${(s >>> 8) & 255}.${s & 255}:${packet.srcPort}`, packet.timeMs);
+ * }
+ * ```
  */
 export class DecodedPacket {
   /** Milliseconds since the epoch (spec §1.2); the meter applies its monotonic clamp. */

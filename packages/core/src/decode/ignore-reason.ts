@@ -1,6 +1,20 @@
 /**
  * Why a captured frame was not turned into a packet (spec §1.9). Like Zeek's "weirds", each reason
  * has a stable name and is counted; `None` (0) means the packet was decoded.
+ *
+ * @example
+ * ```ts
+ * import { CaptureRecord, DecodedPacket, IgnoreReason, PacketDecoder, ReadStatus, openCapture } from '@flowstream/core';
+ *
+ * const reader = openCapture('capture.pcap');
+ * const record = new CaptureRecord();
+ * const packet = new DecodedPacket();
+ * const decoder = new PacketDecoder({ decodeTunnels: false });
+ * let fragments = 0;
+ * while (reader.next(record) === ReadStatus.Record) {
+ *   if (decoder.decode(record, packet) === IgnoreReason.Ipv4Fragment) fragments++;
+ * }
+ * ```
  */
 export const IgnoreReason = {
   None: 0,
@@ -44,7 +58,17 @@ export const IgnoreReason = {
 } as const;
 export type IgnoreReason = (typeof IgnoreReason)[keyof typeof IgnoreReason];
 
-/** Stable snake_case names of the reasons, indexed by reason code (summary keys). */
+/**
+ * Stable snake_case names of the reasons, indexed by reason code: the keys of the summary's
+ * `ignoredByReason`.
+ *
+ * @example
+ * ```ts
+ * import { IGNORE_REASON_NAMES, IgnoreReason } from '@flowstream/core';
+ *
+ * IGNORE_REASON_NAMES[IgnoreReason.NonIp]; // 'non_ip'
+ * ```
+ */
 export const IGNORE_REASON_NAMES: readonly string[] = [
   'none',
   'short_frame',

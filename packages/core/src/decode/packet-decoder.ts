@@ -12,7 +12,16 @@ import { parseTransport } from './transport.js';
 import { decodeUdpTunnels } from './tunnels/tunnel-registry.js';
 import { FastPathDecoder } from './fast-path.js';
 
-/** Options of {@link PacketDecoder}. */
+/**
+ * Options of {@link PacketDecoder}.
+ *
+ * @example
+ * ```ts
+ * import { PacketDecoder } from '@flowstream/core';
+ *
+ * const decoder = new PacketDecoder({ decodeTunnels: false }); // GTP-U/TZSP/CAPWAP stay outer UDP flows
+ * ```
+ */
 export interface PacketDecoderOptions {
   /** NFStream's `decode_tunnels`: decode GTP-U, TZSP and CAPWAP (spec §1.7). */
   decodeTunnels: boolean;
@@ -29,12 +38,17 @@ const MIN_FRAME = 28;
  *
  * @example
  * ```ts
+ * import { CaptureRecord, DecodedPacket, IGNORE_REASON_NAMES, IgnoreReason, PacketDecoder, ReadStatus, openCapture } from '@flowstream/core';
+ *
+ * const reader = openCapture('capture.pcap');
+ * const record = new CaptureRecord();
  * const decoder = new PacketDecoder({ decodeTunnels: true });
  * const packet = new DecodedPacket();
+ * const ignored = new Map<string, number>();
  * while (reader.next(record) === ReadStatus.Record) {
  *   const reason = decoder.decode(record, packet);
- *   if (reason === IgnoreReason.None) meter.add(packet);
- *   else ignored[reason]++;
+ *   if (reason === IgnoreReason.None) console.log(packet.protocol, packet.srcPort, packet.dstPort, packet.ipSize);
+ *   else ignored.set(IGNORE_REASON_NAMES[reason]!, (ignored.get(IGNORE_REASON_NAMES[reason]!) ?? 0) + 1);
  * }
  * ```
  */

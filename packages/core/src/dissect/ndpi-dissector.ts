@@ -47,11 +47,16 @@ interface Dissection {
  * @param nDissections NFStream's `n_dissections` (1…255): most packets nDPI sees per flow.
  * @example
  * ```ts
+ * import { FlowMeter, createNdpiDissector, loadNdpi } from '@flowstream/core';
+ *
  * const lib = loadNdpi();
- * if (!(lib instanceof Error)) {
- *   const dissector = createNdpiDissector(lib, 20);
- *   // meter: dissector.init(slot, p); dissector.update(slot, p, n); dissector.expire(slot, flow)
- * }
+ * if (lib instanceof Error) throw lib;
+ * const meter = new FlowMeter({
+ *   decodeTunnels: true, idleTimeoutMs: 120_000, activeTimeoutMs: 1_800_000, accountingMode: 0,
+ *   statisticalAnalysis: false, spltAnalysis: 0, plugins: [], systemVisibility: false,
+ *   dissector: createNdpiDissector(lib, 20), // one dissector per meter; the meter calls it
+ * });
+ * // … meter.process(packet) for every packet; flows then carry application_name and the other nDPI fields
  * ```
  */
 export function createNdpiDissector(lib: NdpiLibrary, nDissections: number): FlowDissector {

@@ -78,6 +78,8 @@ let cached: NdpiLibrary | Error | undefined;
  *
  * @example
  * ```ts
+ * import { loadNdpi, ndpiVersion } from '@flowstream/core';
+ *
  * const lib = loadNdpi();
  * if (lib instanceof Error) console.warn(lib.message);
  * else console.log(ndpiVersion(lib)); // 'nDPI 4.2.0 (API 8668, libndpi.so.4.2)'
@@ -88,7 +90,18 @@ export function loadNdpi(): NdpiLibrary | Error {
   return cached;
 }
 
-/** Human-readable version of the loaded nDPI: revision, API version and file. */
+/**
+ * Human-readable version of the loaded nDPI: revision, API version and file (the manifest's
+ * `ndpiVersion`).
+ *
+ * @example
+ * ```ts
+ * import { loadNdpi, ndpiVersion } from '@flowstream/core';
+ *
+ * const lib = loadNdpi();
+ * console.log(lib instanceof Error ? 'no nDPI' : ndpiVersion(lib)); // 'nDPI 4.2.0 (API 8668, libndpi.so.4.2)'
+ * ```
+ */
 export function ndpiVersion(lib: NdpiLibrary): string {
   return `nDPI ${lib.revision} (API ${lib.apiVersion}, ${lib.path})`;
 }

@@ -2,6 +2,17 @@
  * A BPF expression libpcap refused. `message` is libpcap's own text (`pcap_geterr`); NFStream
  * reports every such failure as `Unable to compile BPF filter.` (spec §1.11, §8), available as
  * {@link BpfCompileError.nfstreamMessage}.
+ *
+ * @example
+ * ```ts
+ * import { BpfCompileError, compileBpf } from '@flowstream/core';
+ *
+ * try {
+ *   compileBpf('tcp port 99999', 1); // libpcap: illegal port number 99999 > 65535
+ * } catch (e) {
+ *   if (e instanceof BpfCompileError) console.error(e.expression, e.libpcapMessage, BpfCompileError.nfstreamMessage);
+ * }
+ * ```
  */
 export class BpfCompileError extends Error {
   override readonly name = 'BpfCompileError';

@@ -12,12 +12,14 @@ import { compileBpf } from './compile-bpf.js';
  *
  * @example
  * ```ts
+ * import { BpfFilter, CaptureRecord, ReadStatus, openCapture } from '@flowstream/core';
+ *
  * const filter = new BpfFilter('tcp port 443');
- * filter.compileFor(DLT_EN10MB); // optional: surface a syntax error before the first packet
- * while (reader.next(record) === ReadStatus.Record) {
- *   if (!filter.matches(record)) continue;
- *   meter.consume(record);
- * }
+ * const reader = openCapture('capture.pcapng');
+ * filter.compileFor(reader.linkType); // optional: surface a syntax error before the first packet
+ * const record = new CaptureRecord();
+ * let https = 0;
+ * while (reader.next(record) === ReadStatus.Record) if (filter.matches(record)) https++;
  * ```
  */
 export class BpfFilter {

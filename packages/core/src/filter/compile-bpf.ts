@@ -11,8 +11,14 @@ import { loadLibpcap } from './libpcap.js';
  * @throws Error naming what to install when koffi or libpcap is missing.
  * @example
  * ```ts
- * const udp53 = compileBpf('udp port 53', 1); // DLT_EN10MB
- * udp53.matches(record.data, record.offset, record.caplen, record.wireLength);
+ * import { CaptureRecord, ReadStatus, compileBpf, openCapture } from '@flowstream/core';
+ *
+ * const dns = compileBpf('udp port 53', 1); // for DLT_EN10MB (Ethernet)
+ * const reader = openCapture('capture.pcap');
+ * const record = new CaptureRecord();
+ * while (reader.next(record) === ReadStatus.Record) {
+ *   if (dns.matches(record.data, record.offset, record.caplen, record.wireLength)) console.log(record.timeMs);
+ * }
  * ```
  */
 export function compileBpf(expression: string, linkType: number): BpfProgram {

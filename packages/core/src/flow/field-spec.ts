@@ -4,7 +4,20 @@
  */
 export type FieldType = 'int' | 'uint64' | 'float' | 'string' | 'bool' | 'int[]' | 'float[]' | 'string[]';
 
-/** One column of the flow record: NFStream's field name and its value type. */
+/**
+ * One column of the flow record: NFStream's field name and its value type. Plugins declare their
+ * `udps.*` columns with it (names without the prefix), so typed outputs know them in advance.
+ *
+ * @example
+ * ```ts
+ * import { NFPlugin, type FieldSpec, type NFlow, type PluginPacket } from '@flowstream/core';
+ *
+ * export class Ttl extends NFPlugin {
+ *   static override fields: readonly FieldSpec[] = [{ name: 'ttl', type: 'int' }, { name: 'ttls', type: 'int[]' }];
+ *   override onInit(p: PluginPacket, flow: NFlow) { flow.udps.ttl = p.ip_packet[8]!; flow.udps.ttls = [p.ip_packet[8]!]; }
+ * }
+ * ```
+ */
 export interface FieldSpec {
   readonly name: string;
   readonly type: FieldType;

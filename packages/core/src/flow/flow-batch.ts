@@ -50,10 +50,13 @@ const TWO_POW_64 = 18446744073709551616;
  *
  * @example
  * ```ts
- * for await (const batch of streamer.batches()) {
+ * import { NFStreamer } from '@flowstream/streamer';
+ *
+ * let total = 0;
+ * for await (const batch of new NFStreamer({ source: 'capture.pcap' }).batches()) {
  *   const bytes = batch.column('bidirectional_bytes')!.values as Float64Array;
- *   let total = 0;
  *   for (let i = 0; i < batch.length; i++) total += bytes[i]!;
+ *   console.log(batch.row(0).src_ip, batch.fields.map((f) => f.name));
  * }
  * ```
  */
@@ -86,7 +89,19 @@ export class FlowBatch implements Iterable<NFlow> {
     return map.get(name) ?? -1;
   }
 
-  /** The storage of column `name`, or undefined. */
+  /**
+   * The storage of column `name`, or undefined: typed arrays for numbers (`kind: 'number'`),
+   * arrays for texts and plugin values, flat typed arrays of `width` items per row for lists.
+   *
+   * @example
+   * ```ts
+   * import type { FlowBatch } from '@flowstream/core';
+   * declare const batch: FlowBatch;
+   *
+   * const ips = batch.column('src_ip');
+   * if (ips?.kind === 'string') for (const ip of ips.values) console.log(ip);
+   * ```
+   */
   column(name: string): FlowColumn | undefined {
     const i = this.indexOf(name);
     return i < 0 ? undefined : this.columns[i];
@@ -100,7 +115,17 @@ export class FlowBatch implements Iterable<NFlow> {
     return cellValue(this.columns[col]!, row, this.fields[col]!.type === 'uint64');
   }
 
-  /** The flow of row `i` (made on first use, then kept). */
+  /**
+   * The flow of row `i` (made on first use, then kept).
+   *
+   * @example
+   * ```ts
+   * import type { FlowBatch } from '@flowstream/core';
+   * declare const batch: FlowBatch;
+   *
+   * for (let i = 0; i < batch.length; i++) console.log(batch.row(i).toJSON());
+   * ```
+   */
   row(i: number): NFlow {
     let rows = this.rowsCache;
     if (rows === null) rows = this.rowsCache = new Array<NFlow>(this.length);
@@ -143,7 +168,19 @@ export class FlowBatch implements Iterable<NFlow> {
   }
 }
 
-/** A cell's value in NFlow form (see {@link FlowBatch.value}). */
+/**
+ * A cell's value in NFlow form (see {@link FlowBatch.value}): lists as arrays; with `uint64`,
+ * a wrapped time as its unsigned value.
+ *
+ * @example
+ * ```ts
+ * import { cellValue, type FlowBatch } from '@flowstream/core';
+ * declare const batch: FlowBatch;
+ *
+ * const col = batch.indexOf('splt_ps');
+ * if (col >= 0) console.log(cellValue(batch.columns[col]!, 0)); // [74, 66, 583, …]
+ * ```
+ */
 export function cellValue(c: FlowColumn, row: number, uint64 = false): unknown {
   switch (c.kind) {
     case 'number': {
@@ -177,7 +214,15 @@ function sliceColumn(c: FlowColumn, s: number, e: number): FlowColumn {
  * The decimal text of a time value of a batch (see {@link FlowBatch}): NFStream's unsigned
  * 64-bit milliseconds, exact for wrapped times too.
  *
- * @example uint64Text(-1000) === '18446744073709550616'
+ * @example
+ * ```ts
+ * import { uint64Text, type FlowBatch } from '@flowstream/core';
+ * declare const batch: FlowBatch;
+ *
+ * uint64Text(-1000); // '18446744073709550616' (a time 1 s before 1970, as NFStream writes it)
+ * const first = batch.column('bidirectional_first_seen_ms')!.values as Float64Array;
+ * console.log(uint64Text(first[0]!));
+ * ```
  */
 export function uint64Text(v: number): string {
   return v < 0 ? BigInt.asUintN(64, BigInt(v)).toString() : String(v);

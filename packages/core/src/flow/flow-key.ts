@@ -4,6 +4,13 @@ import type { FieldSpec } from './field-spec.js';
 /**
  * The fields that identify one flow of a run, in the order {@link flowKey} joins them. Two flows
  * with the same endpoints are told apart by their first packet's time.
+ *
+ * @example
+ * ```ts
+ * import { FLOW_KEY_FIELDS } from '@flowstream/core';
+ *
+ * console.log(FLOW_KEY_FIELDS.join('|')); // src_ip|src_port|dst_ip|dst_port|protocol|vlan_id|tunnel_id|bidirectional_first_seen_ms
+ * ```
  */
 export const FLOW_KEY_FIELDS = [
   'src_ip',
@@ -16,7 +23,17 @@ export const FLOW_KEY_FIELDS = [
   'bidirectional_first_seen_ms',
 ] as const;
 
-/** A record with the identifying fields (an NFlow, a snapshot row, a parsed CSV row). */
+/**
+ * A record with the identifying fields (an NFlow, a snapshot row, a parsed CSV row).
+ *
+ * @example
+ * ```ts
+ * import { flowKey, type FlowKeyFields } from '@flowstream/core';
+ *
+ * const row: FlowKeyFields = { src_ip: '10.0.0.1', src_port: '5353', dst_ip: '224.0.0.251', dst_port: '5353', protocol: '17', vlan_id: '0', bidirectional_first_seen_ms: '1600000000000' };
+ * console.log(flowKey(row));
+ * ```
+ */
 export type FlowKeyFields = { readonly [K in (typeof FLOW_KEY_FIELDS)[number]]?: string | number | bigint | null };
 
 const encoder = new TextEncoder();
@@ -30,9 +47,13 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
- * const keys = new Map<string, NFlow>();
- * for await (const flow of streamer) keys.set(flowKey(flow), flow);
- * // in Python: fnv1a_64('|'.join([src_ip, str(src_port), …])) — see docs/snapshots.md
+ * import { NFStreamer, flowKey } from '@flowstream/streamer';
+ * import type { NFlow } from '@flowstream/core';
+ *
+ * const streamer = new NFStreamer({ source: 'capture.pcap', snapshotInterval: 10 });
+ * const finals = new Map<string, NFlow>();
+ * for await (const flow of streamer) finals.set(flowKey(flow), flow);
+ * for await (const s of streamer.snapshots()) console.log(s.snapshot_time_ms, finals.get(s.flow_key)?.bidirectional_bytes);
  * ```
  */
 export function flowKey(record: FlowKeyFields): string {

@@ -4,6 +4,13 @@ import type { NFlow } from './nflow.js';
 /**
  * The columns a snapshot row has before the flow's own (see docs/snapshots.md). Deltas are since
  * the flow's previous snapshot (since its first packet for the first one).
+ *
+ * @example
+ * ```ts
+ * import { SNAPSHOT_COLUMNS } from '@flowstream/core';
+ *
+ * console.log(SNAPSHOT_COLUMNS.map((c) => c.name)); // ['snapshot_time_ms', 'flow_key', 'snapshot_index', 'delta_bidirectional_packets', …]
+ * ```
  */
 export const SNAPSHOT_COLUMNS: readonly FieldSpec[] = [
   { name: 'snapshot_time_ms', type: 'uint64' },
@@ -37,7 +44,12 @@ export function snapshotColumns(flowColumns: readonly FieldSpec[]): FieldSpec[] 
  *
  * @example
  * ```ts
- * for await (const s of streamer.snapshots()) console.log(s.flow_key, s.snapshot_time_ms, s.delta_bidirectional_bytes);
+ * import { NFStreamer, type FlowSnapshot } from '@flowstream/streamer';
+ *
+ * const busy: FlowSnapshot[] = [];
+ * for await (const s of new NFStreamer({ source: 'capture.pcap', snapshotInterval: 5 }).snapshots()) {
+ *   if (s.delta_bidirectional_bytes > 1e6) busy.push(s);
+ * }
  * ```
  */
 export type FlowSnapshot = Omit<NFlow, 'id' | 'expiration_id'> & {

@@ -5,8 +5,10 @@
  *
  * @example
  * ```ts
- * for (const flow of new NFStreamer({ source: 'a.pcap', statisticalAnalysis: true })) {
- *   console.log(flow.src_ip, flow.dst_port, flow.bidirectional_packets, flow.src2dst_mean_ps);
+ * import { NFStreamer } from '@flowstream/streamer';
+ *
+ * for (const flow of new NFStreamer({ source: 'capture.pcap', statisticalAnalysis: true })) {
+ *   console.log(flow.src_ip, flow.dst_port, flow.bidirectional_packets, flow.src2dst_mean_ps, flow.udps);
  * }
  * ```
  */
@@ -128,7 +130,17 @@ export class NFlow {
   /** @internal core column names of this run, shared by all flows of the run. */
   declare readonly _columns: readonly string[];
 
-  /** Field names in NFStream's column order (`udps.<name>` expanded). */
+  /**
+   * Field names in NFStream's column order (`udps.<name>` expanded).
+   *
+   * @example
+   * ```ts
+   * import type { NFlow } from '@flowstream/core';
+   * declare const flow: NFlow;
+   *
+   * const row = Object.fromEntries(flow.keys().map((k, i) => [k, flow.values()[i]]));
+   * ```
+   */
   keys(): string[] {
     const out = this._columns.slice();
     const u = this._udps;
@@ -146,7 +158,16 @@ export class NFlow {
     return out;
   }
 
-  /** A plain object with the fields in column order (`udps.<name>` keys for plugin fields). */
+  /**
+   * A plain object with the fields in column order (`udps.<name>` keys for plugin fields).
+   *
+   * @example
+   * ```ts
+   * import { NFStreamer } from '@flowstream/streamer';
+   *
+   * for (const flow of new NFStreamer({ source: 'capture.pcap' })) process.stdout.write(`${JSON.stringify(flow)}\n`);
+   * ```
+   */
   toJSON(): Record<string, unknown> {
     const self = this as unknown as Record<string, unknown>;
     const out: Record<string, unknown> = {};
@@ -169,6 +190,9 @@ export class NFlow {
    *
    * @example
    * ```ts
+   * import type { NFlow } from '@flowstream/core';
+   * declare const flow: NFlow;
+   *
    * console.log(flow); // NFlow(id=0,\n      expiration_id=0,\n      src_ip=192.168.1.2, …)
    * ```
    */

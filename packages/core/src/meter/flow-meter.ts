@@ -38,12 +38,30 @@ const SCAN_LIMIT = 1000;
 /** Minimum meter-clock advance between two idle scans, in ms (spec §6.2 step 1). */
 const SCAN_INTERVAL_MS = 10;
 
-/** Expiration ids (spec §4). */
-export const EXPIRED_IDLE = 0;
-export const EXPIRED_ACTIVE = 1;
-export const EXPIRED_CUSTOM = -1;
-/** flowstream: expired early because the cache held `maxLiveFlows` flows when a new one arrived. */
-export const EXPIRED_EVICTED = 2;
+/**
+ * Values of a flow's `expiration_id` (spec §4): idle timeout (0), active timeout (1), ended by a
+ * plugin (-1, NFStream's custom expiry), and flowstream's evicted (2: expired early because the
+ * cache held `maxLiveFlows` flows when a new one arrived).
+ *
+ * @example
+ * ```ts
+ * import { EXPIRED_ACTIVE, EXPIRED_CUSTOM, EXPIRED_EVICTED, EXPIRED_IDLE, type NFlow } from '@flowstream/core';
+ *
+ * export function why(flow: NFlow): string {
+ *   switch (flow.expiration_id) {
+ *     case EXPIRED_IDLE: return 'idle';
+ *     case EXPIRED_ACTIVE: return 'active';
+ *     case EXPIRED_CUSTOM: return 'ended by a plugin';
+ *     case EXPIRED_EVICTED: return 'evicted (maxLiveFlows)';
+ *     default: return 'unknown';
+ *   }
+ * }
+ * ```
+ */
+export const EXPIRED_IDLE = 0,
+  EXPIRED_ACTIVE = 1,
+  EXPIRED_CUSTOM = -1,
+  EXPIRED_EVICTED = 2;
 
 /**
  * NFStream's meter (spec §1.2 clock, §5 accounting, §6 cache/expiry/scan/order, §10 plugins,
@@ -54,6 +72,30 @@ export const EXPIRED_EVICTED = 2;
  * Without plugins nothing is allocated per packet or per flow: expired flows go from the
  * typed-array state into batch columns. With plugins each live flow has its NFlow, refreshed
  * before every callback round (NFStream's "sync mode"), and it becomes its batch row's flow.
+ *
+ * Most programs use `NFStreamer` (`@flowstream/streamer`), which runs this loop for them; the meter
+ * is for your own packet loop.
+ *
+ * @example
+ * ```ts
+ * import { CaptureRecord, DecodedPacket, FlowMeter, IgnoreReason, PacketDecoder, ReadStatus, openCapture } from '@flowstream/core';
+ *
+ * const meter = new FlowMeter({
+ *   decodeTunnels: true, idleTimeoutMs: 120_000, activeTimeoutMs: 1_800_000, accountingMode: 0,
+ *   statisticalAnalysis: true, spltAnalysis: 0, plugins: [], dissector: null, systemVisibility: false,
+ * });
+ * const reader = openCapture('capture.pcap');
+ * const decoder = new PacketDecoder({ decodeTunnels: true });
+ * const record = new CaptureRecord();
+ * const packet = new DecodedPacket();
+ * while (reader.next(record) === ReadStatus.Record) {
+ *   if (decoder.decode(record, packet) === IgnoreReason.None) meter.process(packet);
+ *   for (const batch of meter.drainFullBatches()) console.log(`${batch.length} flows expired`);
+ * }
+ * meter.flush();
+ * for (const batch of meter.drainBatches()) for (const flow of batch) console.log(flow.src_ip, flow.bidirectional_bytes);
+ * meter.cleanup();
+ * ```
  */
 export class FlowMeter {
   /** Column schema of this run (core columns only; plugins add `udps.*`). */
@@ -188,7 +230,18 @@ export class FlowMeter {
     return this.tick;
   }
 
-  /** Accounts one packet owned by this meter (spec §6.2). May throw {@link PluginError}. */
+  /**
+   * Accounts one packet owned by this meter (spec §6.2). Packets must come in capture order. May
+   * throw {@link PluginError}.
+   *
+   * @example
+   * ```ts
+   * import { IgnoreReason, type CaptureRecord, type DecodedPacket, type FlowMeter, type PacketDecoder } from '@flowstream/core';
+   * declare const meter: FlowMeter, decoder: PacketDecoder, record: CaptureRecord, packet: DecodedPacket;
+   *
+   * if (decoder.decode(record, packet) === IgnoreReason.None) meter.process(packet);
+   * ```
+   */
   process(p: DecodedPacket): void {
     let t = p.timeMs;
     // times are uint64 in their signed reading (see time-ms.ts): the order is NFStream's unsigned one
@@ -248,6 +301,18 @@ export class FlowMeter {
   /**
    * End of input: emits cached flows in creation order (expiration id 0), at most `max` of them
    * (call again, draining in between, to keep memory bounded). Returns true once the cache is empty.
+   *
+   * @example
+   * ```ts
+   * import type { FlowMeter } from '@flowstream/core';
+   * declare const meter: FlowMeter;
+   *
+   * let done = false;
+   * while (!done) {
+   *   done = meter.flush(4096);
+   *   for (const batch of meter.drainBatches()) console.log(`${batch.length} flows`);
+   * }
+   * ```
    */
   flush(max = Infinity): boolean {
     const table = this.table;
@@ -255,7 +320,20 @@ export class FlowMeter {
     return table.head === NO_SLOT;
   }
 
-  /** Takes the flows emitted so far as batches (the last one partial). */
+  /**
+   * Takes the flows emitted so far as batches (the last one partial).
+   *
+   * @example
+   * ```ts
+   * import type { FlowMeter } from '@flowstream/core';
+   * declare const meter: FlowMeter;
+   *
+   * for (const batch of meter.drainBatches()) {
+   *   const bytes = batch.column('bidirectional_bytes')!.values as Float64Array;
+   *   console.log(batch.length, bytes[0]);
+   * }
+   * ```
+   */
   drainBatches(): FlowBatch[] {
     const last = this.writer.seal();
     const out = this.batches;

@@ -4,7 +4,23 @@ import type { FieldSpec } from '../flow/field-spec.js';
 import type { NFPlugin } from '../plugin/nfplugin.js';
 import { pluginFields } from '../plugin/plugin-fields.js';
 
-/** Everything a {@link FlowMeter} needs, already validated (see options/). */
+/**
+ * Everything a {@link FlowMeter} needs, already validated: NFStream's options in the meter's units
+ * (timeouts in ms) plus the parts a run decides (the nDPI dissector, the system-visibility columns).
+ *
+ * @example
+ * ```ts
+ * import { FlowMeter, type MeterConfig } from '@flowstream/core';
+ * import { SPLT } from '@flowstream/plugins';
+ *
+ * const config: MeterConfig = {
+ *   decodeTunnels: true, idleTimeoutMs: 30_000, activeTimeoutMs: 300_000, accountingMode: 1,
+ *   statisticalAnalysis: true, spltAnalysis: 0, plugins: [new SPLT()], dissector: null, systemVisibility: false,
+ *   maxLiveFlows: 100_000,
+ * };
+ * const meter = new FlowMeter(config);
+ * ```
+ */
 export interface MeterConfig {
   /** Whether GTP-U/TZSP/CAPWAP are decoded; also whether the `tunnel_id` column exists. */
   readonly decodeTunnels: boolean;

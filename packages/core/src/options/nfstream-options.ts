@@ -7,6 +7,14 @@ import { checkPluginMethodNames } from './plugin-method-names.js';
  * NFStream's parameters (spec §8) in TypeScript style, without `source` (the streamer's).
  * Defaults follow NFStream except `nMeters` (1 instead of auto sizing, so output order is
  * reproducible by default; 0 asks for NFStream's automatic sizing).
+ *
+ * @example
+ * ```ts
+ * import { resolveMeteringOptions, type MeteringOptions } from '@flowstream/core';
+ *
+ * const options: MeteringOptions = { idleTimeout: 30, activeTimeout: 300, accountingMode: 1, spltAnalysis: 10, nDissections: 0 };
+ * resolveMeteringOptions(options).statisticalAnalysis; // false (the default)
+ * ```
  */
 export interface MeteringOptions {
   /** Decode GTP-U, TZSP and CAPWAP (default true); adds the `tunnel_id` column. */
@@ -149,7 +157,17 @@ export const METERING_OPTION_TABLE: readonly MeteringOptionSpec[] = [
 
 const BY_NAME = new Map<string, MeteringOptionSpec>(METERING_OPTION_TABLE.map((o) => [o.name, o]));
 
-/** Defaults of every metering option, from the table. */
+/**
+ * Defaults of every metering option (NFStream's, except `nMeters`: 1), from the option table.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_METERING_OPTIONS } from '@flowstream/core';
+ *
+ * DEFAULT_METERING_OPTIONS.idleTimeout; // 120
+ * DEFAULT_METERING_OPTIONS.nDissections; // 20
+ * ```
+ */
 export const DEFAULT_METERING_OPTIONS: Readonly<ResolvedMeteringOptions> = Object.freeze(
   Object.fromEntries(METERING_OPTION_TABLE.map((o) => [o.name, o.default])) as unknown as ResolvedMeteringOptions,
 );
@@ -221,7 +239,25 @@ export function unknownOptionError(name: string, value: unknown, known: readonly
   return optionTypeError(name, `one of the known options (${known.join(', ')})`, value);
 }
 
-/** Validates every given option (unknown names are errors) and fills in defaults. */
+/**
+ * Validates every given option and fills in the defaults: what `NFStreamer` does with its
+ * options, for checking a configuration before a run. A wrong type is a TypeError, a value out of
+ * range a RangeError, an unknown name a TypeError (NFStream's snake_case names get "did you
+ * mean …"); each names the option and the allowed values.
+ *
+ * @example
+ * ```ts
+ * import { resolveMeteringOptions } from '@flowstream/core';
+ *
+ * const options = resolveMeteringOptions({ idleTimeout: 30, statisticalAnalysis: true });
+ * options.activeTimeout; // 1800 (the default)
+ * try {
+ *   resolveMeteringOptions({ accountingMode: 5 as 0 });
+ * } catch (e) {
+ *   console.error((e as RangeError).message); // Invalid option accountingMode: expected one of 0, 1, 2, 3, got 5.
+ * }
+ * ```
+ */
 export function resolveMeteringOptions(options: MeteringOptions): ResolvedMeteringOptions {
   const out = { ...DEFAULT_METERING_OPTIONS } as ResolvedMeteringOptions;
   const given = options as Record<string, unknown>;

@@ -17,12 +17,19 @@ import type { PluginPacket } from './plugin-packet.js';
  *
  * @example
  * ```ts
- * class PacketCounter extends NFPlugin<{ label?: string }> {
- *   static override defaults = { label: 'packets' };
- *   declare label: string;
- *   static override fields = [{ name: 'seen', type: 'int' }] as const;
- *   override onInit(_p: PluginPacket, flow: NFlow) { flow.udps.seen = 1; }
- *   override onUpdate(_p: PluginPacket, flow: NFlow) { (flow.udps.seen as number)++; }
+ * import { NFPlugin, type NFlow, type PluginPacket } from '@flowstream/core';
+ * import { NFStreamer } from '@flowstream/streamer';
+ *
+ * class LargePackets extends NFPlugin<{ threshold?: number }> {
+ *   static override defaults = { threshold: 1000 };
+ *   static override fields = [{ name: 'large_packets', type: 'int' }] as const;
+ *   declare threshold: number;
+ *   override onInit(p: PluginPacket, flow: NFlow) { flow.udps.large_packets = p.ip_size > this.threshold ? 1 : 0; }
+ *   override onUpdate(p: PluginPacket, flow: NFlow) { if (p.ip_size > this.threshold) (flow.udps.large_packets as number)++; }
+ * }
+ *
+ * for (const flow of new NFStreamer({ source: 'capture.pcap', udps: [new LargePackets({ threshold: 1200 })] })) {
+ *   console.log(flow.udps.large_packets);
  * }
  * ```
  */
@@ -46,11 +53,51 @@ export abstract class NFPlugin<Options extends object = Record<string, unknown>>
     Object.defineProperty(this, 'options', { value: Object.freeze({ ...merged }), enumerable: false });
   }
 
-  /** Called with the first packet of a new flow. */
+  /**
+   * Called with the first packet of a new flow.
+   *
+   * @example
+   * ```ts
+   * import { NFPlugin, type NFlow, type PluginPacket } from '@flowstream/core';
+   *
+   * export class FirstTtl extends NFPlugin {
+   *   override onInit(packet: PluginPacket, flow: NFlow) {
+   *     flow.udps.first_ttl = packet.ip_version === 4 ? packet.ip_packet[8]! : packet.ip_packet[7]!;
+   *   }
+   * }
+   * ```
+   */
   onInit(_packet: PluginPacket, _flow: NFlow): void {}
-  /** Called for every later packet of the flow, after the flow's counters were updated. */
+  /**
+   * Called for every later packet of the flow, after the flow's counters were updated. Setting
+   * `flow.expiration_id = -1` emits the flow after this call (NFStream's custom expiry).
+   *
+   * @example
+   * ```ts
+   * import { NFPlugin, type NFlow, type PluginPacket } from '@flowstream/core';
+   *
+   * export class EndOnFin extends NFPlugin {
+   *   override onUpdate(packet: PluginPacket, flow: NFlow) {
+   *     if (packet.fin || packet.rst) flow.expiration_id = -1;
+   *   }
+   * }
+   * ```
+   */
   onUpdate(_packet: PluginPacket, _flow: NFlow): void {}
-  /** Called once when the flow is emitted, whatever the reason. */
+  /**
+   * Called once when the flow is emitted, whatever the reason.
+   *
+   * @example
+   * ```ts
+   * import { NFPlugin, type NFlow } from '@flowstream/core';
+   *
+   * export class BytesPerPacket extends NFPlugin {
+   *   override onExpire(flow: NFlow) {
+   *     flow.udps.bytes_per_packet = flow.bidirectional_bytes / flow.bidirectional_packets;
+   *   }
+   * }
+   * ```
+   */
   onExpire(_flow: NFlow): void {}
   /**
    * Flow snapshots (`snapshotInterval`): called when a snapshot row of the live flow is written.
@@ -61,7 +108,9 @@ export abstract class NFPlugin<Options extends object = Record<string, unknown>>
    *
    * @example
    * ```ts
-   * class Rate extends NFPlugin {
+   * import { NFPlugin, type NFlow } from '@flowstream/core';
+   *
+   * export class Rate extends NFPlugin {
    *   static override fields = [{ name: 'bytes_per_s', type: 'float' }] as const;
    *   override onSnapshot(flow: NFlow) {
    *     flow.udps.bytes_per_s = flow.bidirectional_bytes / Math.max(1, flow.bidirectional_duration_ms / 1000);
@@ -70,7 +119,20 @@ export abstract class NFPlugin<Options extends object = Record<string, unknown>>
    * ```
    */
   onSnapshot(_flow: NFlow): void {}
-  /** Called once when a run ends (NFStream never calls it). */
+  /**
+   * Called once when a run ends (NFStream never calls it): release what the plugin holds.
+   *
+   * @example
+   * ```ts
+   * import { NFPlugin, type NFlow } from '@flowstream/core';
+   *
+   * export class ProtocolCount extends NFPlugin {
+   *   private readonly counts = new Map<number, number>();
+   *   override onExpire(flow: NFlow) { this.counts.set(flow.protocol, (this.counts.get(flow.protocol) ?? 0) + 1); }
+   *   override cleanup() { console.log(Object.fromEntries(this.counts)); this.counts.clear(); }
+   * }
+   * ```
+   */
   cleanup(): void {}
 }
 

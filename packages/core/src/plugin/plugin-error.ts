@@ -1,6 +1,18 @@
 /**
  * An exception thrown by a plugin callback. Ends the run (flows emitted before it are delivered);
  * NFStream would hang here instead (spec §10.1, quirk 30 — deliberately not replicated).
+ *
+ * @example
+ * ```ts
+ * import { PluginError } from '@flowstream/core';
+ * import { NFStreamer } from '@flowstream/streamer';
+ *
+ * try {
+ *   for (const flow of new NFStreamer({ source: 'capture.pcap' })) console.log(flow.id);
+ * } catch (e) {
+ *   if (e instanceof PluginError) console.error(e.plugin, e.callback, e.flowId, e.cause);
+ * }
+ * ```
  */
 export class PluginError extends Error {
   override readonly name = 'PluginError';

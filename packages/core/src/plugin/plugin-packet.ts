@@ -7,6 +7,21 @@ const EMPTY = new Uint8Array(0);
  *
  * `ip_packet` is a view of the capture buffer (the (inner) IP header to the end of the frame,
  * padding included), valid only during the callback: copy it (`packet.ip_packet.slice()`) to keep it.
+ *
+ * @example
+ * ```ts
+ * import { NFPlugin, type NFlow, type PluginPacket } from '@flowstream/core';
+ *
+ * export class FirstPayload extends NFPlugin {
+ *   override onInit(packet: PluginPacket, flow: NFlow) {
+ *     flow.udps.first_packet = packet.ip_packet.slice(); // a copy: the view is reused
+ *     flow.udps.first_time = `${packet.ts_sec}.${String(packet.ts_nsec).padStart(9, '0')}`;
+ *   }
+ *   override onUpdate(packet: PluginPacket, flow: NFlow) {
+ *     if (packet.direction === 1 && flow.udps.first_reply_ms === undefined) flow.udps.first_reply_ms = packet.delta_time;
+ *   }
+ * }
+ * ```
  */
 export class PluginPacket {
   /** Milliseconds since the epoch, after the meter's monotonic clamp. */

@@ -3,21 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  CapturePump,
   DEFAULT_METERING_OPTIONS,
   DecodedPacket,
   EXPIRED_EVICTED,
   EXPIRED_IDLE,
   FlowMeter,
-  FlowTable,
-  PacketAccounting,
   PacketDecoder,
   ReadStatus,
-  meterConfig,
   openCapture,
-  validateMeteringOption,
   type NFlow,
 } from '../../src/index.js';
+import { CapturePump, FlowTable, PacketAccounting, meterConfig, validateMeteringOption } from '../../src/internal.js';
 import { writeFloodCapture } from './flood-capture.js';
 
 function meter(maxLiveFlows: number, idleTimeout = 120): FlowMeter {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { METERING_OPTION_TABLE, type MeteringOptionSpec } from '@flowstream/core';
+import { METERING_OPTION_TABLE, type MeteringOptionSpec } from '@flowstream/core/internal';
 import '../sinks/builtin-sinks.js';
 import { sinkDefinitions, sinkNames } from '../sinks/sink-registry.js';
 

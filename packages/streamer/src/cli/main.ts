@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { METERING_OPTION_TABLE, type FlowBatch, type NFPlugin } from '@flowstream/core';
+import type { FlowBatch, NFPlugin } from '@flowstream/core';
+import { METERING_OPTION_TABLE } from '@flowstream/core/internal';
 import { NFStreamer, type StreamerSummary } from '../nfstreamer.js';
 import type { FlowSink } from '../sinks/flow-sink.js';
 import '../optional-parts.js';

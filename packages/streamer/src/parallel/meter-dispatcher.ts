@@ -1,5 +1,5 @@
-import { elapsedMs, isLaterTime, type DecodedPacket } from '@flowstream/core';
-import { accountedSize } from '@flowstream/core/internal';
+import type { DecodedPacket } from '@flowstream/core';
+import { elapsedMs, isLaterTime, accountedSize } from '@flowstream/core/internal';
 import { nfstreamPacketHash } from './flow-hash.js';
 import type { PacketRingWriter } from './packet-ring.js';
 

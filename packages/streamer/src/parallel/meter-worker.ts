@@ -6,7 +6,8 @@
  * columnar batches, their typed arrays transferred (no flow objects, no re-encoding).
  */
 import { workerData } from 'node:worker_threads';
-import { batchForTransfer, DecodedPacket, FLOW_BATCH_ROWS, FlowMeter, type FlowDissector, type NFPlugin } from '@flowstream/core';
+import { DecodedPacket, FlowMeter, type FlowDissector, type NFPlugin } from '@flowstream/core';
+import { batchForTransfer, FLOW_BATCH_ROWS } from '@flowstream/core/internal';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
 import { Ctl, PacketRingReader, RecordKind, WorkerState } from './packet-ring.js';
 import type { MeterWorkerData, WorkerMessage } from './worker-protocol.js';

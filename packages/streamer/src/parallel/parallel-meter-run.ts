@@ -2,15 +2,20 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } f
 import {
   PacketDecoder,
   ReadStatus,
-  BatchReceiver,
-  pluginFields,
   type CaptureReader,
   type FlowBatch,
   type NFlow,
   type ResolvedMeteringOptions,
   type RunSummary,
 } from '@flowstream/core';
-import { CapturePump, meterConfig, PacketAccounting, flowColumns } from '@flowstream/core/internal';
+import {
+  BatchReceiver,
+  pluginFields,
+  CapturePump,
+  meterConfig,
+  PacketAccounting,
+  flowColumns,
+} from '@flowstream/core/internal';
 import { InputSequence, type RunFilter } from '../run/input-sequence.js';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
 import { STEP_RECORDS, StepResult, type FlowRun, type RunInput } from '../run/meter-run.js';

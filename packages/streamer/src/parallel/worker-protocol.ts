@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
-import type { TransferredBatch } from '@flowstream/core';
+import type { TransferredBatch } from '@flowstream/core/internal';
 import type { RingBuffers } from './packet-ring.js';
 
 /** The metering options a worker needs (plain data: plugin instances travel as origins). */

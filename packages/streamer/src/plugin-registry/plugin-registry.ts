@@ -1,6 +1,7 @@
 import 'reflect-metadata'; // tsyringe needs the Reflect polyfill before it loads; only this module pays for it
 import { container, type DependencyContainer } from 'tsyringe';
-import { isPluginInstance, NFPlugin } from '@flowstream/core';
+import { NFPlugin } from '@flowstream/core';
+import { isPluginInstance } from '@flowstream/core/internal';
 import { registerBuiltinPlugins } from './builtin-plugins.js';
 import { importPluginModule, isFileSpecifier, isModuleNotFound } from './load-plugin-module.js';
 import { stampPluginOrigin } from './plugin-origin.js';

@@ -285,7 +285,10 @@ async function* csvBatches(path: string): AsyncGenerator<FlowBatch> {
  *
  * @example
  * ```ts
+ * import { reportFromFlowFiles } from '@flowstream/streamer';
+ *
  * const data = await reportFromFlowFiles(['flows.parquet'], 'report.html', { columnsToAnonymize: ['src_ip'] });
+ * console.log(data.totals.flows, data.talkers.byBytes.slice(0, 3));
  * ```
  */
 export async function reportFromFlowFiles(paths: readonly string[], output: string, options: OutputOptions = {}): Promise<ReportData> {

@@ -429,7 +429,9 @@ function portLabel(proto: string, port: string | number | null): string {
  *
  * @example
  * ```ts
- * const data = await reportData(streamer.batches());
+ * import { NFStreamer, reportData } from '@flowstream/streamer';
+ *
+ * const data = await reportData(new NFStreamer({ source: 'capture.pcap' }).batches());
  * console.log(data.totals.bytes, data.applications?.byBytes.slice(0, 5));
  * ```
  */

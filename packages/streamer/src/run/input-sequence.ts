@@ -1,4 +1,4 @@
-import { type CaptureError, type CaptureReader, type SourceSummary } from '@flowstream/core';
+import type { CaptureError, CaptureReader, SourceSummary } from '@flowstream/core';
 import { linkTypeToDlt, type PacketAccounting, type RecordFilter } from '@flowstream/core/internal';
 import type { RunInput } from './meter-run.js';
 

@@ -1,5 +1,4 @@
 import {
-  FLOW_BATCH_ROWS,
   FlowMeter,
   PacketDecoder,
   ReadStatus,
@@ -10,7 +9,13 @@ import {
   type ResolvedMeteringOptions,
   type RunSummary,
 } from '@flowstream/core';
-import { CapturePump, MAX_PENDING_FLOWS, meterConfig, PacketAccounting } from '@flowstream/core/internal';
+import {
+  FLOW_BATCH_ROWS,
+  CapturePump,
+  MAX_PENDING_FLOWS,
+  meterConfig,
+  PacketAccounting,
+} from '@flowstream/core/internal';
 import { InputSequence, type RunFilter } from './input-sequence.js';
 
 /** Records processed per step: large enough to amortise, small enough to hand flows out often. */

@@ -1,7 +1,7 @@
 import { fstatSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { createStreamCaptureReader, DescriptorCaptureReader, openCapture } from '@flowstream/core';
-import { type StreamCaptureReader } from '@flowstream/core/internal';
+import { createStreamCaptureReader, openCapture, type StreamCaptureReader } from '@flowstream/core';
+import { DescriptorCaptureReader } from '@flowstream/core/internal';
 import { hashFile, StreamHash } from './input-hash.js';
 import type { RunInput } from './meter-run.js';
 

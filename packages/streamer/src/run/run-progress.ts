@@ -7,7 +7,10 @@ import type { RunInput } from './meter-run.js';
  *
  * @example
  * ```ts
- * new NFStreamer({ source: files, onProgress: (p) => console.error(`${p.percent?.toFixed(1)} %`) });
+ * import { NFStreamer, type RunProgress } from '@flowstream/streamer';
+ *
+ * const show = (p: RunProgress) => console.error(`${p.percent?.toFixed(1) ?? '?'} % ${p.packetsPerSecond.toFixed(0)} pkt/s ETA ${p.etaMs ?? '?'} ms`);
+ * await new NFStreamer({ source: ['a.pcap', 'b.pcap'], onProgress: show }).toCsv('flows.csv');
  * ```
  */
 export interface RunProgress {

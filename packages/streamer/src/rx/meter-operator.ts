@@ -2,15 +2,27 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import {
   FlowMeter,
   resolveMeteringOptions,
+  DEFAULT_METERING_OPTIONS,
   type FlowDissector,
   type MeteringOptions,
   type NFlow,
 } from '@flowstream/core';
-import { DEFAULT_METERING_OPTIONS, meterConfig } from '@flowstream/core/internal';
+import { meterConfig } from '@flowstream/core/internal';
 import { extensions } from '../nfstreamer.js';
 import type { PacketBatch } from './packet-batch.js';
 
-/** The options {@link meter} honours: those that act on the flow table. */
+/**
+ * The options {@link meter} honours: those that act on the flow table.
+ *
+ * @example
+ * ```ts
+ * import { SPLT } from '@flowstream/plugins';
+ * import { meter, packets, type MeterOperatorOptions } from '@flowstream/streamer';
+ *
+ * const options: MeterOperatorOptions = { idleTimeout: 10, spltAnalysis: 5, udps: [new SPLT()], maxNflows: 1000 };
+ * packets('capture.pcap').pipe(meter(options)).subscribe((flow) => console.log(flow.splt_ps, flow.udps.splt_ps));
+ * ```
+ */
 export type MeterOperatorOptions = Pick<
   MeteringOptions,
   'idleTimeout' | 'activeTimeout' | 'accountingMode' | 'udps' | 'nDissections' | 'statisticalAnalysis' | 'spltAnalysis' | 'maxNflows' | 'nMeters'
@@ -39,11 +51,14 @@ const ELSEWHERE: Record<string, string> = {
  *
  * @example
  * ```ts
- * packets('a.pcap').pipe(
- *   map((b) => b),                       // your per-batch operators
+ * import { filter, tap } from 'rxjs';
+ * import { meter, packets } from '@flowstream/streamer';
+ *
+ * packets('capture.pcap').pipe(
+ *   tap((batch) => console.error(`${batch.length} packets`)), // your per-batch operators
  *   meter({ idleTimeout: 30, statisticalAnalysis: true, nDissections: 20 }),
  *   filter((f) => f.protocol === 6),
- * ).subscribe(console.log);
+ * ).subscribe((flow) => console.log(flow.src_ip, flow.dst_port, flow.application_name));
  * ```
  */
 export function meter(options: MeterOperatorOptions = {}): OperatorFunction<PacketBatch, NFlow> {

@@ -1,5 +1,5 @@
 import { DecodedPacket } from '@flowstream/core';
-import { type PacketAccounting } from '@flowstream/core/internal';
+import type { PacketAccounting } from '@flowstream/core/internal';
 
 /** Packets per batch by default. */
 export const DEFAULT_BATCH_PACKETS = 4096;
@@ -11,6 +11,26 @@ export const DEFAULT_BATCH_PACKETS = 4096;
  *
  * Frame bytes are copied into the batch's arena, so a packet's `data`/`ipOffset`/`ipLength` stay
  * valid for the whole batch even though the capture reader reuses its buffer.
+ *
+ * @example
+ * ```ts
+ * import { map } from 'rxjs';
+ * import { meter, packets, type PacketBatch } from '@flowstream/streamer';
+ *
+ * // drops DNS packets before metering: packets after `length` are not read
+ * function withoutDns(batch: PacketBatch): PacketBatch {
+ *   let kept = 0;
+ *   for (let i = 0; i < batch.length; i++) {
+ *     const p = batch.packets[i]!;
+ *     if (p.srcPort === 53 || p.dstPort === 53) continue;
+ *     [batch.packets[kept], batch.packets[i]] = [p, batch.packets[kept]!];
+ *     kept++;
+ *   }
+ *   batch.length = kept;
+ *   return batch;
+ * }
+ * packets('capture.pcap').pipe(map(withoutDns), meter()).subscribe((flow) => console.log(flow.dst_port));
+ * ```
  */
 export class PacketBatch {
   length = 0;

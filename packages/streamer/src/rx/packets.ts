@@ -26,7 +26,17 @@ class BatchSink implements PacketSink {
   }
 }
 
-/** Options of {@link packets}. */
+/**
+ * Options of {@link packets}.
+ *
+ * @example
+ * ```ts
+ * import { packets, type PacketsOptions } from '@flowstream/streamer';
+ *
+ * const options: PacketsOptions = { bpfFilter: 'udp port 53', decodeTunnels: false, batchSize: 1024 };
+ * packets('capture.pcap', options).subscribe((batch) => console.log(batch.length));
+ * ```
+ */
 export interface PacketsOptions {
   /** Decode GTP-U/TZSP/CAPWAP (default true). */
   decodeTunnels?: boolean;
@@ -44,7 +54,12 @@ export interface PacketsOptions {
  *
  * @example
  * ```ts
- * packets('capture.pcap').pipe(meter({ statisticalAnalysis: true })).subscribe((flow) => console.log(flow.id));
+ * import { meter, packets } from '@flowstream/streamer';
+ *
+ * packets('capture.pcap', { bpfFilter: 'tcp' }).pipe(meter({ statisticalAnalysis: true })).subscribe((flow) => console.log(flow.id));
+ * packets('capture.pcap').subscribe((batch) => {
+ *   for (let i = 0; i < batch.length; i++) console.log(batch.packets[i]!.timeMs, batch.packets[i]!.ipSize);
+ * });
  * ```
  */
 export function packets(source: string | readonly string[] | Readable, options: PacketsOptions = {}): Observable<PacketBatch> {

@@ -48,12 +48,14 @@ export interface SinkResult {
  *
  * @example A sink that counts bytes per protocol
  * ```ts
- * import type { FlowSink } from '@flowstream/streamer';
+ * import type { FlowBatch } from '@flowstream/core';
+ * import { NFStreamer, type FlowSink } from '@flowstream/streamer';
+ *
  * class BytesPerProtocol implements FlowSink {
  *   readonly target = 'memory';
  *   totals = new Map<number, number>();
  *   async open() {}
- *   async write(batch) {
+ *   async write(batch: FlowBatch) {
  *     const proto = batch.column('protocol')!.values as Float64Array;
  *     const bytes = batch.column('bidirectional_bytes')!.values as Float64Array;
  *     for (let i = 0; i < batch.length; i++) this.totals.set(proto[i]!, (this.totals.get(proto[i]!) ?? 0) + bytes[i]!);
@@ -61,7 +63,7 @@ export interface SinkResult {
  *   async close() { return { flows: 0, files: [] }; }
  *   async abort() {}
  * }
- * await new NFStreamer({ source: 'a.pcap' }).writeTo(new BytesPerProtocol());
+ * await new NFStreamer({ source: 'capture.pcap' }).writeTo(new BytesPerProtocol());
  * ```
  */
 export interface FlowSink {
@@ -95,7 +97,22 @@ export interface SinkOptions {
   readonly [key: string]: unknown;
 }
 
-/** A registered output format. */
+/**
+ * A registered output format (see `registerSink`).
+ *
+ * @example
+ * ```ts
+ * import { CsvSink, registerSink, type SinkDefinition } from '@flowstream/streamer';
+ *
+ * const csvOut: SinkDefinition = {
+ *   name: 'csv-stdout',
+ *   description: 'NFStream CSV on standard output',
+ *   target: 'none',
+ *   create: async () => new CsvSink(process.stdout),
+ * };
+ * registerSink(csvOut);
+ * ```
+ */
 export interface SinkDefinition {
   /** The `--format` value. */
   readonly name: string;
@@ -116,9 +133,20 @@ export interface SinkDefinition {
 }
 
 /**
- * An output failed: names the target and keeps the original error as `cause`.
+ * An output failed: names the target and keeps the original error as `cause`. Sinks throw it (a
+ * plain Error of a sink is wrapped into one); the run stops after the flows so far were written.
  *
- * @example new SinkError('/dev/full', new Error('ENOSPC')).message === '/dev/full: ENOSPC'
+ * @example
+ * ```ts
+ * import { NFStreamer, SinkError } from '@flowstream/streamer';
+ *
+ * new SinkError('/dev/full', new Error('ENOSPC')).message; // '/dev/full: ENOSPC'
+ * try {
+ *   await new NFStreamer({ source: 'capture.pcap' }).toCsv('/dev/full');
+ * } catch (e) {
+ *   if (e instanceof SinkError) console.error(e.target, e.cause);
+ * }
+ * ```
  */
 export class SinkError extends Error {
   constructor(

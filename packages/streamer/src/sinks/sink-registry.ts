@@ -8,22 +8,53 @@ const registry = new Map<string, SinkDefinition>();
  *
  * @example
  * ```ts
- * registerSink({ name: 'count', description: 'print the number of flows', target: 'none',
- *   async create() { return new CountSink(); } });
+ * import type { FlowBatch } from '@flowstream/core';
+ * import { NFStreamer, registerSink, type FlowSink } from '@flowstream/streamer';
+ *
+ * class CountSink implements FlowSink {
+ *   readonly target = 'stdout';
+ *   private flows = 0;
+ *   async open() {}
+ *   async write(batch: FlowBatch) { this.flows += batch.length; }
+ *   async close() { console.log(`${this.flows} flows`); return { flows: this.flows, files: [] }; }
+ *   async abort() {}
+ * }
+ * registerSink({ name: 'count', description: 'print the number of flows', target: 'none', create: async () => new CountSink() });
+ * await new NFStreamer({ source: 'capture.pcap' }).export('count', '');
  * ```
  */
 export function registerSink(definition: SinkDefinition): void {
   registry.set(definition.name, definition);
 }
 
-/** The definition of format `name`; throws a RangeError listing the known formats. */
+/**
+ * The definition of format `name`; throws a RangeError listing the known formats.
+ *
+ * @example
+ * ```ts
+ * import { sinkDefinition } from '@flowstream/streamer';
+ *
+ * const parquet = sinkDefinition('parquet');
+ * console.log(parquet.description, parquet.target); // … 'file'
+ * const sink = await parquet.create('flows.parquet', { compression: 'zstd' });
+ * ```
+ */
 export function sinkDefinition(name: string, option = 'format'): SinkDefinition {
   const d = registry.get(name);
   if (d === undefined) throw new RangeError(`Invalid option ${option}: expected one of ${sinkNames().join(', ')}, got ${JSON.stringify(name)}.`);
   return d;
 }
 
-/** Registered format names, in registration order. */
+/**
+ * Registered format names, in registration order (the CLI's `--format` choices).
+ *
+ * @example
+ * ```ts
+ * import { sinkNames } from '@flowstream/streamer';
+ *
+ * sinkNames(); // ['csv', 'arrow', 'arrows', 'parquet', 'jsonl', 'none', 'nats', 'ipfix', …registered ones]
+ * ```
+ */
 export function sinkNames(): string[] {
   return [...registry.keys()];
 }

@@ -18,7 +18,9 @@ export interface CaptureInterface {
  * @throws Error naming what to install when koffi/libpcap is missing, or libpcap's error text.
  * @example
  * ```ts
- * for (const i of listInterfaces()) console.log(i.name, i.description);
+ * import { listInterfaces } from '@flowstream/streamer';
+ *
+ * for (const i of listInterfaces()) console.log(i.name, i.description, i.addresses, i.loopback);
  * ```
  */
 export function listInterfaces(): CaptureInterface[] {

@@ -1,4 +1,4 @@
-import { openLibpcapLibrary } from '@flowstream/core';
+import { openLibpcapLibrary } from '@flowstream/core/internal';
 
 /**
  * The libpcap calls of live capture, bound through koffi. Handles and buffers are passed as

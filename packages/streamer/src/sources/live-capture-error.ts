@@ -3,6 +3,17 @@
  * step (spec §8: `Unable to activate source.`, `Unable to set snaplen.`, `Unable to set promisc
  * mode.`, `Unable to set buffer timeout.`, `<iface>: <libpcap text>` for the buffer size,
  * `Unable to compile BPF filter.`); `message` adds libpcap's own explanation.
+ *
+ * @example
+ * ```ts
+ * import { LiveCapture, LiveCaptureError } from '@flowstream/streamer';
+ *
+ * try {
+ *   new LiveCapture('nosuchif0').start();
+ * } catch (e) {
+ *   if (e instanceof LiveCaptureError) console.error(e.nfstreamMessage, e.interfaceName, e.detail);
+ * }
+ * ```
  */
 export class LiveCaptureError extends Error {
   override readonly name = 'LiveCaptureError';

@@ -6,7 +6,17 @@ import type { CaptureWorkerData } from './capture-worker.js';
 import { ERRBUF_SIZE, loadLivePcap, type LivePcap } from './libpcap-live.js';
 import { LiveCaptureError } from './live-capture-error.js';
 
-/** Options of a {@link LiveCapture} (NFStreamer's live parameters, spec §8). */
+/**
+ * Options of a {@link LiveCapture} (NFStreamer's live parameters, spec §8).
+ *
+ * @example
+ * ```ts
+ * import { LiveCapture, type LiveCaptureOptions } from '@flowstream/streamer';
+ *
+ * const options: LiveCaptureOptions = { snapshotLength: 256, promiscuousMode: false, bpfFilter: 'tcp', ringSize: 64 * 1024 * 1024 };
+ * const capture = new LiveCapture('eth0', options);
+ * ```
+ */
 export interface LiveCaptureOptions {
   /** Bytes kept per packet (default 1536), `pcap_set_snaplen`. */
   snapshotLength?: number;
@@ -60,15 +70,25 @@ const STOP_WAIT_MS = 8000;
  * per packet from {@link start}. Kernel drops, interface drops and ring-full drops are counted
  * ({@link stats}).
  *
+ * Most programs give the interface to `NFStreamer` as its `source`; this class is for your own
+ * packet loop.
+ *
  * @example
  * ```ts
+ * import { CaptureRecord } from '@flowstream/core';
+ * import { LiveCapture } from '@flowstream/streamer';
+ *
  * const capture = new LiveCapture('lo', { bpfFilter: 'udp port 5353' });
  * capture.start();
+ * setTimeout(() => capture.stop(), 10_000);
  * const record = new CaptureRecord();
  * for (;;) {
- *   while (capture.next(record)) meter.consume(record);
+ *   const ended = capture.ended; // packets still in the ring are read after the end
+ *   while (capture.next(record)) console.log(record.tsSec, record.tsNsec, record.wireLength);
+ *   if (ended) break;
  *   await capture.waitForData(250);
  * }
+ * console.log(capture.stats()); // { packetsReceived, packetsDropped, interfaceDropped, ringDropped, … }
  * ```
  */
 export class LiveCapture {
@@ -131,6 +151,15 @@ export class LiveCapture {
    * @throws Error (one sentence saying what to install) when koffi or libpcap is missing.
    * @throws LiveCaptureError when the interface cannot be opened (unknown device, no permission)
    * or the BPF filter does not compile.
+   * @example
+   * ```ts
+   * import { LiveCapture } from '@flowstream/streamer';
+   *
+   * const capture = new LiveCapture('eth0', { snapshotLength: 128 });
+   * let bytes = 0;
+   * capture.start((record) => { bytes += record.wireLength; }); // the record is reused: copy what you keep
+   * setTimeout(() => { capture.stop(); console.log(bytes, capture.stats().packetsDropped); }, 5_000);
+   * ```
    */
   start(onRecord?: (record: CaptureRecord) => void): void {
     if (this.handle !== 0) throw new Error(`Live capture on ${this.interfaceName} is already running.`);

@@ -1,4 +1,11 @@
-import { CaptureError, ReadStatus, type CaptureDrops, type CaptureReader, type CaptureRecord, type ResolvedMeteringOptions } from '@flowstream/core';
+import {
+  CaptureError,
+  ReadStatus,
+  type CaptureDrops,
+  type CaptureReader,
+  type CaptureRecord,
+  type ResolvedMeteringOptions,
+} from '@flowstream/core';
 import type { RunInput } from '../run/meter-run.js';
 import { LiveCapture } from './live-capture.js';
 

@@ -57,7 +57,17 @@ export function windowRowsBatch(rows: readonly Record<string, unknown>[], column
  * Writes window rows to a file through the output sinks (format from the extension, see
  * {@link windowRowsFormat}); returns the number of rows.
  *
- * @example await writeWindowRows(rows, 'windows.parquet', windowRowsSchema(null))
+ * @example
+ * ```ts
+ * import { CovertMarkWindows, windowRowsSchema, type WindowRow } from '@flowstream/plugins/covertmark';
+ * import { NFStreamer, windowRows, writeWindowRows } from '@flowstream/streamer';
+ *
+ * const cm = new CovertMarkWindows({ windowSize: 50 });
+ * const streamer = new NFStreamer({ source: 'capture.pcap', udps: [cm] });
+ * const rows: WindowRow[] = [];
+ * for await (const row of windowRows(streamer, cm)) rows.push(row);
+ * await writeWindowRows(rows, 'windows.parquet', windowRowsSchema(cm.featureSelection));
+ * ```
  */
 export async function writeWindowRows(rows: readonly Record<string, unknown>[], path: string, columns: readonly WindowColumn[]): Promise<number> {
   const out = await openRowsSink(path, columns);

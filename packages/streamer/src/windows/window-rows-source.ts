@@ -11,8 +11,12 @@ import { windowRowsBatch, windowRowsFields } from './window-rows-output.js';
  *
  * @example
  * ```ts
+ * import { CovertMarkWindows } from '@flowstream/plugins/covertmark';
+ * import { NFStreamer, windowRows } from '@flowstream/streamer';
+ *
  * const cm = new CovertMarkWindows({ windowSize: 50 });
- * for await (const row of windowRows(new NFStreamer({ source: 'a.pcap', udps: [cm] }), cm)) console.log(row);
+ * const streamer = new NFStreamer({ source: 'capture.pcap', udps: [cm] });
+ * for await (const row of windowRows(streamer, cm)) console.log(row.flow_id, row.window_index, row);
  * ```
  */
 export async function* windowRows(streamer: NFStreamer, plugin: CovertMarkWindows): AsyncGenerator<WindowRow> {
@@ -22,7 +26,20 @@ export async function* windowRows(streamer: NFStreamer, plugin: CovertMarkWindow
   }
 }
 
-/** The window rows as an Observable (unsubscribing stops the run). */
+/**
+ * The window rows as an Observable (unsubscribing stops the run).
+ *
+ * @example
+ * ```ts
+ * import { filter } from 'rxjs';
+ * import { CovertMarkWindows } from '@flowstream/plugins/covertmark';
+ * import { NFStreamer, windowRows$ } from '@flowstream/streamer';
+ *
+ * const cm = new CovertMarkWindows({ windowSize: 50 });
+ * const streamer = new NFStreamer({ source: 'capture.pcap', udps: [cm] });
+ * windowRows$(streamer, cm).pipe(filter((row) => row.window_index === 0)).subscribe((row) => console.log(row));
+ * ```
+ */
 export function windowRows$(streamer: NFStreamer, plugin: CovertMarkWindows): Observable<WindowRow> {
   return new Observable<WindowRow>((subscriber) => {
     let closed = false;
@@ -42,7 +59,20 @@ export function windowRows$(streamer: NFStreamer, plugin: CovertMarkWindows): Ob
   });
 }
 
-/** The window rows as an Arrow table (typed: ints Int64, features Float64; empty without windows). */
+/**
+ * The window rows as an Arrow table (typed: ints Int64, features Float64; empty without windows).
+ *
+ * @example
+ * ```ts
+ * import { CovertMarkWindows } from '@flowstream/plugins/covertmark';
+ * import { NFStreamer, windowRowsTable } from '@flowstream/streamer';
+ *
+ * const cm = new CovertMarkWindows({ windowSize: 50 });
+ * const streamer = new NFStreamer({ source: 'capture.pcap', udps: [cm] });
+ * const table = await windowRowsTable(streamer, cm);
+ * console.log(table.numRows, table.schema.fields.map((f) => f.name));
+ * ```
+ */
 export async function windowRowsTable(streamer: NFStreamer, plugin: CovertMarkWindows): Promise<Table> {
   const { windowRowsSchema } = await import('@flowstream/plugins/covertmark');
   const { ArrowEncoder } = await import('../sinks/arrow/arrow-encoder.js');

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { flowsToBatch } from '@flowstream/core';
-import { OutputTransform, chunkPath, numberedPath } from '@flowstream/streamer';
+import { flowsToBatch } from '@flowstream/core/internal';
+import { OutputTransform } from '@flowstream/streamer';
+import { chunkPath, numberedPath } from '../../src/sinks/files/chunk-path.js';
 import { ANONYMIZER_WARNING, Anonymizer } from '../../src/sinks/transform/anonymizer.js';
 import { FIELDS, makeFlow, sampleFlows } from './helpers.js';
 

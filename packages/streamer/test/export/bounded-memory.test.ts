@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { open } from 'node:fs/promises';
 import { RecordBatchReader, type AsyncRecordBatchFileReader } from 'apache-arrow';
-import { flowsToBatch, type FieldSpec, type FlowBatch, type NFlow } from '@flowstream/core';
+import type { FieldSpec, FlowBatch, NFlow } from '@flowstream/core';
+import { flowsToBatch } from '@flowstream/core/internal';
 import { ArrowIpcSink } from '@flowstream/streamer';
 import { FULL_FIELDS, fullFlowPool, writeBatches } from './helpers.js';
 

@@ -1,4 +1,5 @@
-import { NFlow, flowsToBatch, type FieldSpec, type FlowBatch } from '@flowstream/core';
+import { NFlow, type FieldSpec, type FlowBatch } from '@flowstream/core';
+import { flowsToBatch } from '@flowstream/core/internal';
 import type { FlowSink, RunManifest, SinkResult } from '../../src/sinks/index.js';
 
 /** A representative run schema: core, statistics subset, SPLT, nDPI strings, plugin fields. */

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { flowsToBatch } from '@flowstream/core';
+import { flowsToBatch } from '@flowstream/core/internal';
 import { JsonlSink } from '@flowstream/streamer';
 import { FIELDS, batchesOf, makeFlow, sampleFlows, writeBatches } from './helpers.js';
 

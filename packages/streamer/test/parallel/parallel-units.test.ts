@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { BatchReceiver, batchForTransfer, CaptureRecord, DecodedPacket, FlowMeter, openCapture, PacketDecoder, ReadStatus } from '@flowstream/core';
+import { CaptureRecord, DecodedPacket, FlowMeter, openCapture, PacketDecoder, ReadStatus } from '@flowstream/core';
+import { BatchReceiver, batchForTransfer } from '@flowstream/core/internal';
 import { PCAPS } from '../support/run-cli.js';
 import { nfstreamPacketHash } from '../../src/parallel/flow-hash.js';
 import { allocateRing, Ctl, PacketRingReader, PacketRingWriter, RecordKind } from '../../src/parallel/packet-ring.js';

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { NFPlugin, type NFlow, type PluginPacket } from '@flowstream/core';
-import { energyFeatures, haarSwt, waveletFieldNames } from '@flowstream/plugins';
+import { waveletFieldNames } from '../../../plugins/src/wavelet-features.js';
+import { haarSwt } from '../../../plugins/src/wavelet/haar-swt.js';
+import { energyFeatures } from '../../../plugins/src/wavelet/energy-features.js';
 import { describe, expect, it } from 'vitest';
 import { NFStreamer } from '../../src/index.js';
 import { createPluginRegistry, parsePluginSpec } from '../../src/plugin-registry/index.js';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FlowBatch, type FieldSpec, type FlowColumn } from '@flowstream/core';
-import { csvFields, reportData, TopCounter } from '@flowstream/streamer';
+import { reportData } from '@flowstream/streamer';
+import { csvFields } from '../../src/report/flow-file-reader.js';
+import { TopCounter } from '../../src/report/top-counter.js';
 
 /** A batch of `n` synthetic flows: flow i from 10.x.y.z (i-th address) at t0 + i·stepMs, i+1 bytes. */
 function batch(n: number, t0: number, stepMs: number, distinctSources = n): FlowBatch {

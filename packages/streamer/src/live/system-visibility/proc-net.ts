@@ -1,5 +1,5 @@
 import { endianness } from 'node:os';
-import { ipv4Text, ipv6Text } from '@flowstream/core';
+import { ipv4Text, ipv6Text } from '@flowstream/core/internal';
 
 /** One connected socket of `/proc/net/{tcp,tcp6,udp,udp6}`. */
 export interface ProcNetSocket {

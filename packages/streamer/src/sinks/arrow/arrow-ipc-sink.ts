@@ -29,7 +29,11 @@ class FinalSchemaFileWriter extends RecordBatchFileWriter {
  *
  * @example
  * ```ts
+ * import { NFStreamer, ArrowIpcSink } from '@flowstream/streamer';
+ *
+ * const streamer = new NFStreamer({ source: 'capture.pcap' });
  * await streamer.writeTo(new ArrowIpcSink('flows.arrow', { stream: false }));
+ * await streamer.writeTo(new ArrowIpcSink(process.stdout, { stream: true, batchSize: 8192 }));
  * ```
  */
 export class ArrowIpcSink implements FlowSink {

@@ -13,7 +13,11 @@ const ROWS_PER_PIECE = 64;
  *
  * @example
  * ```ts
+ * import { NFStreamer, CsvSink } from '@flowstream/streamer';
+ *
+ * const streamer = new NFStreamer({ source: 'capture.pcap' });
  * await streamer.writeTo(new CsvSink('flows.csv'));
+ * await streamer.writeTo(new CsvSink(process.stdout), { columns: ['src_ip', 'dst_ip', 'bidirectional_bytes'] });
  * ```
  */
 export class CsvSink implements FlowSink {

@@ -1,4 +1,5 @@
-import { flowColumns, type FieldSpec } from '@flowstream/core';
+import type { FieldSpec } from '@flowstream/core';
+import { flowColumns } from '@flowstream/core/internal';
 import { DHCP, JA4, MDNS, SPLT } from '@flowstream/plugins';
 import { CovertMarkWindows } from '@flowstream/plugins/covertmark';
 import { IANA, reverseOf, type InformationElement } from './information-elements.js';

@@ -15,7 +15,11 @@ const FIRST_TEMPLATE_ID = 256;
  *
  * @example
  * ```ts
- * await new NFStreamer({ source: 'a.pcap', accountingMode: 1 }).export('ipfix', 'udp://127.0.0.1:4739', { ipfixMode: 'uniflow' });
+ * import { IpfixSink, NFStreamer } from '@flowstream/streamer';
+ *
+ * const streamer = new NFStreamer({ source: 'capture.pcap', accountingMode: 1 });
+ * await streamer.export('ipfix', 'udp://127.0.0.1:4739', { ipfixMode: 'uniflow' }); // by format name
+ * await streamer.writeTo(new IpfixSink('udp://127.0.0.1:4739', { ipfixObservationDomain: 7 }));
  * ```
  */
 export class IpfixSink implements FlowSink {

@@ -51,7 +51,11 @@ function compile(fields: readonly FieldSpec[], columns: readonly FlowColumn[]): 
  *
  * @example
  * ```ts
- * await streamer.writeTo(new JsonlSink('-'));
+ * import { NFStreamer, JsonlSink } from '@flowstream/streamer';
+ *
+ * const streamer = new NFStreamer({ source: 'capture.pcap' });
+ * await streamer.writeTo(new JsonlSink('flows.jsonl'));
+ * await streamer.writeTo(new JsonlSink(process.stdout)); // e.g. piped into jq
  * ```
  */
 export class JsonlSink implements FlowSink {

@@ -21,6 +21,9 @@ export type ParquetCodec = (typeof PARQUET_CODECS)[number];
  *
  * @example
  * ```ts
+ * import { NFStreamer, ParquetSink } from '@flowstream/streamer';
+ *
+ * const streamer = new NFStreamer({ source: 'capture.pcap' });
  * await streamer.writeTo(new ParquetSink('flows.parquet', { compression: 'zstd' }));
  * ```
  */

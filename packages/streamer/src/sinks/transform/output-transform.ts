@@ -3,6 +3,17 @@ import { cellValue, type FieldSpec, type FlowBatch, type FlowColumn } from '@flo
 import { Anonymizer } from './anonymizer.js';
 
 /** What the run applies to every batch before any sink sees it. */
+/**
+ * Column selection and anonymisation, applied upstream of every output.
+ *
+ * @example
+ * ```ts
+ * import { JsonlSink, NFStreamer, type OutputOptions } from '@flowstream/streamer';
+ *
+ * const options: OutputOptions = { columns: ['src_ip', 'dst_ip', 'bidirectional_bytes'], columnsToAnonymize: ['src_ip'] };
+ * await new NFStreamer({ source: 'capture.pcap' }).writeTo(new JsonlSink('flows.jsonl'), options);
+ * ```
+ */
 export interface OutputOptions {
   /** Keep only these columns, in this order (every name must exist). */
   columns?: readonly string[] | null;
@@ -24,8 +35,12 @@ export interface OutputOptions {
  *
  * @example
  * ```ts
+ * import { NFStreamer, OutputTransform } from '@flowstream/streamer';
+ *
+ * const streamer = new NFStreamer({ source: 'capture.pcap' });
  * const t = OutputTransform.create(streamer.schema, { columns: ['src_ip', 'dst_ip'], columnsToAnonymize: ['src_ip'] });
  * t.fields; // [{ name: 'src_ip', type: 'string' }, { name: 'dst_ip', type: 'string' }]
+ * for await (const batch of streamer.batches()) console.log(t.apply(batch).row(0).toJSON()); // { src_ip: '6f3c…', dst_ip: '…' }
  * ```
  */
 export class OutputTransform {
