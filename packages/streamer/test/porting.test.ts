@@ -56,6 +56,7 @@ describe('porting from NFStream', () => {
     expect(() => meter({ promiscuousMode: false } as never)).toThrow(/Invalid option promiscuousMode for meter\(\): a live capture option/);
     expect(() => meter({ bpfFilter: 'tcp' } as never)).toThrow(/Invalid option bpfFilter for meter\(\): packets\(\) filters/);
     expect(() => meter({ nMeters: 2 })).toThrow(/Invalid option nMeters for meter\(\)/);
+    expect(() => meter({ snapshotInterval: 5 } as never)).toThrow(/Invalid option snapshotInterval for meter\(\): flow snapshots are a second stream/);
     expect(() => meter({ decodeTunnels: false } as never)).toThrow(/decodeTunnels/);
     // the defaults are what it does anyway
     expect(() => meter({ nMeters: 1, decodeTunnels: true } as never)).not.toThrow();

@@ -39,6 +39,7 @@ const ELSEWHERE: Record<string, string> = {
   systemVisibilityMode: 'a live capture option: use NFStreamer',
   systemVisibilityPollMs: 'a live capture option: use NFStreamer',
   nMeters: 'parallel meters need NFStreamer (meter() is one meter: 1)',
+  snapshotInterval: 'flow snapshots are a second stream: use NFStreamer.snapshots$ or snapshots()',
 };
 
 /**
