@@ -30,6 +30,11 @@ export class FlowCounters {
     this.v = new Float64Array(capacity * COUNTER_STRIDE);
   }
 
+  /** The value `field` ({@link BI_FIRST}…{@link DST_MAC}) of the flow at `s`. */
+  get(s: number, field: number): number {
+    return this.v[s * COUNTER_STRIDE + field]!;
+  }
+
   /** First packet of a flow (spec §5.1). */
   init(s: number, t: number, size: number, srcMac: number, dstMac: number): void {
     const v = this.v;

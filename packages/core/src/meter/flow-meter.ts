@@ -508,7 +508,7 @@ export class FlowMeter {
     const list = tr.dirty;
     const n = tr.dirtyLength;
     tr.dirtyLength = 0;
-    const v = this.counters.v;
+    const c = this.counters;
     const sv = this.snapValues;
     sv.time = this.snapAt;
     for (let i = 0; i < n; i++) {
@@ -516,18 +516,21 @@ export class FlowMeter {
       // 0: the flow left the cache, or the slot was listed twice (reused by a newer flow)
       if (tr.mark[s] === 0) continue;
       tr.mark[s] = 0;
-      const o = s * COUNTER_STRIDE;
-      if (elapsedMs(v[o + BI_LAST]!, v[o + BI_FIRST]!) < ms) continue;
+      if (elapsedMs(c.get(s, BI_LAST), c.get(s, BI_FIRST)) < ms) continue;
       const base = tr.base;
       const b = s * SNAPSHOT_BASE_STRIDE;
-      sv.s2dPackets = v[o + S2D_PACKETS]! - base[b + BASE_S2D_PACKETS]!;
-      sv.s2dBytes = v[o + S2D_BYTES]! - base[b + BASE_S2D_BYTES]!;
-      sv.d2sPackets = v[o + D2S_PACKETS]! - base[b + BASE_D2S_PACKETS]!;
-      sv.d2sBytes = v[o + D2S_BYTES]! - base[b + BASE_D2S_BYTES]!;
-      base[b + BASE_S2D_PACKETS] = v[o + S2D_PACKETS]!;
-      base[b + BASE_S2D_BYTES] = v[o + S2D_BYTES]!;
-      base[b + BASE_D2S_PACKETS] = v[o + D2S_PACKETS]!;
-      base[b + BASE_D2S_BYTES] = v[o + D2S_BYTES]!;
+      const s2dPackets = c.get(s, S2D_PACKETS);
+      const s2dBytes = c.get(s, S2D_BYTES);
+      const d2sPackets = c.get(s, D2S_PACKETS);
+      const d2sBytes = c.get(s, D2S_BYTES);
+      sv.s2dPackets = s2dPackets - base[b + BASE_S2D_PACKETS]!;
+      sv.s2dBytes = s2dBytes - base[b + BASE_S2D_BYTES]!;
+      sv.d2sPackets = d2sPackets - base[b + BASE_D2S_PACKETS]!;
+      sv.d2sBytes = d2sBytes - base[b + BASE_D2S_BYTES]!;
+      base[b + BASE_S2D_PACKETS] = s2dPackets;
+      base[b + BASE_S2D_BYTES] = s2dBytes;
+      base[b + BASE_D2S_PACKETS] = d2sPackets;
+      base[b + BASE_D2S_BYTES] = d2sBytes;
       sv.index = ++tr.count[s]!;
       let ndpi: DissectionFields | null = null;
       if (this.dissector !== null) this.dissector.peek(s, (ndpi = this.ndpiScratch));
