@@ -1,5 +1,6 @@
 import { ipv4Text, ipv6Text, macText, ouiText } from '../decode/address-text.js';
 import { KEY_DST, KEY_META, KEY_PORTS, KEY_SRC, KEY_VLAN, KEY_WORDS, type FlowTable } from '../meter/flow-table.js';
+import { PAGE_MASK, PAGE_SHIFT } from '../meter/slot-pages.js';
 import type { FieldSpec } from './field-spec.js';
 import { FlowBatch, type FlowColumn, type StringColumn } from './flow-batch.js';
 import {
@@ -21,7 +22,7 @@ import {
   type FlowCounters,
 } from './flow-counters.js';
 import type { FlowSplt } from './flow-splt.js';
-import type { FlowStatistics } from './flow-statistics.js';
+import { PIAT_MAX, PIAT_MEAN, PIAT_MIN, PS_MAX, PS_MEAN, PS_MIN, type FlowStatistics } from './flow-statistics.js';
 import type { NFlow } from './nflow.js';
 import { TextCache } from './text-cache.js';
 
@@ -149,8 +150,8 @@ export class FlowBatchWriter {
   append(slot: number, id: number, reason: number, ndpi: DissectionFields | null, flow: NFlow | null): void {
     const r = this.rows++;
     const num = this.num;
-    const k = this.state.table.keys;
-    const ko = slot * KEY_WORDS;
+    const k = this.state.table.keyPages[slot >> PAGE_SHIFT]!;
+    const ko = (slot & PAGE_MASK) * KEY_WORDS;
     num[0]![r] = id;
     num[1]![r] = reason;
     const w = this.words;
@@ -169,8 +170,8 @@ export class FlowBatchWriter {
     this.versions[r] = version;
     num[12]![r] = k[ko + KEY_VLAN]!;
     if (this.tunnel) num[13]![r] = meta >>> 16;
-    const v = this.state.counters.v;
-    const o = slot * COUNTER_STRIDE;
+    const v = this.state.counters.pages[slot >> PAGE_SHIFT]!;
+    const o = (slot & PAGE_MASK) * COUNTER_STRIDE;
     this.macValues[r * 2] = v[o + SRC_MAC]!;
     this.macValues[r * 2 + 1] = v[o + DST_MAC]!;
     const t = this.t0;
@@ -181,12 +182,8 @@ export class FlowBatchWriter {
     if (s !== null) this.appendStats(r, slot, s, v[o + BI_PACKETS]!, v[o + S2D_PACKETS]!, v[o + D2S_PACKETS]!);
     const sp = this.state.splt;
     if (sp !== null) {
-      const n = sp.n;
-      const from = slot * n;
       const j = this.splt0;
-      (this.lists[j] as Int32Array).set(sp.direction.subarray(from, from + n), r * n);
-      (this.lists[j + 1] as Int32Array).set(sp.size.subarray(from, from + n), r * n);
-      (this.lists[j + 2] as Float64Array).set(sp.piat.subarray(from, from + n), r * n);
+      sp.copyTo(slot, this.lists[j] as Int32Array, this.lists[j + 1] as Int32Array, this.lists[j + 2] as Float64Array, r * sp.n);
     }
     if (this.ndpi0 >= 0) {
       const j = this.ndpi0;
@@ -226,25 +223,22 @@ export class FlowBatchWriter {
 
   private appendStats(r: number, slot: number, s: FlowStatistics, nBi: number, nS: number, nD: number): void {
     const num = this.num;
-    const b = slot * 3;
     let j = this.s0;
     for (let d = 0; d < 3; d++, j += 4) {
       const n = d === 0 ? nBi : d === 1 ? nS : nD;
-      num[j]![r] = s.psMin[b + d]!;
-      num[j + 1]![r] = s.psMean[b + d]!;
-      num[j + 2]![r] = s.psStddev(b + d, n);
-      num[j + 3]![r] = s.psMax[b + d]!;
+      num[j]![r] = s.value(slot, d, PS_MIN);
+      num[j + 1]![r] = s.value(slot, d, PS_MEAN);
+      num[j + 2]![r] = s.psStddev(slot, d, n);
+      num[j + 3]![r] = s.value(slot, d, PS_MAX);
     }
     for (let d = 0; d < 3; d++, j += 4) {
       const n = d === 0 ? nBi : d === 1 ? nS : nD;
-      num[j]![r] = s.piatMin[b + d]!;
-      num[j + 1]![r] = s.piatMean[b + d]!;
-      num[j + 2]![r] = s.piatStddev(b + d, n);
-      num[j + 3]![r] = s.piatMax[b + d]!;
+      num[j]![r] = s.value(slot, d, PIAT_MIN);
+      num[j + 1]![r] = s.value(slot, d, PIAT_MEAN);
+      num[j + 2]![r] = s.piatStddev(slot, d, n);
+      num[j + 3]![r] = s.value(slot, d, PIAT_MAX);
     }
-    const g = s.flags;
-    const go = b * 8;
-    for (let i = 0; i < 24; i++) num[j + i]![r] = g[go + i]!;
+    for (let i = 0; i < 24; i++) num[j + i]![r] = s.flagCount(slot, i >> 3, i & 7);
   }
 
   /** The value array of plugin field `key`, adding the column when the key is new. */

@@ -1,6 +1,6 @@
-import { growFloat64 } from '../meter/grow.js';
+import { addPages, PAGE_MASK, PAGE_SHIFT, PAGE_SLOTS } from '../meter/slot-pages.js';
 
-/** Doubles per flow in {@link FlowCounters.v} (128 bytes: two cache lines). */
+/** Doubles per flow in {@link FlowCounters.pages} (128 bytes: two cache lines). */
 export const COUNTER_STRIDE = 16;
 export const BI_FIRST = 0;
 export const BI_LAST = 1;
@@ -21,19 +21,25 @@ export const DST_MAC = 13;
  * Per-flow core accumulators of spec §5.1 (always maintained): first/last seen, packets and bytes
  * for the bidirectional, src2dst and dst2src directions, and the flow's MAC addresses. One flow's
  * values sit together ({@link COUNTER_STRIDE} doubles per flow-table slot), so a packet updates
- * one or two cache lines instead of one per counter.
+ * one or two cache lines instead of one per counter. Slot `s` is at
+ * `pages[s >> PAGE_SHIFT][(s & PAGE_MASK) * COUNTER_STRIDE]` (see slot-pages.ts).
  */
 export class FlowCounters {
-  v: Float64Array;
+  readonly pages: Float64Array[] = [];
 
   constructor(capacity: number) {
-    this.v = new Float64Array(capacity * COUNTER_STRIDE);
+    this.grow(capacity);
+  }
+
+  /** The value `field` ({@link BI_FIRST}…{@link DST_MAC}) of the flow at `s`. */
+  get(s: number, field: number): number {
+    return this.pages[s >> PAGE_SHIFT]![(s & PAGE_MASK) * COUNTER_STRIDE + field]!;
   }
 
   /** First packet of a flow (spec §5.1). */
   init(s: number, t: number, size: number, srcMac: number, dstMac: number): void {
-    const v = this.v;
-    const o = s * COUNTER_STRIDE;
+    const v = this.pages[s >> PAGE_SHIFT]!;
+    const o = (s & PAGE_MASK) * COUNTER_STRIDE;
     v[o + BI_FIRST] = t;
     v[o + BI_LAST] = t;
     v[o + BI_PACKETS] = 1;
@@ -52,8 +58,8 @@ export class FlowCounters {
 
   /** A later packet (spec §5.1); call after the statistics read the previous last-seen times. */
   update(s: number, t: number, size: number, direction: number): void {
-    const v = this.v;
-    const o = s * COUNTER_STRIDE;
+    const v = this.pages[s >> PAGE_SHIFT]!;
+    const o = (s & PAGE_MASK) * COUNTER_STRIDE;
     v[o + BI_PACKETS]++;
     v[o + BI_LAST] = t;
     v[o + BI_BYTES] += size;
@@ -69,7 +75,8 @@ export class FlowCounters {
     }
   }
 
+  /** Adds pages to cover `capacity` slots (nothing moves). */
   grow(capacity: number): void {
-    this.v = growFloat64(this.v, capacity * COUNTER_STRIDE);
+    addPages(this.pages, capacity, () => new Float64Array(PAGE_SLOTS * COUNTER_STRIDE));
   }
 }

@@ -15,6 +15,7 @@ import { PluginPacket } from '../plugin/plugin-packet.js';
 import { elapsedMs, isLaterTime, unsignedTimeMs } from '../capture/time-ms.js';
 import { accountedSize } from './accounted-size.js';
 import { FlowTable, NO_SLOT } from './flow-table.js';
+import { PAGE_MASK, PAGE_SHIFT } from './slot-pages.js';
 import type { MeterConfig } from './meter-config.js';
 
 /** Flows the idle scan may emit at most per scan (spec §6.2 step 3). */
@@ -106,7 +107,7 @@ export class FlowMeter {
       systemVisibility: config.systemVisibility,
     });
     this.maxLive = config.maxLiveFlows ?? 0;
-    this.table = new FlowTable(1024, this.maxLive > 0);
+    this.table = new FlowTable(undefined, this.maxLive > 0);
     this.counters = new FlowCounters(this.table.capacity);
     this.stats = config.statisticalAnalysis ? new FlowStatistics(this.table.capacity) : null;
     this.splt = config.spltAnalysis > 0 ? new FlowSplt(config.spltAnalysis, this.table.capacity) : null;
@@ -169,8 +170,8 @@ export class FlowMeter {
     if (s === NO_SLOT) {
       this.create(p, h);
     } else {
-      const v = this.counters.v;
-      const o = s * COUNTER_STRIDE;
+      const v = this.counters.pages[s >> PAGE_SHIFT]!;
+      const o = (s & PAGE_MASK) * COUNTER_STRIDE;
       // spec §6.2/§6.5: `>=` in both tests, idle checked first, before the packet is accounted
       if (elapsedMs(t, v[o + BI_LAST]!) >= this.idleMs) {
         this.expire(s, EXPIRED_IDLE);
@@ -281,8 +282,8 @@ export class FlowMeter {
   private update(s: number, p: DecodedPacket, direction: number): void {
     const t = this.now;
     const c = this.counters;
-    const v = c.v;
-    const o = s * COUNTER_STRIDE;
+    const v = c.pages[s >> PAGE_SHIFT]!;
+    const o = (s & PAGE_MASK) * COUNTER_STRIDE;
     const size = accountedSize(p, this.mode);
     const piatBi = elapsedMs(t, v[o + BI_LAST]!);
     const nBi = v[o + BI_PACKETS]! + 1;
@@ -339,11 +340,11 @@ export class FlowMeter {
   /** Idle scan from the cache head, stopping at the first non-idle flow (spec §6.2 step 3, quirk 18). */
   private scan(): void {
     const table = this.table;
-    const v = this.counters.v;
+    const counters = this.counters;
     const tick = this.tick;
     for (let n = 0; n < SCAN_LIMIT; n++) {
       const head = table.head;
-      if (head === NO_SLOT || !(elapsedMs(tick, v[head * COUNTER_STRIDE + BI_LAST]!) >= this.idleMs)) return;
+      if (head === NO_SLOT || !(elapsedMs(tick, counters.get(head, BI_LAST)) >= this.idleMs)) return;
       this.expire(head, EXPIRED_IDLE);
     }
   }
