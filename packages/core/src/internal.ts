@@ -19,6 +19,8 @@ export { FlowTable, NO_SLOT } from './meter/flow-table.js';
 export { flowColumns } from './flow/flow-columns.js';
 export type { ColumnGroups } from './flow/flow-columns.js';
 export { ipv4Text, ipv6Text, macText, ouiText } from './decode/index.js';
+export { MAX_ADDRESS_TEXT, writeIpText, writeMacText, writeOuiText } from './decode/address-text-bytes.js';
+export { AddressTexts, MacTexts } from './flow/flow-batch-writer.js';
 export { linkTypeToDlt } from './capture/link-types.js';
 export type { StreamCaptureReader } from './capture/index.js';
 export { DEFAULT_METERING_OPTIONS, METERING_OPTION_NAMES, unknownOptionError } from './options/nfstream-options.js';

@@ -337,6 +337,10 @@ export class MacTexts implements StringColumn {
     readonly side: number,
     private readonly cache: TextCache,
   ) {}
+  /** True for OUI texts (the first three bytes), false for whole MACs. */
+  get oui(): boolean {
+    return this.cache.format === ouiText;
+  }
   get values(): readonly string[] {
     let t = this.texts;
     if (t === null) {
