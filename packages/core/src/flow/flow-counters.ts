@@ -1,27 +1,28 @@
 import { addPages, PAGE_MASK, PAGE_SHIFT, PAGE_SLOTS } from '../meter/slot-pages.js';
 
-/** Doubles per flow in {@link FlowCounters.pages} (128 bytes: two cache lines). */
-export const COUNTER_STRIDE = 16;
+/** Doubles per flow in {@link FlowCounters.pages} (104 bytes: fresh memory is what a million-flow table pays for). */
+export const COUNTER_STRIDE = 13;
 export const BI_FIRST = 0;
 export const BI_LAST = 1;
 export const BI_PACKETS = 2;
 export const BI_BYTES = 3;
-export const S2D_FIRST = 4;
-export const S2D_LAST = 5;
-export const S2D_PACKETS = 6;
-export const S2D_BYTES = 7;
-export const D2S_FIRST = 8;
-export const D2S_LAST = 9;
-export const D2S_PACKETS = 10;
-export const D2S_BYTES = 11;
-export const SRC_MAC = 12;
-export const DST_MAC = 13;
+/** A flow's first packet defines its src2dst direction: its first seen is the flow's (one value). */
+export const S2D_FIRST = BI_FIRST;
+export const S2D_LAST = 4;
+export const S2D_PACKETS = 5;
+export const S2D_BYTES = 6;
+export const D2S_FIRST = 7;
+export const D2S_LAST = 8;
+export const D2S_PACKETS = 9;
+export const D2S_BYTES = 10;
+export const SRC_MAC = 11;
+export const DST_MAC = 12;
 
 /**
  * Per-flow core accumulators of spec §5.1 (always maintained): first/last seen, packets and bytes
  * for the bidirectional, src2dst and dst2src directions, and the flow's MAC addresses. One flow's
  * values sit together ({@link COUNTER_STRIDE} doubles per flow-table slot), so a packet updates
- * one or two cache lines instead of one per counter. Slot `s` is at
+ * two cache lines instead of one per counter. Slot `s` is at
  * `pages[s >> PAGE_SHIFT][(s & PAGE_MASK) * COUNTER_STRIDE]` (see slot-pages.ts).
  */
 export class FlowCounters {
@@ -44,7 +45,6 @@ export class FlowCounters {
     v[o + BI_LAST] = t;
     v[o + BI_PACKETS] = 1;
     v[o + BI_BYTES] = size;
-    v[o + S2D_FIRST] = t;
     v[o + S2D_LAST] = t;
     v[o + S2D_PACKETS] = 1;
     v[o + S2D_BYTES] = size;

@@ -342,11 +342,18 @@ export class FlowTable {
     if (this.onGrow !== null) this.onGrow(this.capacity);
   }
 
+  /**
+   * Moves every (hash, slot) pair into an index of `length` words. The old index is read in order,
+   * so pairs land in the new one in nearly ascending positions: both are walked sequentially.
+   */
   private rehash(length: number): void {
+    const old = this.index;
     const index = new Int32Array(length).fill(NO_SLOT);
     const mask = length - 1;
-    for (let s = this.head; s !== NO_SLOT; s = this.next(s)) {
-      const h = this.keyWord(s, KEY_HASH);
+    for (let j = 0; j < old.length; j += 2) {
+      const s = old[j + 1]!;
+      if (s === NO_SLOT) continue;
+      const h = old[j]!;
       let i = (h << 1) & mask;
       while (index[i + 1] !== NO_SLOT) i = (i + 2) & mask;
       index[i] = h;
