@@ -648,6 +648,8 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       throw new SinkError(sink.target, err);
     }
     const batches = this.batches();
+    // the sink is done with a batch once write resolved: its storage goes back to the meter
+    const reuse = sink.keepsBatches === false && observe === null;
     // the generator body (and so the run) starts at the first next(): count the export as opening until then
     let pendingFirst: Promise<IteratorResult<FlowBatch>> | null = batches.next();
     this.exportsOpening--;
@@ -668,6 +670,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
         } catch (err) {
           throw new SinkError(sink.target, err);
         }
+        if (reuse) step.value.release();
       }
     } catch (err) {
       await batches.return(undefined).catch(() => undefined);

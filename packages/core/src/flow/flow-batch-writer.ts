@@ -28,6 +28,18 @@ import { TextCache } from './text-cache.js';
 
 /** Rows per batch: large enough to amortise per-batch work, small enough to die young in the GC. */
 export const FLOW_BATCH_ROWS = 4096;
+/** Released batch storages kept for reuse (see {@link FlowBatch.release}). */
+const POOLED_STORAGES = 4;
+
+/** The typed arrays and text arrays one batch is written into. */
+interface BatchStorage {
+  readonly num: (Float64Array | null)[];
+  readonly words: Uint32Array;
+  readonly versions: Uint8Array;
+  readonly macValues: Float64Array;
+  readonly text: (string[] | null)[];
+  readonly lists: (Int32Array | Float64Array | null)[];
+}
 
 /** The nine nDPI fields a dissector writes at expiry (spec §11). */
 export interface DissectionFields {
@@ -87,6 +99,8 @@ export class FlowBatchWriter {
   private flows: NFlow[] | null;
   /** Plugin field name → column index (declared fields first, then undeclared ones as they appear). */
   private readonly udpsIndex = new Map<string, number>();
+  /** Storages of released full batches (runs without plugins: their columns never change). */
+  private readonly pool: BatchStorage[] = [];
 
   constructor(
     coreFields: readonly FieldSpec[],
@@ -120,6 +134,16 @@ export class FlowBatchWriter {
   }
 
   private allocate(): void {
+    const reused = this.pool.pop();
+    if (reused !== undefined) {
+      this.num = reused.num;
+      this.words = reused.words;
+      this.versions = reused.versions;
+      this.macValues = reused.macValues;
+      this.text = reused.text;
+      this.lists = reused.lists;
+      return;
+    }
     const cap = this.capacity;
     const n = this.fields.length;
     this.num = new Array(n).fill(null);
@@ -285,7 +309,14 @@ export class FlowBatchWriter {
         columns.push({ kind: 'value', values: full ? vals : vals.slice(0, n) });
       }
     }
-    const batch = new FlowBatch(this.fields, columns, n, undefined, this.flows);
+    let recycle: (() => void) | null = null;
+    if (full && this.flows === null) {
+      const storage: BatchStorage = { num: this.num, words, versions, macValues: macs, text: this.text, lists: this.lists };
+      recycle = () => {
+        if (this.pool.length < POOLED_STORAGES) this.pool.push(storage);
+      };
+    }
+    const batch = new FlowBatch(this.fields, columns, n, undefined, this.flows, recycle);
     this.rows = 0;
     if (full) this.allocate();
     else {

@@ -211,6 +211,8 @@ export class FlowMeter {
    */
   flush(max = Infinity): boolean {
     const table = this.table;
+    // no packet is looked up any more: removals need not keep the index
+    table.dropIndex();
     for (let n = 0; n < max && table.head !== NO_SLOT; n++) this.expire(table.head, EXPIRED_IDLE);
     return table.head === NO_SLOT;
   }

@@ -71,6 +71,8 @@ export class FlowTable {
   private index: Int32Array;
   /** Mask over pair indexes × 2 (an even offset into {@link index}). */
   private mask: number;
+  /** False once the index was dropped (see {@link dropIndex}). */
+  private indexed = true;
 
   /** Direction of the packet given to the last successful {@link find}: 0 same as the flow, 1 reverse. */
   lastDirection = 0;
@@ -124,6 +126,7 @@ export class FlowTable {
    * Returns the slot or NO_SLOT.
    */
   find(p: DecodedPacket, h: number): number {
+    if (!this.indexed) this.reindex();
     const index = this.index;
     const mask = this.mask;
     const pages = this.keyPages;
@@ -177,6 +180,7 @@ export class FlowTable {
 
   /** Creates a flow oriented like packet `p` and appends it at the cache tail. Returns its slot. */
   insert(p: DecodedPacket, h: number): number {
+    if (!this.indexed) this.reindex();
     if (this.size + 1 > (this.index.length >> 1) * MAX_LOAD) this.rehash(this.index.length << 1);
     const s = this.takeSlot();
     const k = this.keyPages[s >> PAGE_SHIFT]!;
@@ -214,11 +218,34 @@ export class FlowTable {
 
   /** Removes the flow at `slot` from the index and the cache list; the slot becomes free. */
   remove(slot: number): void {
-    const index = this.index;
-    const mask = this.mask;
+    if (this.indexed) this.unindex(slot);
     const l = this.links[slot >> PAGE_SHIFT]!;
     const lo = (slot & PAGE_MASK) * LINK_WORDS;
-    let i = (this.keyPages[slot >> PAGE_SHIFT]![(slot & PAGE_MASK) * KEY_WORDS + KEY_HASH]! << 1) & mask;
+    const p = l[lo + LINK_PREV]!;
+    const n = l[lo + LINK_NEXT]!;
+    if (p === NO_SLOT) this.head = n;
+    else this.setLink(this.links, p, LINK_NEXT, n);
+    if (n === NO_SLOT) this.tail = p;
+    else this.setLink(this.links, n, LINK_PREV, p);
+    if (this.recency) this.unlinkRecent(slot);
+    l[lo + LINK_NEXT] = this.freeHead;
+    this.freeHead = slot;
+    this.size--;
+  }
+
+  /**
+   * Drops the index: for the end of input, when every flow is about to be removed and none looked
+   * up, so removals skip a random access each. A later {@link find} or {@link insert} rebuilds it.
+   */
+  dropIndex(): void {
+    this.indexed = false;
+  }
+
+  /** Removes the slot's (hash, slot) pair from the index. */
+  private unindex(slot: number): void {
+    const index = this.index;
+    const mask = this.mask;
+    let i = (this.keyWord(slot, KEY_HASH) << 1) & mask;
     while (index[i + 1] !== slot) i = (i + 2) & mask;
     // backward-shift deletion keeps probe chains intact without tombstones
     let j = i;
@@ -235,16 +262,20 @@ export class FlowTable {
       }
     }
     index[i + 1] = NO_SLOT;
-    const p = l[lo + LINK_PREV]!;
-    const n = l[lo + LINK_NEXT]!;
-    if (p === NO_SLOT) this.head = n;
-    else this.setLink(this.links, p, LINK_NEXT, n);
-    if (n === NO_SLOT) this.tail = p;
-    else this.setLink(this.links, n, LINK_PREV, p);
-    if (this.recency) this.unlinkRecent(slot);
-    l[lo + LINK_NEXT] = this.freeHead;
-    this.freeHead = slot;
-    this.size--;
+  }
+
+  /** Indexes every live flow again (after {@link dropIndex}). */
+  private reindex(): void {
+    const index = this.index.fill(NO_SLOT);
+    const mask = this.mask;
+    for (let s = this.head; s !== NO_SLOT; s = this.next(s)) {
+      const h = this.keyWord(s, KEY_HASH);
+      let i = (h << 1) & mask;
+      while (index[i + 1] !== NO_SLOT) i = (i + 2) & mask;
+      index[i] = h;
+      index[i + 1] = s;
+    }
+    this.indexed = true;
   }
 
   /** The slot after `slot` in creation order, or NO_SLOT. */

@@ -97,4 +97,19 @@ describe('flow table pages', () => {
       expect(f.splt_direction).toEqual([0, 1, 0, 1, -1, -1].slice(0, packets).concat([-1, -1, -1]).slice(0, 3));
     });
   });
+
+  it('a partial flush drops the index; packets after it still find their flows', () => {
+    const m = new FlowMeter(meterConfig({ ...DEFAULT_METERING_OPTIONS, nDissections: 0 }, null, false));
+    const n = PAGE_SLOTS + 10;
+    for (let i = 0; i < n; i++) m.process(tcp(i, 1000, 60));
+    expect(m.flush(100)).toBe(false);
+    expect(m.drain().map((f) => f.id)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    // flows 100… are live: their second packet is counted, not a new flow
+    for (let i = 100; i < n; i++) m.process(tcp(i, 1001, 70, true));
+    expect(m.liveFlowCount).toBe(n - 100);
+    m.flush();
+    const rest = m.drain();
+    expect(rest).toHaveLength(n - 100);
+    expect(rest.every((f) => f.bidirectional_packets === 2 && f.dst2src_bytes === 70)).toBe(true);
+  });
 });

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { METERING_OPTION_TABLE, type FlowBatch, type NFPlugin } from '@flowstream/core';
+import { METERING_OPTION_TABLE, type NFPlugin } from '@flowstream/core';
 import { NFStreamer, type StreamerSummary } from '../nfstreamer.js';
 import type { FlowSink } from '../sinks/flow-sink.js';
 import '../optional-parts.js';
@@ -236,7 +236,7 @@ async function exportFlows(cli: CliOptions, streamer: NFStreamer, progress: Prog
     rotateFiles: cli.rotateFiles,
     compression: cli.compression,
     warn: (m: string) => stderr(m),
-    observe: (batch: FlowBatch) => progress.observe(batch),
+    observe: progress.observer,
   });
   return result.flows;
 }
@@ -247,7 +247,7 @@ async function writeReport(cli: CliOptions, streamer: NFStreamer, progress: Prog
     columnsToAnonymize: cli.anonymize,
     anonymizeKey: cli.anonymizeKey,
     inputHash: cli.inputHash || undefined,
-    observe: (batch: FlowBatch) => progress.observe(batch),
+    observe: progress.observer,
   });
   return result.flows;
 }

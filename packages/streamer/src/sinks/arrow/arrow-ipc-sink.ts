@@ -34,6 +34,7 @@ class FinalSchemaFileWriter extends RecordBatchFileWriter {
  */
 export class ArrowIpcSink implements FlowSink {
   readonly target: string;
+  readonly keepsBatches = false;
   private out: ByteTarget | null = null;
   private encoder: ArrowEncoder | null = null;
   private writer: RecordBatchWriter | null = null;

@@ -16,6 +16,7 @@ import { csvEncoder } from './csv-encoder.js';
  */
 export class CsvSink implements FlowSink {
   readonly target: string;
+  readonly keepsBatches = false;
   private out: ByteTarget | null = null;
   private flows = 0;
 
