@@ -4,10 +4,8 @@ import { PAGE_MASK, PAGE_SHIFT } from '../meter/slot-pages.js';
 import type { FieldSpec } from './field-spec.js';
 import { FlowBatch, type FlowColumn, type StringColumn } from './flow-batch.js';
 import {
-  BI_BYTES,
   BI_FIRST,
   BI_LAST,
-  BI_PACKETS,
   COUNTER_STRIDE,
   D2S_BYTES,
   D2S_FIRST,
@@ -199,11 +197,15 @@ export class FlowBatchWriter {
     this.macValues[r * 2] = v[o + SRC_MAC]!;
     this.macValues[r * 2 + 1] = v[o + DST_MAC]!;
     const t = this.t0;
-    this.direction(r, t, v, o + BI_FIRST, o + BI_LAST, o + BI_PACKETS, o + BI_BYTES);
-    this.direction(r, t + 5, v, o + S2D_FIRST, o + S2D_LAST, o + S2D_PACKETS, o + S2D_BYTES);
-    this.direction(r, t + 10, v, o + D2S_FIRST, o + D2S_LAST, o + D2S_PACKETS, o + D2S_BYTES);
+    const nS = v[o + S2D_PACKETS]!;
+    const nD = v[o + D2S_PACKETS]!;
+    const bS = v[o + S2D_BYTES]!;
+    const bD = v[o + D2S_BYTES]!;
+    this.direction(r, t, v[o + BI_FIRST]!, v[o + BI_LAST]!, nS + nD, bS + bD);
+    this.direction(r, t + 5, v[o + S2D_FIRST]!, v[o + S2D_LAST]!, nS, bS);
+    this.direction(r, t + 10, v[o + D2S_FIRST]!, v[o + D2S_LAST]!, nD, bD);
     const s = this.state.stats;
-    if (s !== null) this.appendStats(r, slot, s, v[o + BI_PACKETS]!, v[o + S2D_PACKETS]!, v[o + D2S_PACKETS]!);
+    if (s !== null) this.appendStats(r, slot, s, nS + nD, nS, nD);
     const sp = this.state.splt;
     if (sp !== null) {
       const j = this.splt0;
@@ -234,15 +236,13 @@ export class FlowBatchWriter {
   }
 
   /** first/last seen, duration, packets, bytes of one direction (spec §4). */
-  private direction(r: number, t: number, v: Float64Array, first: number, last: number, packets: number, bytes: number): void {
+  private direction(r: number, t: number, first: number, last: number, packets: number, bytes: number): void {
     const num = this.num;
-    const a = v[first]!;
-    const b = v[last]!;
-    num[t]![r] = a;
-    num[t + 1]![r] = b;
-    num[t + 2]![r] = b - a;
-    num[t + 3]![r] = v[packets]!;
-    num[t + 4]![r] = v[bytes]!;
+    num[t]![r] = first;
+    num[t + 1]![r] = last;
+    num[t + 2]![r] = last - first;
+    num[t + 3]![r] = packets;
+    num[t + 4]![r] = bytes;
   }
 
   private appendStats(r: number, slot: number, s: FlowStatistics, nBi: number, nS: number, nD: number): void {

@@ -1,26 +1,25 @@
 import { addPages, PAGE_MASK, PAGE_SHIFT, PAGE_SLOTS } from '../meter/slot-pages.js';
 
-/** Doubles per flow in {@link FlowCounters.pages} (104 bytes: fresh memory is what a million-flow table pays for). */
-export const COUNTER_STRIDE = 13;
+/** Doubles per flow in {@link FlowCounters.pages} (88 bytes: fresh memory is what a million-flow table pays for). */
+export const COUNTER_STRIDE = 11;
 export const BI_FIRST = 0;
 export const BI_LAST = 1;
-export const BI_PACKETS = 2;
-export const BI_BYTES = 3;
 /** A flow's first packet defines its src2dst direction: its first seen is the flow's (one value). */
 export const S2D_FIRST = BI_FIRST;
-export const S2D_LAST = 4;
-export const S2D_PACKETS = 5;
-export const S2D_BYTES = 6;
-export const D2S_FIRST = 7;
-export const D2S_LAST = 8;
-export const D2S_PACKETS = 9;
-export const D2S_BYTES = 10;
-export const SRC_MAC = 11;
-export const DST_MAC = 12;
+export const S2D_LAST = 2;
+export const S2D_PACKETS = 3;
+export const S2D_BYTES = 4;
+export const D2S_FIRST = 5;
+export const D2S_LAST = 6;
+export const D2S_PACKETS = 7;
+export const D2S_BYTES = 8;
+export const SRC_MAC = 9;
+export const DST_MAC = 10;
 
 /**
  * Per-flow core accumulators of spec §5.1 (always maintained): first/last seen, packets and bytes
- * for the bidirectional, src2dst and dst2src directions, and the flow's MAC addresses. One flow's
+ * for the src2dst and dst2src directions (bidirectional packets and bytes are their sums), first
+ * and last seen of the flow, and its MAC addresses. One flow's
  * values sit together ({@link COUNTER_STRIDE} doubles per flow-table slot), so a packet updates
  * two cache lines instead of one per counter. Slot `s` is at
  * `pages[s >> PAGE_SHIFT][(s & PAGE_MASK) * COUNTER_STRIDE]` (see slot-pages.ts).
@@ -43,8 +42,6 @@ export class FlowCounters {
     const o = (s & PAGE_MASK) * COUNTER_STRIDE;
     v[o + BI_FIRST] = t;
     v[o + BI_LAST] = t;
-    v[o + BI_PACKETS] = 1;
-    v[o + BI_BYTES] = size;
     v[o + S2D_LAST] = t;
     v[o + S2D_PACKETS] = 1;
     v[o + S2D_BYTES] = size;
@@ -60,9 +57,7 @@ export class FlowCounters {
   update(s: number, t: number, size: number, direction: number): void {
     const v = this.pages[s >> PAGE_SHIFT]!;
     const o = (s & PAGE_MASK) * COUNTER_STRIDE;
-    v[o + BI_PACKETS]++;
     v[o + BI_LAST] = t;
-    v[o + BI_BYTES] += size;
     if (direction === 0) {
       v[o + S2D_PACKETS]++;
       v[o + S2D_LAST] = t;

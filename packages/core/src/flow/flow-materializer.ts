@@ -3,10 +3,8 @@ import { ipv4Text, ipv6Text, macText, ouiText } from '../decode/address-text.js'
 import type { FlowTable } from '../meter/flow-table.js';
 import { PAGE_MASK, PAGE_SHIFT } from '../meter/slot-pages.js';
 import {
-  BI_BYTES,
   BI_FIRST,
   BI_LAST,
-  BI_PACKETS,
   COUNTER_STRIDE,
   D2S_BYTES,
   D2S_FIRST,
@@ -101,8 +99,8 @@ export class FlowMaterializer {
     f.bidirectional_first_seen_ms = u(biFirst);
     f.bidirectional_last_seen_ms = u(biLast);
     f.bidirectional_duration_ms = u(biLast - biFirst);
-    f.bidirectional_packets = v[o + BI_PACKETS]!;
-    f.bidirectional_bytes = v[o + BI_BYTES]!;
+    f.bidirectional_packets = v[o + S2D_PACKETS]! + v[o + D2S_PACKETS]!;
+    f.bidirectional_bytes = v[o + S2D_BYTES]! + v[o + D2S_BYTES]!;
     const s2dFirst = v[o + S2D_FIRST]!;
     const s2dLast = v[o + S2D_LAST]!;
     f.src2dst_first_seen_ms = u(s2dFirst);

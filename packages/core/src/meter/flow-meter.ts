@@ -2,7 +2,7 @@ import type { DecodedPacket } from '../decode/decoded-packet.js';
 import type { FlowDissector } from '../dissect/flow-dissector.js';
 import type { FieldSpec } from '../flow/field-spec.js';
 import { flowColumns } from '../flow/flow-columns.js';
-import { BI_FIRST, BI_LAST, BI_PACKETS, COUNTER_STRIDE, D2S_LAST, D2S_PACKETS, FlowCounters, S2D_LAST, S2D_PACKETS } from '../flow/flow-counters.js';
+import { BI_FIRST, BI_LAST, COUNTER_STRIDE, D2S_LAST, D2S_PACKETS, FlowCounters, S2D_LAST, S2D_PACKETS } from '../flow/flow-counters.js';
 import { FlowBatch } from '../flow/flow-batch.js';
 import { FlowBatchWriter, FLOW_BATCH_ROWS, type DissectionFields } from '../flow/flow-batch-writer.js';
 import { FlowMaterializer } from '../flow/flow-materializer.js';
@@ -288,7 +288,7 @@ export class FlowMeter {
     const o = (s & PAGE_MASK) * COUNTER_STRIDE;
     const size = accountedSize(p, this.mode);
     const piatBi = elapsedMs(t, v[o + BI_LAST]!);
-    const nBi = v[o + BI_PACKETS]! + 1;
+    const nBi = v[o + S2D_PACKETS]! + v[o + D2S_PACKETS]! + 1;
     const stats = this.stats;
     if (stats !== null) {
       let nDir: number;
