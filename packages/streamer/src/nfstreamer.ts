@@ -816,6 +816,8 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       }
     }
     const batches = this.runOutputs(snapshots !== null);
+    // the sink is done with a batch once write resolved: its storage goes back to the meter
+    const reuse = sink.keepsBatches === false && observe === null;
     // the generator body (and so the run) starts at the first next(): count the export as opening until then
     let pendingFirst: Promise<IteratorResult<RunOutput>> | null = batches.next();
     this.exportsOpening--;
@@ -845,6 +847,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
         } catch (err) {
           throw new SinkError(sink.target, err);
         }
+        if (reuse) out.batch.release();
       }
     } catch (err) {
       await batches.return(undefined).catch(() => undefined);

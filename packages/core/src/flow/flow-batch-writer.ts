@@ -1,12 +1,11 @@
 import { ipv4Text, ipv6Text, macText, ouiText } from '../decode/address-text.js';
 import { KEY_DST, KEY_META, KEY_PORTS, KEY_SRC, KEY_VLAN, KEY_WORDS, type FlowTable } from '../meter/flow-table.js';
+import { PAGE_MASK, PAGE_SHIFT } from '../meter/slot-pages.js';
 import type { FieldSpec } from './field-spec.js';
 import { FlowBatch, type FlowColumn, type StringColumn } from './flow-batch.js';
 import {
-  BI_BYTES,
   BI_FIRST,
   BI_LAST,
-  BI_PACKETS,
   COUNTER_STRIDE,
   D2S_BYTES,
   D2S_FIRST,
@@ -21,12 +20,24 @@ import {
   type FlowCounters,
 } from './flow-counters.js';
 import type { FlowSplt } from './flow-splt.js';
-import type { FlowStatistics } from './flow-statistics.js';
+import { PIAT_MAX, PIAT_MEAN, PIAT_MIN, PS_MAX, PS_MEAN, PS_MIN, type FlowStatistics } from './flow-statistics.js';
 import type { NFlow } from './nflow.js';
 import { TextCache } from './text-cache.js';
 
 /** Rows per batch: large enough to amortise per-batch work, small enough to die young in the GC. */
 export const FLOW_BATCH_ROWS = 4096;
+/** Released batch storages kept for reuse (see {@link FlowBatch.release}). */
+const POOLED_STORAGES = 4;
+
+/** The typed arrays and text arrays one batch is written into. */
+interface BatchStorage {
+  readonly num: (Float64Array | null)[];
+  readonly words: Uint32Array;
+  readonly versions: Uint8Array;
+  readonly macValues: Float64Array;
+  readonly text: (string[] | null)[];
+  readonly lists: (Int32Array | Float64Array | null)[];
+}
 
 /** The nine nDPI fields a dissector writes at expiry (spec §11). */
 export interface DissectionFields {
@@ -88,6 +99,8 @@ export class FlowBatchWriter {
   private readonly udpsIndex = new Map<string, number>();
   /** Copy only the declared plugin fields (snapshot rows); else undeclared ones join as they appear. */
   private readonly declaredOnly: boolean;
+  /** Storages of released full batches (runs without plugins: their columns never change). */
+  private readonly pool: BatchStorage[] = [];
 
   constructor(
     coreFields: readonly FieldSpec[],
@@ -122,6 +135,16 @@ export class FlowBatchWriter {
   }
 
   private allocate(): void {
+    const reused = this.pool.pop();
+    if (reused !== undefined) {
+      this.num = reused.num;
+      this.words = reused.words;
+      this.versions = reused.versions;
+      this.macValues = reused.macValues;
+      this.text = reused.text;
+      this.lists = reused.lists;
+      return;
+    }
     const cap = this.capacity;
     const n = this.fields.length;
     this.num = new Array(n).fill(null);
@@ -152,8 +175,8 @@ export class FlowBatchWriter {
   append(slot: number, id: number, reason: number, ndpi: DissectionFields | null, flow: NFlow | null): void {
     const r = this.rows++;
     const num = this.num;
-    const k = this.state.table.keys;
-    const ko = slot * KEY_WORDS;
+    const k = this.state.table.keyPages[slot >> PAGE_SHIFT]!;
+    const ko = (slot & PAGE_MASK) * KEY_WORDS;
     num[0]![r] = id;
     num[1]![r] = reason;
     const w = this.words;
@@ -172,24 +195,24 @@ export class FlowBatchWriter {
     this.versions[r] = version;
     num[12]![r] = k[ko + KEY_VLAN]!;
     if (this.tunnel) num[13]![r] = meta >>> 16;
-    const v = this.state.counters.v;
-    const o = slot * COUNTER_STRIDE;
+    const v = this.state.counters.pages[slot >> PAGE_SHIFT]!;
+    const o = (slot & PAGE_MASK) * COUNTER_STRIDE;
     this.macValues[r * 2] = v[o + SRC_MAC]!;
     this.macValues[r * 2 + 1] = v[o + DST_MAC]!;
     const t = this.t0;
-    this.direction(r, t, v, o + BI_FIRST, o + BI_LAST, o + BI_PACKETS, o + BI_BYTES);
-    this.direction(r, t + 5, v, o + S2D_FIRST, o + S2D_LAST, o + S2D_PACKETS, o + S2D_BYTES);
-    this.direction(r, t + 10, v, o + D2S_FIRST, o + D2S_LAST, o + D2S_PACKETS, o + D2S_BYTES);
+    const nS = v[o + S2D_PACKETS]!;
+    const nD = v[o + D2S_PACKETS]!;
+    const bS = v[o + S2D_BYTES]!;
+    const bD = v[o + D2S_BYTES]!;
+    this.direction(r, t, v[o + BI_FIRST]!, v[o + BI_LAST]!, nS + nD, bS + bD);
+    this.direction(r, t + 5, v[o + S2D_FIRST]!, v[o + S2D_LAST]!, nS, bS);
+    this.direction(r, t + 10, v[o + D2S_FIRST]!, v[o + D2S_LAST]!, nD, bD);
     const s = this.state.stats;
-    if (s !== null) this.appendStats(r, slot, s, v[o + BI_PACKETS]!, v[o + S2D_PACKETS]!, v[o + D2S_PACKETS]!);
+    if (s !== null) this.appendStats(r, slot, s, nS + nD, nS, nD);
     const sp = this.state.splt;
     if (sp !== null) {
-      const n = sp.n;
-      const from = slot * n;
       const j = this.splt0;
-      (this.lists[j] as Int32Array).set(sp.direction.subarray(from, from + n), r * n);
-      (this.lists[j + 1] as Int32Array).set(sp.size.subarray(from, from + n), r * n);
-      (this.lists[j + 2] as Float64Array).set(sp.piat.subarray(from, from + n), r * n);
+      sp.copyTo(slot, this.lists[j] as Int32Array, this.lists[j + 1] as Int32Array, this.lists[j + 2] as Float64Array, r * sp.n);
     }
     if (this.ndpi0 >= 0) {
       const j = this.ndpi0;
@@ -219,38 +242,33 @@ export class FlowBatchWriter {
   }
 
   /** first/last seen, duration, packets, bytes of one direction (spec §4). */
-  private direction(r: number, t: number, v: Float64Array, first: number, last: number, packets: number, bytes: number): void {
+  private direction(r: number, t: number, first: number, last: number, packets: number, bytes: number): void {
     const num = this.num;
-    const a = v[first]!;
-    const b = v[last]!;
-    num[t]![r] = a;
-    num[t + 1]![r] = b;
-    num[t + 2]![r] = b - a;
-    num[t + 3]![r] = v[packets]!;
-    num[t + 4]![r] = v[bytes]!;
+    num[t]![r] = first;
+    num[t + 1]![r] = last;
+    num[t + 2]![r] = last - first;
+    num[t + 3]![r] = packets;
+    num[t + 4]![r] = bytes;
   }
 
   private appendStats(r: number, slot: number, s: FlowStatistics, nBi: number, nS: number, nD: number): void {
     const num = this.num;
-    const b = slot * 3;
     let j = this.s0;
     for (let d = 0; d < 3; d++, j += 4) {
       const n = d === 0 ? nBi : d === 1 ? nS : nD;
-      num[j]![r] = s.psMin[b + d]!;
-      num[j + 1]![r] = s.psMean[b + d]!;
-      num[j + 2]![r] = s.psStddev(b + d, n);
-      num[j + 3]![r] = s.psMax[b + d]!;
+      num[j]![r] = s.value(slot, d, PS_MIN);
+      num[j + 1]![r] = s.value(slot, d, PS_MEAN);
+      num[j + 2]![r] = s.psStddev(slot, d, n);
+      num[j + 3]![r] = s.value(slot, d, PS_MAX);
     }
     for (let d = 0; d < 3; d++, j += 4) {
       const n = d === 0 ? nBi : d === 1 ? nS : nD;
-      num[j]![r] = s.piatMin[b + d]!;
-      num[j + 1]![r] = s.piatMean[b + d]!;
-      num[j + 2]![r] = s.piatStddev(b + d, n);
-      num[j + 3]![r] = s.piatMax[b + d]!;
+      num[j]![r] = s.value(slot, d, PIAT_MIN);
+      num[j + 1]![r] = s.value(slot, d, PIAT_MEAN);
+      num[j + 2]![r] = s.piatStddev(slot, d, n);
+      num[j + 3]![r] = s.value(slot, d, PIAT_MAX);
     }
-    const g = s.flags;
-    const go = b * 8;
-    for (let i = 0; i < 24; i++) num[j + i]![r] = g[go + i]!;
+    for (let i = 0; i < 24; i++) num[j + i]![r] = s.flagCount(slot, i >> 3, i & 7);
   }
 
   /** The value array of plugin field `key`, adding the column when the key is new. */
@@ -297,7 +315,14 @@ export class FlowBatchWriter {
         columns.push({ kind: 'value', values: full ? vals : vals.slice(0, n) });
       }
     }
-    const batch = new FlowBatch(this.fields, columns, n, undefined, this.flows);
+    let recycle: (() => void) | null = null;
+    if (full && this.flows === null) {
+      const storage: BatchStorage = { num: this.num, words, versions, macValues: macs, text: this.text, lists: this.lists };
+      recycle = () => {
+        if (this.pool.length < POOLED_STORAGES) this.pool.push(storage);
+      };
+    }
+    const batch = new FlowBatch(this.fields, columns, n, undefined, this.flows, recycle);
     this.rows = 0;
     if (full) this.allocate();
     else {
@@ -349,6 +374,10 @@ export class MacTexts implements StringColumn {
     readonly side: number,
     private readonly cache: TextCache,
   ) {}
+  /** True for OUI texts (the first three bytes), false for whole MACs. */
+  get oui(): boolean {
+    return this.cache.format === ouiText;
+  }
   get values(): readonly string[] {
     let t = this.texts;
     if (t === null) {

@@ -74,8 +74,22 @@ export class FlowBatch implements Iterable<NFlow> {
     private readonly materialize: RowMaterializer = rowBuilder,
     /** Flow objects of the rows when they exist already (plugin runs keep one per live flow). */
     flows: NFlow[] | null = null,
+    /** Takes the batch's storage back for later flows (see {@link release}). */
+    private recycle: (() => void) | null = null,
   ) {
     this.rowsCache = flows;
+  }
+
+  /**
+   * Hands the batch's storage back to the meter that wrote it, which writes later flows into it
+   * instead of fresh memory. Only for a consumer that reads nothing of this batch any more (its
+   * columns, rows or slices): afterwards they hold other flows. The run loop calls it for sinks
+   * that keep no batch (`FlowSink.keepsBatches === false`); elsewhere batches are never reused.
+   */
+  release(): void {
+    const recycle = this.recycle;
+    this.recycle = null;
+    if (recycle !== null) recycle();
   }
 
   /** Position of column `name`, or −1. */

@@ -1,4 +1,4 @@
-import { growFloat64, growInt32 } from '../meter/grow.js';
+import { addPages, PAGE_MASK, PAGE_SHIFT, PAGE_SLOTS } from '../meter/slot-pages.js';
 
 /**
  * Early-flow sequences of spec §5.5 (`spltAnalysis = N`): direction, size and bidirectional
@@ -6,53 +6,67 @@ import { growFloat64, growInt32 } from '../meter/grow.js';
  */
 export class FlowSplt {
   readonly n: number;
-  direction: Int32Array;
-  size: Int32Array;
-  piat: Float64Array;
+  private readonly directionPages: Int32Array[] = [];
+  private readonly sizePages: Int32Array[] = [];
+  private readonly piatPages: Float64Array[] = [];
 
   constructor(n: number, capacity: number) {
     this.n = n;
-    this.direction = new Int32Array(n * capacity);
-    this.size = new Int32Array(n * capacity);
-    this.piat = new Float64Array(n * capacity);
+    this.grow(capacity);
   }
 
   init(slot: number, size: number): void {
-    const o = slot * this.n;
-    this.direction.fill(-1, o, o + this.n);
-    this.size.fill(-1, o, o + this.n);
-    this.piat.fill(-1, o, o + this.n);
-    this.direction[o] = 0;
-    this.size[o] = size;
-    this.piat[o] = 0;
+    const page = slot >> PAGE_SHIFT;
+    const o = (slot & PAGE_MASK) * this.n;
+    const direction = this.directionPages[page]!;
+    const sizes = this.sizePages[page]!;
+    const piat = this.piatPages[page]!;
+    direction.fill(-1, o, o + this.n);
+    sizes.fill(-1, o, o + this.n);
+    piat.fill(-1, o, o + this.n);
+    direction[o] = 0;
+    sizes[o] = size;
+    piat[o] = 0;
   }
 
   /** Packet number `k` (1-based, k ≥ 2) of the flow. */
   update(slot: number, k: number, direction: number, size: number, piat: number): void {
     if (k > this.n) return;
-    const i = slot * this.n + k - 1;
-    this.direction[i] = direction;
-    this.size[i] = size;
-    this.piat[i] = piat;
+    const page = slot >> PAGE_SHIFT;
+    const i = (slot & PAGE_MASK) * this.n + k - 1;
+    this.directionPages[page]![i] = direction;
+    this.sizePages[page]![i] = size;
+    this.piatPages[page]![i] = piat;
+  }
+
+  /** Copies one slot's sequence into rows of list columns, starting at entry `at` of each. */
+  copyTo(slot: number, direction: Int32Array, size: Int32Array, piat: Float64Array, at: number): void {
+    const page = slot >> PAGE_SHIFT;
+    const o = (slot & PAGE_MASK) * this.n;
+    const d = this.directionPages[page]!;
+    const s = this.sizePages[page]!;
+    const p = this.piatPages[page]!;
+    for (let i = 0; i < this.n; i++) {
+      direction[at + i] = d[o + i]!;
+      size[at + i] = s[o + i]!;
+      piat[at + i] = p[o + i]!;
+    }
   }
 
   /** Copies one slot's sequence out as three plain arrays (emission time only). */
   read(slot: number): [number[], number[], number[]] {
-    const o = slot * this.n;
-    const d: number[] = new Array(this.n);
-    const s: number[] = new Array(this.n);
-    const p: number[] = new Array(this.n);
-    for (let i = 0; i < this.n; i++) {
-      d[i] = this.direction[o + i]!;
-      s[i] = this.size[o + i]!;
-      p[i] = this.piat[o + i]!;
-    }
-    return [d, s, p];
+    const d = new Int32Array(this.n);
+    const s = new Int32Array(this.n);
+    const p = new Float64Array(this.n);
+    this.copyTo(slot, d, s, p, 0);
+    return [Array.from(d), Array.from(s), Array.from(p)];
   }
 
+  /** Adds pages to cover `capacity` slots (nothing moves). */
   grow(capacity: number): void {
-    this.direction = growInt32(this.direction, this.n * capacity);
-    this.size = growInt32(this.size, this.n * capacity);
-    this.piat = growFloat64(this.piat, this.n * capacity);
+    const w = PAGE_SLOTS * this.n;
+    addPages(this.directionPages, capacity, () => new Int32Array(w));
+    addPages(this.sizePages, capacity, () => new Int32Array(w));
+    addPages(this.piatPages, capacity, () => new Float64Array(w));
   }
 }

@@ -8,7 +8,7 @@ const MAX_ENTRIES = 1 << 16;
 export class TextCache {
   private map = new Map<number, string>();
 
-  constructor(private readonly format: (value: number) => string) {}
+  constructor(readonly format: (value: number) => string) {}
 
   text(value: number): string {
     let t = this.map.get(value);

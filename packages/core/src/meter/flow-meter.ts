@@ -2,19 +2,7 @@ import type { DecodedPacket } from '../decode/decoded-packet.js';
 import type { FlowDissector } from '../dissect/flow-dissector.js';
 import type { FieldSpec } from '../flow/field-spec.js';
 import { flowColumns } from '../flow/flow-columns.js';
-import {
-  BI_FIRST,
-  BI_LAST,
-  BI_PACKETS,
-  COUNTER_STRIDE,
-  D2S_BYTES,
-  D2S_LAST,
-  D2S_PACKETS,
-  FlowCounters,
-  S2D_BYTES,
-  S2D_LAST,
-  S2D_PACKETS,
-} from '../flow/flow-counters.js';
+import { BI_FIRST, BI_LAST, COUNTER_STRIDE, D2S_BYTES, D2S_LAST, D2S_PACKETS, FlowCounters, S2D_BYTES, S2D_LAST, S2D_PACKETS } from '../flow/flow-counters.js';
 import { FlowBatch } from '../flow/flow-batch.js';
 import { FlowBatchWriter, FLOW_BATCH_ROWS, type DissectionFields } from '../flow/flow-batch-writer.js';
 import { FlowMaterializer } from '../flow/flow-materializer.js';
@@ -30,6 +18,7 @@ import { SnapshotBatchWriter, type SnapshotValues } from '../flow/snapshot-batch
 import { elapsedMs, isLaterTime, unsignedTimeMs } from '../capture/time-ms.js';
 import { accountedSize } from './accounted-size.js';
 import { FlowTable, NO_SLOT } from './flow-table.js';
+import { PAGE_MASK, PAGE_SHIFT } from './slot-pages.js';
 import type { MeterConfig } from './meter-config.js';
 import { BASE_D2S_BYTES, BASE_D2S_PACKETS, BASE_S2D_BYTES, BASE_S2D_PACKETS, SNAPSHOT_BASE_STRIDE, SnapshotTracker } from './snapshot-tracker.js';
 
@@ -176,7 +165,7 @@ export class FlowMeter {
       systemVisibility: config.systemVisibility,
     });
     this.maxLive = config.maxLiveFlows ?? 0;
-    this.table = new FlowTable(1024, this.maxLive > 0);
+    this.table = new FlowTable(undefined, this.maxLive > 0);
     this.counters = new FlowCounters(this.table.capacity);
     this.stats = config.statisticalAnalysis ? new FlowStatistics(this.table.capacity) : null;
     this.splt = config.spltAnalysis > 0 ? new FlowSplt(config.spltAnalysis, this.table.capacity) : null;
@@ -262,8 +251,8 @@ export class FlowMeter {
     if (s === NO_SLOT) {
       this.create(p, h);
     } else {
-      const v = this.counters.v;
-      const o = s * COUNTER_STRIDE;
+      const v = this.counters.pages[s >> PAGE_SHIFT]!;
+      const o = (s & PAGE_MASK) * COUNTER_STRIDE;
       // spec §6.2/§6.5: `>=` in both tests, idle checked first, before the packet is accounted
       if (elapsedMs(t, v[o + BI_LAST]!) >= this.idleMs) {
         this.expire(s, EXPIRED_IDLE);
@@ -316,6 +305,8 @@ export class FlowMeter {
    */
   flush(max = Infinity): boolean {
     const table = this.table;
+    // no packet is looked up any more: removals need not keep the index
+    table.dropIndex();
     for (let n = 0; n < max && table.head !== NO_SLOT; n++) this.expire(table.head, EXPIRED_IDLE);
     return table.head === NO_SLOT;
   }
@@ -422,11 +413,11 @@ export class FlowMeter {
   private update(s: number, p: DecodedPacket, direction: number): void {
     const t = this.now;
     const c = this.counters;
-    const v = c.v;
-    const o = s * COUNTER_STRIDE;
+    const v = c.pages[s >> PAGE_SHIFT]!;
+    const o = (s & PAGE_MASK) * COUNTER_STRIDE;
     const size = accountedSize(p, this.mode);
     const piatBi = elapsedMs(t, v[o + BI_LAST]!);
-    const nBi = v[o + BI_PACKETS]! + 1;
+    const nBi = v[o + S2D_PACKETS]! + v[o + D2S_PACKETS]! + 1;
     const stats = this.stats;
     if (stats !== null) {
       let nDir: number;
@@ -572,11 +563,11 @@ export class FlowMeter {
   /** Idle scan from the cache head, stopping at the first non-idle flow (spec §6.2 step 3, quirk 18). */
   private scan(): void {
     const table = this.table;
-    const v = this.counters.v;
+    const counters = this.counters;
     const tick = this.tick;
     for (let n = 0; n < SCAN_LIMIT; n++) {
       const head = table.head;
-      if (head === NO_SLOT || !(elapsedMs(tick, v[head * COUNTER_STRIDE + BI_LAST]!) >= this.idleMs)) return;
+      if (head === NO_SLOT || !(elapsedMs(tick, counters.get(head, BI_LAST)) >= this.idleMs)) return;
       this.expire(head, EXPIRED_IDLE);
     }
   }

@@ -1,11 +1,11 @@
 import type { DecodedPacket } from '../decode/decoded-packet.js';
-import { growInt32 } from './grow.js';
+import { addPages, PAGE_MASK, PAGE_SHIFT, PAGE_SLOTS } from './slot-pages.js';
 
 /** No slot / not found. */
 export const NO_SLOT = -1;
 
 /**
- * Words of a flow key in {@link FlowTable.keys}: 4 source address words, 4 destination address
+ * Words of a flow key in {@link FlowTable.keyPages}: 4 source address words, 4 destination address
  * words, the two ports, protocol/IP version/tunnel, VLAN, and the key's hash. One flow's key fits
  * in 48 bytes, so a lookup touches one or two cache lines instead of one per column.
  */
@@ -19,10 +19,12 @@ export const KEY_META = 9;
 export const KEY_VLAN = 10;
 export const KEY_HASH = 11;
 
-/** Slots are grown by this factor when the table is full (slab growth, amortised O(1)). */
-const SLOT_GROWTH = 1.5;
 /** Index (hash → slot) is kept at most half full, so linear probes stay short. */
 const MAX_LOAD = 0.5;
+/** Words per slot in {@link FlowTable.links} and the recency links: previous, next. */
+const LINK_WORDS = 2;
+const LINK_PREV = 0;
+const LINK_NEXT = 1;
 
 /**
  * The flow cache: a purpose-built open-addressing hash table with numeric keys. No string keys,
@@ -30,7 +32,7 @@ const MAX_LOAD = 0.5;
  *
  * - Key = unordered endpoint pair + protocol + VLAN + tunnel (+ IP version, so IPv4 and IPv6
  *   addresses with the same words never merge: spec §2 allows it), packed per slot in
- *   {@link keys}. The hash is symmetric, so both directions of a flow probe the same chain.
+ *   {@link keyPages}. The hash is symmetric, so both directions of a flow probe the same chain.
  * - The index holds (hash, slot) pairs: a probe compares hashes without touching the slots.
  *   Linear probing with backward-shift deletion (no tombstones).
  * - Cache order (spec §6.1): a doubly linked list in creation order (updates never move a flow);
@@ -41,43 +43,45 @@ const MAX_LOAD = 0.5;
  * - The hash is seeded per table ({@link hash}), so keys crafted to collide under one seed do
  *   not collide in another run. Emission order never depends on the hash.
  *
- * Slots are reused after a flow is removed; the per-flow state of other components (counters,
- * statistics, SPLT, plugins) lives in their own typed-array columns indexed by the same slot and
- * grown through {@link onGrow}.
+ * A slot is a stable integer for as long as its flow is live, and is reused after the flow is
+ * removed. Slot state lives in pages (see slot-pages.ts): growing adds a page and copies nothing.
+ * The per-flow state of other components (counters, statistics, SPLT) lives in their own paged
+ * columns indexed by the same slot and grown through {@link onGrow}.
  */
 export class FlowTable {
-  /** Number of slots allocated. */
-  capacity: number;
+  /** Number of slots allocated (a multiple of {@link PAGE_SLOTS}). */
+  capacity = 0;
   /** Live flows. */
   size = 0;
 
   /** Packed keys, {@link KEY_WORDS} per slot; the flow's orientation is its first packet's. */
-  keys: Int32Array;
+  readonly keyPages: Int32Array[] = [];
 
-  /** Creation-order list (head = oldest). */
-  prev: Int32Array;
-  next: Int32Array;
+  /** Creation-order list (head = oldest): previous and next slot per slot. Free slots chain through `next`. */
+  private readonly links: Int32Array[] = [];
   head = NO_SLOT;
   tail = NO_SLOT;
 
-  /** Free slots (a stack). */
-  private free: Int32Array;
-  private freeTop = 0;
+  /** Removed slots, chained through their `next` link (last removed first: warm memory). */
+  private freeHead = NO_SLOT;
+  /** Slots `[fresh, capacity)` were never used. */
+  private fresh = 0;
 
   /** (hash, slot) pairs; slot NO_SLOT when empty. The number of pairs is a power of two. */
   private index: Int32Array;
   /** Mask over pair indexes × 2 (an even offset into {@link index}). */
   private mask: number;
+  /** False once the index was dropped (see {@link dropIndex}). */
+  private indexed = true;
 
   /** Direction of the packet given to the last successful {@link find}: 0 same as the flow, 1 reverse. */
   lastDirection = 0;
 
-  /** Called after the slot columns grew, with the new capacity. */
+  /** Called after pages were added, with the new capacity. */
   onGrow: ((capacity: number) => void) | null = null;
 
-  /** Recency list (only with `recency`): head = least recently seen flow. */
-  lruPrev: Int32Array;
-  lruNext: Int32Array;
+  /** Recency list (only with `recency`): previous and next slot per slot; head = least recently seen flow. */
+  private readonly lruLinks: Int32Array[] = [];
   lruHead = NO_SLOT;
   lruTail = NO_SLOT;
   private readonly recency: boolean;
@@ -85,23 +89,16 @@ export class FlowTable {
   readonly seed: number;
 
   /**
+   * @param initialCapacity slots to allocate up front (rounded up to whole pages).
    * @param recency keep the least-recently-seen list ({@link lruHead}, {@link touch}).
    * @param seed hash seed (default: random per table).
    */
-  constructor(initialCapacity = 1024, recency = false, seed = randomSeed()) {
-    const cap = Math.max(16, initialCapacity | 0);
-    this.capacity = cap;
+  constructor(initialCapacity = PAGE_SLOTS, recency = false, seed = randomSeed()) {
     this.recency = recency;
     this.seed = seed | 0;
-    this.lruPrev = new Int32Array(recency ? cap : 0);
-    this.lruNext = new Int32Array(recency ? cap : 0);
-    this.keys = new Int32Array(cap * KEY_WORDS);
-    this.prev = new Int32Array(cap);
-    this.next = new Int32Array(cap);
-    this.free = new Int32Array(cap);
-    this.pushFreeRange(0, cap);
+    this.addPages(Math.max(1, initialCapacity | 0));
     let pairs = 16;
-    while (pairs * MAX_LOAD < cap) pairs <<= 1;
+    while (pairs * MAX_LOAD < this.capacity) pairs <<= 1;
     this.index = new Int32Array(pairs * 2).fill(NO_SLOT);
     this.mask = pairs * 2 - 1;
   }
@@ -129,9 +126,10 @@ export class FlowTable {
    * Returns the slot or NO_SLOT.
    */
   find(p: DecodedPacket, h: number): number {
+    if (!this.indexed) this.reindex();
     const index = this.index;
     const mask = this.mask;
-    const k = this.keys;
+    const pages = this.keyPages;
     const meta = p.protocol | (p.ipVersion << 8) | (p.tunnelId << 16);
     const vlan = p.vlanId;
     const ports = p.srcPort | (p.dstPort << 16);
@@ -142,7 +140,8 @@ export class FlowTable {
       const s = index[i + 1]!;
       if (s === NO_SLOT) return NO_SLOT;
       if (index[i] === h) {
-        const o = s * KEY_WORDS;
+        const k = pages[s >> PAGE_SHIFT]!;
+        const o = (s & PAGE_MASK) * KEY_WORDS;
         if (k[o + KEY_META] === meta && k[o + KEY_VLAN] === vlan) {
           // spec §2: direction 0 only when src/dst IPs and ports equal the flow's, in that orientation
           if (
@@ -181,11 +180,11 @@ export class FlowTable {
 
   /** Creates a flow oriented like packet `p` and appends it at the cache tail. Returns its slot. */
   insert(p: DecodedPacket, h: number): number {
-    if (this.freeTop === 0) this.growSlots();
+    if (!this.indexed) this.reindex();
     if (this.size + 1 > (this.index.length >> 1) * MAX_LOAD) this.rehash(this.index.length << 1);
-    const s = this.free[--this.freeTop]!;
-    const k = this.keys;
-    const o = s * KEY_WORDS;
+    const s = this.takeSlot();
+    const k = this.keyPages[s >> PAGE_SHIFT]!;
+    const o = (s & PAGE_MASK) * KEY_WORDS;
     k[o] = p.src0;
     k[o + 1] = p.src1;
     k[o + 2] = p.src2;
@@ -199,18 +198,14 @@ export class FlowTable {
     k[o + KEY_VLAN] = p.vlanId;
     k[o + KEY_HASH] = h;
     // append to the creation-order list
-    this.prev[s] = this.tail;
-    this.next[s] = NO_SLOT;
+    const l = this.links[s >> PAGE_SHIFT]!;
+    const lo = (s & PAGE_MASK) * LINK_WORDS;
+    l[lo + LINK_PREV] = this.tail;
+    l[lo + LINK_NEXT] = NO_SLOT;
     if (this.tail === NO_SLOT) this.head = s;
-    else this.next[this.tail] = s;
+    else this.setLink(this.links, this.tail, LINK_NEXT, s);
     this.tail = s;
-    if (this.recency) {
-      this.lruPrev[s] = this.lruTail;
-      this.lruNext[s] = NO_SLOT;
-      if (this.lruTail === NO_SLOT) this.lruHead = s;
-      else this.lruNext[this.lruTail] = s;
-      this.lruTail = s;
-    }
+    if (this.recency) this.appendRecent(s);
     this.size++;
     const index = this.index;
     const mask = this.mask;
@@ -223,9 +218,34 @@ export class FlowTable {
 
   /** Removes the flow at `slot` from the index and the cache list; the slot becomes free. */
   remove(slot: number): void {
+    if (this.indexed) this.unindex(slot);
+    const l = this.links[slot >> PAGE_SHIFT]!;
+    const lo = (slot & PAGE_MASK) * LINK_WORDS;
+    const p = l[lo + LINK_PREV]!;
+    const n = l[lo + LINK_NEXT]!;
+    if (p === NO_SLOT) this.head = n;
+    else this.setLink(this.links, p, LINK_NEXT, n);
+    if (n === NO_SLOT) this.tail = p;
+    else this.setLink(this.links, n, LINK_PREV, p);
+    if (this.recency) this.unlinkRecent(slot);
+    l[lo + LINK_NEXT] = this.freeHead;
+    this.freeHead = slot;
+    this.size--;
+  }
+
+  /**
+   * Drops the index: for the end of input, when every flow is about to be removed and none looked
+   * up, so removals skip a random access each. A later {@link find} or {@link insert} rebuilds it.
+   */
+  dropIndex(): void {
+    this.indexed = false;
+  }
+
+  /** Removes the slot's (hash, slot) pair from the index. */
+  private unindex(slot: number): void {
     const index = this.index;
     const mask = this.mask;
-    let i = (this.keys[slot * KEY_WORDS + KEY_HASH]! << 1) & mask;
+    let i = (this.keyWord(slot, KEY_HASH) << 1) & mask;
     while (index[i + 1] !== slot) i = (i + 2) & mask;
     // backward-shift deletion keeps probe chains intact without tombstones
     let j = i;
@@ -242,100 +262,129 @@ export class FlowTable {
       }
     }
     index[i + 1] = NO_SLOT;
-    const p = this.prev[slot]!;
-    const n = this.next[slot]!;
-    if (p === NO_SLOT) this.head = n;
-    else this.next[p] = n;
-    if (n === NO_SLOT) this.tail = p;
-    else this.prev[n] = p;
-    if (this.recency) this.unlinkRecent(slot);
-    this.free[this.freeTop++] = slot;
-    this.size--;
+  }
+
+  /** Indexes every live flow again (after {@link dropIndex}). */
+  private reindex(): void {
+    const index = this.index.fill(NO_SLOT);
+    const mask = this.mask;
+    for (let s = this.head; s !== NO_SLOT; s = this.next(s)) {
+      const h = this.keyWord(s, KEY_HASH);
+      let i = (h << 1) & mask;
+      while (index[i + 1] !== NO_SLOT) i = (i + 2) & mask;
+      index[i] = h;
+      index[i + 1] = s;
+    }
+    this.indexed = true;
+  }
+
+  /** The slot after `slot` in creation order, or NO_SLOT. */
+  next(slot: number): number {
+    return this.links[slot >> PAGE_SHIFT]![(slot & PAGE_MASK) * LINK_WORDS + LINK_NEXT]!;
   }
 
   /** Marks the flow at `slot` as the most recently seen (only with `recency`). O(1). */
   touch(slot: number): void {
     if (slot === this.lruTail) return;
     this.unlinkRecent(slot);
-    this.lruPrev[slot] = this.lruTail;
-    this.lruNext[slot] = NO_SLOT;
+    this.appendRecent(slot);
+  }
+
+  private appendRecent(slot: number): void {
+    const l = this.lruLinks[slot >> PAGE_SHIFT]!;
+    const lo = (slot & PAGE_MASK) * LINK_WORDS;
+    l[lo + LINK_PREV] = this.lruTail;
+    l[lo + LINK_NEXT] = NO_SLOT;
     if (this.lruTail === NO_SLOT) this.lruHead = slot;
-    else this.lruNext[this.lruTail] = slot;
+    else this.setLink(this.lruLinks, this.lruTail, LINK_NEXT, slot);
     this.lruTail = slot;
   }
 
   private unlinkRecent(slot: number): void {
-    const p = this.lruPrev[slot]!;
-    const n = this.lruNext[slot]!;
+    const l = this.lruLinks[slot >> PAGE_SHIFT]!;
+    const lo = (slot & PAGE_MASK) * LINK_WORDS;
+    const p = l[lo + LINK_PREV]!;
+    const n = l[lo + LINK_NEXT]!;
     if (p === NO_SLOT) this.lruHead = n;
-    else this.lruNext[p] = n;
+    else this.setLink(this.lruLinks, p, LINK_NEXT, n);
     if (n === NO_SLOT) this.lruTail = p;
-    else this.lruPrev[n] = p;
+    else this.setLink(this.lruLinks, n, LINK_PREV, p);
+  }
+
+  private setLink(links: Int32Array[], slot: number, which: number, to: number): void {
+    links[slot >> PAGE_SHIFT]![(slot & PAGE_MASK) * LINK_WORDS + which] = to;
   }
 
   // ---- key fields of a slot (emission time) ----------------------------------------------------
 
+  /** Key word `w` ({@link KEY_SRC}…{@link KEY_HASH}) of the flow at `slot`, as stored (int32). */
+  keyWord(slot: number, w: number): number {
+    return this.keyPages[slot >> PAGE_SHIFT]![(slot & PAGE_MASK) * KEY_WORDS + w]!;
+  }
   /** Address word `w` (0–3) of the flow's source, as an unsigned 32-bit number. */
   srcWord(slot: number, w: number): number {
-    return this.keys[slot * KEY_WORDS + KEY_SRC + w]! >>> 0;
+    return this.keyWord(slot, KEY_SRC + w) >>> 0;
   }
   dstWord(slot: number, w: number): number {
-    return this.keys[slot * KEY_WORDS + KEY_DST + w]! >>> 0;
+    return this.keyWord(slot, KEY_DST + w) >>> 0;
   }
   srcPort(slot: number): number {
-    return this.keys[slot * KEY_WORDS + KEY_PORTS]! & 0xffff;
+    return this.keyWord(slot, KEY_PORTS) & 0xffff;
   }
   dstPort(slot: number): number {
-    return this.keys[slot * KEY_WORDS + KEY_PORTS]! >>> 16;
+    return this.keyWord(slot, KEY_PORTS) >>> 16;
   }
   protocol(slot: number): number {
-    return this.keys[slot * KEY_WORDS + KEY_META]! & 0xff;
+    return this.keyWord(slot, KEY_META) & 0xff;
   }
   ipVersion(slot: number): number {
-    return (this.keys[slot * KEY_WORDS + KEY_META]! >>> 8) & 0xff;
+    return (this.keyWord(slot, KEY_META) >>> 8) & 0xff;
   }
   tunnelId(slot: number): number {
-    return this.keys[slot * KEY_WORDS + KEY_META]! >>> 16;
+    return this.keyWord(slot, KEY_META) >>> 16;
   }
   vlanId(slot: number): number {
-    return this.keys[slot * KEY_WORDS + KEY_VLAN]!;
+    return this.keyWord(slot, KEY_VLAN);
   }
 
-  /** Bytes held by the table's own columns and index (for memory reports). */
+  /** Bytes held by the table's own pages and index (for memory reports). */
   get byteLength(): number {
-    return (
-      this.keys.byteLength + this.prev.byteLength + this.next.byteLength + this.free.byteLength + this.index.byteLength +
-      this.lruPrev.byteLength + this.lruNext.byteLength
-    );
+    let n = this.index.byteLength;
+    for (const pages of [this.keyPages, this.links, this.lruLinks]) for (const page of pages) n += page.byteLength;
+    return n;
   }
 
-  private pushFreeRange(from: number, to: number): void {
-    // highest slot at the stack bottom so low slots are used first (better locality)
-    for (let s = to - 1; s >= from; s--) this.free[this.freeTop++] = s;
-  }
-
-  private growSlots(): void {
-    const old = this.capacity;
-    const cap = Math.ceil(old * SLOT_GROWTH);
-    this.keys = growInt32(this.keys, cap * KEY_WORDS);
-    this.prev = growInt32(this.prev, cap);
-    this.next = growInt32(this.next, cap);
-    this.free = growInt32(this.free, cap);
-    if (this.recency) {
-      this.lruPrev = growInt32(this.lruPrev, cap);
-      this.lruNext = growInt32(this.lruNext, cap);
+  /** A free slot: the last removed one, else a never-used one (adding a page when none is left). */
+  private takeSlot(): number {
+    const s = this.freeHead;
+    if (s !== NO_SLOT) {
+      this.freeHead = this.next(s);
+      return s;
     }
-    this.capacity = cap;
-    this.pushFreeRange(old, cap);
-    if (this.onGrow !== null) this.onGrow(cap);
+    if (this.fresh === this.capacity) this.addPages(this.capacity + PAGE_SLOTS);
+    return this.fresh++;
   }
 
+  private addPages(capacity: number): void {
+    addPages(this.keyPages, capacity, () => new Int32Array(PAGE_SLOTS * KEY_WORDS));
+    addPages(this.links, capacity, () => new Int32Array(PAGE_SLOTS * LINK_WORDS));
+    if (this.recency) addPages(this.lruLinks, capacity, () => new Int32Array(PAGE_SLOTS * LINK_WORDS));
+    this.capacity = this.keyPages.length * PAGE_SLOTS;
+    if (this.onGrow !== null) this.onGrow(this.capacity);
+  }
+
+  /**
+   * Moves every (hash, slot) pair into an index of `length` words. The old index is read in order,
+   * so pairs land in the new one in nearly ascending positions: both are walked sequentially.
+   */
   private rehash(length: number): void {
+    const old = this.index;
     const index = new Int32Array(length).fill(NO_SLOT);
     const mask = length - 1;
-    const k = this.keys;
-    for (let s = this.head; s !== NO_SLOT; s = this.next[s]!) {
-      const h = k[s * KEY_WORDS + KEY_HASH]!;
+    for (let j = 0; j < old.length; j += 2) {
+      const s = old[j + 1]!;
+      if (s === NO_SLOT) continue;
+      const h = old[j]!;
       let i = (h << 1) & mask;
       while (index[i + 1] !== NO_SLOT) i = (i + 2) & mask;
       index[i] = h;

@@ -1,4 +1,9 @@
-import { growFloat64, growInt32, growUint32, growUint8 } from './grow.js';
+/** A typed array of `n` elements starting with `a`'s (the tracker's arrays are small: copying is fine). */
+function grown<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
+  b.set(a);
+  return b;
+}
 
 /** Doubles per slot in {@link SnapshotTracker.base}: the counters at the flow's previous snapshot. */
 export const SNAPSHOT_BASE_STRIDE = 4;
@@ -51,7 +56,7 @@ export class SnapshotTracker {
   touch(slot: number): void {
     if (this.mark[slot] !== 0) return;
     this.mark[slot] = 1;
-    if (this.dirtyLength === this.dirty.length) this.dirty = growInt32(this.dirty, this.dirty.length * 2);
+    if (this.dirtyLength === this.dirty.length) this.dirty = grown(this.dirty, this.dirty.length * 2);
     this.dirty[this.dirtyLength++] = slot;
   }
 
@@ -61,9 +66,9 @@ export class SnapshotTracker {
   }
 
   grow(capacity: number): void {
-    this.mark = growUint8(this.mark, capacity);
-    this.base = growFloat64(this.base, capacity * SNAPSHOT_BASE_STRIDE);
-    this.count = growUint32(this.count, capacity);
+    this.mark = grown(this.mark, capacity);
+    this.base = grown(this.base, capacity * SNAPSHOT_BASE_STRIDE);
+    this.count = grown(this.count, capacity);
   }
 
   /** Bytes held (memory reports). */

@@ -245,7 +245,7 @@ async function exportFlows(cli: CliOptions, streamer: NFStreamer, progress: Prog
     snapshotFormat: cli.snapshotFormat ?? undefined,
     snapshotColumns: cli.snapshotColumns,
     warn: (m: string) => stderr(m),
-    observe: (batch: FlowBatch) => progress.observe(batch),
+    observe: progress.observer,
   });
   return result.flows;
 }
@@ -256,7 +256,7 @@ async function writeReport(cli: CliOptions, streamer: NFStreamer, progress: Prog
     columnsToAnonymize: cli.anonymize,
     anonymizeKey: cli.anonymizeKey,
     inputHash: cli.inputHash || undefined,
-    observe: (batch: FlowBatch) => progress.observe(batch),
+    observe: progress.observer,
   });
   return result.flows;
 }

@@ -63,6 +63,11 @@ export class Progress {
     if (this.tap !== null) await this.tap.add(batch);
   }
 
+  /** The run's `observe` option: null without a side output (the output may then reuse batches). */
+  get observer(): ((batch: FlowBatch) => Promise<void>) | null {
+    return this.tap === null ? null : (batch) => this.observe(batch);
+  }
+
   /** Draws the last state (100 % for files read to the end), then clears the line for the closing line. */
   done(last: RunProgress | null): void {
     if (last !== null && this.drawn) this.draw(last);

@@ -69,6 +69,12 @@ export interface SinkResult {
 export interface FlowSink {
   /** Where the sink writes (a path, a URL, `stdout`): named in every error. */
   readonly target: string;
+  /**
+   * False when the sink reads nothing of a batch once its `write` resolved (it encoded or copied
+   * what it needs): the run then hands the batch's storage back to the meter for later flows
+   * (see `FlowBatch.release`). Unset: the sink may keep batches, and they are never reused.
+   */
+  readonly keepsBatches?: boolean;
   /** Called once before the first batch. */
   open(context: SinkOpenContext): Promise<void>;
   /** Writes one batch; resolves when the sink can take the next one. */

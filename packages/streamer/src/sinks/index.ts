@@ -8,7 +8,7 @@ export { registerSink, sinkDefinition, sinkNames, sinkDefinitions } from './sink
 export { OutputTransform, type OutputOptions } from './transform/output-transform.js';
 export { Anonymizer } from './transform/anonymizer.js';
 export { CsvSink } from './csv/csv-sink.js';
-export { csvCell } from './csv/csv-rows.js';
+export { csvCell } from './csv/csv-cell.js';
 export { pythonFloat, pythonRepr, pythonStr, pythonStrRepr } from './csv/python-format.js';
 export { JsonlSink } from './jsonl/jsonl-sink.js';
 export { NullSink } from './null-sink.js';

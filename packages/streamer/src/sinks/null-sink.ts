@@ -16,6 +16,7 @@ import type { FlowSink, SinkResult } from './flow-sink.js';
  */
 export class NullSink implements FlowSink {
   readonly target = 'none';
+  readonly keepsBatches = false;
   private flows = 0;
   async open(): Promise<void> {}
   async write(batch: FlowBatch): Promise<void> {

@@ -217,6 +217,20 @@ describe('round trips, value for value (read back by nodejs-polars)', () => {
     expect(kv.has('flowstream.summary')).toBe(false);
   });
 
+  it('Arrow IPC file from a capture: record batches that share storage with the next-but-one hold the flows, as the stream does', async () => {
+    const options = { source: join(PCAPS, '1kxun.pcap'), statisticalAnalysis: true, spltAnalysis: 4 };
+    const path = join(dir, 'reused.arrow');
+    // 7-row record batches: many alternations, and flow batches that straddle record batches
+    await new NFStreamer(options).writeTo(new ArrowIpcSink(path, { stream: false, batchSize: 7 }));
+    const { out, bytes } = collect();
+    await new NFStreamer(options).writeTo(new ArrowIpcSink(out, { stream: true, batchSize: 7 }));
+    const streamer = new NFStreamer(options);
+    const captured = [...streamer];
+    expect(captured.length).toBeGreaterThan(100);
+    expectFrameEquals(pl.readIPC(readFileSync(path)), captured, streamer.schema);
+    expectFrameEquals(pl.readIPCStream(await bytes()), captured, streamer.schema);
+  });
+
   it('ArrowEncoder record batches (toArrowBatches) + toPolars', async () => {
     const enc = new ArrowEncoder(FIELDS, { batchSize: 20 });
     const batches = batchesOf(flows, 17).flatMap((b) => enc.add(b));

@@ -15,17 +15,24 @@ import {
 } from 'apache-arrow';
 
 import type { FlowColumn } from '@flowstream/core';
+import { AddressTexts, MacTexts, MAX_ADDRESS_TEXT, writeIpText, writeMacText, writeOuiText } from '@flowstream/core/internal';
+import { writeText } from '../files/byte-cursor.js';
 
 /**
  * Column accumulators behind {@link ArrowEncoder}: values go straight into reusable typed
  * arrays (no per-value objects, unlike apache-arrow's generic builders) and `flush(n)` copies the
  * first n rows into an Arrow `Data`. Rows are addressed by index; nulls are recorded as a list
  * of row indexes (they are rare), so valid values cost no bitmap write.
+ *
+ * With `reuse`, two storages alternate instead: `flush` hands out the filled one as it is (no
+ * copy, no fresh memory: page faults are much of what fresh memory costs) and writing goes on in
+ * the other. Only for a caller that is done with each record batch before it flushes the
+ * next-but-one (a file writer with one write in flight).
  * @internal
  */
 export abstract class Column {
   protected nulls: number[] = [];
-  constructor(readonly name: string, readonly type: DataType, public capacity: number) {}
+  constructor(readonly name: string, readonly type: DataType, public capacity: number, protected readonly reuse = false) {}
 
   /** Stores `v` at row `i` (list children grow as needed; top-level columns never exceed capacity). */
   abstract add(v: unknown, i: number): void;
@@ -56,8 +63,9 @@ export abstract class Column {
 /** Int64 stored as little-endian lo/hi 32-bit halves: no BigInt per value. */
 export class Int64Column extends Column {
   data: Int32Array;
-  constructor(name: string, capacity: number, private readonly unsigned = false) {
-    super(name, unsigned ? new Uint64() : new Int64(), capacity);
+  private spare: Int32Array | null = null;
+  constructor(name: string, capacity: number, private readonly unsigned = false, reuse = false) {
+    super(name, unsigned ? new Uint64() : new Int64(), capacity, reuse);
     this.data = new Int32Array(capacity * 2);
   }
   /**
@@ -101,9 +109,15 @@ export class Int64Column extends Column {
     new BigInt64Array(this.data.buffer, i * 8, 1)[0] = x;
   }
   flush(n: number): Data {
-    const buf = this.data.buffer.slice(0, n * 8);
-    if (this.unsigned) return makeData({ type: this.type as Uint64, length: n, data: new BigUint64Array(buf), ...this.takeValidity(n) });
-    return makeData({ type: this.type as Int64, length: n, data: new BigInt64Array(buf), ...this.takeValidity(n) });
+    const d = this.data;
+    let buf: ArrayBuffer;
+    if (this.reuse) {
+      buf = d.buffer as ArrayBuffer;
+      this.data = otherStorage(this.spare, d, (k) => new Int32Array(k));
+      this.spare = d;
+    } else buf = d.buffer.slice(0, n * 8) as ArrayBuffer;
+    if (this.unsigned) return makeData({ type: this.type as Uint64, length: n, data: new BigUint64Array(buf, 0, n), ...this.takeValidity(n) });
+    return makeData({ type: this.type as Int64, length: n, data: new BigInt64Array(buf, 0, n), ...this.takeValidity(n) });
   }
 }
 
@@ -113,9 +127,10 @@ type NumArrayCtor = { new (n: number): NumArray };
 /** Narrow integers (range-checked by reading the stored value back) and Float64. */
 export class NumberColumn extends Column {
   data: NumArray;
+  private spare: NumArray | null = null;
   readonly isInt: boolean;
-  constructor(name: string, type: DataType, private readonly Ctor: NumArrayCtor, capacity: number) {
-    super(name, type, capacity);
+  constructor(name: string, type: DataType, private readonly Ctor: NumArrayCtor, capacity: number, reuse = false) {
+    super(name, type, capacity, reuse);
     this.data = new Ctor(capacity);
     this.isInt = !(type instanceof Float64);
   }
@@ -152,7 +167,14 @@ export class NumberColumn extends Column {
     else this.bad(v);
   }
   flush(n: number): Data {
-    return makeData({ type: this.type as Float64, length: n, data: this.data.slice(0, n) as Float64Array, ...this.takeValidity(n) });
+    const d = this.data;
+    let data = d;
+    if (this.reuse) {
+      data = d.subarray(0, n);
+      this.data = otherStorage(this.spare, d, (k) => new this.Ctor(k));
+      this.spare = d;
+    } else data = d.slice(0, n);
+    return makeData({ type: this.type as Float64, length: n, data: data as Float64Array, ...this.takeValidity(n) });
   }
 }
 
@@ -178,53 +200,100 @@ class BoolColumn extends Column {
   }
 }
 
-/** Strings are kept as JS strings and UTF-8 encoded once per batch with a single join. */
-class Utf8Column extends Column {
-  private s: string[];
-  constructor(name: string, capacity: number) {
-    super(name, new Utf8(), capacity);
-    this.s = new Array<string>(capacity).fill('');
+/**
+ * Strings as UTF-8 bytes plus offsets, written as rows arrive (rows come in order). Address and
+ * MAC columns of a flow batch are written from their packed values, without a string per value.
+ */
+export class Utf8Column extends Column {
+  private bytes: Buffer;
+  private offsets: Int32Array;
+  private spareBytes: Buffer | null = null;
+  private spareOffsets: Int32Array | null = null;
+  /** Bytes used. */
+  private end = 0;
+  constructor(name: string, capacity: number, reuse = false) {
+    super(name, new Utf8(), capacity, reuse);
+    this.bytes = Buffer.allocUnsafeSlow(capacity * 16);
+    this.offsets = new Int32Array(capacity + 1);
   }
   add(v: unknown, i: number): void {
-    if (typeof v === 'string') this.s[i] = v;
-    else if (v == null) {
-      this.s[i] = '';
-      this.nulls.push(i);
-    } else this.s[i] = String(v);
+    if (i >= this.capacity) {
+      const o = new Int32Array(this.newCapacity(i + 1) + 1);
+      o.set(this.offsets);
+      this.offsets = o;
+    }
+    if (typeof v === 'string') {
+      this.room(v.length * 3);
+      this.end = writeText(this.bytes, this.end, v);
+    } else if (v == null) this.nulls.push(i);
+    else return this.add(String(v), i);
+    this.offsets[i + 1] = this.end;
+  }
+  /** Rows `at…` of a batch's IP address column. */
+  addAddresses(c: AddressTexts, rows: number, at: number): void {
+    this.room(rows * MAX_ADDRESS_TEXT);
+    const b = this.bytes;
+    const o = this.offsets;
+    let end = this.end;
+    for (let i = 0; i < rows; i++) {
+      end = writeIpText(b, end, c.words, i * 8 + c.offset, c.versions[i]!);
+      o[at + i + 1] = end;
+    }
+    this.end = end;
+  }
+  /** Rows `at…` of a batch's MAC or OUI column. */
+  addMacs(c: MacTexts, rows: number, at: number): void {
+    this.room(rows * 17);
+    const b = this.bytes;
+    const o = this.offsets;
+    const macs = c.macs;
+    const oui = c.oui;
+    let end = this.end;
+    for (let i = 0; i < rows; i++) {
+      const mac = macs[i * 2 + c.side]!;
+      end = oui ? writeOuiText(b, end, mac) : writeMacText(b, end, mac);
+      o[at + i + 1] = end;
+    }
+    this.end = end;
   }
   flush(n: number): Data {
-    const s = this.s.length === n ? this.s : this.s.slice(0, n);
-    const joined = s.join('');
-    const bytes = Buffer.from(joined, 'utf8');
-    const offsets = new Int32Array(n + 1);
-    let o = 0;
-    if (bytes.length === joined.length) {
-      // Same length ⇒ all ASCII (any other UTF-16 unit takes ≥ 2 bytes): byte offsets = string offsets.
-      for (let i = 0; i < n; i++) {
-        offsets[i] = o;
-        o += s[i]!.length;
-      }
+    const o = this.offsets;
+    const b = this.bytes;
+    let valueOffsets = o;
+    let data: Uint8Array = b;
+    if (this.reuse) {
+      valueOffsets = o.subarray(0, n + 1);
+      data = b.subarray(0, this.end);
+      this.offsets = otherStorage(this.spareOffsets, o, (k) => new Int32Array(k));
+      this.bytes = otherStorage(this.spareBytes, b, (k) => Buffer.allocUnsafeSlow(k));
+      this.spareOffsets = o;
+      this.spareBytes = b;
     } else {
-      for (let i = 0; i < n; i++) {
-        offsets[i] = o;
-        o += Buffer.byteLength(s[i]!, 'utf8');
-      }
+      valueOffsets = o.slice(0, n + 1);
+      data = new Uint8Array(b.subarray(0, this.end));
     }
-    offsets[n] = o;
-    const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-    return makeData({ type: this.type as Utf8, length: n, valueOffsets: offsets, data, ...this.takeValidity(n) });
+    this.end = 0;
+    return makeData({ type: this.type as Utf8, length: n, valueOffsets, data, ...this.takeValidity(n) });
+  }
+  /** Makes room for `n` more bytes. */
+  private room(n: number): void {
+    if (this.end + n <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafeSlow(Math.max(this.bytes.length * 2, this.end + n));
+    this.bytes.copy(grown, 0, 0, this.end);
+    this.bytes = grown;
   }
 }
 
 /** `List<T>`: offsets plus a growable child column of T. */
 class ListColumn extends Column {
   private offsets: Int32Array;
+  private spare: Int32Array | null = null;
   private count = 0;
   get childIsNumber(): boolean {
     return this.child instanceof NumberColumn;
   }
-  constructor(name: string, type: List, private readonly child: Column, capacity: number) {
-    super(name, type, capacity);
+  constructor(name: string, type: List, private readonly child: Column, capacity: number, reuse = false) {
+    super(name, type, capacity, reuse);
     this.offsets = new Int32Array(capacity + 1);
   }
   add(v: unknown, i: number): void {
@@ -272,7 +341,13 @@ class ListColumn extends Column {
     this.count = end;
   }
   flush(n: number): Data {
-    const valueOffsets = this.offsets.slice(0, n + 1);
+    const o = this.offsets;
+    let valueOffsets = o;
+    if (this.reuse) {
+      valueOffsets = o.subarray(0, n + 1);
+      this.offsets = otherStorage(this.spare, o, (k) => new Int32Array(k));
+      this.spare = o;
+    } else valueOffsets = o.slice(0, n + 1);
     const child = this.child.flush(this.count);
     this.count = 0;
     return makeData({ type: this.type as List, length: n, valueOffsets, child, ...this.takeValidity(n) });
@@ -283,21 +358,26 @@ class ListColumn extends Column {
  * The accumulator for a column of Arrow type `type` (one of those {@link arrowTypeFor} returns).
  * @internal
  */
-export function makeColumn(name: string, type: DataType, capacity: number): Column {
-  if (type instanceof Int64) return new Int64Column(name, capacity);
-  if (type instanceof Uint64) return new Int64Column(name, capacity, true);
-  if (type instanceof Float64) return new NumberColumn(name, type, Float64Array, capacity);
-  if (type instanceof Int32) return new NumberColumn(name, type, Int32Array, capacity);
-  if (type instanceof Uint16) return new NumberColumn(name, type, Uint16Array, capacity);
-  if (type instanceof Uint8) return new NumberColumn(name, type, Uint8Array, capacity);
-  if (type instanceof Int8) return new NumberColumn(name, type, Int8Array, capacity);
+export function makeColumn(name: string, type: DataType, capacity: number, reuse = false): Column {
+  if (type instanceof Int64) return new Int64Column(name, capacity, false, reuse);
+  if (type instanceof Uint64) return new Int64Column(name, capacity, true, reuse);
+  if (type instanceof Float64) return new NumberColumn(name, type, Float64Array, capacity, reuse);
+  if (type instanceof Int32) return new NumberColumn(name, type, Int32Array, capacity, reuse);
+  if (type instanceof Uint16) return new NumberColumn(name, type, Uint16Array, capacity, reuse);
+  if (type instanceof Uint8) return new NumberColumn(name, type, Uint8Array, capacity, reuse);
+  if (type instanceof Int8) return new NumberColumn(name, type, Int8Array, capacity, reuse);
   if (type instanceof Bool) return new BoolColumn(name, capacity);
-  if (type instanceof Utf8) return new Utf8Column(name, capacity);
+  if (type instanceof Utf8) return new Utf8Column(name, capacity, reuse);
   if (type instanceof List) {
     const item = (type as List).children[0]!;
-    return new ListColumn(name, type as List, makeColumn(name, item.type as DataType, Math.max(16, capacity)), capacity);
+    return new ListColumn(name, type as List, makeColumn(name, item.type as DataType, Math.max(16, capacity), reuse), capacity, reuse);
   }
   throw new TypeError(`flow column ${name}: no accumulator for Arrow type ${String(type)}`);
+}
+
+/** The storage to fill after `handed` was handed out: the spare when large enough, else a new one. */
+function otherStorage<T extends { length: number }>(spare: T | null, handed: T, make: (n: number) => T): T {
+  return spare !== null && spare.length >= handed.length ? spare : make(handed.length);
 }
 
 /**
@@ -310,6 +390,10 @@ export function appendColumn(target: Column, source: FlowColumn, rows: number, a
     target.addNumbers(source.values.subarray(0, rows), at);
   } else if (source.kind === 'list' && target instanceof ListColumn && target.childIsNumber) {
     target.addFixed(source.values, source.width, rows, at);
+  } else if (source instanceof AddressTexts && target instanceof Utf8Column) {
+    target.addAddresses(source, rows, at);
+  } else if (source instanceof MacTexts && target instanceof Utf8Column) {
+    target.addMacs(source, rows, at);
   } else if (source.kind === 'list') {
     const w = source.width;
     for (let i = 0; i < rows; i++) target.add(Array.from(source.values.subarray(i * w, i * w + w)), at + i);

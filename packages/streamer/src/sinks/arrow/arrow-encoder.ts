@@ -14,6 +14,12 @@ export interface ArrowEncoderOptions {
   metadata?: Record<string, string>;
   /** Warnings (a plugin field that first appears after the schema was fixed). */
   warn?: (message: string) => void;
+  /**
+   * Record batches share storage with the next-but-one (no copy, no fresh memory per batch): only
+   * for a caller that adds with {@link ArrowEncoder.addEach} and is done with each record batch
+   * before it asks for the next one (a file writer with one write in flight).
+   */
+  reuseBuffers?: boolean;
 }
 
 /**
@@ -56,18 +62,25 @@ export class ArrowEncoder {
     return this.schemaValue ?? this.settle(null);
   }
 
-  /** Adds a flow batch; returns the record batches it completed. */
+  /** Adds a flow batch; returns the record batches it completed (not with `reuseBuffers`: see {@link addEach}). */
   add(batch: FlowBatch): RecordBatch[] {
+    if (this.options.reuseBuffers === true) throw new Error('ArrowEncoder: with reuseBuffers, add flow batches with addEach');
+    return [...this.addEach(batch)];
+  }
+
+  /**
+   * Adds a flow batch, yielding each record batch as it completes: the rows after it are added
+   * only when the next one is asked for (with `reuseBuffers`, write each record batch out first).
+   */
+  *addEach(batch: FlowBatch): Generator<RecordBatch, void, undefined> {
     if (this.schemaValue === null) this.settle(batch);
-    const out: RecordBatch[] = [];
     let from = 0;
     while (from < batch.length) {
       const take = Math.min(this.batchSize - this.rows, batch.length - from);
       this.append(from === 0 && take === batch.length ? batch : batch.slice(from, from + take), take);
       from += take;
-      if (this.rows === this.batchSize) out.push(this.flush());
+      if (this.rows === this.batchSize) yield this.flush();
     }
-    return out;
   }
 
   /** The last, partial record batch (null when no row is pending). */
@@ -125,7 +138,7 @@ export class ArrowEncoder {
       return { name: f.name, type: inferType(values), nullable: true };
     });
     this.schemaValue = arrowSchemaFor(this.fields, this.options.metadata);
-    this.columns = this.schemaValue.fields.map((f) => makeColumn(f.name, f.type, this.batchSize));
+    this.columns = this.schemaValue.fields.map((f) => makeColumn(f.name, f.type, this.batchSize, this.options.reuseBuffers === true));
     return this.schemaValue;
   }
 }

@@ -38,6 +38,7 @@ class FinalSchemaFileWriter extends RecordBatchFileWriter {
  */
 export class ArrowIpcSink implements FlowSink {
   readonly target: string;
+  readonly keepsBatches = false;
   private out: ByteTarget | null = null;
   private encoder: ArrowEncoder | null = null;
   private writer: RecordBatchWriter | null = null;
@@ -53,13 +54,16 @@ export class ArrowIpcSink implements FlowSink {
   }
 
   async open(context: SinkOpenContext): Promise<void> {
-    this.encoder = new ArrowEncoder(context.fields, { batchSize: this.options.batchSize, metadata: manifestMetadata(context.manifest), warn: this.options.warn });
-    this.writer = this.options.stream ? new RecordBatchStreamWriter() : new FinalSchemaFileWriter();
     this.out = await ByteTarget.open(this.destination);
+    // a file has one write in flight, and put() returns once the write before it is done: when
+    // addEach goes on after a record batch, the one before it is on disk and its storage is free
+    const reuseBuffers = this.out.path !== null;
+    this.encoder = new ArrowEncoder(context.fields, { batchSize: this.options.batchSize, metadata: manifestMetadata(context.manifest), warn: this.options.warn, reuseBuffers });
+    this.writer = this.options.stream ? new RecordBatchStreamWriter() : new FinalSchemaFileWriter();
   }
 
   async write(batch: FlowBatch): Promise<void> {
-    for (const rb of this.encoder!.add(batch)) await this.put(rb);
+    for (const rb of this.encoder!.addEach(batch)) await this.put(rb);
   }
 
   private async put(rb: RecordBatch): Promise<void> {

@@ -2,10 +2,8 @@ import type { Writable } from 'node:stream';
 import type { FlowBatch } from '@flowstream/core';
 import { ByteTarget, targetName } from '../files/byte-target.js';
 import type { FlowSink, SinkResult } from '../flow-sink.js';
-import { csvRows, quoteCell } from './csv-rows.js';
-
-/** Rows formatted into one string before it is encoded. */
-const ROWS_PER_PIECE = 64;
+import { quoteCell } from './csv-cell.js';
+import { csvEncoder } from './csv-encoder.js';
 
 /**
  * NFStream's CSV (spec §9.1), byte for byte: a header of the column names, Python value forms,
@@ -22,6 +20,7 @@ const ROWS_PER_PIECE = 64;
  */
 export class CsvSink implements FlowSink {
   readonly target: string;
+  readonly keepsBatches = false;
   private out: ByteTarget | null = null;
   private flows = 0;
 
@@ -41,12 +40,13 @@ export class CsvSink implements FlowSink {
     }
     const out = this.out.out;
     if (header !== '') await out.write(header);
-    const rows = csvRows(batch.fields, batch.columns);
+    const encode = csvEncoder(batch.fields, batch.columns);
     const cols = batch.columns;
-    // small pieces, encoded as they come: no batch-sized strings for the GC to copy
-    for (let i = 0; i < batch.length; i += ROWS_PER_PIECE) {
-      const text = rows(cols, i, Math.min(batch.length, i + ROWS_PER_PIECE));
-      if (!out.appendText(text)) await out.appendTextSlow(text);
+    const cursor = out.cursor;
+    // rows go straight into the output buffer; when it is full it is written out (one write in flight)
+    for (let i = 0; i < batch.length; ) {
+      i = encode(cols, i, batch.length, cursor);
+      if (i < batch.length) await out.makeRoom(cursor.need);
     }
     this.flows += batch.length;
   }

@@ -1,9 +1,12 @@
 import { once } from 'node:events';
 import type { FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
+import type { ByteCursor } from './byte-cursor.js';
 
-/** Bytes of text encoded before a write. */
+/** Bytes buffered before a write. */
 const TEXT_BUFFER = 1 << 20;
+/** The cursor's buffer before the first byte. */
+const NO_BYTES = Buffer.alloc(0);
 
 /**
  * Bytes out to a file or a stream, one write in flight: `write` starts writing a chunk and
@@ -33,43 +36,57 @@ export class ByteOutput {
     return new ByteOutput(null, stream);
   }
 
-  /** Text encoded but not yet handed to the system (see {@link appendText}). */
-  private textBuffer: Buffer | null = null;
+  /**
+   * The buffer being filled and the next write position: encoders write bytes here directly
+   * (after {@link makeRoom}), text goes in through {@link appendText}. Two buffers alternate: one
+   * is written while the other fills.
+   */
+  readonly cursor: ByteCursor = { buf: NO_BYTES, pos: 0, need: 0 };
   private spare: Buffer | null = null;
-  private textPos = 0;
 
   /**
-   * Encodes text straight into a reusable 1 MiB buffer; false when it does not fit (then await
+   * Encodes text straight into the buffer; false when it does not fit (then await
    * {@link appendTextSlow}). Callers pass small pieces (a few KiB): they die young in the GC,
    * unlike one big string per batch.
    */
   appendText(text: string): boolean {
-    let b = this.textBuffer;
-    // never the spare: it may still be in flight (see flushText)
-    if (b === null) b = this.textBuffer = Buffer.allocUnsafe(TEXT_BUFFER);
-    if (text.length * 3 > b.length - this.textPos) return false;
-    this.textPos += b.write(text, this.textPos, 'utf8');
+    const c = this.cursor;
+    if (text.length * 3 > c.buf.length - c.pos) {
+      if (c.buf !== NO_BYTES || text.length * 3 > TEXT_BUFFER) return false;
+      // never the spare: it may still be in flight (see flushText)
+      c.buf = Buffer.allocUnsafe(TEXT_BUFFER);
+    }
+    c.pos += c.buf.write(text, c.pos, 'utf8');
     return true;
   }
 
-  /** Hands the full text buffer to the system (one write in flight), then appends `text`. */
+  /** Hands the full buffer to the system (one write in flight), then appends `text`. */
   async appendTextSlow(text: string): Promise<void> {
     await this.flushText();
     if (!this.appendText(text)) await this.startWrite([Buffer.from(text, 'utf8')]);
   }
 
-  /** Writes the encoded text out (two buffers alternate: one is written while the other fills). */
+  /** Makes room for `n` bytes at the cursor: writes the buffer out first when they do not fit. */
+  async makeRoom(n: number): Promise<void> {
+    const c = this.cursor;
+    if (c.buf.length - c.pos >= n) return;
+    await this.flushText();
+    if (c.buf.length - c.pos < n) c.buf = Buffer.allocUnsafe(Math.max(TEXT_BUFFER, n));
+  }
+
+  /** Writes the buffered bytes out (two buffers alternate: one is written while the other fills). */
   async flushText(): Promise<void> {
-    const b = this.textBuffer;
-    if (b === null || this.textPos === 0) return;
+    const c = this.cursor;
+    const b = c.buf;
+    if (c.pos === 0) return;
     // a stream keeps the chunk until it is written: give it its own copy of the reused buffer
-    const chunk = this.file !== null ? b.subarray(0, this.textPos) : Buffer.from(b.subarray(0, this.textPos));
+    const chunk = this.file !== null ? b.subarray(0, c.pos) : Buffer.from(b.subarray(0, c.pos));
     await this.startWrite([chunk]);
     // startWrite returned once the previous write finished: the spare (the buffer of that write)
     // is free again, while `b` is now in flight and becomes the spare
-    this.textBuffer = this.spare;
+    c.buf = this.spare ?? NO_BYTES;
+    c.pos = 0;
     this.spare = b;
-    this.textPos = 0;
   }
 
   /** Writes a string (UTF-8). */

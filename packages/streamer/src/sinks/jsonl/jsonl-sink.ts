@@ -60,6 +60,7 @@ function compile(fields: readonly FieldSpec[], columns: readonly FlowColumn[]): 
  */
 export class JsonlSink implements FlowSink {
   readonly target: string;
+  readonly keepsBatches = false;
   private out: ByteTarget | null = null;
   private flows = 0;
   private rows: { fields: readonly unknown[]; fn: JsonRows } | null = null;

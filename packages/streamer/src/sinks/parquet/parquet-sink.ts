@@ -29,6 +29,7 @@ export type ParquetCodec = (typeof PARQUET_CODECS)[number];
  */
 export class ParquetSink implements FlowSink {
   readonly target: string;
+  readonly keepsBatches = false;
   private file: OutputFile | null = null;
   private encoder: ArrowEncoder | null = null;
   private pq: typeof Pq | null = null;

@@ -1,0 +1,190 @@
+import { uint64Text, type FieldSpec, type FlowColumn } from '@flowstream/core';
+import { AddressTexts, MacTexts, MAX_ADDRESS_TEXT, writeIpText, writeMacText, writeOuiText } from '@flowstream/core/internal';
+import { writeDigits, writeText, type ByteCursor } from '../files/byte-cursor.js';
+import { csvCell } from './csv-cell.js';
+import { pythonFloat } from './python-format.js';
+
+/**
+ * Writes rows `[from, to)` of a batch's columns as NFStream CSV lines (each ending in `\n`) at the
+ * cursor; returns the row it stopped at: `to` when every row fit, else the first row that did not
+ * (with `cursor.need` set).
+ */
+export type CsvEncoder = (columns: readonly FlowColumn[], from: number, to: number, cursor: ByteCursor) => number;
+
+/** Longest text of a number cell (`-1.7976931348623157e+308`, a 20-digit uint64), with room to spare. */
+const MAX_NUMBER = 25;
+const TWO_POW_53 = 9007199254740992;
+const COMMA = 44;
+const QUOTE = 34;
+
+/** An `int` cell: Python's int text, or its float text when the value is not integral (spec §9.1). */
+function writeInt(buf: Buffer, pos: number, v: number): number {
+  if (Math.floor(v) === v) {
+    if (v >= 0 && v <= TWO_POW_53) return writeDigits(buf, pos, v);
+    if (v < 0 && v >= -TWO_POW_53) {
+      buf[pos] = 45;
+      return writeDigits(buf, pos + 1, -v);
+    }
+  }
+  return writeText(buf, pos, Number.isInteger(v) ? `${v}` : pythonFloat(v));
+}
+
+/** A `float` cell: Python's `repr(float)`; integral values are written without building a string. */
+function writeFloat(buf: Buffer, pos: number, v: number): number {
+  if (Math.floor(v) === v && v < 1e16 && v > -1e16) {
+    if (v === 0) return writeText(buf, pos, 1 / v > 0 ? '0.0' : '-0.0');
+    if (v < 0) {
+      buf[pos++] = 45;
+      v = -v;
+    }
+    pos = writeDigits(buf, pos, v);
+    buf[pos] = 46;
+    buf[pos + 1] = 48;
+    return pos + 2;
+  }
+  return writeText(buf, pos, pythonFloat(v));
+}
+
+/** A time cell: NFStream's unsigned 64-bit milliseconds (negative = wrapped, see FlowBatch). */
+function writeTime(buf: Buffer, pos: number, v: number): number {
+  if (v >= 0 && v <= TWO_POW_53 && Math.floor(v) === v) return writeDigits(buf, pos, v);
+  return writeText(buf, pos, v < 0 ? uint64Text(v) : `${v}`);
+}
+
+/** A quoted string cell with NFStream's `\"` escaping; room for `3 * s.length + 2` bytes is made. */
+function writeQuoted(buf: Buffer, pos: number, s: string): number {
+  const start = pos;
+  buf[pos++] = QUOTE;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c >= 0x80) return writeText(buf, start, s.indexOf('"') < 0 ? `"${s}"` : `"${s.replaceAll('"', '\\"')}"`);
+    if (c === QUOTE) buf[pos++] = 92;
+    buf[pos++] = c;
+  }
+  buf[pos] = QUOTE;
+  return pos + 1;
+}
+
+/** A fixed-width list cell (SPLT) in Python's list repr, quoted: `"[0, 1, -1]"`. */
+function writeList(buf: Buffer, pos: number, values: Int32Array | Float64Array, from: number, width: number): number {
+  buf[pos++] = QUOTE;
+  buf[pos++] = 91;
+  for (let k = 0; k < width; k++) {
+    if (k > 0) {
+      buf[pos++] = COMMA;
+      buf[pos++] = 32;
+    }
+    pos = writeInt(buf, pos, values[from + k]!);
+  }
+  buf[pos++] = 93;
+  buf[pos] = QUOTE;
+  return pos + 1;
+}
+
+function writeAddress(buf: Buffer, pos: number, words: Uint32Array, versions: Uint8Array, i: number, offset: number): number {
+  buf[pos] = QUOTE;
+  pos = writeIpText(buf, pos + 1, words, i * 8 + offset, versions[i]!);
+  buf[pos] = QUOTE;
+  return pos + 1;
+}
+
+function writeMac(buf: Buffer, pos: number, mac: number): number {
+  buf[pos] = QUOTE;
+  pos = writeMacText(buf, pos + 1, mac);
+  buf[pos] = QUOTE;
+  return pos + 1;
+}
+
+function writeOui(buf: Buffer, pos: number, mac: number): number {
+  buf[pos] = QUOTE;
+  pos = writeOuiText(buf, pos + 1, mac);
+  buf[pos] = QUOTE;
+  return pos + 1;
+}
+
+const HELPERS = { writeInt, writeFloat, writeTime, writeQuoted, writeList, writeAddress, writeMac, writeOui, writeText, csvCell };
+
+const compiled = new Map<string, CsvEncoder>();
+
+/** How a column's cells are written (part of the compiled layout). */
+function cellKind(f: FieldSpec, c: FlowColumn): string {
+  if (c instanceof AddressTexts) return 'address';
+  if (c instanceof MacTexts) return c.oui ? 'oui' : 'mac';
+  if (c.kind === 'number') return f.type === 'float' ? 'float' : f.type === 'uint64' ? 'time' : 'int';
+  if (c.kind === 'list') return `list${c.width}`;
+  if (c.kind === 'string') return 'string';
+  return f.type === 'float' || f.type === 'float[]' ? 'value-float' : 'value';
+}
+
+/**
+ * A straight-line CSV encoder for one column layout: each cell reads its typed array and writes
+ * ASCII bytes straight into the output buffer (numbers digit by digit, addresses and MACs from
+ * their packed values), with no string per row or per cell except where Python's float text or a
+ * plugin value needs one. Byte for byte what NFStream writes (spec §9.1). Cached per layout.
+ */
+export function csvEncoder(fields: readonly FieldSpec[], columns: readonly FlowColumn[]): CsvEncoder {
+  const kinds = fields.map((f, j) => cellKind(f, columns[j]!));
+  const layout = kinds.join('|');
+  let fn = compiled.get(layout);
+  if (fn !== undefined) return fn;
+  const decl: string[] = [];
+  const texts: string[] = [];
+  const need: string[] = [];
+  let fixed = 1; // the line end
+  const cells = kinds.map((k, j) => {
+    fixed += 1; // the comma (one too many for the last cell: harmless room)
+    switch (k) {
+      case 'address':
+        decl.push(`const w${j} = c[${j}].words, r${j} = c[${j}].versions, o${j} = c[${j}].offset;`);
+        fixed += MAX_ADDRESS_TEXT + 2;
+        return `pos = h.writeAddress(buf, pos, w${j}, r${j}, i, o${j});`;
+      case 'mac':
+      case 'oui':
+        decl.push(`const m${j} = c[${j}].macs, s${j} = c[${j}].side;`);
+        fixed += 19;
+        return `pos = h.write${k === 'mac' ? 'Mac' : 'Oui'}(buf, pos, m${j}[i * 2 + s${j}]);`;
+      case 'int':
+      case 'float':
+      case 'time':
+        decl.push(`const v${j} = c[${j}].values;`);
+        fixed += MAX_NUMBER;
+        return `pos = h.write${k[0]!.toUpperCase()}${k.slice(1)}(buf, pos, v${j}[i]);`;
+      case 'string':
+        decl.push(`const v${j} = c[${j}].values;`);
+        texts.push(`const t${j} = v${j}[i];`);
+        need.push(`(t${j} == null ? 0 : 3 * t${j}.length + 2)`);
+        return `if (t${j} != null) pos = h.writeQuoted(buf, pos, t${j});`;
+      case 'value':
+      case 'value-float':
+        decl.push(`const v${j} = c[${j}].values;`);
+        texts.push(`const t${j} = h.csvCell(v${j}[i], ${k === 'value-float'});`);
+        need.push(`3 * t${j}.length`);
+        return `pos = h.writeText(buf, pos, t${j});`;
+      default: {
+        const width = Number(k.slice(4));
+        decl.push(`const v${j} = c[${j}].values;`);
+        fixed += 4 + width * (MAX_NUMBER + 2);
+        return `pos = h.writeList(buf, pos, v${j}, i * ${width}, ${width});`;
+      }
+    }
+  });
+  const body = [
+    ...decl,
+    'const buf = cur.buf;',
+    'const end = buf.length;',
+    'let pos = cur.pos;',
+    'for (let i = from; i < to; i++) {',
+    ...texts,
+    `  const need = ${[String(fixed), ...need].join(' + ')};`,
+    '  if (end - pos < need) { cur.pos = pos; cur.need = need; return i; }',
+    cells.join('\nbuf[pos++] = 44;\n'),
+    'buf[pos++] = 10;',
+    '}',
+    'cur.pos = pos;',
+    'return to;',
+  ].join('\n');
+  fn = new Function('h', `return function csvEncode(c, from, to, cur) {\n${body}\n};`)(HELPERS) as CsvEncoder;
+  if (compiled.size > 64) compiled.clear();
+  compiled.set(layout, fn);
+  return fn;
+}
