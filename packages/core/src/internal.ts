@@ -23,3 +23,4 @@ export { linkTypeToDlt } from './capture/link-types.js';
 export type { StreamCaptureReader } from './capture/index.js';
 export { DEFAULT_METERING_OPTIONS, METERING_OPTION_NAMES, unknownOptionError } from './options/nfstream-options.js';
 export { checkPluginMethodNames } from './options/plugin-method-names.js';
+export { waitAsync } from './capture/wait-async.js';

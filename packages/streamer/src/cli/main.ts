@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { METERING_OPTION_TABLE, type FlowBatch, type NFPlugin } from '@flowstream/core';
-import { NFStreamer, type StreamerSummary } from '../nfstreamer.js';
+import type { FlowBatch, NFPlugin } from '@flowstream/core';
+import { METERING_OPTION_TABLE } from '@flowstream/core/options';
+import type { NFStreamer, StreamerSummary } from '../nfstreamer.js';
 import type { FlowSink } from '../sinks/flow-sink.js';
-import '../optional-parts.js';
 import { FLOWSTREAM_VERSION } from '../version.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './cli-options.js';
-import { Progress } from './progress.js';
+import type { Progress } from './progress.js';
 
 /** Exit codes. */
 const OK = 0;
@@ -82,6 +82,8 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
 
+  // the run's modules load only now: `--help`, `--version` and usage errors need none of them
+  const [{ NFStreamer }, { Progress }] = await Promise.all([import('../nfstreamer.js'), import('./progress.js'), import('../optional-parts.js')]);
   let progress: Progress | null = null;
   const drawProgress = cli.progress ?? (!cli.quiet && process.stderr.isTTY === true);
   // flows on stdout: performance lines must not mix with them

@@ -1,6 +1,6 @@
 import { fstatSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { createStreamCaptureReader, DescriptorCaptureReader, openCapture } from '@flowstream/core';
+import { createStreamCaptureReader, DescriptorCaptureReader, openCapture, PipeCaptureReader } from '@flowstream/core';
 import { type StreamCaptureReader } from '@flowstream/core/internal';
 import { hashFile, StreamHash } from './input-hash.js';
 import type { RunInput } from './meter-run.js';
@@ -80,20 +80,35 @@ export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name
 
 /**
  * Standard input (`-`). A redirected file (`flowstream - < F`) is read synchronously from
- * descriptor 0 into the reader's window, as a file is; a pipe, a socket or a terminal goes through
- * `process.stdin` as a stream, so a quiet pipe never blocks the event loop.
+ * descriptor 0 into the reader's window, as a file is. A pipe or a socket (`cat F | flowstream -`)
+ * is drained by a worker thread into a shared ring that the parsers read in place; a quiet pipe
+ * returns `NeedMore` instead of blocking, so signals, the progress line and idle expiry go on
+ * while it waits. A terminal goes through `process.stdin` as a stream.
  */
 export function stdinInput(hash = false): RunInput {
-  let direct = false;
+  let kind: 'file' | 'pipe' | 'stream' = 'stream';
   try {
     const st = fstatSync(0);
-    // a redirected file only: a blocking read of a quiet pipe (`tcpdump -w - | flowstream -`)
-    // would stop the event loop, and with it signals, the progress line and idle expiry
-    direct = st.isFile();
+    if (st.isFile()) kind = 'file';
+    else if (st.isFIFO() || st.isSocket()) kind = 'pipe';
   } catch {
-    direct = false;
+    kind = 'stream';
   }
-  if (!direct) return streamInput(process.stdin, 'stdin', hash);
+  if (kind === 'stream') return streamInput(process.stdin, 'stdin', hash);
+  if (kind === 'pipe') {
+    let reader: PipeCaptureReader | null = null;
+    return {
+      name: 'stdin',
+      open() {
+        reader = new PipeCaptureReader(0, 'stdin', { hash });
+        return reader;
+      },
+      waitForData: () => reader!.waitForData(),
+      // a stop while the pipe is quiet: the pending wait resolves and the reader thread ends
+      abort: () => reader?.close(),
+      sha256: () => reader?.sha256() ?? Promise.resolve(null),
+    };
+  }
   const hasher = hash ? new StreamHash() : null;
   return {
     name: 'stdin',
