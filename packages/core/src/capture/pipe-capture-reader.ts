@@ -1,3 +1,5 @@
+import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { BaseCaptureReader } from './base-capture-reader.js';
 import { ByteWindow, type WindowLender } from './byte-window.js';
@@ -32,7 +34,8 @@ const LEND_BYTES = 1024 * 1024;
  * never waits in a `read`: when the ring is empty `next()` returns `ReadStatus.NeedMore` and
  * {@link waitForData} resolves when bytes arrive (or the writer closes), so a quiet pipe never
  * stops signals, timers or the progress line. Records, summaries and errors are the stream
- * reader's; the format is sniffed from the first bytes.
+ * reader's; the format is sniffed from the first bytes. {@link close} ends the worker, also while
+ * it waits for a quiet pipe. A socket's descriptor is closed with the worker; a pipe's is left open.
  *
  * `options.hash`: the worker computes the SHA-256 of every byte ({@link sha256}).
  *
@@ -57,6 +60,9 @@ export class PipeCaptureReader extends BaseCaptureReader {
   private readFailure: CaptureError | null = null;
   private waiting: (() => void) | null = null;
   private closed = false;
+  private readonly fd: number;
+  /** The worker reads with blocking `read`s (see {@link PIPE_WORKER_SOURCE}). */
+  private readonly blocking: boolean;
 
   constructor(fd: number, name: string, options: PipeReaderOptions = {}) {
     const ringBytes = options.ringBytes ?? RING_BYTES;
@@ -70,7 +76,11 @@ export class PipeCaptureReader extends BaseCaptureReader {
     this.lender = new RingLender(new Int32Array(control), new Uint8Array(data), headroom);
     window.lender = this.lender;
     window.buf = this.lender.memory;
-    const workerData: PipeWorkerData = { fd, control, data, headroom, hash: options.hash === true };
+    // a socket cannot be woken from a blocking read: the worker's event loop waits for it instead
+    this.blocking = !fstatSync(fd).isSocket();
+    this.fd = fd;
+    const koffi = this.blocking && process.platform === 'linux' ? koffiPath() : null;
+    const workerData: PipeWorkerData = { fd, control, data, headroom, blocking: this.blocking, hash: options.hash === true, koffi };
     this.worker = new Worker(PIPE_WORKER_SOURCE, { eval: true, workerData, name: `flowstream-pipe-${fd}` });
     let settle: (digest: string | null) => void = () => {};
     this.digest = new Promise((resolve) => (settle = resolve));
@@ -118,7 +128,7 @@ export class PipeCaptureReader extends BaseCaptureReader {
     this.closed = true;
     this.window.consumeAll();
     this.window.ended = true;
-    this.lender.cancelWait();
+    if (this.lender.stop() && this.blocking) wakeBlockedRead(this.fd);
     void this.worker.terminate();
     this.wake();
   }
@@ -197,15 +207,26 @@ class RingLender implements WindowLender {
     return waitAsync(this.control, PipeCtl.Events, this.seen);
   }
 
-  /** Ends a pending {@link waitForNews} (the reader is closed). */
-  cancelWait(): void {
+  /**
+   * Tells the worker to stop and ends a pending {@link waitForNews}. Returns true when the worker
+   * was still reading (it may be waiting in a `read` of a quiet pipe).
+   */
+  stop(): boolean {
+    Atomics.store(this.control, PipeCtl.Stop, 1);
+    this.freed();
     Atomics.notify(this.control, PipeCtl.Events);
+    return Atomics.load(this.control, PipeCtl.State) === PipeState.Reading;
   }
 
   /** Gives the ring before `position` back to the worker. */
   private release(position: number): void {
     Atomics.store(this.control, PipeCtl.Read, position | 0);
-    Atomics.notify(this.control, PipeCtl.Read);
+    this.freed();
+  }
+
+  private freed(): void {
+    Atomics.add(this.control, PipeCtl.Freed, 1);
+    Atomics.notify(this.control, PipeCtl.Freed);
   }
 
   private map(w: ByteWindow, buf: Uint8Array, start: number, length: number, position: number): void {
@@ -213,5 +234,34 @@ class RingLender implements WindowLender {
     w.start = start;
     w.end = start + length;
     w.base = position - start;
+  }
+}
+
+const ONE_BYTE = new Uint8Array(1);
+
+/**
+ * Ends the worker's blocking `read` of a quiet pipe: one byte written into the pipe through
+ * `/proc/self/fd` (the worker sees `Stop` and drops it). Without `/proc`, or without the right to
+ * write the pipe, the worker ends when the writer writes again or closes the pipe.
+ */
+function wakeBlockedRead(fd: number): void {
+  let writer = -1;
+  try {
+    writer = openSync(`/proc/self/fd/${fd}`, constants.O_WRONLY | constants.O_NONBLOCK);
+    // a full pipe (EAGAIN) means the read is not blocked
+    writeSync(writer, ONE_BYTE);
+  } catch {
+    // nothing more can be done from here
+  } finally {
+    if (writer >= 0) closeSync(writer);
+  }
+}
+
+/** Where koffi (an optional dependency) is installed, or null: the worker loads it to enlarge the pipe. */
+function koffiPath(): string | null {
+  try {
+    return createRequire(import.meta.url).resolve('koffi');
+  } catch {
+    return null;
   }
 }

@@ -9,10 +9,13 @@ import { openCapture } from '../../src/capture/open-capture.js';
 import { PipeCaptureReader, type PipeReaderOptions } from '../../src/capture/pipe-capture-reader.js';
 import { ReadStatus } from '../../src/capture/read-status.js';
 import { copyRecord, fingerprint, readAll, writeTemp, type RecordCopy } from './read-all.js';
-import { PCAPS } from '../../../../test/support/paths.js';
+import { PCAPS, ROOT } from '../../../../test/support/paths.js';
 
-// The pipe reader on real pipes (a FIFO written by another process): the records are the file
-// reader's, whatever the ring size, the pace of the writer, or how the capture ends.
+const READ_STDIN = join(ROOT, 'packages', 'core', 'test', 'capture', 'support', 'read-stdin-pipe.ts');
+
+// The pipe reader on real pipes (a FIFO written by another process) and sockets (a Node parent's
+// stdio): the records are the file reader's, whatever the ring size, the pace of the writer, or
+// how the capture ends.
 
 const writers: ChildProcess[] = [];
 afterEach(() => {
@@ -144,4 +147,36 @@ describe('PipeCaptureReader', () => {
     expect(got.error?.message).toBe(expected.error!.replace(path, 'pipe'));
     expect(got.error?.message).toMatch(new RegExp(`^pipe: .*offset ${offset}`));
   }, 60_000);
+
+  describe('on a socket (read from the worker\'s event loop)', () => {
+    /** Runs the reader in a child whose stdin is a socket; `bytes` are written to it, `end` closes it. */
+    function child(bytes: Buffer, args: string[], end: boolean): Promise<{ fingerprints: string[]; status: number; error: string | null; sha256: string | null }> {
+      const c = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', READ_STDIN, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+      writers.push(c);
+      let out = '';
+      c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      c.stdin!.write(bytes);
+      if (end) c.stdin!.end();
+      return new Promise((resolve) => c.on('exit', () => resolve(JSON.parse(out))));
+    }
+
+    it('the file reader\'s records and the SHA-256 of the bytes', async () => {
+      const path = join(PCAPS, 'pps.pcap');
+      const bytes = readFileSync(path);
+      const got = await child(bytes, [], true);
+      expect(got.status).toBe(ReadStatus.End);
+      expect(got.fingerprints).toEqual(fileRecords(path).records.map(fingerprint));
+      expect(got.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    }, 60_000);
+
+    it('close() while the socket is quiet ends the wait and the worker: the process exits', async () => {
+      const path = join(PCAPS, 'google_ssl.pcap');
+      const expected = fileRecords(path).records.map(fingerprint);
+      // the socket stays open: only close() can end the child
+      const got = await child(readFileSync(path), [String(expected.length)], false);
+      expect(got.status).toBe(ReadStatus.End);
+      expect(got.fingerprints).toEqual(expected);
+      expect(got.sha256).toBeNull();
+    }, 60_000);
+  });
 });
