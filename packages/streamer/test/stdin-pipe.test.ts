@@ -110,4 +110,18 @@ describe('flowstream - on a pipe', () => {
     const file = runCli([path, ...CORE]);
     expect(readFileSync(join(dir, 'pipe.csv'), 'utf8')).toBe(file.stdout.toString());
   }, 60_000);
+
+  it('a run that cannot start (an unknown column) on a quiet pipe exits at once: the reader started early is closed', async () => {
+    const dir = tmp();
+    const fifo = join(dir, 'in');
+    spawnSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `(cat ${q(pcap('443-curl.pcap'))}; sleep 120) > ${q(fifo)}`], { stdio: 'ignore' });
+    const cli = spawn('sh', ['-c', `exec ${NODE_CLI} - --columns nope < ${q(fifo)}`], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+    let stderr = '';
+    cli.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => cli.on('exit', (c) => resolve(c)));
+    writer.kill('SIGKILL');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/unknown column "nope"/);
+  }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -7,7 +8,7 @@ import { CaptureError } from './capture-error.js';
 import type { CaptureRecord } from './capture-record.js';
 import { ReadStatus } from './read-status.js';
 import { waitAsync, type AsyncWait } from './wait-async.js';
-import { PIPE_CONTROL_WORDS, PIPE_WAKE_BYTES, PIPE_WORKER_SOURCE, PipeCtl, PipeState, type PipeWorkerData } from './pipe-reader-worker.js';
+import { PIPE_CONTROL_WORDS, PIPE_HASH_TOO_LATE, PIPE_WAKE_BYTES, PIPE_WORKER_SOURCE, PipeCtl, PipeState, type PipeWorkerData } from './pipe-reader-worker.js';
 
 /** Default ring size (a power of two): the writer runs this far ahead of the meter. */
 const RING_BYTES = 8 * 1024 * 1024;
@@ -56,7 +57,9 @@ export class PipeCaptureReader extends BaseCaptureReader {
   readonly size = -1;
   private readonly lender: RingLender;
   private readonly worker: Worker;
-  private readonly digest: Promise<string | null>;
+  /** Resolves when the worker ended (its messages were delivered before). */
+  private readonly exited: Promise<void>;
+  private digest: string | null = null;
   private readFailure: CaptureError | null = null;
   private waiting: (() => void) | null = null;
   private closed = false;
@@ -80,19 +83,20 @@ export class PipeCaptureReader extends BaseCaptureReader {
     this.blocking = !fstatSync(fd).isSocket();
     this.fd = fd;
     const koffi = this.blocking && process.platform === 'linux' ? koffiPath() : null;
-    const workerData: PipeWorkerData = { fd, control, data, headroom, blocking: this.blocking, hash: options.hash === true, koffi };
+    const workerData: PipeWorkerData = { fd, control, data, headroom, blocking: this.blocking, koffi };
+    if (options.hash === true) this.hashAll();
     this.worker = new Worker(PIPE_WORKER_SOURCE, { eval: true, workerData, name: `flowstream-pipe-${fd}` });
-    let settle: (digest: string | null) => void = () => {};
-    this.digest = new Promise((resolve) => (settle = resolve));
     this.worker.on('message', (m: { sha256?: string; error?: string }) => {
-      if (m.sha256 !== undefined) settle(m.sha256);
+      if (m.sha256 !== undefined) this.digest = m.sha256;
       if (m.error !== undefined) this.fail(new CaptureError(name, this.bytesRead, `read failed (${m.error})`));
     });
     this.worker.on('error', (err) => this.fail(new CaptureError(name, this.bytesRead, `reader thread failed (${err.message})`)));
-    this.worker.on('exit', () => {
-      settle(null);
-      this.wake();
-    });
+    this.exited = new Promise((resolve) =>
+      this.worker.on('exit', () => {
+        resolve();
+        this.wake();
+      }),
+    );
   }
 
   /** Set when reading the descriptor failed, or when a record is corrupt. */
@@ -117,8 +121,23 @@ export class PipeCaptureReader extends BaseCaptureReader {
     });
   }
 
-  /** SHA-256 (hex) of the whole input once it was read to its end; null when not hashed or stopped early. */
-  sha256(): Promise<string | null> {
+  /**
+   * Asks for the SHA-256 of every byte ({@link sha256}), also of those the worker read before
+   * this call. Only before the first `next()`: the worker still holds every byte read.
+   */
+  hashAll(): void {
+    if (this.lender.lent) throw new Error(`${this.name}: hashAll() after reading began`);
+    // the worker read the whole input before being asked: every byte is still in the ring
+    const all = this.lender.hashAll();
+    if (all !== null) this.digest = createHash('sha256').update(all).digest('hex');
+  }
+
+  /**
+   * SHA-256 (hex) of the whole input once it was read to its end and the reader closed; null
+   * when not hashed or stopped early.
+   */
+  async sha256(): Promise<string | null> {
+    if (this.digest === null) await this.exited;
     return this.digest;
   }
 
@@ -169,7 +188,11 @@ class RingLender implements WindowLender {
     this.mask = this.size - 1;
   }
 
+  /** True once the window was lent bytes (the ring is being given back). */
+  lent = false;
+
   lend(w: ByteWindow, n: number): boolean {
+    this.lent = true;
     const position = w.position;
     this.release(position);
     // `Write` is final once the state says so: read the state first
@@ -205,6 +228,15 @@ class RingLender implements WindowLender {
    */
   waitForNews(): AsyncWait {
     return waitAsync(this.control, PipeCtl.Events, this.seen);
+  }
+
+  /**
+   * The worker hashes every byte, from the first. Returns null, or every byte of the input when
+   * the worker read it all and ended before being asked (the caller hashes them).
+   */
+  hashAll(): Uint8Array | null {
+    if (Atomics.compareExchange(this.control, PipeCtl.Hash, 0, 1) !== PIPE_HASH_TOO_LATE) return null;
+    return this.memory.subarray(this.headroom, this.headroom + Atomics.load(this.control, PipeCtl.Write));
   }
 
   /**

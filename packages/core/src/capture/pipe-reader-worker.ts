@@ -12,7 +12,15 @@ export const PipeCtl = {
   Freed: 4,
   /** Set by the main thread: the worker stops reading. */
   Stop: 5,
+  /**
+   * Set by the main thread before it reads anything: hash every byte, from the first (the ring
+   * still holds every byte read so far, as nothing was given back yet).
+   */
+  Hash: 6,
 } as const;
+
+/** {@link PipeCtl.Hash} once the worker ended without being asked to hash: the main thread hashes the ring itself. */
+export const PIPE_HASH_TOO_LATE = -1;
 export const PIPE_CONTROL_WORDS = 8;
 
 /** What the worker reports in {@link PipeCtl.State}; `Write` is final once it is not `Reading`. */
@@ -39,8 +47,6 @@ export interface PipeWorkerData {
    * reads from the worker's event loop (a socket, which nothing else can wake).
    */
   blocking: boolean;
-  /** Hash every byte (SHA-256); the worker posts `{ sha256 }` at the end of the pipe. */
-  hash: boolean;
   /** Linux, a pipe, and koffi installed: its path, to enlarge the pipe (see {@link PIPE_BYTES}). */
   koffi: string | null;
 }
@@ -66,24 +72,32 @@ const F_SETPIPE_SZ = 1031;
  */
 export const PIPE_WORKER_SOURCE = `
 'use strict';
-const { createHash } = require('node:crypto');
 const { workerData, parentPort } = require('node:worker_threads');
-const WRITE = ${PipeCtl.Write}, READ = ${PipeCtl.Read}, STATE = ${PipeCtl.State}, EVENTS = ${PipeCtl.Events}, FREED = ${PipeCtl.Freed}, STOP = ${PipeCtl.Stop};
+const WRITE = ${PipeCtl.Write}, READ = ${PipeCtl.Read}, STATE = ${PipeCtl.State}, EVENTS = ${PipeCtl.Events}, FREED = ${PipeCtl.Freed}, STOP = ${PipeCtl.Stop}, HASH = ${PipeCtl.Hash};
 const ENDED = ${PipeState.Ended}, FAILED = ${PipeState.Failed};
 const WAKE_BYTES = ${PIPE_WAKE_BYTES};
-const { fd, control, data, headroom, blocking, hash, koffi } = workerData;
+const { fd, control, data, headroom, blocking, koffi } = workerData;
 const ctl = new Int32Array(control);
 const ring = new Uint8Array(data, headroom);
 const size = ring.length;
 const mask = size - 1;
-const hasher = hash ? createHash('sha256') : null;
 let write = 0;
+let hasher = null;
 
 const room = () => size - ((write - Atomics.load(ctl, READ)) | 0);
 const stopped = () => Atomics.load(ctl, STOP) !== 0;
 
+// the SHA-256 being computed, or null; once asked for, it starts with every byte read so far
+function hashing() {
+  if (hasher === null && Atomics.load(ctl, HASH) !== 0) {
+    hasher = require('node:crypto').createHash('sha256');
+    hasher.update(ring.subarray(0, write));
+  }
+  return hasher;
+}
+
 function publish(at, n) {
-  if (hasher !== null) hasher.update(ring.subarray(at, at + n));
+  if (hashing() !== null) hasher.update(ring.subarray(at, at + n));
   write = (write + n) | 0;
   Atomics.store(ctl, WRITE, write);
   signal();
@@ -97,7 +111,9 @@ function signal() {
 function finish(state, message) {
   if (Atomics.load(ctl, STATE) !== 0) return;
   if (message !== undefined) parentPort.postMessage({ error: message });
-  if (hasher !== null && state === ENDED) parentPort.postMessage({ sha256: hasher.digest('hex') });
+  // not asked for yet: the main thread hashes the ring itself if it asks later (nothing was given back)
+  const asked = Atomics.compareExchange(ctl, HASH, 0, ${PIPE_HASH_TOO_LATE}) !== 0;
+  if (state === ENDED && asked && hashing() !== null) parentPort.postMessage({ sha256: hasher.digest('hex') });
   Atomics.store(ctl, STATE, state);
   signal();
 }

@@ -101,6 +101,23 @@ describe('PipeCaptureReader', () => {
     expect((await throughPipe(path, {})).digest).toBeNull();
   }, 60_000);
 
+  it.each([
+    ['google_ssl.pcap', 'read whole before the ask'],
+    ['pps.pcap', 'larger than the ring: hashed from the first byte on'],
+  ])('hashAll() after the worker began reading %s (%s): the SHA-256 of every byte', async (name) => {
+    const path = join(PCAPS, name);
+    const reader = new PipeCaptureReader(pipeFrom(`cat '${path}'`), 'late', { ringBytes: 256 * 1024 });
+    // the worker published bytes (for the small capture it usually read it all and ended)
+    await reader.waitForData();
+    reader.hashAll();
+    const { records, status } = await readPipe(reader);
+    expect(status).toBe(ReadStatus.End);
+    expect(records.length).toBe(fileRecords(path).records.length);
+    reader.close();
+    expect(await reader.sha256()).toBe(createHash('sha256').update(readFileSync(path)).digest('hex'));
+    expect(() => reader.hashAll()).toThrow(/after reading began/);
+  }, 60_000);
+
   it('close() while the pipe is quiet ends the wait at once and ends the reader thread', async () => {
     const path = join(PCAPS, 'google_ssl.pcap');
     const reader = new PipeCaptureReader(pipeFrom(`cat '${path}'; sleep 60`), 'quiet', { hash: true });

@@ -69,7 +69,19 @@ export async function main(argv: string[]): Promise<number> {
       return RUNTIME_ERROR;
     }
   }
+  // a pipe on standard input: its reader starts now and fills while the run's modules load
+  const stdin = cli.sources.length === 1 && cli.sources[0] === '-' ? await import('../run/stdin-pipe.js') : null;
+  stdin?.startStdinPipe();
+  try {
+    return await run(cli, report);
+  } finally {
+    // a run that did not start (bad plugin, option or output) leaves it unread: its thread must end
+    stdin?.discardStdinPipe();
+  }
+}
 
+/** Meters the sources into the output (or the report): the command once its options are known. */
+async function run(cli: CliOptions, report: typeof import('./report-command.js') | null): Promise<number> {
   let plugins: NFPlugin[] = [];
   if (cli.plugins.length > 0) {
     try {

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { createStreamCaptureReader, DescriptorCaptureReader, openCapture, PipeCaptureReader } from '@flowstream/core';
 import { type StreamCaptureReader } from '@flowstream/core/internal';
 import { hashFile, StreamHash } from './input-hash.js';
+import { isPipe, takeStdinPipe } from './stdin-pipe.js';
 import type { RunInput } from './meter-run.js';
 
 /** A capture file read synchronously through the core reader; `hash`: SHA-256 it off the main thread. */
@@ -86,29 +87,14 @@ export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name
  * while it waits. A terminal goes through `process.stdin` as a stream.
  */
 export function stdinInput(hash = false): RunInput {
-  let kind: 'file' | 'pipe' | 'stream' = 'stream';
+  if (isPipe(0)) return stdinPipeInput(hash);
+  let file = false;
   try {
-    const st = fstatSync(0);
-    if (st.isFile()) kind = 'file';
-    else if (st.isFIFO() || st.isSocket()) kind = 'pipe';
+    file = fstatSync(0).isFile();
   } catch {
-    kind = 'stream';
+    file = false;
   }
-  if (kind === 'stream') return streamInput(process.stdin, 'stdin', hash);
-  if (kind === 'pipe') {
-    let reader: PipeCaptureReader | null = null;
-    return {
-      name: 'stdin',
-      open() {
-        reader = new PipeCaptureReader(0, 'stdin', { hash });
-        return reader;
-      },
-      waitForData: () => reader!.waitForData(),
-      // a stop while the pipe is quiet: the pending wait resolves and the reader thread ends
-      abort: () => reader?.close(),
-      sha256: () => reader?.sha256() ?? Promise.resolve(null),
-    };
-  }
+  if (!file) return streamInput(process.stdin, 'stdin', hash);
   const hasher = hash ? new StreamHash() : null;
   return {
     name: 'stdin',
@@ -116,5 +102,23 @@ export function stdinInput(hash = false): RunInput {
       return new DescriptorCaptureReader(0, 'stdin', hasher === null ? null : (bytes) => hasher.update(bytes));
     },
     sha256: async () => hasher?.digest() ?? null,
+  };
+}
+
+/** Standard input when it is a pipe or a socket: read by a {@link PipeCaptureReader}. */
+function stdinPipeInput(hash: boolean): RunInput {
+  let reader: PipeCaptureReader | null = null;
+  return {
+    name: 'stdin',
+    open() {
+      // the CLI starts reading before the run's modules load (see startStdinPipe)
+      reader = takeStdinPipe() ?? new PipeCaptureReader(0, 'stdin');
+      if (hash) reader.hashAll();
+      return reader;
+    },
+    waitForData: () => reader!.waitForData(),
+    // a stop while the pipe is quiet: the pending wait resolves and the reader thread ends
+    abort: () => reader?.close(),
+    sha256: () => reader?.sha256() ?? Promise.resolve(null),
   };
 }
