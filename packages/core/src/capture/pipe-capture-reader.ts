@@ -218,7 +218,9 @@ class RingLender implements WindowLender {
       this.map(w, this.spill, 0, take, position);
     }
     if (take >= n) return true;
-    if (state !== PipeState.Reading) w.ended = true;
+    // a failed read ends the window when its message arrives (PipeCaptureReader.fail), so the
+    // run sees the error, not a clean end
+    if (state === PipeState.Ended) w.ended = true;
     return false;
   }
 

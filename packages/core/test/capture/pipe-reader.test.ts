@@ -150,6 +150,15 @@ describe('PipeCaptureReader', () => {
     expect(got.records.map(fingerprint)).toEqual(expected.records.map(fingerprint));
   }, 60_000);
 
+  it('a read that fails ends with an error naming the source, not with a clean end', async () => {
+    // reading a folder's descriptor fails (EISDIR) as a broken pipe or socket would
+    const reader = new PipeCaptureReader(openSync(mkdtempSync(join(tmpdir(), 'fs-dir-')), 'r'), 'broken');
+    const got = await readPipe(reader);
+    expect(got.status).toBe(ReadStatus.Error);
+    expect(reader.error?.message).toMatch(/^broken: read failed \(EISDIR/);
+    reader.close();
+  }, 60_000);
+
   it('a corrupt record ends with an error naming the pipe and the offset, after the records before it', async () => {
     const bytes = Buffer.from(readFileSync(join(PCAPS, 'instagram.pcap')));
     let offset = 24;
