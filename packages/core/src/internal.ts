@@ -14,6 +14,8 @@
 // capture
 export { FileCaptureReader } from './capture/file-capture-reader.js';
 export { DescriptorCaptureReader } from './capture/descriptor-capture-reader.js';
+export { PipeCaptureReader } from './capture/pipe-capture-reader.js';
+export type { PipeReaderOptions } from './capture/pipe-capture-reader.js';
 export { StreamCaptureReader } from './capture/stream-capture-reader.js';
 export { BaseCaptureReader } from './capture/base-capture-reader.js';
 export * from './capture/link-types.js';
@@ -59,3 +61,4 @@ export { FlowKeyTexts, fnv1a64 } from './flow/flow-key.js';
 export { snapshotColumns } from './flow/flow-snapshot.js';
 export { takesSnapshots } from './plugin/nfplugin.js';
 export { SnapshotTracker } from './meter/snapshot-tracker.js';
+export { waitAsync } from './capture/wait-async.js';

@@ -4,6 +4,16 @@
 export type ByteFiller = (buf: Uint8Array, at: number, length: number) => number;
 
 /**
+ * A source that lends its own memory instead of copying into the window's buffer (a shared ring
+ * filled by another thread): {@link lend} points `buf`, `start`, `end` and `base` at the source's
+ * bytes from `position` on. Returns true when `n` bytes are there; sets `ended` when no more will
+ * come.
+ */
+export interface WindowLender {
+  lend(w: ByteWindow, n: number): boolean;
+}
+
+/**
  * One reusable buffer holding the unread bytes of a source, shared by the file and the stream
  * readers so that both run the same parsers. A record that straddles the end of the buffer is
  * moved to its front (`copyWithin`); the buffer only grows when a single record is larger than
@@ -26,6 +36,8 @@ export class ByteWindow {
   base = 0;
   /** No more bytes will arrive (end of file, or `end()` on a stream). */
   ended = false;
+  /** Set instead of a filler when the source lends its memory (see {@link WindowLender}). */
+  lender: WindowLender | null = null;
 
   constructor(
     initialSize: number,
@@ -45,13 +57,16 @@ export class ByteWindow {
   }
 
   /**
-   * Makes `n` bytes available from {@link start}, reading from the filler if there is one.
-   * Returns false when they are not there (yet): check {@link ended} to tell a short source
-   * from a stream that needs more bytes. May move the bytes: re-read `buf` and `start` after.
+   * Makes `n` bytes available from {@link start}, reading from the filler (or asking the lender)
+   * if there is one. Returns false when they are not there (yet): check {@link ended} to tell a
+   * short source from a stream that needs more bytes. May move the bytes: re-read `buf` and
+   * `start` after.
    */
   ensure(n: number): boolean {
     if (this.end - this.start >= n) return true;
-    if (this.filler === null || this.ended) return false;
+    if (this.ended) return false;
+    if (this.lender !== null) return this.lender.lend(this, n);
+    if (this.filler === null) return false;
     this.makeRoom(n);
     const buf = this.buf;
     while (this.end - this.start < n) {

@@ -11,9 +11,10 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Synchronous reader of an already open descriptor that can only be read once and in order: a
- * pipe or a redirected file on stdin (`cat F | flowstream -`). It reads straight into the window
- * with `readSync`, like the file reader (no stream chunks, no copies, no promise per chunk), and
- * sniffs the format from the first bytes like the stream reader: the records, summaries and
+ * redirected file on stdin (`flowstream - < F`). It blocks while the descriptor has no bytes, so a
+ * pipe, which can stay quiet, is read by the `PipeCaptureReader` instead. It reads straight into
+ * the window with `readSync`, like the file reader (no stream chunks, no copies, no promise per
+ * chunk), and sniffs the format from the first bytes like the stream reader: the records, summaries and
  * errors are the stream reader's. The descriptor is never closed (the process owns it).
  *
  * `observe` sees every byte read, in order (input hashing).

@@ -7,6 +7,8 @@ export * from './link-types.js';
 export { openCapture } from './open-capture.js';
 export { FileCaptureReader } from './file-capture-reader.js';
 export { DescriptorCaptureReader } from './descriptor-capture-reader.js';
+export { PipeCaptureReader } from './pipe-capture-reader.js';
+export type { PipeReaderOptions } from './pipe-capture-reader.js';
 export {
   StreamCaptureReader,
   createStreamCaptureReader,

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { METERING_OPTION_TABLE, type MeteringOptionSpec } from '@flowstream/core/internal';
+// the option table alone: `--help` and usage errors load nothing of the packet path
+import { METERING_OPTION_TABLE, type MeteringOptionSpec } from '@flowstream/core/options';
 import '../sinks/builtin-sinks.js';
 import { sinkDefinitions, sinkNames } from '../sinks/sink-registry.js';
 

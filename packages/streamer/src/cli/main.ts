@@ -1,12 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import type { FlowBatch, NFPlugin } from '@flowstream/core';
-import { METERING_OPTION_TABLE } from '@flowstream/core/internal';
-import { NFStreamer, type StreamerSummary } from '../nfstreamer.js';
+import { METERING_OPTION_TABLE } from '@flowstream/core/options';
+import type { NFStreamer, StreamerSummary } from '../nfstreamer.js';
 import type { FlowSink } from '../sinks/flow-sink.js';
-import '../optional-parts.js';
 import { FLOWSTREAM_VERSION } from '../version.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './cli-options.js';
-import { Progress } from './progress.js';
+import type { Progress } from './progress.js';
 
 /** Exit codes. */
 const OK = 0;
@@ -70,7 +69,19 @@ export async function main(argv: string[]): Promise<number> {
       return RUNTIME_ERROR;
     }
   }
+  // a pipe on standard input: its reader starts now and fills while the run's modules load
+  const stdin = cli.sources.length === 1 && cli.sources[0] === '-' ? await import('../run/stdin-pipe.js') : null;
+  stdin?.startStdinPipe();
+  try {
+    return await run(cli, report);
+  } finally {
+    // a run that did not start (bad plugin, option or output) leaves it unread: its thread must end
+    stdin?.discardStdinPipe();
+  }
+}
 
+/** Meters the sources into the output (or the report): the command once its options are known. */
+async function run(cli: CliOptions, report: typeof import('./report-command.js') | null): Promise<number> {
   let plugins: NFPlugin[] = [];
   if (cli.plugins.length > 0) {
     try {
@@ -83,6 +94,8 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
 
+  // the run's modules load only now: `--help`, `--version` and usage errors need none of them
+  const [{ NFStreamer }, { Progress }] = await Promise.all([import('../nfstreamer.js'), import('./progress.js'), import('../optional-parts.js')]);
   let progress: Progress | null = null;
   const drawProgress = cli.progress ?? (!cli.quiet && process.stderr.isTTY === true);
   // flows on stdout: performance lines must not mix with them

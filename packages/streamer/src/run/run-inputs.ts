@@ -1,8 +1,9 @@
 import { fstatSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { createStreamCaptureReader, openCapture, type StreamCaptureReader } from '@flowstream/core';
-import { DescriptorCaptureReader } from '@flowstream/core/internal';
+import { createStreamCaptureReader, openCapture } from '@flowstream/core';
+import { DescriptorCaptureReader, PipeCaptureReader, type StreamCaptureReader } from '@flowstream/core/internal';
 import { hashFile, StreamHash } from './input-hash.js';
+import { isPipe, takeStdinPipe } from './stdin-pipe.js';
 import type { RunInput } from './meter-run.js';
 
 /** A capture file read synchronously through the core reader; `hash`: SHA-256 it off the main thread. */
@@ -80,20 +81,20 @@ export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name
 
 /**
  * Standard input (`-`). A redirected file (`flowstream - < F`) is read synchronously from
- * descriptor 0 into the reader's window, as a file is; a pipe, a socket or a terminal goes through
- * `process.stdin` as a stream, so a quiet pipe never blocks the event loop.
+ * descriptor 0 into the reader's window, as a file is. A pipe or a socket (`cat F | flowstream -`)
+ * is drained by a worker thread into a shared ring that the parsers read in place; a quiet pipe
+ * returns `NeedMore` instead of blocking, so signals, the progress line and idle expiry go on
+ * while it waits. A terminal goes through `process.stdin` as a stream.
  */
 export function stdinInput(hash = false): RunInput {
-  let direct = false;
+  if (isPipe(0)) return stdinPipeInput(hash);
+  let file = false;
   try {
-    const st = fstatSync(0);
-    // a redirected file only: a blocking read of a quiet pipe (`tcpdump -w - | flowstream -`)
-    // would stop the event loop, and with it signals, the progress line and idle expiry
-    direct = st.isFile();
+    file = fstatSync(0).isFile();
   } catch {
-    direct = false;
+    file = false;
   }
-  if (!direct) return streamInput(process.stdin, 'stdin', hash);
+  if (!file) return streamInput(process.stdin, 'stdin', hash);
   const hasher = hash ? new StreamHash() : null;
   return {
     name: 'stdin',
@@ -101,5 +102,23 @@ export function stdinInput(hash = false): RunInput {
       return new DescriptorCaptureReader(0, 'stdin', hasher === null ? null : (bytes) => hasher.update(bytes));
     },
     sha256: async () => hasher?.digest() ?? null,
+  };
+}
+
+/** Standard input when it is a pipe or a socket: read by a {@link PipeCaptureReader}. */
+function stdinPipeInput(hash: boolean): RunInput {
+  let reader: PipeCaptureReader | null = null;
+  return {
+    name: 'stdin',
+    open() {
+      // the CLI starts reading before the run's modules load (see startStdinPipe)
+      reader = takeStdinPipe() ?? new PipeCaptureReader(0, 'stdin');
+      if (hash) reader.hashAll();
+      return reader;
+    },
+    waitForData: () => reader!.waitForData(),
+    // a stop while the pipe is quiet: the pending wait resolves and the reader thread ends
+    abort: () => reader?.close(),
+    sha256: () => reader?.sha256() ?? Promise.resolve(null),
   };
 }

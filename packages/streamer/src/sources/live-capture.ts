@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { CaptureRecord } from '@flowstream/core';
+import { waitAsync } from '@flowstream/core/internal';
 import { workerEntry } from '../parallel/worker-spawn.js';
 import { CaptureCtl, CaptureRingReader, CaptureState, allocateCaptureRing, type CaptureRingBuffers } from './capture-ring.js';
 import type { CaptureWorkerData } from './capture-worker.js';
@@ -52,10 +53,6 @@ export interface LiveCaptureStats {
 export const DEFAULT_LIVE_BUFFER_SIZE = 64 * 1024 * 1024;
 /** Default ring between the capture worker and the main thread: ~190k small packets, ~10k full 1536-byte ones. */
 export const DEFAULT_RING_SIZE = 16 * 1024 * 1024;
-/** `Atomics.waitAsync` (Node ≥ 16; typed only from lib es2024, this project targets ES2022). */
-const waitAsync = (Atomics as unknown as {
-  waitAsync(a: Int32Array, index: number, value: number, timeout: number): { async: boolean; value: Promise<string> | string };
-}).waitAsync;
 
 /** libpcap read timeout (unused in non-blocking mode, set as NFStream does). */
 const READ_TIMEOUT_MS = 100;

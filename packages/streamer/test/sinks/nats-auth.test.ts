@@ -105,8 +105,8 @@ describe.skipIf(!HAS_NATS_SERVER || !HAS_OPENSSL)('NATS over TLS (tls://)', () =
     expect(await publish(plain, 'plain', { natsTlsCa: certs.caFile })).toBeGreaterThan(0);
   });
 
-  it('refuses an unreadable CA file before connecting', () => {
-    expect(() => natsSinkDefinition.check!(`tls://127.0.0.1:${server.port}/flows.x`, { natsTlsCa: join(work, 'missing-ca.pem') })).toThrow(
+  it('refuses an unreadable CA file before connecting', async () => {
+    await expect(natsSinkDefinition.check!(`tls://127.0.0.1:${server.port}/flows.x`, { natsTlsCa: join(work, 'missing-ca.pem') })).rejects.toThrow(
       /^Invalid option natsTlsCa: expected a readable CA certificate file \(PEM\), got ".*missing-ca\.pem" \(ENOENT\)$/,
     );
   });

@@ -29,14 +29,14 @@ describe('NATS sink options', () => {
     expect(() => parseNatsTarget('-', '-o')).toThrow(/Invalid option -o/);
   });
 
-  it('names the option, its flag and the allowed values', () => {
+  it('names the option, its flag and the allowed values', async () => {
     expect(natsSettings({ sensor: 'b-1' })).toMatchObject({ sensor: 'b-1', stream: 'FLOWS', subjects: ['flows.>'], encoding: 'arrow', inFlight: 8, duplicateWindow: 120 });
     expect(() => natsSettings({ natsEncoding: 'xml' })).toThrow('Invalid option natsEncoding: expected one of arrow, json, got "xml"');
     expect(() => natsSettings({ sensor: 'a.b' })).toThrow(/Invalid option sensor: expected letters, digits/);
     expect(() => natsSettings({ natsInFlight: '0' })).toThrow(/Invalid option natsInFlight: expected a positive integer, got "0"/);
     expect(natsSettings({ natsMaxAge: '3600', natsMaxBytes: 1e9 })).toMatchObject({ maxAge: 3600, maxBytes: 1e9 });
-    expect(() => natsSinkDefinition.check!('nats://127.0.0.1/flows.*', {})).toThrow(/Invalid option -o: expected a subject without wildcards/);
-    expect(() => natsSinkDefinition.check!('nats://127.0.0.1/flows.a', { natsCreds: '/nonexistent/x.creds' })).toThrow(
+    await expect(natsSinkDefinition.check!('nats://127.0.0.1/flows.*', {})).rejects.toThrow(/Invalid option -o: expected a subject without wildcards/);
+    await expect(natsSinkDefinition.check!('nats://127.0.0.1/flows.a', { natsCreds: '/nonexistent/x.creds' })).rejects.toThrow(
       'Invalid option natsCreds: expected a readable credentials file, got "/nonexistent/x.creds" (ENOENT)',
     );
     expect(subjectMatches('flows.>', 'flows.a.b')).toBe(true);

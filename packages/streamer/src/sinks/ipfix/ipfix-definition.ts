@@ -1,6 +1,4 @@
 import type { SinkDefinition, SinkOptions } from '../flow-sink.js';
-import { ipfixOptions, refuseAnonymisedAddresses } from './ipfix-options.js';
-import { parseUdpTarget } from './udp-transport.js';
 
 /**
  * The `ipfix` output format: `--format ipfix -o udp://HOST:PORT`. `check` validates the URL and
@@ -16,7 +14,9 @@ export const ipfixSinkDefinition: SinkDefinition = {
   name: 'ipfix',
   description: 'IPFIX (RFC 7011) over UDP to a collector, -o udp://HOST:PORT (biflow RFC 5103 records, or --ipfix-mode uniflow)',
   target: 'url',
-  check(target: string, options: SinkOptions): void {
+  // the option and URL parsers (and node:dgram) load with the first check, not at start-up
+  async check(target: string, options: SinkOptions): Promise<void> {
+    const [{ parseUdpTarget }, { ipfixOptions, refuseAnonymisedAddresses }] = await Promise.all([import('./udp-transport.js'), import('./ipfix-options.js')]);
     parseUdpTarget(target);
     ipfixOptions(options);
     refuseAnonymisedAddresses(options.anonymized, target);

@@ -1,7 +1,5 @@
 import { accessSync, constants } from 'node:fs';
 import type { SinkDefinition } from '../flow-sink.js';
-import { natsSettings } from './nats-settings.js';
-import { parseNatsTarget } from './nats-target.js';
 
 function readable(option: string, what: string, file: string | null): void {
   if (file === null) return;
@@ -27,7 +25,9 @@ export const natsSinkDefinition: SinkDefinition = {
   target: 'url',
   // The end message carries the input hashes: a collector can tell which capture a run read.
   hashesInputs: true,
-  check(target, options) {
+  // the target and settings parsers load with the first check: runs into other outputs never need them
+  async check(target, options) {
+    const [{ parseNatsTarget }, { natsSettings }] = await Promise.all([import('./nats-target.js'), import('./nats-settings.js')]);
     const { path } = parseNatsTarget(target, '-o');
     if (path !== '' && !/^[^.*>\s]+(\.[^.*>\s]+)*$/.test(path)) {
       throw new RangeError(`Invalid option -o: expected a subject without wildcards or empty tokens after the server (e.g. flows.berlin), got ${JSON.stringify(path)}`);
@@ -37,7 +37,7 @@ export const natsSinkDefinition: SinkDefinition = {
     readable('natsTlsCa', 'CA certificate file (PEM)', tlsCa);
   },
   async create(target, options) {
-    const { NatsSink } = await import('./nats-sink.js');
+    const [{ NatsSink }, { parseNatsTarget }, { natsSettings }] = await Promise.all([import('./nats-sink.js'), import('./nats-target.js'), import('./nats-settings.js')]);
     const warn = options.warn ?? ((m: string) => process.stderr.write(`${m}\n`));
     return new NatsSink(parseNatsTarget(target, '-o'), natsSettings(options), warn);
   },

@@ -1,0 +1,301 @@
+import { createHash } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { BaseCaptureReader } from './base-capture-reader.js';
+import { ByteWindow, type WindowLender } from './byte-window.js';
+import { CaptureError } from './capture-error.js';
+import type { CaptureRecord } from './capture-record.js';
+import { ReadStatus } from './read-status.js';
+import { waitAsync, type AsyncWait } from './wait-async.js';
+import { PIPE_CONTROL_WORDS, PIPE_HASH_TOO_LATE, PIPE_WAKE_BYTES, PIPE_WORKER_SOURCE, PipeCtl, PipeState, type PipeWorkerData } from './pipe-reader-worker.js';
+
+/** Default ring size (a power of two): the writer runs this far ahead of the meter. */
+const RING_BYTES = 8 * 1024 * 1024;
+/** Default bytes before the ring where a record that straddles its end is made whole; larger records are copied aside. */
+const HEADROOM_BYTES = 512 * 1024;
+
+/** Options of a {@link PipeCaptureReader}. */
+export interface PipeReaderOptions {
+  /** The worker computes the SHA-256 of every byte ({@link PipeCaptureReader.sha256}). */
+  hash?: boolean;
+  /** Ring size in bytes, a power of two of at least 128 KiB (default 8 MiB). */
+  ringBytes?: number;
+  /** Room before the ring for records that straddle its end (default 512 KiB). */
+  headroomBytes?: number;
+}
+/** Bytes lent per call at most, so that consumed bytes go back to the writer often. */
+const LEND_BYTES = 1024 * 1024;
+
+/**
+ * Reader of a pipe or a socket (`cat F | flowstream -`, `tcpdump -w - | flowstream -`) through a
+ * worker thread: the worker reads the descriptor into a shared ring as bytes arrive, and the
+ * parsers read the records in place, in the ring (no copy, no chunk objects). The pipe is drained
+ * while the meter works, so the writer is not held up by the meter's pauses, and this thread
+ * never waits in a `read`: when the ring is empty `next()` returns `ReadStatus.NeedMore` and
+ * {@link waitForData} resolves when bytes arrive (or the writer closes), so a quiet pipe never
+ * stops signals, timers or the progress line. Records, summaries and errors are the stream
+ * reader's; the format is sniffed from the first bytes. {@link close} ends the worker, also while
+ * it waits for a quiet pipe. A socket's descriptor is closed with the worker; a pipe's is left open.
+ *
+ * `options.hash`: the worker computes the SHA-256 of every byte ({@link sha256}).
+ *
+ * @example
+ * ```ts
+ * const reader = new PipeCaptureReader(0, 'stdin');
+ * for (;;) {
+ *   const status = reader.next(record);
+ *   if (status === ReadStatus.Record) handle(record);
+ *   else if (status === ReadStatus.NeedMore) await reader.waitForData();
+ *   else break;
+ * }
+ * reader.close();
+ * ```
+ */
+export class PipeCaptureReader extends BaseCaptureReader {
+  /** Unknown for pipes. */
+  readonly size = -1;
+  private readonly lender: RingLender;
+  private readonly worker: Worker;
+  /** Resolves when the worker ended (its messages were delivered before). */
+  private readonly exited: Promise<void>;
+  private digest: string | null = null;
+  private readFailure: CaptureError | null = null;
+  private waiting: (() => void) | null = null;
+  private closed = false;
+  private readonly fd: number;
+  /** The worker reads with blocking `read`s (see {@link PIPE_WORKER_SOURCE}). */
+  private readonly blocking: boolean;
+
+  constructor(fd: number, name: string, options: PipeReaderOptions = {}) {
+    const ringBytes = options.ringBytes ?? RING_BYTES;
+    const headroom = options.headroomBytes ?? HEADROOM_BYTES;
+    // the worker keeps reading while the ring has room for a whole pipe's worth
+    if (ringBytes < 2 * PIPE_WAKE_BYTES || (ringBytes & (ringBytes - 1)) !== 0) throw new RangeError(`ringBytes must be a power of two ≥ ${2 * PIPE_WAKE_BYTES}`);
+    const window = new ByteWindow(0, null);
+    super(name, window);
+    const control = new SharedArrayBuffer(PIPE_CONTROL_WORDS * 4);
+    const data = new SharedArrayBuffer(headroom + ringBytes);
+    this.lender = new RingLender(new Int32Array(control), new Uint8Array(data), headroom);
+    window.lender = this.lender;
+    window.buf = this.lender.memory;
+    // a socket cannot be woken from a blocking read: the worker's event loop waits for it instead
+    this.blocking = !fstatSync(fd).isSocket();
+    this.fd = fd;
+    const koffi = this.blocking && process.platform === 'linux' ? koffiPath() : null;
+    const workerData: PipeWorkerData = { fd, control, data, headroom, blocking: this.blocking, koffi };
+    if (options.hash === true) this.hashAll();
+    this.worker = new Worker(PIPE_WORKER_SOURCE, { eval: true, workerData, name: `flowstream-pipe-${fd}` });
+    this.worker.on('message', (m: { sha256?: string; error?: string }) => {
+      if (m.sha256 !== undefined) this.digest = m.sha256;
+      if (m.error !== undefined) this.fail(new CaptureError(name, this.bytesRead, `read failed (${m.error})`));
+    });
+    this.worker.on('error', (err) => this.fail(new CaptureError(name, this.bytesRead, `reader thread failed (${err.message})`)));
+    this.exited = new Promise((resolve) =>
+      this.worker.on('exit', () => {
+        resolve();
+        this.wake();
+      }),
+    );
+  }
+
+  /** Set when reading the descriptor failed, or when a record is corrupt. */
+  override get error(): CaptureError | null {
+    return this.readFailure ?? super.error;
+  }
+
+  /** The parsers' status, except that the end of a pipe whose read failed is an error. */
+  override next(record: CaptureRecord): ReadStatus {
+    const status = super.next(record);
+    return status === ReadStatus.Record || this.readFailure === null ? status : ReadStatus.Error;
+  }
+
+  /** Resolves when `next()` can make progress again: bytes arrived, the writer closed, or the reader was closed. */
+  waitForData(): Promise<void> {
+    if (this.closed || this.readFailure !== null) return Promise.resolve();
+    const wait = this.lender.waitForNews();
+    if (!wait.async) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.waiting = resolve;
+      void (wait.value as Promise<string>).then(() => this.wake());
+    });
+  }
+
+  /**
+   * Asks for the SHA-256 of every byte ({@link sha256}), also of those the worker read before
+   * this call. Only before the first `next()`: the worker still holds every byte read.
+   */
+  hashAll(): void {
+    if (this.lender.lent) throw new Error(`${this.name}: hashAll() after reading began`);
+    // the worker read the whole input before being asked: every byte is still in the ring
+    const all = this.lender.hashAll();
+    if (all !== null) this.digest = createHash('sha256').update(all).digest('hex');
+  }
+
+  /**
+   * SHA-256 (hex) of the whole input once it was read to its end and the reader closed; null
+   * when not hashed or stopped early.
+   */
+  async sha256(): Promise<string | null> {
+    if (this.digest === null) await this.exited;
+    return this.digest;
+  }
+
+  /** Stops reading and ends the worker; later `next()` calls return `End` (or `Error`). Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.window.consumeAll();
+    this.window.ended = true;
+    if (this.lender.stop() && this.blocking) wakeBlockedRead(this.fd);
+    void this.worker.terminate();
+    this.wake();
+  }
+
+  private fail(err: CaptureError): void {
+    this.readFailure ??= err;
+    this.window.ended = true;
+    this.wake();
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting?.();
+  }
+}
+
+/**
+ * The main thread's side of the ring: lends the window the bytes between what was consumed and
+ * what the worker published. Ring offset `x` is `memory[headroom + x]`; a record that straddles
+ * the ring's end is copied into the headroom just before offset 0, so it is whole and the bytes
+ * after it are still read in place.
+ */
+class RingLender implements WindowLender {
+  private readonly size: number;
+  private readonly mask: number;
+  /** `Events` as last seen: a wait starts from it. */
+  private seen = 0;
+  private spill: Uint8Array | null = null;
+
+  constructor(
+    private readonly control: Int32Array,
+    /** Headroom, then the ring. */
+    readonly memory: Uint8Array,
+    private readonly headroom: number,
+  ) {
+    this.size = memory.length - headroom;
+    this.mask = this.size - 1;
+  }
+
+  /** True once the window was lent bytes (the ring is being given back). */
+  lent = false;
+
+  lend(w: ByteWindow, n: number): boolean {
+    this.lent = true;
+    const position = w.position;
+    this.release(position);
+    // `Write` is final once the state says so: read the state first
+    this.seen = Atomics.load(this.control, PipeCtl.Events);
+    const state = Atomics.load(this.control, PipeCtl.State);
+    const written = Atomics.load(this.control, PipeCtl.Write);
+    const available = (written - position) | 0;
+    const take = Math.min(available, Math.max(n, LEND_BYTES));
+    const at = position & this.mask;
+    const tail = this.size - at;
+    const h = this.headroom;
+    if (take <= tail) {
+      this.map(w, this.memory, h + at, take, position);
+    } else if (tail <= h) {
+      // straddles the end: the tail goes into the headroom, right before offset 0
+      this.memory.copyWithin(h - tail, h + at, h + this.size);
+      this.map(w, this.memory, h - tail, take, position);
+    } else {
+      // a record larger than the headroom straddles the end (rare): copy it aside
+      if (this.spill === null || this.spill.length < take) this.spill = new Uint8Array(Math.max(take, 2 * (this.spill?.length ?? 0)));
+      this.spill.set(this.memory.subarray(h + at, h + this.size), 0);
+      this.spill.set(this.memory.subarray(h, h + take - tail), tail);
+      this.map(w, this.spill, 0, take, position);
+    }
+    if (take >= n) return true;
+    // a failed read ends the window when its message arrives (PipeCaptureReader.fail), so the
+    // run sees the error, not a clean end
+    if (state === PipeState.Ended) w.ended = true;
+    return false;
+  }
+
+  /**
+   * Waits (without blocking the thread) until the worker published bytes or ended after the last
+   * {@link lend}; `async: false` when it already did.
+   */
+  waitForNews(): AsyncWait {
+    return waitAsync(this.control, PipeCtl.Events, this.seen);
+  }
+
+  /**
+   * The worker hashes every byte, from the first. Returns null, or every byte of the input when
+   * the worker read it all and ended before being asked (the caller hashes them).
+   */
+  hashAll(): Uint8Array | null {
+    if (Atomics.compareExchange(this.control, PipeCtl.Hash, 0, 1) !== PIPE_HASH_TOO_LATE) return null;
+    return this.memory.subarray(this.headroom, this.headroom + Atomics.load(this.control, PipeCtl.Write));
+  }
+
+  /**
+   * Tells the worker to stop and ends a pending {@link waitForNews}. Returns true when the worker
+   * was still reading (it may be waiting in a `read` of a quiet pipe).
+   */
+  stop(): boolean {
+    Atomics.store(this.control, PipeCtl.Stop, 1);
+    this.freed();
+    Atomics.notify(this.control, PipeCtl.Events);
+    return Atomics.load(this.control, PipeCtl.State) === PipeState.Reading;
+  }
+
+  /** Gives the ring before `position` back to the worker. */
+  private release(position: number): void {
+    Atomics.store(this.control, PipeCtl.Read, position | 0);
+    this.freed();
+  }
+
+  private freed(): void {
+    Atomics.add(this.control, PipeCtl.Freed, 1);
+    Atomics.notify(this.control, PipeCtl.Freed);
+  }
+
+  private map(w: ByteWindow, buf: Uint8Array, start: number, length: number, position: number): void {
+    w.buf = buf;
+    w.start = start;
+    w.end = start + length;
+    w.base = position - start;
+  }
+}
+
+const ONE_BYTE = new Uint8Array(1);
+
+/**
+ * Ends the worker's blocking `read` of a quiet pipe: one byte written into the pipe through
+ * `/proc/self/fd` (the worker sees `Stop` and drops it). Without `/proc`, or without the right to
+ * write the pipe, the worker ends when the writer writes again or closes the pipe.
+ */
+function wakeBlockedRead(fd: number): void {
+  let writer = -1;
+  try {
+    writer = openSync(`/proc/self/fd/${fd}`, constants.O_WRONLY | constants.O_NONBLOCK);
+    // a full pipe (EAGAIN) means the read is not blocked
+    writeSync(writer, ONE_BYTE);
+  } catch {
+    // nothing more can be done from here
+  } finally {
+    if (writer >= 0) closeSync(writer);
+  }
+}
+
+/** Where koffi (an optional dependency) is installed, or null: the worker loads it to enlarge the pipe. */
+function koffiPath(): string | null {
+  try {
+    return createRequire(import.meta.url).resolve('koffi');
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,208 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CaptureRecord } from '../../src/capture/capture-record.js';
+import { openCapture } from '../../src/capture/open-capture.js';
+import { PipeCaptureReader, type PipeReaderOptions } from '../../src/capture/pipe-capture-reader.js';
+import { ReadStatus } from '../../src/capture/read-status.js';
+import { copyRecord, fingerprint, readAll, writeTemp, type RecordCopy } from './read-all.js';
+import { PCAPS, ROOT } from '../../../../test/support/paths.js';
+
+const READ_STDIN = join(ROOT, 'packages', 'core', 'test', 'capture', 'support', 'read-stdin-pipe.ts');
+
+// The pipe reader on real pipes (a FIFO written by another process) and sockets (a Node parent's
+// stdio): the records are the file reader's, whatever the ring size, the pace of the writer, or
+// how the capture ends.
+
+const writers: ChildProcess[] = [];
+afterEach(() => {
+  for (const w of writers.splice(0)) w.kill('SIGKILL');
+});
+
+/** Writes `script` (a shell command whose stdout feeds the pipe) into a FIFO; returns the FIFO's read descriptor. */
+function pipeFrom(script: string): number {
+  const fifo = join(mkdtempSync(join(tmpdir(), 'fs-pipe-')), 'in');
+  execFileSync('mkfifo', [fifo]);
+  writers.push(spawn('sh', ['-c', `(${script}) > '${fifo}'`], { stdio: 'ignore' }));
+  // blocks until the writer has opened its end
+  return openSync(fifo, 'r');
+}
+
+/** Writes `bytes` in `chunk`-byte writes, `pauseMs` apart (a slow producer such as a quiet capture). */
+function slowWriter(path: string, chunk: number, pauseMs: number): string {
+  const code = `const b=require('fs').readFileSync(${JSON.stringify(path)});let i=0;const t=setInterval(()=>{process.stdout.write(b.subarray(i,i+${chunk}));i+=${chunk};if(i>=b.length)clearInterval(t);},${pauseMs});`;
+  return `'${process.execPath}' -e "${code.replace(/"/g, '\\"')}"`;
+}
+
+async function readPipe(reader: PipeCaptureReader): Promise<{ records: RecordCopy[]; status: ReadStatus; waits: number }> {
+  const record = new CaptureRecord();
+  const records: RecordCopy[] = [];
+  let waits = 0;
+  for (;;) {
+    const status = reader.next(record);
+    if (status === ReadStatus.Record) records.push(copyRecord(record));
+    else if (status === ReadStatus.NeedMore) {
+      waits++;
+      await reader.waitForData();
+    } else return { records, status, waits };
+  }
+}
+
+function fileRecords(path: string) {
+  const reader = openCapture(path);
+  const { records, status } = readAll(reader);
+  const result = { records, status, format: reader.format, error: reader.error?.message ?? null, truncatedAt: reader.truncatedAt };
+  reader.close();
+  return result;
+}
+
+async function throughPipe(path: string, options: PipeReaderOptions, script = `cat '${path}'`) {
+  const reader = new PipeCaptureReader(pipeFrom(script), 'pipe', options);
+  const result = await readPipe(reader);
+  const summary = { ...result, format: reader.format, error: reader.error, truncatedAt: reader.truncatedAt };
+  reader.close();
+  return { ...summary, digest: await reader.sha256() };
+}
+
+describe('PipeCaptureReader', () => {
+  it.each([
+    ['instagram.pcap', 128 * 1024, 64 * 1024],
+    ['instagram.pcap', 128 * 1024, 256],
+    ['pps.pcap', 128 * 1024, 64 * 1024],
+    ['pps.pcap', 128 * 1024, 256],
+    ['quic-33.pcapng', 128 * 1024, 256],
+    ['dhcp.pcapng', 128 * 1024, 256],
+  ])('%s through a real pipe and a %i-byte ring (%i bytes of headroom): the file reader\'s records', async (name, ringBytes, headroomBytes) => {
+    const path = join(PCAPS, name);
+    const expected = fileRecords(path);
+    const got = await throughPipe(path, { ringBytes, headroomBytes });
+    expect(got.status).toBe(ReadStatus.End);
+    expect(got.format).toBe(expected.format);
+    expect(got.records.length).toBe(expected.records.length);
+    expect(got.records.map(fingerprint)).toEqual(expected.records.map(fingerprint));
+  }, 60_000);
+
+  it('bytes that arrive in small writes with pauses: the same records, read as they come', async () => {
+    const path = join(PCAPS, 'google_ssl.pcap');
+    const expected = fileRecords(path);
+    const got = await throughPipe(path, {}, slowWriter(path, 300, 20));
+    expect(got.status).toBe(ReadStatus.End);
+    expect(got.waits).toBeGreaterThan(0);
+    expect(got.records.map(fingerprint)).toEqual(expected.records.map(fingerprint));
+  }, 60_000);
+
+  it('hashes every byte in the reader thread: the SHA-256 of the capture', async () => {
+    const path = join(PCAPS, 'instagram.pcap');
+    const got = await throughPipe(path, { hash: true, ringBytes: 128 * 1024 });
+    expect(got.digest).toBe(createHash('sha256').update(readFileSync(path)).digest('hex'));
+    expect((await throughPipe(path, {})).digest).toBeNull();
+  }, 60_000);
+
+  it.each([
+    ['google_ssl.pcap', 'read whole before the ask'],
+    ['pps.pcap', 'larger than the ring: hashed from the first byte on'],
+  ])('hashAll() after the worker began reading %s (%s): the SHA-256 of every byte', async (name) => {
+    const path = join(PCAPS, name);
+    const reader = new PipeCaptureReader(pipeFrom(`cat '${path}'`), 'late', { ringBytes: 256 * 1024 });
+    // the worker published bytes (for the small capture it usually read it all and ended)
+    await reader.waitForData();
+    reader.hashAll();
+    const { records, status } = await readPipe(reader);
+    expect(status).toBe(ReadStatus.End);
+    expect(records.length).toBe(fileRecords(path).records.length);
+    reader.close();
+    expect(await reader.sha256()).toBe(createHash('sha256').update(readFileSync(path)).digest('hex'));
+    expect(() => reader.hashAll()).toThrow(/after reading began/);
+  }, 60_000);
+
+  it('close() while the pipe is quiet ends the wait at once and ends the reader thread', async () => {
+    const path = join(PCAPS, 'google_ssl.pcap');
+    const reader = new PipeCaptureReader(pipeFrom(`cat '${path}'; sleep 60`), 'quiet', { hash: true });
+    const record = new CaptureRecord();
+    let records = 0;
+    let status: ReadStatus;
+    // every record of the capture, then the pipe stays open and silent
+    while (records < fileRecords(path).records.length) {
+      status = reader.next(record);
+      if (status === ReadStatus.Record) records++;
+      else await reader.waitForData();
+    }
+    expect(reader.next(record)).toBe(ReadStatus.NeedMore);
+    const wait = reader.waitForData();
+    reader.close();
+    await wait;
+    expect(reader.next(record)).toBe(ReadStatus.End);
+    // the thread ended before the end of the pipe: no digest
+    expect(await reader.sha256()).toBeNull();
+  }, 60_000);
+
+  it('a pipe that ends mid-record drops that record, as a truncated file does', async () => {
+    const bytes = readFileSync(join(PCAPS, 'instagram.pcap'));
+    const path = writeTemp('truncated.pcap', bytes.subarray(0, 1_000_003));
+    const expected = fileRecords(path);
+    expect(expected.truncatedAt).not.toBeNull();
+    const got = await throughPipe(path, { ringBytes: 128 * 1024 });
+    expect(got.status).toBe(ReadStatus.End);
+    expect(got.truncatedAt).toBe(expected.truncatedAt);
+    expect(got.records.map(fingerprint)).toEqual(expected.records.map(fingerprint));
+  }, 60_000);
+
+  it('a read that fails ends with an error naming the source, not with a clean end', async () => {
+    // reading a folder's descriptor fails (EISDIR) as a broken pipe or socket would
+    const reader = new PipeCaptureReader(openSync(mkdtempSync(join(tmpdir(), 'fs-dir-')), 'r'), 'broken');
+    const got = await readPipe(reader);
+    expect(got.status).toBe(ReadStatus.Error);
+    expect(reader.error?.message).toMatch(/^broken: read failed \(EISDIR/);
+    reader.close();
+  }, 60_000);
+
+  it('a corrupt record ends with an error naming the pipe and the offset, after the records before it', async () => {
+    const bytes = Buffer.from(readFileSync(join(PCAPS, 'instagram.pcap')));
+    let offset = 24;
+    for (let i = 0; i < 1000; i++) offset += 16 + bytes.readUInt32LE(offset + 8);
+    bytes.writeUInt32LE(0x7fffffff, offset + 8);
+    const path = writeTemp('corrupt.pcap', bytes);
+    const expected = fileRecords(path);
+    const got = await throughPipe(path, { ringBytes: 128 * 1024 });
+    expect(got.status).toBe(ReadStatus.Error);
+    expect(got.records).toHaveLength(1000);
+    expect(got.records.map(fingerprint)).toEqual(expected.records.map(fingerprint));
+    expect(got.error?.message).toBe(expected.error!.replace(path, 'pipe'));
+    expect(got.error?.message).toMatch(new RegExp(`^pipe: .*offset ${offset}`));
+  }, 60_000);
+
+  describe('on a socket (read from the worker\'s event loop)', () => {
+    /** Runs the reader in a child whose stdin is a socket; `bytes` are written to it, `end` closes it. */
+    function child(bytes: Buffer, args: string[], end: boolean): Promise<{ fingerprints: string[]; status: number; error: string | null; sha256: string | null }> {
+      const c = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', READ_STDIN, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+      writers.push(c);
+      let out = '';
+      c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      c.stdin!.write(bytes);
+      if (end) c.stdin!.end();
+      return new Promise((resolve) => c.on('exit', () => resolve(JSON.parse(out))));
+    }
+
+    it('the file reader\'s records and the SHA-256 of the bytes', async () => {
+      const path = join(PCAPS, 'pps.pcap');
+      const bytes = readFileSync(path);
+      const got = await child(bytes, [], true);
+      expect(got.status).toBe(ReadStatus.End);
+      expect(got.fingerprints).toEqual(fileRecords(path).records.map(fingerprint));
+      expect(got.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    }, 60_000);
+
+    it('close() while the socket is quiet ends the wait and the worker: the process exits', async () => {
+      const path = join(PCAPS, 'google_ssl.pcap');
+      const expected = fileRecords(path).records.map(fingerprint);
+      // the socket stays open: only close() can end the child
+      const got = await child(readFileSync(path), [String(expected.length)], false);
+      expect(got.status).toBe(ReadStatus.End);
+      expect(got.fingerprints).toEqual(expected);
+      expect(got.sha256).toBeNull();
+    }, 60_000);
+  });
+});

@@ -1,0 +1,127 @@
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI_ENTRY, PCAPS, runCli } from './support/run-cli.js';
+import { corruptCapture } from './support/corrupt-capture.js';
+
+// `flowstream -` on real pipes (a shell `|` or a FIFO): the output is the file run's, byte for
+// byte, however the bytes arrive, and a stop or a broken capture behaves as it does on a file.
+const pcap = (n: string) => join(PCAPS, n);
+const tmp = () => mkdtempSync(join(tmpdir(), 'fs-pipe-'));
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const NODE_CLI = `${q(process.execPath)} --conditions=source --import tsx ${q(CLI_ENTRY)}`;
+const CORE = ['-q', '--n-dissections', '0'];
+
+/** `producer | flowstream - ARGS` in a shell. */
+function piped(producer: string, args: string[]): SpawnSyncReturns<Buffer> {
+  return spawnSync('bash', ['-c', `set -o pipefail; ${producer} | ${NODE_CLI} - ${args.map(q).join(' ')}`], {
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+  });
+}
+
+/** A producer that writes `path` in `chunk`-byte writes, `pauseMs` apart. */
+function slowly(path: string, chunk: number, pauseMs: number): string {
+  const code = `const b=require('fs').readFileSync(${JSON.stringify(path)});let i=0;const t=setInterval(()=>{process.stdout.write(b.subarray(i,i+${chunk}));i+=${chunk};if(i>=b.length)clearInterval(t);},${pauseMs});`;
+  return `${q(process.execPath)} -e ${q(code)}`;
+}
+
+describe('flowstream - on a pipe', () => {
+  it.each([['instagram.pcap'], ['quic-33.pcapng']])('cat %s | flowstream - writes the file run\'s CSV, byte for byte', (name) => {
+    const file = runCli([pcap(name), ...CORE]);
+    expect(file.status).toBe(0);
+    const pipe = piped(`cat ${q(pcap(name))}`, CORE);
+    expect(pipe.stderr.toString()).toBe('');
+    expect(pipe.status).toBe(0);
+    expect(pipe.stdout.toString()).toBe(file.stdout.toString());
+  }, 60_000);
+
+  it('bytes written slowly, in small pieces with pauses, give the same CSV', () => {
+    const path = pcap('443-curl.pcap');
+    const pipe = piped(slowly(path, 1000, 15), CORE);
+    expect(pipe.status).toBe(0);
+    expect(pipe.stdout.toString()).toBe(runCli([path, ...CORE]).stdout.toString());
+  }, 60_000);
+
+  it('--input-hash: the manifest names the SHA-256 of what came through the pipe', () => {
+    const dir = tmp();
+    const path = pcap('instagram.pcap');
+    const r = piped(`cat ${q(path)}`, [...CORE, '--format', 'none', '--input-hash', '--summary', join(dir, 's.json')]);
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
+    expect(summary.manifest.sources).toEqual([{ name: 'stdin', size: null, sha256: createHash('sha256').update(readFileSync(path)).digest('hex') }]);
+  }, 60_000);
+
+  it('a pipe that ends mid-record: the truncated file\'s CSV and summary, the warning names stdin', () => {
+    const dir = tmp();
+    const path = join(dir, 'cut.pcap');
+    writeFileSync(path, readFileSync(pcap('instagram.pcap')).subarray(0, 1_000_003));
+    const file = runCli([path, ...CORE, '--summary', join(dir, 'file.json')]);
+    const pipe = piped(`cat ${q(path)}`, [...CORE, '--summary', join(dir, 'pipe.json')]);
+    expect(pipe.status).toBe(0);
+    expect(pipe.stdout.toString()).toBe(file.stdout.toString());
+    const cut = JSON.parse(readFileSync(join(dir, 'file.json'), 'utf8')).sources[0].truncatedAt;
+    expect(JSON.parse(readFileSync(join(dir, 'pipe.json'), 'utf8')).sources[0]).toMatchObject({ path: 'stdin', truncatedAt: cut });
+    expect(pipe.stderr.toString()).toContain(`stdin: truncated last record at byte offset ${cut} dropped`);
+  }, 60_000);
+
+  it('a corrupt capture: the flows before the bad record are written, then exit 1 naming stdin and the offset', () => {
+    const dir = tmp();
+    const { path, offset } = corruptCapture(pcap('instagram.pcap'), 2000, dir);
+    const file = runCli([path, '-o', join(dir, 'file.csv'), ...CORE]);
+    expect(file.status).toBe(1);
+    const pipe = piped(`cat ${q(path)}`, ['-o', join(dir, 'pipe.csv'), ...CORE]);
+    expect(pipe.status).toBe(1);
+    expect(pipe.stderr.toString()).toMatch(new RegExp(`^flowstream: error: stdin: .* at byte offset ${offset}\\n$`));
+    const rows = readFileSync(join(dir, 'pipe.csv'), 'utf8');
+    expect(rows.split('\n').length).toBeGreaterThan(10);
+    expect(rows).toBe(readFileSync(join(dir, 'file.csv'), 'utf8'));
+  }, 60_000);
+
+  it('SIGINT while the pipe is quiet: every flow is written, the run is marked interrupted, exit 130', async () => {
+    const dir = tmp();
+    const path = pcap('443-curl.pcap');
+    const fifo = join(dir, 'in');
+    spawnSync('mkfifo', [fifo]);
+    // the writer sends the whole capture, then keeps the pipe open without a byte more
+    const writer = spawn('sh', ['-c', `(cat ${q(path)}; sleep 120) > ${q(fifo)}`], { stdio: 'ignore' });
+    const cli = spawn('sh', ['-c', `exec ${NODE_CLI} - --progress -o ${q(join(dir, 'pipe.csv'))} --summary ${q(join(dir, 's.json'))} --n-dissections 0 < ${q(fifo)}`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    });
+    let stderr = '';
+    const exit = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
+    const size = readFileSync(path).length;
+    // the progress line, redrawn on its timer while the pipe is quiet, has every byte of the capture
+    await new Promise<void>((resolve) => {
+      cli.stderr!.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes(`${(size / 1e3).toFixed(1)} kB`)) resolve();
+      });
+    });
+    cli.kill('SIGINT');
+    expect(await exit).toBe(130);
+    writer.kill('SIGKILL');
+    const summary = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
+    expect(summary).toMatchObject({ interrupted: true, packets: { read: 109 } });
+    const file = runCli([path, ...CORE]);
+    expect(readFileSync(join(dir, 'pipe.csv'), 'utf8')).toBe(file.stdout.toString());
+  }, 60_000);
+
+  it('a run that cannot start (an unknown column) on a quiet pipe exits at once: the reader started early is closed', async () => {
+    const dir = tmp();
+    const fifo = join(dir, 'in');
+    spawnSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `(cat ${q(pcap('443-curl.pcap'))}; sleep 120) > ${q(fifo)}`], { stdio: 'ignore' });
+    const cli = spawn('sh', ['-c', `exec ${NODE_CLI} - --columns nope < ${q(fifo)}`], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+    let stderr = '';
+    cli.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => cli.on('exit', (c) => resolve(c)));
+    writer.kill('SIGKILL');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/unknown column "nope"/);
+  }, 60_000);
+});
