@@ -17,6 +17,7 @@ import { accountedSize } from './accounted-size.js';
 import { FlowTable, NO_SLOT } from './flow-table.js';
 import { PAGE_MASK, PAGE_SHIFT } from './slot-pages.js';
 import type { MeterConfig } from './meter-config.js';
+import { AS_DOUBLE } from '../as-double.js';
 
 /** Flows the idle scan may emit at most per scan (spec §6.2 step 3). */
 const SCAN_LIMIT = 1000;
@@ -83,14 +84,14 @@ export class FlowMeter {
   private readonly pluginPacket: PluginPacket | null;
 
   /** The meter clock (spec §1.2): the latest packet time seen; earlier packets are clamped to it. */
-  private tick = 0;
-  private lastScanTick = 0;
+  private tick = AS_DOUBLE;
+  private lastScanTick = AS_DOUBLE;
   /**
    * The current packet's clamped time. Kept in a field rather than passed as an argument: a ms
    * timestamp is no small integer, and passing it to a non-inlined call would box it (one heap
    * number per packet).
    */
-  private now = 0;
+  private now = AS_DOUBLE;
 
   constructor(config: MeterConfig) {
     this.idleMs = config.idleTimeoutMs;
