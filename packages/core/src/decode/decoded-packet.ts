@@ -1,3 +1,4 @@
+import { AS_DOUBLE } from '../as-double.js';
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -25,9 +26,9 @@ const EMPTY = new Uint8Array(0);
  */
 export class DecodedPacket {
   /** Milliseconds since the epoch (spec §1.2); the meter applies its monotonic clamp. */
-  timeMs = 0;
+  timeMs = AS_DOUBLE;
   /** Capture timestamp seconds at full precision. */
-  tsSec = 0;
+  tsSec = AS_DOUBLE;
   /** Capture timestamp nanoseconds at full precision. */
   tsNsec = 0;
 
@@ -49,18 +50,18 @@ export class DecodedPacket {
   /** TCP flags byte (fin 0x01 … cwr 0x80); 0 for non-TCP. */
   tcpFlags = 0;
 
-  src0 = 0;
-  src1 = 0;
-  src2 = 0;
-  src3 = 0;
-  dst0 = 0;
-  dst1 = 0;
-  dst2 = 0;
-  dst3 = 0;
+  src0 = AS_DOUBLE;
+  src1 = AS_DOUBLE;
+  src2 = AS_DOUBLE;
+  src3 = AS_DOUBLE;
+  dst0 = AS_DOUBLE;
+  dst1 = AS_DOUBLE;
+  dst2 = AS_DOUBLE;
+  dst3 = AS_DOUBLE;
 
   /** MAC addresses as 48-bit integers (exact in a double); 0 when the link layer has none. */
-  srcMac = 0;
-  dstMac = 0;
+  srcMac = AS_DOUBLE;
+  dstMac = AS_DOUBLE;
 
   /** Frame bytes (the record's buffer) and the (inner) IP header's position in it. */
   data: Uint8Array = EMPTY;

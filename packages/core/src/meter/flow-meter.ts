@@ -21,6 +21,7 @@ import { FlowTable, NO_SLOT } from './flow-table.js';
 import { PAGE_MASK, PAGE_SHIFT } from './slot-pages.js';
 import type { MeterConfig } from './meter-config.js';
 import { BASE_D2S_BYTES, BASE_D2S_PACKETS, BASE_S2D_BYTES, BASE_S2D_PACKETS, SNAPSHOT_BASE_STRIDE, SnapshotTracker } from './snapshot-tracker.js';
+import { AS_DOUBLE } from '../as-double.js';
 
 /** Flows the idle scan may emit at most per scan (spec §6.2 step 3). */
 const SCAN_LIMIT = 1000;
@@ -141,14 +142,14 @@ export class FlowMeter {
   snapshotsTaken = 0;
 
   /** The meter clock (spec §1.2): the latest packet time seen; earlier packets are clamped to it. */
-  private tick = 0;
-  private lastScanTick = 0;
+  private tick = AS_DOUBLE;
+  private lastScanTick = AS_DOUBLE;
   /**
    * The current packet's clamped time. Kept in a field rather than passed as an argument: a ms
    * timestamp is no small integer, and passing it to a non-inlined call would box it (one heap
    * number per packet).
    */
-  private now = 0;
+  private now = AS_DOUBLE;
 
   constructor(config: MeterConfig) {
     this.idleMs = config.idleTimeoutMs;

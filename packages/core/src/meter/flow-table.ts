@@ -378,20 +378,27 @@ export class FlowTable {
    * so pairs land in the new one in nearly ascending positions: both are walked sequentially.
    */
   private rehash(length: number): void {
-    const old = this.index;
     const index = new Int32Array(length).fill(NO_SLOT);
-    const mask = length - 1;
-    for (let j = 0; j < old.length; j += 2) {
-      const s = old[j + 1]!;
-      if (s === NO_SLOT) continue;
-      const h = old[j]!;
-      let i = (h << 1) & mask;
-      while (index[i + 1] !== NO_SLOT) i = (i + 2) & mask;
-      index[i] = h;
-      index[i + 1] = s;
-    }
+    movePairs(this.index, index);
     this.index = index;
-    this.mask = mask;
+    this.mask = length - 1;
+  }
+}
+
+/**
+ * Inserts every (hash, slot) pair of `from` into the empty index `to`. A function of its own, so
+ * the loop is optimised once for every rehash (not on-stack in a method that then deoptimises).
+ */
+function movePairs(from: Int32Array, to: Int32Array): void {
+  const mask = to.length - 1;
+  for (let j = 0; j < from.length; j += 2) {
+    const s = from[j + 1]!;
+    if (s === NO_SLOT) continue;
+    const h = from[j]!;
+    let i = (h << 1) & mask;
+    while (to[i + 1] !== NO_SLOT) i = (i + 2) & mask;
+    to[i] = h;
+    to[i + 1] = s;
   }
 }
 
