@@ -27,7 +27,7 @@ export type { MeterConfig } from './meter/meter-config.js';
 export { FlowTable, NO_SLOT } from './meter/flow-table.js';
 export { CapturePump, MAX_PENDING_FLOWS } from './meter/capture-pump.js';
 export { accountedSize } from './meter/accounted-size.js';
-export type { RecordFilter, PacketSink } from './meter/capture-pump.js';
+export type { RecordFilter, PacketSink, RecordDecoder } from './meter/capture-pump.js';
 export { PacketAccounting } from './meter/packet-accounting.js';
 export type { RunSummary, SourceSummary } from './meter/packet-accounting.js';
 export { flowColumns } from './flow/flow-columns.js';

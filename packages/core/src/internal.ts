@@ -10,7 +10,7 @@
  * @internal
  */
 export { CapturePump, MAX_PENDING_FLOWS } from './meter/capture-pump.js';
-export type { RecordFilter, PacketSink } from './meter/capture-pump.js';
+export type { RecordFilter, PacketSink, RecordDecoder } from './meter/capture-pump.js';
 export { meterConfig } from './meter/meter-config.js';
 export type { MeterConfig } from './meter/meter-config.js';
 export { accountedSize } from './meter/accounted-size.js';
