@@ -25,7 +25,7 @@ export { IGNORE_REASON_COUNT } from './decode/ignore-reason.js';
 export { ipv4Text, ipv6Text, macText, ouiText } from './decode/address-text.js';
 // meter and runs
 export { CapturePump, MAX_PENDING_FLOWS } from './meter/capture-pump.js';
-export type { RecordFilter, PacketSink } from './meter/capture-pump.js';
+export type { RecordFilter, PacketSink, RecordDecoder } from './meter/capture-pump.js';
 export { meterConfig } from './meter/meter-config.js';
 export { accountedSize } from './meter/accounted-size.js';
 export { PacketAccounting } from './meter/packet-accounting.js';

@@ -411,7 +411,6 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     const opts = snapshots ? this.opts : { ...this.opts, snapshotInterval: 0 };
     // nMeters > 1: meter workers (spec §7), driven through the same FlowRun interface
     const plan = parallelPlan(opts, this.mode, warnOnce);
-    if (plan !== null && opts.snapshotInterval > 0) throw optionRangeError('nMeters', '1 with snapshotInterval (parallel snapshots are not implemented yet)', this.opts.nMeters);
     const run: FlowRun =
       plan !== null
         ? new ParallelMeterRun(opts, inputs, this.filter(), { ...plan, dissection: factory !== null, systemVisibility: this.systemVisibility })

@@ -3,15 +3,24 @@ import { FLOW_BATCH_ROWS } from '../flow/flow-batch-writer.js';
 import type { CaptureReader } from '../capture/capture-reader.js';
 import { ReadStatus } from '../capture/read-status.js';
 import { DecodedPacket } from '../decode/decoded-packet.js';
-import type { PacketDecoder } from '../decode/packet-decoder.js';
 import type { DecodedPacket as Packet } from '../decode/decoded-packet.js';
 
 /**
- * Where the pump hands decoded packets: the flow meter, or the parallel run's dispatcher.
- * `pendingFlows` lets the pump return early so flows are handed out in small batches.
+ * What settles each record: the `PacketDecoder` (0 and `out` filled, or the reason the
+ * frame is ignored), or the parallel run's router, which gives the decoder's answer without
+ * filling `out` (its workers decode).
+ */
+export interface RecordDecoder {
+  decode(record: CaptureRecord, out: Packet): number;
+}
+
+/**
+ * Where the pump hands each processed packet (and the record it came from): the flow meter, or
+ * the parallel run's dispatcher. `pendingFlows` lets the pump return early so flows are handed
+ * out in small batches.
  */
 export interface PacketSink {
-  process(packet: Packet): void;
+  process(packet: Packet, record: CaptureRecord): void;
   readonly pendingFlows: number;
 }
 import type { PacketAccounting } from './packet-accounting.js';
@@ -38,7 +47,7 @@ export class CapturePump {
   readonly packet = new DecodedPacket();
 
   constructor(
-    private readonly decoder: PacketDecoder,
+    private readonly decoder: RecordDecoder,
     private readonly sink: PacketSink,
     private readonly accounting: PacketAccounting,
     private readonly filter: RecordFilter | null = null,
@@ -71,7 +80,7 @@ export class CapturePump {
         continue;
       }
       acc.processed++;
-      sink.process(pkt);
+      sink.process(pkt, rec);
       if (sink.pendingFlows >= MAX_PENDING_FLOWS) return ReadStatus.Record;
     }
     return ReadStatus.Record;

@@ -1,16 +1,8 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CaptureRecord, ReadStatus, openCapture } from '../../src/capture/index.js';
 import { DecodedPacket } from '../../src/decode/decoded-packet.js';
 import { FastPathDecoder } from '../../src/decode/fast-path.js';
 import { PacketDecoder } from '../../src/decode/packet-decoder.js';
-import { PCAPS } from '../../../../test/support/paths.js';
-
-const FILES = readdirSync(PCAPS)
-  .filter((f) => /\.(pcap|pcapng|cap)$/.test(f))
-  .sort()
-  .map((f) => join(PCAPS, f));
+import { forEachCorpusRecord } from '../support/corpus-records.js';
 
 /** Every DecodedPacket field the fast path claims to fill. */
 function fields(p: DecodedPacket): unknown[] {
@@ -28,32 +20,22 @@ describe('FastPathDecoder agrees with the staged decoder', () => {
     it(`on every corpus frame it accepts (decodeTunnels ${decodeTunnels})`, () => {
       const fast = new FastPathDecoder(decodeTunnels);
       const decoder = new PacketDecoder({ decodeTunnels });
-      const rec = new CaptureRecord();
       const a = new DecodedPacket();
       const b = new DecodedPacket();
       let taken = 0;
-      let total = 0;
-      for (const file of FILES) {
-        const reader = openCapture(file);
-        try {
-          while (reader.next(rec) === ReadStatus.Record) {
-            total++;
-            if (!fast.parse(rec, a)) continue;
-            taken++;
-            const reason = decoder.decodeStaged(rec, b);
-            const fa = fields(a);
-            const fb = fields(b);
-            // expect() per frame is slow over the corpus: compare first, report a mismatch in full
-            if (reason !== 0 || a.data !== b.data || fa.some((v, i) => v !== fb[i])) {
-              expect(reason, `${file} record ${total}`).toBe(0);
-              expect(a.data === b.data, `${file} record ${total}: data`).toBe(true);
-              expect(fa, `${file} record ${total}`).toEqual(fb);
-            }
-          }
-        } finally {
-          reader.close();
+      const total = forEachCorpusRecord((rec, file, index) => {
+        if (!fast.parse(rec, a)) return;
+        taken++;
+        const reason = decoder.decodeStaged(rec, b);
+        const fa = fields(a);
+        const fb = fields(b);
+        // expect() per frame is slow over the corpus: compare first, report a mismatch in full
+        if (reason !== 0 || a.data !== b.data || fa.some((v, i) => v !== fb[i])) {
+          expect(reason, `${file} record ${index}`).toBe(0);
+          expect(a.data === b.data, `${file} record ${index}: data`).toBe(true);
+          expect(fa, `${file} record ${index}`).toEqual(fb);
         }
-      }
+      });
       // the shortcut must actually cover most of the corpus to be worth having
       expect(taken).toBeGreaterThan(total / 2);
     });

@@ -1,58 +1,42 @@
-import type { DecodedPacket } from '@flowstream/core';
-import { elapsedMs, isLaterTime, accountedSize } from '@flowstream/core/internal';
-import { nfstreamPacketHash } from './flow-hash.js';
+import type { CaptureRecord, DecodedPacket } from '@flowstream/core';
+import { elapsedMs, isLaterTime, type PacketSink } from '@flowstream/core/internal';
 import type { PacketRingWriter } from './packet-ring.js';
+import type { RecordRouter } from './record-router.js';
 
 /** Minimum meter-clock advance between two idle scans, in ms (spec §6.2 step 1; FlowMeter's value). */
 const SCAN_INTERVAL_MS = 10;
-/** Records per ring between two publishes (fewer atomics; still small enough to keep workers busy). */
-const PUBLISH_EVERY = 2048;
+/** Records per ring between two publishes (fewer atomics and wake-ups; still keeps workers busy). */
+const PUBLISH_EVERY = 4096;
 
 /**
- * Spreads parsed packets over the meters (spec §7): meter `hash mod n` owns a packet; the others
- * see it only as a time ticker. Every meter sees every parsed packet, so all meters share one
- * clock and one scan schedule — which this class keeps. A ticker changes a meter's state only
- * when it runs the idle scan, so a meter is sent (a) its packets, with the clamped clock as their
- * time, and (b) a tick for each scan triggered by another meter's packet: exactly the state
- * changes NFStream's meter would make, at a fraction of the traffic.
+ * Where the main thread's capture pump puts packets with parallel meters (spec §7): the
+ * {@link RecordRouter} settled each record in the decoder's place (accounted by the pump), and
+ * this class hands each owned record, raw, to its meter's ring. Decoding and metering happen in
+ * the workers.
+ *
+ * Every meter must see every parsed packet as a time ticker, so all meters share one clock and
+ * one scan schedule — which this class keeps. A ticker changes a meter's state only when it runs
+ * the idle scan, so a meter is sent (a) its records, with the clamped clock as their time, and
+ * (b) a tick (a timestamp alone) for each scan triggered by another meter's packet: exactly the
+ * state changes NFStream's meter would make, at a fraction of the traffic.
  */
-export class MeterDispatcher {
+export class MeterDispatcher implements PacketSink {
   /** The shared meter clock (spec §1.2 clamp), ms. */
   private clock = 0;
   private lastScan = 0;
-  private readonly n: number;
 
-  /**
-   * @param writers one ring per meter.
-   * @param full ship every packet field and the IP bytes (plugins or nDPI need them); otherwise
-   *   compact records with only what the meter reads.
-   * @param accountingMode the size compact records carry (spec §3).
-   */
+  /** @param writers one ring per meter, in meter order. */
   constructor(
     private readonly writers: readonly PacketRingWriter[],
-    private readonly full: boolean,
-    private readonly accountingMode: number,
-  ) {
-    this.n = writers.length;
-  }
+    private readonly router: RecordRouter,
+  ) {}
 
-  /** Flows wait in the workers, not here (see `PacketSink`). */
+  /** Flows wait in the workers, not here. */
   readonly pendingFlows = 0;
 
-  /** Sends a parsed packet to its meter (and scan ticks to the others when due). */
-  process(p: DecodedPacket): void {
-    let t = p.timeMs;
-    if (isLaterTime(t, this.clock)) this.clock = t;
-    else t = this.clock;
-    const owner = nfstreamPacketHash(p) % this.n;
-    const w = this.writers[owner]!;
-    if (this.full) w.packet(p, t, true);
-    else w.compactPacket(p, t, accountedSize(p, this.accountingMode));
-    if (w.pending >= PUBLISH_EVERY) w.publish();
-    if (elapsedMs(this.clock, this.lastScan) >= SCAN_INTERVAL_MS) {
-      this.lastScan = this.clock;
-      this.tickOthers(owner);
-    }
+  /** A packet the router accepted: its record goes to the router's owner. */
+  process(_packet: DecodedPacket, record: CaptureRecord): void {
+    this.dispatch(record, this.router.owner);
   }
 
   /** Live inputs: the wall clock moved to `nowMs` while no packet arrived. */
@@ -75,6 +59,19 @@ export class MeterDispatcher {
     for (const w of this.writers) w.end();
   }
 
+  /** Sends an owned record to its meter, its time clamped to the shared clock (and scan ticks to the others when due). */
+  private dispatch(rec: CaptureRecord, owner: number): void {
+    // the record carries the meter time (spec §1.2 clamp); kept in fields, never passed as a (boxed) argument
+    if (isLaterTime(rec.timeMs, this.clock)) this.clock = rec.timeMs;
+    else rec.timeMs = this.clock;
+    const w = this.writers[owner]!;
+    w.frame(rec, this.router.copyLength);
+    if (w.pending >= PUBLISH_EVERY) w.publish();
+    if (elapsedMs(this.clock, this.lastScan) >= SCAN_INTERVAL_MS) {
+      this.lastScan = this.clock;
+      this.tickOthers(owner);
+    }
+  }
 
   private tickOthers(owner: number): void {
     const writers = this.writers;

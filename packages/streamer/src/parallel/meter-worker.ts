@@ -1,12 +1,12 @@
 /**
  * Entry of a meter worker (spec §7: one meter of `nMeters`). Builds its own plugins (from their
- * origin specs) and nDPI dissector (through the same `extensions.loadDissector` the main thread
- * uses), then meters the records the main thread dispatches to it: owned packets, and clock ticks
- * where a packet of another meter ran the idle scan. Finished flows go back as the meter's own
- * columnar batches, their typed arrays transferred (no flow objects, no re-encoding).
+ * origin specs) and nDPI dissector, then decodes and meters the records the main thread
+ * dispatches to it: the raw capture records it owns (with their clamped meter time), and clock
+ * ticks where a packet of another meter ran the idle scan. Finished flows go back as the meter's
+ * own columnar batches, their typed arrays transferred (no flow objects, no re-encoding).
  */
 import { workerData } from 'node:worker_threads';
-import { DecodedPacket, FlowMeter, type FlowDissector, type NFPlugin } from '@flowstream/core';
+import { CaptureRecord, createNdpiDissector, DecodedPacket, FlowMeter, IGNORE_REASON_NAMES, loadNdpi, PacketDecoder, type FlowDissector, type NFPlugin } from '@flowstream/core';
 import { batchForTransfer, FLOW_BATCH_ROWS } from '@flowstream/core/internal';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
 import { Ctl, PacketRingReader, RecordKind, WorkerState } from './packet-ring.js';
@@ -46,18 +46,16 @@ async function buildPlugins(origins: readonly PluginOrigin[]): Promise<NFPlugin[
   return plugins;
 }
 
-async function loadDissector(nDissections: number): Promise<FlowDissector | null> {
+/** The nDPI dissector, loaded as the main thread's optional parts load it (the main thread found it loadable). */
+function loadDissector(nDissections: number): FlowDissector | null {
   if (nDissections === 0) return null;
-  // the optional parts register the loader, exactly as in the main thread
-  await import('../optional-parts.js');
-  const { extensions } = await import('../nfstreamer.js');
-  const loaded = extensions.loadDissector ? extensions.loadDissector(nDissections) : new Error('nDPI support is not available in this build');
-  if (loaded instanceof Error) throw loaded;
-  return loaded();
+  const lib = loadNdpi();
+  if (lib instanceof Error) throw lib;
+  return createNdpiDissector(lib, nDissections);
 }
 
 async function main(): Promise<void> {
-  const ring = new PacketRingReader(data.ring);
+  const ring = new PacketRingReader(data.ring, data.copyFrames);
   const control = ring.control;
   try {
     const o = data.options;
@@ -69,12 +67,13 @@ async function main(): Promise<void> {
       statisticalAnalysis: o.statisticalAnalysis,
       spltAnalysis: o.spltAnalysis,
       plugins: await buildPlugins(data.plugins),
-      dissector: await loadDissector(o.nDissections),
+      dissector: loadDissector(o.nDissections),
       systemVisibility: o.systemVisibility,
       maxLiveFlows: o.maxLiveFlows,
+      snapshotIntervalMs: o.snapshotIntervalMs,
     });
     setState(control, WorkerState.Ready);
-    meterLoop(meter, ring);
+    meterLoop(meter, new PacketDecoder({ decodeTunnels: o.decodeTunnels }), ring);
     setState(control, WorkerState.Done);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
@@ -83,14 +82,20 @@ async function main(): Promise<void> {
   }
 }
 
-/** Meters records until the end marker (flush) or a stop request (no flush). */
-function meterLoop(meter: FlowMeter, ring: PacketRingReader): void {
+/** Decodes and meters records until the end marker (flush) or a stop request (no flush). */
+function meterLoop(meter: FlowMeter, decoder: PacketDecoder, ring: PacketRingReader): void {
   const control = ring.control;
+  const record = new CaptureRecord();
   const packet = new DecodedPacket();
   const sendFlows = (): void => {
     for (const b of meter.drainBatches()) {
       const { message, transfer } = batchForTransfer(b);
       post({ kind: 'flows', batch: message }, transfer);
+    }
+    // snapshot rows (flow_key is made here, in the worker, when the batch is serialised)
+    for (const b of meter.drainSnapshots()) {
+      const { message, transfer } = batchForTransfer(b);
+      post({ kind: 'snapshots', batch: message }, transfer);
     }
   };
   let sinceRelease = 0;
@@ -102,13 +107,20 @@ function meterLoop(meter: FlowMeter, ring: PacketRingReader): void {
       Atomics.store(control, Ctl.LiveFlows, meter.liveFlowCount);
       Atomics.store(control, Ctl.Evictions, meter.evictions);
       if (Atomics.load(control, Ctl.Stop) !== 0) break;
+      // the writer notifies only a sleeping reader: announce the sleep, then look once more
+      Atomics.store(control, Ctl.Sleeping, 1);
       Atomics.wait(control, Ctl.Write, published, IDLE_WAIT_MS);
+      Atomics.store(control, Ctl.Sleeping, 0);
       continue;
     }
     while (ring.available(published)) {
-      const kind = ring.next(packet);
-      if (kind === RecordKind.Packet) meter.process(packet);
-      else if (kind === RecordKind.Tick) meter.tickPacket(ring.tickTime);
+      const kind = ring.next(record);
+      if (kind === RecordKind.Frame) {
+        const reason = decoder.decode(record, packet);
+        // the router settled this record with the same decoder: a disagreement is a bug, not input
+        if (reason !== 0) throw new Error(`meter worker: a record routed as a packet decodes as ${IGNORE_REASON_NAMES[reason]}`);
+        meter.process(packet);
+      } else if (kind === RecordKind.Tick) meter.tickPacket(ring.tickTime);
       else if (kind === RecordKind.End) {
         ring.release();
         meter.flush();
@@ -120,7 +132,7 @@ function meterLoop(meter: FlowMeter, ring: PacketRingReader): void {
       if (++sinceRelease === RELEASE_EVERY) {
         sinceRelease = 0;
         ring.release();
-        if (meter.pendingFlows >= POST_EVERY) sendFlows();
+        if (meter.pendingFlows + meter.pendingSnapshots >= POST_EVERY) sendFlows();
         if (Atomics.load(control, Ctl.Stop) !== 0) break;
       }
     }

@@ -1,9 +1,10 @@
-import type { DecodedPacket } from '@flowstream/core';
+import type { CaptureRecord } from '@flowstream/core';
 
 /**
- * Single-producer single-consumer ring of packet records in a SharedArrayBuffer: the main thread
- * (reader, BPF, decoder, dispatch) writes the packets a meter owns plus its clock ticks; that
- * meter's worker reads them. Records are whole numbers of 8-byte units so doubles stay aligned.
+ * Single-producer single-consumer ring of capture records in a SharedArrayBuffer: the main thread
+ * (reader, BPF, router) writes the raw records a meter owns plus its clock ticks; that meter's
+ * worker decodes and meters them. Records are whole numbers of 8-byte units so doubles stay
+ * aligned.
  *
  * Positions are 32-bit word counters that only grow (wrapping at 2^32); the ring size is a power
  * of two, so `counter & mask` is the word index and `(write - read) | 0` the words in use. A record
@@ -24,6 +25,10 @@ export const Ctl = {
   LiveFlows: 4,
   /** Flows the worker's meter evicted (`maxLiveFlows`), for the summary. */
   Evictions: 5,
+  /** 1 while the worker sleeps until records are published (the writer then notifies {@link Write}). */
+  Sleeping: 6,
+  /** 1 while the writer waits for space (the reader then notifies {@link Read}). */
+  WriterWaiting: 7,
 } as const;
 const CONTROL_WORDS = 8;
 
@@ -39,46 +44,31 @@ export const WorkerState = {
 
 /** Record kinds (low byte of a record's first word; the size in words is in the upper bits). */
 export const RecordKind = {
-  /** A packet with every DecodedPacket field (plugins, nDPI), optionally followed by its IP bytes. */
-  Packet: 1,
-  /** A packet with only what the meter reads without plugins/nDPI (one size: the accounting mode's). */
-  CompactPacket: 5,
-  /** A parsed packet owned by another meter that triggered the idle scan (spec §7 time ticker). */
+  /** A capture record this meter owns: its header fields, the meter time, and its bytes (or their header prefix). */
+  Frame: 1,
+  /** The shared clock ran the idle scan on another meter's packet (spec §7 time ticker). */
   Tick: 2,
   Wrap: 3,
   /** End of input: flush. */
   End: 4,
 } as const;
 
-// Packet record layout, in 32-bit words from the record start.
-const P_DATA_LEN = 1;
-const P_TIME = 2; // f64 (words 2–3)
-const P_SRC_MAC = 4; // f64
-const P_DST_MAC = 6; // f64
-const P_TS_SEC = 8; // f64
-const P_TS_NSEC = 10; // f64
-const P_RAW = 12;
-const P_IP_SIZE = 13;
-const P_TRANSPORT = 14;
-const P_PAYLOAD = 15;
-const P_PROTO = 16; // protocol | ipVersion << 8 | tcpFlags << 16
-const P_VLAN = 17; // vlanId | tunnelId << 16
-const P_PORTS = 18; // srcPort | dstPort << 16
-const P_SRC = 19; // 4 words
-const P_DST = 23; // 4 words
-const P_IP_LENGTH = 27;
-/** Words of a packet record without frame bytes (even). */
-const PACKET_WORDS = 28;
+// Frame record layout, in 32-bit words from the record start.
+const F_COPIED = 1;
+const F_TIME = 2; // f64 (words 2–3): the meter time, clamped to the shared clock
+const F_TS_SEC = 4; // f64
+const F_TS_NSEC = 6; // f64
+const F_CAPLEN = 8;
+const F_WIRE = 9;
+const F_LINK = 10;
+/** Byte offset (0–3) of the first frame byte in the data words: the source's alignment, so words copy whole. */
+const F_SHIFT = 11;
+/** Words of a frame record before its bytes (even). */
+const FRAME_WORDS = 12;
 const TICK_WORDS = 4;
-// Compact packet record: header, size, time, MACs, then the key words as in the full record.
-const C_SIZE = 1;
-const C_PROTO = 8;
-const C_VLAN = 9;
-const C_PORTS = 10;
-const C_SRC = 11;
-const C_DST = 15;
-const COMPACT_WORDS = 20;
 const END_WORDS = 2;
+/** Longest wait for space before the writer checks that its reader still reads, ms. */
+const SPACE_WAIT_MS = 50;
 
 /** The shared memory of one ring. */
 export interface RingBuffers {
@@ -109,14 +99,18 @@ export class PacketRingWriter {
   private read = 0;
   /** Records written since the last publish. */
   pending = 0;
+  /** The reader's buffer the word views below cover (replaced only when the reader grows it). */
+  private source: Uint8Array | null = null;
+  private sourceWords: Int32Array<ArrayBufferLike> = new Int32Array(0);
 
   /**
-   * @param waitForSpace called while the ring is full (after publishing); must return false when
-   *   the reader will never free space (worker failed or stopped), which makes writes throw.
+   * @param stillReading asked while the ring is full (after publishing, before each wait for
+   *   space); must return false when the reader will never free space (worker failed or
+   *   stopped), which makes writes throw.
    */
   constructor(
     buffers: RingBuffers,
-    private readonly waitForSpace: (writer: PacketRingWriter) => boolean,
+    private readonly stillReading: (writer: PacketRingWriter) => boolean,
   ) {
     this.control = new Int32Array(buffers.control);
     this.i32 = new Int32Array(buffers.data);
@@ -127,65 +121,43 @@ export class PacketRingWriter {
     this.maxWords = this.capacity >>> 2;
   }
 
-  /** Writes an owned packet with its clamped meter time; `frame` also copies its IP bytes (plugins, nDPI). */
-  packet(p: DecodedPacket, timeMs: number, frame: boolean): void {
-    const len = frame ? p.ipLength : 0;
-    const words = PACKET_WORDS + (((len + 7) >>> 3) << 1);
+  /**
+   * Writes a record with `rec.timeMs` as its meter time and its first `copied` bytes (all of
+   * them, or the header prefix the worker's decoder reads). Copies whole 32-bit words: the
+   * frame keeps its source alignment inside the record, so nothing is allocated.
+   */
+  frame(rec: CaptureRecord, copied: number): void {
+    const data = rec.data;
+    if (data !== this.source) this.viewSource(data);
+    const from = data.byteOffset + rec.offset;
+    const shift = from & 3;
+    const dataWords = ((shift + copied + 7) >>> 3) << 1;
+    const words = FRAME_WORDS + dataWords;
     const at = this.reserve(words);
     const i32 = this.i32;
     const f64 = this.f64;
     const d = at >>> 1;
-    i32[at] = RecordKind.Packet | (words << 8);
-    i32[at + P_DATA_LEN] = len;
-    f64[d + (P_TIME >>> 1)] = timeMs;
-    f64[d + (P_SRC_MAC >>> 1)] = p.srcMac;
-    f64[d + (P_DST_MAC >>> 1)] = p.dstMac;
-    f64[d + (P_TS_SEC >>> 1)] = p.tsSec;
-    f64[d + (P_TS_NSEC >>> 1)] = p.tsNsec;
-    i32[at + P_RAW] = p.rawSize;
-    i32[at + P_IP_SIZE] = p.ipSize;
-    i32[at + P_TRANSPORT] = p.transportSize;
-    i32[at + P_PAYLOAD] = p.payloadSize;
-    i32[at + P_PROTO] = p.protocol | (p.ipVersion << 8) | (p.tcpFlags << 16);
-    i32[at + P_VLAN] = p.vlanId | (p.tunnelId << 16);
-    i32[at + P_PORTS] = p.srcPort | (p.dstPort << 16);
-    i32[at + P_SRC] = p.src0;
-    i32[at + P_SRC + 1] = p.src1;
-    i32[at + P_SRC + 2] = p.src2;
-    i32[at + P_SRC + 3] = p.src3;
-    i32[at + P_DST] = p.dst0;
-    i32[at + P_DST + 1] = p.dst1;
-    i32[at + P_DST + 2] = p.dst2;
-    i32[at + P_DST + 3] = p.dst3;
-    i32[at + P_IP_LENGTH] = p.ipLength;
-    if (len > 0) this.u8.set(p.data.subarray(p.ipOffset, p.ipOffset + len), (at + PACKET_WORDS) << 2);
+    i32[at] = RecordKind.Frame | (words << 8);
+    i32[at + F_COPIED] = copied;
+    f64[d + (F_TIME >>> 1)] = rec.timeMs;
+    f64[d + (F_TS_SEC >>> 1)] = rec.tsSec;
+    f64[d + (F_TS_NSEC >>> 1)] = rec.tsNsec;
+    i32[at + F_CAPLEN] = rec.caplen;
+    i32[at + F_WIRE] = rec.wireLength;
+    i32[at + F_LINK] = rec.linkType;
+    i32[at + F_SHIFT] = shift;
+    const src = this.sourceWords;
+    const first = from >>> 2;
+    const needed = (shift + copied + 3) >>> 2;
+    const whole = Math.min(needed, src.length - first);
+    const to = at + FRAME_WORDS;
+    for (let k = 0; k < whole; k++) i32[to + k] = src[first + k]!;
+    // a buffer whose length is no multiple of 4 ends in a part word: its bytes one by one
+    if (whole < needed) {
+      const u8 = this.u8;
+      for (let k = Math.max(whole << 2, shift); k < shift + copied; k++) u8[(to << 2) + k] = data[rec.offset - shift + k]!;
+    }
     this.write += words;
-    this.pending++;
-  }
-
-  /** Writes an owned packet as a compact record: `size` is the accounting mode's packet size. */
-  compactPacket(p: DecodedPacket, timeMs: number, size: number): void {
-    const at = this.reserve(COMPACT_WORDS);
-    const i32 = this.i32;
-    const f64 = this.f64;
-    const d = at >>> 1;
-    i32[at] = RecordKind.CompactPacket | (COMPACT_WORDS << 8);
-    i32[at + C_SIZE] = size;
-    f64[d + (P_TIME >>> 1)] = timeMs;
-    f64[d + (P_SRC_MAC >>> 1)] = p.srcMac;
-    f64[d + (P_DST_MAC >>> 1)] = p.dstMac;
-    i32[at + C_PROTO] = p.protocol | (p.ipVersion << 8) | (p.tcpFlags << 16);
-    i32[at + C_VLAN] = p.vlanId | (p.tunnelId << 16);
-    i32[at + C_PORTS] = p.srcPort | (p.dstPort << 16);
-    i32[at + C_SRC] = p.src0;
-    i32[at + C_SRC + 1] = p.src1;
-    i32[at + C_SRC + 2] = p.src2;
-    i32[at + C_SRC + 3] = p.src3;
-    i32[at + C_DST] = p.dst0;
-    i32[at + C_DST + 1] = p.dst1;
-    i32[at + C_DST + 2] = p.dst2;
-    i32[at + C_DST + 3] = p.dst3;
-    this.write += COMPACT_WORDS;
     this.pending++;
   }
 
@@ -206,11 +178,11 @@ export class PacketRingWriter {
     this.publish();
   }
 
-  /** Makes the records written so far visible to the reader and wakes it. */
+  /** Makes the records written so far visible to the reader, and wakes it if it sleeps. */
   publish(): void {
     this.pending = 0;
     Atomics.store(this.control, Ctl.Write, this.write | 0);
-    Atomics.notify(this.control, Ctl.Write);
+    if (Atomics.load(this.control, Ctl.Sleeping) !== 0) Atomics.notify(this.control, Ctl.Write);
   }
 
   /** Words not yet consumed by the reader (per the last published read counter). */
@@ -218,19 +190,30 @@ export class PacketRingWriter {
     return (this.write - Atomics.load(this.control, Ctl.Read)) | 0;
   }
 
+  private viewSource(data: Uint8Array): void {
+    this.source = data;
+    const buffer = data.buffer;
+    this.sourceWords = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
+  }
+
   /** Index where `words` contiguous words can be written, waiting for the reader if needed. */
   private reserve(words: number): number {
-    if (words > this.maxWords) throw new RangeError(`packet record of ${words * 4} bytes exceeds the dispatch ring (${this.maxWords * 4} bytes)`);
+    if (words > this.maxWords) throw new RangeError(`capture record of ${words * 4} bytes exceeds the dispatch ring (${this.maxWords * 4} bytes)`);
     let at = this.write & this.mask;
     // a record does not straddle the end: pad to index 0 with a wrap marker
     const pad = at + words > this.capacity ? this.capacity - at : 0;
     const need = pad + words;
     if (((this.write - this.read) | 0) + need > this.capacity) {
-      this.read = Atomics.load(this.control, Ctl.Read);
+      const control = this.control;
+      this.read = Atomics.load(control, Ctl.Read);
       while (((this.write - this.read) | 0) + need > this.capacity) {
         this.publish();
-        if (!this.waitForSpace(this)) throw new Error('meter worker stopped while packets were being dispatched');
-        this.read = Atomics.load(this.control, Ctl.Read);
+        if (!this.stillReading(this)) throw new Error('meter worker stopped while packets were being dispatched');
+        // the reader notifies only a waiting writer: announce the wait (the wait itself re-checks the counter)
+        Atomics.store(control, Ctl.WriterWaiting, 1);
+        Atomics.wait(control, Ctl.Read, this.read, SPACE_WAIT_MS);
+        Atomics.store(control, Ctl.WriterWaiting, 0);
+        this.read = Atomics.load(control, Ctl.Read);
       }
     }
     if (pad > 0) {
@@ -242,7 +225,7 @@ export class PacketRingWriter {
   }
 }
 
-/** Worker side: reads records into a reusable {@link DecodedPacket}. */
+/** Worker side: reads records into a reusable {@link CaptureRecord}. */
 export class PacketRingReader {
   readonly control: Int32Array;
   private readonly i32: Int32Array;
@@ -250,10 +233,19 @@ export class PacketRingReader {
   private readonly u8: Uint8Array;
   private readonly mask: number;
   private read = 0;
-  /** Worker-local frame buffer: plugins and nDPI get a stable, non-shared `data` buffer. */
-  private readonly frame = new Uint8Array(1 << 18);
+  /** Worker-local copy of the frame (plugins): a stable, non-shared `data` buffer. */
+  private local = new Int32Array(1 << 16);
+  private localBytes = new Uint8Array(this.local.buffer);
 
-  constructor(buffers: RingBuffers) {
+  /**
+   * @param copyFrames give records a private copy of their bytes instead of a view of the ring
+   *   (plugins get `data` as theirs to read as they like, as with one meter; nDPI reads the
+   *   ring in place).
+   */
+  constructor(
+    buffers: RingBuffers,
+    private readonly copyFrames: boolean,
+  ) {
     this.control = new Int32Array(buffers.control);
     this.i32 = new Int32Array(buffers.data);
     this.f64 = new Float64Array(buffers.data);
@@ -272,10 +264,11 @@ export class PacketRingReader {
   }
 
   /**
-   * Reads the record at the read position and advances past it. Returns its kind; a packet is
-   * written into `out`, a tick's time into {@link tickTime}. Wrap markers are skipped.
+   * Reads the record at the read position and advances past it. Returns its kind; a frame is
+   * written into `out` (its bytes stay valid until the next {@link release}), a tick's time into
+   * {@link tickTime}. Wrap markers are skipped.
    */
-  next(out: DecodedPacket): number {
+  next(out: CaptureRecord): number {
     let at = this.read & this.mask;
     let head = this.i32[at]!;
     if ((head & 0xff) === RecordKind.Wrap) {
@@ -284,12 +277,9 @@ export class PacketRingReader {
       head = this.i32[0]!;
     }
     const kind = head & 0xff;
-    this.read = (this.read + (head >>> 8)) | 0;
-    if (kind === RecordKind.CompactPacket) {
-      this.readCompact(at, out);
-      return RecordKind.Packet;
-    }
-    if (kind === RecordKind.Packet) this.readPacket(at, out);
+    const words = head >>> 8;
+    this.read = (this.read + words) | 0;
+    if (kind === RecordKind.Frame) this.readFrame(at, words, out);
     else if (kind === RecordKind.Tick) this.tickTime = this.f64[(at >>> 1) + 1]!;
     return kind;
   }
@@ -297,85 +287,37 @@ export class PacketRingReader {
   /** Time of the last {@link RecordKind.Tick} read. */
   tickTime = 0;
 
-  /** Publishes the read counter so the writer can reuse the space. */
+  /** Publishes the read counter so the writer can reuse the space (and wakes it if it waits). */
   release(): void {
     Atomics.store(this.control, Ctl.Read, this.read);
-    Atomics.notify(this.control, Ctl.Read);
+    if (Atomics.load(this.control, Ctl.WriterWaiting) !== 0) Atomics.notify(this.control, Ctl.Read);
   }
 
-  private readCompact(at: number, p: DecodedPacket): void {
+  private readFrame(at: number, words: number, rec: CaptureRecord): void {
     const i32 = this.i32;
     const f64 = this.f64;
     const d = at >>> 1;
-    // the meter reads only its accounting mode's size: every size field gets it
-    const size = i32[at + C_SIZE]!;
-    p.rawSize = size;
-    p.ipSize = size;
-    p.transportSize = size;
-    p.payloadSize = size;
-    p.timeMs = f64[d + (P_TIME >>> 1)]!;
-    p.srcMac = f64[d + (P_SRC_MAC >>> 1)]!;
-    p.dstMac = f64[d + (P_DST_MAC >>> 1)]!;
-    const proto = i32[at + C_PROTO]!;
-    p.protocol = proto & 0xff;
-    p.ipVersion = (proto >>> 8) & 0xff;
-    p.tcpFlags = (proto >>> 16) & 0xff;
-    const vlan = i32[at + C_VLAN]!;
-    p.vlanId = vlan & 0xffff;
-    p.tunnelId = vlan >>> 16;
-    const ports = i32[at + C_PORTS]!;
-    p.srcPort = ports & 0xffff;
-    p.dstPort = ports >>> 16;
-    p.src0 = i32[at + C_SRC]! >>> 0;
-    p.src1 = i32[at + C_SRC + 1]! >>> 0;
-    p.src2 = i32[at + C_SRC + 2]! >>> 0;
-    p.src3 = i32[at + C_SRC + 3]! >>> 0;
-    p.dst0 = i32[at + C_DST]! >>> 0;
-    p.dst1 = i32[at + C_DST + 1]! >>> 0;
-    p.dst2 = i32[at + C_DST + 2]! >>> 0;
-    p.dst3 = i32[at + C_DST + 3]! >>> 0;
-    p.ipLength = 0;
-  }
-
-  private readPacket(at: number, p: DecodedPacket): void {
-    const i32 = this.i32;
-    const f64 = this.f64;
-    const d = at >>> 1;
-    p.timeMs = f64[d + (P_TIME >>> 1)]!;
-    p.srcMac = f64[d + (P_SRC_MAC >>> 1)]!;
-    p.dstMac = f64[d + (P_DST_MAC >>> 1)]!;
-    p.tsSec = f64[d + (P_TS_SEC >>> 1)]!;
-    p.tsNsec = f64[d + (P_TS_NSEC >>> 1)]!;
-    p.rawSize = i32[at + P_RAW]!;
-    p.ipSize = i32[at + P_IP_SIZE]!;
-    p.transportSize = i32[at + P_TRANSPORT]!;
-    p.payloadSize = i32[at + P_PAYLOAD]!;
-    const proto = i32[at + P_PROTO]!;
-    p.protocol = proto & 0xff;
-    p.ipVersion = (proto >>> 8) & 0xff;
-    p.tcpFlags = (proto >>> 16) & 0xff;
-    const vlan = i32[at + P_VLAN]!;
-    p.vlanId = vlan & 0xffff;
-    p.tunnelId = vlan >>> 16;
-    const ports = i32[at + P_PORTS]!;
-    p.srcPort = ports & 0xffff;
-    p.dstPort = ports >>> 16;
-    // unsigned words, as the decoder produces them
-    p.src0 = i32[at + P_SRC]! >>> 0;
-    p.src1 = i32[at + P_SRC + 1]! >>> 0;
-    p.src2 = i32[at + P_SRC + 2]! >>> 0;
-    p.src3 = i32[at + P_SRC + 3]! >>> 0;
-    p.dst0 = i32[at + P_DST]! >>> 0;
-    p.dst1 = i32[at + P_DST + 1]! >>> 0;
-    p.dst2 = i32[at + P_DST + 2]! >>> 0;
-    p.dst3 = i32[at + P_DST + 3]! >>> 0;
-    p.ipLength = i32[at + P_IP_LENGTH]!;
-    const len = i32[at + P_DATA_LEN]!;
-    p.ipOffset = 0;
-    if (len > 0) {
-      const start = (at + PACKET_WORDS) << 2;
-      this.frame.set(this.u8.subarray(start, start + len));
-      p.data = this.frame;
+    rec.timeMs = f64[d + (F_TIME >>> 1)]!;
+    rec.tsSec = f64[d + (F_TS_SEC >>> 1)]!;
+    rec.tsNsec = f64[d + (F_TS_NSEC >>> 1)]!;
+    rec.caplen = i32[at + F_CAPLEN]!;
+    rec.wireLength = i32[at + F_WIRE]! >>> 0;
+    rec.linkType = i32[at + F_LINK]!;
+    const shift = i32[at + F_SHIFT]!;
+    const start = at + FRAME_WORDS;
+    if (!this.copyFrames) {
+      rec.data = this.u8;
+      rec.offset = (start << 2) + shift;
+      return;
     }
+    const n = words - FRAME_WORDS;
+    if (n > this.local.length) {
+      this.local = new Int32Array(n);
+      this.localBytes = new Uint8Array(this.local.buffer);
+    }
+    const local = this.local;
+    for (let k = 0; k < n; k++) local[k] = i32[start + k]!;
+    rec.data = this.localBytes;
+    rec.offset = shift;
   }
 }

@@ -1,6 +1,5 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import {
-  PacketDecoder,
   ReadStatus,
   type CaptureReader,
   type FlowBatch,
@@ -8,19 +7,13 @@ import {
   type ResolvedMeteringOptions,
   type RunSummary,
 } from '@flowstream/core';
-import {
-  BatchReceiver,
-  pluginFields,
-  CapturePump,
-  meterConfig,
-  PacketAccounting,
-  flowColumns,
-} from '@flowstream/core/internal';
+import { BatchReceiver, CapturePump, meterConfig, PacketAccounting, pluginFields, flowColumns } from '@flowstream/core/internal';
 import { InputSequence, type RunFilter } from '../run/input-sequence.js';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
 import { STEP_RECORDS, StepResult, type FlowRun, type RunInput } from '../run/meter-run.js';
 import { MeterDispatcher } from './meter-dispatcher.js';
 import { Ctl, PacketRingWriter, WorkerState, allocateRing } from './packet-ring.js';
+import { RecordRouter } from './record-router.js';
 import { defaultWorkerEntry, spawnMeterWorker, type WorkerEntry } from './worker-spawn.js';
 import type { WorkerMessage } from './worker-protocol.js';
 
@@ -55,12 +48,12 @@ interface MeterWorker {
 }
 
 /**
- * A metering run with `nMeters > 1` (spec §7): the {@link FlowRun} of {@link MeterRun} with its meters in workers. The main
- * thread reads the inputs, applies BPF, decodes and accounts every record, and dispatches each
- * parsed packet to meter `NFStream hash mod nMeters` through a shared-memory ring; each meter is a
- * worker thread with its own FlowMeter (cache, clock, scan), plugins and nDPI dissector. Finished
- * flows come back in compact batches and become NFlow objects of one per-run class; ids are given
- * in arrival order.
+ * A metering run with `nMeters > 1` (spec §7): the {@link FlowRun} of {@link MeterRun} with its
+ * meters in workers. The main thread reads the inputs, applies BPF, routes and accounts every
+ * record ({@link RecordRouter}: NFStream's hash mod nMeters, or the ignore reason) and hands each
+ * owned record, raw, to its meter through a shared-memory ring; each meter is a worker thread that
+ * decodes its records and has its own FlowMeter (cache, clock, scan), plugins and nDPI dissector.
+ * Finished flows come back as the workers' columnar batches; ids are given in arrival order.
  *
  * The set of flows equals the single meter's; their order (and so their ids) does not, and may
  * differ between runs — only `nMeters: 1` is reproducible (spec §7). Inputs: files and streams
@@ -82,11 +75,13 @@ export class ParallelMeterRun implements FlowRun {
 
   private readonly workers: MeterWorker[] = [];
   private readonly dispatcher: MeterDispatcher;
+  /** The shared packet loop (reader → filter → router), feeding the dispatcher instead of a meter. */
+  private readonly pump: CapturePump;
   /** Rebuilds the workers' batches (transferred typed arrays; no flow objects). */
   private readonly receiver = new BatchReceiver();
-  /** The shared packet loop (reader → filter → decoder), feeding the dispatcher instead of a meter. */
-  private readonly pump: CapturePump;
   private out: FlowBatch[] = [];
+  /** Snapshot batches received, in arrival order (each flow's rows come from its one meter, in time order). */
+  private snapshots: FlowBatch[] = [];
   private nextId = 0;
   /** The inputs, opened in turn as one capture. */
   private readonly sources: InputSequence;
@@ -101,6 +96,7 @@ export class ParallelMeterRun implements FlowRun {
     if (!Number.isInteger(parallel.nMeters) || parallel.nMeters < 2) {
       throw new RangeError(`ParallelMeterRun: nMeters must be an integer ≥ 2, got ${parallel.nMeters}`);
     }
+    // plugins and nDPI read payloads: whole frames go to the workers, not header prefixes
     const frames = parallel.plugins.length > 0 || parallel.dissection;
     const entry = parallel.workerEntry ?? defaultWorkerEntry();
     // plain data for the workers: they rebuild plugins from their origins and load their own dissector
@@ -110,6 +106,7 @@ export class ParallelMeterRun implements FlowRun {
       nDissections: parallel.dissection ? options.nDissections : 0,
       // each meter holds its share of the cache bound
       maxLiveFlows: Math.ceil(options.maxLiveFlows / parallel.nMeters),
+      snapshotIntervalMs: options.snapshotInterval * 1000,
     };
     this.bounded = options.maxLiveFlows > 0;
     this.sources = new InputSequence(inputs, this.accounting, filter, (e) => {
@@ -124,17 +121,18 @@ export class ParallelMeterRun implements FlowRun {
         options: workerOptions,
         plugins: parallel.plugins.map((p) => ({ module: p.module, options: { ...p.options }, cwd: p.cwd })),
         ring,
+        copyFrames: parallel.plugins.length > 0,
         port: channel.port2,
       });
-      const writer = new PacketRingWriter(ring, (w) => this.waitForSpace(w));
+      const writer = new PacketRingWriter(ring, (w) => this.stillReading(w));
       this.workers.push({ worker, port: channel.port1, writer, control: writer.control, startedAt: Date.now() });
     }
+    const router = new RecordRouter(parallel.nMeters, options.decodeTunnels, frames);
     this.dispatcher = new MeterDispatcher(
       this.workers.map((w) => w.writer),
-      frames,
-      options.accountingMode,
+      router,
     );
-    this.pump = new CapturePump(new PacketDecoder({ decodeTunnels: options.decodeTunnels }), this.dispatcher, this.accounting, filter);
+    this.pump = new CapturePump(router, this.dispatcher, this.accounting, filter);
     const workers = this.workers;
     this.meter = {
       get liveFlowCount() {
@@ -209,7 +207,9 @@ export class ParallelMeterRun implements FlowRun {
 
   /** Flows that arrived from the meters since the last call, with ids in arrival order. */
   drainSnapshots(): FlowBatch[] {
-    return [];
+    const out = this.snapshots;
+    this.snapshots = [];
+    return out;
   }
 
   drain(): NFlow[] {
@@ -304,6 +304,8 @@ export class ParallelMeterRun implements FlowRun {
             for (let i = 0; i < batch.length; i++) v[i] = this.nextId++;
           } else this.nextId += batch.length;
           this.out.push(batch);
+        } else if (message.kind === 'snapshots') {
+          this.snapshots.push(this.receiver.receive(message.batch));
         } else if (this.error === null) {
           const e = new Error(message.error.message);
           e.name = message.error.name;
@@ -339,10 +341,9 @@ export class ParallelMeterRun implements FlowRun {
     }
   }
 
-  /** Ring full: waits for its worker; false when it will never read again. */
-  private waitForSpace(writer: PacketRingWriter): boolean {
-    const control = writer.control;
-    const state = Atomics.load(control, Ctl.State);
+  /** Ring full: false when its worker will never read again (done, failed, or did not start in time). */
+  private stillReading(writer: PacketRingWriter): boolean {
+    const state = Atomics.load(writer.control, Ctl.State);
     if (state >= WorkerState.Done) return false;
     if (state === WorkerState.Booting) {
       const w = this.workers.find((x) => x.writer === writer)!;
@@ -351,11 +352,5 @@ export class ParallelMeterRun implements FlowRun {
         return false;
       }
     }
-    Atomics.wait(control, Ctl.Read, Atomics.load(control, Ctl.Read), WAIT_SLICE_MS);
     return true;
-  }
-
-  // ---- inputs (as MeterRun) ------------------------------------------------------------------
-
-
-}
+  }}

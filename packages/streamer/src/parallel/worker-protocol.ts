@@ -11,11 +11,13 @@ export interface WorkerMeterOptions {
   readonly accountingMode: number;
   readonly statisticalAnalysis: boolean;
   readonly spltAnalysis: number;
-  /** nDPI depth; 0 = no dissector. The worker loads its own through `extensions.loadDissector`. */
+  /** nDPI depth; 0 = no dissector. The worker loads its own nDPI. */
   readonly nDissections: number;
   readonly systemVisibility: boolean;
   /** This meter's share of `maxLiveFlows` (0 = unlimited). */
   readonly maxLiveFlows: number;
+  /** Flow snapshots every this many ms of meter clock (0: none). */
+  readonly snapshotIntervalMs: number;
 }
 
 /** `workerData` of a meter worker. */
@@ -27,6 +29,8 @@ export interface MeterWorkerData {
   /** Plugins to build in the worker, in `udps` order. */
   readonly plugins: readonly PluginOrigin[];
   readonly ring: RingBuffers;
+  /** Plugins run: the worker copies each record out of the ring before decoding it (see `PacketRingReader`). */
+  readonly copyFrames: boolean;
   /** Where the worker posts {@link WorkerMessage}s (read with `receiveMessageOnPort`). */
   readonly port: MessagePort;
 }
@@ -41,4 +45,5 @@ export interface WorkerError {
 /** What a worker posts. */
 export type WorkerMessage =
   | { readonly kind: 'flows'; readonly batch: TransferredBatch }
+  | { readonly kind: 'snapshots'; readonly batch: TransferredBatch }
   | { readonly kind: 'error'; readonly error: WorkerError };

@@ -30,49 +30,61 @@ describe('nfstreamPacketHash (spec §7)', () => {
 });
 
 describe('PacketRing', () => {
-  it('round-trips packets, ticks and frames across many wraps of a small ring', () => {
-    const ring = allocateRing(0); // 1 MiB
-    const reader = new PacketRingReader(ring);
-    const out = new DecodedPacket();
-    const seen: string[] = [];
-    const drain = (): void => {
-      const published = Atomics.load(reader.control, Ctl.Write);
-      while (reader.available(published)) {
-        const kind = reader.next(out);
-        if (kind === RecordKind.Packet) {
-          seen.push(`${out.timeMs}|${out.src0}|${out.dst3}|${out.srcPort}|${out.dstPort}|${out.tcpFlags}|${out.tunnelId}|${out.srcMac}|${out.rawSize}|${out.ipLength}|${out.ipLength > 0 ? out.data[out.ipOffset + out.ipLength - 1] : -1}`);
-        } else if (kind === RecordKind.Tick) seen.push(`tick ${reader.tickTime}`);
-        else seen.push('end');
+  for (const copyFrames of [false, true]) {
+    it(`round-trips records, ticks and frame bytes across many wraps of a small ring (copyFrames ${copyFrames})`, () => {
+      const ring = allocateRing(0); // 1 MiB
+      const reader = new PacketRingReader(ring, copyFrames);
+      const out = new CaptureRecord();
+      const seen: string[] = [];
+      const text = (r: CaptureRecord, copied: number): string => {
+        const bytes = Array.from(r.data.subarray(r.offset, r.offset + copied)).join(',');
+        return `${r.timeMs}|${r.tsSec}|${r.tsNsec}|${r.caplen}|${r.wireLength}|${r.linkType}|${bytes}`;
+      };
+      const copiedOf = (r: CaptureRecord): number => (r.caplen > 100 ? 40 + (r.caplen % 7) : r.caplen);
+      const drain = (): void => {
+        const published = Atomics.load(reader.control, Ctl.Write);
+        while (reader.available(published)) {
+          const kind = reader.next(out);
+          if (kind === RecordKind.Frame) {
+            expect(out.data.buffer instanceof SharedArrayBuffer).toBe(!copyFrames);
+            seen.push(text(out, copiedOf(out)));
+          } else if (kind === RecordKind.Tick) seen.push(`tick ${reader.tickTime}`);
+          else seen.push('end');
+        }
+        reader.release();
+      };
+      const writer = new PacketRingWriter(ring, () => {
+        drain();
+        return true;
+      });
+      const expected: string[] = [];
+      // a source buffer like a reader's: frames at every alignment, one ending at the buffer's odd-sized end
+      const source = new Uint8Array(5003).map((_, i) => (i * 7) & 0xff);
+      const rec = new CaptureRecord();
+      rec.data = source;
+      for (let i = 0; i < 60000; i++) {
+        rec.caplen = i % 5 === 0 ? 1 + (i % 1500) : 60 + (i % 40);
+        rec.offset = i % 997 === 0 ? source.length - rec.caplen : i % 3000;
+        rec.timeMs = i % 11 === 0 ? -1000 - i : 1.7e12 + i * 0.5;
+        rec.tsSec = 1.7e9 + i;
+        rec.tsNsec = (i * 999_983) % 1e9;
+        rec.wireLength = i % 13 === 0 ? 0xffffffff : rec.caplen + i;
+        rec.linkType = i % 17 === 0 ? -1 : 1;
+        const copied = copiedOf(rec);
+        writer.frame(rec, copied);
+        expected.push(text(rec, copied));
+        if (i % 1000 === 0) {
+          writer.tick(i);
+          expected.push(`tick ${i}`);
+        }
       }
-      reader.release();
-    };
-    const writer = new PacketRingWriter(ring, () => {
+      writer.end();
+      expected.push('end');
       drain();
-      return true;
+      expect(seen.length).toBe(expected.length);
+      expect(seen).toEqual(expected);
     });
-    const expected: string[] = [];
-    const frame = new Uint8Array(2000).map((_, i) => i & 0xff);
-    for (let i = 0; i < 60000; i++) {
-      const ipLength = i % 3 === 0 ? i % 1500 : 0;
-      const p = packet({ timeMs: 1.7e12 + i * 0.5, src0: 0xfffffff0 + (i % 7), dst3: 0x80000000 + i, srcPort: i & 0xffff, dstPort: 65535, tcpFlags: 0xff, tunnelId: i % 3, srcMac: 0xffffffffffff - i, rawSize: i & 0xffff, data: frame, ipOffset: 14, ipLength });
-      if (i % 2 === 0) {
-        writer.packet(p, p.timeMs, ipLength > 0);
-        expected.push(`${p.timeMs}|${p.src0}|${p.dst3}|${p.srcPort}|65535|255|${p.tunnelId}|${p.srcMac}|${p.rawSize}|${ipLength}|${ipLength > 0 ? frame[14 + ipLength - 1] : -1}`);
-      } else {
-        writer.compactPacket(p, p.timeMs, p.rawSize);
-        expected.push(`${p.timeMs}|${p.src0}|${p.dst3}|${p.srcPort}|65535|255|${p.tunnelId}|${p.srcMac}|${p.rawSize}|0|-1`);
-      }
-      if (i % 1000 === 0) {
-        writer.tick(i);
-        expected.push(`tick ${i}`);
-      }
-    }
-    writer.end();
-    expected.push('end');
-    drain();
-    expect(seen.length).toBe(expected.length);
-    expect(seen).toEqual(expected);
-  });
+  }
 });
 
 describe('batchForTransfer / BatchReceiver', () => {

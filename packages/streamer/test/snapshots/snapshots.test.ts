@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NFPlugin, flowKey, type FieldSpec, type FlowBatch, type NFlow, type PluginPacket } from '@flowstream/core';
+import { NFPlugin, flowKey, type FieldSpec, type FlowBatch, type FlowSnapshot, type NFlow, type PluginPacket } from '@flowstream/core';
 import { CsvSink, NFStreamer, type FlowSink, type NFStreamerOptions, type SinkResult } from '../../src/index.js';
 import { fnv1a64 } from '@flowstream/core/internal';
 import { PCAPS, REPO, runCli } from '../support/run-cli.js';
@@ -138,6 +138,23 @@ describe('flow snapshots with NFStream defaults (nDPI on)', () => {
     expect(sink.fields.map((f) => f.name)).toContain('application_name');
     expect(sink.fields.map((f) => f.name)).toContain('splt_direction');
   }, 120_000);
+});
+
+describe('flow snapshots with parallel meters', () => {
+  it.each(['skype.pcap', 'wechat.pcap', 'anydesk-2.pcap', '1kxun.pcap', 'telegram.pcap'])('%s: --n-meters 2 gives the single meter\'s snapshot rows, in time order per flow', async (name) => {
+    const options: NFStreamerOptions = { source: join(PCAPS, name), nDissections: 0, statisticalAnalysis: true, snapshotInterval: 1 };
+    const one: string[] = [];
+    for await (const s of new NFStreamer(options).snapshots()) one.push(JSON.stringify(s));
+    const rows: FlowSnapshot[] = [];
+    for await (const s of new NFStreamer({ ...options, nMeters: 2 }).snapshots()) rows.push(s);
+    expect(one.length).toBeGreaterThan(0);
+    expect(rows.map((s) => JSON.stringify(s)).sort()).toEqual([...one].sort());
+    const last = new Map<string, number>();
+    for (const s of rows) {
+      expect(s.snapshot_index).toBe((last.get(s.flow_key) ?? 0) + 1);
+      last.set(s.flow_key, s.snapshot_index);
+    }
+  }, 60_000);
 });
 
 describe('flow key', () => {
