@@ -1,4 +1,6 @@
+import { writeIpText } from '../decode/address-text-bytes.js';
 import { cellValue, uint64Text, type FlowColumn, type StringColumn } from './flow-batch.js';
+import { AddressTexts } from './flow-batch-writer.js';
 import type { FieldSpec } from './field-spec.js';
 
 /**
@@ -37,6 +39,33 @@ export const FLOW_KEY_FIELDS = [
 export type FlowKeyFields = { readonly [K in (typeof FLOW_KEY_FIELDS)[number]]?: string | number | bigint | null };
 
 const encoder = new TextEncoder();
+const PIPE = 0x7c;
+const ZERO = 0x30;
+/** Room for the longest key text of plain fields (two IPv6 texts, numbers); longer ones (hashed addresses) take the slow path. */
+const KEY_TEXT_MAX = 512;
+
+/** Writes the decimal digits of a whole number 0 ≤ v ≤ 2^53 at `pos`. */
+function writeDigits(buf: Uint8Array, pos: number, v: number): number {
+  let n = 1;
+  for (let x = v; x >= 10; x = Math.floor(x / 10)) n++;
+  let x = v;
+  for (let k = pos + n - 1; k >= pos; k--) {
+    buf[k] = ZERO + (x % 10);
+    x = Math.floor(x / 10);
+  }
+  return pos + n;
+}
+
+/** Writes an ASCII text at `pos`; −1 when it is not ASCII or does not fit. */
+function writeAscii(buf: Uint8Array, pos: number, text: string): number {
+  if (pos + text.length > buf.length) return -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return -1;
+    buf[pos++] = c;
+  }
+  return pos;
+}
 
 /**
  * The key that joins a flow's snapshot rows with its final record: FNV-1a 64 of the UTF-8 text
@@ -115,25 +144,58 @@ export class FlowKeyTexts implements StringColumn {
 
   get values(): readonly string[] {
     if (this.texts !== null) return this.texts;
-    // one text getter per identifying column, read straight from its storage
-    const cells = FLOW_KEY_FIELDS.map((name, k) => {
-      const j = this.fields.findIndex((f) => f.name === name);
-      if (j < 0) return k === 6 ? () => '0' : () => '';
-      const c = this.columns[j]!;
-      if (c.kind === 'number') {
-        const v = c.values;
-        // time columns hold the signed reading of NFStream's uint64: written as CSV does
-        return this.fields[j]!.type === 'uint64' ? (i: number) => uint64Text(v[i]!) : (i: number) => String(v[i]!);
-      }
-      return (i: number) => {
-        const x = cellValue(c, i);
-        return x === null || x === undefined ? '' : String(x);
-      };
-    });
-    const [a, b, c, d, e, f, g, h] = cells as [(i: number) => string, (i: number) => string, (i: number) => string, (i: number) => string, (i: number) => string, (i: number) => string, (i: number) => string, (i: number) => string];
+    // the key's text is written as bytes into one buffer per row (no string per field), then hashed
+    const writers = FLOW_KEY_FIELDS.map((name, k) => this.writer(name, k));
+    const buf = new Uint8Array(KEY_TEXT_MAX);
     const out = new Array<string>(this.n);
-    for (let i = 0; i < this.n; i++) out[i] = fnv1a64(`${a(i)}|${b(i)}|${c(i)}|${d(i)}|${e(i)}|${f(i)}|${g(i)}|${h(i)}`);
+    for (let i = 0; i < this.n; i++) {
+      let pos = 0;
+      for (let k = 0; k < writers.length; k++) {
+        if (k > 0) buf[pos++] = PIPE;
+        pos = writers[k]!(buf, pos, i);
+      }
+      out[i] = pos < 0 ? this.slowKey(i) : fnvBytes(buf.subarray(0, pos), pos);
+    }
     this.texts = out;
     return out;
+  }
+
+  /** Writes field `name`'s text of a row as bytes (−1 when a text is not ASCII or too long: see {@link slowKey}). */
+  private writer(name: string, k: number): (buf: Uint8Array, pos: number, i: number) => number {
+    const j = this.fields.findIndex((f) => f.name === name);
+    if (j < 0) return k === 6 ? (buf, pos) => (pos < 0 ? pos : ((buf[pos] = ZERO), pos + 1)) : (_buf, pos) => pos;
+    const c = this.columns[j]!;
+    if (c instanceof AddressTexts) {
+      const { words, versions, offset } = c;
+      return (buf, pos, i) => (pos < 0 ? pos : writeIpText(buf, pos, words, i * 8 + offset, versions[i]!));
+    }
+    if (c.kind === 'number') {
+      const v = c.values;
+      // time columns hold the signed reading of NFStream's uint64: written as CSV does
+      const uint64 = this.fields[j]!.type === 'uint64';
+      return (buf, pos, i) => {
+        if (pos < 0) return pos;
+        const x = v[i]!;
+        // whole numbers as digits straight into the buffer; others (a wrapped time, a fraction) as text
+        return x >= 0 && x <= Number.MAX_SAFE_INTEGER && Number.isInteger(x) ? writeDigits(buf, pos, x) : writeAscii(buf, pos, uint64 ? uint64Text(x) : String(x));
+      };
+    }
+    return (buf, pos, i) => {
+      if (pos < 0) return pos;
+      const x = cellValue(c, i);
+      return writeAscii(buf, pos, x === null || x === undefined ? '' : String(x));
+    };
+  }
+
+  /** The key through {@link flowKey} (texts that are not ASCII, or longer than the buffer). */
+  private slowKey(i: number): string {
+    const record: Record<string, unknown> = {};
+    for (const name of FLOW_KEY_FIELDS) {
+      const j = this.fields.findIndex((f) => f.name === name);
+      if (j < 0) continue;
+      const c = this.columns[j]!;
+      record[name] = c.kind === 'number' && this.fields[j]!.type === 'uint64' ? uint64Text(c.values[i]!) : cellValue(c, i);
+    }
+    return flowKey(record as FlowKeyFields);
   }
 }
