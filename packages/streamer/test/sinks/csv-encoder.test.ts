@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { FlowBatch, macText, ouiText, uint64Text, type FieldSpec, type FlowColumn } from '@flowstream/core';
+import { FlowBatch, uint64Text, type FieldSpec, type FlowColumn } from '@flowstream/core';
 import { TextCache } from '../../../core/src/flow/text-cache.js';
-import { AddressTexts, MacTexts } from '@flowstream/core/internal';
-import { CsvSink, csvCell } from '@flowstream/streamer';
-import { quoteCell } from '../../src/sinks/csv/csv-cell.js';
+import { AddressTexts, MacTexts, macText, ouiText } from '@flowstream/core/internal';
+import { CsvSink } from '@flowstream/streamer';
+import { csvCell, quoteCell } from '../../src/sinks/csv/csv-cell.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fs-csv-enc-'));
 
