@@ -1,6 +1,7 @@
 import type { SinkDefinition, SinkOptions } from '../flow-sink.js';
 import { ipfixOptions, refuseAnonymisedAddresses } from './ipfix-options.js';
-import { parseUdpTarget } from './udp-transport.js';
+// the target's parser only: sockets and DNS load with the sink, when a run uses it
+import { parseUdpTarget } from './udp-target.js';
 
 /**
  * The `ipfix` output format: `--format ipfix -o udp://HOST:PORT`. `check` validates the URL and
