@@ -69,18 +69,22 @@ function writeHexPair(buf: Uint8Array, pos: number, b: number): number {
   return pos + 2;
 }
 
+/** ASCII digits of every byte value, three slots per value, and their counts. */
+const OCTET_DIGITS = new Uint8Array(256 * 3);
+const OCTET_LENGTH = new Uint8Array(256);
+for (let b = 0; b < 256; b++) {
+  const t = String(b);
+  OCTET_LENGTH[b] = t.length;
+  for (let k = 0; k < t.length; k++) OCTET_DIGITS[b * 3 + k] = t.charCodeAt(k);
+}
+
 function writeOctet(buf: Uint8Array, pos: number, b: number): number {
-  if (b >= 100) {
-    const h = (b / 100) | 0;
-    buf[pos++] = 48 + h;
-    b -= h * 100;
-    const t = (b / 10) | 0;
-    buf[pos++] = 48 + t;
-    buf[pos++] = 48 + b - t * 10;
-  } else if (b >= 10) {
-    const t = (b / 10) | 0;
-    buf[pos++] = 48 + t;
-    buf[pos++] = 48 + b - t * 10;
-  } else buf[pos++] = 48 + b;
-  return pos;
+  const o = b * 3;
+  const n = OCTET_LENGTH[b]!;
+  buf[pos] = OCTET_DIGITS[o]!;
+  if (n > 1) {
+    buf[pos + 1] = OCTET_DIGITS[o + 1]!;
+    if (n > 2) buf[pos + 2] = OCTET_DIGITS[o + 2]!;
+  }
+  return pos + n;
 }

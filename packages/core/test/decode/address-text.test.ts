@@ -1,6 +1,7 @@
 // Text forms (spec §1.10): glibc inet_ntop for IPv6, dotted IPv4, MAC and OUI.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { writeIpText, writeMacText, writeOuiText } from '../../src/decode/address-text-bytes.js';
 import { ipv4Text, ipv6Text, macText, ouiText } from '../../src/decode/address-text.js';
 
 /** Node's (WHATWG URL) IPv6 serialisation: same compression rules, but never a dotted tail. */
@@ -58,5 +59,28 @@ describe('ipv4Text, macText, ouiText', () => {
   });
   it('OUI is the first 8 characters of the MAC text', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 48 - 1 }), (m) => ouiText(m) === macText(m).slice(0, 8)));
+  });
+});
+
+describe('address texts written as bytes (CSV and Arrow outputs)', () => {
+  const buf = new Uint8Array(64);
+  const written = (end: number) => Buffer.from(buf.subarray(0, end)).toString('latin1');
+  const word = fc.integer({ min: 0, max: 0xffffffff });
+
+  it('equal the string forms for every IPv4 and IPv6 address, MAC and OUI', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(word, fc.constant(0), fc.constant(0xffff)), { minLength: 4, maxLength: 4 }), (w) => {
+        const words = Uint32Array.from(w);
+        expect(written(writeIpText(buf, 0, words, 0, 4))).toBe(ipv4Text(words[0]!));
+        expect(written(writeIpText(buf, 0, words, 0, 6))).toBe(ipv6Text(words[0]!, words[1]!, words[2]!, words[3]!));
+      }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 48 - 1 }), (mac) => {
+        expect(written(writeMacText(buf, 0, mac))).toBe(macText(mac));
+        expect(written(writeOuiText(buf, 0, mac))).toBe(ouiText(mac));
+      }),
+    );
+    for (let b = 0; b < 256; b++) expect(written(writeIpText(buf, 0, Uint32Array.of(Math.imul(b, 0x01010101) >>> 0), 0, 4))).toBe(`${b}.${b}.${b}.${b}`);
   });
 });

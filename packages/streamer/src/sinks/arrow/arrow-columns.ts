@@ -76,7 +76,12 @@ export class Int64Column extends Column {
     const d = this.data;
     for (let i = 0; i < src.length; i++) {
       const v = src[i]!;
-      if (Number.isInteger(v)) {
+      const lo = v >>> 0;
+      if (lo === v) {
+        // an integer in [0, 2^32): most counters, no division
+        d[2 * (at + i)] = lo;
+        d[2 * (at + i) + 1] = 0;
+      } else if (Number.isInteger(v)) {
         d[2 * (at + i)] = v >>> 0;
         d[2 * (at + i) + 1] = Math.floor(v / 4294967296);
       } else if (v !== v) {

@@ -16,7 +16,7 @@ export const ipfixSinkDefinition: SinkDefinition = {
   target: 'url',
   // the option and URL parsers (and node:dgram) load with the first check, not at start-up
   async check(target: string, options: SinkOptions): Promise<void> {
-    const [{ parseUdpTarget }, { ipfixOptions, refuseAnonymisedAddresses }] = await Promise.all([import('./udp-transport.js'), import('./ipfix-options.js')]);
+    const [{ parseUdpTarget }, { ipfixOptions, refuseAnonymisedAddresses }] = await Promise.all([import('./udp-target.js'), import('./ipfix-options.js')]);
     parseUdpTarget(target);
     ipfixOptions(options);
     refuseAnonymisedAddresses(options.anonymized, target);

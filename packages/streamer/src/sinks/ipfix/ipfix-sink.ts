@@ -4,7 +4,8 @@ import { ipfixOptions, refuseAnonymisedAddresses, type IpfixOptions } from './ip
 import { MessageEncoder } from './message-encoder.js';
 import { bindTemplate, familyAt, writeRecord, type BoundTemplate } from './record-encoder.js';
 import { buildTemplates, type Template } from './templates.js';
-import { UdpTransport, parseUdpTarget } from './udp-transport.js';
+import { parseUdpTarget } from './udp-target.js';
+import { UdpTransport } from './udp-transport.js';
 
 /** First data template id (ids below 256 are set ids, RFC 7011 §3.3.2). */
 const FIRST_TEMPLATE_ID = 256;
