@@ -21,5 +21,6 @@ export type { ColumnGroups } from './flow/flow-columns.js';
 export { ipv4Text, ipv6Text, macText, ouiText } from './decode/index.js';
 export { linkTypeToDlt } from './capture/link-types.js';
 export type { StreamCaptureReader } from './capture/index.js';
+export type { WindowBuffers } from './capture/byte-window.js';
 export { DEFAULT_METERING_OPTIONS, METERING_OPTION_NAMES, unknownOptionError } from './options/nfstream-options.js';
 export { checkPluginMethodNames } from './options/plugin-method-names.js';
