@@ -1,10 +1,10 @@
 import type { WindowBuffers } from '@flowstream/core/internal';
 import type { PacketRingWriter } from './packet-ring.js';
 
-/** Bytes per chunk: the readers' own buffer size, so reads stay as large. */
-export const CHUNK_BYTES = 4 << 20;
+/** Bytes per chunk (one read each): small enough that the pool stays in cache while the reader cycles through it. */
+export const CHUNK_BYTES = 1 << 20;
 /** Chunks in the pool: how far (in bytes of capture) the main thread may read ahead of the slowest meter. */
-const CHUNKS = 6;
+const CHUNKS = 8;
 
 /**
  * The buffers the capture readers of a parallel run read into (see `WindowBuffers`): a pool of
