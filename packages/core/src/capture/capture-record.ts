@@ -1,3 +1,5 @@
+import { DOUBLE_ZERO } from '../double-zero.js';
+
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -13,13 +15,13 @@ export class CaptureRecord {
   /** Captured length (bytes present in {@link data}). */
   caplen = 0;
   /** Original wire length from the record header (unsigned 32-bit). */
-  wireLength = 0;
+  wireLength = DOUBLE_ZERO;
   /** Timestamp seconds, as libpcap reads them (classic pcap: signed 32-bit). */
-  tsSec = 0;
+  tsSec = DOUBLE_ZERO;
   /** Sub-second part at full precision, in nanoseconds (0 … 999 999 999 for sane files). */
-  tsNsec = 0;
+  tsNsec = DOUBLE_ZERO;
   /** NFStream's millisecond timestamp (spec §1.2), before the meter's monotonic clamp. */
-  timeMs = 0;
+  timeMs = DOUBLE_ZERO;
   /** DLT value the decoder switches on (after LINKTYPE → DLT mapping, spec §1.1). */
   linkType = 0;
   /** Byte offset of this record's header in its source, for error messages. */

@@ -1,3 +1,5 @@
+import { DOUBLE_ZERO } from '../double-zero.js';
+
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -10,11 +12,11 @@ const EMPTY = new Uint8Array(0);
  */
 export class DecodedPacket {
   /** Milliseconds since the epoch (spec §1.2); the meter applies its monotonic clamp. */
-  timeMs = 0;
+  timeMs = DOUBLE_ZERO;
   /** Capture timestamp seconds at full precision. */
-  tsSec = 0;
+  tsSec = DOUBLE_ZERO;
   /** Capture timestamp nanoseconds at full precision. */
-  tsNsec = 0;
+  tsNsec = DOUBLE_ZERO;
 
   /** u16(wire length) — accounting mode 0. */
   rawSize = 0;
@@ -34,18 +36,18 @@ export class DecodedPacket {
   /** TCP flags byte (fin 0x01 … cwr 0x80); 0 for non-TCP. */
   tcpFlags = 0;
 
-  src0 = 0;
-  src1 = 0;
-  src2 = 0;
-  src3 = 0;
-  dst0 = 0;
-  dst1 = 0;
-  dst2 = 0;
-  dst3 = 0;
+  src0 = DOUBLE_ZERO;
+  src1 = DOUBLE_ZERO;
+  src2 = DOUBLE_ZERO;
+  src3 = DOUBLE_ZERO;
+  dst0 = DOUBLE_ZERO;
+  dst1 = DOUBLE_ZERO;
+  dst2 = DOUBLE_ZERO;
+  dst3 = DOUBLE_ZERO;
 
   /** MAC addresses as 48-bit integers (exact in a double); 0 when the link layer has none. */
-  srcMac = 0;
-  dstMac = 0;
+  srcMac = DOUBLE_ZERO;
+  dstMac = DOUBLE_ZERO;
 
   /** Frame bytes (the record's buffer) and the (inner) IP header's position in it. */
   data: Uint8Array = EMPTY;
