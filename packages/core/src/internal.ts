@@ -45,6 +45,7 @@ export { METERING_OPTION_NAMES, METERING_OPTION_TABLE, unknownOptionError, valid
 export type { MeteringOptionSpec } from './options/nfstream-options.js';
 export { MAX_ADDRESS_TEXT, writeIpText, writeMacText, writeOuiText } from './decode/address-text-bytes.js';
 export { AddressTexts, MacTexts } from './flow/flow-batch-writer.js';
+export type { WindowBuffers } from './capture/byte-window.js';
 export { checkPluginMethodNames } from './options/plugin-method-names.js';
 export { optionRangeError, optionTypeError } from './options/option-error.js';
 // BPF

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // Committed launcher: pnpm links this file as `flowstream` at install time, before dist/ exists.
-import { main } from '../dist/cli/main.js';
+import { prestartCliMeters } from '../dist/cli/prestart-meters.js';
+
+// parallel meters: their workers start first, so that their start-up overlaps loading the CLI
+prestartCliMeters(process.argv.slice(2));
+const { main } = await import('../dist/cli/main.js');
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

@@ -1,4 +1,4 @@
-import type { ByteWindow } from './byte-window.js';
+import type { ByteWindow, WindowBuffers } from './byte-window.js';
 import { u32 } from './byte-order.js';
 import { CaptureError } from './capture-error.js';
 import type { CaptureFormat, CaptureReader } from './capture-reader.js';
@@ -70,6 +70,11 @@ export abstract class BaseCaptureReader implements CaptureReader {
   /** Bytes of the source consumed so far (for progress). */
   get bytesRead(): number {
     return this.window.position;
+  }
+
+  /** Reads on in buffers from `buffers` (see {@link WindowBuffers}); records already delivered stay where they are. */
+  useBuffers(buffers: WindowBuffers): void {
+    this.window.useBuffers(buffers);
   }
 
   next(record: CaptureRecord): ReadStatus {

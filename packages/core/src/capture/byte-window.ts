@@ -14,6 +14,17 @@ export interface WindowLender {
 }
 
 /**
+ * Where a window takes the buffers it continues in, instead of reusing its own: the records of
+ * a buffer it left stay intact until the supplier hands that buffer out again (parallel meters
+ * let their workers read records in place, in shared memory, and recycle a buffer once every
+ * worker is past it).
+ */
+export interface WindowBuffers {
+  /** A buffer of at least `size` bytes (the unread bytes plus what the window needs); the window stops writing to the one it had. */
+  next(size: number): Uint8Array;
+}
+
+/**
  * One reusable buffer holding the unread bytes of a source, shared by the file and the stream
  * readers so that both run the same parsers. A record that straddles the end of the buffer is
  * moved to its front (`copyWithin`); the buffer only grows when a single record is larger than
@@ -38,6 +49,8 @@ export class ByteWindow {
   ended = false;
   /** Set instead of a filler when the source lends its memory (see {@link WindowLender}). */
   lender: WindowLender | null = null;
+  /** Supplier of the next buffers, or null (the window compacts and reuses its own). */
+  private buffers: WindowBuffers | null = null;
 
   constructor(
     initialSize: number,
@@ -83,7 +96,8 @@ export class ByteWindow {
   /** Marks `n` bytes as read. */
   consume(n: number): void {
     this.start += n;
-    if (this.start === this.end) {
+    // rewinding would write over delivered records; with a buffer supplier they must stay intact
+    if (this.start === this.end && this.buffers === null) {
       this.base += this.start;
       this.start = 0;
       this.end = 0;
@@ -102,9 +116,22 @@ export class ByteWindow {
     this.end += chunk.length;
   }
 
+  /**
+   * From now on, continues in buffers from `buffers` whenever the current one is used up (the
+   * unread bytes move to the new buffer); the unread bytes move to a first one at once.
+   */
+  useBuffers(buffers: WindowBuffers): void {
+    this.buffers = buffers;
+    this.moveTo(buffers.next(this.end - this.start));
+  }
+
   /** Ensures `buf[start, start + n)` fits in the buffer: compacts, then grows if needed. */
   private makeRoom(n: number): void {
     if (this.start + n <= this.buf.length) return;
+    if (this.buffers !== null) {
+      this.moveTo(this.buffers.next(n));
+      return;
+    }
     if (this.start > 0) {
       this.buf.copyWithin(0, this.start, this.end);
       this.base += this.start;
@@ -116,5 +143,14 @@ export class ByteWindow {
       bigger.set(this.buf.subarray(0, this.end));
       this.buf = bigger;
     }
+  }
+
+  /** Continues in `next`: the unread bytes move to its start (the old buffer is left as it is). */
+  private moveTo(next: Uint8Array): void {
+    next.set(this.buf.subarray(this.start, this.end), 0);
+    this.base += this.start;
+    this.end -= this.start;
+    this.start = 0;
+    this.buf = next;
   }
 }

@@ -1,3 +1,4 @@
+import type { WindowBuffers } from './byte-window.js';
 import type { CaptureError } from './capture-error.js';
 import type { CaptureRecord } from './capture-record.js';
 import type { ReadStatus } from './read-status.js';
@@ -40,6 +41,8 @@ export interface CaptureReader {
   close(): void;
   /** Live sources: packets lost before they could be read, by reason (final once closed). */
   drops?(): CaptureDrops;
+  /** File and stream readers: read on in buffers from `buffers` (see {@link WindowBuffers}). */
+  useBuffers?(buffers: WindowBuffers): void;
 }
 
 /**

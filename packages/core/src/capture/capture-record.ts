@@ -31,7 +31,7 @@ export class CaptureRecord {
   /** Timestamp seconds, as libpcap reads them (classic pcap: signed 32-bit). */
   tsSec = AS_DOUBLE;
   /** Sub-second part at full precision, in nanoseconds (0 … 999 999 999 for sane files). */
-  tsNsec = 0;
+  tsNsec = AS_DOUBLE;
   /** NFStream's millisecond timestamp (spec §1.2), before the meter's monotonic clamp. */
   timeMs = AS_DOUBLE;
   /** DLT value the decoder switches on (after LINKTYPE → DLT mapping, spec §1.1). */

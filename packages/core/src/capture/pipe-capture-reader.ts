@@ -53,6 +53,12 @@ const LEND_BYTES = 1024 * 1024;
  * ```
  */
 export class PipeCaptureReader extends BaseCaptureReader {
+  /**
+   * Records stay in the pipe's own ring, which the reader worker reuses on its own schedule: a
+   * consumer that keeps records in place (parallel meters) gets them copied instead.
+   */
+  override useBuffers(): void {}
+
   /** Unknown for pipes. */
   readonly size = -1;
   private readonly lender: RingLender;

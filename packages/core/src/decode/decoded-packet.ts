@@ -30,7 +30,7 @@ export class DecodedPacket {
   /** Capture timestamp seconds at full precision. */
   tsSec = AS_DOUBLE;
   /** Capture timestamp nanoseconds at full precision. */
-  tsNsec = 0;
+  tsNsec = AS_DOUBLE;
 
   /** u16(wire length) — accounting mode 0. */
   rawSize = 0;

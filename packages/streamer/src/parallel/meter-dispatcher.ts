@@ -2,6 +2,7 @@ import type { CaptureRecord, DecodedPacket } from '@flowstream/core';
 import { elapsedMs, isLaterTime, type PacketSink } from '@flowstream/core/internal';
 import type { PacketRingWriter } from './packet-ring.js';
 import type { RecordRouter } from './record-router.js';
+import type { SharedChunks } from './shared-chunks.js';
 
 /** Minimum meter-clock advance between two idle scans, in ms (spec §6.2 step 1; FlowMeter's value). */
 const SCAN_INTERVAL_MS = 10;
@@ -11,8 +12,9 @@ const PUBLISH_EVERY = 4096;
 /**
  * Where the main thread's capture pump puts packets with parallel meters (spec §7): the
  * {@link RecordRouter} settled each record in the decoder's place (accounted by the pump), and
- * this class hands each owned record, raw, to its meter's ring. Decoding and metering happen in
- * the workers.
+ * this class hands each owned record, raw, to its meter's ring: as a reference when the reader
+ * read it into a shared chunk (always, but for records larger than a chunk), else as a copy.
+ * Decoding and metering happen in the workers.
  *
  * Every meter must see every parsed packet as a time ticker, so all meters share one clock and
  * one scan schedule — which this class keeps. A ticker changes a meter's state only when it runs
@@ -25,10 +27,14 @@ export class MeterDispatcher implements PacketSink {
   private clock = 0;
   private lastScan = 0;
 
-  /** @param writers one ring per meter, in meter order. */
+  /**
+   * @param writers one ring per meter, in meter order.
+   * @param chunks the shared memory the readers read into: records there go by reference.
+   */
   constructor(
     private readonly writers: readonly PacketRingWriter[],
     private readonly router: RecordRouter,
+    private readonly chunks: SharedChunks,
   ) {}
 
   /** Flows wait in the workers, not here. */
@@ -65,7 +71,9 @@ export class MeterDispatcher implements PacketSink {
     if (isLaterTime(rec.timeMs, this.clock)) this.clock = rec.timeMs;
     else rec.timeMs = this.clock;
     const w = this.writers[owner]!;
-    w.frame(rec, this.router.copyLength);
+    const chunk = this.chunks.chunkOf(rec.data);
+    if (chunk >= 0) w.sharedFrame(rec, chunk);
+    else w.frame(rec);
     if (w.pending >= PUBLISH_EVERY) w.publish();
     if (elapsedMs(this.clock, this.lastScan) >= SCAN_INTERVAL_MS) {
       this.lastScan = this.clock;

@@ -1,16 +1,19 @@
 /**
- * Entry of a meter worker (spec §7: one meter of `nMeters`). Builds its own plugins (from their
- * origin specs) and nDPI dissector, then decodes and meters the records the main thread
- * dispatches to it: the raw capture records it owns (with their clamped meter time), and clock
- * ticks where a packet of another meter ran the idle scan. Finished flows go back as the meter's
- * own columnar batches, their typed arrays transferred (no flow objects, no re-encoding).
+ * Entry of a meter worker (spec §7: one meter of `nMeters`). It loads its modules as soon as it
+ * starts (possibly before the run exists, see `prestartMeterWorkers`), then waits for its
+ * {@link MeterWorkerData}. It builds its own plugins (from their origin specs) and nDPI
+ * dissector, then decodes and meters the records the main thread dispatches to it: the raw
+ * capture records it owns (with their clamped meter time), and clock ticks where a packet of
+ * another meter ran the idle scan. Finished flows go back as the meter's own columnar batches,
+ * their typed arrays transferred (no flow objects, no re-encoding).
  */
-import { workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { CaptureRecord, createNdpiDissector, DecodedPacket, FlowMeter, IGNORE_REASON_NAMES, loadNdpi, PacketDecoder, type FlowDissector, type NFPlugin } from '@flowstream/core';
 import { batchForTransfer, FLOW_BATCH_ROWS } from '@flowstream/core/internal';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
 import { Ctl, PacketRingReader, RecordKind, WorkerState } from './packet-ring.js';
 import type { MeterWorkerData, WorkerMessage } from './worker-protocol.js';
+import type { MessagePort } from 'node:worker_threads';
 
 /** Records between two releases of ring space (and stop checks). */
 const RELEASE_EVERY = 2048;
@@ -19,10 +22,11 @@ const POST_EVERY = FLOW_BATCH_ROWS;
 /** Longest sleep while waiting for records, in ms (a safety net: the main thread notifies). */
 const IDLE_WAIT_MS = 500;
 
-const data = workerData as MeterWorkerData;
+/** Where flows and errors go (the run's port, from the configuration message). */
+let out: MessagePort | null = null;
 
 function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
-  data.port.postMessage(message, transfer);
+  out!.postMessage(message, transfer);
 }
 
 function setState(control: Int32Array, state: number): void {
@@ -54,8 +58,9 @@ function loadDissector(nDissections: number): FlowDissector | null {
   return createNdpiDissector(lib, nDissections);
 }
 
-async function main(): Promise<void> {
-  const ring = new PacketRingReader(data.ring, data.copyFrames);
+async function main(data: MeterWorkerData): Promise<void> {
+  out = data.port;
+  const ring = new PacketRingReader(data.ring, data.chunks, data.copyFrames);
   const control = ring.control;
   try {
     const o = data.options;
@@ -143,4 +148,4 @@ function meterLoop(meter: FlowMeter, decoder: PacketDecoder, ring: PacketRingRea
   meter.cleanup();
 }
 
-void main();
+parentPort!.once('message', (data: MeterWorkerData) => void main(data));

@@ -44,8 +44,10 @@ export const WorkerState = {
 
 /** Record kinds (low byte of a record's first word; the size in words is in the upper bits). */
 export const RecordKind = {
-  /** A capture record this meter owns: its header fields, the meter time, and its bytes (or their header prefix). */
+  /** A capture record this meter owns: its header fields, the meter time, and a copy of its bytes. */
   Frame: 1,
+  /** As {@link Frame}, its bytes left in place in a shared chunk (see `SharedChunks`): chunk and offset. */
+  SharedFrame: 5,
   /** The shared clock ran the idle scan on another meter's packet (spec §7 time ticker). */
   Tick: 2,
   Wrap: 3,
@@ -53,8 +55,7 @@ export const RecordKind = {
   End: 4,
 } as const;
 
-// Frame record layout, in 32-bit words from the record start.
-const F_COPIED = 1;
+// Frame record layout, in 32-bit words from the record start (word 1: the bytes that follow).
 const F_TIME = 2; // f64 (words 2–3): the meter time, clamped to the shared clock
 const F_TS_SEC = 4; // f64
 const F_TS_NSEC = 6; // f64
@@ -63,6 +64,9 @@ const F_WIRE = 9;
 const F_LINK = 10;
 /** Byte offset (0–3) of the first frame byte in the data words: the source's alignment, so words copy whole. */
 const F_SHIFT = 11;
+// A shared frame has the same fields, with the chunk in word 1 and the frame's offset in word 11.
+const S_CHUNK = 1;
+const S_OFFSET = 11;
 /** Words of a frame record before its bytes (even). */
 const FRAME_WORDS = 12;
 const TICK_WORDS = 4;
@@ -121,41 +125,39 @@ export class PacketRingWriter {
     this.maxWords = this.capacity >>> 2;
   }
 
+  /** Writes a record whose bytes are in shared chunk `chunk` (its `data`), with `rec.timeMs` as its meter time. */
+  sharedFrame(rec: CaptureRecord, chunk: number): void {
+    const at = this.reserve(FRAME_WORDS);
+    this.fields(at, RecordKind.SharedFrame | (FRAME_WORDS << 8), rec, chunk, rec.offset);
+    this.write += FRAME_WORDS;
+    this.pending++;
+  }
+
   /**
-   * Writes a record with `rec.timeMs` as its meter time and its first `copied` bytes (all of
-   * them, or the header prefix the worker's decoder reads). Copies whole 32-bit words: the
-   * frame keeps its source alignment inside the record, so nothing is allocated.
+   * Writes a record with `rec.timeMs` as its meter time and a copy of its bytes: for records the
+   * reader could not read into a shared chunk. Copies whole 32-bit words (the frame keeps its
+   * source alignment inside the record), so nothing is allocated.
    */
-  frame(rec: CaptureRecord, copied: number): void {
+  frame(rec: CaptureRecord): void {
     const data = rec.data;
     if (data !== this.source) this.viewSource(data);
+    const caplen = rec.caplen;
     const from = data.byteOffset + rec.offset;
     const shift = from & 3;
-    const dataWords = ((shift + copied + 7) >>> 3) << 1;
-    const words = FRAME_WORDS + dataWords;
+    const words = FRAME_WORDS + (((shift + caplen + 7) >>> 3) << 1);
     const at = this.reserve(words);
+    this.fields(at, RecordKind.Frame | (words << 8), rec, caplen, shift);
     const i32 = this.i32;
-    const f64 = this.f64;
-    const d = at >>> 1;
-    i32[at] = RecordKind.Frame | (words << 8);
-    i32[at + F_COPIED] = copied;
-    f64[d + (F_TIME >>> 1)] = rec.timeMs;
-    f64[d + (F_TS_SEC >>> 1)] = rec.tsSec;
-    f64[d + (F_TS_NSEC >>> 1)] = rec.tsNsec;
-    i32[at + F_CAPLEN] = rec.caplen;
-    i32[at + F_WIRE] = rec.wireLength;
-    i32[at + F_LINK] = rec.linkType;
-    i32[at + F_SHIFT] = shift;
     const src = this.sourceWords;
     const first = from >>> 2;
-    const needed = (shift + copied + 3) >>> 2;
+    const needed = (shift + caplen + 3) >>> 2;
     const whole = Math.min(needed, src.length - first);
     const to = at + FRAME_WORDS;
     for (let k = 0; k < whole; k++) i32[to + k] = src[first + k]!;
     // a buffer whose length is no multiple of 4 ends in a part word: its bytes one by one
     if (whole < needed) {
       const u8 = this.u8;
-      for (let k = Math.max(whole << 2, shift); k < shift + copied; k++) u8[(to << 2) + k] = data[rec.offset - shift + k]!;
+      for (let k = Math.max(whole << 2, shift); k < shift + caplen; k++) u8[(to << 2) + k] = data[rec.offset - shift + k]!;
     }
     this.write += words;
     this.pending++;
@@ -185,9 +187,44 @@ export class PacketRingWriter {
     if (Atomics.load(this.control, Ctl.Sleeping) !== 0) Atomics.notify(this.control, Ctl.Write);
   }
 
-  /** Words not yet consumed by the reader (per the last published read counter). */
-  get backlog(): number {
-    return (this.write - Atomics.load(this.control, Ctl.Read)) | 0;
+  /** The write counter: records written before it (published or not) end there. */
+  get written(): number {
+    return this.write | 0;
+  }
+
+  /** The reader's published read counter (it consumed every record before it). */
+  get consumed(): number {
+    return (this.read = Atomics.load(this.control, Ctl.Read));
+  }
+
+  /**
+   * Publishes, then blocks until the reader releases past the counter last seen in
+   * {@link consumed} (or {@link SPACE_WAIT_MS} passed). Throws when the reader never will.
+   */
+  awaitReader(): void {
+    this.publish();
+    if (!this.stillReading(this)) throw new Error('meter worker stopped while packets were being dispatched');
+    const control = this.control;
+    // the reader notifies only a waiting writer: announce the wait (the wait itself re-checks the counter)
+    Atomics.store(control, Ctl.WriterWaiting, 1);
+    Atomics.wait(control, Ctl.Read, this.read, SPACE_WAIT_MS);
+    Atomics.store(control, Ctl.WriterWaiting, 0);
+  }
+
+  /** The fields of a frame record at `at`; words 1 and 11 depend on its kind. */
+  private fields(at: number, head: number, rec: CaptureRecord, word1: number, word11: number): void {
+    const i32 = this.i32;
+    const f64 = this.f64;
+    const d = at >>> 1;
+    i32[at] = head;
+    i32[at + 1] = word1;
+    f64[d + (F_TIME >>> 1)] = rec.timeMs;
+    f64[d + (F_TS_SEC >>> 1)] = rec.tsSec;
+    f64[d + (F_TS_NSEC >>> 1)] = rec.tsNsec;
+    i32[at + F_CAPLEN] = rec.caplen;
+    i32[at + F_WIRE] = rec.wireLength;
+    i32[at + F_LINK] = rec.linkType;
+    i32[at + 11] = word11;
   }
 
   private viewSource(data: Uint8Array): void {
@@ -204,17 +241,7 @@ export class PacketRingWriter {
     const pad = at + words > this.capacity ? this.capacity - at : 0;
     const need = pad + words;
     if (((this.write - this.read) | 0) + need > this.capacity) {
-      const control = this.control;
-      this.read = Atomics.load(control, Ctl.Read);
-      while (((this.write - this.read) | 0) + need > this.capacity) {
-        this.publish();
-        if (!this.stillReading(this)) throw new Error('meter worker stopped while packets were being dispatched');
-        // the reader notifies only a waiting writer: announce the wait (the wait itself re-checks the counter)
-        Atomics.store(control, Ctl.WriterWaiting, 1);
-        Atomics.wait(control, Ctl.Read, this.read, SPACE_WAIT_MS);
-        Atomics.store(control, Ctl.WriterWaiting, 0);
-        this.read = Atomics.load(control, Ctl.Read);
-      }
+      while (((this.write - this.consumed) | 0) + need > this.capacity) this.awaitReader();
     }
     if (pad > 0) {
       this.i32[at] = RecordKind.Wrap;
@@ -236,14 +263,18 @@ export class PacketRingReader {
   /** Worker-local copy of the frame (plugins): a stable, non-shared `data` buffer. */
   private local = new Int32Array(1 << 16);
   private localBytes = new Uint8Array(this.local.buffer);
+  private readonly chunkBytes: Uint8Array[];
+  private readonly chunkWords: Int32Array[];
 
   /**
-   * @param copyFrames give records a private copy of their bytes instead of a view of the ring
-   *   (plugins get `data` as theirs to read as they like, as with one meter; nDPI reads the
-   *   ring in place).
+   * @param chunks the shared chunks records may point into (see `SharedChunks`).
+   * @param copyFrames give records a private copy of their bytes instead of a view of shared
+   *   memory (plugins get `data` as theirs to read as they like, as with one meter; nDPI reads
+   *   shared memory in place).
    */
   constructor(
     buffers: RingBuffers,
+    chunks: readonly SharedArrayBuffer[],
     private readonly copyFrames: boolean,
   ) {
     this.control = new Int32Array(buffers.control);
@@ -251,6 +282,8 @@ export class PacketRingReader {
     this.f64 = new Float64Array(buffers.data);
     this.u8 = new Uint8Array(buffers.data);
     this.mask = this.i32.length - 1;
+    this.chunkBytes = chunks.map((c) => new Uint8Array(c));
+    this.chunkWords = chunks.map((c) => new Int32Array(c));
   }
 
   /** The read counter (records before it are consumed). */
@@ -279,6 +312,10 @@ export class PacketRingReader {
     const kind = head & 0xff;
     const words = head >>> 8;
     this.read = (this.read + words) | 0;
+    if (kind === RecordKind.SharedFrame) {
+      this.readSharedFrame(at, out);
+      return RecordKind.Frame;
+    }
     if (kind === RecordKind.Frame) this.readFrame(at, words, out);
     else if (kind === RecordKind.Tick) this.tickTime = this.f64[(at >>> 1) + 1]!;
     return kind;
@@ -293,7 +330,8 @@ export class PacketRingReader {
     if (Atomics.load(this.control, Ctl.WriterWaiting) !== 0) Atomics.notify(this.control, Ctl.Read);
   }
 
-  private readFrame(at: number, words: number, rec: CaptureRecord): void {
+  /** The fields both frame kinds share. */
+  private readFields(at: number, rec: CaptureRecord): void {
     const i32 = this.i32;
     const f64 = this.f64;
     const d = at >>> 1;
@@ -303,20 +341,40 @@ export class PacketRingReader {
     rec.caplen = i32[at + F_CAPLEN]!;
     rec.wireLength = i32[at + F_WIRE]! >>> 0;
     rec.linkType = i32[at + F_LINK]!;
-    const shift = i32[at + F_SHIFT]!;
+  }
+
+  private readFrame(at: number, words: number, rec: CaptureRecord): void {
+    this.readFields(at, rec);
+    const shift = this.i32[at + F_SHIFT]!;
     const start = at + FRAME_WORDS;
-    if (!this.copyFrames) {
+    if (this.copyFrames) this.copyOut(this.i32, start, words - FRAME_WORDS, shift, rec);
+    else {
       rec.data = this.u8;
       rec.offset = (start << 2) + shift;
-      return;
     }
-    const n = words - FRAME_WORDS;
+  }
+
+  private readSharedFrame(at: number, rec: CaptureRecord): void {
+    this.readFields(at, rec);
+    const chunk = this.i32[at + S_CHUNK]!;
+    const offset = this.i32[at + S_OFFSET]!;
+    if (this.copyFrames) {
+      const first = offset >>> 2;
+      this.copyOut(this.chunkWords[chunk]!, first, ((offset + rec.caplen + 3) >>> 2) - first, offset & 3, rec);
+    } else {
+      rec.data = this.chunkBytes[chunk]!;
+      rec.offset = offset;
+    }
+  }
+
+  /** Copies `n` words of `from` at `start` to the worker-local buffer; the frame begins `shift` bytes in. */
+  private copyOut(from: Int32Array, start: number, n: number, shift: number, rec: CaptureRecord): void {
     if (n > this.local.length) {
       this.local = new Int32Array(n);
       this.localBytes = new Uint8Array(this.local.buffer);
     }
     const local = this.local;
-    for (let k = 0; k < n; k++) local[k] = i32[start + k]!;
+    for (let k = 0; k < n; k++) local[k] = from[start + k]!;
     rec.data = this.localBytes;
     rec.offset = shift;
   }

@@ -1,4 +1,4 @@
-import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import {
   ReadStatus,
   type CaptureReader,
@@ -14,13 +14,12 @@ import { STEP_RECORDS, StepResult, type FlowRun, type RunInput } from '../run/me
 import { MeterDispatcher } from './meter-dispatcher.js';
 import { Ctl, PacketRingWriter, WorkerState, allocateRing } from './packet-ring.js';
 import { RecordRouter } from './record-router.js';
-import { defaultWorkerEntry, spawnMeterWorker, type WorkerEntry } from './worker-spawn.js';
+import { SharedChunks } from './shared-chunks.js';
+import { defaultWorkerEntry, startMeterWorker, type MeterWorkerThread, type WorkerEntry } from './worker-spawn.js';
 import type { WorkerMessage } from './worker-protocol.js';
 
-/** Dispatch ring per meter: large enough to ride out scheduling hiccups, small enough to stay in cache-ish memory. */
+/** Dispatch ring per meter: record references (bytes stay in the shared chunks), enough to ride out scheduling hiccups. */
 const RING_BYTES = 4 << 20;
-/** Larger rings when IP bytes travel with the packets. */
-const RING_BYTES_FRAMES = 16 << 20;
 /** Time a worker may take to start before the run fails (sync iteration cannot see worker events). */
 const BOOT_TIMEOUT_MS = 60_000;
 /** Slice of a blocking wait, ms (between checks of the workers' states). */
@@ -40,7 +39,7 @@ export interface ParallelRunOptions {
 }
 
 interface MeterWorker {
-  readonly worker: Worker;
+  readonly thread: MeterWorkerThread;
   readonly port: MessagePort;
   readonly writer: PacketRingWriter;
   readonly control: Int32Array;
@@ -75,6 +74,10 @@ export class ParallelMeterRun implements FlowRun {
 
   private readonly workers: MeterWorker[] = [];
   private readonly dispatcher: MeterDispatcher;
+  /** The buffers the readers read into, which the workers read in place. */
+  private readonly chunks: SharedChunks;
+  /** The reader last switched to the shared chunks. */
+  private sharedReader: CaptureReader | null = null;
   /** The shared packet loop (reader → filter → router), feeding the dispatcher instead of a meter. */
   private readonly pump: CapturePump;
   /** Rebuilds the workers' batches (transferred typed arrays; no flow objects). */
@@ -96,8 +99,6 @@ export class ParallelMeterRun implements FlowRun {
     if (!Number.isInteger(parallel.nMeters) || parallel.nMeters < 2) {
       throw new RangeError(`ParallelMeterRun: nMeters must be an integer ≥ 2, got ${parallel.nMeters}`);
     }
-    // plugins and nDPI read payloads: whole frames go to the workers, not header prefixes
-    const frames = parallel.plugins.length > 0 || parallel.dissection;
     const entry = parallel.workerEntry ?? defaultWorkerEntry();
     // plain data for the workers: they rebuild plugins from their origins and load their own dissector
     const { plugins: _plugins, dissector: _dissector, ...base } = meterConfig(options, null, parallel.systemVisibility);
@@ -112,26 +113,26 @@ export class ParallelMeterRun implements FlowRun {
     this.sources = new InputSequence(inputs, this.accounting, filter, (e) => {
       if (this.error === null) this.error = e;
     });
+    const rings = Array.from({ length: parallel.nMeters }, () => allocateRing(RING_BYTES));
+    const writers = rings.map((ring) => new PacketRingWriter(ring, (w) => this.stillReading(w)));
+    this.chunks = new SharedChunks(writers);
     for (let index = 0; index < parallel.nMeters; index++) {
-      const ring = allocateRing(frames ? RING_BYTES_FRAMES : RING_BYTES);
       const channel = new MessageChannel();
-      const worker = spawnMeterWorker(entry, {
+      const thread = startMeterWorker(entry, {
         index,
         meters: parallel.nMeters,
         options: workerOptions,
         plugins: parallel.plugins.map((p) => ({ module: p.module, options: { ...p.options }, cwd: p.cwd })),
-        ring,
+        ring: rings[index]!,
+        chunks: this.chunks.memory,
         copyFrames: parallel.plugins.length > 0,
         port: channel.port2,
       });
-      const writer = new PacketRingWriter(ring, (w) => this.stillReading(w));
-      this.workers.push({ worker, port: channel.port1, writer, control: writer.control, startedAt: Date.now() });
+      const writer = writers[index]!;
+      this.workers.push({ thread, port: channel.port1, writer, control: writer.control, startedAt: Date.now() });
     }
-    const router = new RecordRouter(parallel.nMeters, options.decodeTunnels, frames);
-    this.dispatcher = new MeterDispatcher(
-      this.workers.map((w) => w.writer),
-      router,
-    );
+    const router = new RecordRouter(parallel.nMeters, options.decodeTunnels);
+    this.dispatcher = new MeterDispatcher(writers, router, this.chunks);
     this.pump = new CapturePump(router, this.dispatcher, this.accounting, filter);
     const workers = this.workers;
     this.meter = {
@@ -174,6 +175,10 @@ export class ParallelMeterRun implements FlowRun {
           return StepResult.Done;
         }
         const reader = this.sources.reader!;
+        if (reader !== this.sharedReader) {
+          this.sharedReader = reader;
+          reader.useBuffers?.(this.chunks);
+        }
         const before = this.accounting.read;
         const status = this.pump.pump(reader, left);
         const readNow = this.accounting.read - before;
@@ -284,7 +289,7 @@ export class ParallelMeterRun implements FlowRun {
     this.done = true;
     for (const w of this.workers) {
       w.port.close();
-      void w.worker.terminate();
+      void w.thread.worker.terminate();
     }
   }
 
@@ -319,9 +324,30 @@ export class ParallelMeterRun implements FlowRun {
   /** Index of a failed worker, or -1. */
   private failedWorker(): number {
     for (let i = 0; i < this.workers.length; i++) {
-      if (Atomics.load(this.workers[i]!.control, Ctl.State) === WorkerState.Failed) return i;
+      const w = this.workers[i]!;
+      if (Atomics.load(w.control, Ctl.State) === WorkerState.Failed || this.lost(w)) return i;
     }
     return -1;
+  }
+
+  /**
+   * True when the worker will not reach Done: its thread ended or failed outside the meter (a
+   * module did not load: seen when the event loop ran), or it did not start within
+   * {@link BOOT_TIMEOUT_MS} (synchronous runs never see thread events). Records the error.
+   */
+  private lost(w: MeterWorker): boolean {
+    const state = Atomics.load(w.control, Ctl.State);
+    if (state >= WorkerState.Done) return false;
+    const t = w.thread;
+    if (t.error !== null || t.exited) {
+      if (this.error === null) this.error = t.error ?? new Error('meter worker exited before its meter was done');
+      return true;
+    }
+    if (state === WorkerState.Booting && Date.now() - w.startedAt > BOOT_TIMEOUT_MS) {
+      if (this.error === null) this.error = new Error(`meter worker did not start within ${BOOT_TIMEOUT_MS / 1000} s`);
+      return true;
+    }
+    return false;
   }
 
   /** Blocks until every worker is done or failed, or `timeoutMs` passed. */
@@ -330,27 +356,15 @@ export class ParallelMeterRun implements FlowRun {
     for (const w of this.workers) {
       for (;;) {
         const state = Atomics.load(w.control, Ctl.State);
-        if (state >= WorkerState.Done) break;
-        if (state === WorkerState.Booting && Date.now() - w.startedAt > BOOT_TIMEOUT_MS) {
-          if (this.error === null) this.error = new Error(`meter worker did not start within ${BOOT_TIMEOUT_MS / 1000} s`);
-          return;
-        }
-        if (Date.now() > deadline) return;
+        if (state >= WorkerState.Done || this.lost(w) || Date.now() > deadline) break;
         Atomics.wait(w.control, Ctl.State, state, WAIT_SLICE_MS);
       }
     }
   }
 
-  /** Ring full: false when its worker will never read again (done, failed, or did not start in time). */
+  /** Ring full: false when its worker will never read again (done, failed, or lost). */
   private stillReading(writer: PacketRingWriter): boolean {
-    const state = Atomics.load(writer.control, Ctl.State);
-    if (state >= WorkerState.Done) return false;
-    if (state === WorkerState.Booting) {
-      const w = this.workers.find((x) => x.writer === writer)!;
-      if (Date.now() - w.startedAt > BOOT_TIMEOUT_MS) {
-        if (this.error === null) this.error = new Error(`meter worker did not start within ${BOOT_TIMEOUT_MS / 1000} s`);
-        return false;
-      }
-    }
-    return true;
-  }}
+    const w = this.workers.find((x) => x.writer === writer)!;
+    return Atomics.load(writer.control, Ctl.State) < WorkerState.Done && !this.lost(w);
+  }
+}

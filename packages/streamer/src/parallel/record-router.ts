@@ -21,31 +21,24 @@ const CAPWAP_DATA_PORT = 5247;
  * by a header walk straight on the record's bytes:
  *
  * - plain Ethernet II / unfragmented IPv4 (exactly the frames the decoder's fast path takes):
- *   NFStream's symmetric packet hash of protocol, addresses and ports picks the meter, and the
- *   worker needs only the header prefix the fast path reads;
+ *   NFStream's symmetric packet hash of protocol, addresses and ports picks the meter;
  * - IPv4 non-first fragments (`ipv4_fragment`) and Ethernet II frames whose IP-stage version
  *   nibble is neither 4 nor 6 (`non_ip`: ARP, LLDP, …) are ignored, as the staged decoder would.
  *
  * Anything else (VLAN, MPLS, PPPoE, LLC, IPv6, IP-in-IP, tunnels, other link types, odd headers)
- * goes through the full decoder here, the rare case, and the worker gets the whole frame. Either
- * way the answer is the decoder's: every record is accounted exactly as one meter would.
+ * goes through the full decoder here, the rare case. Either way the answer is the decoder's:
+ * every record is accounted exactly as one meter would, and its worker decodes it the same.
  */
 export class RecordRouter implements RecordDecoder {
-  /** Bytes of the last routed record its meter's decoder needs (copy them to the worker). */
-  copyLength = 0;
   /** The meter that owns the last record {@link decode} accepted. */
   owner = 0;
   private readonly decoder: PacketDecoder;
   private readonly packet = new DecodedPacket();
 
-  /**
-   * @param meters number of meters.
-   * @param wholeFrames give workers every byte (plugins and nDPI read payloads), not header prefixes.
-   */
+  /** @param meters number of meters. */
   constructor(
     private readonly meters: number,
     private readonly decodeTunnels: boolean,
-    private readonly wholeFrames: boolean,
   ) {
     this.decoder = new PacketDecoder({ decodeTunnels });
   }
@@ -85,10 +78,7 @@ export class RecordRouter implements RecordDecoder {
     return this.decodeFully(rec);
   }
 
-  /**
-   * The fast path's frame (`fast-path.ts`, the same tests in the same order): the owner, with
-   * {@link copyLength} the bytes the fast path reads; −1 when the frame is not one.
-   */
+  /** The fast path's frame (`fast-path.ts`, the same tests in the same order): the owner; −1 when the frame is not one. */
   private plainIpv4(rec: CaptureRecord, d: Uint8Array, b: number, ip: number, proto: number): number {
     const caplen = rec.caplen;
     if (caplen < MIN_PLAIN_FRAME || caplen > 0xffff) return -1;
@@ -103,22 +93,18 @@ export class RecordRouter implements RecordDecoder {
     const l4 = ip + hlen;
     let sp = 0;
     let dp = 0;
-    let needed = l4;
     if (proto === 6 && l4len >= 20) {
       if (l4 + 14 > end) return -1;
       sp = (d[l4]! << 8) | d[l4 + 1]!;
       dp = (d[l4 + 2]! << 8) | d[l4 + 3]!;
-      needed = l4 + 14;
     } else if (proto === 17 && l4len >= 8) {
       if (l4 + 8 > end) return -1;
       sp = (d[l4]! << 8) | d[l4 + 1]!;
       dp = (d[l4 + 2]! << 8) | d[l4 + 3]!;
       if (this.decodeTunnels && isTunnelPort(sp, dp)) return -1;
-      needed = l4 + 4;
     } else if (proto === 17 && this.decodeTunnels) {
       return -1;
     }
-    this.copyLength = this.wholeFrames ? caplen : needed - b;
     // spec §7 hash: vlan and tunnel ids are 0 here; addresses are their bytes read as LE32
     const src = d[ip + 12]! | (d[ip + 13]! << 8) | (d[ip + 14]! << 16) | (d[ip + 15]! << 24);
     const dst = d[ip + 16]! | (d[ip + 17]! << 8) | (d[ip + 18]! << 16) | (d[ip + 19]! << 24);
@@ -126,11 +112,10 @@ export class RecordRouter implements RecordDecoder {
     return h % this.meters;
   }
 
-  /** The full decoder: its ignore reason, or the owner of the packet it decoded (whole frame to the worker). */
+  /** The full decoder: its ignore reason, or the owner of the packet it decoded. */
   private decodeFully(rec: CaptureRecord): number {
     const reason = this.decoder.decode(rec, this.packet);
     if (reason !== IgnoreReason.None) return -reason;
-    this.copyLength = rec.caplen;
     return nfstreamPacketHash(this.packet) % this.meters;
   }
 }

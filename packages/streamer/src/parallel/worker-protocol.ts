@@ -29,6 +29,8 @@ export interface MeterWorkerData {
   /** Plugins to build in the worker, in `udps` order. */
   readonly plugins: readonly PluginOrigin[];
   readonly ring: RingBuffers;
+  /** The shared chunks records point into (see `SharedChunks`). */
+  readonly chunks: readonly SharedArrayBuffer[];
   /** Plugins run: the worker copies each record out of the ring before decoding it (see `PacketRingReader`). */
   readonly copyFrames: boolean;
   /** Where the worker posts {@link WorkerMessage}s (read with `receiveMessageOnPort`). */

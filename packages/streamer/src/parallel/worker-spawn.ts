@@ -41,17 +41,51 @@ export function workerEntry(path: string): WorkerEntry {
   return { url: new URL(`data:text/javascript,${encodeURIComponent(code)}`), execArgv: ['--conditions=source'] };
 }
 
-/** Starts one meter worker; `data.port` is transferred to it. */
-export function spawnMeterWorker(entry: WorkerEntry, data: MeterWorkerData): Worker {
-  const worker = new Worker(entry.url, {
-    workerData: data,
-    transferList: [data.port as MessagePort],
-    execArgv: [...entry.execArgv],
-    name: `flowstream-meter-${data.index}`,
+/** A started meter worker, and what became of its thread (errors are not otherwise visible to synchronous runs). */
+export interface MeterWorkerThread {
+  readonly worker: Worker;
+  readonly entry: string;
+  /** The thread failed (e.g. a module did not load), or null. */
+  error: Error | null;
+  /** The thread has ended. */
+  exited: boolean;
+}
+
+/** Workers started ahead of their run, waiting for their configuration. */
+const prestarted: MeterWorkerThread[] = [];
+
+function startThread(entry: WorkerEntry, index: number): MeterWorkerThread {
+  const worker = new Worker(entry.url, { execArgv: [...entry.execArgv], name: `flowstream-meter-${index}` });
+  const thread: MeterWorkerThread = { worker, entry: entry.url.href, error: null, exited: false };
+  worker.on('error', (err) => {
+    thread.error ??= err;
   });
-  // errors are reported through the shared state; this keeps an unexpected one from crashing the process
-  worker.on('error', () => {});
-  // an abandoned run (never stopped) must not keep the process alive; active runs block on the rings anyway
+  worker.on('exit', () => {
+    thread.exited = true;
+  });
+  // an abandoned run (never stopped) or an unused prestarted worker must not keep the process alive
   worker.unref();
-  return worker;
+  return thread;
+}
+
+/**
+ * Starts `count` meter workers before a run needs them: a worker's start-up (a fresh JavaScript
+ * engine loading its modules) then overlaps what the caller does meanwhile (the CLI loading its
+ * own modules). The next parallel run takes them; unused ones do not keep the process alive.
+ *
+ * @example
+ * ```ts
+ * prestartMeterWorkers(2); // before the expensive imports
+ * ```
+ */
+export function prestartMeterWorkers(count: number, entry: WorkerEntry = defaultWorkerEntry()): void {
+  for (let i = 0; i < count; i++) prestarted.push(startThread(entry, prestarted.length));
+}
+
+/** Starts meter worker `data.index` (or takes a prestarted one) and sends it its configuration; `data.port` is transferred. */
+export function startMeterWorker(entry: WorkerEntry, data: MeterWorkerData): MeterWorkerThread {
+  const at = prestarted.findIndex((t) => t.entry === entry.url.href && !t.exited);
+  const thread = at >= 0 ? prestarted.splice(at, 1)[0]! : startThread(entry, data.index);
+  thread.worker.postMessage(data, [data.port as MessagePort]);
+  return thread;
 }

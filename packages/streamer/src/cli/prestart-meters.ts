@@ -1,0 +1,36 @@
+import { meterCount } from '../parallel/parallel-plan.js';
+import { prestartMeterWorkers } from '../parallel/worker-spawn.js';
+
+/**
+ * The value of `--n-meters` in `argv` as the option parser will read it (`--n-meters N` or
+ * `--n-meters=N`, the last one wins, nothing after `--`), or null when absent or not an integer.
+ *
+ * @example
+ * ```ts
+ * requestedMeters(['f.pcap', '--n-meters', '2']); // 2
+ * ```
+ */
+export function requestedMeters(argv: readonly string[]): number | null {
+  let value: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') break;
+    if (arg === '--n-meters') value = argv[++i];
+    else if (arg.startsWith('--n-meters=')) value = arg.slice('--n-meters='.length);
+  }
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
+}
+
+/**
+ * Starts the meter workers of a CLI run with parallel meters before the CLI loads the rest of its
+ * modules, so that the workers' start-up overlaps it. Reads only `--n-meters`: when the run ends
+ * up with one meter after all (live capture, a usage error), the unused workers just end with
+ * the process.
+ */
+export function prestartCliMeters(argv: readonly string[]): void {
+  if (argv[0] === 'collect') return;
+  const n = requestedMeters(argv);
+  if (n === null || n > 1024) return;
+  const meters = meterCount(n);
+  if (meters > 1) prestartMeterWorkers(meters);
+}
