@@ -367,7 +367,6 @@ function isTlsLike(id: number): boolean {
   );
 }
 
-/** The nine columns when nDPI has nothing for the flow. */
 /** The nine nDPI fields of a dissection result (`null`: never dissected, spec §11's Unknown). */
 function writeDissection(r: Dissection | null, out: DissectionFields): void {
   if (r === null) {

@@ -20,7 +20,7 @@ import { accountedSize } from './accounted-size.js';
 import { FlowTable, NO_SLOT } from './flow-table.js';
 import { PAGE_MASK, PAGE_SHIFT } from './slot-pages.js';
 import type { MeterConfig } from './meter-config.js';
-import { BASE_D2S_BYTES, BASE_D2S_PACKETS, BASE_S2D_BYTES, BASE_S2D_PACKETS, SNAPSHOT_BASE_STRIDE, SnapshotTracker } from './snapshot-tracker.js';
+import { SnapshotTracker } from './snapshot-tracker.js';
 import { AS_DOUBLE } from '../as-double.js';
 
 /** Flows the idle scan may emit at most per scan (spec §6.2 step 3). */
@@ -494,44 +494,24 @@ export class FlowMeter {
    * order the flows were first touched since the previous snapshot.
    */
   private takeSnapshot(): void {
-    const tr = this.snap!;
-    const writer = this.snapWriter!;
-    const ms = this.snapMs;
-    const list = tr.dirty;
-    const n = tr.dirtyLength;
-    tr.dirtyLength = 0;
-    const c = this.counters;
-    const sv = this.snapValues;
-    sv.time = this.snapAt;
-    for (let i = 0; i < n; i++) {
-      const s = list[i]!;
-      // 0: the flow left the cache, or the slot was listed twice (reused by a newer flow)
-      if (tr.mark[s] === 0) continue;
-      tr.mark[s] = 0;
-      if (elapsedMs(c.get(s, BI_LAST), c.get(s, BI_FIRST)) < ms) continue;
-      const base = tr.base;
-      const b = s * SNAPSHOT_BASE_STRIDE;
-      const s2dPackets = c.get(s, S2D_PACKETS);
-      const s2dBytes = c.get(s, S2D_BYTES);
-      const d2sPackets = c.get(s, D2S_PACKETS);
-      const d2sBytes = c.get(s, D2S_BYTES);
-      sv.s2dPackets = s2dPackets - base[b + BASE_S2D_PACKETS]!;
-      sv.s2dBytes = s2dBytes - base[b + BASE_S2D_BYTES]!;
-      sv.d2sPackets = d2sPackets - base[b + BASE_D2S_PACKETS]!;
-      sv.d2sBytes = d2sBytes - base[b + BASE_D2S_BYTES]!;
-      base[b + BASE_S2D_PACKETS] = s2dPackets;
-      base[b + BASE_S2D_BYTES] = s2dBytes;
-      base[b + BASE_D2S_PACKETS] = d2sPackets;
-      base[b + BASE_D2S_BYTES] = d2sBytes;
-      sv.index = ++tr.count[s]!;
-      let ndpi: DissectionFields | null = null;
-      if (this.dissector !== null) this.dissector.peek(s, (ndpi = this.ndpiScratch));
-      if (this.hasPlugins) this.snapshotWithPlugins(s, sv, ndpi);
-      else writer.append(s, sv, ndpi, null);
-      this.snapshotsTaken++;
-      if (writer.full) this.snapBatches.push(writer.seal()!);
-    }
+    this.snapValues.time = this.snapAt;
+    this.snap!.takeMarked(this.snapshotFlow);
   }
+
+  /** The snapshot row of the flow at `s`, when it has lasted one interval (made once: no closure per snapshot). */
+  private readonly snapshotFlow = (s: number): void => {
+    const c = this.counters;
+    if (elapsedMs(c.get(s, BI_LAST), c.get(s, BI_FIRST)) < this.snapMs) return;
+    const sv = this.snapValues;
+    this.snap!.advance(s, c.get(s, S2D_PACKETS), c.get(s, S2D_BYTES), c.get(s, D2S_PACKETS), c.get(s, D2S_BYTES), sv);
+    let ndpi: DissectionFields | null = null;
+    if (this.dissector !== null) this.dissector.peek(s, (ndpi = this.ndpiScratch));
+    const writer = this.snapWriter!;
+    if (this.hasPlugins) this.snapshotWithPlugins(s, sv, ndpi);
+    else writer.append(s, sv, ndpi, null);
+    this.snapshotsTaken++;
+    if (writer.full) this.snapBatches.push(writer.seal()!);
+  };
 
   /** A snapshot row of a plugin run: the opted-in plugins' `onSnapshot`, then their changes rolled back. */
   private snapshotWithPlugins(s: number, sv: SnapshotValues, ndpi: DissectionFields | null): void {

@@ -1,78 +1,105 @@
-/** A typed array of `n` elements starting with `a`'s (the tracker's arrays are small: copying is fine). */
-function grown<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(a: T, n: number): T {
-  const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a);
-  return b;
-}
+import type { SnapshotValues } from '../flow/snapshot-batch-writer.js';
+import { addPages, PAGE_MASK, PAGE_SHIFT, PAGE_SLOTS } from './slot-pages.js';
 
-/** Doubles per slot in {@link SnapshotTracker.base}: the counters at the flow's previous snapshot. */
-export const SNAPSHOT_BASE_STRIDE = 4;
-export const BASE_S2D_PACKETS = 0;
-export const BASE_S2D_BYTES = 1;
-export const BASE_D2S_PACKETS = 2;
-export const BASE_D2S_BYTES = 3;
+/** Doubles per slot in a state page: the four counters at the flow's previous snapshot, then its snapshot count. */
+const STRIDE = 5;
+const S2D_PACKETS = 0;
+const S2D_BYTES = 1;
+const D2S_PACKETS = 2;
+const D2S_BYTES = 3;
+const COUNT = 4;
 
 /**
  * The bookkeeping of flow snapshots (see docs/snapshots.md) next to the flow table: which live
  * flows received packets since their previous snapshot (a list of slots, so a snapshot visits
  * only those, not the whole cache), and each flow's counters at that snapshot (for the deltas).
+ * Per-slot state lives in pages like the table's (see slot-pages.ts): growing adds a page.
  *
  * Per packet it costs one byte read; per live flow {@link BYTES_PER_FLOW} bytes.
  */
 export class SnapshotTracker {
-  /** 1 while the slot's flow is in {@link dirty} (received packets since its previous snapshot). */
-  mark: Uint8Array;
-  /** Counters at the previous snapshot, {@link SNAPSHOT_BASE_STRIDE} per slot. */
-  base: Float64Array;
-  /** Snapshots taken of the slot's flow so far. */
-  count: Uint32Array;
   /** Slots marked since the last snapshot, in the order their flows were first touched. */
-  dirty: Int32Array;
-  dirtyLength = 0;
+  private dirty = new Int32Array(PAGE_SLOTS);
+  private dirtyLength = 0;
+  /** 1 while the slot's flow is in {@link dirty} (received packets since its previous snapshot). */
+  private readonly marks: Uint8Array[] = [];
+  private readonly state: Float64Array[] = [];
 
   /** Snapshot bookkeeping per live flow, in bytes (the memory figure the benchmark reports). */
-  static readonly BYTES_PER_FLOW = 1 + SNAPSHOT_BASE_STRIDE * 8 + 4;
+  static readonly BYTES_PER_FLOW = 1 + STRIDE * 8;
 
   constructor(capacity: number) {
-    this.mark = new Uint8Array(capacity);
-    this.base = new Float64Array(capacity * SNAPSHOT_BASE_STRIDE);
-    this.count = new Uint32Array(capacity);
-    this.dirty = new Int32Array(Math.max(16, capacity));
+    this.grow(capacity);
   }
 
   /** A new flow at `slot`: nothing snapshotted yet, and it has received a packet. */
   init(slot: number): void {
-    const b = slot * SNAPSHOT_BASE_STRIDE;
-    const base = this.base;
-    base[b + BASE_S2D_PACKETS] = 0;
-    base[b + BASE_S2D_BYTES] = 0;
-    base[b + BASE_D2S_PACKETS] = 0;
-    base[b + BASE_D2S_BYTES] = 0;
-    this.count[slot] = 0;
+    this.state[slot >> PAGE_SHIFT]!.fill(0, (slot & PAGE_MASK) * STRIDE, (slot & PAGE_MASK) * STRIDE + STRIDE);
     this.touch(slot);
   }
 
   /** The flow at `slot` received a packet. */
   touch(slot: number): void {
-    if (this.mark[slot] !== 0) return;
-    this.mark[slot] = 1;
-    if (this.dirtyLength === this.dirty.length) this.dirty = grown(this.dirty, this.dirty.length * 2);
+    const marks = this.marks[slot >> PAGE_SHIFT]!;
+    const m = slot & PAGE_MASK;
+    if (marks[m] !== 0) return;
+    marks[m] = 1;
+    if (this.dirtyLength === this.dirty.length) {
+      const more = new Int32Array(this.dirty.length * 2);
+      more.set(this.dirty);
+      this.dirty = more;
+    }
     this.dirty[this.dirtyLength++] = slot;
   }
 
   /** The flow at `slot` left the cache (its slot may be reused; a stale list entry is skipped). */
   release(slot: number): void {
-    this.mark[slot] = 0;
+    this.marks[slot >> PAGE_SHIFT]![slot & PAGE_MASK] = 0;
   }
 
+  /**
+   * Takes the slots marked since the last call, in order, each once, unmarked (a slot listed again
+   * after its flow left, or reused, is skipped): `visit` gets each, the list starts empty again.
+   */
+  takeMarked(visit: (slot: number) => void): void {
+    const list = this.dirty;
+    const n = this.dirtyLength;
+    this.dirtyLength = 0;
+    for (let i = 0; i < n; i++) {
+      const s = list[i]!;
+      const marks = this.marks[s >> PAGE_SHIFT]!;
+      if (marks[s & PAGE_MASK] === 0) continue;
+      marks[s & PAGE_MASK] = 0;
+      visit(s);
+    }
+  }
+
+  /**
+   * A snapshot of the flow at `slot` with these counters: writes the deltas since its previous
+   * snapshot and its snapshot index into `out`, and keeps the counters for the next one.
+   */
+  advance(slot: number, s2dPackets: number, s2dBytes: number, d2sPackets: number, d2sBytes: number, out: SnapshotValues): void {
+    const v = this.state[slot >> PAGE_SHIFT]!;
+    const o = (slot & PAGE_MASK) * STRIDE;
+    out.s2dPackets = s2dPackets - v[o + S2D_PACKETS]!;
+    out.s2dBytes = s2dBytes - v[o + S2D_BYTES]!;
+    out.d2sPackets = d2sPackets - v[o + D2S_PACKETS]!;
+    out.d2sBytes = d2sBytes - v[o + D2S_BYTES]!;
+    v[o + S2D_PACKETS] = s2dPackets;
+    v[o + S2D_BYTES] = s2dBytes;
+    v[o + D2S_PACKETS] = d2sPackets;
+    v[o + D2S_BYTES] = d2sBytes;
+    out.index = ++v[o + COUNT]!;
+  }
+
+  /** Adds pages to cover `capacity` slots (nothing moves). */
   grow(capacity: number): void {
-    this.mark = grown(this.mark, capacity);
-    this.base = grown(this.base, capacity * SNAPSHOT_BASE_STRIDE);
-    this.count = grown(this.count, capacity);
+    addPages(this.marks, capacity, () => new Uint8Array(PAGE_SLOTS));
+    addPages(this.state, capacity, () => new Float64Array(PAGE_SLOTS * STRIDE));
   }
 
   /** Bytes held (memory reports). */
   get byteLength(): number {
-    return this.mark.byteLength + this.base.byteLength + this.count.byteLength + this.dirty.byteLength;
+    return this.marks.length * PAGE_SLOTS * (1 + STRIDE * 8) + this.dirty.byteLength;
   }
 }
