@@ -1,4 +1,5 @@
 import { writeIpText } from '../decode/address-text-bytes.js';
+import { writeDigits } from '../decode/decimal-text-bytes.js';
 import { cellValue, uint64Text, type FlowColumn, type StringColumn } from './flow-batch.js';
 import { AddressTexts } from './flow-batch-writer.js';
 import type { FieldSpec } from './field-spec.js';
@@ -44,18 +45,6 @@ const ZERO = 0x30;
 /** Room for the longest key text of plain fields (two IPv6 texts, numbers); longer ones (hashed addresses) take the slow path. */
 const KEY_TEXT_MAX = 512;
 
-/** Writes the decimal digits of a whole number 0 ≤ v ≤ 2^53 at `pos`. */
-function writeDigits(buf: Uint8Array, pos: number, v: number): number {
-  let n = 1;
-  for (let x = v; x >= 10; x = Math.floor(x / 10)) n++;
-  let x = v;
-  for (let k = pos + n - 1; k >= pos; k--) {
-    buf[k] = ZERO + (x % 10);
-    x = Math.floor(x / 10);
-  }
-  return pos + n;
-}
-
 /** Writes an ASCII text at `pos`; −1 when it is not ASCII or does not fit. */
 function writeAscii(buf: Uint8Array, pos: number, text: string): number {
   if (pos + text.length > buf.length) return -1;
@@ -95,39 +84,49 @@ export function flowKey(record: FlowKeyFields): string {
   return fnv1a64(text);
 }
 
-/** FNV-1a 64-bit of a text's UTF-8 bytes, 16 hex digits (four 16-bit limbs: exact in doubles). */
+/** FNV-1a 64-bit of a text's UTF-8 bytes, 16 hex digits. */
 export function fnv1a64(text: string): string {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return fnvBytes(encoder.encode(text), text.length);
-  return fnvBytes(null, text.length, text);
+  const bytes = encoder.encode(text);
+  return fnvOfBytes(bytes, bytes.length);
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
-/** FNV-1a 64 of `bytes`, or of the ASCII `text` when `bytes` is null (no encoding needed). */
-function fnvBytes(bytes: Uint8Array | null, n: number, text = ''): string {
-  // offset basis 0xcbf29ce484222325
-  let h0 = 0x2325;
-  let h1 = 0x8422;
-  let h2 = 0x9ce4;
-  let h3 = 0xcbf2;
-  if (bytes !== null) n = bytes.length;
+// the hash as two 32-bit halves; offset basis 0xcbf29ce484222325
+const OFFSET_HI = 0xcbf29ce4;
+const OFFSET_LO = 0x84222325;
+
+/** FNV-1a 64 of the first `n` bytes of `bytes`. */
+function fnvOfBytes(bytes: Uint8Array, n: number): string {
+  let hi = OFFSET_HI;
+  let lo = OFFSET_LO;
   for (let i = 0; i < n; i++) {
-    h0 ^= bytes === null ? text.charCodeAt(i) : bytes[i]!;
-    // × prime 0x100000001b3 = 2^40 + 0x1b3: limb products stay below 2^53
-    const t0 = h0 * 0x1b3;
-    const t1 = h1 * 0x1b3;
-    const t2 = h2 * 0x1b3 + (h0 << 8);
-    const t3 = h3 * 0x1b3 + (h1 << 8);
-    const c1 = t1 + (t0 >>> 16);
-    const c2 = t2 + Math.floor(c1 / 0x10000);
-    const c3 = t3 + Math.floor(c2 / 0x10000);
-    h0 = t0 & 0xffff;
-    h1 = c1 & 0xffff;
-    h2 = c2 % 0x10000;
-    h3 = c3 % 0x10000;
+    lo = (lo ^ bytes[i]!) >>> 0;
+    // × prime 2^40 + 0x1b3: lo × 0x1b3 is exact in a double (< 2^41) and its upper part carries
+    // into hi; lo × 2^40 adds lo << 8 to hi
+    const m = lo * 0x1b3;
+    const low = m >>> 0;
+    hi = (Math.imul(hi, 0x1b3) + (m - low) / 4294967296 + (lo << 8)) >>> 0;
+    lo = low;
   }
-  return HEX[h3 >>> 8]! + HEX[h3 & 0xff]! + HEX[h2 >>> 8]! + HEX[h2 & 0xff]! + HEX[h1 >>> 8]! + HEX[h1 & 0xff]! + HEX[h0 >>> 8]! + HEX[h0 & 0xff]!;
+  return hexOf(hi, lo);
 }
+
+function hexOf(hi: number, lo: number): string {
+  return HEX[hi >>> 24]! + HEX[(hi >>> 16) & 0xff]! + HEX[(hi >>> 8) & 0xff]! + HEX[hi & 0xff]! + HEX[lo >>> 24]! + HEX[(lo >>> 16) & 0xff]! + HEX[(lo >>> 8) & 0xff]! + HEX[lo & 0xff]!;
+}
+
+/** How {@link FlowKeyTexts} writes one key field. */
+const KeyCell = {
+  /** Not in the batch: nothing (`tunnel_id`: `0`). */
+  Absent: 0,
+  AbsentZero: 1,
+  Address: 2,
+  Number: 3,
+  Time: 4,
+  /** Any other column (hashed addresses): its value's text. */
+  Text: 5,
+} as const;
 
 /**
  * The `flow_key` column of a batch, computed from its own columns when first read (exporters
@@ -145,46 +144,31 @@ export class FlowKeyTexts implements StringColumn {
   get values(): readonly string[] {
     if (this.texts !== null) return this.texts;
     // the key's text is written as bytes into one buffer per row (no string per field), then hashed
-    const writers = FLOW_KEY_FIELDS.map((name, k) => this.writer(name, k));
+    const m = FLOW_KEY_FIELDS.length;
+    const cells = new Uint8Array(m);
+    const columns: (FlowColumn | null)[] = [];
+    for (let k = 0; k < m; k++) {
+      const j = this.fields.findIndex((f) => f.name === FLOW_KEY_FIELDS[k]);
+      const c = j < 0 ? null : this.columns[j]!;
+      columns.push(c);
+      if (c === null) cells[k] = k === 6 ? KeyCell.AbsentZero : KeyCell.Absent;
+      else if (c instanceof AddressTexts) cells[k] = KeyCell.Address;
+      // time columns hold the signed reading of NFStream's uint64: written as CSV does
+      else if (c.kind === 'number') cells[k] = this.fields[j]!.type === 'uint64' ? KeyCell.Time : KeyCell.Number;
+      else cells[k] = KeyCell.Text;
+    }
     const buf = new Uint8Array(KEY_TEXT_MAX);
     const out = new Array<string>(this.n);
     for (let i = 0; i < this.n; i++) {
       let pos = 0;
-      for (let k = 0; k < writers.length; k++) {
+      for (let k = 0; k < m && pos >= 0; k++) {
         if (k > 0) buf[pos++] = PIPE;
-        pos = writers[k]!(buf, pos, i);
+        pos = writeCell(buf, pos, cells[k]!, columns[k]!, i);
       }
-      out[i] = pos < 0 ? this.slowKey(i) : fnvBytes(buf.subarray(0, pos), pos);
+      out[i] = pos < 0 ? this.slowKey(i) : fnvOfBytes(buf, pos);
     }
     this.texts = out;
     return out;
-  }
-
-  /** Writes field `name`'s text of a row as bytes (−1 when a text is not ASCII or too long: see {@link slowKey}). */
-  private writer(name: string, k: number): (buf: Uint8Array, pos: number, i: number) => number {
-    const j = this.fields.findIndex((f) => f.name === name);
-    if (j < 0) return k === 6 ? (buf, pos) => (pos < 0 ? pos : ((buf[pos] = ZERO), pos + 1)) : (_buf, pos) => pos;
-    const c = this.columns[j]!;
-    if (c instanceof AddressTexts) {
-      const { words, versions, offset } = c;
-      return (buf, pos, i) => (pos < 0 ? pos : writeIpText(buf, pos, words, i * 8 + offset, versions[i]!));
-    }
-    if (c.kind === 'number') {
-      const v = c.values;
-      // time columns hold the signed reading of NFStream's uint64: written as CSV does
-      const uint64 = this.fields[j]!.type === 'uint64';
-      return (buf, pos, i) => {
-        if (pos < 0) return pos;
-        const x = v[i]!;
-        // whole numbers as digits straight into the buffer; others (a wrapped time, a fraction) as text
-        return x >= 0 && x <= Number.MAX_SAFE_INTEGER && Number.isInteger(x) ? writeDigits(buf, pos, x) : writeAscii(buf, pos, uint64 ? uint64Text(x) : String(x));
-      };
-    }
-    return (buf, pos, i) => {
-      if (pos < 0) return pos;
-      const x = cellValue(c, i);
-      return writeAscii(buf, pos, x === null || x === undefined ? '' : String(x));
-    };
   }
 
   /** The key through {@link flowKey} (texts that are not ASCII, or longer than the buffer). */
@@ -197,5 +181,31 @@ export class FlowKeyTexts implements StringColumn {
       record[name] = c.kind === 'number' && this.fields[j]!.type === 'uint64' ? uint64Text(c.values[i]!) : cellValue(c, i);
     }
     return flowKey(record as FlowKeyFields);
+  }
+}
+
+/** Writes one key field's text of row `i` as bytes; −1 when it is not ASCII or does not fit. */
+function writeCell(buf: Uint8Array, pos: number, cell: number, c: FlowColumn, i: number): number {
+  switch (cell) {
+    case KeyCell.Absent:
+      return pos;
+    case KeyCell.AbsentZero:
+      buf[pos] = ZERO;
+      return pos + 1;
+    case KeyCell.Address: {
+      const a = c as AddressTexts;
+      return writeIpText(buf, pos, a.words, i * 8 + a.offset, a.versions[i]!);
+    }
+    case KeyCell.Number:
+    case KeyCell.Time: {
+      const x = (c as Extract<FlowColumn, { kind: 'number' }>).values[i]!;
+      // whole numbers as digits straight into the buffer; others (a wrapped time, a fraction) as text
+      if (x >= 0 && x <= Number.MAX_SAFE_INTEGER && Math.floor(x) === x) return writeDigits(buf, pos, x);
+      return writeAscii(buf, pos, cell === KeyCell.Time ? uint64Text(x) : String(x));
+    }
+    default: {
+      const x = cellValue(c, i);
+      return writeAscii(buf, pos, x === null || x === undefined ? '' : String(x));
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { uint64Text, type FieldSpec, type FlowColumn } from '@flowstream/core';
-import { AddressTexts, MacTexts, MAX_ADDRESS_TEXT, writeIpText, writeMacText, writeOuiText } from '@flowstream/core/internal';
-import { writeDigits, writeText, type ByteCursor } from '../files/byte-cursor.js';
+import { AddressTexts, MacTexts, MAX_ADDRESS_TEXT, writeDigits, writeIpText, writeMacText, writeOuiText } from '@flowstream/core/internal';
+import { writeText, type ByteCursor } from '../files/byte-cursor.js';
 import { csvCell } from './csv-cell.js';
 import { pythonFloat } from './python-format.js';
 
