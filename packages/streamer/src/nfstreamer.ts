@@ -36,7 +36,8 @@ import { MeterRun, StepResult, type FlowRun, type RunInput } from './run/meter-r
 import { SinkError, type FlowSink, type SinkOptions, type SinkResult } from './sinks/flow-sink.js';
 import type { RunManifest } from './sinks/run-manifest.js';
 import { sinkDefinition, snapshotFormat } from './sinks/sink-registry.js';
-import './sinks/builtin-sinks.js';
+import { canRunOnWorker } from './sinks/builtin-sinks.js';
+import { ThreadedSink } from './sinks/threaded/threaded-sink.js';
 import { OutputTransform, type OutputOptions } from './sinks/transform/output-transform.js';
 import { SnapshotTransform } from './sinks/transform/snapshot-transform.js';
 import { ParallelMeterRun } from './parallel/parallel-meter-run.js';
@@ -929,7 +930,12 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       }
       if (definition.check) await definition.check(target, sinkOptions);
       sink = await definition.create(target, sinkOptions);
-      if (snapshotDefinition !== null) snapshotSink = await snapshotDefinition.create(snapshotTarget!, snapshotOptions!);
+      if (snapshotDefinition !== null) {
+        // snapshot rows are a second output as large as the flows: written on a worker thread when the format allows
+        snapshotSink = canRunOnWorker(snapshotDefinition, snapshotTarget!)
+          ? new ThreadedSink(snapshotDefinition.name, snapshotTarget!, snapshotOptions!)
+          : await snapshotDefinition.create(snapshotTarget!, snapshotOptions!);
+      }
     } catch (err) {
       if (--this.exportsOpening === 0) this.stopPending = null;
       throw err;

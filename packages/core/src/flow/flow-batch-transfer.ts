@@ -2,6 +2,7 @@ import { macText, ouiText } from '../decode/address-text.js';
 import type { FieldSpec } from './field-spec.js';
 import { FlowBatch, type FlowColumn } from './flow-batch.js';
 import { AddressTexts, MacTexts } from './flow-batch-writer.js';
+import { FlowKeyTexts } from './flow-key.js';
 import { TextCache } from './text-cache.js';
 
 /** One column of a {@link TransferredBatch}: typed arrays travel as they are (transferred, not copied). */
@@ -10,7 +11,9 @@ export type TransferredColumn =
   /** IP address texts, still packed (texts are built where they are read). */
   | { readonly kind: 'address'; readonly words: Uint32Array; readonly versions: Uint8Array; readonly offset: number }
   /** MAC or OUI texts, still packed. */
-  | { readonly kind: 'mac'; readonly macs: Float64Array; readonly side: number };
+  | { readonly kind: 'mac'; readonly macs: Float64Array; readonly side: number }
+  /** `flow_key`, not computed yet: made where it is read, from the batch's own columns. */
+  | { readonly kind: 'flow-key' };
 
 /** A {@link FlowBatch} as plain, structured-clone friendly data (worker → main thread). */
 export interface TransferredBatch {
@@ -22,7 +25,8 @@ export interface TransferredBatch {
 /**
  * A batch as plain data plus the buffers to transfer with it (`postMessage(message, transfer)`):
  * numbers, lists and packed addresses move without a copy; strings and plugin values are cloned.
- * Flow objects are not carried: the receiver rebuilds rows from the columns, as for any batch.
+ * Flow objects are not carried: the receiver rebuilds rows from the columns, as for any batch. A
+ * `flow_key` column not read yet travels as a marker and is computed on the receiving side.
  * The batch's typed arrays are unusable here afterwards (their buffers moved).
  */
 export function batchForTransfer(batch: FlowBatch): { message: TransferredBatch; transfer: ArrayBuffer[] } {
@@ -40,6 +44,7 @@ export function batchForTransfer(batch: FlowBatch): { message: TransferredBatch;
       keep(c.macs);
       return { kind: 'mac', macs: c.macs, side: c.side };
     }
+    if (c instanceof FlowKeyTexts && !c.computed && c.readsFrom(batch)) return { kind: 'flow-key' };
     switch (c.kind) {
       case 'number':
         keep(c.values);
@@ -69,11 +74,18 @@ export class BatchReceiver {
   receive(message: TransferredBatch): FlowBatch {
     const fields = this.intern(message.fields);
     const n = message.length;
-    const columns: FlowColumn[] = message.columns.map((c, j) => {
-      if (c.kind === 'address') return new AddressTexts(c.words, c.versions, n, c.offset);
-      if (c.kind === 'mac') return new MacTexts(c.macs, n, c.side, fields[j]!.name.endsWith('_oui') ? this.ouis : this.macs);
-      return c;
+    const columns: FlowColumn[] = [];
+    let key = -1;
+    message.columns.forEach((c, j) => {
+      if (c.kind === 'address') columns.push(new AddressTexts(c.words, c.versions, n, c.offset));
+      else if (c.kind === 'mac') columns.push(new MacTexts(c.macs, n, c.side, fields[j]!.name.endsWith('_oui') ? this.ouis : this.macs));
+      else if (c.kind === 'flow-key') {
+        key = j;
+        columns.push(null!);
+      } else columns.push(c);
     });
+    // the key reads the other columns: made once they are all in place
+    if (key >= 0) columns[key] = new FlowKeyTexts(fields, columns, n);
     return new FlowBatch(fields, columns, n);
   }
 

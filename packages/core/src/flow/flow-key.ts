@@ -1,6 +1,6 @@
 import { writeIpText } from '../decode/address-text-bytes.js';
 import { writeDigits } from '../decode/decimal-text-bytes.js';
-import { cellValue, uint64Text, type FlowColumn, type StringColumn } from './flow-batch.js';
+import { cellValue, uint64Text, type FlowBatch, type FlowColumn, type StringColumn } from './flow-batch.js';
 import { AddressTexts } from './flow-batch-writer.js';
 import type { FieldSpec } from './field-spec.js';
 
@@ -140,6 +140,24 @@ export class FlowKeyTexts implements StringColumn {
     private readonly columns: readonly FlowColumn[],
     private readonly n: number,
   ) {}
+
+  /** True once {@link values} was read. */
+  get computed(): boolean {
+    return this.texts !== null;
+  }
+
+  /**
+   * True when every identifying field of `batch` is the very column this key reads (or is absent
+   * from both): a key made from `batch` is this key.
+   */
+  readsFrom(batch: FlowBatch): boolean {
+    for (const name of FLOW_KEY_FIELDS) {
+      const j = this.fields.findIndex((f) => f.name === name);
+      const k = batch.indexOf(name);
+      if ((j < 0) !== (k < 0) || (j >= 0 && this.columns[j] !== batch.columns[k])) return false;
+    }
+    return true;
+  }
 
   get values(): readonly string[] {
     if (this.texts !== null) return this.texts;

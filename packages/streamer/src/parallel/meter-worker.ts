@@ -97,7 +97,7 @@ function meterLoop(meter: FlowMeter, decoder: PacketDecoder, ring: PacketRingRea
       const { message, transfer } = batchForTransfer(b);
       post({ kind: 'flows', batch: message }, transfer);
     }
-    // snapshot rows (flow_key is made here, in the worker, when the batch is serialised)
+    // snapshot rows (flow_key travels unmade: it is computed where it is read)
     for (const b of meter.drainSnapshots()) {
       const { message, transfer } = batchForTransfer(b);
       post({ kind: 'snapshots', batch: message }, transfer);

@@ -3,12 +3,31 @@ import { fileFormat } from './file-format.js';
 import { natsSinkDefinition } from './nats/nats-sink-definition.js';
 import { ipfixSinkDefinition } from './ipfix/ipfix-definition.js';
 import { registerSink } from './sink-registry.js';
+import type { SinkDefinition } from './flow-sink.js';
 
 /**
  * The built-in output formats, one registration each. Implementations are imported when a sink
  * is created, so start-up loads none of them.
  */
-registerSink(
+
+/** The built-in file formats as registered here: a worker thread can make the same sink by name. */
+const builtinFileFormats = new Set<SinkDefinition>();
+
+function registerFileFormat(definition: SinkDefinition): void {
+  builtinFileFormats.add(definition);
+  registerSink(definition);
+}
+
+/**
+ * True when `definition` is a built-in file format still registered under its name and `target`
+ * is a file: such an output can run on a worker thread (`ThreadedSink`). Standard output stays
+ * on the main thread (a worker's stdout is relayed through it).
+ */
+export function canRunOnWorker(definition: SinkDefinition, target: string): boolean {
+  return builtinFileFormats.has(definition) && target !== '-';
+}
+
+registerFileFormat(
   fileFormat({
     name: 'csv',
     extensions: ['.csv'],
@@ -21,7 +40,7 @@ registerSink(
     },
   }),
 );
-registerSink(
+registerFileFormat(
   fileFormat({
     name: 'arrow',
     extensions: ['.arrow', '.feather'],
@@ -35,7 +54,7 @@ registerSink(
     },
   }),
 );
-registerSink(
+registerFileFormat(
   fileFormat({
     name: 'arrows',
     extensions: ['.arrows'],
@@ -49,7 +68,7 @@ registerSink(
     },
   }),
 );
-registerSink(
+registerFileFormat(
   fileFormat({
     name: 'parquet',
     extensions: ['.parquet'],
@@ -63,7 +82,7 @@ registerSink(
     },
   }),
 );
-registerSink(
+registerFileFormat(
   fileFormat({
     name: 'jsonl',
     extensions: ['.jsonl', '.ndjson'],

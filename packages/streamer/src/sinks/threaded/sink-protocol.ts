@@ -1,0 +1,39 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { TransferredBatch } from '@flowstream/core/internal';
+import type { SinkCloseContext, SinkOpenContext, SinkOptions, SinkResult } from '../flow-sink.js';
+
+/** `workerData` of a sink worker: which built-in file format to write where. */
+export interface SinkWorkerData {
+  readonly format: string;
+  readonly target: string;
+  /** The sink options as plain data (functions stay on the main thread: warnings come back as messages). */
+  readonly options: SinkOptions;
+  /** The channel both sides talk through. */
+  readonly port: MessagePort;
+}
+
+/** Main thread → sink worker, handled in order. */
+export type SinkRequest =
+  | { readonly kind: 'open'; readonly context: SinkOpenContext }
+  | { readonly kind: 'batch'; readonly batch: TransferredBatch }
+  | { readonly kind: 'close'; readonly context: SinkCloseContext }
+  | { readonly kind: 'abort'; readonly message: string };
+
+/** A serialised error: name, message, stack and the system error code survive. */
+export interface SinkWorkerError {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string;
+  readonly stack?: string;
+}
+
+/** Sink worker → main thread. */
+export type SinkReply =
+  | { readonly kind: 'opened' }
+  /** One batch was written (its `write` resolved): room for the next. */
+  | { readonly kind: 'written' }
+  | { readonly kind: 'closed'; readonly result: SinkResult }
+  | { readonly kind: 'aborted' }
+  /** The sink failed; later requests but `abort` are ignored. */
+  | { readonly kind: 'error'; readonly error: SinkWorkerError }
+  | { readonly kind: 'warn'; readonly message: string };

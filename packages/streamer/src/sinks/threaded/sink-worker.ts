@@ -1,0 +1,53 @@
+/**
+ * Entry of a sink worker (see `ThreadedSink`): it makes the built-in file sink it is given and
+ * runs its open, writes and close in order as the main thread asks, rebuilding each batch from
+ * its transferred columns (encoding, compression and file writes happen on this thread).
+ */
+import { workerData } from 'node:worker_threads';
+import { BatchReceiver } from '@flowstream/core/internal';
+import '../builtin-sinks.js';
+import { sinkDefinition } from '../sink-registry.js';
+import type { FlowSink } from '../flow-sink.js';
+import type { SinkReply, SinkRequest, SinkWorkerData } from './sink-protocol.js';
+
+const { format, target, options, port } = workerData as SinkWorkerData;
+const receiver = new BatchReceiver();
+let sink: FlowSink | null = null;
+let failed = false;
+let queue: Promise<void> = Promise.resolve();
+
+function reply(message: SinkReply): void {
+  port.postMessage(message);
+}
+
+async function handle(request: SinkRequest): Promise<void> {
+  if (failed && request.kind !== 'abort') return;
+  try {
+    switch (request.kind) {
+      case 'open':
+        sink = await sinkDefinition(format).create(target, { ...options, warn: (message: string) => reply({ kind: 'warn', message }) });
+        await sink.open(request.context);
+        return reply({ kind: 'opened' });
+      case 'batch':
+        await sink!.write(receiver.receive(request.batch));
+        return reply({ kind: 'written' });
+      case 'close':
+        reply({ kind: 'closed', result: await sink!.close(request.context) });
+        return port.close();
+      case 'abort':
+        // best effort, as on the main thread: the run's own error is the one reported
+        await sink?.abort(new Error(request.message)).catch(() => undefined);
+        reply({ kind: 'aborted' });
+        return port.close();
+    }
+  } catch (err) {
+    failed = true;
+    const e = err instanceof Error ? err : new Error(String(err));
+    const code = (e as NodeJS.ErrnoException).code;
+    reply({ kind: 'error', error: { name: e.name, message: e.message, stack: e.stack, ...(code === undefined ? {} : { code }) } });
+  }
+}
+
+port.on('message', (request: SinkRequest) => {
+  queue = queue.then(() => handle(request));
+});

@@ -1,0 +1,172 @@
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { FlowBatch } from '@flowstream/core';
+import { batchForTransfer } from '@flowstream/core/internal';
+import { workerEntry } from '../../parallel/worker-spawn.js';
+import type { FlowSink, SinkCloseContext, SinkOpenContext, SinkOptions, SinkResult } from '../flow-sink.js';
+import type { SinkReply, SinkRequest, SinkWorkerData, SinkWorkerError } from './sink-protocol.js';
+
+/**
+ * Batches handed to the worker and not yet written: enough to keep it busy while the meter
+ * produces the next, few enough to bound memory (each is at most one batch of rows).
+ */
+const MAX_IN_FLIGHT = 4;
+
+/**
+ * A built-in file sink (CSV, JSONL, Parquet, Arrow) run on a worker thread: the main thread hands
+ * each batch's columns over without copying them (`batchForTransfer`), and the worker encodes and
+ * writes, so a second output costs the meter little more than the hand-over. The file is the one
+ * the same sink writes on the main thread, byte for byte; errors come back with their message and
+ * code and fail the next `write` or `close`, as the sink's own would.
+ *
+ * The batches it is given are not usable afterwards (their storage moved to the worker), so it
+ * never declares `keepsBatches: false`.
+ */
+export class ThreadedSink implements FlowSink {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private inFlight = 0;
+  private error: Error | null = null;
+  /** Wakes a caller waiting for a reply. */
+  private wake: (() => void) | null = null;
+  private opened = false;
+  private result: SinkResult | null = null;
+  private aborted = false;
+  /** The channel is closed and the thread ended (or being ended). */
+  private ended = false;
+  private exited = false;
+
+  /**
+   * @param format a built-in file format's name (the worker looks it up in its own registry).
+   * @param options the sink options; `warn` runs here, other functions are not carried.
+   */
+  constructor(
+    format: string,
+    readonly target: string,
+    private readonly options: SinkOptions,
+  ) {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    const entry = workerEntry('../sinks/threaded/sink-worker');
+    const data: SinkWorkerData = { format, target, options: plainOptions(options), port: port2 };
+    this.worker = new Worker(entry.url, { execArgv: [...entry.execArgv], name: `flowstream-sink ${target}`, workerData: data, transferList: [port2] });
+    // the channel keeps the process alive while replies are awaited; the thread alone must not
+    this.worker.unref();
+    this.worker.on('error', (err) => this.fail(err));
+    this.worker.on('exit', () => {
+      this.exited = true;
+      if (!this.ended) this.fail(new Error('the sink worker ended unexpectedly'));
+    });
+    this.port.on('message', (m: SinkReply) => this.onReply(m));
+  }
+
+  async open(context: SinkOpenContext): Promise<void> {
+    this.send({ kind: 'open', context });
+    await this.until(() => this.opened);
+  }
+
+  async write(batch: FlowBatch): Promise<void> {
+    this.drainReplies();
+    this.throwIfFailed();
+    const { message, transfer } = batchForTransfer(batch);
+    this.port.postMessage({ kind: 'batch', batch: message } satisfies SinkRequest, transfer);
+    this.inFlight++;
+    if (this.inFlight >= MAX_IN_FLIGHT) await this.until(() => this.inFlight < MAX_IN_FLIGHT);
+  }
+
+  async close(context: SinkCloseContext): Promise<SinkResult> {
+    this.send({ kind: 'close', context });
+    // a failed close leaves the worker to the run's abort (which removes the partial file)
+    await this.until(() => this.result !== null);
+    this.end();
+    return this.result!;
+  }
+
+  async abort(reason: Error): Promise<void> {
+    if (this.ended) return;
+    this.send({ kind: 'abort', message: reason.message });
+    // the sink removes what it started; a failed worker answers with its error
+    await this.until(() => this.aborted || this.exited, false);
+    this.end();
+  }
+
+  private send(request: SinkRequest): void {
+    this.port.postMessage(request);
+  }
+
+  /** Takes replies that arrived without waiting for the event loop (errors show at the next write). */
+  private drainReplies(): void {
+    for (let m = receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port)) this.onReply(m.message as SinkReply);
+  }
+
+  private onReply(m: SinkReply): void {
+    switch (m.kind) {
+      case 'opened':
+        this.opened = true;
+        break;
+      case 'written':
+        this.inFlight--;
+        break;
+      case 'closed':
+        this.result = m.result;
+        break;
+      case 'aborted':
+        this.aborted = true;
+        break;
+      case 'warn':
+        (this.options.warn ?? ((s: string) => process.stderr.write(`warning: ${s}\n`)))(m.message);
+        break;
+      case 'error':
+        this.fail(revive(m.error));
+        break;
+    }
+    this.wake?.();
+  }
+
+  private fail(err: Error): void {
+    this.error ??= err;
+    this.wake?.();
+  }
+
+  private throwIfFailed(): void {
+    if (this.error !== null) throw this.error;
+  }
+
+  /** Resolves once `done()` holds; with `failFast`, rejects with the worker's error as soon as there is one. */
+  private async until(done: () => boolean, failFast = true): Promise<void> {
+    for (;;) {
+      if (failFast) this.throwIfFailed();
+      if (done()) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+    }
+  }
+
+  private end(): void {
+    this.ended = true;
+    this.port.close();
+    void this.worker.terminate();
+  }
+}
+
+/** An error as the worker's sink raised it (class name, message, code, stack). */
+function revive(e: SinkWorkerError): Error {
+  const err = new Error(e.message) as NodeJS.ErrnoException;
+  err.name = e.name;
+  if (e.code !== undefined) err.code = e.code;
+  if (e.stack !== undefined) err.stack = e.stack;
+  return err;
+}
+
+/** The options a worker can receive: functions and values that cannot be cloned are left out. */
+function plainOptions(options: SinkOptions): SinkOptions {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) {
+    if (typeof v === 'function' || typeof v === 'symbol') continue;
+    try {
+      out[k] = structuredClone(v);
+    } catch {
+      // not cloneable: a setting only a registered (main-thread) sink reads
+    }
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CsvSink, NFStreamer, SinkError, sinkDefinition, type FlowSink } from '../../src/index.js';
+import { ThreadedSink } from '../../src/sinks/threaded/threaded-sink.js';
+import { PCAPS, runCli } from '../support/run-cli.js';
+
+const CAPTURE = join(PCAPS, 'mdns.pcap');
+// many flows and long ones: several batches and snapshot rows
+const LONG = join(PCAPS, 'instagram.pcap');
+const dir = mkdtempSync(join(tmpdir(), 'fs-threaded-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let seq = 0;
+const tmp = (ext: string) => join(dir, `out-${seq++}.${ext}`);
+
+/** One run's flows into `sink` (and its snapshot rows, every second, into `snapshotSink`). */
+async function run(sink: FlowSink, source = CAPTURE, options: { snapshotSink?: FlowSink } = {}) {
+  return new NFStreamer({ source, nDissections: 0, snapshotInterval: 1 }).writeTo(sink, options);
+}
+
+describe('ThreadedSink: a built-in file sink on a worker thread', () => {
+  it('CSV and JSON Lines files are byte for byte the main-thread sink\'s; an Arrow file holds the same rows', async () => {
+    for (const format of ['csv', 'jsonl']) {
+      const direct = tmp(format);
+      const threaded = tmp(format);
+      const a = await run(await sinkDefinition(format).create(direct, {}), LONG);
+      const b = await run(new ThreadedSink(format, threaded, {}), LONG);
+      expect(b).toEqual({ flows: a.flows, files: [threaded] });
+      expect(a.flows).toBeGreaterThan(0);
+      expect(readFileSync(threaded).equals(readFileSync(direct)), format).toBe(true);
+    }
+    const arrow = [tmp('arrow'), tmp('arrow')];
+    await run(await sinkDefinition('arrow').create(arrow[0]!, {}), LONG);
+    await run(new ThreadedSink('arrow', arrow[1]!, {}), LONG);
+    const [x, y] = arrow.map((p) => tableFromIPC(readFileSync(p)));
+    expect(y!.numRows).toBe(x!.numRows);
+    for (const f of x!.schema.fields) expect([...y!.getChild(f.name)!].map(String), f.name).toEqual([...x!.getChild(f.name)!].map(String));
+  });
+
+  it('snapshot rows go through it: the same rows as the snapshot sink on the main thread', async () => {
+    const direct = tmp('csv');
+    const threaded = tmp('csv');
+    await run(await sinkDefinition('none').create('', {}), LONG, { snapshotSink: new CsvSink(direct) });
+    await run(await sinkDefinition('none').create('', {}), LONG, { snapshotSink: new ThreadedSink('csv', threaded, {}) });
+    const text = readFileSync(threaded, 'utf8');
+    expect(text.split('\n').length).toBeGreaterThan(10);
+    expect(text).toBe(readFileSync(direct, 'utf8'));
+  });
+
+  it('a full disk fails the run with an error naming the target and its code, after the flows so far', async () => {
+    const err = await run(new ThreadedSink('csv', '/dev/full', {}), LONG).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SinkError);
+    expect((err as Error).message).toMatch(/^\/dev\/full: .*ENOSPC/);
+  });
+
+  it('a run that fails elsewhere aborts it: no file is left under its name', async () => {
+    const out = tmp('parquet');
+    const failing: FlowSink = {
+      target: 'broken://flows',
+      async open() {},
+      async write() {
+        throw new Error('disk on fire');
+      },
+      async close() {
+        return { flows: 0, files: [] };
+      },
+      async abort() {},
+    };
+    await expect(run(failing, LONG, { snapshotSink: new ThreadedSink('parquet', out, {}) })).rejects.toThrow('broken://flows: disk on fire');
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  it('the CLI writes snapshots this way; a full disk there ends with exit 1 naming it', () => {
+    const flows = tmp('csv');
+    const snaps = tmp('csv');
+    const ok = runCli([LONG, '-q', '--n-dissections', '0', '-o', flows, '--snapshot-interval', '1', '--snapshot-output', snaps]);
+    expect(ok.status, ok.stderr.toString()).toBe(0);
+    expect(readFileSync(snaps, 'utf8').split('\n')[0]).toMatch(/^snapshot_time_ms,flow_key,/);
+    const full = runCli([LONG, '-q', '--n-dissections', '0', '-o', tmp('csv'), '--snapshot-interval', '1', '--snapshot-output', '/dev/full', '--snapshot-format', 'csv']);
+    expect(full.status).toBe(1);
+    expect(full.stderr.toString()).toMatch(/\/dev\/full: .*(ENOSPC|no space)/i);
+  });
+});
