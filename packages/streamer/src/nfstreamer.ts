@@ -596,7 +596,8 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
         if (r === StepResult.Done) break;
         if (r === StepResult.NeedMore) {
           const reader = run.currentInput;
-          if (reader?.waitForData) await reader.waitForData();
+          // a pipe or stream that runs dry: wait for bytes, but not past the hand-out of rows held back
+          if (reader?.waitForData) await reader.waitForData(run.handOutDueInMs());
         } else {
           await yieldToLoop();
         }

@@ -1,4 +1,5 @@
 import { createReadStream, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
@@ -70,6 +71,27 @@ describe('NFStreamer idioms', () => {
       fromStream.push(JSON.stringify(f.toJSON()));
     }
     expect(fromStream).toEqual(fromFile);
+  });
+
+  it('a stream that goes quiet still hands out the flows that ended, without waiting for more bytes', async () => {
+    const file = pcap('mdns.pcap');
+    const stream = new PassThrough();
+    // every byte now; the stream then stays open (a quiet pipe) until it is ended below
+    stream.write(readFileSync(file));
+    let open = true;
+    const timer = setTimeout(() => {
+      open = false;
+      stream.end();
+    }, 2000);
+    const flows: string[] = [];
+    let whileOpen = 0;
+    for await (const f of new NFStreamer({ source: stream, nDissections: 0, idleTimeout: 5 })) {
+      flows.push(JSON.stringify(f.toJSON()));
+      if (open) whileOpen++;
+    }
+    clearTimeout(timer);
+    expect(whileOpen).toBeGreaterThan(10);
+    expect(flows).toEqual(json(new NFStreamer({ source: file, nDissections: 0, idleTimeout: 5 })));
   });
 
   it('toCsv writes NFStream CSV and creates no file without flows', async () => {

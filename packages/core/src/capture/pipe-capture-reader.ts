@@ -116,10 +116,13 @@ export class PipeCaptureReader extends BaseCaptureReader {
     return status === ReadStatus.Record || this.readFailure === null ? status : ReadStatus.Error;
   }
 
-  /** Resolves when `next()` can make progress again: bytes arrived, the writer closed, or the reader was closed. */
-  waitForData(): Promise<void> {
+  /**
+   * Resolves when `next()` can make progress again: bytes arrived, the writer closed, or the
+   * reader was closed; or after `timeoutMs` when given.
+   */
+  waitForData(timeoutMs?: number): Promise<void> {
     if (this.closed || this.readFailure !== null) return Promise.resolve();
-    const wait = this.lender.waitForNews();
+    const wait = this.lender.waitForNews(timeoutMs);
     if (!wait.async) return Promise.resolve();
     return new Promise<void>((resolve) => {
       this.waiting = resolve;
@@ -234,8 +237,8 @@ class RingLender implements WindowLender {
    * Waits (without blocking the thread) until the worker published bytes or ended after the last
    * {@link lend}; `async: false` when it already did.
    */
-  waitForNews(): AsyncWait {
-    return waitAsync(this.control, PipeCtl.Events, this.seen);
+  waitForNews(timeoutMs?: number): AsyncWait {
+    return waitAsync(this.control, PipeCtl.Events, this.seen, timeoutMs);
   }
 
   /**

@@ -356,6 +356,13 @@ export class FlowMeter {
     return out;
   }
 
+  /** Takes the full snapshot batches written so far; the batch being written stays (see {@link drainFullBatches}). */
+  drainFullSnapshots(): FlowBatch[] {
+    const out = this.snapBatches;
+    if (out.length > 0) this.snapBatches = [];
+    return out;
+  }
+
   /** Snapshot rows written and not yet drained. */
   get pendingSnapshots(): number {
     let n = this.snapWriter === null ? 0 : this.snapWriter.rows;

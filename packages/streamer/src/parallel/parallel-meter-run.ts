@@ -217,6 +217,11 @@ export class ParallelMeterRun implements FlowRun {
     return out;
   }
 
+  /** Flows are forwarded as the meters post them: nothing is held back here. */
+  handOutDueInMs(): undefined {
+    return undefined;
+  }
+
   drain(): NFlow[] {
     const out: NFlow[] = [];
     for (const b of this.drainBatches()) for (const f of b) out.push(f);

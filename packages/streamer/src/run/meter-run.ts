@@ -20,6 +20,12 @@ import { InputSequence, type RunFilter } from './input-sequence.js';
 
 /** Records processed per step: large enough to amortise, small enough to hand flows out often. */
 export const STEP_RECORDS = 65536;
+/**
+ * Pipes, streams and live inputs: shortest time between two hand-outs of a partial batch, ms. A
+ * pipe that the meter outpaces runs dry thousands of times a second; sealing a batch each time
+ * would copy every column for a few rows.
+ */
+const PARTIAL_BATCH_MS = 100;
 /** Flows emitted per step of the final flush, so consumers drain them in bounded batches. */
 const FLUSH_FLOWS = FLOW_BATCH_ROWS;
 
@@ -30,8 +36,11 @@ export interface RunInput {
   open(): CaptureReader;
   /** File size, when known (manifest, progress). */
   readonly size?: number;
-  /** Stream inputs: resolves when more bytes can be read after `NeedMore`. */
-  waitForData?(): Promise<void>;
+  /**
+   * Stream inputs: resolves when more bytes can be read after `NeedMore`, or after `timeoutMs`
+   * (when given) with nothing new; no byte is lost either way.
+   */
+  waitForData?(timeoutMs?: number): Promise<void>;
   /** Stream inputs: a stop request; a pending {@link waitForData} resolves at once and the stream is released. */
   abort?(): void;
   /** Live inputs: the wall clock (ms), so idle flows expire while no packet arrives. */
@@ -79,6 +88,11 @@ export interface FlowRun {
   drainBatches(): FlowBatch[];
   /** Flows emitted since the last call, as flow objects. */
   drain(): NFlow[];
+  /**
+   * After `NeedMore`: how long, in ms, the caller may wait for the input before rows held back
+   * (a partial batch of a pipe or stream) are due; undefined when none are held back.
+   */
+  handOutDueInMs(): number | undefined;
   /** Snapshot rows taken since the last call (runs with `snapshotInterval`), as columnar batches. */
   drainSnapshots(): FlowBatch[];
   /** Stops early (maxNflows, user stop): closes the input, no flush. */
@@ -116,6 +130,14 @@ export class MeterRun implements FlowRun {
   private liveStopped = false;
   /** Hand out whole batches only until the end (file inputs, no flow limit). */
   private readonly wholeBatches: boolean;
+  /** Partial batches go out after every step (`maxNflows`: the limit is checked between steps). */
+  private readonly everyStep: boolean;
+  /** When a partial batch last went out (pipes, streams, live inputs), ms. */
+  private partialAt = 0;
+  /** Steps taken, and the step whose hand-out rule {@link partial} holds. */
+  private steps = 0;
+  private decidedAt = -1;
+  private partial = false;
 
   constructor(
     options: ResolvedMeteringOptions,
@@ -127,6 +149,7 @@ export class MeterRun implements FlowRun {
     this.meter = new FlowMeter(meterConfig(options, dissector, systemVisibility));
     this.bounded = options.maxLiveFlows > 0;
     this.wholeBatches = options.maxNflows === 0 && inputs.every((i) => i.size !== undefined && i.waitForData === undefined && i.clockNow === undefined);
+    this.everyStep = options.maxNflows > 0;
     this.sources = new InputSequence(inputs, this.accounting, filter, (e) => {
       if (this.error === null) this.error = e;
     });
@@ -150,6 +173,7 @@ export class MeterRun implements FlowRun {
 
   /** Processes up to `budget` records. */
   step(budget: number = STEP_RECORDS): StepResult {
+    this.steps++;
     if (this.done) return StepResult.Done;
     if (this.flushing) return this.flushStep();
     let left = budget;
@@ -186,11 +210,11 @@ export class MeterRun implements FlowRun {
   /**
    * Flows emitted since the last call, as columnar batches. While files are read (no flow limit),
    * only whole batches are handed out: a partial batch goes out at the end. Pipes, streams and
-   * live inputs get every flow at once (latency), as do runs with `maxNflows` (the limit is checked
-   * between steps).
+   * live inputs get a partial batch at most every {@link PARTIAL_BATCH_MS} (latency, without a
+   * batch per read); runs with `maxNflows` after every step (the limit is checked between steps).
    */
   drainBatches(): FlowBatch[] {
-    const batches = this.wholeBatches && !this.done && !this.flushing ? this.meter.drainFullBatches() : this.meter.drainBatches();
+    const batches = this.partialNow() ? this.meter.drainBatches() : this.meter.drainFullBatches();
     for (const b of batches) this.flowsOut += b.length;
     return batches;
   }
@@ -202,8 +226,30 @@ export class MeterRun implements FlowRun {
     return flows;
   }
 
+  /** Snapshot rows taken since the last call, by the rule of {@link drainBatches}. */
   drainSnapshots(): FlowBatch[] {
-    return this.meter.drainSnapshots();
+    return this.partialNow() ? this.meter.drainSnapshots() : this.meter.drainFullSnapshots();
+  }
+
+  /** True when partial batches go out after this step (decided once per step: flows and snapshots go together). */
+  private partialNow(): boolean {
+    if (this.decidedAt !== this.steps) {
+      this.decidedAt = this.steps;
+      this.partial = this.done || this.flushing || this.everyStep || (!this.wholeBatches && this.partialDue());
+    }
+    return this.partial;
+  }
+
+  handOutDueInMs(): number | undefined {
+    if (this.wholeBatches || this.meter.pendingFlows + this.meter.pendingSnapshots === 0) return undefined;
+    return Math.max(0, this.partialAt + PARTIAL_BATCH_MS - Date.now());
+  }
+
+  private partialDue(): boolean {
+    const now = Date.now();
+    if (now - this.partialAt < PARTIAL_BATCH_MS) return false;
+    this.partialAt = now;
+    return true;
   }
 
   /** Stops early (maxNflows, user stop): closes the input, no flush. */

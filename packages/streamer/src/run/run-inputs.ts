@@ -35,7 +35,13 @@ export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name
   let reader: StreamCaptureReader | null = null;
   const hasher = hash ? new StreamHash() : null;
   let iterator: AsyncIterator<Uint8Array | string> | null = null;
-  let wake: (() => void) | null = null;
+  /** The read in progress: kept across timed-out waits, so no chunk is read twice or dropped. */
+  let pending: Promise<void> | null = null;
+  /** The stream's failure: every later wait rejects with it (also when the wait that saw it had timed out). */
+  let failure: { error: unknown } | null = null;
+  let aborted = false;
+  /** Waits in progress (their clean-up → their resolve): an abort ends them at once. */
+  const waiters = new Map<() => void, () => void>();
   return {
     name,
     open() {
@@ -43,33 +49,49 @@ export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name
       iterator = (readable as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
       return reader;
     },
-    waitForData() {
+    waitForData(timeoutMs?: number) {
+      if (aborted) return Promise.resolve();
+      if (failure !== null) return Promise.reject(failure.error);
+      if (pending === null) {
+        const read = iterator!.next().then((step) => {
+          pending = null;
+          if (aborted) return; // these bytes are not wanted
+          if (step.done === true) reader!.end();
+          else if (typeof step.value === 'string') throw new TypeError(`${name}: capture streams must be binary (no encoding set)`);
+          else {
+            reader!.push(step.value);
+            hasher?.update(step.value);
+          }
+        });
+        pending = read.catch((err: unknown) => {
+          pending = null;
+          failure = { error: err };
+          throw err;
+        });
+        // handled here: the waits (this one, or the next after a timeout) reject with `failure`
+        pending.catch(() => {});
+      }
+      const read = pending;
       return new Promise<void>((resolve, reject) => {
-        wake = resolve;
-        iterator!.next().then(
-          (step) => {
-            if (wake === null) return; // aborted meanwhile: these bytes are not wanted
-            wake = null;
-            if (step.done === true) reader!.end();
-            else if (typeof step.value === 'string') return reject(new TypeError(`${name}: capture streams must be binary (no encoding set)`));
-            else {
-              reader!.push(step.value);
-              hasher?.update(step.value);
-            }
-            resolve();
-          },
-          (err: unknown) => {
-            wake = null;
-            reject(err);
-          },
+        const end = (): void => {
+          if (timer !== null) clearTimeout(timer);
+          waiters.delete(end);
+        };
+        const timer = timeoutMs === undefined ? null : setTimeout(() => (end(), resolve()), timeoutMs);
+        waiters.set(end, resolve);
+        read.then(
+          () => (end(), resolve()),
+          (err: unknown) => (end(), reject(err)),
         );
       });
     },
     sha256: async () => hasher?.digest() ?? null,
     abort() {
-      const pending = wake;
-      wake = null;
-      pending?.();
+      aborted = true;
+      for (const [end, resolve] of [...waiters]) {
+        end();
+        resolve();
+      }
       // releases the stream (a silent stdin would otherwise keep the process alive); the
       // iterator's return() would wait for the pending read, so the stream is destroyed directly
       const stream = readable as Partial<Readable>;
@@ -116,7 +138,7 @@ function stdinPipeInput(hash: boolean): RunInput {
       if (hash) reader.hashAll();
       return reader;
     },
-    waitForData: () => reader!.waitForData(),
+    waitForData: (timeoutMs?: number) => reader!.waitForData(timeoutMs),
     // a stop while the pipe is quiet: the pending wait resolves and the reader thread ends
     abort: () => reader?.close(),
     sha256: () => reader?.sha256() ?? Promise.resolve(null),

@@ -61,8 +61,8 @@ class LiveReader implements CaptureReader {
     return ReadStatus.NeedMore;
   }
 
-  waitForData(): Promise<void> {
-    return this.stopped ? Promise.resolve() : this.capture.waitForData(LIVE_TICK_MS);
+  waitForData(timeoutMs = LIVE_TICK_MS): Promise<void> {
+    return this.stopped ? Promise.resolve() : this.capture.waitForData(Math.min(timeoutMs, LIVE_TICK_MS));
   }
 
   /** Kernel, interface and ring drops so far (final once stopped). */
@@ -98,8 +98,8 @@ export function liveInput(iface: string, options: ResolvedMeteringOptions): RunI
       reader = new LiveReader(iface, capture);
       return reader;
     },
-    waitForData() {
-      return reader === null ? Promise.resolve() : reader.waitForData();
+    waitForData(timeoutMs?: number) {
+      return reader === null ? Promise.resolve() : reader.waitForData(timeoutMs);
     },
     clockNow() {
       // never ahead of packets not read yet (0 = unknown: the clock stays); a small margin covers
