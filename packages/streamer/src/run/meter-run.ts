@@ -194,8 +194,9 @@ export class MeterRun implements FlowRun {
       }
       const readNow = this.accounting.read - before;
       left -= readNow > 0 ? readNow : 1;
-      // enough flows (or snapshot rows) are waiting: hand them out before reading on
-      if (this.meter.pendingFlows + this.meter.pendingSnapshots >= MAX_PENDING_FLOWS) return StepResult.Progress;
+      // a whole batch of flows (or of snapshot rows) is waiting: hand it out before reading on
+      // (each count alone: a partial batch holds fewer rows, and stays until it fills)
+      if (this.meter.pendingFlows >= MAX_PENDING_FLOWS || this.meter.pendingSnapshots >= MAX_PENDING_FLOWS) return StepResult.Progress;
       if (status === ReadStatus.Record) continue;
       if (status === ReadStatus.NeedMore) {
         const input = this.sources.input!;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { NFPlugin, flowKey, type FieldSpec, type FlowBatch, type FlowSnapshot, t
 import { CsvSink, NFStreamer, type FlowSink, type NFStreamerOptions, type SinkResult } from '../../src/index.js';
 import { fnv1a64 } from '@flowstream/core/internal';
 import { PCAPS, REPO, runCli } from '../support/run-cli.js';
+import { pcap } from '../../../core/test/support/capture-builder.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fs-snapshots-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -297,6 +298,37 @@ describe('snapshot outputs', () => {
     }
     expect(plain).not.toContain('scratch');
   });
+
+  it('partial batches of flows and of snapshot rows that add up to more than a batch do not stall the run', async () => {
+    // 2,500 two-packet UDP flows lasting 1.2 s (one snapshot row each at t = 2 s), all expired by
+    // a last flow's packets from t = 10 s, then the end: 2,500 flows and 2,500 rows wait, each
+    // fewer than a batch (4,096), when the input ends
+    const flows = 2500;
+    const udp = (i: number) => {
+      const b = new Uint8Array(28);
+      const v = new DataView(b.buffer);
+      v.setUint32(0, 0x4500001c);
+      v.setUint32(8, 0x40110000);
+      v.setUint32(12, (0x0a000000 | i) >>> 0);
+      v.setUint32(16, 0xc0a80001);
+      v.setUint16(20, 1024);
+      v.setUint16(22, 53);
+      v.setUint16(24, 8);
+      return b;
+    };
+    const t0 = 1_700_000_000;
+    const records = [];
+    for (let i = 0; i < flows; i++) records.push({ tsSec: t0, tsFrac: i, data: udp(i) });
+    for (let i = 0; i < flows; i++) records.push({ tsSec: t0 + 1, tsFrac: 200_000 + i, data: udp(i) });
+    for (let k = 0; k < 100; k++) records.push({ tsSec: t0 + 10, tsFrac: k * 10_000, data: udp(flows) });
+    const file = join(dir, 'two-partials.pcap');
+    writeFileSync(file, pcap({ linkType: 101 }, records));
+    const out = new RowsSink();
+    const snaps = new RowsSink();
+    await new NFStreamer({ source: file, nDissections: 0, idleTimeout: 5, snapshotInterval: 1 }).writeTo(out, { snapshotSink: snaps });
+    expect(out.rows.length).toBe(flows + 1);
+    expect(snaps.rows.length).toBe(flows);
+  }, 30_000);
 
   it('snapshots$ and snapshots() give the same rows', async () => {
     const a: string[] = [];
