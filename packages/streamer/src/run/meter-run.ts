@@ -194,10 +194,12 @@ export class MeterRun implements FlowRun {
       }
       const readNow = this.accounting.read - before;
       left -= readNow > 0 ? readNow : 1;
-      // a whole batch of flows (or of snapshot rows) is waiting: hand it out before reading on
-      // (each count alone: a partial batch holds fewer rows, and stays until it fills)
-      if (this.meter.pendingFlows >= MAX_PENDING_FLOWS || this.meter.pendingSnapshots >= MAX_PENDING_FLOWS) return StepResult.Progress;
-      if (status === ReadStatus.Record) continue;
+      if (status === ReadStatus.Record) {
+        // a whole batch of flows (or of snapshot rows) is waiting: hand it out before reading on
+        // (each count alone: a partial batch holds fewer rows, and stays until it fills)
+        if (this.meter.pendingFlows >= MAX_PENDING_FLOWS || this.meter.pendingSnapshots >= MAX_PENDING_FLOWS) return StepResult.Progress;
+        continue;
+      }
       if (status === ReadStatus.NeedMore) {
         const input = this.sources.input!;
         if (input.clockNow !== undefined) this.meter.advanceClock(input.clockNow());
