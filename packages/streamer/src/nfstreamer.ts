@@ -819,6 +819,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     const batches = this.runOutputs(snapshots !== null);
     // the sink is done with a batch once write resolved: its storage goes back to the meter
     const reuse = sink.keepsBatches === false && observe === null;
+    const reuseSnapshots = snapshots?.sink.keepsBatches === false;
     // the generator body (and so the run) starts at the first next(): count the export as opening until then
     let pendingFirst: Promise<IteratorResult<RunOutput>> | null = batches.next();
     this.exportsOpening--;
@@ -840,6 +841,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
           } catch (err) {
             throw new SinkError(snapshots!.sink.target, err);
           }
+          if (reuseSnapshots) out.batch.release();
           continue;
         }
         if (observe !== null) await observe(out.batch);

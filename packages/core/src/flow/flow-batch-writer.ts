@@ -101,14 +101,22 @@ export class FlowBatchWriter {
   private readonly declaredOnly: boolean;
   /** Storages of released full batches (runs without plugins: their columns never change). */
   private readonly pool: BatchStorage[] = [];
+  /** Typed arrays over shared memory (see the `shared` option). */
+  private readonly shared: boolean;
 
   constructor(
     coreFields: readonly FieldSpec[],
     pluginFields: readonly FieldSpec[],
     private readonly state: FlowState,
-    options: { keepFlows: boolean; capacity?: number; declaredOnly?: boolean },
+    /**
+     * `shared`: full batches' typed arrays live in `SharedArrayBuffer`s, so another thread reads
+     * them in place (nothing is transferred) and, once it released the batch, the writer reuses
+     * the same memory.
+     */
+    options: { keepFlows: boolean; capacity?: number; declaredOnly?: boolean; shared?: boolean },
   ) {
     this.capacity = options.capacity ?? FLOW_BATCH_ROWS;
+    this.shared = options.shared ?? false;
     this.declaredOnly = options.declaredOnly ?? false;
     this.fields = [...coreFields, ...pluginFields];
     this.coreCount = coreFields.length;
@@ -157,13 +165,13 @@ export class FlowBatchWriter {
         if (j > 8) this.text[j] = new Array<string>(cap);
       } else if (f.type === 'int[]') {
         const w = this.state.splt!.n;
-        this.lists[j] = f.name === 'splt_piat_ms' ? new Float64Array(cap * w) : new Int32Array(cap * w);
-      } else this.num[j] = new Float64Array(cap);
+        this.lists[j] = f.name === 'splt_piat_ms' ? typedArray(Float64Array, cap * w, this.shared) : typedArray(Int32Array, cap * w, this.shared);
+      } else this.num[j] = typedArray(Float64Array, cap, this.shared);
     }
     for (let j = this.coreCount; j < n; j++) this.values[j] = new Array(cap);
-    this.words = new Uint32Array(cap * 8);
-    this.versions = new Uint8Array(cap);
-    this.macValues = new Float64Array(cap * 2);
+    this.words = typedArray(Uint32Array, cap * 8, this.shared);
+    this.versions = typedArray(Uint8Array, cap, this.shared);
+    this.macValues = typedArray(Float64Array, cap * 2, this.shared);
     if (this.flows !== null) this.flows = [];
   }
 
@@ -332,6 +340,15 @@ export class FlowBatchWriter {
     }
     return batch;
   }
+}
+
+/** A typed array of `length` elements, over shared memory when `shared`. */
+export function typedArray<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(
+  kind: { new (length: number): T; new (buffer: SharedArrayBuffer): T; readonly BYTES_PER_ELEMENT: number },
+  length: number,
+  shared: boolean,
+): T {
+  return shared ? new kind(new SharedArrayBuffer(length * kind.BYTES_PER_ELEMENT)) : new kind(length);
 }
 
 /** IP address texts of a batch, built on first read (glibc `inet_ntop` forms, spec §4). */

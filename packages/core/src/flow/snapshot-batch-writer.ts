@@ -1,6 +1,6 @@
 import type { FieldSpec } from './field-spec.js';
 import { FlowBatch, type FlowColumn } from './flow-batch.js';
-import { FlowBatchWriter, type DissectionFields, type FlowState } from './flow-batch-writer.js';
+import { FlowBatchWriter, typedArray, type DissectionFields, type FlowState } from './flow-batch-writer.js';
 import { FlowKeyTexts } from './flow-key.js';
 import type { NFlow } from './nflow.js';
 import { FINAL_ONLY, KEY_COLUMN, SNAPSHOT_COLUMNS, snapshotColumns } from './flow-snapshot.js';
@@ -18,20 +18,28 @@ export interface SnapshotValues {
   d2sBytes: number;
 }
 
+/** Released storages of the snapshot columns kept for reuse. */
+const POOLED = 4;
+
 /**
  * Writes snapshot rows of live flows into columnar batches: the snapshot columns, then the flow's
  * columns as they stand (written by a {@link FlowBatchWriter} without `id` and `expiration_id`).
  * Plugin fields are those of `pluginFields` only (plugins that take part in snapshots).
+ *
+ * Whole batches live in shared memory: the snapshot output usually runs on a worker thread, which
+ * reads them in place; a batch released after writing ({@link FlowBatch.release}) is written
+ * again, so a long run does not keep asking the system for fresh pages.
  */
 export class SnapshotBatchWriter {
   private readonly flows: FlowBatchWriter;
   private own: Float64Array[] = [];
+  private readonly pool: Float64Array[][] = [];
   private readonly capacity: number;
   private fieldsCache: { flowFields: readonly FieldSpec[]; fields: FieldSpec[] } | null = null;
 
   constructor(coreFields: readonly FieldSpec[], pluginFields: readonly FieldSpec[], state: FlowState, capacity: number) {
     this.capacity = capacity;
-    this.flows = new FlowBatchWriter(coreFields, pluginFields, state, { keepFlows: false, capacity, declaredOnly: true });
+    this.flows = new FlowBatchWriter(coreFields, pluginFields, state, { keepFlows: false, capacity, declaredOnly: true, shared: true });
     this.allocate();
   }
 
@@ -54,7 +62,7 @@ export class SnapshotBatchWriter {
   }
 
   private allocate(): void {
-    this.own = OWN.map(() => new Float64Array(this.capacity));
+    this.own = this.pool.pop() ?? OWN.map(() => typedArray(Float64Array, this.capacity, true));
   }
 
   /** Appends a snapshot of the live flow at `slot` (`ndpi`: its detection so far; `flow`: its plugin-run object). */
@@ -79,10 +87,16 @@ export class SnapshotBatchWriter {
     const fields = this.schema;
     const flowBatch = this.flows.seal()!;
     const full = n === this.capacity;
-    const columns: FlowColumn[] = this.own.map((values) => ({ kind: 'number', values: full ? values : values.slice(0, n) }));
+    const own = this.own;
+    const columns: FlowColumn[] = own.map((values) => ({ kind: 'number', values: full ? values : values.slice(0, n) }));
     for (let j = FINAL_ONLY; j < flowBatch.columns.length; j++) columns.push(flowBatch.columns[j]!);
     columns.splice(KEY_COLUMN, 0, new FlowKeyTexts(fields, columns, n));
-    if (full) this.allocate();
-    return new FlowBatch(fields, columns, n);
+    if (!full) return new FlowBatch(fields, columns, n);
+    this.allocate();
+    const recycle = () => {
+      flowBatch.release();
+      if (this.pool.length < POOLED) this.pool.push(own);
+    };
+    return new FlowBatch(fields, columns, n, undefined, null, recycle);
   }
 }

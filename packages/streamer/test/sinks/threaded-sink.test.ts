@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CsvSink, NFStreamer, SinkError, sinkDefinition, type FlowSink } from '../../src/index.js';
 import { ThreadedSink } from '../../src/sinks/threaded/threaded-sink.js';
 import { PCAPS, runCli } from '../support/run-cli.js';
+import { pcap } from '../../../core/test/support/capture-builder.js';
 
 const CAPTURE = join(PCAPS, 'mdns.pcap');
 // many flows and long ones: several batches and snapshot rows
@@ -48,6 +49,43 @@ describe('ThreadedSink: a built-in file sink on a worker thread', () => {
     expect(text.split('\n').length).toBeGreaterThan(10);
     expect(text).toBe(readFileSync(direct, 'utf8'));
   });
+
+  it('batches written over after release: many whole snapshot batches, on the main thread and on the worker, equal a run that reuses nothing', async () => {
+    // 3,000 UDP flows, each a packet every 0.5 s for 8 s: about 3,000 snapshot rows per second
+    const udp = (i: number) => {
+      const b = new Uint8Array(28);
+      const v = new DataView(b.buffer);
+      v.setUint32(0, 0x4500001c);
+      v.setUint32(8, 0x40110000);
+      v.setUint32(12, (0x0a000000 | i) >>> 0);
+      v.setUint32(16, 0xc0a80001);
+      v.setUint16(20, 1024 + (i % 7));
+      v.setUint16(22, 53);
+      v.setUint16(24, 8);
+      return b;
+    };
+    const records = [];
+    for (let t = 0; t < 16; t++) for (let i = 0; i < 3000; i++) records.push({ tsSec: 1_700_000_000 + (t >> 1), tsFrac: (t & 1) * 500_000 + i, data: udp(i) });
+    const file = join(dir, 'many-snapshots.pcap');
+    writeFileSync(file, pcap({ linkType: 101 }, records));
+    const none = () => sinkDefinition('none').create('', {});
+    // a sink that does not say it keeps no batch: nothing is released, nothing reused
+    const keeping = (inner: FlowSink): FlowSink => ({
+      target: inner.target,
+      open: (c) => inner.open(c),
+      write: (b) => inner.write(b),
+      close: (c) => inner.close(c),
+      abort: (e) => inner.abort(e),
+    });
+    const [reference, direct, threaded] = [tmp('csv'), tmp('csv'), tmp('csv')];
+    await run(await none(), file, { snapshotSink: keeping(new CsvSink(reference)) });
+    await run(await none(), file, { snapshotSink: new CsvSink(direct) });
+    await run(await none(), file, { snapshotSink: new ThreadedSink('csv', threaded, {}) });
+    const text = readFileSync(reference, 'utf8');
+    expect(text.trim().split("\n").length).toBeGreaterThan(4 * 4096);
+    expect(readFileSync(direct, 'utf8') === text).toBe(true);
+    expect(readFileSync(threaded, 'utf8') === text).toBe(true);
+  }, 60_000);
 
   it('a full disk fails the run with an error naming the target and its code, after the flows so far', async () => {
     const err = await run(new ThreadedSink('csv', '/dev/full', {}), LONG).catch((e: unknown) => e);

@@ -29,7 +29,8 @@ export interface SinkWorkerError {
 
 /** Sink worker → main thread. */
 export type SinkReply =
-  | { readonly kind: 'opened' }
+  /** `keepsBatches` of the worker's sink: false when a written batch may be written over. */
+  | { readonly kind: 'opened'; readonly keepsBatches: boolean }
   /** One batch was written (its `write` resolved): room for the next. */
   | { readonly kind: 'written' }
   | { readonly kind: 'closed'; readonly result: SinkResult }

@@ -27,7 +27,7 @@ async function handle(request: SinkRequest): Promise<void> {
       case 'open':
         sink = await sinkDefinition(format).create(target, { ...options, warn: (message: string) => reply({ kind: 'warn', message }) });
         await sink.open(request.context);
-        return reply({ kind: 'opened' });
+        return reply({ kind: 'opened', keepsBatches: sink.keepsBatches !== false });
       case 'batch':
         await sink!.write(receiver.receive(request.batch));
         return reply({ kind: 'written' });

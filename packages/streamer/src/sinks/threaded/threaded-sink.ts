@@ -18,13 +18,17 @@ const MAX_IN_FLIGHT = 4;
  * the same sink writes on the main thread, byte for byte; errors come back with their message and
  * code and fail the next `write` or `close`, as the sink's own would.
  *
- * The batches it is given are not usable afterwards (their storage moved to the worker), so it
- * never declares `keepsBatches: false`.
+ * The batches it is given are not usable afterwards: their typed arrays moved to the worker, or,
+ * in shared memory, are read there in place. It releases each batch ({@link FlowBatch.release})
+ * once the worker wrote it (when the worker's sink keeps no batch), so the meter writes later rows
+ * into the same memory; it never declares `keepsBatches: false` (the run would release earlier).
  */
 export class ThreadedSink implements FlowSink {
   private readonly worker: Worker;
   private readonly port: MessagePort;
-  private inFlight = 0;
+  /** Batches handed to the worker, oldest first, until it wrote them. */
+  private readonly sent: FlowBatch[] = [];
+  private workerKeepsBatches = true;
   private error: Error | null = null;
   /** Wakes a caller waiting for a reply. */
   private wake: (() => void) | null = null;
@@ -69,8 +73,8 @@ export class ThreadedSink implements FlowSink {
     this.throwIfFailed();
     const { message, transfer } = batchForTransfer(batch);
     this.port.postMessage({ kind: 'batch', batch: message } satisfies SinkRequest, transfer);
-    this.inFlight++;
-    if (this.inFlight >= MAX_IN_FLIGHT) await this.until(() => this.inFlight < MAX_IN_FLIGHT);
+    this.sent.push(batch);
+    if (this.sent.length >= MAX_IN_FLIGHT) await this.until(() => this.sent.length < MAX_IN_FLIGHT);
   }
 
   async close(context: SinkCloseContext): Promise<SinkResult> {
@@ -102,10 +106,13 @@ export class ThreadedSink implements FlowSink {
     switch (m.kind) {
       case 'opened':
         this.opened = true;
+        this.workerKeepsBatches = m.keepsBatches;
         break;
-      case 'written':
-        this.inFlight--;
+      case 'written': {
+        const batch = this.sent.shift()!;
+        if (!this.workerKeepsBatches) batch.release();
         break;
+      }
       case 'closed':
         this.result = m.result;
         break;
