@@ -251,3 +251,17 @@ export function frame(n: number, seed = 0): Uint8Array {
   for (let i = 0; i < n; i++) data[i] = (i + seed * 7) & 0xff;
   return data;
 }
+
+/** An IPv4/UDP packet with no payload, for LINKTYPE_RAW (101) captures: `src`/`dst` as 32-bit addresses. */
+export function ipv4Udp(src: number, dst: number, srcPort: number, dstPort: number): Uint8Array {
+  const b = new Uint8Array(28);
+  const v = new DataView(b.buffer);
+  v.setUint32(0, 0x4500001c); // v4, IHL 5, total length 28
+  v.setUint32(8, 0x40110000); // TTL 64, UDP, checksum 0
+  v.setUint32(12, src >>> 0);
+  v.setUint32(16, dst >>> 0);
+  v.setUint16(20, srcPort);
+  v.setUint16(22, dstPort);
+  v.setUint16(24, 8);
+  return b;
+}

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CsvSink, NFStreamer, SinkError, sinkDefinition, type FlowSink } from '../../src/index.js';
 import { ThreadedSink } from '../../src/sinks/threaded/threaded-sink.js';
 import { PCAPS, runCli } from '../support/run-cli.js';
-import { pcap } from '../../../core/test/support/capture-builder.js';
+import { ipv4Udp, pcap } from '../../../core/test/support/capture-builder.js';
 
 const CAPTURE = join(PCAPS, 'mdns.pcap');
 // many flows and long ones: several batches and snapshot rows
@@ -52,18 +52,7 @@ describe('ThreadedSink: a built-in file sink on a worker thread', () => {
 
   it('batches written over after release: many whole snapshot batches, on the main thread and on the worker, equal a run that reuses nothing', async () => {
     // 3,000 UDP flows, each a packet every 0.5 s for 8 s: about 3,000 snapshot rows per second
-    const udp = (i: number) => {
-      const b = new Uint8Array(28);
-      const v = new DataView(b.buffer);
-      v.setUint32(0, 0x4500001c);
-      v.setUint32(8, 0x40110000);
-      v.setUint32(12, (0x0a000000 | i) >>> 0);
-      v.setUint32(16, 0xc0a80001);
-      v.setUint16(20, 1024 + (i % 7));
-      v.setUint16(22, 53);
-      v.setUint16(24, 8);
-      return b;
-    };
+    const udp = (i: number) => ipv4Udp((0x0a000000 | i) >>> 0, 0xc0a80001, 1024 + (i % 7), 53);
     const records = [];
     for (let t = 0; t < 16; t++) for (let i = 0; i < 3000; i++) records.push({ tsSec: 1_700_000_000 + (t >> 1), tsFrac: (t & 1) * 500_000 + i, data: udp(i) });
     const file = join(dir, 'many-snapshots.pcap');

@@ -7,7 +7,7 @@ import { NFPlugin, flowKey, type FieldSpec, type FlowBatch, type FlowSnapshot, t
 import { CsvSink, NFStreamer, type FlowSink, type NFStreamerOptions, type SinkResult } from '../../src/index.js';
 import { fnv1a64 } from '@flowstream/core/internal';
 import { PCAPS, REPO, runCli } from '../support/run-cli.js';
-import { pcap } from '../../../core/test/support/capture-builder.js';
+import { ipv4Udp, pcap } from '../../../core/test/support/capture-builder.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fs-snapshots-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -304,18 +304,7 @@ describe('snapshot outputs', () => {
     // a last flow's packets from t = 10 s, then the end: 2,500 flows and 2,500 rows wait, each
     // fewer than a batch (4,096), when the input ends
     const flows = 2500;
-    const udp = (i: number) => {
-      const b = new Uint8Array(28);
-      const v = new DataView(b.buffer);
-      v.setUint32(0, 0x4500001c);
-      v.setUint32(8, 0x40110000);
-      v.setUint32(12, (0x0a000000 | i) >>> 0);
-      v.setUint32(16, 0xc0a80001);
-      v.setUint16(20, 1024);
-      v.setUint16(22, 53);
-      v.setUint16(24, 8);
-      return b;
-    };
+    const udp = (i: number) => ipv4Udp((0x0a000000 | i) >>> 0, 0xc0a80001, 1024, 53);
     const t0 = 1_700_000_000;
     const records = [];
     for (let i = 0; i < flows; i++) records.push({ tsSec: t0, tsFrac: i, data: udp(i) });
