@@ -92,28 +92,30 @@ export function fnv1a64(text: string): string {
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
-// the hash as two 32-bit halves; offset basis 0xcbf29ce484222325
-const OFFSET_HI = 0xcbf29ce4;
-const OFFSET_LO = 0x84222325;
-
-/** FNV-1a 64 of the first `n` bytes of `bytes`. */
+/** FNV-1a 64 of the first `n` bytes of `bytes`, 16 hex digits. */
 function fnvOfBytes(bytes: Uint8Array, n: number): string {
-  let hi = OFFSET_HI;
-  let lo = OFFSET_LO;
+  // four 16-bit limbs, low first; offset basis 0xcbf29ce484222325
+  let h0 = 0x2325;
+  let h1 = 0x8422;
+  let h2 = 0x9ce4;
+  let h3 = 0xcbf2;
   for (let i = 0; i < n; i++) {
-    lo = (lo ^ bytes[i]!) >>> 0;
-    // × prime 2^40 + 0x1b3: lo × 0x1b3 is exact in a double (< 2^41) and its upper part carries
-    // into hi; lo × 2^40 adds lo << 8 to hi
-    const m = lo * 0x1b3;
-    const low = m >>> 0;
-    hi = (Math.imul(hi, 0x1b3) + (m - low) / 4294967296 + (lo << 8)) >>> 0;
-    lo = low;
+    h0 ^= bytes[i]!;
+    // × prime 2^40 + 0x1b3: each limb × 0x1b3, plus the limb two below shifted by 8 (the 2^40
+    // part); every sum stays below 2^31, so the carries are shifts of small integers
+    const t0 = h0 * 0x1b3;
+    const t1 = h1 * 0x1b3;
+    const t2 = h2 * 0x1b3 + (h0 << 8);
+    const t3 = h3 * 0x1b3 + (h1 << 8);
+    const c1 = t1 + (t0 >>> 16);
+    const c2 = t2 + (c1 >>> 16);
+    const c3 = t3 + (c2 >>> 16);
+    h0 = t0 & 0xffff;
+    h1 = c1 & 0xffff;
+    h2 = c2 & 0xffff;
+    h3 = c3 & 0xffff;
   }
-  return hexOf(hi, lo);
-}
-
-function hexOf(hi: number, lo: number): string {
-  return HEX[hi >>> 24]! + HEX[(hi >>> 16) & 0xff]! + HEX[(hi >>> 8) & 0xff]! + HEX[hi & 0xff]! + HEX[lo >>> 24]! + HEX[(lo >>> 16) & 0xff]! + HEX[(lo >>> 8) & 0xff]! + HEX[lo & 0xff]!;
+  return HEX[h3 >>> 8]! + HEX[h3 & 0xff]! + HEX[h2 >>> 8]! + HEX[h2 & 0xff]! + HEX[h1 >>> 8]! + HEX[h1 & 0xff]! + HEX[h0 >>> 8]! + HEX[h0 & 0xff]!;
 }
 
 /** How {@link FlowKeyTexts} writes one key field. */
