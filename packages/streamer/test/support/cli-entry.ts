@@ -1,8 +1,10 @@
 // Runs the CLI from its TypeScript sources (tests): `node --conditions=source --import tsx cli-entry.ts ARGS`,
 // started as the committed launcher (bin/flowstream.js) starts it.
 import { prestartCliMeters } from '../../src/cli/prestart-meters.js';
+import { prestartCliSink } from '../../src/cli/prestart-sink.js';
 
 prestartCliMeters(process.argv.slice(2));
+prestartCliSink(process.argv.slice(2));
 const { main } = await import('../../src/cli/main.js');
 
 main(process.argv.slice(2)).then(

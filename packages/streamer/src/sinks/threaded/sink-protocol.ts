@@ -2,7 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { TransferredBatch } from '@flowstream/core/internal';
 import type { SinkCloseContext, SinkOpenContext, SinkOptions, SinkResult } from '../flow-sink.js';
 
-/** `workerData` of a sink worker: which built-in file format to write where. */
+/** The first message a sink worker gets: which built-in file format to write where. */
 export interface SinkWorkerData {
   readonly format: string;
   readonly target: string;

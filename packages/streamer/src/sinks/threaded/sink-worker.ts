@@ -3,14 +3,13 @@
  * runs its open, writes and close in order as the main thread asks, rebuilding each batch from
  * its transferred columns (encoding, compression and file writes happen on this thread).
  */
-import { workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { BatchReceiver } from '@flowstream/core/internal';
 import '../builtin-sinks.js';
 import { sinkDefinition } from '../sink-registry.js';
 import type { FlowSink } from '../flow-sink.js';
 import type { SinkReply, SinkRequest, SinkWorkerData } from './sink-protocol.js';
 
-const { format, target, options, port } = workerData as SinkWorkerData;
 const receiver = new BatchReceiver();
 let sink: FlowSink | null = null;
 let failed = false;
@@ -19,6 +18,19 @@ let queue: Promise<void> = Promise.resolve();
 function reply(message: SinkReply): void {
   port.postMessage(message);
 }
+
+// the worker may start before its sink exists (see `prestartSinkWorker`): the sink comes in the first message
+let format = '';
+let target = '';
+let options: SinkWorkerData['options'] = {};
+let port: SinkWorkerData['port'];
+
+parentPort!.once('message', (data: SinkWorkerData) => {
+  ({ format, target, options, port } = data);
+  port.on('message', (request: SinkRequest) => {
+    queue = queue.then(() => handle(request));
+  });
+});
 
 async function handle(request: SinkRequest): Promise<void> {
   if (failed && request.kind !== 'abort') return;
@@ -47,7 +59,3 @@ async function handle(request: SinkRequest): Promise<void> {
     reply({ kind: 'error', error: { name: e.name, message: e.message, stack: e.stack, ...(code === undefined ? {} : { code }) } });
   }
 }
-
-port.on('message', (request: SinkRequest) => {
-  queue = queue.then(() => handle(request));
-});

@@ -6,10 +6,49 @@ import type { FlowSink, SinkCloseContext, SinkOpenContext, SinkOptions, SinkResu
 import type { SinkReply, SinkRequest, SinkWorkerData, SinkWorkerError } from './sink-protocol.js';
 
 /**
- * Batches handed to the worker and not yet written: enough to keep it busy while the meter
- * produces the next, few enough to bound memory (each is at most one batch of rows).
+ * Batches handed to the worker and not yet written: enough for the meter to run on while the
+ * worker starts (a fresh JavaScript engine loading its modules, ~0.2 s), few enough to bound
+ * memory (each is at most one batch of rows).
  */
-const MAX_IN_FLIGHT = 4;
+const MAX_IN_FLIGHT = 8;
+
+/** A sink worker started ahead of its sink (see {@link prestartSinkWorker}). */
+interface StartedWorker {
+  readonly worker: Worker;
+  error: Error | null;
+  exited: boolean;
+}
+
+let prestarted: StartedWorker | null = null;
+
+function startWorker(): StartedWorker {
+  const entry = workerEntry('../sinks/threaded/sink-worker');
+  const worker = new Worker(entry.url, { execArgv: [...entry.execArgv], name: 'flowstream-sink' });
+  const started: StartedWorker = { worker, error: null, exited: false };
+  worker.on('error', (err) => {
+    started.error ??= err;
+  });
+  worker.on('exit', () => {
+    started.exited = true;
+  });
+  // the sink's channel keeps the process alive while replies are awaited; the thread alone must not
+  worker.unref();
+  return started;
+}
+
+/**
+ * Starts a sink worker before a {@link ThreadedSink} needs it, so its start-up overlaps what the
+ * caller does meanwhile (the CLI loading its modules). The next threaded sink takes it; an unused
+ * one does not keep the process alive.
+ *
+ * @example
+ * ```ts
+ * prestartSinkWorker(); // before the expensive imports
+ * ```
+ */
+export function prestartSinkWorker(): void {
+  prestarted ??= startWorker();
+}
 
 /**
  * A built-in file sink (CSV, JSONL, Parquet, Arrow) run on a worker thread: the main thread hands
@@ -32,7 +71,6 @@ export class ThreadedSink implements FlowSink {
   private error: Error | null = null;
   /** Wakes a caller waiting for a reply. */
   private wake: (() => void) | null = null;
-  private opened = false;
   private result: SinkResult | null = null;
   private aborted = false;
   /** The channel is closed and the thread ended (or being ended). */
@@ -50,22 +88,26 @@ export class ThreadedSink implements FlowSink {
   ) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    const entry = workerEntry('../sinks/threaded/sink-worker');
-    const data: SinkWorkerData = { format, target, options: plainOptions(options), port: port2 };
-    this.worker = new Worker(entry.url, { execArgv: [...entry.execArgv], name: `flowstream-sink ${target}`, workerData: data, transferList: [port2] });
-    // the channel keeps the process alive while replies are awaited; the thread alone must not
-    this.worker.unref();
+    const started = prestarted !== null && !prestarted.exited ? prestarted : startWorker();
+    prestarted = null;
+    this.worker = started.worker;
+    if (started.error !== null) this.fail(started.error);
     this.worker.on('error', (err) => this.fail(err));
     this.worker.on('exit', () => {
       this.exited = true;
       if (!this.ended) this.fail(new Error('the sink worker ended unexpectedly'));
     });
+    const data: SinkWorkerData = { format, target, options: plainOptions(options), port: port2 };
+    this.worker.postMessage(data, [port2]);
     this.port.on('message', (m: SinkReply) => this.onReply(m));
   }
 
+  /**
+   * Asks the worker to make and open the sink, without waiting: the run reads on while the worker
+   * starts (the target was checked before); an error there fails the next `write` or `close`.
+   */
   async open(context: SinkOpenContext): Promise<void> {
     this.send({ kind: 'open', context });
-    await this.until(() => this.opened);
   }
 
   async write(batch: FlowBatch): Promise<void> {
@@ -105,7 +147,6 @@ export class ThreadedSink implements FlowSink {
   private onReply(m: SinkReply): void {
     switch (m.kind) {
       case 'opened':
-        this.opened = true;
         this.workerKeepsBatches = m.keepsBatches;
         break;
       case 'written': {
