@@ -414,7 +414,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     const plan = parallelPlan(opts, this.mode, warnOnce);
     const run: FlowRun =
       plan !== null
-        ? new ParallelMeterRun(opts, inputs, this.filter(), { ...plan, dissection: factory !== null, systemVisibility: this.systemVisibility })
+        ? new ParallelMeterRun(opts, inputs, this.filter(), { ...plan, dissector: factory !== null ? factory() : null, systemVisibility: this.systemVisibility })
         : new MeterRun(opts, inputs, factory ? factory() : null, this.filter(), this.systemVisibility);
     this.currentRun = run;
     this.tracker = new ProgressTracker(run, inputs);

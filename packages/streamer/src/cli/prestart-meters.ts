@@ -22,7 +22,7 @@ export function requestedMeters(argv: readonly string[]): number | null {
 }
 
 /**
- * Starts the meter workers of a CLI run with parallel meters before the CLI loads the rest of its
+ * Starts the meter workers of a CLI run with parallel meters (one per meter but the first) before the CLI loads the rest of its
  * modules, so that the workers' start-up overlaps it. Reads only `--n-meters`: when the run ends
  * up with one meter after all (live capture, a usage error), the unused workers just end with
  * the process.
@@ -32,5 +32,6 @@ export function prestartCliMeters(argv: readonly string[]): void {
   const n = requestedMeters(argv);
   if (n === null || n > 1024) return;
   const meters = meterCount(n);
-  if (meters > 1) prestartMeterWorkers(meters);
+  // meter 0 runs in the main thread
+  if (meters > 1) prestartMeterWorkers(meters - 1);
 }

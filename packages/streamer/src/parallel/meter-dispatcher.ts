@@ -1,4 +1,4 @@
-import type { CaptureRecord, DecodedPacket } from '@flowstream/core';
+import { IGNORE_REASON_NAMES, PacketDecoder, type CaptureRecord, type DecodedPacket, type FlowMeter } from '@flowstream/core';
 import { elapsedMs, isLaterTime, type PacketSink } from '@flowstream/core/internal';
 import type { PacketRingWriter } from './packet-ring.js';
 import type { RecordRouter } from './record-router.js';
@@ -12,13 +12,14 @@ const PUBLISH_EVERY = 4096;
 /**
  * Where the main thread's capture pump puts packets with parallel meters (spec §7): the
  * {@link RecordRouter} settled each record in the decoder's place (accounted by the pump), and
- * this class hands each owned record, raw, to its meter's ring: as a reference when the reader
- * read it into a shared chunk (always, but for records larger than a chunk), else as a copy.
- * Decoding and metering happen in the workers.
+ * this class hands each owned record to its meter. Meter 0 is {@link local}, in this thread: its
+ * records are decoded here and metered at once. Meters 1 … n − 1 are workers: each owned record
+ * goes, raw, to its meter's ring, as a reference when the reader read it into a shared chunk
+ * (always, but for records larger than a chunk), else as a copy; the worker decodes and meters it.
  *
  * Every meter must see every parsed packet as a time ticker, so all meters share one clock and
  * one scan schedule — which this class keeps. A ticker changes a meter's state only when it runs
- * the idle scan, so a meter is sent (a) its records, with the clamped clock as their time, and
+ * the idle scan, so a meter is given (a) its records, with the clamped clock as their time, and
  * (b) a tick (a timestamp alone) for each scan triggered by another meter's packet: exactly the
  * state changes NFStream's meter would make, at a fraction of the traffic.
  */
@@ -26,23 +27,31 @@ export class MeterDispatcher implements PacketSink {
   /** The shared meter clock (spec §1.2 clamp), ms. */
   private clock = 0;
   private lastScan = 0;
+  private readonly decoder: PacketDecoder;
 
   /**
-   * @param writers one ring per meter, in meter order.
+   * @param local meter 0, run in this thread.
+   * @param writers the rings of meters 1 … n − 1, in meter order.
    * @param chunks the shared memory the readers read into: records there go by reference.
    */
   constructor(
+    private readonly local: FlowMeter,
     private readonly writers: readonly PacketRingWriter[],
     private readonly router: RecordRouter,
     private readonly chunks: SharedChunks,
-  ) {}
+    decodeTunnels: boolean,
+  ) {
+    this.decoder = new PacketDecoder({ decodeTunnels });
+  }
 
-  /** Flows wait in the workers, not here. */
-  readonly pendingFlows = 0;
+  /** Flows the local meter emitted and the run did not take yet (the workers' wait in the workers). */
+  get pendingFlows(): number {
+    return this.local.pendingFlows;
+  }
 
-  /** A packet the router accepted: its record goes to the router's owner. */
-  process(_packet: DecodedPacket, record: CaptureRecord): void {
-    this.dispatch(record, this.router.owner);
+  /** A packet the router accepted: its record goes to the router's owner (`packet` is scratch space for meter 0). */
+  process(packet: DecodedPacket, record: CaptureRecord): void {
+    this.dispatch(record, packet, this.router.owner);
   }
 
   /** Live inputs: the wall clock moved to `nowMs` while no packet arrived. */
@@ -60,31 +69,40 @@ export class MeterDispatcher implements PacketSink {
     for (const w of this.writers) if (w.pending > 0) w.publish();
   }
 
-  /** End of input: every meter flushes. */
+  /** End of input: every worker meter flushes (the local meter is flushed by the run). */
   end(): void {
     for (const w of this.writers) w.end();
   }
 
-  /** Sends an owned record to its meter, its time clamped to the shared clock (and scan ticks to the others when due). */
-  private dispatch(rec: CaptureRecord, owner: number): void {
+  /** Gives an owned record to its meter, its time clamped to the shared clock (and scan ticks to the others when due). */
+  private dispatch(rec: CaptureRecord, packet: DecodedPacket, owner: number): void {
     // the record carries the meter time (spec §1.2 clamp); kept in fields, never passed as a (boxed) argument
     if (isLaterTime(rec.timeMs, this.clock)) this.clock = rec.timeMs;
     else rec.timeMs = this.clock;
-    const w = this.writers[owner]!;
-    const chunk = this.chunks.chunkOf(rec.data);
-    if (chunk >= 0) w.sharedFrame(rec, chunk);
-    else w.frame(rec);
-    if (w.pending >= PUBLISH_EVERY) w.publish();
+    if (owner === 0) {
+      const reason = this.decoder.decode(rec, packet);
+      // the router settled this record with the same decoder: a disagreement is a bug, not input
+      if (reason !== 0) throw new Error(`parallel meters: a record routed as a packet decodes as ${IGNORE_REASON_NAMES[reason]}`);
+      this.local.process(packet);
+    } else {
+      const w = this.writers[owner - 1]!;
+      const chunk = this.chunks.chunkOf(rec.data);
+      if (chunk >= 0) w.sharedFrame(rec, chunk);
+      else w.frame(rec);
+      if (w.pending >= PUBLISH_EVERY) w.publish();
+    }
     if (elapsedMs(this.clock, this.lastScan) >= SCAN_INTERVAL_MS) {
       this.lastScan = this.clock;
       this.tickOthers(owner);
     }
   }
 
+  /** The shared clock ran a scan on meter `owner`'s packet (−1: on a wall-clock tick): the other meters scan too. */
   private tickOthers(owner: number): void {
+    if (owner !== 0) this.local.tickPacket(this.clock);
     const writers = this.writers;
     for (let i = 0; i < writers.length; i++) {
-      if (i === owner) continue;
+      if (i === owner - 1) continue;
       const w = writers[i]!;
       w.tick(this.clock);
       if (w.pending >= PUBLISH_EVERY) w.publish();

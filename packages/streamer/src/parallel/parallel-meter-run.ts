@@ -1,16 +1,20 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import {
+  FlowMeter,
   ReadStatus,
   type CaptureReader,
   type FlowBatch,
+  type FlowDissector,
   type NFlow,
   type ResolvedMeteringOptions,
   type RunSummary,
 } from '@flowstream/core';
-import { BatchReceiver, CapturePump, meterConfig, PacketAccounting, pluginFields, flowColumns } from '@flowstream/core/internal';
+import { BatchReceiver, CapturePump, MAX_PENDING_FLOWS, meterConfig, PacketAccounting } from '@flowstream/core/internal';
 import { InputSequence, type RunFilter } from '../run/input-sequence.js';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
 import { STEP_RECORDS, StepResult, type FlowRun, type RunInput } from '../run/meter-run.js';
+import { localShare } from './local-share.js';
+import { meterBuckets } from './meter-buckets.js';
 import { MeterDispatcher } from './meter-dispatcher.js';
 import { Ctl, PacketRingWriter, WorkerState, allocateRing } from './packet-ring.js';
 import { RecordRouter } from './record-router.js';
@@ -27,12 +31,12 @@ const WAIT_SLICE_MS = 50;
 
 /** What a parallel run needs besides the metering options. */
 export interface ParallelRunOptions {
-  /** Number of meters (workers), ≥ 2. */
+  /** Number of meters, ≥ 2: the main thread's and nMeters − 1 workers. */
   readonly nMeters: number;
   /** Plugins to rebuild in every worker, in `udps` order (see {@link pluginOrigin}). */
   readonly plugins: readonly PluginOrigin[];
-  /** True when the main thread found nDPI loadable: each worker loads its own dissector. */
-  readonly dissection: boolean;
+  /** The main thread's meter's nDPI dissector, or null; when set, each worker loads its own. */
+  readonly dissector: FlowDissector | null;
   readonly systemVisibility: boolean;
   /** Worker entry override (tests, bundlers); default {@link defaultWorkerEntry}. */
   readonly workerEntry?: WorkerEntry;
@@ -48,11 +52,13 @@ interface MeterWorker {
 
 /**
  * A metering run with `nMeters > 1` (spec §7): the {@link FlowRun} of {@link MeterRun} with its
- * meters in workers. The main thread reads the inputs, applies BPF, routes and accounts every
- * record ({@link RecordRouter}: NFStream's hash mod nMeters, or the ignore reason) and hands each
- * owned record, raw, to its meter through a shared-memory ring; each meter is a worker thread that
- * decodes its records and has its own FlowMeter (cache, clock, scan), plugins and nDPI dissector.
- * Finished flows come back as the workers' columnar batches; ids are given in arrival order.
+ * meters spread over threads. The main thread reads the inputs, applies BPF, routes and accounts
+ * every record ({@link RecordRouter}: NFStream's hash, its bucket's meter, or the ignore reason).
+ * Meter 0 runs in the main thread, on the bucket share {@link localShare} leaves it (reading and
+ * routing every record is its work too); each other meter is a worker thread that gets its owned
+ * records, raw, through a shared-memory ring and decodes them. Every meter has its own FlowMeter
+ * (cache, clock, scan), plugins and nDPI dissector. Finished flows come from the local meter and
+ * as the workers' columnar batches; ids are given in arrival order.
  *
  * The set of flows equals the single meter's; their order (and so their ids) does not, and may
  * differ between runs — only `nMeters: 1` is reproducible (spec §7). Inputs: files and streams
@@ -69,9 +75,16 @@ export class ParallelMeterRun implements FlowRun {
   error: Error | null = null;
   /** True once every flow was emitted (or the run was stopped). */
   done = false;
-  /** Progress view of the meters (`liveFlowCount` summed over the workers). */
+  /** Progress view of the meters (`liveFlowCount` summed over the local meter and the workers). */
   readonly meter: { readonly liveFlowCount: number };
 
+  /** Meter 0, in this thread. */
+  private readonly local: FlowMeter;
+  /** Hand out the local meter's whole batches only until the end (as {@link MeterRun} does). */
+  private readonly wholeBatches: boolean;
+  /** The local meter's plugins were cleaned up. */
+  private cleaned = false;
+  /** Meters 1 … nMeters − 1. */
   private readonly workers: MeterWorker[] = [];
   private readonly dispatcher: MeterDispatcher;
   /** The buffers the readers read into, which the workers read in place. */
@@ -100,44 +113,44 @@ export class ParallelMeterRun implements FlowRun {
       throw new RangeError(`ParallelMeterRun: nMeters must be an integer ≥ 2, got ${parallel.nMeters}`);
     }
     const entry = parallel.workerEntry ?? defaultWorkerEntry();
+    // each meter holds its share of the cache bound
+    const maxLiveFlows = Math.ceil(options.maxLiveFlows / parallel.nMeters);
+    const config = meterConfig(options, parallel.dissector, parallel.systemVisibility);
+    this.local = new FlowMeter({ ...config, maxLiveFlows });
     // plain data for the workers: they rebuild plugins from their origins and load their own dissector
-    const { plugins: _plugins, dissector: _dissector, ...base } = meterConfig(options, null, parallel.systemVisibility);
-    const workerOptions = {
-      ...base,
-      nDissections: parallel.dissection ? options.nDissections : 0,
-      // each meter holds its share of the cache bound
-      maxLiveFlows: Math.ceil(options.maxLiveFlows / parallel.nMeters),
-      snapshotIntervalMs: options.snapshotInterval * 1000,
-    };
+    const { plugins: _plugins, dissector: _dissector, pluginFields: _fields, ...base } = config;
+    const workerOptions = { ...base, nDissections: parallel.dissector !== null ? options.nDissections : 0, maxLiveFlows, snapshotIntervalMs: options.snapshotInterval * 1000 };
     this.bounded = options.maxLiveFlows > 0;
+    this.wholeBatches = options.maxNflows === 0 && inputs.every((i) => i.size !== undefined && i.waitForData === undefined && i.clockNow === undefined);
     this.sources = new InputSequence(inputs, this.accounting, filter, (e) => {
       if (this.error === null) this.error = e;
     });
-    const rings = Array.from({ length: parallel.nMeters }, () => allocateRing(RING_BYTES));
+    const rings = Array.from({ length: parallel.nMeters - 1 }, () => allocateRing(RING_BYTES));
     const writers = rings.map((ring) => new PacketRingWriter(ring, (w) => this.stillReading(w)));
     this.chunks = new SharedChunks(writers);
-    for (let index = 0; index < parallel.nMeters; index++) {
+    for (let index = 1; index < parallel.nMeters; index++) {
       const channel = new MessageChannel();
       const thread = startMeterWorker(entry, {
         index,
         meters: parallel.nMeters,
         options: workerOptions,
         plugins: parallel.plugins.map((p) => ({ module: p.module, options: { ...p.options }, cwd: p.cwd })),
-        ring: rings[index]!,
+        ring: rings[index - 1]!,
         chunks: this.chunks.memory,
         copyFrames: parallel.plugins.length > 0,
         port: channel.port2,
       });
-      const writer = writers[index]!;
+      const writer = writers[index - 1]!;
       this.workers.push({ thread, port: channel.port1, writer, control: writer.control, startedAt: Date.now() });
     }
-    const router = new RecordRouter(parallel.nMeters, options.decodeTunnels);
-    this.dispatcher = new MeterDispatcher(writers, router, this.chunks);
+    const router = new RecordRouter(meterBuckets(parallel.nMeters, localShare(options, parallel)), options.decodeTunnels);
+    this.dispatcher = new MeterDispatcher(this.local, writers, router, this.chunks, options.decodeTunnels);
     this.pump = new CapturePump(router, this.dispatcher, this.accounting, filter);
     const workers = this.workers;
+    const local = this.local;
     this.meter = {
       get liveFlowCount() {
-        let n = 0;
+        let n = local.liveFlowCount;
         for (const w of workers) n += Atomics.load(w.control, Ctl.LiveFlows);
         return n;
       },
@@ -159,7 +172,7 @@ export class ParallelMeterRun implements FlowRun {
     return this.sources.bytesRead;
   }
 
-  /** Reads, decodes and dispatches up to `budget` records. */
+  /** Reads, routes and dispatches up to `budget` records (metering those of the local meter). */
   step(budget: number = STEP_RECORDS): StepResult {
     if (this.done) return StepResult.Done;
     this.collect();
@@ -183,6 +196,8 @@ export class ParallelMeterRun implements FlowRun {
         const status = this.pump.pump(reader, left);
         const readNow = this.accounting.read - before;
         left -= readNow > 0 ? readNow : 1;
+        // enough local flows (or snapshot rows) are waiting: hand them out before reading on
+        if (this.local.pendingFlows + this.local.pendingSnapshots >= MAX_PENDING_FLOWS) break;
         if (status === ReadStatus.Record) continue;
         if (status === ReadStatus.NeedMore) {
           const input = this.sources.input!;
@@ -194,7 +209,7 @@ export class ParallelMeterRun implements FlowRun {
       }
       this.dispatcher.publish();
     } catch (err) {
-      // a worker failed while its ring was full: its own error (collected below) is the real one
+      // a local plugin failed, or a worker failed while its ring was full (its own error, collected first, is the real one)
       this.abort(err as Error);
       return StepResult.Done;
     }
@@ -212,6 +227,7 @@ export class ParallelMeterRun implements FlowRun {
 
   /** Flows that arrived from the meters since the last call, with ids in arrival order. */
   drainSnapshots(): FlowBatch[] {
+    for (const b of this.local.drainSnapshots()) this.snapshots.push(b);
     const out = this.snapshots;
     this.snapshots = [];
     return out;
@@ -232,6 +248,7 @@ export class ParallelMeterRun implements FlowRun {
   stop(): void {
     this.sources.close(null);
     if (this.done) return;
+    this.cleanupLocal();
     for (const w of this.workers) {
       Atomics.store(w.control, Ctl.Stop, 1);
       Atomics.notify(w.control, Ctl.Write);
@@ -250,7 +267,7 @@ export class ParallelMeterRun implements FlowRun {
   summary(flows: number): RunSummary {
     const s = this.accounting.summary(flows);
     if (this.bounded) {
-      let evictions = 0;
+      let evictions = this.local.evictions;
       for (const w of this.workers) evictions += Atomics.load(w.control, Ctl.Evictions);
       s.evictions = evictions;
     }
@@ -262,11 +279,14 @@ export class ParallelMeterRun implements FlowRun {
     if (this.ended) return;
     this.ended = true;
     try {
+      // the workers flush while the local meter does
       this.dispatcher.end();
+      this.local.flush();
     } catch (err) {
       this.abort(err as Error);
       return;
     }
+    this.cleanupLocal();
     this.waitForWorkers(Infinity);
     this.collect();
     const failed = this.failedWorker();
@@ -278,6 +298,7 @@ export class ParallelMeterRun implements FlowRun {
   private abort(cause?: Error): void {
     this.sources.close(null);
     this.ended = true;
+    this.cleanupLocal();
     for (const w of this.workers) {
       Atomics.store(w.control, Ctl.Stop, 1);
       Atomics.notify(w.control, Ctl.Write);
@@ -298,22 +319,42 @@ export class ParallelMeterRun implements FlowRun {
     }
   }
 
-  /** Takes every message the workers posted: flow batches are rebuilt (no flow objects), errors are kept. */
+  /** The local meter's plugins' cleanup(), once (its flows stay to be drained). */
+  private cleanupLocal(): void {
+    if (this.cleaned) return;
+    this.cleaned = true;
+    try {
+      this.local.cleanup();
+    } catch (err) {
+      if (this.error === null) this.error = err as Error;
+    }
+  }
+
+  /** Gives the flows of `batch` the next ids of the run (spec §7: arrival order; each meter numbers its own). */
+  private number(batch: FlowBatch): void {
+    const ids = batch.column('id');
+    if (ids !== undefined && ids.kind === 'number') {
+      const v = ids.values;
+      for (let i = 0; i < batch.length; i++) v[i] = this.nextId++;
+    } else this.nextId += batch.length;
+    this.out.push(batch);
+  }
+
+  /**
+   * Takes the local meter's flows and snapshot rows, and every message the workers posted: flow
+   * batches are rebuilt (no flow objects), errors are kept.
+   */
   private collect(): void {
+    const local = this.wholeBatches && !this.ended ? this.local.drainFullBatches() : this.local.drainBatches();
+    for (const b of local) this.number(b);
+    for (const b of this.local.drainSnapshots()) this.snapshots.push(b);
     for (const w of this.workers) {
       for (;;) {
         const received = receiveMessageOnPort(w.port);
         if (received === undefined) break;
         const message = received.message as WorkerMessage;
         if (message.kind === 'flows') {
-          const batch = this.receiver.receive(message.batch);
-          // ids in arrival order (spec §7): the workers' own ids are per meter
-          const ids = batch.column('id');
-          if (ids !== undefined && ids.kind === 'number') {
-            const v = ids.values;
-            for (let i = 0; i < batch.length; i++) v[i] = this.nextId++;
-          } else this.nextId += batch.length;
-          this.out.push(batch);
+          this.number(this.receiver.receive(message.batch));
         } else if (message.kind === 'snapshots') {
           this.snapshots.push(this.receiver.receive(message.batch));
         } else if (this.error === null) {

@@ -21,7 +21,8 @@ const CAPWAP_DATA_PORT = 5247;
  * by a header walk straight on the record's bytes:
  *
  * - plain Ethernet II / unfragmented IPv4 (exactly the frames the decoder's fast path takes):
- *   NFStream's symmetric packet hash of protocol, addresses and ports picks the meter;
+ *   NFStream's symmetric packet hash of protocol, addresses and ports picks the meter (its
+ *   bucket in the table of `meterBuckets`);
  * - IPv4 non-first fragments (`ipv4_fragment`) and Ethernet II frames whose IP-stage version
  *   nibble is neither 4 nor 6 (`non_ip`: ARP, LLDP, …) are ignored, as the staged decoder would.
  *
@@ -32,15 +33,19 @@ const CAPWAP_DATA_PORT = 5247;
 export class RecordRouter implements RecordDecoder {
   /** The meter that owns the last record {@link decode} accepted. */
   owner = 0;
+  /** NFStream's hash of the last record {@link route} gave an owner (unsigned 32-bit). */
+  hash = 0;
   private readonly decoder: PacketDecoder;
   private readonly packet = new DecodedPacket();
+  private readonly mask: number;
 
-  /** @param meters number of meters. */
+  /** @param buckets the meter of each hash bucket (`meterBuckets`: a power-of-two length). */
   constructor(
-    private readonly meters: number,
+    private readonly buckets: Uint16Array,
     private readonly decodeTunnels: boolean,
   ) {
     this.decoder = new PacketDecoder({ decodeTunnels });
+    this.mask = buckets.length - 1;
   }
 
   /**
@@ -54,7 +59,7 @@ export class RecordRouter implements RecordDecoder {
     return IgnoreReason.None;
   }
 
-  /** The meter (0 … meters − 1) that owns `rec`, or −reason when the record is ignored. */
+  /** The meter (0 … meters − 1) that owns `rec` (its hash in {@link hash}), or −reason when the record is ignored. */
   route(rec: CaptureRecord): number {
     const caplen = rec.caplen;
     if (rec.linkType === DLT_ETHERNET && caplen >= MIN_IP_FRAME) {
@@ -109,14 +114,17 @@ export class RecordRouter implements RecordDecoder {
     const src = d[ip + 12]! | (d[ip + 13]! << 8) | (d[ip + 14]! << 16) | (d[ip + 15]! << 24);
     const dst = d[ip + 16]! | (d[ip + 17]! << 8) | (d[ip + 18]! << 16) | (d[ip + 19]! << 24);
     const h = (proto + sp + dp + src + dst) >>> 0;
-    return h % this.meters;
+    this.hash = h;
+    return this.buckets[h & this.mask]!;
   }
 
   /** The full decoder: its ignore reason, or the owner of the packet it decoded. */
   private decodeFully(rec: CaptureRecord): number {
     const reason = this.decoder.decode(rec, this.packet);
     if (reason !== IgnoreReason.None) return -reason;
-    return nfstreamPacketHash(this.packet) % this.meters;
+    const h = nfstreamPacketHash(this.packet);
+    this.hash = h;
+    return this.buckets[h & this.mask]!;
   }
 }
 

@@ -24,7 +24,7 @@ describe('requestedMeters reads --n-meters as the option parser does', () => {
 describe('prestarted meter workers', () => {
   it('serve the next parallel run, which gives the single meter’s flows', () => {
     const source = join(PCAPS, 'skype.pcap');
-    prestartMeterWorkers(2);
+    prestartMeterWorkers(1);
     const key = (f: { toJSON(): object }): string => JSON.stringify({ ...f.toJSON(), id: undefined });
     const parallel = [...new NFStreamer({ source, nDissections: 0, nMeters: 2 })].map(key).sort();
     const single = [...new NFStreamer({ source, nDissections: 0, nMeters: 1 })].map(key).sort();

@@ -3,18 +3,17 @@ import { DecodedPacket, IgnoreReason, PacketDecoder } from '@flowstream/core';
 import { FastPathDecoder } from '../../../core/src/decode/fast-path.js';
 import { forEachCorpusRecord } from '../../../core/test/support/corpus-records.js';
 import { nfstreamPacketHash } from '../../src/parallel/flow-hash.js';
+import { meterBuckets } from '../../src/parallel/meter-buckets.js';
 import { RecordRouter } from '../../src/parallel/record-router.js';
-
-/** A meter count so large that `hash % METERS` keeps 31 bits of the hash: routes are compared almost hash for hash. */
-const METERS = 0x7fffffff;
 
 // The main thread accounts and routes every record from the router's answer alone: on every
 // corpus frame the router must agree with the full decoder (ignore reason, or NFStream's hash of
-// the decoded packet), whether its header walk or the decoder itself settled the frame.
+// the decoded packet and that hash's meter), whether its header walk or the decoder itself settled the frame.
 describe('RecordRouter agrees with the decoder (spec §7)', () => {
   for (const decodeTunnels of [true, false]) {
     it(`on every corpus frame (decodeTunnels ${decodeTunnels})`, () => {
-      const router = new RecordRouter(METERS, decodeTunnels);
+      const buckets = meterBuckets(3, 0.2);
+      const router = new RecordRouter(buckets, decodeTunnels);
       const decoder = new PacketDecoder({ decodeTunnels });
       const fast = new FastPathDecoder(decodeTunnels);
       const packet = new DecodedPacket();
@@ -29,8 +28,10 @@ describe('RecordRouter agrees with the decoder (spec §7)', () => {
           else kinds.ignoredOther++;
           return;
         }
-        const owner = nfstreamPacketHash(packet) % METERS;
-        if (route !== owner) expect(route, `${file} record ${index}`).toBe(owner);
+        // the hash itself is compared, not just its bucket's meter
+        const hash = nfstreamPacketHash(packet);
+        if (router.hash !== hash) expect(router.hash, `${file} record ${index}`).toBe(hash);
+        if (route !== buckets[hash & (buckets.length - 1)]) expect(route, `${file} record ${index}`).toBe(buckets[hash & (buckets.length - 1)]);
         if (fast.parse(rec, packet)) kinds.fastPath++;
         if (packet.vlanId !== 0) kinds.decodedVlan++;
         if (packet.tunnelId !== 0) kinds.decodedTunnel++;

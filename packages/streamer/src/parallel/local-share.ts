@@ -1,0 +1,53 @@
+import type { ResolvedMeteringOptions } from '@flowstream/core';
+
+/**
+ * Per-packet costs, in units of the main thread's reading and routing of one packet (spec §7),
+ * measured as thread CPU time on the 2M-packet bench capture on a 2-core machine: metering in the
+ * main thread (decode, flow table, emission) costs {@link LOCAL_CORE} with core fields and about
+ * 1.7 with nDPI (20 packets) and the statistics; the same metering in a worker costs
+ * {@link WORKER_FACTOR} times that plus {@link WORKER_EXTRA} (it decodes records from shared
+ * memory written on another core, and its flows cross threads as transferred batches).
+ */
+const LOCAL_CORE = 0.25;
+const LOCAL_STATISTICS = 0.6;
+const LOCAL_SPLT = 0.5;
+const LOCAL_DISSECTION = 1.0;
+const LOCAL_PLUGIN = 0.3;
+const WORKER_FACTOR = 1.35;
+const WORKER_EXTRA = 0.3;
+
+/** What the share rule looks at besides the metering options. */
+export interface ShareInputs {
+  readonly nMeters: number;
+  /** Plugins every meter runs. */
+  readonly plugins: readonly unknown[];
+  /** The dissector, or null when nDPI is off or unavailable. */
+  readonly dissector: unknown;
+}
+
+/**
+ * Meter 0's share of the flows (of the hash buckets, see `meterBuckets`): the main thread also
+ * reads and routes every record, so it meters less than the workers, the more so the lighter the
+ * metering. With `m` the local metering cost of a packet and `w = 1.35 m + 0.3` a worker's (in
+ * units of reading and routing it, see the constants), the main thread's load `1 + s·m` equals a
+ * worker's `(1 − s)·w / (n − 1)` at `s = (w/(n−1) − 1) / (m + w/(n−1))`, clamped to 0 … 1/n.
+ * Core fields give 0 (the main thread reads and routes; the workers meter), nDPI with the
+ * statistics about 0.39 of the flows with two meters.
+ *
+ * @example
+ * ```ts
+ * const share = localShare(options, { nMeters: 2, plugins: [], dissector }); // 0.39 with nDPI + statistics
+ * ```
+ */
+export function localShare(options: ResolvedMeteringOptions, inputs: ShareInputs): number {
+  const n = inputs.nMeters;
+  const local =
+    LOCAL_CORE +
+    (options.statisticalAnalysis ? LOCAL_STATISTICS : 0) +
+    (options.spltAnalysis > 0 ? LOCAL_SPLT : 0) +
+    (inputs.dissector !== null && options.nDissections > 0 ? LOCAL_DISSECTION : 0) +
+    LOCAL_PLUGIN * inputs.plugins.length;
+  const perWorker = (WORKER_FACTOR * local + WORKER_EXTRA) / (n - 1);
+  const share = (perWorker - 1) / (local + perWorker);
+  return Math.min(Math.max(share, 0), 1 / n);
+}
