@@ -196,9 +196,11 @@ export class ParallelMeterRun implements FlowRun {
         const status = this.pump.pump(reader, left);
         const readNow = this.accounting.read - before;
         left -= readNow > 0 ? readNow : 1;
-        // enough local flows (or snapshot rows) are waiting: hand them out before reading on
-        if (this.local.pendingFlows + this.local.pendingSnapshots >= MAX_PENDING_FLOWS) break;
-        if (status === ReadStatus.Record) continue;
+        if (status === ReadStatus.Record) {
+          // a whole batch of local flows (or snapshot rows) is waiting: hand it out before reading on
+          if (this.local.pendingFlows >= MAX_PENDING_FLOWS || this.local.pendingSnapshots >= MAX_PENDING_FLOWS) break;
+          continue;
+        }
         if (status === ReadStatus.NeedMore) {
           const input = this.sources.input!;
           if (input.clockNow !== undefined) this.dispatcher.advanceClock(input.clockNow());
@@ -225,9 +227,9 @@ export class ParallelMeterRun implements FlowRun {
     return out;
   }
 
-  /** Flows that arrived from the meters since the last call, with ids in arrival order. */
+  /** Snapshot rows that arrived from the meters since the last call (the local meter's by the rule of `drainBatches`). */
   drainSnapshots(): FlowBatch[] {
-    for (const b of this.local.drainSnapshots()) this.snapshots.push(b);
+    this.collect();
     const out = this.snapshots;
     this.snapshots = [];
     return out;
@@ -345,9 +347,9 @@ export class ParallelMeterRun implements FlowRun {
    * batches are rebuilt (no flow objects), errors are kept.
    */
   private collect(): void {
-    const local = this.wholeBatches && !this.ended ? this.local.drainFullBatches() : this.local.drainBatches();
-    for (const b of local) this.number(b);
-    for (const b of this.local.drainSnapshots()) this.snapshots.push(b);
+    const whole = this.wholeBatches && !this.ended;
+    for (const b of whole ? this.local.drainFullBatches() : this.local.drainBatches()) this.number(b);
+    for (const b of whole ? this.local.drainFullSnapshots() : this.local.drainSnapshots()) this.snapshots.push(b);
     for (const w of this.workers) {
       for (;;) {
         const received = receiveMessageOnPort(w.port);
