@@ -19,7 +19,7 @@ export interface SnapshotValues {
 }
 
 /** Released storages of the snapshot columns kept for reuse. */
-const POOLED = 4;
+const POOLED = 8;
 
 /**
  * Writes snapshot rows of live flows into columnar batches: the snapshot columns, then the flow's
