@@ -10,7 +10,10 @@ export interface ParallelPlan {
 
 /**
  * The number of meters a run uses: `nMeters`, or for 0 (NFStream's default, automatic sizing) one
- * per available core, leaving one for the thread that reads and decodes.
+ * fewer than the available cores. The main thread reads and routes every packet besides being
+ * meter 0, and each worker costs start-up and recompilation: on two cores a second meter costs
+ * more CPU time than it saves (README, *Parallel meters*), so automatic sizing starts parallel
+ * meters from three cores.
  *
  * @example
  * ```ts

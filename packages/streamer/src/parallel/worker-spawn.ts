@@ -41,8 +41,8 @@ export function workerEntry(path: string): WorkerEntry {
   return { url: new URL(`data:text/javascript,${encodeURIComponent(code)}`), execArgv: ['--conditions=source'] };
 }
 
-/** A started meter worker, and what became of its thread (errors are not otherwise visible to synchronous runs). */
-export interface MeterWorkerThread {
+/** A started worker thread, and what became of it (errors are not otherwise visible to synchronous runs). */
+export interface WorkerThread {
   readonly worker: Worker;
   readonly entry: string;
   /** The thread failed (e.g. a module did not load), or null. */
@@ -51,21 +51,36 @@ export interface MeterWorkerThread {
   exited: boolean;
 }
 
+/** A started meter worker. */
+export type MeterWorkerThread = WorkerThread;
+
 /** Workers started ahead of their run, waiting for their configuration. */
 const prestarted: MeterWorkerThread[] = [];
 
-function startThread(entry: WorkerEntry, index: number): MeterWorkerThread {
-  const worker = new Worker(entry.url, { execArgv: [...entry.execArgv], name: `flowstream-meter-${index}` });
-  const thread: MeterWorkerThread = { worker, entry: entry.url.href, error: null, exited: false };
+/**
+ * Starts a worker thread that records its failure and its end, and does not keep the process
+ * alive by itself (an abandoned run, or a worker started ahead and never used).
+ *
+ * @example
+ * ```ts
+ * const thread = startWorkerThread(workerEntry('../sinks/threaded/sink-worker'), 'flowstream-sink');
+ * ```
+ */
+export function startWorkerThread(entry: WorkerEntry, name: string): WorkerThread {
+  const worker = new Worker(entry.url, { execArgv: [...entry.execArgv], name });
+  const thread: WorkerThread = { worker, entry: entry.url.href, error: null, exited: false };
   worker.on('error', (err) => {
     thread.error ??= err;
   });
   worker.on('exit', () => {
     thread.exited = true;
   });
-  // an abandoned run (never stopped) or an unused prestarted worker must not keep the process alive
   worker.unref();
   return thread;
+}
+
+function startThread(entry: WorkerEntry, index: number): MeterWorkerThread {
+  return startWorkerThread(entry, `flowstream-meter-${index}`);
 }
 
 /**

@@ -1,7 +1,7 @@
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import type { FlowBatch } from '@flowstream/core';
 import { batchForTransfer } from '@flowstream/core/internal';
-import { workerEntry } from '../../parallel/worker-spawn.js';
+import { startWorkerThread, workerEntry, type WorkerThread } from '../../parallel/worker-spawn.js';
 import type { FlowSink, SinkCloseContext, SinkOpenContext, SinkOptions, SinkResult } from '../flow-sink.js';
 import type { SinkReply, SinkRequest, SinkWorkerData, SinkWorkerError } from './sink-protocol.js';
 
@@ -13,27 +13,11 @@ import type { SinkReply, SinkRequest, SinkWorkerData, SinkWorkerError } from './
 const MAX_IN_FLIGHT = 8;
 
 /** A sink worker started ahead of its sink (see {@link prestartSinkWorker}). */
-interface StartedWorker {
-  readonly worker: Worker;
-  error: Error | null;
-  exited: boolean;
-}
+let prestarted: WorkerThread | null = null;
 
-let prestarted: StartedWorker | null = null;
-
-function startWorker(): StartedWorker {
-  const entry = workerEntry('../sinks/threaded/sink-worker');
-  const worker = new Worker(entry.url, { execArgv: [...entry.execArgv], name: 'flowstream-sink' });
-  const started: StartedWorker = { worker, error: null, exited: false };
-  worker.on('error', (err) => {
-    started.error ??= err;
-  });
-  worker.on('exit', () => {
-    started.exited = true;
-  });
-  // the sink's channel keeps the process alive while replies are awaited; the thread alone must not
-  worker.unref();
-  return started;
+/** The sink's channel keeps the process alive while replies are awaited; the thread alone does not. */
+function startWorker(): WorkerThread {
+  return startWorkerThread(workerEntry('../sinks/threaded/sink-worker'), 'flowstream-sink');
 }
 
 /**
