@@ -10,6 +10,7 @@ import {
   type RunSummary,
 } from '@flowstream/core';
 import { BatchReceiver, CapturePump, MAX_PENDING_FLOWS, meterConfig, PacketAccounting } from '@flowstream/core/internal';
+import { HandOutRule } from '../run/hand-out-rule.js';
 import { InputSequence, type RunFilter } from '../run/input-sequence.js';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
 import { STEP_RECORDS, StepResult, type FlowRun, type RunInput } from '../run/meter-run.js';
@@ -80,8 +81,8 @@ export class ParallelMeterRun implements FlowRun {
 
   /** Meter 0, in this thread. */
   private readonly local: FlowMeter;
-  /** Hand out the local meter's whole batches only until the end (as {@link MeterRun} does). */
-  private readonly wholeBatches: boolean;
+  /** When the local meter's partial batches go out (as in {@link MeterRun}). */
+  private readonly handOut: HandOutRule;
   /** The local meter's plugins were cleaned up. */
   private cleaned = false;
   /** Meters 1 … nMeters − 1. */
@@ -121,7 +122,7 @@ export class ParallelMeterRun implements FlowRun {
     const { plugins: _plugins, dissector: _dissector, pluginFields: _fields, ...base } = config;
     const workerOptions = { ...base, nDissections: parallel.dissector !== null ? options.nDissections : 0, maxLiveFlows, snapshotIntervalMs: options.snapshotInterval * 1000 };
     this.bounded = options.maxLiveFlows > 0;
-    this.wholeBatches = options.maxNflows === 0 && inputs.every((i) => i.size !== undefined && i.waitForData === undefined && i.clockNow === undefined);
+    this.handOut = new HandOutRule(inputs, options.maxNflows);
     this.sources = new InputSequence(inputs, this.accounting, filter, (e) => {
       if (this.error === null) this.error = e;
     });
@@ -174,6 +175,7 @@ export class ParallelMeterRun implements FlowRun {
 
   /** Reads, routes and dispatches up to `budget` records (metering those of the local meter). */
   step(budget: number = STEP_RECORDS): StepResult {
+    this.handOut.step();
     if (this.done) return StepResult.Done;
     this.collect();
     if (this.failedWorker() >= 0) {
@@ -235,9 +237,9 @@ export class ParallelMeterRun implements FlowRun {
     return out;
   }
 
-  /** Flows are forwarded as the meters post them: nothing is held back here. */
-  handOutDueInMs(): undefined {
-    return undefined;
+  /** The local meter's rows held back (the workers' are forwarded as they post them). */
+  handOutDueInMs(): number | undefined {
+    return this.handOut.dueInMs(this.local.pendingFlows + this.local.pendingSnapshots);
   }
 
   drain(): NFlow[] {
@@ -347,7 +349,7 @@ export class ParallelMeterRun implements FlowRun {
    * batches are rebuilt (no flow objects), errors are kept.
    */
   private collect(): void {
-    const whole = this.wholeBatches && !this.ended;
+    const whole = !this.handOut.partialNow(this.ended);
     for (const b of whole ? this.local.drainFullBatches() : this.local.drainBatches()) this.number(b);
     for (const b of whole ? this.local.drainFullSnapshots() : this.local.drainSnapshots()) this.snapshots.push(b);
     for (const w of this.workers) {

@@ -16,16 +16,11 @@ import {
   meterConfig,
   PacketAccounting,
 } from '@flowstream/core/internal';
+import { HandOutRule } from './hand-out-rule.js';
 import { InputSequence, type RunFilter } from './input-sequence.js';
 
 /** Records processed per step: large enough to amortise, small enough to hand flows out often. */
 export const STEP_RECORDS = 65536;
-/**
- * Pipes, streams and live inputs: shortest time between two hand-outs of a partial batch, ms. A
- * pipe that the meter outpaces runs dry thousands of times a second; sealing a batch each time
- * would copy every column for a few rows.
- */
-const PARTIAL_BATCH_MS = 100;
 /** Flows emitted per step of the final flush, so consumers drain them in bounded batches. */
 const FLUSH_FLOWS = FLOW_BATCH_ROWS;
 
@@ -128,16 +123,8 @@ export class MeterRun implements FlowRun {
   private readonly bounded: boolean;
   /** The live input was told to stop; its reader ends once drained. */
   private liveStopped = false;
-  /** Hand out whole batches only until the end (file inputs, no flow limit). */
-  private readonly wholeBatches: boolean;
-  /** Partial batches go out after every step (`maxNflows`: the limit is checked between steps). */
-  private readonly everyStep: boolean;
-  /** When a partial batch last went out (pipes, streams, live inputs), ms. */
-  private partialAt = 0;
-  /** Steps taken, and the step whose hand-out rule {@link partial} holds. */
-  private steps = 0;
-  private decidedAt = -1;
-  private partial = false;
+  /** When partial batches go out. */
+  private readonly handOut: HandOutRule;
 
   constructor(
     options: ResolvedMeteringOptions,
@@ -148,8 +135,7 @@ export class MeterRun implements FlowRun {
   ) {
     this.meter = new FlowMeter(meterConfig(options, dissector, systemVisibility));
     this.bounded = options.maxLiveFlows > 0;
-    this.wholeBatches = options.maxNflows === 0 && inputs.every((i) => i.size !== undefined && i.waitForData === undefined && i.clockNow === undefined);
-    this.everyStep = options.maxNflows > 0;
+    this.handOut = new HandOutRule(inputs, options.maxNflows);
     this.sources = new InputSequence(inputs, this.accounting, filter, (e) => {
       if (this.error === null) this.error = e;
     });
@@ -173,7 +159,7 @@ export class MeterRun implements FlowRun {
 
   /** Processes up to `budget` records. */
   step(budget: number = STEP_RECORDS): StepResult {
-    this.steps++;
+    this.handOut.step();
     if (this.done) return StepResult.Done;
     if (this.flushing) return this.flushStep();
     let left = budget;
@@ -210,12 +196,7 @@ export class MeterRun implements FlowRun {
     return StepResult.Progress;
   }
 
-  /**
-   * Flows emitted since the last call, as columnar batches. While files are read (no flow limit),
-   * only whole batches are handed out: a partial batch goes out at the end. Pipes, streams and
-   * live inputs get a partial batch at most every {@link PARTIAL_BATCH_MS} (latency, without a
-   * batch per read); runs with `maxNflows` after every step (the limit is checked between steps).
-   */
+  /** Flows emitted since the last call, as columnar batches (partial ones as {@link HandOutRule} says). */
   drainBatches(): FlowBatch[] {
     const batches = this.partialNow() ? this.meter.drainBatches() : this.meter.drainFullBatches();
     for (const b of batches) this.flowsOut += b.length;
@@ -234,25 +215,12 @@ export class MeterRun implements FlowRun {
     return this.partialNow() ? this.meter.drainSnapshots() : this.meter.drainFullSnapshots();
   }
 
-  /** True when partial batches go out after this step (decided once per step: flows and snapshots go together). */
   private partialNow(): boolean {
-    if (this.decidedAt !== this.steps) {
-      this.decidedAt = this.steps;
-      this.partial = this.done || this.flushing || this.everyStep || (!this.wholeBatches && this.partialDue());
-    }
-    return this.partial;
+    return this.handOut.partialNow(this.done || this.flushing);
   }
 
   handOutDueInMs(): number | undefined {
-    if (this.wholeBatches || this.meter.pendingFlows + this.meter.pendingSnapshots === 0) return undefined;
-    return Math.max(0, this.partialAt + PARTIAL_BATCH_MS - Date.now());
-  }
-
-  private partialDue(): boolean {
-    const now = Date.now();
-    if (now - this.partialAt < PARTIAL_BATCH_MS) return false;
-    this.partialAt = now;
-    return true;
+    return this.handOut.dueInMs(this.meter.pendingFlows + this.meter.pendingSnapshots);
   }
 
   /** Stops early (maxNflows, user stop): closes the input, no flush. */
