@@ -1,5 +1,6 @@
 import { meterCount } from '../parallel/parallel-plan.js';
 import { prestartMeterWorkers } from '../parallel/worker-spawn.js';
+import { peekOption } from './argv-peek.js';
 
 /**
  * The value of `--n-meters` in `argv` as the option parser will read it (`--n-meters N` or
@@ -11,13 +12,7 @@ import { prestartMeterWorkers } from '../parallel/worker-spawn.js';
  * ```
  */
 export function requestedMeters(argv: readonly string[]): number | null {
-  let value: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') break;
-    if (arg === '--n-meters') value = argv[++i];
-    else if (arg.startsWith('--n-meters=')) value = arg.slice('--n-meters='.length);
-  }
+  const value = peekOption(argv, '--n-meters');
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
 }
 
