@@ -86,7 +86,9 @@ export class FlowBatchWriter {
   private readonly macs = new TextCache(macText);
   private readonly ouis = new TextCache(ouiText);
 
-  // storage of the batch being written (replaced when a full batch is handed out)
+  // storage of the batch being written (replaced when a full batch is handed out); made with the
+  // batch's first row, so a writer that gets no rows (snapshots of a short capture) costs no memory
+  private hasStorage = false;
   private num!: (Float64Array | null)[];
   private words!: Uint32Array;
   private versions!: Uint8Array;
@@ -129,7 +131,6 @@ export class FlowBatchWriter {
     this.sys0 = at('system_process_pid');
     pluginFields.forEach((f, i) => this.udpsIndex.set(f.name.slice(UDPS.length), coreFields.length + i));
     this.flows = options.keepFlows ? [] : null;
-    this.allocate();
   }
 
   /** True when the batch being written has reached its capacity (seal it). */
@@ -143,6 +144,7 @@ export class FlowBatchWriter {
   }
 
   private allocate(): void {
+    this.hasStorage = true;
     const reused = this.pool.pop();
     if (reused !== undefined) {
       this.num = reused.num;
@@ -181,6 +183,7 @@ export class FlowBatchWriter {
    * row's flow object).
    */
   append(slot: number, id: number, reason: number, ndpi: DissectionFields | null, flow: NFlow | null): void {
+    if (!this.hasStorage) this.allocate();
     const r = this.rows++;
     const num = this.num;
     const k = this.state.table.keyPages[slot >> PAGE_SHIFT]!;
@@ -332,7 +335,7 @@ export class FlowBatchWriter {
     }
     const batch = new FlowBatch(this.fields, columns, n, undefined, this.flows, recycle);
     this.rows = 0;
-    if (full) this.allocate();
+    if (full) this.hasStorage = false;
     else {
       if (this.flows !== null) this.flows = [];
       // plugin value arrays are handed out by slice; clear ours so old values do not linger

@@ -94,7 +94,16 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 
 /** FNV-1a 64 of the first `n` bytes of `bytes`, 16 hex digits. */
 function fnvOfBytes(bytes: Uint8Array, n: number): string {
-  // four 16-bit limbs, low first; offset basis 0xcbf29ce484222325
+  const h = fnvLimbs(bytes, n);
+  return HEX[h[3]! >>> 8]! + HEX[h[3]! & 0xff]! + HEX[h[2]! >>> 8]! + HEX[h[2]! & 0xff]! + HEX[h[1]! >>> 8]! + HEX[h[1]! & 0xff]! + HEX[h[0]! >>> 8]! + HEX[h[0]! & 0xff]!;
+}
+
+/** The last hash of {@link fnvLimbs}: four 16-bit limbs, low first (reused: no allocation per key). */
+const limbs = new Uint32Array(4);
+
+/** FNV-1a 64 of the first `n` bytes of `bytes`, as four 16-bit limbs (low first) in {@link limbs}. */
+function fnvLimbs(bytes: Uint8Array, n: number): Uint32Array {
+  // offset basis 0xcbf29ce484222325
   let h0 = 0x2325;
   let h1 = 0x8422;
   let h2 = 0x9ce4;
@@ -115,7 +124,28 @@ function fnvOfBytes(bytes: Uint8Array, n: number): string {
     h2 = c2 & 0xffff;
     h3 = c3 & 0xffff;
   }
-  return HEX[h3 >>> 8]! + HEX[h3 & 0xff]! + HEX[h2 >>> 8]! + HEX[h2 & 0xff]! + HEX[h1 >>> 8]! + HEX[h1 & 0xff]! + HEX[h0 >>> 8]! + HEX[h0 & 0xff]!;
+  limbs[0] = h0;
+  limbs[1] = h1;
+  limbs[2] = h2;
+  limbs[3] = h3;
+  return limbs;
+}
+
+/** ASCII of the two hex digits of every byte value (high digit first). */
+const HEX_BYTES = new Uint8Array(512);
+for (let i = 0; i < 256; i++) {
+  HEX_BYTES[2 * i] = HEX[i]!.charCodeAt(0);
+  HEX_BYTES[2 * i + 1] = HEX[i]!.charCodeAt(1);
+}
+
+/** Writes a 16-bit limb as 4 hex digits at `pos`. */
+function writeLimb(buf: Uint8Array, pos: number, limb: number): void {
+  const hi = (limb >>> 8) * 2;
+  const lo = (limb & 0xff) * 2;
+  buf[pos] = HEX_BYTES[hi]!;
+  buf[pos + 1] = HEX_BYTES[hi + 1]!;
+  buf[pos + 2] = HEX_BYTES[lo]!;
+  buf[pos + 3] = HEX_BYTES[lo + 1]!;
 }
 
 /** How {@link FlowKeyTexts} writes one key field. */
@@ -137,6 +167,11 @@ const KeyCell = {
 export class FlowKeyTexts implements StringColumn {
   readonly kind = 'string' as const;
   private texts: string[] | null = null;
+  /** How each key field is written, and its column (null: absent), once per batch. */
+  private cells: Uint8Array | null = null;
+  private keyColumns: (FlowColumn | null)[] = [];
+  /** The key text of one row, as bytes (then hashed). */
+  private readonly text = new Uint8Array(KEY_TEXT_MAX);
   constructor(
     private readonly fields: readonly FieldSpec[],
     private readonly columns: readonly FlowColumn[],
@@ -163,7 +198,50 @@ export class FlowKeyTexts implements StringColumn {
 
   get values(): readonly string[] {
     if (this.texts !== null) return this.texts;
-    // the key's text is written as bytes into one buffer per row (no string per field), then hashed
+    const out = new Array<string>(this.n);
+    for (let i = 0; i < this.n; i++) {
+      const n = this.keyText(i);
+      out[i] = n < 0 ? this.slowKey(i) : fnvOfBytes(this.text, n);
+    }
+    this.texts = out;
+    return out;
+  }
+
+  /**
+   * Writes row `i`'s key as 16 hex digits at `pos` of `buf` (room for 16 bytes) and returns the
+   * position after it: the text of `values[i]` without making it (the CSV output's way).
+   */
+  writeHex(buf: Uint8Array, pos: number, i: number): number {
+    const n = this.texts === null ? this.keyText(i) : -1;
+    if (n < 0) {
+      const key = this.texts === null ? this.slowKey(i) : this.texts[i]!;
+      for (let k = 0; k < 16; k++) buf[pos + k] = key.charCodeAt(k);
+      return pos + 16;
+    }
+    const h = fnvLimbs(this.text, n);
+    writeLimb(buf, pos, h[3]!);
+    writeLimb(buf, pos + 4, h[2]!);
+    writeLimb(buf, pos + 8, h[1]!);
+    writeLimb(buf, pos + 12, h[0]!);
+    return pos + 16;
+  }
+
+  /** Writes row `i`'s key text (the fields joined by `|`) into {@link text}: its length, or −1 (not ASCII, too long). */
+  private keyText(i: number): number {
+    let cells = this.cells;
+    if (cells === null) cells = this.prepare();
+    const columns = this.keyColumns;
+    const buf = this.text;
+    let pos = 0;
+    for (let k = 0; k < cells.length && pos >= 0; k++) {
+      if (k > 0) buf[pos++] = PIPE;
+      pos = writeCell(buf, pos, cells[k]!, columns[k]!, i);
+    }
+    return pos;
+  }
+
+  /** Finds the key fields' columns and how each is written (once per batch). */
+  private prepare(): Uint8Array {
     const m = FLOW_KEY_FIELDS.length;
     const cells = new Uint8Array(m);
     const columns: (FlowColumn | null)[] = [];
@@ -177,18 +255,9 @@ export class FlowKeyTexts implements StringColumn {
       else if (c.kind === 'number') cells[k] = this.fields[j]!.type === 'uint64' ? KeyCell.Time : KeyCell.Number;
       else cells[k] = KeyCell.Text;
     }
-    const buf = new Uint8Array(KEY_TEXT_MAX);
-    const out = new Array<string>(this.n);
-    for (let i = 0; i < this.n; i++) {
-      let pos = 0;
-      for (let k = 0; k < m && pos >= 0; k++) {
-        if (k > 0) buf[pos++] = PIPE;
-        pos = writeCell(buf, pos, cells[k]!, columns[k]!, i);
-      }
-      out[i] = pos < 0 ? this.slowKey(i) : fnvOfBytes(buf, pos);
-    }
-    this.texts = out;
-    return out;
+    this.keyColumns = columns;
+    this.cells = cells;
+    return cells;
   }
 
   /** The key through {@link flowKey} (texts that are not ASCII, or longer than the buffer). */

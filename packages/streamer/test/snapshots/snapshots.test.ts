@@ -170,12 +170,16 @@ describe('flow key', () => {
     expect(flowKey(Object.fromEntries(Object.entries(noTunnel).map(([k, v]) => [k, String(v)])))).toBe(flowKey(f));
   });
 
-  it('the Python function of docs/snapshots.md gives the same keys from the CSV outputs', async () => {
+  it.each([
+    ['plain', []],
+    // hashed addresses: the key is made from their 128-digit texts, as written
+    ['anonymised', ['src_ip', 'dst_ip']],
+  ])('the Python function of docs/snapshots.md gives the same keys from the CSV outputs (%s)', async (_name, anonymize) => {
     const doc = readFileSync(join(REPO, 'docs', 'snapshots.md'), 'utf8');
     const python = /```python\n([\s\S]*?)```/.exec(doc)![1]!;
     const flows = tmp('csv');
     const snaps = tmp('csv');
-    await new NFStreamer({ source: join(PCAPS, 'anydesk-2.pcap'), snapshotInterval: 2 }).export('csv', flows, { snapshotOutput: snaps });
+    await new NFStreamer({ source: join(PCAPS, 'anydesk-2.pcap'), snapshotInterval: 2 }).export('csv', flows, { snapshotOutput: snaps, columnsToAnonymize: anonymize });
     const script = `${python}
 import csv, sys
 flows = {flow_key(r) for r in csv.DictReader(open(sys.argv[1]))}

@@ -1,5 +1,5 @@
 import { uint64Text, type FieldSpec, type FlowColumn } from '@flowstream/core';
-import { AddressTexts, MacTexts, MAX_ADDRESS_TEXT, writeDigits, writeIpText, writeMacText, writeOuiText } from '@flowstream/core/internal';
+import { AddressTexts, FlowKeyTexts, MacTexts, MAX_ADDRESS_TEXT, writeDigits, writeIpText, writeMacText, writeOuiText } from '@flowstream/core/internal';
 import { writeText, type ByteCursor } from '../files/byte-cursor.js';
 import { csvCell } from './csv-cell.js';
 import { pythonFloat } from './python-format.js';
@@ -95,6 +95,14 @@ function writeMac(buf: Buffer, pos: number, mac: number): number {
   return pos + 1;
 }
 
+/** A snapshot row's `flow_key`, hashed straight into the buffer (no string per row). */
+function writeKey(buf: Buffer, pos: number, key: FlowKeyTexts, i: number): number {
+  buf[pos] = QUOTE;
+  pos = key.writeHex(buf, pos + 1, i);
+  buf[pos] = QUOTE;
+  return pos + 1;
+}
+
 function writeOui(buf: Buffer, pos: number, mac: number): number {
   buf[pos] = QUOTE;
   pos = writeOuiText(buf, pos + 1, mac);
@@ -102,7 +110,7 @@ function writeOui(buf: Buffer, pos: number, mac: number): number {
   return pos + 1;
 }
 
-const HELPERS = { writeInt, writeFloat, writeTime, writeQuoted, writeList, writeAddress, writeMac, writeOui, writeText, csvCell };
+const HELPERS = { writeInt, writeFloat, writeTime, writeQuoted, writeList, writeAddress, writeMac, writeOui, writeKey, writeText, csvCell };
 
 const compiled = new Map<string, CsvEncoder>();
 
@@ -110,6 +118,7 @@ const compiled = new Map<string, CsvEncoder>();
 function cellKind(f: FieldSpec, c: FlowColumn): string {
   if (c instanceof AddressTexts) return 'address';
   if (c instanceof MacTexts) return c.oui ? 'oui' : 'mac';
+  if (c instanceof FlowKeyTexts) return 'key';
   if (c.kind === 'number') return f.type === 'float' ? 'float' : f.type === 'uint64' ? 'time' : 'int';
   if (c.kind === 'list') return `list${c.width}`;
   if (c.kind === 'string') return 'string';
@@ -143,6 +152,10 @@ export function csvEncoder(fields: readonly FieldSpec[], columns: readonly FlowC
         decl.push(`const m${j} = c[${j}].macs, s${j} = c[${j}].side;`);
         fixed += 19;
         return `pos = h.write${k === 'mac' ? 'Mac' : 'Oui'}(buf, pos, m${j}[i * 2 + s${j}]);`;
+      case 'key':
+        decl.push(`const k${j} = c[${j}];`);
+        fixed += 18;
+        return `pos = h.writeKey(buf, pos, k${j}, i);`;
       case 'int':
       case 'float':
       case 'time':

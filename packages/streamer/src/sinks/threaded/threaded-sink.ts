@@ -6,11 +6,12 @@ import type { FlowSink, SinkCloseContext, SinkOpenContext, SinkOptions, SinkResu
 import type { SinkReply, SinkRequest, SinkWorkerData, SinkWorkerError } from './sink-protocol.js';
 
 /**
- * Batches handed to the worker and not yet written: enough for the meter to run on while the
- * worker starts (a fresh JavaScript engine loading its modules, ~0.2 s), few enough to bound
- * memory (each is at most one batch of rows).
+ * Rows handed to the worker and not yet written: enough for the meter to run on while the worker
+ * starts (a fresh JavaScript engine loading its modules, ~0.2 s, in which the bench capture's
+ * snapshot rows reach ~25k), few enough to bound memory. Counted in rows, as batches differ in
+ * size (flow batches, smaller snapshot batches, partial ones); one batch always goes.
  */
-const MAX_IN_FLIGHT = 8;
+const MAX_IN_FLIGHT_ROWS = 32768;
 
 /** A sink worker started ahead of its sink (see {@link prestartSinkWorker}). */
 let prestarted: WorkerThread | null = null;
@@ -51,6 +52,8 @@ export class ThreadedSink implements FlowSink {
   private readonly port: MessagePort;
   /** Batches handed to the worker, oldest first, until it wrote them. */
   private readonly sent: FlowBatch[] = [];
+  /** Rows of {@link sent}. */
+  private rowsInFlight = 0;
   private workerKeepsBatches = true;
   private error: Error | null = null;
   /** Wakes a caller waiting for a reply. */
@@ -100,7 +103,8 @@ export class ThreadedSink implements FlowSink {
     const { message, transfer } = batchForTransfer(batch);
     this.port.postMessage({ kind: 'batch', batch: message } satisfies SinkRequest, transfer);
     this.sent.push(batch);
-    if (this.sent.length >= MAX_IN_FLIGHT) await this.until(() => this.sent.length < MAX_IN_FLIGHT);
+    this.rowsInFlight += batch.length;
+    if (this.rowsInFlight >= MAX_IN_FLIGHT_ROWS) await this.until(() => this.rowsInFlight < MAX_IN_FLIGHT_ROWS);
   }
 
   async close(context: SinkCloseContext): Promise<SinkResult> {
@@ -135,6 +139,7 @@ export class ThreadedSink implements FlowSink {
         break;
       case 'written': {
         const batch = this.sent.shift()!;
+        this.rowsInFlight -= batch.length;
         if (!this.workerKeepsBatches) batch.release();
         break;
       }
