@@ -89,7 +89,7 @@ export class PipeCaptureReader extends BaseCaptureReader {
     this.blocking = !fstatSync(fd).isSocket();
     this.fd = fd;
     const koffi = this.blocking && process.platform === 'linux' ? koffiPath() : null;
-    const workerData: PipeWorkerData = { fd, control, data, headroom, blocking: this.blocking, koffi };
+    const workerData: PipeWorkerData = { fd, control, data, headroom, blocking: this.blocking, koffi, resume: this.lender.resume };
     if (options.hash === true) this.hashAll();
     this.worker = new Worker(PIPE_WORKER_SOURCE, { eval: true, workerData, name: `flowstream-pipe-${fd}` });
     this.worker.on('message', (m: { sha256?: string; error?: string }) => {
@@ -183,6 +183,8 @@ export class PipeCaptureReader extends BaseCaptureReader {
 class RingLender implements WindowLender {
   private readonly size: number;
   private readonly mask: number;
+  /** Free bytes a sleeping worker waits for (see `PipeWorkerData.resume`): a quarter of the ring, at least a pipe's worth. */
+  readonly resume: number;
   /** `Events` as last seen: a wait starts from it. */
   private seen = 0;
   private spill: Uint8Array | null = null;
@@ -195,6 +197,7 @@ class RingLender implements WindowLender {
   ) {
     this.size = memory.length - headroom;
     this.mask = this.size - 1;
+    this.resume = Math.max(this.size / 4, PIPE_WAKE_BYTES);
   }
 
   /** True once the window was lent bytes (the ring is being given back). */
@@ -261,10 +264,12 @@ class RingLender implements WindowLender {
     return Atomics.load(this.control, PipeCtl.State) === PipeState.Reading;
   }
 
-  /** Gives the ring before `position` back to the worker. */
+  /** Gives the ring before `position` back to the worker; wakes it when it sleeps and a quarter of the ring is free. */
   private release(position: number): void {
     Atomics.store(this.control, PipeCtl.Read, position | 0);
-    this.freed();
+    if (Atomics.load(this.control, PipeCtl.Sleeping) === 0) return;
+    const used = (Atomics.load(this.control, PipeCtl.Write) - position) | 0;
+    if (this.size - used >= this.resume) this.freed();
   }
 
   private freed(): void {

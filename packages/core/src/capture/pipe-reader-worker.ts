@@ -17,6 +17,11 @@ export const PipeCtl = {
    * still holds every byte read so far, as nothing was given back yet).
    */
   Hash: 6,
+  /**
+   * 1 while the worker sleeps until the ring has {@link PipeWorkerData.resume} bytes free: the
+   * main thread wakes it only then (a wake-up costs a system call on both sides).
+   */
+  Sleeping: 7,
 } as const;
 
 /** {@link PipeCtl.Hash} once the worker ended without being asked to hash: the main thread hashes the ring itself. */
@@ -49,6 +54,8 @@ export interface PipeWorkerData {
   blocking: boolean;
   /** Linux, a pipe, and koffi installed: its path, to enlarge the pipe (see {@link PIPE_BYTES}). */
   koffi: string | null;
+  /** Free bytes a worker that found the ring full waits for (a quarter of the ring, at least {@link PIPE_WAKE_BYTES}): fewer, larger reads. */
+  resume: number;
 }
 
 /**
@@ -73,10 +80,10 @@ const F_SETPIPE_SZ = 1031;
 export const PIPE_WORKER_SOURCE = `
 'use strict';
 const { workerData, parentPort } = require('node:worker_threads');
-const WRITE = ${PipeCtl.Write}, READ = ${PipeCtl.Read}, STATE = ${PipeCtl.State}, EVENTS = ${PipeCtl.Events}, FREED = ${PipeCtl.Freed}, STOP = ${PipeCtl.Stop}, HASH = ${PipeCtl.Hash};
+const WRITE = ${PipeCtl.Write}, READ = ${PipeCtl.Read}, STATE = ${PipeCtl.State}, EVENTS = ${PipeCtl.Events}, FREED = ${PipeCtl.Freed}, STOP = ${PipeCtl.Stop}, HASH = ${PipeCtl.Hash}, SLEEPING = ${PipeCtl.Sleeping};
 const ENDED = ${PipeState.Ended}, FAILED = ${PipeState.Failed};
 const WAKE_BYTES = ${PIPE_WAKE_BYTES};
-const { fd, control, data, headroom, blocking, koffi } = workerData;
+const { fd, control, data, headroom, blocking, koffi, resume } = workerData;
 const ctl = new Int32Array(control);
 const ring = new Uint8Array(data, headroom);
 const size = ring.length;
@@ -86,6 +93,15 @@ let hasher = null;
 
 const room = () => size - ((write - Atomics.load(ctl, READ)) | 0);
 const stopped = () => Atomics.load(ctl, STOP) !== 0;
+
+// the ring is full: announce the sleep, then look once more (the main thread may have freed room
+// in between without waking anyone); true when the caller must wait on FREED
+function goingToSleep() {
+  Atomics.store(ctl, SLEEPING, 1);
+  if (room() < resume && !stopped()) return true;
+  Atomics.store(ctl, SLEEPING, 0);
+  return false;
+}
 
 // the SHA-256 being computed, or null; once asked for, it starts with every byte read so far
 function hashing() {
@@ -129,10 +145,13 @@ function readBlocking() {
   const { readSync } = require('node:fs');
   let enlarge = koffi !== null;
   for (;;) {
-    // this thread only: wait for the main thread to free room (or to stop)
-    for (let freed = Atomics.load(ctl, FREED); room() < WAKE_BYTES; freed = Atomics.load(ctl, FREED)) {
-      if (stopped()) return;
-      Atomics.wait(ctl, FREED, freed);
+    // this thread only: a full ring waits for the main thread to free a quarter of it (or to stop)
+    if (room() < WAKE_BYTES) {
+      for (let freed = Atomics.load(ctl, FREED); room() < resume; freed = Atomics.load(ctl, FREED)) {
+        if (stopped()) return;
+        if (goingToSleep()) Atomics.wait(ctl, FREED, freed);
+        Atomics.store(ctl, SLEEPING, 0);
+      }
     }
     if (stopped()) return;
     const at = write & mask;
@@ -189,10 +208,13 @@ function readFromLoop() {
     return !paused;
   };
   const waitForRoom = () => {
-    for (let freed = Atomics.load(ctl, FREED); room() < WAKE_BYTES; freed = Atomics.load(ctl, FREED)) {
+    Atomics.store(ctl, SLEEPING, 0);
+    for (let freed = Atomics.load(ctl, FREED); room() < resume; freed = Atomics.load(ctl, FREED)) {
       if (stopped()) return;
+      if (!goingToSleep()) continue;
       const wait = Atomics.waitAsync(ctl, FREED, freed);
       if (wait.async) return void wait.value.then(waitForRoom);
+      Atomics.store(ctl, SLEEPING, 0);
     }
     socket.resume();
   };
