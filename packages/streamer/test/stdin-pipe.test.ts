@@ -30,13 +30,18 @@ function slowly(path: string, chunk: number, pauseMs: number): string {
 }
 
 describe('flowstream - on a pipe', () => {
-  it.each([['instagram.pcap'], ['quic-33.pcapng']])('cat %s | flowstream - writes the file run\'s CSV, byte for byte', (name) => {
-    const file = runCli([pcap(name), ...CORE]);
+  it.each([['instagram.pcap'], ['quic-33.pcapng']])('cat %s | flowstream - writes the file run\'s CSV, byte for byte, and its summary names the format and link type', (name) => {
+    const dir = tmp();
+    const file = runCli([pcap(name), ...CORE, '--summary', join(dir, 'file.json')]);
     expect(file.status).toBe(0);
-    const pipe = piped(`cat ${q(pcap(name))}`, CORE);
+    const pipe = piped(`cat ${q(pcap(name))}`, [...CORE, '--summary', join(dir, 'pipe.json')]);
     expect(pipe.stderr.toString()).toBe('');
     expect(pipe.status).toBe(0);
     expect(pipe.stdout.toString()).toBe(file.stdout.toString());
+    const source = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8')).sources[0];
+    const { format, linkType } = source('file.json');
+    expect(linkType).toBeGreaterThanOrEqual(0);
+    expect(source('pipe.json')).toMatchObject({ path: 'stdin', format, linkType });
   }, 60_000);
 
   it('bytes written slowly, in small pieces with pauses, give the same CSV', () => {

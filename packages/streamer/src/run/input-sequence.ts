@@ -76,6 +76,11 @@ export class InputSequence {
     this.closedBytes += readerBytes(reader);
     const summary = this.summary!;
     summary.packetsRead = reader.recordsRead;
+    // a pipe or stream tells its format and link type only once its header arrived
+    if (reader.linkType >= 0) {
+      summary.linkType = reader.linkType;
+      summary.format = reader.format;
+    }
     if (reader.truncatedAt !== null) summary.truncatedAt = reader.truncatedAt;
     if (error !== null) {
       summary.error = error.message;
