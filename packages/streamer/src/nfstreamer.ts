@@ -36,6 +36,7 @@ import { MeterRun, StepResult, type FlowRun, type RunInput } from './run/meter-r
 import { SinkError, type FlowSink, type SinkOptions, type SinkResult } from './sinks/flow-sink.js';
 import type { RunManifest } from './sinks/run-manifest.js';
 import { sinkDefinition, snapshotFormat } from './sinks/sink-registry.js';
+import { checkExportOptionNames } from './sinks/export-option-names.js';
 import { canRunOnWorker } from './sinks/builtin-sinks.js';
 import { ThreadedSink } from './sinks/threaded/threaded-sink.js';
 import { OutputTransform, type OutputOptions } from './sinks/transform/output-transform.js';
@@ -931,6 +932,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       } else if (options.snapshotFormat !== undefined || (options.snapshotColumns ?? null) !== null) {
         throw optionRangeError('snapshotOutput', 'a path or URL when snapshotFormat or snapshotColumns is given', snapshotTarget);
       }
+      checkExportOptionNames(options, snapshotDefinition === null ? [definition] : [definition, snapshotDefinition]);
       if (definition.check) await definition.check(target, sinkOptions);
       sink = await definition.create(target, sinkOptions);
       if (snapshotDefinition !== null) {
@@ -1144,7 +1146,12 @@ export interface ExportOptions extends WriteOptions {
    * is `none`).
    */
   snapshotFormat?: string;
-  /** Format-specific settings of registered sinks. */
+  /** Warnings that are not errors (default: standard error). */
+  warn?: (message: string) => void;
+  /**
+   * Format-specific settings (`ipfixMode`, `natsStream`, …: the names the format declares, see
+   * `SinkDefinition.settings`); another name is an error when every output's format declares its settings.
+   */
   [setting: string]: unknown;
 }
 

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -182,6 +182,24 @@ describe('counts and messages', () => {
       expect(r.stderr.toString()).toContain(message);
       expect(r.stderr.toString()).not.toContain('ambiguous');
     }
+  });
+
+  it('a format-specific flag with another format is a usage error naming the flag and its format; with its format it is taken', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fs-sinkflag-'));
+    const cases: [string[], string][] = [
+      [['--format', 'csv', '-o', join(dir, 'a.csv'), '--ipfix-rate', '5'], '--ipfix-rate applies to --format ipfix, not csv'],
+      [['--format', 'parquet', '-o', join(dir, 'a.parquet'), '--nats-stream', 'X'], '--nats-stream applies to --format nats, not parquet'],
+      // the snapshot output's format counts too
+      [['--format', 'csv', '-o', join(dir, 'b.csv'), '--snapshot-interval', '1', '--snapshot-output', join(dir, 's.jsonl'), '--sensor', 'x'], '--sensor applies to --format nats, not csv or jsonl'],
+    ];
+    for (const [args, message] of cases) {
+      const r = runCli([SAMPLE, ...args]);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.toString()).toContain(message);
+    }
+    expect(readdirSync(dir)).toEqual([]);
+    const ok = runCli([SAMPLE, '--format', 'ipfix', '-o', 'udp://127.0.0.1:9', '--ipfix-rate', '5', '-q']);
+    expect(ok.stderr.toString()).not.toContain('applies to');
   });
 
   it('--help derives every metering option from the table and tells the truth about live capture', () => {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 // the option table alone: `--help` and usage errors load nothing of the packet path
 import { METERING_OPTION_TABLE, type MeteringOptionSpec } from '@flowstream/core/options';
 import '../sinks/builtin-sinks.js';
-import { sinkDefinitions, sinkNames } from '../sinks/sink-registry.js';
+import { sinkDefinitions, sinkNames, snapshotFormat as snapshotFormatOf } from '../sinks/sink-registry.js';
 
 /** A command-line usage error (exit code 2). */
 export class UsageError extends Error {
@@ -43,28 +43,21 @@ export interface CliOptions {
   metering: Record<string, unknown>;
 }
 
-/** Format-specific flags → sink option keys; the sink's `check` validates the values. */
-const SINK_FLAGS: Record<string, string> = {
-  'ipfix-mode': 'ipfixMode',
-  'ipfix-pen': 'ipfixPen',
-  'ipfix-observation-domain': 'ipfixObservationDomain',
-  'ipfix-max-message-size': 'ipfixMaxMessageSize',
-  'ipfix-template-refresh': 'ipfixTemplateRefresh',
-  'ipfix-template-refresh-seconds': 'ipfixTemplateRefreshSeconds',
-  'ipfix-rate': 'ipfixRate',
-  'ipfix-burst': 'ipfixBurst',
-  sensor: 'sensor',
-  'nats-stream': 'natsStream',
-  'nats-subjects': 'natsSubjects',
-  'nats-encoding': 'natsEncoding',
-  'nats-creds': 'natsCreds',
-  'nats-tls-ca': 'natsTlsCa',
-  'nats-max-age': 'natsMaxAge',
-  'nats-max-bytes': 'natsMaxBytes',
-  'nats-duplicate-window': 'natsDuplicateWindow',
-  'nats-in-flight': 'natsInFlight',
-  'nats-max-message-bytes': 'natsMaxMessageBytes',
-};
+/**
+ * Format-specific flags → sink option keys, as the registered formats declare them
+ * (`SinkDefinition.settings`); the sink's `check` validates the values.
+ */
+/** True when format `name` reads option `key` (or does not declare its settings). */
+function readsSetting(name: string, key: string): boolean {
+  const settings = sinkDefinitions().find((d) => d.name === name)?.settings;
+  return settings === undefined || settings[key] !== undefined;
+}
+
+function sinkFlags(): Record<string, string> {
+  const flags: Record<string, string> = {};
+  for (const d of sinkDefinitions()) for (const [key, flag] of Object.entries(d.settings ?? {})) flags[flag.replace(/^--/, '')] = key;
+  return flags;
+}
 
 /** A CLI-only option that is not an output option (metering options come from METERING_OPTION_TABLE). */
 interface CliOptionSpec {
@@ -165,7 +158,8 @@ export function parseCli(argv: string[]): CliOptions {
     'snapshot-format': { type: 'string' },
     'snapshot-columns': { type: 'string' },
   };
-  for (const name of Object.keys(SINK_FLAGS)) options[name] = { type: 'string' };
+  const sinkFlagKeys = sinkFlags();
+  for (const name of Object.keys(sinkFlagKeys)) options[name] = { type: 'string' };
   for (const o of CLI_OPTION_TABLE) {
     options[o.flag] = { type: o.type === 'boolean' ? 'boolean' : 'string', ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
     if (o.negatable) options[`no-${o.flag}`] = { type: 'boolean' };
@@ -213,8 +207,17 @@ export function parseCli(argv: string[]): CliOptions {
   if (snapshotOutput === null && (snapshotFormat !== null || snapshotColumns !== null)) {
     throw new UsageError(`--${snapshotFormat !== null ? 'snapshot-format' : 'snapshot-columns'} needs --snapshot-output FILE`);
   }
+  // a format-specific flag belongs to the format of an output of this run
+  const formats = snapshotOutput === null ? [format] : [format, snapshotFormatOf(snapshotFormat, snapshotOutput, format)];
   const sinkOptions: Record<string, string> = {};
-  for (const [name, key] of Object.entries(SINK_FLAGS)) if (typeof v[name] === 'string') sinkOptions[key] = v[name];
+  for (const [name, key] of Object.entries(sinkFlagKeys)) {
+    if (typeof v[name] !== 'string') continue;
+    if (!formats.some((f) => readsSetting(f, key))) {
+      const owners = sinkDefinitions().filter((d) => d.settings?.[key] !== undefined).map((d) => d.name);
+      throw new UsageError(`--${name} applies to --format ${owners.join(' or ')}, not ${formats.join(' or ')}`);
+    }
+    sinkOptions[key] = v[name];
+  }
   const flowsPerFile = typeof v['flows-per-file'] === 'string' ? parseInteger('flows-per-file', v['flows-per-file'], 0, Number.MAX_SAFE_INTEGER, 'a non-negative integer') : 0;
   const rotateFiles = typeof v['rotate-files'] === 'string' ? parseInteger('rotate-files', v['rotate-files'], 0, Number.MAX_SAFE_INTEGER, 'a non-negative integer') : 0;
   const cliInteger = (name: string): number => {

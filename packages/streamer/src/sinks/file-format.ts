@@ -30,6 +30,8 @@ export function fileFormat(spec: {
     target: 'file',
     stdout: spec.stdout,
     hashesInputs: spec.hashesInputs ?? false,
+    // flowsPerFile, rotateFiles, batchSize and compression are general export options
+    settings: {},
     async check(target, options) {
       countOption('flowsPerFile', options.flowsPerFile);
       countOption('rotateFiles', options.rotateFiles);

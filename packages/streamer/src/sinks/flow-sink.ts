@@ -132,6 +132,13 @@ export interface SinkDefinition {
   readonly stdout?: boolean;
   /** Its output carries the manifest with the inputs' SHA-256, so runs into it hash their inputs. */
   readonly hashesInputs?: boolean;
+  /**
+   * The format-specific options it reads, each with its command-line flag
+   * (`{ natsStream: '--nats-stream' }`; `{}`: none). When declared, an export into this format
+   * refuses any option that is neither a general export option nor one of these, so a misspelt
+   * name fails before the run instead of being ignored; the CLI takes its flags from here.
+   */
+  readonly settings?: Readonly<Record<string, string>>;
   /** Checks the target and options before any packet is read (folder exists and is writable, URL parses). */
   check?(target: string, options: SinkOptions): Promise<void> | void;
   /** Makes the sink (implementations are loaded here, so start-up loads none of them). */

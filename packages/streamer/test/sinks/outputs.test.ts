@@ -144,6 +144,32 @@ describe('every format × --columns × --anonymize, read back by independent rea
   });
 });
 
+describe('export option names', () => {
+  it('a misspelt or foreign option fails before the run, naming it and the allowed names; no file is made', async () => {
+    const out = join(dir, 'typo.csv');
+    const streamer = new NFStreamer({ source: CAPTURE, nDissections: 0 });
+    await expect(streamer.export('csv', out, { flowsPerFIle: 3 })).rejects.toThrow(/Invalid option flowsPerFIle: expected one of the known options \(.*flowsPerFile.*\)/);
+    await expect(streamer.export('csv', out, { flows_per_file: 3 })).rejects.toThrow('did you mean flowsPerFile?');
+    // an IPFIX setting is not a CSV option; in an IPFIX export it is read
+    await expect(streamer.export('csv', out, { ipfixRate: 5 })).rejects.toThrow('Invalid option ipfixRate');
+    await expect(streamer.export('ipfix', 'udp://127.0.0.1:9', { ipfixRate: 'fast' })).rejects.toThrow('Invalid option ipfixRate: expected an integer');
+    // the snapshot output's format counts: a NATS setting is still foreign to csv + jsonl
+    await expect(new NFStreamer({ source: CAPTURE, nDissections: 0, snapshotInterval: 1 }).export('csv', out, { snapshotOutput: join(dir, 'typo.jsonl'), natsStream: 'X' })).rejects.toThrow('Invalid option natsStream');
+    expect(existsSync(out)).toBe(false);
+    // undefined values are absent options; general options of every format pass
+    const flows = (await streamer.export('csv', out, { flowsPerFile: undefined, columns: ['src_ip'], warn: () => {} })).flows;
+    expect(flows).toBeGreaterThan(0);
+  });
+
+  it('a format that does not declare its settings may read any option', async () => {
+    const { registerSink, NullSink } = await import('@flowstream/streamer');
+    let seen: unknown;
+    registerSink({ name: 'custom-settings', description: 'test', target: 'none', create: async (_t, o) => ((seen = o['mySetting']), new NullSink()) });
+    await new NFStreamer({ source: CAPTURE, nDissections: 0 }).export('custom-settings', '', { mySetting: 7 });
+    expect(seen).toBe(7);
+  });
+});
+
 describe('every source kind gives the same export', () => {
   it('a file, a list of one file, a Node stream and stdin give the same bytes in every format', async () => {
     for (const format of ['csv', 'jsonl', 'parquet'] as const) {

@@ -1,5 +1,17 @@
 import type { SinkDefinition, SinkOptions } from '../flow-sink.js';
 
+/** The IPFIX options (read by `ipfixOptions`), with their command-line flags. */
+export const IPFIX_OPTION_FLAGS = {
+  ipfixMode: '--ipfix-mode',
+  ipfixPen: '--ipfix-pen',
+  ipfixObservationDomain: '--ipfix-observation-domain',
+  ipfixMaxMessageSize: '--ipfix-max-message-size',
+  ipfixTemplateRefresh: '--ipfix-template-refresh',
+  ipfixTemplateRefreshSeconds: '--ipfix-template-refresh-seconds',
+  ipfixRate: '--ipfix-rate',
+  ipfixBurst: '--ipfix-burst',
+} as const;
+
 /**
  * The `ipfix` output format: `--format ipfix -o udp://HOST:PORT`. `check` validates the URL and
  * the `ipfix…` options before any packet is read; the encoder is loaded only when a run uses it.
@@ -14,6 +26,7 @@ export const ipfixSinkDefinition: SinkDefinition = {
   name: 'ipfix',
   description: 'IPFIX (RFC 7011) over UDP to a collector, -o udp://HOST:PORT (biflow RFC 5103 records, or --ipfix-mode uniflow)',
   target: 'url',
+  settings: IPFIX_OPTION_FLAGS,
   // the option and URL parsers (and node:dgram) load with the first check, not at start-up
   async check(target: string, options: SinkOptions): Promise<void> {
     const [{ parseUdpTarget }, { ipfixOptions, refuseAnonymisedAddresses }] = await Promise.all([import('./udp-target.js'), import('./ipfix-options.js')]);

@@ -1,4 +1,5 @@
 import type { SinkOptions } from '../flow-sink.js';
+import type { IPFIX_OPTION_FLAGS } from './ipfix-definition.js';
 import { DEFAULT_FLOWSTREAM_PEN } from './information-elements.js';
 import type { IpfixMode } from './templates.js';
 
@@ -38,7 +39,7 @@ export const IPFIX_DEFAULTS: IpfixOptions = {
   burst: 16,
 };
 
-function integer(options: SinkOptions, key: string, fallback: number, min: number, max: number): number {
+function integer(options: SinkOptions, key: keyof typeof IPFIX_OPTION_FLAGS, fallback: number, min: number, max: number): number {
   const raw = options[key];
   if (raw === undefined) return fallback;
   const v = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;

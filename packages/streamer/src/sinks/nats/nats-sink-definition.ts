@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import type { SinkDefinition } from '../flow-sink.js';
+import { NATS_OPTION_FLAGS } from './nats-settings.js';
 
 function readable(option: string, what: string, file: string | null): void {
   if (file === null) return;
@@ -25,6 +26,7 @@ export const natsSinkDefinition: SinkDefinition = {
   target: 'url',
   // The end message carries the input hashes: a collector can tell which capture a run read.
   hashesInputs: true,
+  settings: NATS_OPTION_FLAGS,
   // the target and settings parsers load with the first check: runs into other outputs never need them
   async check(target, options) {
     const [{ parseNatsTarget }, { natsSettings }] = await Promise.all([import('./nats-target.js'), import('./nats-settings.js')]);

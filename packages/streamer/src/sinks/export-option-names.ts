@@ -1,0 +1,50 @@
+import { unknownOptionError } from '@flowstream/core/internal';
+import type { ExportOptions } from '../nfstreamer.js';
+import type { SinkDefinition } from './flow-sink.js';
+
+/** The keys a type declares, without its index signature. */
+type DeclaredKeys<T> = keyof { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] };
+
+/** The options of every export, whatever the format: the names `ExportOptions` declares. */
+const GENERAL_OPTIONS = [
+  'columns',
+  'columnsToAnonymize',
+  'anonymizeKey',
+  'inputHash',
+  'observe',
+  'snapshotSink',
+  'snapshotColumns',
+  'flowsPerFile',
+  'rotateFiles',
+  'batchSize',
+  'compression',
+  'snapshotOutput',
+  'snapshotFormat',
+  'warn',
+] as const satisfies readonly DeclaredKeys<ExportOptions>[];
+
+// a compile error names any option ExportOptions declares and the list above lacks
+type Unlisted = Exclude<DeclaredKeys<ExportOptions>, (typeof GENERAL_OPTIONS)[number]>;
+const listsEveryOption: [Unlisted] extends [never] ? true : Unlisted = true;
+void listsEveryOption;
+
+/**
+ * Refuses an export option that no output of the export reads: not a general option, nor a
+ * setting its formats declare (`SinkDefinition.settings`). A misspelt name would otherwise be
+ * ignored silently. The error names the option and the allowed names. Formats that do not
+ * declare their settings (registered by users) may read any name: then nothing is refused.
+ *
+ * @example
+ * ```ts
+ * checkExportOptionNames({ flowsPerFile: 10 }, [sinkDefinition('csv')]); // ok
+ * checkExportOptionNames({ flowsPerFIle: 10 }, [sinkDefinition('csv')]); // TypeError naming flowsPerFIle
+ * ```
+ */
+export function checkExportOptionNames(options: object, definitions: readonly SinkDefinition[]): void {
+  if (definitions.some((d) => d.settings === undefined)) return;
+  const allowed = new Set<string>(GENERAL_OPTIONS);
+  for (const d of definitions) for (const key of Object.keys(d.settings!)) allowed.add(key);
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined && !allowed.has(key)) throw unknownOptionError(key, value, [...allowed].sort());
+  }
+}
