@@ -71,7 +71,8 @@ export class BatchReceiver {
   private readonly ouis = new TextCache(ouiText);
   private readonly fieldLists = new Map<string, readonly FieldSpec[]>();
 
-  receive(message: TransferredBatch): FlowBatch {
+  /** `recycle`: what the batch's {@link FlowBatch.release} does (e.g. tell the sender its shared memory is free). */
+  receive(message: TransferredBatch, recycle: (() => void) | null = null): FlowBatch {
     const fields = this.intern(message.fields);
     const n = message.length;
     const columns: FlowColumn[] = [];
@@ -86,7 +87,7 @@ export class BatchReceiver {
     });
     // the key reads the other columns: made once they are all in place
     if (key >= 0) columns[key] = new FlowKeyTexts(fields, columns, n);
-    return new FlowBatch(fields, columns, n);
+    return new FlowBatch(fields, columns, n, undefined, null, recycle);
   }
 
   private intern(fields: readonly FieldSpec[]): readonly FieldSpec[] {

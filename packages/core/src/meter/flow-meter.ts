@@ -191,7 +191,7 @@ export class FlowMeter {
       config.systemVisibility,
     );
     this.pluginPacket = this.hasPlugins ? new PluginPacket() : null;
-    this.writer = new FlowBatchWriter(this.columns, config.pluginFields ?? [], this, { keepFlows: this.hasPlugins, capacity: config.batchRows ?? FLOW_BATCH_ROWS });
+    this.writer = new FlowBatchWriter(this.columns, config.pluginFields ?? [], this, { keepFlows: this.hasPlugins, capacity: config.batchRows ?? FLOW_BATCH_ROWS, shared: config.sharedBatches ?? false });
     this.snapWriter = this.snapMs > 0 ? new SnapshotBatchWriter(this.columns, pluginFields(this.snapPlugins), this, config.batchRows ?? SNAPSHOT_BATCH_ROWS) : null;
   }
 

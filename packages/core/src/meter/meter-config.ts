@@ -47,6 +47,11 @@ export interface MeterConfig {
   readonly snapshotIntervalMs?: number;
   /** Cache bound: a new flow evicts the least recently seen one when this many are live (0 = unlimited). */
   readonly maxLiveFlows?: number;
+  /**
+   * Whole flow batches keep their typed arrays in shared memory (a meter worker's: the main thread
+   * reads them in place, and a released batch's memory takes later flows instead of fresh pages).
+   */
+  readonly sharedBatches?: boolean;
 }
 
 /**

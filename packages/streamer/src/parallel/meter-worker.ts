@@ -11,14 +11,20 @@ import { parentPort } from 'node:worker_threads';
 import { CaptureRecord, createNdpiDissector, DecodedPacket, FlowMeter, IGNORE_REASON_NAMES, loadNdpi, PacketDecoder, type FlowDissector, type NFPlugin } from '@flowstream/core';
 import { batchForTransfer, FLOW_BATCH_ROWS } from '@flowstream/core/internal';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
+import { HeldBatches } from './held-batches.js';
 import { Ctl, PacketRingReader, RecordKind, WorkerState } from './packet-ring.js';
 import type { MeterWorkerData, WorkerMessage } from './worker-protocol.js';
 import type { MessagePort } from 'node:worker_threads';
 
 /** Records between two releases of ring space (and stop checks). */
 const RELEASE_EVERY = 2048;
-/** Flows per posted batch while input is flowing: whole batches, transferred without a copy (the rest are posted when the worker idles). */
+/** Flows per posted batch while input is flowing: whole batches, read in place (the rest are posted when the worker idles). */
 const POST_EVERY = FLOW_BATCH_ROWS;
+/**
+ * Partial batches go out at most this often while the worker idles between records (the run's
+ * rule for its own meter, see `HandOutRule`): sealing one copies every column for a few rows.
+ */
+const PARTIAL_EVERY_MS = 100;
 /** Longest sleep while waiting for records, in ms (a safety net: the main thread notifies). */
 const IDLE_WAIT_MS = 500;
 
@@ -76,6 +82,7 @@ async function main(data: MeterWorkerData): Promise<void> {
       systemVisibility: o.systemVisibility,
       maxLiveFlows: o.maxLiveFlows,
       snapshotIntervalMs: o.snapshotIntervalMs,
+      sharedBatches: true,
     });
     setState(control, WorkerState.Ready);
     meterLoop(meter, new PacketDecoder({ decodeTunnels: o.decodeTunnels }), ring);
@@ -92,23 +99,34 @@ function meterLoop(meter: FlowMeter, decoder: PacketDecoder, ring: PacketRingRea
   const control = ring.control;
   const record = new CaptureRecord();
   const packet = new DecodedPacket();
-  const sendFlows = (): void => {
-    for (const b of meter.drainBatches()) {
+  const held = new HeldBatches(out!);
+  let partialAt = 0;
+  /** Posts the whole batches of flows and snapshot rows; with `partial`, the ones being written too. */
+  const sendFlows = (partial: boolean): void => {
+    held.takeReleases();
+    for (const b of partial ? meter.drainBatches() : meter.drainFullBatches()) {
       const { message, transfer } = batchForTransfer(b);
-      post({ kind: 'flows', batch: message }, transfer);
+      post({ kind: 'flows', batch: message, ticket: held.hold(b) }, transfer);
     }
     // snapshot rows (flow_key travels unmade: it is computed where it is read)
-    for (const b of meter.drainSnapshots()) {
+    for (const b of partial ? meter.drainSnapshots() : meter.drainFullSnapshots()) {
       const { message, transfer } = batchForTransfer(b);
-      post({ kind: 'snapshots', batch: message }, transfer);
+      post({ kind: 'snapshots', batch: message, ticket: held.hold(b) }, transfer);
     }
+  };
+  /** Idle between records: partial batches too, when the last ones went out long enough ago. */
+  const sendWhenIdle = (): void => {
+    const now = Date.now();
+    const partial = now - partialAt >= PARTIAL_EVERY_MS;
+    if (partial) partialAt = now;
+    sendFlows(partial);
   };
   let sinceRelease = 0;
   for (;;) {
     const published = Atomics.load(control, Ctl.Write);
     if (!ring.available(published)) {
       ring.release();
-      sendFlows();
+      sendWhenIdle();
       Atomics.store(control, Ctl.LiveFlows, meter.liveFlowCount);
       Atomics.store(control, Ctl.Evictions, meter.evictions);
       if (Atomics.load(control, Ctl.Stop) !== 0) break;
@@ -129,7 +147,7 @@ function meterLoop(meter: FlowMeter, decoder: PacketDecoder, ring: PacketRingRea
       else if (kind === RecordKind.End) {
         ring.release();
         meter.flush();
-        sendFlows();
+        sendFlows(true);
         Atomics.store(control, Ctl.Evictions, meter.evictions);
         meter.cleanup();
         return;
@@ -137,7 +155,8 @@ function meterLoop(meter: FlowMeter, decoder: PacketDecoder, ring: PacketRingRea
       if (++sinceRelease === RELEASE_EVERY) {
         sinceRelease = 0;
         ring.release();
-        if (meter.pendingFlows + meter.pendingSnapshots >= POST_EVERY) sendFlows();
+        held.takeReleases();
+        if (meter.pendingFlows + meter.pendingSnapshots >= POST_EVERY) sendFlows(false);
         if (Atomics.load(control, Ctl.Stop) !== 0) break;
       }
     }

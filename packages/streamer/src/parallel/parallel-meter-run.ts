@@ -21,7 +21,7 @@ import { Ctl, PacketRingWriter, WorkerState, allocateRing } from './packet-ring.
 import { RecordRouter } from './record-router.js';
 import { SharedChunks } from './shared-chunks.js';
 import { defaultWorkerEntry, startMeterWorker, type MeterWorkerThread, type WorkerEntry } from './worker-spawn.js';
-import type { WorkerMessage } from './worker-protocol.js';
+import type { ReleaseMessage, WorkerMessage } from './worker-protocol.js';
 
 /** Dispatch ring per meter: record references (bytes stay in the shared chunks), enough to ride out scheduling hiccups. */
 const RING_BYTES = 4 << 20;
@@ -358,9 +358,9 @@ export class ParallelMeterRun implements FlowRun {
         if (received === undefined) break;
         const message = received.message as WorkerMessage;
         if (message.kind === 'flows') {
-          this.number(this.receiver.receive(message.batch));
+          this.number(this.receiver.receive(message.batch, this.releaser(w, message.ticket)));
         } else if (message.kind === 'snapshots') {
-          this.snapshots.push(this.receiver.receive(message.batch));
+          this.snapshots.push(this.receiver.receive(message.batch, this.releaser(w, message.ticket)));
         } else if (this.error === null) {
           const e = new Error(message.error.message);
           e.name = message.error.name;
@@ -369,6 +369,13 @@ export class ParallelMeterRun implements FlowRun {
         }
       }
     }
+  }
+
+  /** A worker batch's release: the sink is done with it, the worker's meter writes later rows into its shared memory. */
+  private releaser(w: MeterWorker, ticket: number): () => void {
+    return () => {
+      if (!this.done) w.port.postMessage({ kind: 'release', ticket } satisfies ReleaseMessage);
+    };
   }
 
   /** Index of a failed worker, or -1. */

@@ -46,6 +46,13 @@ export interface WorkerError {
 
 /** What a worker posts. */
 export type WorkerMessage =
-  | { readonly kind: 'flows'; readonly batch: TransferredBatch }
-  | { readonly kind: 'snapshots'; readonly batch: TransferredBatch }
+  /** `ticket`: the main thread posts it back in a {@link ReleaseMessage} once the batch was released. */
+  | { readonly kind: 'flows'; readonly batch: TransferredBatch; readonly ticket: number }
+  | { readonly kind: 'snapshots'; readonly batch: TransferredBatch; readonly ticket: number }
   | { readonly kind: 'error'; readonly error: WorkerError };
+
+/** What the main thread posts to a meter worker: a flow batch was released, its shared memory may take new flows. */
+export interface ReleaseMessage {
+  readonly kind: 'release';
+  readonly ticket: number;
+}
