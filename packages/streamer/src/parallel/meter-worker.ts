@@ -132,7 +132,8 @@ function meterLoop(meter: FlowMeter, decoder: PacketDecoder, ring: PacketRingRea
       if (Atomics.load(control, Ctl.Stop) !== 0) break;
       // the writer notifies only a sleeping reader: announce the sleep, then look once more
       Atomics.store(control, Ctl.Sleeping, 1);
-      Atomics.wait(control, Ctl.Write, published, IDLE_WAIT_MS);
+      // rows held back (a partial batch): awake again when they are due
+      Atomics.wait(control, Ctl.Write, published, meter.pendingFlows + meter.pendingSnapshots > 0 ? PARTIAL_EVERY_MS : IDLE_WAIT_MS);
       Atomics.store(control, Ctl.Sleeping, 0);
       continue;
     }

@@ -237,9 +237,13 @@ export class ParallelMeterRun implements FlowRun {
     return out;
   }
 
-  /** The local meter's rows held back (the workers' are forwarded as they post them). */
+  /**
+   * When rows held back are due. The workers hold and post their own rows, which only a step
+   * collects: while a stream is read (partial batches go out), their ports are looked at on the
+   * hand-out cadence, so a quiet stream still hands out the flows they ended.
+   */
   handOutDueInMs(): number | undefined {
-    return this.handOut.dueInMs(this.local.pendingFlows + this.local.pendingSnapshots);
+    return this.handOut.dueInMs(this.local.pendingFlows + this.local.pendingSnapshots + this.workers.length);
   }
 
   drain(): NFlow[] {
