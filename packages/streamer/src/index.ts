@@ -19,7 +19,7 @@ export { packets } from './rx/packets.js';
 export type { PacketsOptions } from './rx/packets.js';
 export { meter } from './rx/meter-operator.js';
 export type { MeterOperatorOptions } from './rx/meter-operator.js';
-export { PacketBatch } from './rx/packet-batch.js';
+export { PacketBatch, type PacketCounts } from './rx/packet-batch.js';
 // sinks: the contract, the registry, the built-in sinks, the transform upstream of every sink
 export { SinkError, registerSink, sinkDefinition, sinkNames, OutputTransform } from './sinks/index.js';
 export type {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { NFStreamer, meter, packets } from '@flowstream/streamer';
+import { NFStreamer, meter, packets, type PacketBatch } from '@flowstream/streamer';
 import { PCAPS } from './support/run-cli.js';
 import { pcap as pcapFile } from '../../core/test/support/capture-builder.js';
 
@@ -44,6 +44,36 @@ describe('NFStreamer idioms', () => {
     const both = await count([source, existsSync(notCapture) ? notCapture : pcap('missing.pcap'), source]);
     expect(both.n).toBe(2 * one.n);
     expect(both.error).toBeInstanceOf(Error);
+  });
+
+  it('packets(): each batch carries the running accounting, and the last one equals the streamer\'s summary', async () => {
+    // frames the decoder ignores for two reasons (short frames, non-IP)
+    const capture = pcap('alexa-app.pcapng');
+    const s = new NFStreamer({ source: capture, nDissections: 0 });
+    [...s];
+    const expected = s.summary!.packets;
+    let last: ReturnType<NonNullable<PacketBatch['accounting']>['summary']>['packets'] | null = null;
+    let emitted = 0;
+    let previousRead = 0;
+    await new Promise<void>((resolve, reject) =>
+      packets(capture, { batchSize: 64 }).subscribe({
+        next: (b) => {
+          const a = b.accounting!;
+          emitted += b.length;
+          // counts run ahead of or with the batches; every record read is accounted once
+          expect(a.read).toBeGreaterThanOrEqual(previousRead);
+          expect(a.read).toBe(a.processed + a.ignored + a.filtered);
+          expect(a.processed).toBeGreaterThanOrEqual(emitted);
+          previousRead = a.read;
+          last = a.summary(0).packets;
+        },
+        error: reject,
+        complete: resolve,
+      }),
+    );
+    expect(expected.ignored).toBeGreaterThan(0);
+    expect(last).toEqual(expected);
+    expect(emitted).toBe(expected.processed);
   });
 
   it('unsubscribing from flows$ stops the run early', async () => {

@@ -1,8 +1,30 @@
-import { DecodedPacket } from '@flowstream/core';
-import type { PacketAccounting } from '@flowstream/core/internal';
+import { DecodedPacket, type RunSummary } from '@flowstream/core';
 
 /** Packets per batch by default. */
 export const DEFAULT_BATCH_PACKETS = 4096;
+
+/**
+ * The running packet accounting of a {@link packets} source: every record read so far is
+ * processed, ignored (with a reason) or filtered out, as in a run's summary.
+ *
+ * @example
+ * ```ts
+ * import { packets } from '@flowstream/streamer';
+ *
+ * packets('capture.pcap').subscribe((batch) => {
+ *   const a = batch.accounting!;
+ *   console.log(a.read, a.processed, a.summary(0).packets.ignoredByReason); // { non_ip: 12, … }
+ * });
+ * ```
+ */
+export interface PacketCounts {
+  readonly read: number;
+  readonly processed: number;
+  readonly ignored: number;
+  readonly filtered: number;
+  /** The counts as a run summary gives them (ignored records by reason name, sources); `flows`: the flows to report. */
+  summary(flows: number): RunSummary;
+}
 
 /**
  * A reusable batch of decoded packets, as {@link packets} emits them: `packets[0 … length)` are
@@ -40,7 +62,7 @@ export class PacketBatch {
   /** Bytes used in the arena. */
   used = 0;
   /** Running accounting of the source (read/processed/ignored per reason). */
-  accounting: PacketAccounting | null = null;
+  accounting: PacketCounts | null = null;
 
   constructor(readonly capacity: number = DEFAULT_BATCH_PACKETS) {
     this.packets = Array.from({ length: capacity }, () => new DecodedPacket());
