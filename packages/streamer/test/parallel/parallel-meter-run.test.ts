@@ -1,14 +1,17 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { loadNdpi, type NFlow } from '@flowstream/core';
+import { loadNdpi, type FlowBatch, type NFlow } from '@flowstream/core';
 import { FlowSlicer } from '@flowstream/plugins';
 import { NFStreamer, type StreamerSummary } from '../../src/nfstreamer.js';
+import type { FlowSink, SinkResult } from '../../src/sinks/flow-sink.js';
 import '../../src/optional-parts.js';
 import { resetWarnings } from '../../src/nfstreamer.js';
 import { createPluginRegistry } from '../../src/plugin-registry/index.js';
 import { ParallelMeterRun } from '../../src/parallel/parallel-meter-run.js';
 import { PCAPS } from '../support/run-cli.js';
+import { ipv4Udp, pcap } from '../../../core/test/support/capture-builder.js';
 
 const FILES = readdirSync(PCAPS)
   .filter((f) => /\.(pcap|pcapng|cap)$/.test(f))
@@ -130,6 +133,62 @@ describe.skipIf(loadNdpi() instanceof Error && process.env.CI !== 'true')('nMete
     expect(flows).toBeGreaterThan(500);
     expect(ndpiDiffers).toBeLessThanOrEqual(flows / 200);
   }, 600_000);
+});
+
+describe('worker batches in shared memory, written over once released', () => {
+  /**
+   * A sink that keeps no batch after `write` (so the run releases each one) and checks that its
+   * batch does not change while the write is pending (a worker writing later rows into it too soon
+   * would change it): rows as text, in arrival order.
+   */
+  class SlowCheckingSink implements FlowSink {
+    readonly target = 'memory';
+    readonly keepsBatches = false;
+    readonly rows: string[] = [];
+    changed = 0;
+    async open(): Promise<void> {}
+    async write(batch: FlowBatch): Promise<void> {
+      const text = () => Array.from(batch.rows(), (r) => JSON.stringify({ ...r, id: undefined }));
+      const before = text();
+      // the run waits for this write while the worker meters the records already handed to it
+      await new Promise((resolve) => setTimeout(resolve, 3));
+      if (text().join('\n') !== before.join('\n')) this.changed++;
+      this.rows.push(...before);
+    }
+    async close(): Promise<SinkResult> {
+      return { flows: this.rows.length, files: [] };
+    }
+    async abort(): Promise<void> {}
+  }
+
+  it('many whole batches of flows and snapshot rows, released as they are written, equal one meter\'s and never change under a pending write', async () => {
+    // 40,000 UDP flows starting 1 ms apart, each with a second packet 1.5 s later (one snapshot
+    // row), idle timeout 2 s: flows end all through the run, so the worker's whole batches are
+    // released while it meters on and its meter writes later rows into their memory
+    const flows = 40_000;
+    const udp = (i: number) => ipv4Udp((0x0a000000 | i) >>> 0, 0xc0a80001, 1024, 53);
+    const t0 = 1_700_000_000_000;
+    const at: [number, number][] = [];
+    for (let i = 0; i < flows; i++) at.push([t0 + i, i], [t0 + i + 1500, i]);
+    at.sort((a, b) => a[0] - b[0]);
+    const records = at.map(([ms, i]) => ({ tsSec: Math.floor(ms / 1000), tsFrac: (ms % 1000) * 1000, data: udp(i) }));
+    const dir = mkdtempSync(join(tmpdir(), 'fs-shared-batches-'));
+    const file = join(dir, 'many.pcap');
+    writeFileSync(file, pcap({ linkType: 101 }, records));
+    const run = async (nMeters: number) => {
+      const out = new SlowCheckingSink();
+      const snaps = new SlowCheckingSink();
+      await new NFStreamer({ source: file, nDissections: 0, idleTimeout: 2, snapshotInterval: 1, nMeters }).writeTo(out, { snapshotSink: snaps });
+      return { out, snaps };
+    };
+    const one = await run(1);
+    const two = await run(2);
+    expect(one.out.rows).toHaveLength(flows);
+    expect(one.snaps.rows.length).toBeGreaterThan(flows / 2);
+    expect(two.out.changed + two.snaps.changed).toBe(0);
+    expect([...two.out.rows].sort()).toEqual([...one.out.rows].sort());
+    expect([...two.snaps.rows].sort()).toEqual([...one.snaps.rows].sort());
+  }, 120_000);
 });
 
 describe('ParallelMeterRun with plugins, limits and errors', () => {
