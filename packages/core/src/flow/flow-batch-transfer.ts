@@ -13,7 +13,9 @@ export type TransferredColumn =
   /** MAC or OUI texts, still packed. */
   | { readonly kind: 'mac'; readonly macs: Float64Array; readonly side: number }
   /** `flow_key`, not computed yet: made where it is read, from the batch's own columns. */
-  | { readonly kind: 'flow-key' };
+  | { readonly kind: 'flow-key' }
+  /** Texts as their distinct values and one code per row (few distinct texts: nDPI names, categories). */
+  | { readonly kind: 'text-codes'; readonly codes: Int32Array; readonly texts: readonly (string | null)[] };
 
 /** A {@link FlowBatch} as plain, structured-clone friendly data (worker → main thread). */
 export interface TransferredBatch {
@@ -24,7 +26,8 @@ export interface TransferredBatch {
 
 /**
  * A batch as plain data plus the buffers to transfer with it (`postMessage(message, transfer)`):
- * numbers, lists and packed addresses move without a copy; strings and plugin values are cloned.
+ * numbers, lists and packed addresses move without a copy; text columns go as codes into their
+ * distinct texts (a clone of each distinct text, not of each row's); plugin values are cloned.
  * Flow objects are not carried: the receiver rebuilds rows from the columns, as for any batch. A
  * `flow_key` column not read yet travels as a marker and is computed on the receiving side.
  * The batch's typed arrays are unusable here afterwards (their buffers moved).
@@ -52,13 +55,40 @@ export function batchForTransfer(batch: FlowBatch): { message: TransferredBatch;
       case 'list':
         keep(c.values);
         return { kind: 'list', width: c.width, values: c.values };
-      case 'string':
-        return { kind: 'string', values: c.values };
+      case 'string': {
+        const coded = textCodes(c.values);
+        buffers.add(coded.codes.buffer as ArrayBuffer);
+        return coded;
+      }
       default:
         return { kind: 'value', values: c.values };
     }
   });
   return { message: { fields: batch.fields, columns, length: batch.length }, transfer: [...buffers] };
+}
+
+/** A text column as codes into its distinct texts. */
+function textCodes(values: readonly (string | null)[]): { kind: 'text-codes'; codes: Int32Array; texts: (string | null)[] } {
+  const codes = new Int32Array(values.length);
+  const texts: (string | null)[] = [];
+  const index = new Map<string | null, number>();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as string | null;
+    let code = index.get(v);
+    if (code === undefined) {
+      code = texts.length;
+      texts.push(v);
+      index.set(v, code);
+    }
+    codes[i] = code;
+  }
+  return { kind: 'text-codes', codes, texts };
+}
+
+function decodeTexts(codes: Int32Array, texts: readonly (string | null)[]): (string | null)[] {
+  const out = new Array<string | null>(codes.length);
+  for (let i = 0; i < codes.length; i++) out[i] = texts[codes[i]!] as string | null;
+  return out;
 }
 
 /**
@@ -80,6 +110,7 @@ export class BatchReceiver {
     message.columns.forEach((c, j) => {
       if (c.kind === 'address') columns.push(new AddressTexts(c.words, c.versions, n, c.offset));
       else if (c.kind === 'mac') columns.push(new MacTexts(c.macs, n, c.side, fields[j]!.name.endsWith('_oui') ? this.ouis : this.macs));
+      else if (c.kind === 'text-codes') columns.push({ kind: 'string', values: decodeTexts(c.codes, c.texts) });
       else if (c.kind === 'flow-key') {
         key = j;
         columns.push(null!);
