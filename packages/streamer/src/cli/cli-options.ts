@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 // the option table alone: `--help` and usage errors load nothing of the packet path
 import { METERING_OPTION_TABLE, type MeteringOptionSpec } from '@flowstream/core/options';
 import '../sinks/builtin-sinks.js';
-import { sinkDefinitions, sinkNames, snapshotFormat as snapshotFormatOf } from '../sinks/sink-registry.js';
+import { readsSetting } from '../sinks/export-option-names.js';
+import { sinkDefinition, sinkDefinitions, sinkNames, snapshotFormat as snapshotFormatOf } from '../sinks/sink-registry.js';
 
 /** A command-line usage error (exit code 2). */
 export class UsageError extends Error {
@@ -47,12 +48,6 @@ export interface CliOptions {
  * Format-specific flags → sink option keys, as the registered formats declare them
  * (`SinkDefinition.settings`); the sink's `check` validates the values.
  */
-/** True when format `name` reads option `key` (or does not declare its settings). */
-function readsSetting(name: string, key: string): boolean {
-  const settings = sinkDefinitions().find((d) => d.name === name)?.settings;
-  return settings === undefined || settings[key] !== undefined;
-}
-
 function sinkFlags(): Record<string, string> {
   const flags: Record<string, string> = {};
   for (const d of sinkDefinitions()) for (const [key, flag] of Object.entries(d.settings ?? {})) flags[flag.replace(/^--/, '')] = key;
@@ -212,7 +207,7 @@ export function parseCli(argv: string[]): CliOptions {
   const sinkOptions: Record<string, string> = {};
   for (const [name, key] of Object.entries(sinkFlagKeys)) {
     if (typeof v[name] !== 'string') continue;
-    if (!formats.some((f) => readsSetting(f, key))) {
+    if (!formats.some((f) => readsSetting(sinkDefinition(f), key))) {
       const owners = sinkDefinitions().filter((d) => d.settings?.[key] !== undefined).map((d) => d.name);
       throw new UsageError(`--${name} applies to --format ${owners.join(' or ')}, not ${formats.join(' or ')}`);
     }

@@ -41,10 +41,25 @@ void listsEveryOption;
  * ```
  */
 export function checkExportOptionNames(options: object, definitions: readonly SinkDefinition[]): void {
-  if (definitions.some((d) => d.settings === undefined)) return;
-  const allowed = new Set<string>(GENERAL_OPTIONS);
-  for (const d of definitions) for (const key of Object.keys(d.settings!)) allowed.add(key);
+  const general = new Set<string>(GENERAL_OPTIONS);
   for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined && !allowed.has(key)) throw unknownOptionError(key, value, [...allowed].sort());
+    if (value === undefined || general.has(key) || definitions.some((d) => readsSetting(d, key))) continue;
+    const allowed = new Set(general);
+    for (const d of definitions) for (const name of Object.keys(d.settings ?? {})) allowed.add(name);
+    throw unknownOptionError(key, value, [...allowed].sort());
   }
+}
+
+/**
+ * True when an output in `definition`'s format reads `key` as one of its settings; a format that
+ * declares no settings may read any name.
+ *
+ * @example
+ * ```ts
+ * readsSetting(sinkDefinition('ipfix'), 'ipfixRate'); // true
+ * readsSetting(sinkDefinition('csv'), 'ipfixRate');   // false
+ * ```
+ */
+export function readsSetting(definition: SinkDefinition, key: string): boolean {
+  return definition.settings === undefined || definition.settings[key] !== undefined;
 }
