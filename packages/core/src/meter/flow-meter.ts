@@ -242,12 +242,8 @@ export class FlowMeter {
       p.timeMs = t;
     }
     this.now = t;
-    // a snapshot describes the flows before this packet (its time is the boundary the packet crossed);
-    // the common case (no boundary crossed) is one subtraction, so the packet path stays small
-    if (this.snapMs > 0) {
-      const e = this.tick - this.snapAt;
-      if (!(e >= 0 && e < this.snapMs)) this.checkSnapshot();
-    }
+    // a snapshot describes the flows before this packet (its time is the boundary the packet crossed)
+    if (this.snapMs > 0) this.checkSnapshot();
     const goScan = elapsedMs(this.tick, this.lastScanTick) >= SCAN_INTERVAL_MS;
     if (goScan) this.lastScanTick = this.tick;
     const table = this.table;
