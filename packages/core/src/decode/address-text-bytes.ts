@@ -1,4 +1,3 @@
-import { ipv6Text } from './address-text.js';
 
 /** ASCII codes of the two lowercase hex digits of every byte value, high digit first. */
 const HEX_PAIRS = new Uint8Array(512);
@@ -7,6 +6,8 @@ for (let i = 0; i < 256; i++) {
   HEX_PAIRS[2 * i] = t.charCodeAt(0);
   HEX_PAIRS[2 * i + 1] = t.charCodeAt(1);
 }
+
+const COLON = 58;
 
 /** Longest text of an address: an IPv6 address in `inet_ntop` form. */
 export const MAX_ADDRESS_TEXT = 45;
@@ -31,9 +32,63 @@ export function writeIpv4Text(buf: Uint8Array, pos: number, word: number): numbe
  */
 export function writeIpText(buf: Uint8Array, pos: number, words: Uint32Array, o: number, version: number): number {
   if (version !== 6) return writeIpv4Text(buf, pos, words[o]!);
-  const t = ipv6Text(words[o]!, words[o + 1]!, words[o + 2]!, words[o + 3]!);
-  for (let k = 0; k < t.length; k++) buf[pos++] = t.charCodeAt(k);
+  return writeIpv6Text(buf, pos, words, o);
+}
+
+/** Group `g` (0–7) of the IPv6 address at `words[o…o+3]`. */
+function group(words: Uint32Array, o: number, g: number): number {
+  const w = words[o + (g >> 1)]!;
+  return (g & 1) === 0 ? w >>> 16 : w & 0xffff;
+}
+
+/**
+ * IPv6 text exactly as glibc's `inet_ntop` writes it (spec §1.10), as ASCII: lowercase groups
+ * without leading zeros, the longest run of ≥ 2 zero groups (first on ties) as `::`, and the last
+ * 32 bits dotted for `::a.b.c.d` (zero run of exactly 6 groups at the start) and `::ffff:a.b.c.d`.
+ */
+function writeIpv6Text(buf: Uint8Array, pos: number, words: Uint32Array, o: number): number {
+  // the longest run of ≥ 2 zero groups (the first on ties) is written as `::`
+  let bestBase = -1, bestLen = 0, curBase = -1, curLen = 0;
+  for (let i = 0; i < 8; i++) {
+    if (group(words, o, i) === 0) {
+      if (curBase === -1) {
+        curBase = i;
+        curLen = 1;
+      } else curLen++;
+    } else if (curBase !== -1) {
+      if (bestBase === -1 || curLen > bestLen) {
+        bestBase = curBase;
+        bestLen = curLen;
+      }
+      curBase = -1;
+    }
+  }
+  if (curBase !== -1 && (bestBase === -1 || curLen > bestLen)) {
+    bestBase = curBase;
+    bestLen = curLen;
+  }
+  if (bestBase !== -1 && bestLen < 2) bestBase = -1;
+  for (let i = 0; i < 8; i++) {
+    if (bestBase !== -1 && i >= bestBase && i < bestBase + bestLen) {
+      if (i === bestBase) buf[pos++] = COLON;
+      continue;
+    }
+    if (i !== 0) buf[pos++] = COLON;
+    if (i === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && group(words, o, 5) === 0xffff))) return writeIpv4Text(buf, pos, words[o + 3]!);
+    pos = writeHexGroup(buf, pos, group(words, o, i));
+  }
+  if (bestBase !== -1 && bestBase + bestLen === 8) buf[pos++] = COLON;
   return pos;
+}
+
+/** A 16-bit group in lowercase hex without leading zeros. */
+function writeHexGroup(buf: Uint8Array, pos: number, g: number): number {
+  // the low digit of byte value n (< 16) is n's hex digit
+  if (g >= 0x1000) buf[pos++] = HEX_PAIRS[2 * (g >>> 12) + 1]!;
+  if (g >= 0x100) buf[pos++] = HEX_PAIRS[2 * ((g >>> 8) & 0xf) + 1]!;
+  if (g >= 0x10) buf[pos++] = HEX_PAIRS[2 * ((g >>> 4) & 0xf) + 1]!;
+  buf[pos] = HEX_PAIRS[2 * (g & 0xf) + 1]!;
+  return pos + 1;
 }
 
 /** Writes the `xx:xx:xx:xx:xx:xx` text of a MAC held as a 48-bit integer (see `macText`). */

@@ -1,3 +1,5 @@
+import { MAX_ADDRESS_TEXT, writeIpText } from './address-text-bytes.js';
+
 /** Two-digit lowercase hex of every byte value. */
 const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
@@ -11,53 +13,22 @@ export function ipv4Text(word: number): string {
 }
 
 /**
- * IPv6 text exactly as glibc's `inet_ntop` writes it (spec §1.10): lowercase groups without leading
- * zeros, the longest run of ≥ 2 zero groups (first on ties) as `::`, and the last 32 bits dotted for
- * `::a.b.c.d` (zero run of exactly 6 groups at the start) and `::ffff:a.b.c.d`.
+ * IPv6 text exactly as glibc's `inet_ntop` writes it (spec §1.10; the rules are in
+ * `writeIpText`, which outputs use to write it without a string).
  *
  * @example ipv6Text(0, 0, 0xffff, 0x01020304) // '::ffff:1.2.3.4'
  */
 export function ipv6Text(w0: number, w1: number, w2: number, w3: number): string {
-  const g0 = w0 >>> 16, g1 = w0 & 0xffff, g2 = w1 >>> 16, g3 = w1 & 0xffff;
-  const g4 = w2 >>> 16, g5 = w2 & 0xffff, g6 = w3 >>> 16, g7 = w3 & 0xffff;
-  const groups = [g0, g1, g2, g3, g4, g5, g6, g7];
-  let bestBase = -1, bestLen = 0, curBase = -1, curLen = 0;
-  for (let i = 0; i < 8; i++) {
-    if (groups[i] === 0) {
-      if (curBase === -1) {
-        curBase = i;
-        curLen = 1;
-      } else {
-        curLen++;
-      }
-    } else if (curBase !== -1) {
-      if (bestBase === -1 || curLen > bestLen) {
-        bestBase = curBase;
-        bestLen = curLen;
-      }
-      curBase = -1;
-    }
-  }
-  if (curBase !== -1 && (bestBase === -1 || curLen > bestLen)) {
-    bestBase = curBase;
-    bestLen = curLen;
-  }
-  if (bestBase !== -1 && bestLen < 2) bestBase = -1;
-  let text = '';
-  for (let i = 0; i < 8; i++) {
-    if (bestBase !== -1 && i >= bestBase && i < bestBase + bestLen) {
-      if (i === bestBase) text += ':';
-      continue;
-    }
-    if (i !== 0) text += ':';
-    if (i === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && g5 === 0xffff))) {
-      return text + ipv4Text(w3);
-    }
-    text += groups[i].toString(16);
-  }
-  if (bestBase !== -1 && bestBase + bestLen === 8) text += ':';
-  return text;
+  scratchWords[0] = w0;
+  scratchWords[1] = w1;
+  scratchWords[2] = w2;
+  scratchWords[3] = w3;
+  const n = writeIpText(scratchText, 0, scratchWords, 0, 6);
+  return String.fromCharCode.apply(null, scratchText.subarray(0, n) as unknown as number[]);
 }
+
+const scratchWords = new Uint32Array(4);
+const scratchText = new Uint8Array(MAX_ADDRESS_TEXT);
 
 /**
  * `xx:xx:xx:xx:xx:xx` text of a MAC held as a 48-bit integer.

@@ -273,6 +273,17 @@ export class FlowKeyTexts implements StringColumn {
   }
 }
 
+/**
+ * A number field's text: whole numbers as digits straight into the buffer; others (a wrapped
+ * time, a fraction) as text. It reads the value itself: a time handed to a call that is not
+ * inlined would be boxed, an allocation per key.
+ */
+function writeNumberCell(buf: Uint8Array, pos: number, values: Float64Array, i: number, time: boolean): number {
+  const x = values[i]!;
+  if (x >= 0 && x <= Number.MAX_SAFE_INTEGER && Math.floor(x) === x) return writeDigits(buf, pos, x);
+  return writeAscii(buf, pos, time ? uint64Text(x) : String(x));
+}
+
 /** Writes one key field's text of row `i` as bytes; −1 when it is not ASCII or does not fit. */
 function writeCell(buf: Uint8Array, pos: number, cell: number, c: FlowColumn, i: number): number {
   switch (cell) {
@@ -286,12 +297,8 @@ function writeCell(buf: Uint8Array, pos: number, cell: number, c: FlowColumn, i:
       return writeIpText(buf, pos, a.words, i * 8 + a.offset, a.versions[i]!);
     }
     case KeyCell.Number:
-    case KeyCell.Time: {
-      const x = (c as Extract<FlowColumn, { kind: 'number' }>).values[i]!;
-      // whole numbers as digits straight into the buffer; others (a wrapped time, a fraction) as text
-      if (x >= 0 && x <= Number.MAX_SAFE_INTEGER && Math.floor(x) === x) return writeDigits(buf, pos, x);
-      return writeAscii(buf, pos, cell === KeyCell.Time ? uint64Text(x) : String(x));
-    }
+    case KeyCell.Time:
+      return writeNumberCell(buf, pos, (c as Extract<FlowColumn, { kind: 'number' }>).values, i, cell === KeyCell.Time);
     default: {
       const x = cellValue(c, i);
       return writeAscii(buf, pos, x === null || x === undefined ? '' : String(x));

@@ -69,11 +69,17 @@ describe('address texts written as bytes (CSV and Arrow outputs)', () => {
 
   it('equal the string forms for every IPv4 and IPv6 address, MAC and OUI', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(word, fc.constant(0), fc.constant(0xffff)), { minLength: 4, maxLength: 4 }), (w) => {
+      // zero runs of every length, the dotted tails, and groups of 1 to 4 hex digits
+      fc.property(fc.array(fc.oneof(word, fc.constant(0), fc.constant(0xffff), fc.constant(0x10000), fc.integer({ min: 0, max: 0xfff }), fc.integer({ min: 0, max: 0x00ff00ff })), { minLength: 4, maxLength: 4 }), (w) => {
         const words = Uint32Array.from(w);
         expect(written(writeIpText(buf, 0, words, 0, 4))).toBe(ipv4Text(words[0]!));
         expect(written(writeIpText(buf, 0, words, 0, 6))).toBe(ipv6Text(words[0]!, words[1]!, words[2]!, words[3]!));
+        // at an offset, as rows of a batch are
+        const row = new Uint32Array(12);
+        row.set(words, 8);
+        expect(written(writeIpText(buf, 0, row, 8, 6))).toBe(ipv6Text(words[0]!, words[1]!, words[2]!, words[3]!));
       }),
+      { numRuns: 5000 },
     );
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 48 - 1 }), (mac) => {

@@ -88,9 +88,26 @@ function writeAddress(buf: Buffer, pos: number, words: Uint32Array, versions: Ui
   return pos + 1;
 }
 
-function writeMac(buf: Buffer, pos: number, mac: number): number {
+/**
+ * Cells of numbers read their value here, from its typed array: a number past the small-integer
+ * range (a time, a MAC, a fraction) handed to a call that is not inlined is boxed, an allocation
+ * per cell that kept the output thread's collector busy.
+ */
+function writeIntAt(buf: Buffer, pos: number, values: Float64Array, i: number): number {
+  return writeInt(buf, pos, values[i]!);
+}
+
+function writeFloatAt(buf: Buffer, pos: number, values: Float64Array, i: number): number {
+  return writeFloat(buf, pos, values[i]!);
+}
+
+function writeTimeAt(buf: Buffer, pos: number, values: Float64Array, i: number): number {
+  return writeTime(buf, pos, values[i]!);
+}
+
+function writeMac(buf: Buffer, pos: number, macs: Float64Array, i: number): number {
   buf[pos] = QUOTE;
-  pos = writeMacText(buf, pos + 1, mac);
+  pos = writeMacText(buf, pos + 1, macs[i]!);
   buf[pos] = QUOTE;
   return pos + 1;
 }
@@ -103,14 +120,14 @@ function writeKey(buf: Buffer, pos: number, key: FlowKeyTexts, i: number): numbe
   return pos + 1;
 }
 
-function writeOui(buf: Buffer, pos: number, mac: number): number {
+function writeOui(buf: Buffer, pos: number, macs: Float64Array, i: number): number {
   buf[pos] = QUOTE;
-  pos = writeOuiText(buf, pos + 1, mac);
+  pos = writeOuiText(buf, pos + 1, macs[i]!);
   buf[pos] = QUOTE;
   return pos + 1;
 }
 
-const HELPERS = { writeInt, writeFloat, writeTime, writeQuoted, writeList, writeAddress, writeMac, writeOui, writeKey, writeText, csvCell };
+const HELPERS = { writeIntAt, writeFloatAt, writeTimeAt, writeQuoted, writeList, writeAddress, writeMac, writeOui, writeKey, writeText, csvCell };
 
 const compiled = new Map<string, CsvEncoder>();
 
@@ -151,7 +168,7 @@ export function csvEncoder(fields: readonly FieldSpec[], columns: readonly FlowC
       case 'oui':
         decl.push(`const m${j} = c[${j}].macs, s${j} = c[${j}].side;`);
         fixed += 19;
-        return `pos = h.write${k === 'mac' ? 'Mac' : 'Oui'}(buf, pos, m${j}[i * 2 + s${j}]);`;
+        return `pos = h.write${k === 'mac' ? 'Mac' : 'Oui'}(buf, pos, m${j}, i * 2 + s${j});`;
       case 'key':
         decl.push(`const k${j} = c[${j}];`);
         fixed += 18;
@@ -161,7 +178,7 @@ export function csvEncoder(fields: readonly FieldSpec[], columns: readonly FlowC
       case 'time':
         decl.push(`const v${j} = c[${j}].values;`);
         fixed += MAX_NUMBER;
-        return `pos = h.write${k[0]!.toUpperCase()}${k.slice(1)}(buf, pos, v${j}[i]);`;
+        return `pos = h.write${k[0]!.toUpperCase()}${k.slice(1)}At(buf, pos, v${j}, i);`;
       case 'string':
         decl.push(`const v${j} = c[${j}].values;`);
         texts.push(`const t${j} = v${j}[i];`);
