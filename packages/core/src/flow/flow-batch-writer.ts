@@ -157,6 +157,7 @@ export class FlowBatchWriter {
     }
     const cap = this.capacity;
     const n = this.fields.length;
+    const block = this.shared ? new SharedBlock(this.storageBytes()) : null;
     this.num = new Array(n).fill(null);
     this.text = new Array(n).fill(null);
     this.lists = new Array(n).fill(null);
@@ -167,14 +168,29 @@ export class FlowBatchWriter {
         if (j > 8) this.text[j] = new Array<string>(cap);
       } else if (f.type === 'int[]') {
         const w = this.state.splt!.n;
-        this.lists[j] = f.name === 'splt_piat_ms' ? typedArray(Float64Array, cap * w, this.shared) : typedArray(Int32Array, cap * w, this.shared);
-      } else this.num[j] = typedArray(Float64Array, cap, this.shared);
+        this.lists[j] = f.name === 'splt_piat_ms' ? typedArray(Float64Array, cap * w, block) : typedArray(Int32Array, cap * w, block);
+      } else this.num[j] = typedArray(Float64Array, cap, block);
     }
     for (let j = this.coreCount; j < n; j++) this.values[j] = new Array(cap);
-    this.words = typedArray(Uint32Array, cap * 8, this.shared);
-    this.versions = typedArray(Uint8Array, cap, this.shared);
-    this.macValues = typedArray(Float64Array, cap * 2, this.shared);
+    this.words = typedArray(Uint32Array, cap * 8, block);
+    this.versions = typedArray(Uint8Array, cap, block);
+    this.macValues = typedArray(Float64Array, cap * 2, block);
     if (this.flows !== null) this.flows = [];
+  }
+
+  /** Bytes of the typed arrays {@link allocate} makes (one shared block holds them all). */
+  private storageBytes(): number {
+    const cap = this.capacity;
+    let bytes = SharedBlock.size(Uint32Array, cap * 8) + SharedBlock.size(Uint8Array, cap) + SharedBlock.size(Float64Array, cap * 2);
+    for (let j = 0; j < this.coreCount; j++) {
+      const f = this.fields[j]!;
+      if (f.type === 'string') continue;
+      if (f.type === 'int[]') {
+        const w = this.state.splt!.n;
+        bytes += SharedBlock.size(f.name === 'splt_piat_ms' ? Float64Array : Int32Array, cap * w);
+      } else bytes += SharedBlock.size(Float64Array, cap);
+    }
+    return bytes;
   }
 
   /**
@@ -345,13 +361,35 @@ export class FlowBatchWriter {
   }
 }
 
-/** A typed array of `length` elements, over shared memory when `shared`. */
-export function typedArray<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(
-  kind: { new (length: number): T; new (buffer: SharedArrayBuffer): T; readonly BYTES_PER_ELEMENT: number },
-  length: number,
-  shared: boolean,
-): T {
-  return shared ? new kind(new SharedArrayBuffer(length * kind.BYTES_PER_ELEMENT)) : new kind(length);
+type TypedArrayKind<T> = { new (length: number): T; new (buffer: SharedArrayBuffer, offset: number, length: number): T; readonly BYTES_PER_ELEMENT: number };
+
+/**
+ * Typed arrays cut from one `SharedArrayBuffer`: a batch storage is one allocation, not one per
+ * column (each shared allocation is costly, and the meter makes them while the output thread
+ * starts).
+ */
+export class SharedBlock {
+  private readonly buffer: SharedArrayBuffer;
+  private offset = 0;
+  constructor(bytes: number) {
+    this.buffer = new SharedArrayBuffer(bytes);
+  }
+
+  /** Bytes an array of `length` elements takes in a block (8-byte aligned). */
+  static size(kind: { readonly BYTES_PER_ELEMENT: number }, length: number): number {
+    return (length * kind.BYTES_PER_ELEMENT + 7) & ~7;
+  }
+
+  take<T>(kind: TypedArrayKind<T>, length: number): T {
+    const a = new kind(this.buffer, this.offset, length);
+    this.offset += SharedBlock.size(kind, length);
+    return a;
+  }
+}
+
+/** A typed array of `length` elements: cut from `block` (shared memory), else its own. */
+export function typedArray<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(kind: TypedArrayKind<T>, length: number, block: SharedBlock | null): T {
+  return block === null ? new kind(length) : block.take(kind, length);
 }
 
 /** IP address texts of a batch, built on first read (glibc `inet_ntop` forms, spec §4). */

@@ -1,6 +1,6 @@
 import type { FieldSpec } from './field-spec.js';
 import { FlowBatch, type FlowColumn } from './flow-batch.js';
-import { FlowBatchWriter, typedArray, type DissectionFields, type FlowState } from './flow-batch-writer.js';
+import { FlowBatchWriter, SharedBlock, typedArray, type DissectionFields, type FlowState } from './flow-batch-writer.js';
 import { FlowKeyTexts } from './flow-key.js';
 import type { NFlow } from './nflow.js';
 import { FINAL_ONLY, KEY_COLUMN, SNAPSHOT_COLUMNS, snapshotColumns } from './flow-snapshot.js';
@@ -70,7 +70,13 @@ export class SnapshotBatchWriter {
   }
 
   private allocate(): void {
-    this.own = this.pool.pop() ?? OWN.map(() => typedArray(Float64Array, this.capacity, true));
+    const reused = this.pool.pop();
+    if (reused !== undefined) {
+      this.own = reused;
+      return;
+    }
+    const block = new SharedBlock(OWN.length * SharedBlock.size(Float64Array, this.capacity));
+    this.own = OWN.map(() => typedArray(Float64Array, this.capacity, block));
   }
 
   /** Appends a snapshot of the live flow at `slot` (`ndpi`: its detection so far; `flow`: its plugin-run object). */
