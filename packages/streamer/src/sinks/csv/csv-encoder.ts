@@ -203,15 +203,19 @@ export function csvEncoder(fields: readonly FieldSpec[], columns: readonly FlowC
     'const buf = cur.buf;',
     'const end = buf.length;',
     'let pos = cur.pos;',
+    // the cursor is written on every call, also when all rows fit: a store first made when the
+    // buffer fills would undo the compiled encoder (no type feedback yet) and compile it again
+    'let stop = to, short = 0;',
     'for (let i = from; i < to; i++) {',
     ...texts,
     `  const need = ${[String(fixed), ...need].join(' + ')};`,
-    '  if (end - pos < need) { cur.pos = pos; cur.need = need; return i; }',
+    '  if (end - pos < need) { stop = i; short = need; break; }',
     cells.join('\nbuf[pos++] = 44;\n'),
     'buf[pos++] = 10;',
     '}',
     'cur.pos = pos;',
-    'return to;',
+    'cur.need = short;',
+    'return stop;',
   ].join('\n');
   fn = new Function('h', `return function csvEncode(c, from, to, cur) {\n${body}\n};`)(HELPERS) as CsvEncoder;
   if (compiled.size > 64) compiled.clear();
