@@ -137,7 +137,9 @@ export class FlowMeter {
   private readonly snapWriter: SnapshotBatchWriter | null;
   private snapBatches: FlowBatch[] = [];
   private readonly snapPlugins: readonly NFPlugin[];
-  private readonly snapValues: SnapshotValues = { time: 0, index: 0, s2dPackets: 0, s2dBytes: 0, d2sPackets: 0, d2sBytes: 0 };
+  // NaN: the fields hold doubles from the start (times and byte counts outgrow small integers, and
+  // a field that changes representation throws away the compiled code that read it)
+  private readonly snapValues: SnapshotValues = { time: NaN, index: NaN, s2dPackets: NaN, s2dBytes: NaN, d2sPackets: NaN, d2sBytes: NaN };
   /** Snapshot rows written so far. */
   snapshotsTaken = 0;
 
