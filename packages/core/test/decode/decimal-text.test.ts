@@ -1,0 +1,24 @@
+// Decimal digits written straight into output buffers (CSV, flow keys): the text of String(v).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { writeDigits } from '../../src/decode/decimal-text-bytes.js';
+
+const buf = new Uint8Array(32);
+const text = (v: number) => Buffer.from(buf.subarray(0, writeDigits(buf, 0, v))).toString('latin1');
+
+describe('writeDigits', () => {
+  it('writes String(v) for every integer 0 … 2^53', () => {
+    const edges = [0, 9, 10, 99, 100, 4294967295, 4294967296, 999999999999, 1e12, 1600000000000, 9999999999999, 1e13, 2 ** 53];
+    for (const v of edges) expect(text(v)).toBe(String(v));
+    fc.assert(
+      fc.property(
+        // millisecond times (13 digits) are the common large value; the rest of the range too
+        fc.oneof(fc.integer({ min: 1e12, max: 1e13 - 1 }), fc.integer({ min: 0, max: 2 ** 32 }), fc.maxSafeNat()),
+        (v) => {
+          expect(text(v)).toBe(String(v));
+        },
+      ),
+      { numRuns: 20000 },
+    );
+  });
+});
