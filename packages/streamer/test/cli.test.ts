@@ -180,13 +180,21 @@ describe('stopping the CLI', () => {
     const port = 20000 + (process.pid % 20000);
     const child = spawn(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', CLI_ENTRY, 'lo', '--bpf-filter', `udp port ${port}`, '--format', 'arrow', '-o', out, '-q', '--n-dissections', '0', '--summary', join(dir, 's.json')],
+      // --progress: its first line tells that the run started (the capture opens with it)
+      ['--conditions=source', '--import', 'tsx', CLI_ENTRY, 'lo', '--bpf-filter', `udp port ${port}`, '--format', 'arrow', '-o', out, '-q', '--progress', '--n-dissections', '0', '--summary', join(dir, 's.json')],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    // generous: the child starts through tsx, which can take seconds on a loaded CI machine
-    await new Promise((r) => setTimeout(r, 6000));
+    let started: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (stderr.includes('live flows')) started();
+    });
+    // the child starts through tsx, which can take seconds on a loaded CI machine: wait for the
+    // run's first progress line rather than a fixed time, then a little for the capture to open
+    await Promise.race([running, new Promise((_, reject) => setTimeout(() => reject(new Error(`no progress line in 45 s: ${stderr}`)), 45_000))]);
+    await new Promise((r) => setTimeout(r, 1000));
     const dgram = await import('node:dgram');
     const sock = dgram.createSocket('udp4');
     for (let i = 0; i < 5; i++) await new Promise<void>((r) => sock.send(Buffer.from(`ping ${i}`), port, '127.0.0.1', () => r()));
