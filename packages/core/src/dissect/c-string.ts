@@ -10,6 +10,11 @@
  */
 export function cString(bytes: Uint8Array, start: number, maxBytes: number): string {
   const end = Math.min(bytes.length, start + maxBytes);
+  // the common case, ASCII up to the NUL: one string made at once, not one per character
+  let n = start;
+  let high = 0;
+  while (n < end && bytes[n] !== 0) high |= bytes[n++]!;
+  if (high < 0x80) return n === start ? '' : ascii.decode(bytes.subarray(start, n));
   let out = '';
   let i = start;
   while (i < end) {
@@ -32,6 +37,9 @@ export function cString(bytes: Uint8Array, start: number, maxBytes: number): str
   }
   return out;
 }
+
+/** ASCII text (WHATWG's latin1 is windows-1252, the same as ASCII below 0x80). */
+const ascii = new TextDecoder('latin1');
 
 /** The code point of a valid 2–4 byte sequence at `i` (ending before `end` or a NUL), else -1. */
 function decodeMultiByte(bytes: Uint8Array, i: number, end: number): number {

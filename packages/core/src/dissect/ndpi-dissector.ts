@@ -4,7 +4,7 @@ import type { NFlow } from '../flow/nflow.js';
 import type { DissectionFields } from '../flow/flow-batch-writer.js';
 import { cString } from './c-string.js';
 import type { FlowDissector } from './flow-dissector.js';
-import { compatLabel, compatProtocolName } from './ndpi-compat.js';
+import { compatLabel, compatProtocolName, type NdpiEvidence, type NdpiLabel } from './ndpi-compat.js';
 import { NDPI_LAYOUT as L, NDPI_PROTO } from './ndpi-layout.js';
 import type { NdpiFunctions, NdpiLibrary, NdpiPointer } from './ndpi-library.js';
 
@@ -91,6 +91,18 @@ class NdpiDissector implements FlowDissector {
   private readonly categoryNames: (string | undefined)[] = [];
   private readonly defaultCategories: (number | undefined)[] = [];
   private readonly packets: PacketAddresses;
+  /** What {@link collect} hands the label rules, reused for every flow (see `compatLabel`). */
+  private readonly labelInput: NdpiLabel = { master: 0, app: 0, category: 0, confidence: 0, guessed: 0 };
+  private readonly evidence: NdpiEvidence & { gaveUp: boolean; portGuess: number; ipMatch: number } = {
+    gaveUp: false,
+    portGuess: 0,
+    ipMatch: 0,
+    // TLS sets subprotocol_detected for SNI and certificate names; QUIC only matches its SNI.
+    dpiNamed: (master, app) =>
+      (isTlsLike(master) && (this.flowBytes[L.tlsQuicFlags]! & L.tlsSubprotocolDetectedMask) !== 0) ||
+      this.hostNameMatches(this.live(), this.flowBytes, app),
+    defaultCategory: (id) => this.defaultCategory(this.live(), id),
+  };
 
   constructor(
     private readonly lib: NdpiLibrary,
@@ -209,26 +221,19 @@ class NdpiDissector implements FlowDissector {
     const proto = this.proto[slot]!;
     const gaveUp = this.giveUpCategory[slot]! >= 0;
     const portGuess = view.getUint16(L.guessedProtocolId, true);
-    const label = compatLabel(
-      {
-        master: proto & 0xffff,
-        app: proto >>> 16,
-        // ndpi_protocol.category of the last result; process_packet keeps it equal to flow->category
-        category: gaveUp ? this.giveUpCategory[slot]! : view.getUint32(L.category, true),
-        confidence: view.getUint32(L.confidence, true),
-        guessed: this.guessed[slot]!,
-      },
-      {
-        gaveUp,
-        portGuess: portGuess === 0 && this.portGuessBefore[slot] === NDPI_PROTO.QUIC ? NDPI_PROTO.QUIC : portGuess,
-        ipMatch: view.getUint16(L.guessedHostProtocolId, true),
-        // TLS sets subprotocol_detected for SNI and certificate names; QUIC only matches its SNI.
-        dpiNamed: (master, app) =>
-          (isTlsLike(master) && (bytes[L.tlsQuicFlags]! & L.tlsSubprotocolDetectedMask) !== 0) ||
-          this.hostNameMatches(module, bytes, app),
-        defaultCategory: (id) => this.defaultCategory(module, id),
-      },
-    );
+    // the label's inputs are written into reused objects: a flow costs no objects or closures here
+    const input = this.labelInput;
+    input.master = proto & 0xffff;
+    input.app = proto >>> 16;
+    // ndpi_protocol.category of the last result; process_packet keeps it equal to flow->category
+    input.category = gaveUp ? this.giveUpCategory[slot]! : view.getUint32(L.category, true);
+    input.confidence = view.getUint32(L.confidence, true);
+    input.guessed = this.guessed[slot]!;
+    const evidence = this.evidence;
+    evidence.gaveUp = gaveUp;
+    evidence.portGuess = portGuess === 0 && this.portGuessBefore[slot] === NDPI_PROTO.QUIC ? NDPI_PROTO.QUIC : portGuess;
+    evidence.ipMatch = view.getUint16(L.guessedHostProtocolId, true);
+    const label = compatLabel(input, evidence);
     const { master, app } = label;
     const r: Dissection = {
       name: this.applicationName(module, master, app),
@@ -241,14 +246,13 @@ class NdpiDissector implements FlowDissector {
       userAgent: '',
       contentType: '',
     };
-    const is = (id: number) => master === id || app === id;
     // spec §11: checked on master or app, first match wins.
-    if (is(NDPI_PROTO.DHCP)) {
+    if (isEither(master, app, NDPI_PROTO.DHCP)) {
       r.clientFingerprint = cString(bytes, L.dhcpFingerprint, MAX_FINGERPRINT);
-    } else if (is(NDPI_PROTO.HTTP)) {
+    } else if (isEither(master, app, NDPI_PROTO.HTTP)) {
       r.contentType = this.heapString(L.httpContentType, MAX_CONTENT_TYPE);
       r.userAgent = this.heapString(L.httpUserAgent, MAX_USER_AGENT);
-    } else if (is(NDPI_PROTO.SSH)) {
+    } else if (isEither(master, app, NDPI_PROTO.SSH)) {
       r.clientFingerprint = cString(bytes, L.hasshClient, MAX_FINGERPRINT);
       r.serverFingerprint = cString(bytes, L.hasshServer, MAX_FINGERPRINT);
     } else if (isTlsLike(master) || isTlsLike(app)) {
@@ -390,6 +394,11 @@ function writeDissection(r: Dissection | null, out: DissectionFields): void {
   out.server_fingerprint = r.serverFingerprint;
   out.user_agent = r.userAgent;
   out.content_type = r.contentType;
+}
+
+/** True when `master` or `app` is protocol `id`. */
+function isEither(master: number, app: number, id: number): boolean {
+  return master === id || app === id;
 }
 
 /**

@@ -166,8 +166,9 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, path: string): NdpiL
     // C memory is copied into reusable JS buffers and C pointers read as integers: koffi.view's
     // ArrayBuffers and the Externals koffi.decode makes for non-NULL pointers are never released
     // (measured with koffi 2.16: ~200 and ~160 bytes of RSS each), which would leak per flow.
-    copyFrom: f('void *memmove(uint8_t *dst, const void *src, size_t n)'),
-    copyFromAddress: f('void *memmove(uint8_t *dst, uintptr_t src, size_t n)'),
+    // declared as returning nothing: memmove's result (dst) would come back as a new External per call
+    copyFrom: f('void memmove(uint8_t *dst, const void *src, size_t n)'),
+    copyFromAddress: f('void memmove(uint8_t *dst, uintptr_t src, size_t n)'),
     strnlenAt: f('size_t strnlen(uintptr_t s, size_t max)'),
   } as unknown as NdpiFunctions;
   const revision = (f('const char *ndpi_revision()')() as string | null) ?? '?';

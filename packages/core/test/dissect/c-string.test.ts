@@ -24,6 +24,20 @@ describe('cString (spec §11: UTF-8, invalid bytes dropped, C buffer limits)', (
     expect(cString(bytes(0xf4, 0x90, 0x80, 0x80, 0x41), 0, 10)).toBe('A'); // > U+10FFFF
   });
 
+  it('reads ASCII text (the common case, decoded at once) up to the NUL or the limit, from any start', () => {
+    let seed = 11;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    for (let n = 0; n < 500; n++) {
+      const b = new Uint8Array(1 + (rnd() % 40)).map(() => rnd() & 0x7f);
+      const start = rnd() % b.length;
+      const max = rnd() % 48;
+      const end = Math.min(b.length, start + max);
+      const nul = b.indexOf(0, start);
+      const stop = nul >= 0 && nul < end ? nul : end;
+      expect(cString(b, start, max)).toBe(String.fromCharCode(...b.subarray(start, stop)));
+    }
+  });
+
   it('drops a multi-byte character cut by the byte limit', () => {
     expect(cString(utf8('aé'), 0, 2)).toBe('a');
   });
