@@ -442,7 +442,10 @@ export class FlowMeter {
       stats.update(s, size, p.tcpFlags, direction, nBi, piatBi, nDir, piatDir);
     }
     c.update(s, t, size, direction);
-    if (this.snap !== null) this.snap.touch(s);
+    // a row needs a packet since the previous snapshot and a flow that lasted the interval by its
+    // last packet: only a packet at which the flow has lasted it can decide a row, so only such a
+    // packet marks the flow (a flow's first packets, in its first interval, are never visited)
+    if (this.snap !== null && elapsedMs(t, v[o + BI_FIRST]!) >= this.snapMs) this.snap.touch(s);
     if (this.splt !== null) this.splt.update(s, nBi, direction, size, piatBi);
     if (this.dissector !== null) this.dissector.update(s, p, nBi);
     if (this.hasPlugins) {
@@ -500,7 +503,7 @@ export class FlowMeter {
   /**
    * One snapshot row per live flow that received packets since its previous snapshot and has
    * lasted at least one interval (a flow shorter than the interval never gets one), in the
-   * order the flows were first touched since the previous snapshot.
+   * order of their first packets since the previous snapshot at which they had lasted it.
    */
   private takeSnapshot(): void {
     this.snapValues.time = this.snapAt;

@@ -18,7 +18,7 @@ const COUNT = 4;
  * Per packet it costs one byte read; per live flow {@link BYTES_PER_FLOW} bytes.
  */
 export class SnapshotTracker {
-  /** Slots marked since the last snapshot, in the order their flows were first touched. */
+  /** Slots marked since the last snapshot, in the order their flows were first marked. */
   private dirty = new Int32Array(PAGE_SLOTS);
   private dirtyLength = 0;
   /** 1 while the slot's flow is in {@link dirty} (received packets since its previous snapshot). */
@@ -32,13 +32,17 @@ export class SnapshotTracker {
     this.grow(capacity);
   }
 
-  /** A new flow at `slot`: nothing snapshotted yet, and it has received a packet. */
+  /**
+   * A new flow at `slot`: nothing snapshotted yet. It is not marked: one packet is no row (a row
+   * needs a flow that lasted the interval, see {@link touch}).
+   */
   init(slot: number): void {
-    this.state[slot >> PAGE_SHIFT]!.fill(0, (slot & PAGE_MASK) * STRIDE, (slot & PAGE_MASK) * STRIDE + STRIDE);
-    this.touch(slot);
+    const v = this.state[slot >> PAGE_SHIFT]!;
+    const o = (slot & PAGE_MASK) * STRIDE;
+    for (let k = 0; k < STRIDE; k++) v[o + k] = 0;
   }
 
-  /** The flow at `slot` received a packet. */
+  /** The flow at `slot` received a packet at which it has lasted the snapshot interval. */
   touch(slot: number): void {
     const marks = this.marks[slot >> PAGE_SHIFT]!;
     const m = slot & PAGE_MASK;

@@ -323,6 +323,24 @@ describe('snapshot outputs', () => {
     expect(snaps.rows.length).toBe(flows);
   }, 30_000);
 
+  it("rows of one snapshot follow the flows' first packets since the previous one at which they had lasted the interval", async () => {
+    // interval 1 s, the snapshot at t = 2 s: A (first packet at 0.5 s) gets packets at 1.3 s (lasted
+    // 0.8 s: cannot decide a row) and 1.7 s (lasted 1.2 s); B (first at 0.2 s) one at 1.5 s (lasted
+    // 1.3 s): B's row comes first. C, at 2.1 s, moves the clock past 2 s; D lasts 0.9 s: no row.
+    const udp = (srcPort: number) => ipv4Udp(0x0a000001, 0xc0a80001, srcPort, 53);
+    const t0 = 1_700_000_000;
+    const at = (ms: number, srcPort: number) => ({ tsSec: t0 + Math.floor(ms / 1000), tsFrac: (ms % 1000) * 1000, data: udp(srcPort) });
+    const records = [at(200, 2), at(500, 1), at(600, 4), at(1300, 1), at(1500, 2), at(1500, 4), at(1700, 1), at(2100, 3)];
+    const file = join(dir, 'order.pcap');
+    writeFileSync(file, pcap({ linkType: 101 }, records));
+    const rows: Record<string, unknown>[] = [];
+    for await (const s of new NFStreamer({ source: file, nDissections: 0, snapshotInterval: 1 }).snapshots()) rows.push(s);
+    expect(rows.map((r) => [r.snapshot_time_ms, r.src_port, r.bidirectional_packets])).toEqual([
+      [(t0 + 2) * 1000, 2, 2],
+      [(t0 + 2) * 1000, 1, 3],
+    ]);
+  });
+
   it('snapshots$ and snapshots() give the same rows', async () => {
     const a: string[] = [];
     for await (const s of new NFStreamer({ source, nDissections: 0, snapshotInterval: 1 }).snapshots()) a.push(JSON.stringify(s));
