@@ -93,7 +93,7 @@ class NdpiDissector implements FlowDissector {
   private readonly packets: PacketAddresses;
   /** What {@link collect} hands the label rules, reused for every flow (see `compatLabel`). */
   private readonly labelInput: NdpiLabel = { master: 0, app: 0, category: 0, confidence: 0, guessed: 0 };
-  private readonly evidence: NdpiEvidence & { gaveUp: boolean; portGuess: number; ipMatch: number } = {
+  private readonly evidence: NdpiEvidence = {
     gaveUp: false,
     portGuess: 0,
     ipMatch: 0,
