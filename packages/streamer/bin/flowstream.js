@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Committed launcher: pnpm links this file as `flowstream` at install time, before dist/ exists.
-import { prestartCliMeters } from '../dist/cli/prestart-meters.js';
-import { prestartCliSink } from '../dist/cli/prestart-sink.js';
+import { prestartCliMeters } from '../dist/bundle/prestart-meters.js';
+import { prestartCliSink } from '../dist/bundle/prestart-sink.js';
 
 // parallel meters and the snapshot output: their workers start first, so that their start-up overlaps loading the CLI
 prestartCliMeters(process.argv.slice(2));
 prestartCliSink(process.argv.slice(2));
-const { main } = await import('../dist/cli/main.js');
+const { main } = await import('../dist/bundle/cli.js');
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

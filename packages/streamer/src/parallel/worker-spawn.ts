@@ -18,25 +18,27 @@ export interface WorkerEntry {
  * `source` export condition, so workers run the same sources as the main thread (no stale `dist/`).
  */
 export function defaultWorkerEntry(): WorkerEntry {
-  return workerEntry('./meter-worker');
+  return workerEntry('parallel/meter-worker');
 }
 
 /**
- * The entry of a worker module given by its path without extension, relative to this folder
- * (e.g. `../sources/capture-worker`), resolved as {@link defaultWorkerEntry} explains.
+ * The entry of a worker module given by its path without extension, relative to the package's
+ * `dist/` (or `src/`) folder (e.g. `sources/capture-worker`), resolved as {@link defaultWorkerEntry}
+ * explains. This module sits one folder below it, in `dist/parallel/` or bundled into `dist/bundle/`
+ * (see scripts/bundle.mjs): either way `..` is that folder.
  *
  * @example
  * ```ts
- * const { url, execArgv } = workerEntry('../sources/capture-worker');
+ * const { url, execArgv } = workerEntry('sources/capture-worker');
  * new Worker(url, { execArgv: [...execArgv], workerData });
  * ```
  */
 export function workerEntry(path: string): WorkerEntry {
   const here = import.meta.url;
-  if (!/\.[cm]?ts$/.test(new URL(here).pathname)) return { url: new URL(`${path}.js`, here), execArgv: [] };
+  if (!/\.[cm]?ts$/.test(new URL(here).pathname)) return { url: new URL(`../${path}.js`, here), execArgv: [] };
   const tsxRoot = dirname(createRequire(here).resolve('tsx/package.json'));
   const api = pathToFileURL(join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
-  const entry = new URL(`${path}.ts`, here).href;
+  const entry = new URL(`../${path}.ts`, here).href;
   const code = `const { register } = await import(${JSON.stringify(api)}); register(); await import(${JSON.stringify(entry)});`;
   return { url: new URL(`data:text/javascript,${encodeURIComponent(code)}`), execArgv: ['--conditions=source'] };
 }
@@ -63,7 +65,7 @@ const prestarted: MeterWorkerThread[] = [];
  *
  * @example
  * ```ts
- * const thread = startWorkerThread(workerEntry('../sinks/threaded/sink-worker'), 'flowstream-sink');
+ * const thread = startWorkerThread(workerEntry('sinks/threaded/sink-worker'), 'flowstream-sink');
  * ```
  */
 export function startWorkerThread(entry: WorkerEntry, name: string): WorkerThread {

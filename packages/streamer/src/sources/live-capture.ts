@@ -171,7 +171,7 @@ export class LiveCapture {
     this.received = 0;
     this.workerError = null;
     this.final = null;
-    const entry = workerEntry('../sources/capture-worker');
+    const entry = workerEntry('sources/capture-worker');
     const data: CaptureWorkerData = { handle: this.handle, nano, ring: buffers };
     const worker = new Worker(entry.url, { workerData: data, execArgv: [...entry.execArgv], name: `flowstream-capture-${this.interfaceName}` });
     worker.on('error', (e) => {

@@ -18,7 +18,7 @@ let prestarted: WorkerThread | null = null;
 
 /** The sink's channel keeps the process alive while replies are awaited; the thread alone does not. */
 function startWorker(): WorkerThread {
-  return startWorkerThread(workerEntry('../sinks/threaded/sink-worker'), 'flowstream-sink');
+  return startWorkerThread(workerEntry('sinks/threaded/sink-worker'), 'flowstream-sink');
 }
 
 /**
