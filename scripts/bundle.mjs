@@ -6,7 +6,7 @@
 // start from their own, unbundled modules in `dist/`. The files sit one folder below `dist/`, as
 // the modules they bundle did, so paths made from `import.meta.url` (worker entries) still resolve.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -30,9 +30,12 @@ for (const [name, entries] of Object.entries(packages)) {
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   // every dependency stays an import: only the package's own modules are bundled
   const external = Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies, ...manifest.peerDependencies });
+  const outdir = join(dir, 'dist', 'bundle');
+  // chunk names carry content hashes: chunks of an earlier build would stay behind
+  rmSync(outdir, { recursive: true, force: true });
   await build({
     entryPoints: Object.fromEntries(Object.entries(entries).map(([out, file]) => [out, join(dir, 'dist', file)])),
-    outdir: join(dir, 'dist', 'bundle'),
+    outdir,
     bundle: true,
     splitting: true,
     format: 'esm',
