@@ -11,21 +11,28 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 
-/** Entry name in `dist/bundle/` → built module in `dist/`, per package. */
-const packages = {
-  core: { index: 'index.js', internal: 'internal.js', pipe: 'capture/pipe-capture-reader.js', options: 'options/nfstream-options.js' },
-  plugins: { index: 'index.js', covertmark: 'covertmark/index.js' },
-  // the CLI's launcher imports its start-up helpers and main from here (bin/flowstream.js)
-  streamer: {
-    index: 'index.js',
-    'plugin-registry': 'plugin-registry/index.js',
-    cli: 'cli/main.js',
-    'prestart-meters': 'cli/prestart-meters.js',
-    'prestart-sink': 'cli/prestart-sink.js',
-  },
+/** Entries besides the exported ones: the CLI launcher's start-up helpers (bin/flowstream.js). */
+const launcherEntries = {
+  streamer: { 'prestart-meters': 'src/cli/prestart-meters.ts', 'prestart-sink': 'src/cli/prestart-sink.ts' },
 };
 
-for (const [name, entries] of Object.entries(packages)) {
+/**
+ * The package's entries, from its `exports` map: each bundle file it names (`dist/bundle/NAME.js`)
+ * is built from the module its `source` condition names, as compiled into `dist/`.
+ */
+function entryPoints(dir, manifest, extra) {
+  const sources = { ...extra };
+  for (const [key, target] of Object.entries(manifest.exports)) {
+    if (typeof target === 'string') continue; // ./package.json
+    // an entry left out of the bundle would be a second instance of the modules it shares
+    const name = /^\.\/dist\/bundle\/(.+)\.js$/.exec(target.import)?.[1];
+    if (name === undefined) throw new Error(`${manifest.name}: exports["${key}"].import must name a file in ./dist/bundle/, got ${target.import}`);
+    sources[name] = target.source;
+  }
+  return Object.fromEntries(Object.entries(sources).map(([name, source]) => [name, join(dir, source.replace(/^(\.\/)?src\//, 'dist/').replace(/\.ts$/, '.js'))]));
+}
+
+for (const name of ['core', 'plugins', 'streamer']) {
   const dir = join(root, 'packages', name);
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   // every dependency stays an import: only the package's own modules are bundled
@@ -34,7 +41,7 @@ for (const [name, entries] of Object.entries(packages)) {
   // chunk names carry content hashes: chunks of an earlier build would stay behind
   rmSync(outdir, { recursive: true, force: true });
   await build({
-    entryPoints: Object.fromEntries(Object.entries(entries).map(([out, file]) => [out, join(dir, 'dist', file)])),
+    entryPoints: entryPoints(dir, manifest, launcherEntries[name] ?? {}),
     outdir,
     bundle: true,
     splitting: true,
