@@ -166,10 +166,12 @@ export class FlowBatchWriter {
       const f = this.fields[j]!;
       if (f.type === 'string') {
         if (j > 8) this.text[j] = new Array<string>(cap);
-      } else if (f.type === 'int[]') {
-        const w = this.state.splt!.n;
-        this.lists[j] = f.name === 'splt_piat_ms' ? typedArray(Float64Array, cap * w, block) : typedArray(Int32Array, cap * w, block);
-      } else this.num[j] = typedArray(Float64Array, cap, block);
+        continue;
+      }
+      const [kind, length] = this.columnArray(j);
+      const a = typedArray(kind, length, block);
+      if (f.type === 'int[]') this.lists[j] = a;
+      else this.num[j] = a as Float64Array;
     }
     for (let j = this.coreCount; j < n; j++) this.values[j] = new Array(cap);
     this.words = typedArray(Uint32Array, cap * 8, block);
@@ -178,17 +180,22 @@ export class FlowBatchWriter {
     if (this.flows !== null) this.flows = [];
   }
 
+  /** The typed array of core column `j` (not a text column) in a batch: SPLT lists, else numbers. */
+  private columnArray(j: number): [TypedArrayKind<Float64Array | Int32Array>, number] {
+    const f = this.fields[j]!;
+    if (f.type !== 'int[]') return [Float64Array, this.capacity];
+    return [f.name === 'splt_piat_ms' ? Float64Array : Int32Array, this.capacity * this.state.splt!.n];
+  }
+
   /** Bytes of the typed arrays {@link allocate} makes (one shared block holds them all). */
   private storageBytes(): number {
     const cap = this.capacity;
+    // words, versions and MACs, then the columns
     let bytes = SharedBlock.size(Uint32Array, cap * 8) + SharedBlock.size(Uint8Array, cap) + SharedBlock.size(Float64Array, cap * 2);
     for (let j = 0; j < this.coreCount; j++) {
-      const f = this.fields[j]!;
-      if (f.type === 'string') continue;
-      if (f.type === 'int[]') {
-        const w = this.state.splt!.n;
-        bytes += SharedBlock.size(f.name === 'splt_piat_ms' ? Float64Array : Int32Array, cap * w);
-      } else bytes += SharedBlock.size(Float64Array, cap);
+      if (this.fields[j]!.type === 'string') continue;
+      const [kind, length] = this.columnArray(j);
+      bytes += SharedBlock.size(kind, length);
     }
     return bytes;
   }
