@@ -510,10 +510,13 @@ export class FlowMeter {
     this.snap!.takeMarked(this.snapshotFlow);
   }
 
-  /** The snapshot row of the flow at `s`, when it has lasted one interval (made once: no closure per snapshot). */
+  /**
+   * The snapshot row of the flow at `s` (made once: no closure per snapshot). Every marked flow has
+   * lasted the interval: only a packet at which it had marks it (see `update`), and the meter clock
+   * does not go back.
+   */
   private readonly snapshotFlow = (s: number): void => {
     const c = this.counters;
-    if (elapsedMs(c.get(s, BI_LAST), c.get(s, BI_FIRST)) < this.snapMs) return;
     const sv = this.snapValues;
     this.snap!.advance(s, c.get(s, S2D_PACKETS), c.get(s, S2D_BYTES), c.get(s, D2S_PACKETS), c.get(s, D2S_BYTES), sv);
     let ndpi: DissectionFields | null = null;

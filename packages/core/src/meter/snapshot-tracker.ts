@@ -37,9 +37,7 @@ export class SnapshotTracker {
    * needs a flow that lasted the interval, see {@link touch}).
    */
   init(slot: number): void {
-    const v = this.state[slot >> PAGE_SHIFT]!;
-    const o = (slot & PAGE_MASK) * STRIDE;
-    for (let k = 0; k < STRIDE; k++) v[o + k] = 0;
+    this.state[slot >> PAGE_SHIFT]!.fill(0, (slot & PAGE_MASK) * STRIDE, (slot & PAGE_MASK) * STRIDE + STRIDE);
   }
 
   /** The flow at `slot` received a packet at which it has lasted the snapshot interval. */
