@@ -29,8 +29,13 @@ function writeInt(buf: Buffer, pos: number, v: number): number {
   return writeText(buf, pos, Number.isInteger(v) ? `${v}` : pythonFloat(v));
 }
 
+// Cells of numbers (and MACs) read their value from its typed array themselves (`values[i]`): a
+// number past the small-integer range (a time, a MAC, a fraction) handed to a call that is not
+// inlined is boxed, an allocation per cell that kept the output thread's collector busy.
+
 /** A `float` cell: Python's `repr(float)`; integral values are written without building a string. */
-function writeFloat(buf: Buffer, pos: number, v: number): number {
+function writeFloatAt(buf: Buffer, pos: number, values: Float64Array, i: number): number {
+  let v = values[i]!;
   if (Math.floor(v) === v && v < 1e16 && v > -1e16) {
     if (v === 0) return writeText(buf, pos, 1 / v > 0 ? '0.0' : '-0.0');
     if (v < 0) {
@@ -46,7 +51,8 @@ function writeFloat(buf: Buffer, pos: number, v: number): number {
 }
 
 /** A time cell: NFStream's unsigned 64-bit milliseconds (negative = wrapped, see FlowBatch). */
-function writeTime(buf: Buffer, pos: number, v: number): number {
+function writeTimeAt(buf: Buffer, pos: number, values: Float64Array, i: number): number {
+  const v = values[i]!;
   if (v >= 0 && v <= TWO_POW_53 && Math.floor(v) === v) return writeDigits(buf, pos, v);
   return writeText(buf, pos, v < 0 ? uint64Text(v) : `${v}`);
 }
@@ -88,21 +94,9 @@ function writeAddress(buf: Buffer, pos: number, words: Uint32Array, versions: Ui
   return pos + 1;
 }
 
-/**
- * Cells of numbers read their value here, from its typed array: a number past the small-integer
- * range (a time, a MAC, a fraction) handed to a call that is not inlined is boxed, an allocation
- * per cell that kept the output thread's collector busy.
- */
+/** An `int` cell of a number column (SPLT lists write theirs with {@link writeInt}). */
 function writeIntAt(buf: Buffer, pos: number, values: Float64Array, i: number): number {
   return writeInt(buf, pos, values[i]!);
-}
-
-function writeFloatAt(buf: Buffer, pos: number, values: Float64Array, i: number): number {
-  return writeFloat(buf, pos, values[i]!);
-}
-
-function writeTimeAt(buf: Buffer, pos: number, values: Float64Array, i: number): number {
-  return writeTime(buf, pos, values[i]!);
 }
 
 function writeMac(buf: Buffer, pos: number, macs: Float64Array, i: number): number {
