@@ -240,10 +240,11 @@ export class ParallelMeterRun implements FlowRun {
   /**
    * When rows held back are due. The workers hold and post their own rows, which only a step
    * collects: while a stream is read (partial batches go out), their ports are looked at on the
-   * hand-out cadence, so a quiet stream still hands out the flows they ended.
+   * hand-out cadence, so a quiet stream still hands out the flows they ended (rows may always be
+   * held back somewhere).
    */
   handOutDueInMs(): number | undefined {
-    return this.handOut.dueInMs(this.local.pendingFlows + this.local.pendingSnapshots + this.workers.length);
+    return this.handOut.dueInMs(true);
   }
 
   drain(): NFlow[] {

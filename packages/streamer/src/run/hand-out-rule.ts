@@ -55,10 +55,10 @@ export class HandOutRule {
 
   /**
    * After `NeedMore`: how long, in ms, the caller may wait for the input before rows held back are
-   * due; undefined when `heldRows` is 0 or only whole batches go out.
+   * due; undefined when none may be held back (`rowsHeld` false) or only whole batches go out.
    */
-  dueInMs(heldRows: number): number | undefined {
-    if (this.wholeBatches || heldRows === 0) return undefined;
+  dueInMs(rowsHeld: boolean): number | undefined {
+    if (this.wholeBatches || !rowsHeld) return undefined;
     return Math.max(0, this.partialAt + PARTIAL_BATCH_MS - Date.now());
   }
 

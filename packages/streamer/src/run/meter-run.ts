@@ -220,7 +220,7 @@ export class MeterRun implements FlowRun {
   }
 
   handOutDueInMs(): number | undefined {
-    return this.handOut.dueInMs(this.meter.pendingFlows + this.meter.pendingSnapshots);
+    return this.handOut.dueInMs(this.meter.pendingFlows + this.meter.pendingSnapshots > 0);
   }
 
   /** Stops early (maxNflows, user stop): closes the input, no flush. */
