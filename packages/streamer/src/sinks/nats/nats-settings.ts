@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { SinkOptions } from '../flow-sink.js';
+import type { NATS_OPTION_FLAGS } from './nats-sink-definition.js';
 
 /** How flows are encoded in messages. */
 export type NatsEncoding = 'arrow' | 'json';
@@ -30,21 +31,6 @@ export interface NatsSettings {
 }
 
 const NAME = /^[A-Za-z0-9_-]+$/;
-
-/** Sink options the NATS sink reads, with the CLI flags that set them. */
-export const NATS_OPTION_FLAGS = {
-  sensor: '--sensor',
-  natsStream: '--nats-stream',
-  natsSubjects: '--nats-subjects',
-  natsEncoding: '--nats-encoding',
-  natsCreds: '--nats-creds',
-  natsTlsCa: '--nats-tls-ca',
-  natsMaxAge: '--nats-max-age',
-  natsMaxBytes: '--nats-max-bytes',
-  natsDuplicateWindow: '--nats-duplicate-window',
-  natsInFlight: '--nats-in-flight',
-  natsMaxMessageBytes: '--nats-max-message-bytes',
-} as const;
 
 function integer(options: SinkOptions, key: keyof typeof NATS_OPTION_FLAGS, fallback: number, min: number, allowed: string): number {
   const raw = options[key];

@@ -1,6 +1,20 @@
 import { accessSync, constants } from 'node:fs';
 import type { SinkDefinition } from '../flow-sink.js';
-import { NATS_OPTION_FLAGS } from './nats-settings.js';
+
+/** Sink options the NATS sink reads, with the CLI flags that set them. */
+export const NATS_OPTION_FLAGS = {
+  sensor: '--sensor',
+  natsStream: '--nats-stream',
+  natsSubjects: '--nats-subjects',
+  natsEncoding: '--nats-encoding',
+  natsCreds: '--nats-creds',
+  natsTlsCa: '--nats-tls-ca',
+  natsMaxAge: '--nats-max-age',
+  natsMaxBytes: '--nats-max-bytes',
+  natsDuplicateWindow: '--nats-duplicate-window',
+  natsInFlight: '--nats-in-flight',
+  natsMaxMessageBytes: '--nats-max-message-bytes',
+} as const;
 
 function readable(option: string, what: string, file: string | null): void {
   if (file === null) return;
