@@ -14,19 +14,7 @@ export function writeDigits(buf: Uint8Array, pos: number, v: number): number {
   // millisecond times (13 digits) land here: the high part, then exactly 8 low digits
   const hi = Math.floor(v / 1e8);
   let lo = (v - hi * 1e8) | 0;
-  if (hi >= 10000 && hi < 100000) {
-    // a time since 2001 and before 2286: five high digits, written without counting them
-    const d = (hi / 10000) | 0;
-    const r = hi - d * 10000;
-    const a = ((r / 100) | 0) * 2;
-    const b = (r % 100) * 2;
-    buf[pos] = 48 + d;
-    buf[pos + 1] = DIGIT_PAIRS[a]!;
-    buf[pos + 2] = DIGIT_PAIRS[a + 1]!;
-    buf[pos + 3] = DIGIT_PAIRS[b]!;
-    buf[pos + 4] = DIGIT_PAIRS[b + 1]!;
-    pos += 5;
-  } else pos = writeUint32(buf, pos, hi);
+  pos = writeUint32(buf, pos, hi);
   for (let p = pos + 6; p >= pos; p -= 2) {
     const q = (lo / 100) | 0;
     const r = (lo - q * 100) * 2;
