@@ -3,17 +3,27 @@
 // reading and compiling each: about 50 ms of start-up). Every importer of a package gets the same
 // module instances, because all its entries are bundled together (code splitting shares their
 // modules); other packages, including the other @flowstream ones, stay imports. Worker threads
-// start from their own, unbundled modules in `dist/`. The files sit one folder below `dist/`, as
-// the modules they bundle did, so paths made from `import.meta.url` (worker entries) still resolve.
+// start from bundled entries of their own (`dist/bundle/parallel/meter-worker.js`, …), which share
+// the chunks. Shared chunks sit one folder below `dist/`, as the modules they bundle did.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 
-/** Entries besides the exported ones: the CLI launcher's start-up helpers (bin/flowstream.js). */
-const launcherEntries = {
-  streamer: { 'prestart-meters': 'src/cli/prestart-meters.ts', 'prestart-sink': 'src/cli/prestart-sink.ts' },
+/**
+ * Entries besides the exported ones: the CLI launcher's start-up helpers (bin/flowstream.js), and
+ * the worker threads' entry modules, under the path `workerEntry` names them by (a worker loads
+ * its code as a few bundled files too, not one by one).
+ */
+const extraEntries = {
+  streamer: {
+    'prestart-meters': 'src/cli/prestart-meters.ts',
+    'prestart-sink': 'src/cli/prestart-sink.ts',
+    'parallel/meter-worker': 'src/parallel/meter-worker.ts',
+    'sinks/threaded/sink-worker': 'src/sinks/threaded/sink-worker.ts',
+    'sources/capture-worker': 'src/sources/capture-worker.ts',
+  },
 };
 
 /**
@@ -41,7 +51,7 @@ for (const name of ['core', 'plugins', 'streamer']) {
   // chunk names carry content hashes: chunks of an earlier build would stay behind
   rmSync(outdir, { recursive: true, force: true });
   await build({
-    entryPoints: entryPoints(dir, manifest, launcherEntries[name] ?? {}),
+    entryPoints: entryPoints(dir, manifest, extraEntries[name] ?? {}),
     outdir,
     bundle: true,
     splitting: true,

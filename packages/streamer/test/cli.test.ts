@@ -162,7 +162,17 @@ describe('flowstream CLI', () => {
     }
     const r = spawnSync(bin, [join(REPO, 'examples', 'sample.pcap'), '-q', '--n-dissections', '0']);
     expect(r.status).toBe(0);
-    expect(r.stdout.toString().split('\n')[0]).toMatch(/^id,expiration_id,src_ip/);
+    const lines = r.stdout.toString().trim().split('\n');
+    expect(lines[0]).toMatch(/^id,expiration_id,src_ip/);
+    // worker threads start from their bundled entries too: a meter worker and the snapshot output's
+    const dir = tmp();
+    const p = spawnSync(bin, [join(REPO, 'examples', 'sample.pcap'), '-q', '--n-dissections', '0', '--n-meters', '2', '--snapshot-interval', '1', '--snapshot-output', join(dir, 's.csv'), '-o', join(dir, 'f.csv')]);
+    expect(p.stderr.toString()).toBe('');
+    expect(p.status).toBe(0);
+    expect(readFileSync(join(dir, 'f.csv'), 'utf8').trim().split('\n')).toHaveLength(lines.length);
+    const snapshots = readFileSync(join(dir, 's.csv'), 'utf8').trim().split('\n');
+    expect(snapshots[0]).toMatch(/^snapshot_time_ms,flow_key,/);
+    expect(snapshots.length).toBeGreaterThan(1);
   });
 });
 

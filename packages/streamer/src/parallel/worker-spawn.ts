@@ -24,8 +24,9 @@ export function defaultWorkerEntry(): WorkerEntry {
 /**
  * The entry of a worker module given by its path without extension, relative to the package's
  * `dist/` (or `src/`) folder (e.g. `sources/capture-worker`), resolved as {@link defaultWorkerEntry}
- * explains. This module sits one folder below it, in `dist/parallel/` or bundled into `dist/bundle/`
- * (see scripts/bundle.mjs): either way `..` is that folder.
+ * explains. Bundled (this module in a chunk of `dist/bundle/`), the worker starts from its bundled
+ * entry under the same path in `dist/bundle/` (see scripts/bundle.mjs); otherwise this module sits
+ * in `dist/parallel/` or `src/parallel/`, one folder below the worker's.
  *
  * @example
  * ```ts
@@ -35,7 +36,9 @@ export function defaultWorkerEntry(): WorkerEntry {
  */
 export function workerEntry(path: string): WorkerEntry {
   const here = import.meta.url;
-  if (!/\.[cm]?ts$/.test(new URL(here).pathname)) return { url: new URL(`../${path}.js`, here), execArgv: [] };
+  const file = new URL(here).pathname;
+  if (file.includes('/dist/bundle/')) return { url: new URL(`./${path}.js`, here), execArgv: [] };
+  if (!/\.[cm]?ts$/.test(file)) return { url: new URL(`../${path}.js`, here), execArgv: [] };
   const tsxRoot = dirname(createRequire(here).resolve('tsx/package.json'));
   const api = pathToFileURL(join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
   const entry = new URL(`../${path}.ts`, here).href;
