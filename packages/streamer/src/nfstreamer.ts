@@ -817,6 +817,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
         throw new SinkError(snapshots.sink.target, err);
       }
     }
+    const runBefore = this.currentRun;
     const batches = this.runOutputs(snapshots !== null);
     // the sink is done with a batch once write resolved: its storage goes back to the meter
     const reuse = sink.keepsBatches === false && observe === null;
@@ -857,6 +858,11 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       await batches.return(undefined).catch(() => undefined);
       await abortAll(err);
       throw err instanceof SinkError ? err : new SinkError(sink.target, err);
+    }
+    if (runError !== null && this.currentRun === runBefore) {
+      // the run could not start (e.g. a worker thread that cannot): no flows, no summary
+      await abortAll(runError);
+      throw runError;
     }
     let result: SinkResult;
     const summary = await this.finishSummary();

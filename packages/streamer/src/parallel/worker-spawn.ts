@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type MessagePort } from 'node:worker_threads';
 import type { MeterWorkerData } from './worker-protocol.js';
 
@@ -72,6 +73,11 @@ const prestarted: MeterWorkerThread[] = [];
  * ```
  */
 export function startWorkerThread(entry: WorkerEntry, name: string): WorkerThread {
+  // a thread whose module is missing fails only on its event loop, which a synchronous run does
+  // not turn: it would wait for the boot timeout instead of naming the file
+  if (entry.url.protocol === 'file:' && !existsSync(entry.url)) {
+    throw new Error(`${name}: the worker module ${fileURLToPath(entry.url)} is missing (build with \`pnpm build\`, or reinstall)`);
+  }
   const worker = new Worker(entry.url, { execArgv: [...entry.execArgv], name });
   const thread: WorkerThread = { worker, entry: entry.url.href, error: null, exited: false };
   worker.on('error', (err) => {
@@ -99,7 +105,11 @@ function startThread(entry: WorkerEntry, index: number): MeterWorkerThread {
  * ```
  */
 export function prestartMeterWorkers(count: number, entry: WorkerEntry = defaultWorkerEntry()): void {
-  for (let i = 0; i < count; i++) prestarted.push(startThread(entry, prestarted.length));
+  try {
+    for (let i = 0; i < count; i++) prestarted.push(startThread(entry, prestarted.length));
+  } catch {
+    // the run that needs the worker starts it and reports why it cannot
+  }
 }
 
 /** Starts meter worker `data.index` (or takes a prestarted one) and sends it its configuration; `data.port` is transferred. */

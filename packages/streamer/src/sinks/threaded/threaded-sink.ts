@@ -32,7 +32,11 @@ function startWorker(): WorkerThread {
  * ```
  */
 export function prestartSinkWorker(): void {
-  prestarted ??= startWorker();
+  try {
+    prestarted ??= startWorker();
+  } catch {
+    // the sink that needs the worker starts it and reports why it cannot
+  }
 }
 
 /**
