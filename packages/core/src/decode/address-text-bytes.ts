@@ -1,11 +1,4 @@
-
-/** ASCII codes of the two lowercase hex digits of every byte value, high digit first. */
-const HEX_PAIRS = new Uint8Array(512);
-for (let i = 0; i < 256; i++) {
-  const t = i.toString(16).padStart(2, '0');
-  HEX_PAIRS[2 * i] = t.charCodeAt(0);
-  HEX_PAIRS[2 * i + 1] = t.charCodeAt(1);
-}
+import { HEX_PAIRS, writeHexPair } from './hex-digits.js';
 
 const COLON = 58;
 
@@ -116,12 +109,6 @@ export function writeOuiText(buf: Uint8Array, pos: number, mac: number): number 
   pos = writeHexPair(buf, pos, hi & 0xff);
   buf[pos++] = 58;
   return writeHexPair(buf, pos, mac >>> 24);
-}
-
-function writeHexPair(buf: Uint8Array, pos: number, b: number): number {
-  buf[pos] = HEX_PAIRS[2 * b]!;
-  buf[pos + 1] = HEX_PAIRS[2 * b + 1]!;
-  return pos + 2;
 }
 
 /** ASCII digits of every byte value, three slots per value, and their counts. */

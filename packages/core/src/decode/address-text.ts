@@ -1,7 +1,5 @@
 import { MAX_ADDRESS_TEXT, writeIpText } from './address-text-bytes.js';
-
-/** Two-digit lowercase hex of every byte value. */
-const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+import { HEX2 } from './hex-digits.js';
 
 /**
  * Dotted-decimal text of an IPv4 address word (network order in a u32).

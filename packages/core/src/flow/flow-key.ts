@@ -1,4 +1,5 @@
 import { writeIpText } from '../decode/address-text-bytes.js';
+import { HEX2, writeHexPair } from '../decode/hex-digits.js';
 import { writeDigits } from '../decode/decimal-text-bytes.js';
 import { cellValue, uint64Text, type FlowBatch, type FlowColumn, type StringColumn } from './flow-batch.js';
 import { AddressTexts } from './flow-batch-writer.js';
@@ -90,12 +91,10 @@ export function fnv1a64(text: string): string {
   return fnvOfBytes(bytes, bytes.length);
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
 /** FNV-1a 64 of the first `n` bytes of `bytes`, 16 hex digits. */
 function fnvOfBytes(bytes: Uint8Array, n: number): string {
   const h = fnvLimbs(bytes, n);
-  return HEX[h[3]! >>> 8]! + HEX[h[3]! & 0xff]! + HEX[h[2]! >>> 8]! + HEX[h[2]! & 0xff]! + HEX[h[1]! >>> 8]! + HEX[h[1]! & 0xff]! + HEX[h[0]! >>> 8]! + HEX[h[0]! & 0xff]!;
+  return HEX2[h[3]! >>> 8]! + HEX2[h[3]! & 0xff]! + HEX2[h[2]! >>> 8]! + HEX2[h[2]! & 0xff]! + HEX2[h[1]! >>> 8]! + HEX2[h[1]! & 0xff]! + HEX2[h[0]! >>> 8]! + HEX2[h[0]! & 0xff]!;
 }
 
 /** The last hash of {@link fnvLimbs}: four 16-bit limbs, low first (reused: no allocation per key). */
@@ -131,21 +130,9 @@ function fnvLimbs(bytes: Uint8Array, n: number): Uint32Array {
   return limbs;
 }
 
-/** ASCII of the two hex digits of every byte value (high digit first). */
-const HEX_BYTES = new Uint8Array(512);
-for (let i = 0; i < 256; i++) {
-  HEX_BYTES[2 * i] = HEX[i]!.charCodeAt(0);
-  HEX_BYTES[2 * i + 1] = HEX[i]!.charCodeAt(1);
-}
-
 /** Writes a 16-bit limb as 4 hex digits at `pos`. */
 function writeLimb(buf: Uint8Array, pos: number, limb: number): void {
-  const hi = (limb >>> 8) * 2;
-  const lo = (limb & 0xff) * 2;
-  buf[pos] = HEX_BYTES[hi]!;
-  buf[pos + 1] = HEX_BYTES[hi + 1]!;
-  buf[pos + 2] = HEX_BYTES[lo]!;
-  buf[pos + 3] = HEX_BYTES[lo + 1]!;
+  writeHexPair(buf, writeHexPair(buf, pos, limb >>> 8), limb & 0xff);
 }
 
 /** How {@link FlowKeyTexts} writes one key field. */
