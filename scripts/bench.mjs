@@ -240,12 +240,12 @@ function firstNote(stderr) {
 // ---- rows ----------------------------------------------------------------------------------------------
 
 const ROW_IDS = [
-  'core', 'stdin', 'stats-splt', 'meters-2', 'plugins', 'snapshots',
-  'ndpi-20', 'ndpi-stats', 'ndpi-stats-meters-2',
+  'core', 'stdin', 'stats-splt', 'meters-2', 'plugins', 'snapshots', 'split-1', 'split-2',
+  'ndpi-20', 'ndpi-stats', 'ndpi-stats-meters-2', 'split-1-ndpi-stats', 'split-2-ndpi-stats',
   'csv', 'arrow', 'parquet', 'jsonl', 'ipfix', 'nats',
   'flood-unbounded', 'flood-bounded', 'report',
   'memory', 'memory-snapshots', 'startup-version', 'startup-tiny',
-  'peer-tcpdump', 'peer-softflowd', 'peer-nfpcapd', 'peer-nfpcapd-many',
+  'peer-tcpdump', 'peer-tcpdump-stdin', 'peer-softflowd', 'peer-nfpcapd', 'peer-nfpcapd-many',
 ];
 
 /**
@@ -264,6 +264,11 @@ const COMPARISONS = [
   { row: 'snapshots', peer: 'core', kind: 'time', max: 1.3 },
   { row: 'ndpi-20', peer: 'core', kind: 'speed' },
   { row: 'ndpi-stats-meters-2', peer: 'ndpi-stats', kind: 'speed', min: 1.5 },
+  // context for the rows above: what a pipe costs a C reader, and the other way to parallel meters
+  // (every meter reads the whole capture and meters its share, scripts/bench-split.mjs)
+  { row: 'peer-tcpdump-stdin', peer: 'peer-tcpdump', kind: 'speed' },
+  { row: 'split-2', peer: 'split-1', kind: 'speed' },
+  { row: 'split-2-ndpi-stats', peer: 'split-1-ndpi-stats', kind: 'speed' },
   { row: 'csv', peer: 'peer-nfpcapd-many', kind: 'time', max: 0.8 },
   { row: 'arrow', peer: 'peer-nfpcapd-many', kind: 'time', max: 0.8 },
   { row: 'parquet', peer: 'peer-nfpcapd-many', kind: 'time' },
@@ -274,6 +279,9 @@ const COMPARISONS = [
 ];
 
 const FLOWSTREAM = join(REPO, 'node_modules', '.bin', 'flowstream');
+
+/** `a` as one word of a /bin/sh command line. */
+const shellQuote = (a) => `'${a.replace(/'/g, `'\\''`)}'`;
 
 function defineRows(opts, caps, scratch) {
   // `group`: rows of one group run interleaved (round 1: every row once, round 2: …), so that a
@@ -289,9 +297,8 @@ function defineRows(opts, caps, scratch) {
       const out = needsOutput ? ['-o', join(scratch, needsOutput)] : [];
       if (stdin) {
         // a shell pipe, as a user types it: cat F | flowstream - …
-        const q = (a) => `'${a.replace(/'/g, `'\\''`)}'`;
-        const fsArgs = ['-', ...extra, ...out, '-q', '--summary', summaryFile].map(q).join(' ');
-        return ['/bin/sh', ['-c', `cat ${q(capture.path)} | ${q(FLOWSTREAM)} ${fsArgs}`]];
+        const fsArgs = ['-', ...extra, ...out, '-q', '--summary', summaryFile].map(shellQuote).join(' ');
+        return ['/bin/sh', ['-c', `cat ${shellQuote(capture.path)} | ${shellQuote(FLOWSTREAM)} ${fsArgs}`]];
       }
       return [FLOWSTREAM, [capture.path, ...extra, ...out, '-q', '--summary', summaryFile]];
     },
@@ -301,6 +308,24 @@ function defineRows(opts, caps, scratch) {
   });
   const core = ['--format', 'none', '--n-dissections', '0'];
   const ndpiStats = ['--format', 'none', '--n-dissections', '20', '--statistical-analysis'];
+  // replicated reading: `shares` processes at once, each reading the whole capture and metering its share of the flows
+  const splitRow = (id, group, title, capture, extra, shares) => {
+    const script = join(REPO, 'scripts', 'bench-split.mjs');
+    const one = (i) => [process.execPath, script, capture.path, '--share', `${i}/${shares}`, ...extra].map(shellQuote).join(' ');
+    // every share but the last in the background; the row fails when any share fails
+    const background = Array.from({ length: shares - 1 }, (_, i) => `${one(i)} & p${i}=$!; `).join('');
+    const waits = Array.from({ length: shares - 1 }, (_, i) => ` && wait $p${i}`).join('');
+    return {
+      id,
+      group,
+      title,
+      kind: 'split',
+      capture,
+      command: () => ['/bin/sh', ['-c', `${background}${one(shares - 1)}${waits}`]],
+      display: Array.from({ length: shares }, (_, i) => `node scripts/bench-split.mjs \${capture} --share ${i}/${shares}${extra.length ? ` ${extra.join(' ')}` : ''}`).join(' & '),
+    };
+  };
+  const ndpiStatsSplit = ['--n-dissections', '20', '--statistical-analysis'];
   const nfpcapd = (id, group, capture, title) => ({
     id,
     group,
@@ -348,10 +373,24 @@ function defineRows(opts, caps, scratch) {
       command: (bin) => [bin, ['-d', '-r', caps.main.path, '-n', '127.0.0.1:9', '-v', '9', '-6', '-m', '4000000', '-c', 'none', '-p', join(scratch, 'softflowd.pid')]],
       display: 'softflowd -d -r ${capture} -n 127.0.0.1:9 -v 9 -6 -m 4000000 -c none -p PIDFILE',
     },
+    {
+      id: 'peer-tcpdump-stdin',
+      group: 'main',
+      title: 'peer: tcpdump -r - on the same pipe (what a pipe costs a C reader)',
+      kind: 'peer',
+      tool: 'tcpdump',
+      capture: caps.main,
+      command: (bin) => ['/bin/sh', ['-c', `cat ${shellQuote(caps.main.path)} | ${shellQuote(bin)} -n -r - -w /dev/null`]],
+      display: 'cat ${capture} | tcpdump -n -r - -w /dev/null',
+    },
     nfpcapd('peer-nfpcapd', 'main', caps.main, 'peer: nfpcapd (nfcapd file)'),
+    splitRow('split-1', 'main', 'replicated reading, one share of 1: all flows (the baseline of split-2)', caps.main, [], 1),
+    splitRow('split-2', 'main', 'replicated reading: two processes at once, each reads the whole capture and meters half the flows', caps.main, [], 2),
     fsRow('ndpi-20', 'ndpi', 'nDPI, --n-dissections 20', caps.main, ['--format', 'none', '--n-dissections', '20']),
     fsRow('ndpi-stats', 'ndpi', 'nDPI 20 + statistical analysis, 1 meter', caps.main, ndpiStats),
     fsRow('ndpi-stats-meters-2', 'ndpi', 'nDPI 20 + statistical analysis, --n-meters 2', caps.main, [...ndpiStats, '--n-meters', '2']),
+    splitRow('split-1-ndpi-stats', 'ndpi', 'replicated reading, nDPI 20 + statistics, one share of 1', caps.main, ndpiStatsSplit, 1),
+    splitRow('split-2-ndpi-stats', 'ndpi', 'replicated reading, nDPI 20 + statistics: two processes at once, half the flows each', caps.main, ndpiStatsSplit, 2),
     fsRow('csv', 'many', 'CSV export (many flows)', caps.many, ['--format', 'csv', '--n-dissections', '0'], { unit: 'flow', needsOutput: 'flows.csv' }),
     fsRow('arrow', 'many', 'Arrow file export (many flows)', caps.many, ['--format', 'arrow', '--n-dissections', '0'], { unit: 'flow', needsOutput: 'flows.arrow' }),
     fsRow('parquet', 'many', 'Parquet export (many flows)', caps.many, ['--format', 'parquet', '--n-dissections', '0'], { unit: 'flow', needsOutput: 'flows.parquet' }),
@@ -538,6 +577,13 @@ async function runRowOnce(row, opts, scratch) {
     } catch {}
     return { seconds: r.seconds, rssBytes: r.rssBytes, packets: summary?.packets?.read ?? null, flows: summary?.flows ?? null, note: firstNote(r.stderr) };
   }
+  if (row.kind === 'split') {
+    const [cmd, args] = row.command();
+    const r = await runOnce(cmd, args, { timeoutS: opts.timeout });
+    if (r.code !== 0) return { failed: `exit ${r.code}: ${firstNote(r.stderr) ?? ''}` };
+    const flows = [...r.stdout.matchAll(/^flows (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    return { seconds: r.seconds, rssBytes: r.rssBytes, flows };
+  }
   if (row.kind === 'peer') {
     const bin = which(row.tool);
     if (!bin) return { failed: `${row.tool} not installed` };
@@ -559,7 +605,7 @@ function rowResult(row, runs, failed, packetsHint) {
   const sec = stats(runs.map((r) => r.seconds));
   const peakRssBytes = stats(runs.map((r) => r.rssBytes));
   if (row.kind === 'startup') return { status: 'ok', seconds: sec, peakRssBytes, runs };
-  const packets = row.kind === 'peer' ? packetsHint(row) : runs[0].packets;
+  const packets = row.kind === 'peer' || row.kind === 'split' ? packetsHint(row) : runs[0].packets;
   const flows = row.kind === 'peer' ? null : runs[0].flows;
   const count = row.unit === 'flow' ? flows : packets;
   return {
@@ -822,10 +868,10 @@ async function main() {
         g.rows.forEach((row, k) => {
           if (row.kind === 'flowstream' && res[k].status === 'ok' && res[k].packets && !packetsOf.has(row.capture.path)) packetsOf.set(row.capture.path, res[k].packets);
         });
-        res = g.rows.map((row, k) => (row.kind === 'peer' && res[k].status === 'ok' ? rowResult(row, res[k].runs, null, packetsHint) : res[k]));
+        res = g.rows.map((row, k) => ((row.kind === 'peer' || row.kind === 'split') && res[k].status === 'ok' ? rowResult(row, res[k].runs, null, packetsHint) : res[k]));
       }
       g.rows.forEach((row, k) => {
-        const display = row.display.replace('${capture}', row.capture ? row.capture.path.replace(homedir(), '~') : '');
+        const display = row.display.replaceAll('${capture}', row.capture ? row.capture.path.replace(homedir(), '~') : '');
         results.push({ id: row.id, title: row.title, kind: row.kind, command: display, result: res[k] });
       });
     }

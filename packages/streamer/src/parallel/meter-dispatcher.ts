@@ -22,6 +22,9 @@ const PUBLISH_EVERY = 4096;
  * the idle scan, so a meter is given (a) its records, with the clamped clock as their time, and
  * (b) a tick (a timestamp alone) for each scan triggered by another meter's packet: exactly the
  * state changes NFStream's meter would make, at a fraction of the traffic.
+ *
+ * Owners past the rings are meters of other processes reading the same capture (replicated
+ * reading, see `meterShare`): their records only move the clock here.
  */
 export class MeterDispatcher implements PacketSink {
   /** The shared meter clock (spec §1.2 clamp), ms. */
@@ -84,7 +87,7 @@ export class MeterDispatcher implements PacketSink {
       // the router settled this record with the same decoder: a disagreement is a bug, not input
       if (reason !== 0) throw new Error(`parallel meters: a record routed as a packet decodes as ${IGNORE_REASON_NAMES[reason]}`);
       this.local.process(packet);
-    } else {
+    } else if (owner <= this.writers.length) {
       const w = this.writers[owner - 1]!;
       const chunk = this.chunks.chunkOf(rec.data);
       if (chunk >= 0) w.sharedFrame(rec, chunk);
