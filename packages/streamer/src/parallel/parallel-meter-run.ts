@@ -20,7 +20,7 @@ import { MeterDispatcher } from './meter-dispatcher.js';
 import { Ctl, PacketRingWriter, WorkerState, allocateRing } from './packet-ring.js';
 import { RecordRouter } from './record-router.js';
 import { SharedChunks } from './shared-chunks.js';
-import { defaultWorkerEntry, startMeterWorker, type MeterWorkerThread, type WorkerEntry } from './worker-spawn.js';
+import { bootFailure, defaultWorkerEntry, startMeterWorker, type MeterWorkerThread, type WorkerEntry } from './worker-spawn.js';
 import type { ReleaseMessage, WorkerMessage } from './worker-protocol.js';
 
 /** Dispatch ring per meter: record references (bytes stay in the shared chunks), enough to ride out scheduling hiccups. */
@@ -129,20 +129,27 @@ export class ParallelMeterRun implements FlowRun {
     const rings = Array.from({ length: parallel.nMeters - 1 }, () => allocateRing(RING_BYTES));
     const writers = rings.map((ring) => new PacketRingWriter(ring, (w) => this.stillReading(w)));
     this.chunks = new SharedChunks(writers);
-    for (let index = 1; index < parallel.nMeters; index++) {
-      const channel = new MessageChannel();
-      const thread = startMeterWorker(entry, {
-        index,
-        meters: parallel.nMeters,
-        options: workerOptions,
-        plugins: parallel.plugins.map((p) => ({ module: p.module, options: { ...p.options }, cwd: p.cwd })),
-        ring: rings[index - 1]!,
-        chunks: this.chunks.memory,
-        copyFrames: parallel.plugins.length > 0,
-        port: channel.port2,
-      });
-      const writer = writers[index - 1]!;
-      this.workers.push({ thread, port: channel.port1, writer, control: writer.control, startedAt: Date.now() });
+    try {
+      for (let index = 1; index < parallel.nMeters; index++) {
+        const channel = new MessageChannel();
+        const thread = startMeterWorker(entry, {
+          index,
+          meters: parallel.nMeters,
+          options: workerOptions,
+          plugins: parallel.plugins.map((p) => ({ module: p.module, options: { ...p.options }, cwd: p.cwd })),
+          ring: rings[index - 1]!,
+          chunks: this.chunks.memory,
+          copyFrames: parallel.plugins.length > 0,
+          port: channel.port2,
+        });
+        const writer = writers[index - 1]!;
+        this.workers.push({ thread, port: channel.port1, writer, control: writer.control, startedAt: Date.now() });
+      }
+    } catch (err) {
+      // a worker that cannot start fails the run: the threads already started end with it
+      this.cleanupLocal();
+      this.release();
+      throw err;
     }
     const router = new RecordRouter(meterBuckets(parallel.nMeters, localShare(options, parallel)), options.decodeTunnels);
     this.dispatcher = new MeterDispatcher(this.local, writers, router, this.chunks, options.decodeTunnels);
@@ -394,15 +401,16 @@ export class ParallelMeterRun implements FlowRun {
 
   /**
    * True when the worker will not reach Done: its thread ended or failed outside the meter (a
-   * module did not load: seen when the event loop ran), or it did not start within
+   * module did not load: seen at once through the boot cell), or it did not start within
    * {@link BOOT_TIMEOUT_MS} (synchronous runs never see thread events). Records the error.
    */
   private lost(w: MeterWorker): boolean {
     const state = Atomics.load(w.control, Ctl.State);
     if (state >= WorkerState.Done) return false;
     const t = w.thread;
-    if (t.error !== null || t.exited) {
-      if (this.error === null) this.error = t.error ?? new Error('meter worker exited before its meter was done');
+    const failure = t.error ?? bootFailure(t);
+    if (failure !== null || t.exited) {
+      if (this.error === null) this.error = failure ?? new Error('meter worker exited before its meter was done');
       return true;
     }
     if (state === WorkerState.Booting && Date.now() - w.startedAt > BOOT_TIMEOUT_MS) {

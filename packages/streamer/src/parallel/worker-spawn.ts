@@ -55,6 +55,47 @@ export interface WorkerThread {
   error: Error | null;
   /** The thread has ended. */
   exited: boolean;
+  /**
+   * Shared with the thread's bootstrap: word 0 is set to 1 when the entry module failed to load,
+   * word 1 is the length of the error text that follows (see {@link bootFailure}).
+   */
+  readonly boot: SharedArrayBuffer;
+}
+
+/** Room for the text of a module that failed to load (the rest is cut). */
+const BOOT_TEXT_BYTES = 4096;
+
+/**
+ * The bootstrap every worker starts from: it imports the entry module and, when that fails (a
+ * syntax error, a missing dependency), writes the error to the shared boot cell before the thread
+ * ends. The thread's own `error` event reaches only an event loop that turns; a synchronous run
+ * reads the cell instead of waiting for its boot timeout.
+ */
+function bootstrapUrl(entry: URL): URL {
+  const code =
+    `import { workerData } from 'node:worker_threads';\n` +
+    `try { await import(${JSON.stringify(entry.href)}); } catch (err) {\n` +
+    `  const text = new TextEncoder().encode(String(err?.stack ?? err)).subarray(0, ${BOOT_TEXT_BYTES});\n` +
+    `  new Uint8Array(workerData.boot, 8).set(text);\n` +
+    `  const cell = new Int32Array(workerData.boot, 0, 2);\n` +
+    `  Atomics.store(cell, 1, text.length);\n` +
+    `  Atomics.store(cell, 0, 1);\n` +
+    `  throw err;\n` +
+    `}\n`;
+  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
+}
+
+/**
+ * The error of a thread whose entry module failed to load, as its bootstrap wrote it (seen at
+ * once, with no event loop turning), or null.
+ */
+export function bootFailure(thread: WorkerThread): Error | null {
+  const cell = new Int32Array(thread.boot, 0, 2);
+  if (Atomics.load(cell, 0) === 0) return null;
+  const text = new TextDecoder().decode(new Uint8Array(thread.boot, 8, Atomics.load(cell, 1)));
+  const error = new Error(`worker module ${thread.entry} did not load: ${text.split('\n')[0]}`);
+  error.stack = `${error.message}\n${text}`;
+  return error;
 }
 
 /** A started meter worker. */
@@ -78,8 +119,9 @@ export function startWorkerThread(entry: WorkerEntry, name: string): WorkerThrea
   if (entry.url.protocol === 'file:' && !existsSync(entry.url)) {
     throw new Error(`${name}: the worker module ${fileURLToPath(entry.url)} is missing (build with \`pnpm build\`, or reinstall)`);
   }
-  const worker = new Worker(entry.url, { execArgv: [...entry.execArgv], name });
-  const thread: WorkerThread = { worker, entry: entry.url.href, error: null, exited: false };
+  const boot = new SharedArrayBuffer(8 + BOOT_TEXT_BYTES);
+  const worker = new Worker(bootstrapUrl(entry.url), { execArgv: [...entry.execArgv], name, workerData: { boot } });
+  const thread: WorkerThread = { worker, entry: entry.url.href, error: null, exited: false, boot };
   worker.on('error', (err) => {
     thread.error ??= err;
   });
