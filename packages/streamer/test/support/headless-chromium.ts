@@ -59,7 +59,8 @@ export class HeadlessChromium {
         `--user-data-dir=${profile}`,
         'about:blank',
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      // its own process group: close() ends the browser's helper processes with it
+      { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
     );
     const url = await new Promise<string>((resolve, reject) => {
       let err = '';
@@ -128,11 +129,16 @@ export class HeadlessChromium {
       /* already gone */
     }
     this.ws.close();
-    // the profile is removed once the browser (and its helpers) stopped writing into it
+    // the profile is removed once the browser and its helpers stopped writing into it: the whole
+    // process group is killed (a helper left alive kept writing, and the removal failed with ENOTEMPTY)
     const exited = this.proc.exitCode !== null ? Promise.resolve() : new Promise((r) => this.proc.once('exit', r));
-    this.proc.kill('SIGKILL');
+    try {
+      process.kill(-this.proc.pid!, 'SIGKILL');
+    } catch {
+      this.proc.kill('SIGKILL'); // the group is gone already
+    }
     await exited;
-    rmSync(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    rmSync(this.profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   }
 }
 
