@@ -106,21 +106,22 @@ const prestarted: MeterWorkerThread[] = [];
 
 /**
  * Starts a worker thread that records its failure and its end, and does not keep the process
- * alive by itself (an abandoned run, or a worker started ahead and never used).
+ * alive by itself (an abandoned run, or a worker started ahead and never used). `data` reaches the
+ * thread as its `workerData` (with the boot cell, `boot`, beside its own keys).
  *
  * @example
  * ```ts
  * const thread = startWorkerThread(workerEntry('sinks/threaded/sink-worker'), 'flowstream-sink');
  * ```
  */
-export function startWorkerThread(entry: WorkerEntry, name: string): WorkerThread {
+export function startWorkerThread(entry: WorkerEntry, name: string, data: object = {}): WorkerThread {
   // a thread whose module is missing fails only on its event loop, which a synchronous run does
   // not turn: it would wait for the boot timeout instead of naming the file
   if (entry.url.protocol === 'file:' && !existsSync(entry.url)) {
     throw new Error(`${name}: the worker module ${fileURLToPath(entry.url)} is missing (build with \`pnpm build\`, or reinstall)`);
   }
   const boot = new SharedArrayBuffer(8 + BOOT_TEXT_BYTES);
-  const worker = new Worker(bootstrapUrl(entry.url), { execArgv: [...entry.execArgv], name, workerData: { boot } });
+  const worker = new Worker(bootstrapUrl(entry.url), { execArgv: [...entry.execArgv], name, workerData: { ...data, boot } });
   const thread: WorkerThread = { worker, entry: entry.url.href, error: null, exited: false, boot };
   worker.on('error', (err) => {
     thread.error ??= err;

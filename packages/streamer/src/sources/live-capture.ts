@@ -1,7 +1,7 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { CaptureRecord } from '@flowstream/core';
 import { waitAsync } from '@flowstream/core/internal';
-import { workerEntry } from '../parallel/worker-spawn.js';
+import { startWorkerThread, workerEntry } from '../parallel/worker-spawn.js';
 import { CaptureCtl, CaptureRingReader, CaptureState, allocateCaptureRing, type CaptureRingBuffers } from './capture-ring.js';
 import type { CaptureWorkerData } from './capture-worker.js';
 import { ERRBUF_SIZE, loadLivePcap, type LivePcap } from './libpcap-live.js';
@@ -173,14 +173,21 @@ export class LiveCapture {
     this.final = null;
     const entry = workerEntry('sources/capture-worker');
     const data: CaptureWorkerData = { handle: this.handle, nano, ring: buffers };
-    const worker = new Worker(entry.url, { workerData: data, execArgv: [...entry.execArgv], name: `flowstream-capture-${this.interfaceName}` });
+    let worker: Worker;
+    try {
+      // unref'd by startWorkerThread: a capture left running does not keep the process alive by itself
+      ({ worker } = startWorkerThread(entry, `flowstream-capture-${this.interfaceName}`, data));
+    } catch (err) {
+      // no thread will ever use the handle (its module is missing): close it now
+      pcap.close(this.handle);
+      this.handle = 0;
+      throw err;
+    }
     worker.on('error', (e) => {
       this.workerError = e.message;
       // the loop never ran (or died): let stop() close the handle without waiting
       Atomics.store(this.control!, CaptureCtl.State, CaptureState.Ended);
     });
-    // a capture left running must not keep the process alive by itself
-    worker.unref();
     this.worker = worker;
     if (onRecord !== undefined) void this.deliver(onRecord);
   }
