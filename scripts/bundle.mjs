@@ -20,6 +20,7 @@ const extraEntries = {
   streamer: {
     'prestart-meters': 'src/cli/prestart-meters.ts',
     'prestart-sink': 'src/cli/prestart-sink.ts',
+    'prestart-stdin': 'src/cli/prestart-stdin.ts',
     'parallel/meter-worker': 'src/parallel/meter-worker.ts',
     'sinks/threaded/sink-worker': 'src/sinks/threaded/sink-worker.ts',
     'sources/capture-worker': 'src/sources/capture-worker.ts',

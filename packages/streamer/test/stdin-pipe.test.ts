@@ -129,4 +129,27 @@ describe('flowstream - on a pipe', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/unknown column "nope"/);
   }, 60_000);
+
+  // `flowstream - …` starts reading the pipe before the CLI parses its options: a command that
+  // never runs (help, a usage error) must still close that reader and exit at once
+  it.each([
+    [['--help'], 0, /Usage:/],
+    [['--no-such-option'], 2, /Unknown option '--no-such-option'/],
+  ])('flowstream - %j on a quiet pipe exits at once with %i', async (args, expected, output) => {
+    const dir = tmp();
+    const fifo = join(dir, 'in');
+    spawnSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `(cat ${q(pcap('443-curl.pcap'))}; sleep 120) > ${q(fifo)}`], { stdio: 'ignore' });
+    const cli = spawn('sh', ['-c', `exec ${NODE_CLI} - ${args.map(q).join(' ')} < ${q(fifo)}`], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+    let text = '';
+    cli.stdout!.on('data', (d: Buffer) => (text += d.toString()));
+    cli.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+    const started = Date.now();
+    const code = await new Promise<number | null>((resolve) => cli.on('exit', (c) => resolve(c)));
+    writer.kill('SIGKILL');
+    expect(code).toBe(expected);
+    expect(text).toMatch(output);
+    // the writer goes on for 120 s: exiting before it means the reader was closed
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
 });
