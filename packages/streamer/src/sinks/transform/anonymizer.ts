@@ -1,29 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { blake2b } from '@noble/hashes/blake2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { FieldSpec } from '@flowstream/core';
 import { pythonStr } from '../csv/python-format.js';
-
-/** Keyed BLAKE2b and hex (node:crypto's BLAKE2b takes no key). */
-interface Hashing {
-  blake2b(data: Uint8Array, options: { key: Uint8Array; dkLen: number }): Uint8Array;
-  bytesToHex(bytes: Uint8Array): string;
-}
-let hashing: Hashing | null = null;
-
-/**
- * Loads the hash functions when the first anonymiser is made, synchronously (it is made
- * synchronously): a run without anonymisation never loads them, which saves their module loading
- * at every start-up.
- */
-function loadHashing(): Hashing {
-  if (hashing === null) {
-    const require = createRequire(import.meta.url);
-    const { blake2b } = require('@noble/hashes/blake2.js') as Pick<Hashing, 'blake2b'>;
-    const { bytesToHex } = require('@noble/hashes/utils.js') as Pick<Hashing, 'bytesToHex'>;
-    hashing = { blake2b, bytesToHex };
-  }
-  return hashing;
-}
 
 /** The warning NFStream prints for an unknown column, `{}` included (its formatting bug, spec §9.3). */
 export const ANONYMIZER_WARNING = 'WARNING: NFlow do not have {} attribute. Skipping anonymization.';
@@ -51,7 +30,6 @@ export class Anonymizer {
   /** Indexes into the value arrays, in `columns` order (unknown names left out). */
   readonly indexes: readonly number[];
   private readonly isFloat: readonly boolean[];
-  private readonly hashing = loadHashing();
 
   constructor(
     columns: readonly string[],
@@ -96,6 +74,6 @@ export class Anonymizer {
   /** The 128-hex-character keyed BLAKE2b-512 of Python `str(value)`. */
   hash(value: unknown, isFloat = false): string {
     const text = typeof value === 'string' ? value : pythonStr(value, isFloat);
-    return this.hashing.bytesToHex(this.hashing.blake2b(Buffer.from(text, 'utf8'), { key: this.key, dkLen: 64 }));
+    return bytesToHex(blake2b(Buffer.from(text, 'utf8'), { key: this.key, dkLen: 64 }));
   }
 }
