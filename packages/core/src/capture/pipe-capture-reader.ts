@@ -24,6 +24,8 @@ export interface PipeReaderOptions {
   /** Room before the ring for records that straddle its end (default 512 KiB). */
   headroomBytes?: number;
 }
+/** Longest wait in {@link PipeCaptureReader.close} for the worker to finish loading a native module. */
+const NATIVE_WAIT_MS = 5000;
 /** Bytes lent per call at most, so that consumed bytes go back to the writer often. */
 const LEND_BYTES = 1024 * 1024;
 
@@ -157,6 +159,8 @@ export class PipeCaptureReader extends BaseCaptureReader {
     this.window.consumeAll();
     this.window.ended = true;
     if (this.lender.stop() && this.blocking) wakeBlockedRead(this.fd);
+    // never while the worker loads a native module: terminating it then aborts the process
+    this.lender.awaitNative(NATIVE_WAIT_MS);
     void this.worker.terminate();
     this.wake();
   }
@@ -262,6 +266,17 @@ class RingLender implements WindowLender {
     this.freed();
     Atomics.notify(this.control, PipeCtl.Events);
     return Atomics.load(this.control, PipeCtl.State) === PipeState.Reading;
+  }
+
+  /**
+   * Blocks (at most `timeoutMs`) while the worker loads a native module: called after
+   * {@link stop}, so a worker that had not begun loading one will not begin.
+   */
+  awaitNative(timeoutMs: number): void {
+    const deadline = Date.now() + timeoutMs;
+    for (let left = timeoutMs; Atomics.load(this.control, PipeCtl.Native) !== 0 && left > 0; left = deadline - Date.now()) {
+      Atomics.wait(this.control, PipeCtl.Native, 1, left);
+    }
   }
 
   /** Gives the ring before `position` back to the worker; wakes it when it sleeps and a quarter of the ring is free. */

@@ -22,11 +22,16 @@ export const PipeCtl = {
    * main thread wakes it only then (a wake-up costs a system call on both sides).
    */
   Sleeping: 7,
+  /**
+   * 1 while the worker loads a native module (koffi, to enlarge the pipe): terminating a thread
+   * then aborts the whole process, so the main thread waits for it to clear before it does.
+   */
+  Native: 8,
 } as const;
 
 /** {@link PipeCtl.Hash} once the worker ended without being asked to hash: the main thread hashes the ring itself. */
 export const PIPE_HASH_TOO_LATE = -1;
-export const PIPE_CONTROL_WORDS = 8;
+export const PIPE_CONTROL_WORDS = 9;
 
 /** What the worker reports in {@link PipeCtl.State}; `Write` is final once it is not `Reading`. */
 export const PipeState = {
@@ -80,7 +85,7 @@ const F_SETPIPE_SZ = 1031;
 export const PIPE_WORKER_SOURCE = `
 'use strict';
 const { workerData, parentPort } = require('node:worker_threads');
-const WRITE = ${PipeCtl.Write}, READ = ${PipeCtl.Read}, STATE = ${PipeCtl.State}, EVENTS = ${PipeCtl.Events}, FREED = ${PipeCtl.Freed}, STOP = ${PipeCtl.Stop}, HASH = ${PipeCtl.Hash}, SLEEPING = ${PipeCtl.Sleeping};
+const WRITE = ${PipeCtl.Write}, READ = ${PipeCtl.Read}, STATE = ${PipeCtl.State}, EVENTS = ${PipeCtl.Events}, FREED = ${PipeCtl.Freed}, STOP = ${PipeCtl.Stop}, HASH = ${PipeCtl.Hash}, SLEEPING = ${PipeCtl.Sleeping}, NATIVE = ${PipeCtl.Native};
 const ENDED = ${PipeState.Ended}, FAILED = ${PipeState.Failed};
 const WAKE_BYTES = ${PIPE_WAKE_BYTES};
 const { fd, control, data, headroom, blocking, koffi, resume } = workerData;
@@ -134,11 +139,18 @@ function finish(state, message) {
   signal();
 }
 
-// after the first bytes (they are not held up by loading koffi); best effort
+// after the first bytes (they are not held up by loading koffi); best effort. NATIVE is set before
+// Stop is looked at, and the main thread sets Stop before it looks at NATIVE: either this thread
+// sees the stop and loads nothing, or the main thread sees NATIVE and waits before terminating it
 function enlargePipe() {
+  Atomics.store(ctl, NATIVE, 1);
   try {
-    require(koffi).load('libc.so.6').func('int fcntl(int, int, int)')(fd, ${F_SETPIPE_SZ}, ${PIPE_BYTES});
-  } catch {}
+    if (!stopped()) require(koffi).load('libc.so.6').func('int fcntl(int, int, int)')(fd, ${F_SETPIPE_SZ}, ${PIPE_BYTES});
+  } catch {
+  } finally {
+    Atomics.store(ctl, NATIVE, 0);
+    Atomics.notify(ctl, NATIVE);
+  }
 }
 
 function readBlocking() {
