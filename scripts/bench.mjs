@@ -311,17 +311,14 @@ function defineRows(opts, caps, scratch) {
   // replicated reading: `shares` processes at once, each reading the whole capture and metering its share of the flows
   const splitRow = (id, group, title, capture, extra, shares) => {
     const script = join(REPO, 'scripts', 'bench-split.mjs');
-    const one = (i) => [process.execPath, script, capture.path, '--share', `${i}/${shares}`, ...extra].map(shellQuote).join(' ');
-    // every share but the last in the background; the row fails when any share fails
-    const background = Array.from({ length: shares - 1 }, (_, i) => `${one(i)} & p${i}=$!; `).join('');
-    const waits = Array.from({ length: shares - 1 }, (_, i) => ` && wait $p${i}`).join('');
     return {
       id,
       group,
       title,
       kind: 'split',
       capture,
-      command: () => ['/bin/sh', ['-c', `${background}${one(shares - 1)}${waits}`]],
+      // one process per share, started together (each timed, bounded and measured on its own)
+      commands: () => Array.from({ length: shares }, (_, i) => [process.execPath, [script, capture.path, '--share', `${i}/${shares}`, ...extra]]),
       display: Array.from({ length: shares }, (_, i) => `node scripts/bench-split.mjs \${capture} --share ${i}/${shares}${extra.length ? ` ${extra.join(' ')}` : ''}`).join(' & '),
     };
   };
@@ -578,11 +575,13 @@ async function runRowOnce(row, opts, scratch) {
     return { seconds: r.seconds, rssBytes: r.rssBytes, packets: summary?.packets?.read ?? null, flows: summary?.flows ?? null, note: firstNote(r.stderr) };
   }
   if (row.kind === 'split') {
-    const [cmd, args] = row.command();
-    const r = await runOnce(cmd, args, { timeoutS: opts.timeout });
-    if (r.code !== 0) return { failed: `exit ${r.code}: ${firstNote(r.stderr) ?? ''}` };
-    const flows = [...r.stdout.matchAll(/^flows (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
-    return { seconds: r.seconds, rssBytes: r.rssBytes, flows };
+    // the row's time is its slowest share's; its memory, the shares' peaks added up
+    const runs = await Promise.all(row.commands().map(([cmd, args]) => runOnce(cmd, args, { timeoutS: opts.timeout })));
+    const bad = runs.find((r) => r.code !== 0);
+    if (bad !== undefined) return { failed: `exit ${bad.code}: ${firstNote(bad.stderr) ?? ''}` };
+    const flows = runs.reduce((n, r) => n + Number(/^flows (\d+)$/m.exec(r.stdout)?.[1] ?? 0), 0);
+    const rssBytes = runs.every((r) => r.rssBytes) ? runs.reduce((n, r) => n + r.rssBytes, 0) : null;
+    return { seconds: Math.max(...runs.map((r) => r.seconds)), rssBytes, flows };
   }
   if (row.kind === 'peer') {
     const bin = which(row.tool);

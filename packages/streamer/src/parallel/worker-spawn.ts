@@ -159,6 +159,12 @@ export function prestartMeterWorkers(count: number, entry: WorkerEntry = default
 export function startMeterWorker(entry: WorkerEntry, data: MeterWorkerData): MeterWorkerThread {
   const at = prestarted.findIndex((t) => t.entry === entry.url.href && !t.exited);
   const thread = at >= 0 ? prestarted.splice(at, 1)[0]! : startThread(entry, data.index);
-  thread.worker.postMessage(data, [data.port as MessagePort]);
+  try {
+    thread.worker.postMessage(data, [data.port as MessagePort]);
+  } catch (err) {
+    // a configuration that cannot be copied (a plugin option): the thread will never get one
+    void thread.worker.terminate();
+    throw err;
+  }
   return thread;
 }

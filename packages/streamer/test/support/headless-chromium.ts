@@ -75,6 +75,16 @@ export class HeadlessChromium {
       });
       proc.on('exit', (code) => reject(new Error(`chromium exited (${code}): ${err.slice(-2000)}`)));
     });
+    // its own process group no longer gets the terminal's Ctrl-C: end it when the test process ends
+    const killGroup = (): void => {
+      try {
+        process.kill(-proc.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    };
+    process.once('exit', killGroup);
+    proc.once('exit', () => process.removeListener('exit', killGroup));
     const ws = new WebSocket(url, { perMessageDeflate: false });
     await new Promise((resolve, reject) => {
       ws.once('open', resolve);
