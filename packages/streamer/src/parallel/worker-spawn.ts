@@ -75,10 +75,10 @@ function bootstrapUrl(entry: URL): URL {
   const code =
     `import { workerData } from 'node:worker_threads';\n` +
     `try { await import(${JSON.stringify(entry.href)}); } catch (err) {\n` +
-    `  const text = new TextEncoder().encode(String(err?.stack ?? err)).subarray(0, ${BOOT_TEXT_BYTES});\n` +
-    `  new Uint8Array(workerData.boot, 8).set(text);\n` +
+    // encodeInto cuts a text too long at a whole character
+    `  const { written } = new TextEncoder().encodeInto(String(err?.stack ?? err), new Uint8Array(workerData.boot, 8));\n` +
     `  const cell = new Int32Array(workerData.boot, 0, 2);\n` +
-    `  Atomics.store(cell, 1, text.length);\n` +
+    `  Atomics.store(cell, 1, written);\n` +
     `  Atomics.store(cell, 0, 1);\n` +
     `  throw err;\n` +
     `}\n`;
