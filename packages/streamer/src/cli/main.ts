@@ -71,8 +71,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   // a pipe on standard input: its reader starts now (if the launcher did not) and fills while the
   // run's modules load
-  const stdin = cli.sources.includes('-') ? await import('../run/stdin-pipe.js') : null;
-  if (cli.sources.length === 1) stdin?.startStdinPipe();
+  const stdin = cli.sources.length === 1 && cli.sources[0] === '-' ? await import('../run/stdin-pipe.js') : null;
+  stdin?.startStdinPipe();
   try {
     return await run(cli, report);
   } finally {

@@ -1,4 +1,7 @@
-import { discardStdinPipe, startStdinPipe } from '../run/stdin-pipe.js';
+import { startStdinPipe } from '../run/stdin-pipe.js';
+
+/** The launcher closes a reader started ahead that no run took (help, a usage error, an early exit) once the CLI returned. */
+export { discardStdinPipe } from '../run/stdin-pipe.js';
 
 /**
  * Starts reading standard input before the CLI loads the rest of its modules, when the command
@@ -14,12 +17,4 @@ import { discardStdinPipe, startStdinPipe } from '../run/stdin-pipe.js';
  */
 export function prestartCliStdin(argv: readonly string[]): void {
   if (argv[0] === '-') startStdinPipe();
-}
-
-/**
- * Closes a reader started ahead that no run took (help, a usage error, an early exit): its thread
- * would keep the process alive. Called by the launcher once the CLI returned.
- */
-export function discardCliStdin(): void {
-  discardStdinPipe();
 }

@@ -2,7 +2,7 @@
 // started as the committed launcher (bin/flowstream.js) starts it.
 import { prestartCliMeters } from '../../src/cli/prestart-meters.js';
 import { prestartCliSink } from '../../src/cli/prestart-sink.js';
-import { discardCliStdin, prestartCliStdin } from '../../src/cli/prestart-stdin.js';
+import { discardStdinPipe, prestartCliStdin } from '../../src/cli/prestart-stdin.js';
 
 prestartCliMeters(process.argv.slice(2));
 prestartCliSink(process.argv.slice(2));
@@ -17,4 +17,4 @@ main(process.argv.slice(2)).then(
     process.stderr.write(`flowstream: ${(err as Error)?.stack ?? String(err)}\n`);
     process.exitCode = 1;
   },
-).finally(discardCliStdin);
+).finally(discardStdinPipe);

@@ -12,6 +12,15 @@ export function chromiumPath(): string | null {
   return null;
 }
 
+/** Kills the browser's process group (it runs detached: the browser and its helper processes). */
+function killGroup(proc: ChildProcess): void {
+  try {
+    process.kill(-proc.pid!, 'SIGKILL');
+  } catch {
+    proc.kill('SIGKILL'); // the group is gone already
+  }
+}
+
 /** A page problem: console errors, uncaught exceptions, failed or network requests. */
 export interface PageProblem {
   readonly kind: 'console' | 'exception' | 'log' | 'request';
@@ -76,15 +85,9 @@ export class HeadlessChromium {
       proc.on('exit', (code) => reject(new Error(`chromium exited (${code}): ${err.slice(-2000)}`)));
     });
     // its own process group no longer gets the terminal's Ctrl-C: end it when the test process ends
-    const killGroup = (): void => {
-      try {
-        process.kill(-proc.pid!, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    };
-    process.once('exit', killGroup);
-    proc.once('exit', () => process.removeListener('exit', killGroup));
+    const onExit = (): void => killGroup(proc);
+    process.once('exit', onExit);
+    proc.once('exit', () => process.removeListener('exit', onExit));
     const ws = new WebSocket(url, { perMessageDeflate: false });
     await new Promise((resolve, reject) => {
       ws.once('open', resolve);
@@ -142,11 +145,7 @@ export class HeadlessChromium {
     // the profile is removed once the browser and its helpers stopped writing into it: the whole
     // process group is killed (a helper left alive kept writing, and the removal failed with ENOTEMPTY)
     const exited = this.proc.exitCode !== null ? Promise.resolve() : new Promise((r) => this.proc.once('exit', r));
-    try {
-      process.kill(-this.proc.pid!, 'SIGKILL');
-    } catch {
-      this.proc.kill('SIGKILL'); // the group is gone already
-    }
+    killGroup(this.proc);
     await exited;
     rmSync(this.profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   }
