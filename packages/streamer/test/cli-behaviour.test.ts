@@ -131,6 +131,28 @@ describe('pipes and signals', () => {
     expect(out.text()).toContain('flowstream: 13 flows from 189 packets');
   }, 60_000);
 
+  it('a second signal exits at once and removes the temporary files of the outputs (main-thread and worker sinks)', async () => {
+    const dir = tmp();
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', CLI_ENTRY, '-', '-o', join(dir, 'f.csv'), '--idle-timeout', '1', '--snapshot-interval', '1', '--snapshot-output', join(dir, 's.csv'), '--n-dissections', '0'],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    const out = collect(child);
+    child.stdin!.write(readFileSync(SAMPLE)); // stdin stays open: flows that ended and snapshot rows are being written
+    const partials = () => readdirSync(dir).filter((f) => f.endsWith('.partial'));
+    for (let waited = 0; partials().length < 2; waited += 50) {
+      if (waited > 30_000) throw new Error(`no temporary output files: ${readdirSync(dir).join(', ')}\n${out.text()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // two different signals (a repeated one may be merged by the kernel), handled back to back in either
+    // order: the second ends the run before its flush, with its own exit code
+    child.kill('SIGINT');
+    child.kill('SIGTERM');
+    expect([130, 143]).toContain(await out.exit);
+    expect(readdirSync(dir)).toEqual([]);
+  }, 60_000);
+
   it('a run that ends by itself is not interrupted', () => {
     const r = runCli([SAMPLE, '--format', 'none', '--summary', '-', '-q']);
     expect(r.status).toBe(0);

@@ -369,5 +369,6 @@ Examples:
   flowstream report capture.pcap -o report.html         # an HTML report (flowstream report --help)
 
 Exit codes: 0 ok, 1 input or runtime error (the message names the file and offset), 2 usage error,
-130 interrupted (SIGINT), 143 terminated (SIGTERM).
+130 interrupted (SIGINT), 143 terminated (SIGTERM). A signal flushes every flow into complete
+files; a second one exits at once and removes the unfinished ones.
 `;

@@ -3,6 +3,7 @@ import type { FlowBatch, NFPlugin } from '@flowstream/core';
 import { METERING_OPTION_TABLE } from '@flowstream/core/options';
 import type { NFStreamer, StreamerSummary } from '../nfstreamer.js';
 import type { FlowSink } from '../sinks/flow-sink.js';
+import { removePartialFiles } from '../sinks/files/partial-files.js';
 import { FLOWSTREAM_VERSION } from '../version.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './cli-options.js';
 import type { Progress } from './progress.js';
@@ -277,12 +278,16 @@ async function writeReport(cli: CliOptions, streamer: NFStreamer, progress: Prog
 
 /**
  * SIGINT/SIGTERM stop the capture and flush every live flow, so output files are complete; the
- * CLI then exits 130/143. A second signal exits at once.
+ * CLI then exits 130/143. A second signal exits at once; the outputs' temporary files are removed
+ * (no final file appears for an output that was not complete).
  */
 function installStopSignals(streamer: NFStreamer): { uninstall(): void; received(): 'SIGINT' | 'SIGTERM' | null } {
   let received: 'SIGINT' | 'SIGTERM' | null = null;
   const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
-    if (received !== null) process.exit(SIGNAL_EXIT[signal]);
+    if (received !== null) {
+      removePartialFiles();
+      process.exit(SIGNAL_EXIT[signal]);
+    }
     received = signal;
     streamer.stop();
   };

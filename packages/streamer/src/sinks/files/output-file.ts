@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { partialFileOpened, partialFileSettled } from './partial-files.js';
 
 /**
  * Checks before any packet is read that `path` can be written: its folder exists, is a folder and
@@ -33,8 +34,9 @@ export async function checkOutputPath(path: string): Promise<void> {
 /**
  * A file written under a temporary name beside its final one (`.NAME.<random>.partial`, which no
  * `*.csv`/`*.parquet` glob matches) and renamed into place by {@link commit}: a crash or an error
- * never leaves a half-written file under the final name. Device files (`/dev/null`, `/dev/full`,
- * `/dev/stdout`) are written in place.
+ * never leaves a half-written file under the final name, and an exit that cannot wait removes the
+ * temporary file (see partial-files.ts). Device files (`/dev/null`, `/dev/full`, `/dev/stdout`) are
+ * written in place.
  */
 export class OutputFile {
   private constructor(
@@ -47,18 +49,23 @@ export class OutputFile {
     const direct = finalPath.startsWith('/dev/') || finalPath.startsWith('/proc/');
     const writePath = direct ? finalPath : join(dirname(finalPath), `.${basename(finalPath)}.${randomBytes(4).toString('hex')}.partial`);
     const handle = await open(writePath, direct ? 'w' : 'wx');
+    if (!direct) partialFileOpened(writePath);
     return new OutputFile(finalPath, writePath, handle);
   }
 
   /** Closes and renames the file into place. */
   async commit(): Promise<void> {
     await this.handle.close();
-    if (this.writePath !== this.finalPath) await rename(this.writePath, this.finalPath);
+    if (this.writePath === this.finalPath) return;
+    await rename(this.writePath, this.finalPath);
+    partialFileSettled(this.writePath);
   }
 
   /** Closes and removes the temporary file (nothing appears under the final name). */
   async discard(): Promise<void> {
     await this.handle.close().catch(() => undefined);
-    if (this.writePath !== this.finalPath) await unlink(this.writePath).catch(() => undefined);
+    if (this.writePath === this.finalPath) return;
+    await unlink(this.writePath).catch(() => undefined);
+    partialFileSettled(this.writePath);
   }
 }

@@ -37,4 +37,6 @@ export type SinkReply =
   | { readonly kind: 'aborted' }
   /** The sink failed; later requests but `abort` are ignored. */
   | { readonly kind: 'error'; readonly error: SinkWorkerError }
-  | { readonly kind: 'warn'; readonly message: string };
+  | { readonly kind: 'warn'; readonly message: string }
+  /** The worker's sink created (`open`) or settled a temporary file (see partial-files.ts). */
+  | { readonly kind: 'partial'; readonly path: string; readonly open: boolean };

@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { BatchReceiver } from '@flowstream/core/internal';
 import '../builtin-sinks.js';
 import { sinkDefinition } from '../sink-registry.js';
+import { onPartialFileChange } from '../files/partial-files.js';
 import type { FlowSink } from '../flow-sink.js';
 import type { SinkReply, SinkRequest, SinkWorkerData } from './sink-protocol.js';
 
@@ -27,6 +28,8 @@ let port: SinkWorkerData['port'];
 
 parentPort!.once('message', (data: SinkWorkerData) => {
   ({ format, target, options, port } = data);
+  // the main thread keeps the list of temporary files for the whole process (an exit removes them)
+  onPartialFileChange((path, open) => reply({ kind: 'partial', path, open }));
   port.on('message', (request: SinkRequest) => {
     queue = queue.then(() => handle(request));
   });

@@ -3,6 +3,7 @@ import type { FlowBatch } from '@flowstream/core';
 import { batchForTransfer } from '@flowstream/core/internal';
 import { startWorkerThread, workerEntry, type WorkerThread } from '../../parallel/worker-spawn.js';
 import type { FlowSink, SinkCloseContext, SinkOpenContext, SinkOptions, SinkResult } from '../flow-sink.js';
+import { partialFileOpened, partialFileSettled } from '../files/partial-files.js';
 import type { SinkReply, SinkRequest, SinkWorkerData, SinkWorkerError } from './sink-protocol.js';
 
 /**
@@ -152,6 +153,10 @@ export class ThreadedSink implements FlowSink {
         break;
       case 'aborted':
         this.aborted = true;
+        break;
+      case 'partial':
+        if (m.open) partialFileOpened(m.path);
+        else partialFileSettled(m.path);
         break;
       case 'warn':
         (this.options.warn ?? ((s: string) => process.stderr.write(`warning: ${s}\n`)))(m.message);
