@@ -3,6 +3,7 @@ import { HEX2, writeHexPair } from '../decode/hex-digits.js';
 import { writeDigits } from '../decode/decimal-text-bytes.js';
 import { cellValue, uint64Text, type FlowBatch, type FlowColumn, type StringColumn } from './flow-batch.js';
 import { AddressTexts } from './flow-batch-writer.js';
+import { flowKeyMemo, MEMO_VALUES, type FlowKeyMemo } from './flow-key-memo.js';
 import type { FieldSpec } from './field-spec.js';
 
 /**
@@ -97,6 +98,13 @@ function fnvOfBytes(bytes: Uint8Array, n: number): string {
   return HEX2[h[3]! >>> 8]! + HEX2[h[3]! & 0xff]! + HEX2[h[2]! >>> 8]! + HEX2[h[2]! & 0xff]! + HEX2[h[1]! >>> 8]! + HEX2[h[1]! & 0xff]! + HEX2[h[0]! >>> 8]! + HEX2[h[0]! & 0xff]!;
 }
 
+/** A key's 16 hex digits as bytes (reused buffer). */
+function hexBytes(key: string): Uint8Array {
+  for (let k = 0; k < 16; k++) keyBytes[k] = key.charCodeAt(k);
+  return keyBytes;
+}
+const keyBytes = new Uint8Array(16);
+
 /** The last hash of {@link fnvLimbs}: four 16-bit limbs, low first (reused: no allocation per key). */
 const limbs = new Uint32Array(4);
 
@@ -157,6 +165,9 @@ export class FlowKeyTexts implements StringColumn {
   /** How each key field is written, and its column (null: absent), once per batch. */
   private cells: Uint8Array | null = null;
   private keyColumns: (FlowColumn | null)[] = [];
+  /** The thread's memo of keys by their fields' values; null when a field is read as text (hashed addresses). */
+  private memo: FlowKeyMemo | null = null;
+  private layout = 0;
   /** The key text of one row, as bytes (then hashed). */
   private readonly text = new Uint8Array(KEY_TEXT_MAX);
   constructor(
@@ -186,9 +197,20 @@ export class FlowKeyTexts implements StringColumn {
   get values(): readonly string[] {
     if (this.texts !== null) return this.texts;
     const out = new Array<string>(this.n);
+    if (this.cells === null) this.prepare();
+    const memo = this.memo;
     for (let i = 0; i < this.n; i++) {
+      if (memo !== null) {
+        this.gather(i, memo.row);
+        if (memo.find()) {
+          out[i] = memo.text();
+          continue;
+        }
+      }
       const n = this.keyText(i);
-      out[i] = n < 0 ? this.slowKey(i) : fnvOfBytes(this.text, n);
+      const key = n < 0 ? this.slowKey(i) : fnvOfBytes(this.text, n);
+      if (memo !== null) memo.store(hexBytes(key), 0, key);
+      out[i] = key;
     }
     this.texts = out;
     return out;
@@ -199,6 +221,12 @@ export class FlowKeyTexts implements StringColumn {
    * position after it: the text of `values[i]` without making it (the CSV output's way).
    */
   writeHex(buf: Uint8Array, pos: number, i: number): number {
+    if (this.cells === null) this.prepare();
+    const memo = this.texts === null ? this.memo : null;
+    if (memo !== null) {
+      this.gather(i, memo.row);
+      if (memo.find()) return memo.copyHex(buf, pos);
+    }
     const n = this.texts === null ? this.keyText(i) : -1;
     if (n < 0) {
       const key = this.texts === null ? this.slowKey(i) : this.texts[i]!;
@@ -210,7 +238,31 @@ export class FlowKeyTexts implements StringColumn {
     writeLimb(buf, pos + 4, h[2]!);
     writeLimb(buf, pos + 8, h[1]!);
     writeLimb(buf, pos + 12, h[0]!);
+    memo?.store(buf, pos);
     return pos + 16;
+  }
+
+  /** The values row `i`'s key is made from, into `row` (see {@link FlowKeyMemo}). */
+  private gather(i: number, row: Float64Array): void {
+    const cells = this.cells!;
+    const columns = this.keyColumns;
+    let k = 0;
+    for (let f = 0; f < cells.length; f++) {
+      const c = columns[f];
+      const cell = cells[f]!;
+      if (cell === KeyCell.Address) {
+        const a = c as AddressTexts;
+        const o = i * 8 + a.offset;
+        row[k] = a.versions[i]!;
+        row[k + 1] = a.words[o]!;
+        row[k + 2] = a.words[o + 1]!;
+        row[k + 3] = a.words[o + 2]!;
+        row[k + 4] = a.words[o + 3]!;
+        k += 5;
+      } else row[k++] = cell === KeyCell.Number || cell === KeyCell.Time ? (c as Extract<FlowColumn, { kind: 'number' }>).values[i]! : 0;
+    }
+    while (k < MEMO_VALUES - 1) row[k++] = 0;
+    row[k] = this.layout;
   }
 
   /** Writes row `i`'s key text (the fields joined by `|`) into {@link text}: its length, or −1 (not ASCII, too long). */
@@ -244,6 +296,11 @@ export class FlowKeyTexts implements StringColumn {
     }
     this.keyColumns = columns;
     this.cells = cells;
+    // the memo reads numbers and addresses; a field made of text (a hashed address) is not remembered
+    if (!cells.includes(KeyCell.Text)) {
+      this.memo = flowKeyMemo();
+      this.layout = this.memo.layoutId(cells.join());
+    }
     return cells;
   }
 
