@@ -6,6 +6,7 @@ import type { FlowSink } from '../sinks/flow-sink.js';
 import { removePartialFiles } from '../sinks/files/partial-files.js';
 import { FLOWSTREAM_VERSION } from '../version.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './cli-options.js';
+import { keepFreedMemoryFor } from './freed-memory.js';
 import type { Progress } from './progress.js';
 
 /** Exit codes. */
@@ -70,6 +71,8 @@ export async function main(argv: string[]): Promise<number> {
       return RUNTIME_ERROR;
     }
   }
+  // before the run's modules load: their compilation is where the allocator churns most
+  keepFreedMemoryFor(cli.sources);
   // a pipe on standard input: its reader starts now (if the launcher did not) and fills while the
   // run's modules load
   const stdin = cli.sources.length === 1 && cli.sources[0] === '-' ? await import('../run/stdin-pipe.js') : null;
