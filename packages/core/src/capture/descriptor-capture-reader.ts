@@ -2,8 +2,8 @@ import { readSync } from 'node:fs';
 import { BaseCaptureReader } from './base-capture-reader.js';
 import { ByteWindow } from './byte-window.js';
 
-/** Read buffer: a pipe delivers at most its capacity (64 KiB) per read, a redirected file up to this. */
-const BUFFER_SIZE = 4 * 1024 * 1024;
+/** Read buffer: a pipe delivers at most its capacity per read, a redirected file up to this (see file-capture-reader.ts). */
+const BUFFER_SIZE = 1024 * 1024;
 /** Pause before retrying a non-blocking descriptor that has no bytes yet (ms). */
 const RETRY_MS = 1;
 
