@@ -157,7 +157,15 @@ export class FlowBatchWriter {
     }
     const cap = this.capacity;
     const n = this.fields.length;
-    const block = this.shared ? new SharedBlock(this.storageBytes()) : null;
+    const arrays = this.storageArrays();
+    let bytes = 0;
+    for (const [kind, length] of arrays) bytes += SharedBlock.size(kind, length);
+    const block = this.shared ? new SharedBlock(bytes) : null;
+    let next = 0;
+    const take = () => {
+      const [kind, length] = arrays[next++]!;
+      return typedArray(kind, length, block);
+    };
     this.num = new Array(n).fill(null);
     this.text = new Array(n).fill(null);
     this.lists = new Array(n).fill(null);
@@ -168,16 +176,28 @@ export class FlowBatchWriter {
         if (j > 8) this.text[j] = new Array<string>(cap);
         continue;
       }
-      const [kind, length] = this.columnArray(j);
-      const a = typedArray(kind, length, block);
-      if (f.type === 'int[]') this.lists[j] = a;
+      const a = take();
+      if (f.type === 'int[]') this.lists[j] = a as Int32Array | Float64Array;
       else this.num[j] = a as Float64Array;
     }
     for (let j = this.coreCount; j < n; j++) this.values[j] = new Array(cap);
-    this.words = typedArray(Uint32Array, cap * 8, block);
-    this.versions = typedArray(Uint8Array, cap, block);
-    this.macValues = typedArray(Float64Array, cap * 2, block);
+    this.words = take() as Uint32Array;
+    this.versions = take() as Uint8Array;
+    this.macValues = take() as Float64Array;
     if (this.flows !== null) this.flows = [];
+  }
+
+  /**
+   * The typed arrays of a batch storage, in the order {@link allocate} makes them (one shared
+   * block holds them all): the core columns that are not text, then address words, IP versions
+   * and MACs.
+   */
+  private storageArrays(): StorageArray[] {
+    const cap = this.capacity;
+    const arrays: StorageArray[] = [];
+    for (let j = 0; j < this.coreCount; j++) if (this.fields[j]!.type !== 'string') arrays.push(this.columnArray(j));
+    arrays.push([Uint32Array, cap * 8], [Uint8Array, cap], [Float64Array, cap * 2]);
+    return arrays;
   }
 
   /** The typed array of core column `j` (not a text column) in a batch: SPLT lists, else numbers. */
@@ -185,19 +205,6 @@ export class FlowBatchWriter {
     const f = this.fields[j]!;
     if (f.type !== 'int[]') return [Float64Array, this.capacity];
     return [f.name === 'splt_piat_ms' ? Float64Array : Int32Array, this.capacity * this.state.splt!.n];
-  }
-
-  /** Bytes of the typed arrays {@link allocate} makes (one shared block holds them all). */
-  private storageBytes(): number {
-    const cap = this.capacity;
-    // words, versions and MACs, then the columns
-    let bytes = SharedBlock.size(Uint32Array, cap * 8) + SharedBlock.size(Uint8Array, cap) + SharedBlock.size(Float64Array, cap * 2);
-    for (let j = 0; j < this.coreCount; j++) {
-      if (this.fields[j]!.type === 'string') continue;
-      const [kind, length] = this.columnArray(j);
-      bytes += SharedBlock.size(kind, length);
-    }
-    return bytes;
   }
 
   /**
@@ -369,6 +376,8 @@ export class FlowBatchWriter {
 }
 
 type TypedArrayKind<T> = { new (length: number): T; new (buffer: SharedArrayBuffer, offset: number, length: number): T; readonly BYTES_PER_ELEMENT: number };
+/** One typed array of a batch storage: its kind and length in elements. */
+type StorageArray = [TypedArrayKind<Float64Array | Int32Array | Uint32Array | Uint8Array>, number];
 
 /**
  * Typed arrays cut from one `SharedArrayBuffer`: a batch storage is one allocation, not one per
