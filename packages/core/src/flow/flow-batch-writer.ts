@@ -158,9 +158,7 @@ export class FlowBatchWriter {
     const cap = this.capacity;
     const n = this.fields.length;
     const arrays = this.storageArrays();
-    let bytes = 0;
-    for (const [kind, length] of arrays) bytes += SharedBlock.size(kind, length);
-    const block = this.shared ? new SharedBlock(bytes) : null;
+    const block = this.shared ? new SharedBlock(arrays.reduce((bytes, [kind, length]) => bytes + SharedBlock.size(kind, length), 0)) : null;
     let next = 0;
     const take = () => {
       const [kind, length] = arrays[next++]!;

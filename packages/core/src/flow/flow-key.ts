@@ -267,8 +267,8 @@ export class FlowKeyTexts implements StringColumn {
 
   /** Writes row `i`'s key text (the fields joined by `|`) into {@link text}: its length, or −1 (not ASCII, too long). */
   private keyText(i: number): number {
-    let cells = this.cells;
-    if (cells === null) cells = this.prepare();
+    // its callers (values, writeHex) prepared the batch's cells
+    const cells = this.cells!;
     const columns = this.keyColumns;
     const buf = this.text;
     let pos = 0;
