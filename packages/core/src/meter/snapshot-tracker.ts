@@ -37,7 +37,14 @@ export class SnapshotTracker {
    * needs a flow that lasted the interval, see {@link touch}).
    */
   init(slot: number): void {
-    this.state[slot >> PAGE_SHIFT]!.fill(0, (slot & PAGE_MASK) * STRIDE, (slot & PAGE_MASK) * STRIDE + STRIDE);
+    // five stores, not `fill`: a builtin call per new flow cost more than the stores (main-thread profile)
+    const v = this.state[slot >> PAGE_SHIFT]!;
+    const o = (slot & PAGE_MASK) * STRIDE;
+    v[o + S2D_PACKETS] = 0;
+    v[o + S2D_BYTES] = 0;
+    v[o + D2S_PACKETS] = 0;
+    v[o + D2S_BYTES] = 0;
+    v[o + COUNT] = 0;
   }
 
   /** The flow at `slot` received a packet at which it has lasted the snapshot interval. */
