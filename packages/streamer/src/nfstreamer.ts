@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Observable } from 'rxjs';
@@ -27,6 +27,7 @@ import {
   snapshotColumns,
   takesSnapshots,
   unknownOptionError,
+  fileStat,
   type RecordFilter,
 } from '@flowstream/core/internal';
 import type { Writable } from 'node:stream';
@@ -1167,12 +1168,11 @@ interface RunOutput {
   readonly batch: FlowBatch;
 }
 
-
-
 function classifySource(value: unknown): { mode: SourceMode; source: StreamerSource } {
   if (Array.isArray(value)) {
     if (value.length === 0) throw optionRangeError('source', 'a non-empty list of capture files', value);
     value.forEach((p, i) => {
+      if (p === '-') throw optionRangeError('source', `capture files ("-", standard input, is a source on its own: at index ${i})`, value);
       if (typeof p !== 'string' || !isFile(p)) {
         throw optionRangeError('source', `existing capture files (invalid path at index ${i})`, p);
       }
@@ -1196,7 +1196,7 @@ function classifySource(value: unknown): { mode: SourceMode; source: StreamerSou
 
 function isFile(path: string): boolean {
   try {
-    return statSync(path).isFile();
+    return fileStat(path).isFile();
   } catch {
     return false;
   }

@@ -173,3 +173,17 @@ describe('NFStreamer idioms', () => {
     expect(s.summary!.sources[0]!.error).toMatch(/offset/);
   });
 });
+
+describe('NFStreamer source errors', () => {
+  it('names the option, the offending entry and what is allowed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fs-source-'));
+    const skype = pcap('skype.pcap');
+    expect(() => new NFStreamer({ source: [skype, '-'] })).toThrow(
+      /^Invalid option source: expected capture files \("-", standard input, is a source on its own: at index 1\)/,
+    );
+    expect(() => new NFStreamer({ source: [skype, join(dir, 'missing.pcap')] })).toThrow(/invalid path at index 1\), got ".*missing\.pcap"/);
+    expect(() => new NFStreamer({ source: [] })).toThrow(/a non-empty list of capture files/);
+    expect(() => new NFStreamer({ source: dir })).toThrow(/a capture file, not a directory/);
+    expect(() => new NFStreamer({ source: join(dir, 'nothing') })).toThrow(/an existing capture file, a list of files, "-" \(stdin\)/);
+  });
+});

@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { fileStat } from './file-stat.js';
 import { BaseCaptureReader } from './base-capture-reader.js';
 import { ByteWindow } from './byte-window.js';
 import { CaptureError } from './capture-error.js';
@@ -40,7 +41,7 @@ export class FileCaptureReader extends BaseCaptureReader {
     const window = new ByteWindow(BUFFER_SIZE, (buf, at, length) => readSync(fd, buf, at, length, null));
     super(path, window);
     this.fd = fd;
-    this.size = fstatSync(fd).size;
+    this.size = Number(fileStat(fd).size);
     if (this.readHeader() !== ReadStatus.Record) {
       this.close();
       throw this.error!;

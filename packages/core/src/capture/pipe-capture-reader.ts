@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { BaseCaptureReader } from './base-capture-reader.js';
+import { fileStat } from './file-stat.js';
 import { ByteWindow, type WindowLender } from './byte-window.js';
 import { CaptureError } from './capture-error.js';
 import type { CaptureRecord } from './capture-record.js';
@@ -14,6 +15,9 @@ import { PIPE_CONTROL_WORDS, PIPE_HASH_TOO_LATE, PIPE_WAKE_BYTES, PIPE_WORKER_SO
 const RING_BYTES = 8 * 1024 * 1024;
 /** Default bytes before the ring where a record that straddles its end is made whole; larger records are copied aside. */
 const HEADROOM_BYTES = 512 * 1024;
+
+// the pipe entry point's callers (the CLI's early stdin reader) ask this before loading more
+export { isPipeOrSocket } from './file-stat.js';
 
 /** Options of a {@link PipeCaptureReader}. */
 export interface PipeReaderOptions {
@@ -88,7 +92,7 @@ export class PipeCaptureReader extends BaseCaptureReader {
     window.lender = this.lender;
     window.buf = this.lender.memory;
     // a socket cannot be woken from a blocking read: the worker's event loop waits for it instead
-    this.blocking = !fstatSync(fd).isSocket();
+    this.blocking = !fileStat(fd).isSocket();
     this.fd = fd;
     const koffi = this.blocking && process.platform === 'linux' ? koffiPath() : null;
     const workerData: PipeWorkerData = { fd, control, data, headroom, blocking: this.blocking, koffi, resume: this.lender.resume };

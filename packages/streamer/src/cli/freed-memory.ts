@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileStat } from '@flowstream/core/internal';
 
 /** Inputs smaller than this together are over before the tuning pays for loading koffi (~20 ms). */
 const WORTH_BYTES = 16 << 20;
@@ -42,9 +42,9 @@ export function tuningPays(sources: readonly string[]): boolean {
   for (const s of sources) {
     if (s === '-') return true;
     try {
-      const info = statSync(s);
+      const info = fileStat(s);
       if (!info.isFile()) return true;
-      bytes += info.size;
+      bytes += Number(info.size);
     } catch {
       // not a file: a live interface (or a missing file, which the run reports)
       return true;

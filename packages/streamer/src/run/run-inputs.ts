@@ -1,7 +1,6 @@
-import { fstatSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createStreamCaptureReader, openCapture } from '@flowstream/core';
-import { DescriptorCaptureReader, PipeCaptureReader, type StreamCaptureReader } from '@flowstream/core/internal';
+import { DescriptorCaptureReader, fileStat, PipeCaptureReader, type StreamCaptureReader } from '@flowstream/core/internal';
 import { hashFile, StreamHash } from './input-hash.js';
 import { isPipe, takeStdinPipe } from './stdin-pipe.js';
 import type { RunInput } from './meter-run.js';
@@ -10,7 +9,7 @@ import type { RunInput } from './meter-run.js';
 export function fileInput(path: string, hash = false): RunInput {
   let size: number | undefined;
   try {
-    size = statSync(path).size;
+    size = Number(fileStat(path).size);
   } catch {
     size = undefined;
   }
@@ -112,7 +111,7 @@ export function stdinInput(hash = false): RunInput {
   if (isPipe(0)) return stdinPipeInput(hash);
   let file = false;
   try {
-    file = fstatSync(0).isFile();
+    file = fileStat(0).isFile();
   } catch {
     file = false;
   }

@@ -1,6 +1,5 @@
-import { fstatSync } from 'node:fs';
 // the pipe reader alone: started before the run's modules load
-import { PipeCaptureReader } from '@flowstream/core/pipe';
+import { isPipeOrSocket, PipeCaptureReader } from '@flowstream/core/pipe';
 
 let early: PipeCaptureReader | null = null;
 
@@ -34,10 +33,5 @@ export function discardStdinPipe(): void {
 
 /** A pipe or a socket (a terminal or a file is not read through a worker). */
 export function isPipe(fd: number): boolean {
-  try {
-    const st = fstatSync(fd);
-    return st.isFIFO() || st.isSocket();
-  } catch {
-    return false;
-  }
+  return isPipeOrSocket(fd);
 }
