@@ -162,6 +162,9 @@ describe('flowstream CLI', () => {
     }
     const r = spawnSync(bin, [join(REPO, 'examples', 'sample.pcap'), '-q', '--n-dissections', '0']);
     expect(r.status).toBe(0);
+    // the built help lists every format (the bundle once evaluated the help before they registered)
+    const help = spawnSync(bin, ['--help']).stdout.toString();
+    for (const format of ['csv', 'arrow', 'arrows', 'parquet', 'jsonl', 'none', 'nats', 'ipfix']) expect(help).toMatch(new RegExp(`^ {31}${format} +\\S`, 'm'));
     const lines = r.stdout.toString().trim().split('\n');
     expect(lines[0]).toMatch(/^id,expiration_id,src_ip/);
     // worker threads start from their bundled entries too: a meter worker and the snapshot output's

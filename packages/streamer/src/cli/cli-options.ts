@@ -291,8 +291,8 @@ function formatHelp(): string {
     .join('\n');
 }
 
-/** The output options' help (the formats come from the sink registry). */
-const OUTPUT_HELP = `  -o, --output TARGET          where flows go: a file, "-" = stdout (the default), or a URL
+/** The output options' help (the formats come from the sink registry, so it is made when asked for). */
+const outputHelp = (): string => `  -o, --output TARGET          where flows go: a file, "-" = stdout (the default), or a URL
   -f, --format FMT             one of:
 ${formatHelp()}
       --columns a,b,...        keep only these columns, in this order (every format)
@@ -340,15 +340,20 @@ IPFIX (--format ipfix -o udp://HOST:PORT; see README "Many sensors"):
 
 `;
 
-/** `flowstream --help`: the metering and CLI sections are generated from the option tables. */
-export const HELP = `Usage: flowstream [options] SOURCE...
+/**
+ * `flowstream --help`: the metering and CLI sections are generated from the option tables, the
+ * formats from the sink registry. Made when asked for, not when this module loads: in the bundled
+ * CLI the built-in formats may register after this module's body ran (a bundler does not keep the
+ * order of side-effect imports across chunks), and the list of formats came out empty.
+ */
+export const helpText = (): string => `Usage: flowstream [options] SOURCE...
 
 Meters packets into bidirectional flows with NFStream's fields (NFStream 6.5.4 compatible).
 SOURCE is a pcap/pcapng file (several files are read as one capture), "-" for a capture on
 standard input (e.g. tcpdump -w - | flowstream -), or a network interface name for live capture.
 
 Output:
-${OUTPUT_HELP}${cliEntries('output')}
+${outputHelp()}${cliEntries('output')}
 ${SINK_HELP}
 Metering (NFStream's parameters, files, pipes and interfaces):
 ${METERING_FLAGS.filter((o) => o.appliesTo === 'all').map(meteringEntry).join('')}${cliEntries('metering')}

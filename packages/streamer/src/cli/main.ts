@@ -5,7 +5,7 @@ import type { NFStreamer, StreamerSummary } from '../nfstreamer.js';
 import type { FlowSink } from '../sinks/flow-sink.js';
 import { removePartialFiles } from '../sinks/files/partial-files.js';
 import { FLOWSTREAM_VERSION } from '../version.js';
-import { HELP, parseCli, UsageError, type CliOptions } from './cli-options.js';
+import { helpText, parseCli, UsageError, type CliOptions } from './cli-options.js';
 import { keepFreedMemoryFor } from './freed-memory.js';
 import type { Progress } from './progress.js';
 
@@ -44,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   if (cli.help) {
-    process.stdout.write(report === null ? HELP : report.REPORT_HELP);
+    process.stdout.write(report === null ? helpText() : report.REPORT_HELP);
     return OK;
   }
   if (cli.version) {
