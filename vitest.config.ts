@@ -2,7 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // One configuration, one project per package plus the cross-package suites in test/.
 // The `source` export condition makes workspace packages resolve to their TypeScript sources,
-// so the suite runs without a build (the CLI tests use the built dist/ through the launcher).
+// so the suite runs without a build. The CLI tests run the CLI from its sources; the `cli-built`
+// project runs the CLI's own suites again through the committed launcher and the built bundle,
+// which is what an installed `flowstream` runs (module order and package resolution differ there).
 const shared = {
   resolve: { conditions: ['source', 'import', 'default'] },
   ssr: { resolve: { conditions: ['source', 'import', 'default'], externalConditions: ['source'] } },
@@ -18,6 +20,16 @@ export default defineConfig({
       { ...shared, extends: true, test: { name: 'plugins', root: 'packages/plugins', include: ['test/**/*.test.ts'] } },
       { ...shared, extends: true, test: { name: 'streamer', root: 'packages/streamer', include: ['test/**/*.test.ts'] } },
       { ...shared, extends: true, test: { name: 'conformance', root: 'test', include: ['**/*.test.ts'] } },
+      {
+        ...shared,
+        extends: true,
+        test: {
+          name: 'cli-built',
+          root: 'packages/streamer',
+          include: ['test/cli.test.ts', 'test/cli-behaviour.test.ts', 'test/stdin-pipe.test.ts', 'test/snapshots/snapshots.test.ts'],
+          env: { FLOWSTREAM_TEST_CLI: 'built' },
+        },
+      },
     ],
   },
 });

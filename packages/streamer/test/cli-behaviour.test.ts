@@ -3,14 +3,14 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI_ENTRY, PCAPS, REPO, runCli } from './support/run-cli.js';
+import { CLI_NODE_ARGS, CLI_SHELL, PCAPS, REPO, runCli } from './support/run-cli.js';
 import { corruptCapture } from './support/corrupt-capture.js';
 
 // How the command line behaves around the flows: progress line, pipes, signals, counts, messages.
 const pcap = (n: string) => join(PCAPS, n);
 const tmp = () => mkdtempSync(join(tmpdir(), 'fs-clib-'));
 const SAMPLE = join(REPO, 'examples', 'sample.pcap');
-const NODE_CLI = `'${process.execPath}' --conditions=source --import tsx '${CLI_ENTRY}'`;
+const NODE_CLI = CLI_SHELL;
 const FILES = ['443-curl.pcap', 'google_ssl.pcap', 'skype.pcap', '1kxun.pcap', 'wechat.pcap'].map(pcap);
 /** Enough CSV to overflow a pipe buffer long after `head -1` has gone. */
 const MANY_FILES = ['instagram.pcap', 'pps.pcap', 'anydesk-2.pcap', 'ps_vue.pcap', 'skype.pcap', 'wechat.pcap', '1kxun.pcap', 'rdp.pcap'].map(pcap);
@@ -117,7 +117,7 @@ describe('pipes and signals', () => {
     const dir = tmp();
     const summary = join(dir, 's.json');
     const csv = join(dir, 'f.csv');
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI_ENTRY, '-', '--progress', '-o', csv, '--summary', summary, '--n-dissections', '0'], {
+    const child = spawn(process.execPath, [...CLI_NODE_ARGS, '-', '--progress', '-o', csv, '--summary', summary, '--n-dissections', '0'], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out = collect(child);
@@ -135,7 +135,7 @@ describe('pipes and signals', () => {
     const dir = tmp();
     const child = spawn(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', CLI_ENTRY, '-', '-o', join(dir, 'f.csv'), '--idle-timeout', '1', '--snapshot-interval', '1', '--snapshot-output', join(dir, 's.csv'), '--n-dissections', '0'],
+      [...CLI_NODE_ARGS, '-', '-o', join(dir, 'f.csv'), '--idle-timeout', '1', '--snapshot-interval', '1', '--snapshot-output', join(dir, 's.csv'), '--n-dissections', '0'],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );
     const out = collect(child);

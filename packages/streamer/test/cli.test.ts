@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { NFStreamer } from '@flowstream/streamer';
-import { CLI_ENTRY, PCAPS, REPO, runCli } from './support/run-cli.js';
+import { CLI_NODE_ARGS, CLI_SHELL, PCAPS, REPO, runCli } from './support/run-cli.js';
 import { csvText } from '../../../test/support/csv-text.js';
 import { corruptCapture } from './support/corrupt-capture.js';
 
@@ -97,7 +97,7 @@ describe('flowstream CLI', () => {
     const piped = runCli(['-', '-q', '--n-dissections', '0'], { input: readFileSync(pcap('skype.pcap')) });
     expect(piped.status).toBe(0);
     expect(piped.stdout.toString()).toBe(file.stdout.toString());
-    const shell = spawnSync('bash', ['-c', `cat '${pcap('skype.pcap')}' | '${process.execPath}' --conditions=source --import tsx '${CLI_ENTRY}' - -q --n-dissections 0`], { maxBuffer: 1 << 28 });
+    const shell = spawnSync('bash', ['-c', `cat '${pcap('skype.pcap')}' | ${CLI_SHELL} - -q --n-dissections 0`], { maxBuffer: 1 << 28 });
     expect(shell.stdout.toString()).toBe(file.stdout.toString());
   });
 
@@ -204,7 +204,7 @@ describe('stopping the CLI', () => {
     const child = spawn(
       process.execPath,
       // --progress: its first line tells that the run started (the capture opens with it)
-      ['--conditions=source', '--import', 'tsx', CLI_ENTRY, 'lo', '--bpf-filter', `udp port ${port}`, '--format', 'arrow', '-o', out, '-q', '--progress', '--n-dissections', '0', '--summary', join(dir, 's.json')],
+      [...CLI_NODE_ARGS, 'lo', '--bpf-filter', `udp port ${port}`, '--format', 'arrow', '-o', out, '-q', '--progress', '--n-dissections', '0', '--summary', join(dir, 's.json')],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI_ENTRY, PCAPS, runCli } from './support/run-cli.js';
+import { CLI_SHELL, PCAPS, runCli } from './support/run-cli.js';
 import { corruptCapture } from './support/corrupt-capture.js';
 
 // `flowstream -` on real pipes (a shell `|` or a FIFO): the output is the file run's, byte for
@@ -12,7 +12,7 @@ import { corruptCapture } from './support/corrupt-capture.js';
 const pcap = (n: string) => join(PCAPS, n);
 const tmp = () => mkdtempSync(join(tmpdir(), 'fs-pipe-'));
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-const NODE_CLI = `${q(process.execPath)} --conditions=source --import tsx ${q(CLI_ENTRY)}`;
+const NODE_CLI = CLI_SHELL;
 const CORE = ['-q', '--n-dissections', '0'];
 
 /** `producer | flowstream - ARGS` in a shell. */

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { CLI_ENTRY, PCAPS, REPO } from '../support/run-cli.js';
+import { CLI_NODE_ARGS, PCAPS, REPO } from '../support/run-cli.js';
 import { HAS_NATS_SERVER, NatsServer } from '../support/nats-server.js';
 import { writeUdpFlowsPcap } from '../support/udp-flows-pcap.js';
 
@@ -22,7 +22,7 @@ interface Exit {
 }
 
 function startCli(args: string[]): { child: ChildProcess; done: Promise<Exit> } {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI_ENTRY, ...args], {
+  const child = spawn(process.execPath, [...CLI_NODE_ARGS, ...args], {
     cwd: REPO,
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -6,13 +6,24 @@ export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..',
 export const PCAPS = resolve(REPO, '..', 'shared', 'corpus', 'nfstream', 'pcaps');
 /** The CLI entry point run from sources. */
 export const CLI_ENTRY = join(REPO, 'packages', 'streamer', 'test', 'support', 'cli-entry.ts');
+/** The committed launcher, which runs the built bundle (what an installed `flowstream` runs). */
+export const CLI_LAUNCHER = join(REPO, 'packages', 'streamer', 'bin', 'flowstream.js');
+/**
+ * Node's arguments before the CLI's own: the sources by default; with `FLOWSTREAM_TEST_CLI=built`
+ * the built launcher, so the same tests check the bundle (module order, worker entries, package
+ * resolution differ there from the sources).
+ */
+export const CLI_NODE_ARGS: readonly string[] = process.env.FLOWSTREAM_TEST_CLI === 'built' ? [CLI_LAUNCHER] : ['--conditions=source', '--import', 'tsx', CLI_ENTRY];
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+/** The CLI as a shell command prefix (quoted), for pipes and redirections. */
+export const CLI_SHELL = [process.execPath, ...CLI_NODE_ARGS].map(quote).join(' ');
 
-/** Runs the CLI from its TypeScript sources in a child process (real argv, stdio, exit code). */
+/** Runs the CLI (see {@link CLI_NODE_ARGS}) in a child process (real argv, stdio, exit code). */
 export function runCli(
   args: string[],
   options: { input?: Buffer; cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
 ): SpawnSyncReturns<Buffer> {
-  return spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', CLI_ENTRY, ...args], {
+  return spawnSync(process.execPath, [...CLI_NODE_ARGS, ...args], {
     cwd: options.cwd ?? REPO,
     input: options.input,
     maxBuffer: 256 * 1024 * 1024,
