@@ -47,6 +47,9 @@ describe('flowstream CLI', () => {
       [['--n-dissections', '256', pcap('google_ssl.pcap')], /--n-dissections.*0 to 255/],
       [['--max-live-flows=-1', pcap('google_ssl.pcap')], /--max-live-flows.*0 to 2\^31-1 \(flows in the cache; 0 = unlimited\)/],
       [['--bogus', pcap('google_ssl.pcap')], /bogus/],
+      // NFStream's decode_tunnels=False, written as a value: not read as a capture file named "false"
+      [[pcap('google_ssl.pcap'), '--decode-tunnels', 'false'], /--decode-tunnels takes no value: write --decode-tunnels or --no-decode-tunnels \(got "false"\)/],
+      [['--input-hash', 'True', pcap('google_ssl.pcap')], /--input-hash takes no value: write --input-hash alone \(got "True"\)/],
       [[], /no SOURCE/],
     ];
     for (const [args, message] of cases) {

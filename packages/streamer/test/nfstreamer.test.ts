@@ -179,7 +179,7 @@ describe('NFStreamer source errors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fs-source-'));
     const skype = pcap('skype.pcap');
     expect(() => new NFStreamer({ source: [skype, '-'] })).toThrow(
-      /^Invalid option source: expected capture files \("-", standard input, is a source on its own: at index 1\)/,
+      /^Invalid option source: expected capture files \("-", standard input, is a source on its own: at index 1\), got \[".*skype\.pcap","-"\]\.$/,
     );
     expect(() => new NFStreamer({ source: [skype, join(dir, 'missing.pcap')] })).toThrow(/invalid path at index 1\), got ".*missing\.pcap"/);
     expect(() => new NFStreamer({ source: [] })).toThrow(/a non-empty list of capture files/);

@@ -2,7 +2,11 @@
 function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
+  if (Array.isArray(value)) {
+    // a short list of plain values is shown as it is (the entry at fault is then visible)
+    const plain = value.length <= 8 && value.every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
+    return plain ? JSON.stringify(value) : `an array of ${value.length}`;
+  }
   if (value === null) return 'null';
   if (typeof value === 'object') return `an object (${(value as object).constructor?.name ?? 'Object'})`;
   return String(value);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 // the option table alone: `--help` and usage errors load nothing of the packet path
 import { METERING_OPTION_TABLE, type MeteringOptionSpec } from '@flowstream/core/options';
@@ -135,6 +136,23 @@ function usageErrorOf(err: Error, options: ParseArgsOptions): UsageError {
   return new UsageError(message);
 }
 
+/**
+ * NFStream writes `decode_tunnels=False`; `--decode-tunnels false` would read `false` as a capture
+ * file. A `true`/`false`/`yes`/`no` right after a flag that takes no value (and not a file of that
+ * name) is a usage error that names the flag's two forms.
+ */
+function checkFlagValues(tokens: readonly { kind: string; name?: string; value?: string | undefined; inlineValue?: boolean | undefined; rawName?: string }[], options: ParseArgsOptions): void {
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const prev = tokens[i - 1]!;
+    if (t.kind !== 'positional' || prev.kind !== 'option' || !/^(true|false|yes|no)$/i.test(t.value ?? '')) continue;
+    if (options[prev.name!]?.type !== 'boolean' || existsSync(t.value!)) continue;
+    const base = prev.name!.startsWith('no-') ? prev.name!.slice(3) : prev.name!;
+    const forms = options[`no-${base}`] !== undefined ? `--${base} or --no-${base}` : `--${base} alone`;
+    throw new UsageError(`${prev.rawName ?? `--${prev.name}`} takes no value: write ${forms} (got "${t.value}")`);
+  }
+}
+
 /** Parses argv (without `node` and the script). Throws {@link UsageError}. */
 export function parseCli(argv: string[]): CliOptions {
   // output options: parsed here until the sink registry declares them
@@ -165,10 +183,11 @@ export function parseCli(argv: string[]): CliOptions {
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true, tokens: true });
   } catch (err) {
     throw usageErrorOf(err as Error, options);
   }
+  checkFlagValues(parsed.tokens ?? [], options);
   const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const flag = (name: string): boolean | null => {
     if (v[name] === true && v[`no-${name}`] === true) throw new UsageError(`--${name} and --no-${name} are exclusive`);
