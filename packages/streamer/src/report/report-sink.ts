@@ -1,7 +1,7 @@
-import { rename, rm, writeFile } from 'node:fs/promises';
 import type { FlowBatch } from '@flowstream/core';
 import type { FlowSink, SinkCloseContext, SinkOpenContext, SinkResult } from '../sinks/flow-sink.js';
 import { SinkError } from '../sinks/flow-sink.js';
+import { OutputFile } from '../sinks/files/output-file.js';
 import { ReportAggregator, type ReportData, type ReportLimits } from './report-aggregator.js';
 import { renderCharts } from './report-charts.js';
 import { reportHtml } from './report-html.js';
@@ -82,19 +82,16 @@ export class ReportSink extends ReportDataSink {
   override async close(context: SinkCloseContext | null): Promise<SinkResult> {
     const { flows } = await super.close(context);
     const data = this.data!;
-    const tmp = `${this.target}.tmp-${process.pid}`;
+    let file: OutputFile | null = null;
     try {
       const html = reportHtml(data, await renderCharts(data));
-      await writeFile(tmp, html);
-      await rename(tmp, this.target);
+      file = await OutputFile.create(this.target);
+      await file.handle.writeFile(html);
+      await file.commit();
     } catch (err) {
-      await rm(tmp, { force: true });
+      await file?.discard();
       throw new SinkError(this.target, err);
     }
     return { flows, files: [this.target] };
-  }
-
-  override async abort(_reason: Error): Promise<void> {
-    await rm(`${this.target}.tmp-${process.pid}`, { force: true });
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC, type Table } from 'apache-arrow';
@@ -278,6 +279,33 @@ describe('manifest, summary and the output files', () => {
     };
     await expect(new NFStreamer({ source: CAPTURE, nDissections: 0 }).writeTo(failing)).rejects.toThrow('broken://sink: disk on fire');
     expect(aborted).toBe(true);
+  });
+
+  it('a named pipe or a link to a device as -o is written in place, never replaced by a file', async () => {
+    const here = mkdtempSync(join(tmpdir(), 'fs-special-'));
+    const fifo = join(here, 'flows.csv');
+    spawnSync('mkfifo', [fifo]);
+    // a reader of the pipe, as a consumer downstream would be
+    const reader = spawn('sh', ['-c', `cat '${fifo}' > '${join(here, 'got.csv')}'`]);
+    const r = runCli([CAPTURE, '-q', '--n-dissections', '0', '-o', fifo]);
+    expect(r.stderr.toString()).toBe('');
+    expect(r.status).toBe(0);
+    // the reader ends when the writer closes the pipe; a pipe renamed over would keep it waiting
+    const ended = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 15_000);
+      reader.on('exit', () => resolve(true));
+      reader.on('exit', () => clearTimeout(timer));
+    });
+    if (!ended) reader.kill('SIGKILL');
+    expect(ended).toBe(true);
+    expect(readFileSync(join(here, 'got.csv'), 'utf8')).toBe(runCli([CAPTURE, '-q', '--n-dissections', '0']).stdout.toString());
+    // stat's bigint form: a plain stat of a FIFO would upset this process's module resolution
+    expect(lstatSync(fifo, { bigint: true }).isFIFO()).toBe(true);
+    const link = join(here, 'null.parquet');
+    symlinkSync('/dev/null', link);
+    expect(runCli([CAPTURE, '-q', '--n-dissections', '0', '-o', link]).status).toBe(0);
+    expect(lstatSync(link, { bigint: true }).isSymbolicLink()).toBe(true);
+    expect(readdirSync(here).sort()).toEqual(['flows.csv', 'got.csv', 'null.parquet']);
   });
 
   it('disk full and a missing folder end the CLI with exit 1 and a message naming the target', () => {

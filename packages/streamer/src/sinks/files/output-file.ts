@@ -35,8 +35,9 @@ export async function checkOutputPath(path: string): Promise<void> {
  * A file written under a temporary name beside its final one (`.NAME.<random>.partial`, which no
  * `*.csv`/`*.parquet` glob matches) and renamed into place by {@link commit}: a crash or an error
  * never leaves a half-written file under the final name, and an exit that cannot wait removes the
- * temporary file (see partial-files.ts). Device files (`/dev/null`, `/dev/full`, `/dev/stdout`) are
- * written in place.
+ * temporary file (see partial-files.ts). Device files (`/dev/null`, `/dev/full`, `/dev/stdout`),
+ * named pipes and sockets, wherever they are, are written in place: renaming over them would
+ * replace them with a regular file (and leave a reader of the pipe waiting forever).
  */
 export class OutputFile {
   private constructor(
@@ -46,7 +47,7 @@ export class OutputFile {
   ) {}
 
   static async create(finalPath: string): Promise<OutputFile> {
-    const direct = finalPath.startsWith('/dev/') || finalPath.startsWith('/proc/');
+    const direct = finalPath.startsWith('/dev/') || finalPath.startsWith('/proc/') || (await isSpecialFile(finalPath));
     const writePath = direct ? finalPath : join(dirname(finalPath), `.${basename(finalPath)}.${randomBytes(4).toString('hex')}.partial`);
     const handle = await open(writePath, direct ? 'w' : 'wx');
     if (!direct) partialFileOpened(writePath);
@@ -67,5 +68,15 @@ export class OutputFile {
     if (this.writePath === this.finalPath) return;
     await unlink(this.writePath).catch(() => undefined);
     partialFileSettled(this.writePath);
+  }
+}
+
+/** An existing path that is neither a regular file nor a folder (a device, a FIFO, a socket; links followed). */
+async function isSpecialFile(path: string): Promise<boolean> {
+  try {
+    const info = await stat(path);
+    return !info.isFile() && !info.isDirectory();
+  } catch {
+    return false;
   }
 }
