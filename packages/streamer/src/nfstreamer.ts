@@ -759,7 +759,9 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    * anonymisation are applied to every batch first, the sink is opened with the output columns and
    * the manifest, written batch by batch with backpressure, and closed with the summary. An error of
    * the sink stops the run and is thrown as a {@link SinkError} naming its target; an error of the
-   * run (a corrupt input) is thrown after the flows before it were written and the sink closed.
+   * run (a corrupt input) is thrown after the flows before it were written and the sink closed. The
+   * snapshot output (`snapshotSink`) is a second stream: when it fails, it is aborted and the flows
+   * go on; its {@link SinkError} is thrown once the flow output was closed.
    *
    * @example
    * ```ts
@@ -798,6 +800,8 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     snapshots: { sink: FlowSink; transform: SnapshotTransform } | null,
   ): Promise<SinkResult> {
     let runError: unknown = null;
+    // the snapshot output is a second stream: when it fails, it stops and the flows go on
+    let snapshotError: SinkError | null = null;
     const sinks = snapshots === null ? [sink] : [sink, snapshots.sink];
     const abortAll = (err: unknown) => Promise.all(sinks.map((s) => s.abort(err as Error).catch(() => undefined)));
     try {
@@ -839,12 +843,14 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
         if (step.done === true) break;
         const out = step.value;
         if (out.snapshot) {
-          try {
-            await snapshots!.sink.write(snapshots!.transform.apply(out.batch));
-          } catch (err) {
-            throw new SinkError(snapshots!.sink.target, err);
+          if (snapshotError === null) {
+            try {
+              await snapshots!.sink.write(snapshots!.transform.apply(out.batch));
+            } catch (err) {
+              snapshotError = await this.stopSnapshots(snapshots!.sink, err);
+            }
           }
-          if (reuseSnapshots) out.batch.release();
+          if (reuseSnapshots || snapshotError !== null) out.batch.release();
           continue;
         }
         if (observe !== null) await observe(out.batch);
@@ -868,17 +874,33 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     let result: SinkResult;
     const summary = await this.finishSummary();
     // snapshots first: the flow output's close is the run's result
-    for (const s of sinks.slice(1).concat(sink)) {
+    if (snapshots !== null && snapshotError === null) {
       try {
-        const r = await s.close({ summary });
-        if (s === sink) result = r;
+        await snapshots.sink.close({ summary });
       } catch (err) {
-        await abortAll(err);
-        throw err instanceof SinkError ? err : new SinkError(s.target, err);
+        snapshotError = await this.stopSnapshots(snapshots.sink, err);
       }
     }
+    try {
+      result = await sink.close({ summary });
+    } catch (err) {
+      await abortAll(err);
+      throw err instanceof SinkError ? err : new SinkError(sink.target, err);
+    }
     if (runError !== null) throw runError;
-    return result!;
+    if (snapshotError !== null) throw snapshotError;
+    return result;
+  }
+
+  /**
+   * A snapshot output that failed: aborted (its file does not appear), and its error, which says
+   * that the flows were still written, thrown once the flow output is closed.
+   */
+  private async stopSnapshots(snapshotSink: FlowSink, err: unknown): Promise<SinkError> {
+    await snapshotSink.abort(err as Error).catch(() => undefined);
+    const cause = err instanceof SinkError ? (err.cause ?? err) : err;
+    const text = cause instanceof Error ? cause.message : String(cause);
+    return new SinkError(snapshotSink.target, new Error(`${text} (snapshot output stopped; the flow output was completed)`, { cause }));
   }
 
   /**

@@ -394,6 +394,19 @@ describe('CLI', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  // a full disk under the dashboard feed must not cost the flow archive: the snapshots stop, the flows go on
+  it.each([['csv'], ['parquet']])('a %s snapshot output that fails during the run stops; the flow output is complete; exit 1 says both', (format) => {
+    const plain = tmp('csv');
+    expect(runCli([source, '-o', plain, '-q', '--n-dissections', '0']).status).toBe(0);
+    const out = tmp('csv');
+    const summary = tmp('json');
+    const r = runCli([source, '-o', out, '-q', '--n-dissections', '0', '--snapshot-interval', '1', '--snapshot-output', '/dev/full', '--snapshot-format', format, '--summary', summary]);
+    expect(r.stderr.toString()).toMatch(/^flowstream: error: \/dev\/full: .*(ENOSPC|no space).*\(snapshot output stopped; the flow output was completed\)\n$/i);
+    expect(r.status).toBe(1);
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(plain, 'utf8'));
+    expect(JSON.parse(readFileSync(summary, 'utf8')).flows).toBe(readFileSync(plain, 'utf8').trim().split('\n').length - 1);
+  });
+
   it('a snapshot target in a missing folder fails before reading (exit 1, as for the flow output), leaving no flow file', () => {
     const out = tmp('csv');
     const r = runCli([source, '-o', out, '--snapshot-interval', '2', '--snapshot-output', '/nonexistent-dir/s.csv']);
