@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -269,4 +269,33 @@ describe('live reports', () => {
     expect(r.stdout.toString()).not.toContain('flows_expired');
     expect(r.stderr.toString()).toMatch(/^\{"flows_expired": \d+, "packets_processed": \d+/m);
   }, 60_000);
+});
+
+describe('--windows-output (CovertMark window rows)', () => {
+  const source = pcap('instagram.pcap');
+  const base = [source, '-q', '--n-dissections', '0', '--plugin', 'covertmark-windows'];
+
+  it('writes the window rows of the emitted flows, keyed by their ids', () => {
+    const dir = tmp();
+    const r = runCli([...base, '-o', join(dir, 'f.csv'), '--windows-output', join(dir, 'w.csv')]);
+    expect(r.stderr.toString()).toBe('');
+    expect(r.status).toBe(0);
+    const rows = readFileSync(join(dir, 'w.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toMatch(/^flow_id,window_index,first_packet_time,last_packet_time,up_down_ratio,/);
+    expect(rows.length).toBeGreaterThan(10);
+    const ids = new Set(readFileSync(join(dir, 'f.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]));
+    for (const row of rows.slice(1)) expect(ids.has(row.split(',')[0]!)).toBe(true);
+  });
+
+  it('a window output that fails (a full disk) stops; the flow output is complete; exit 1 names the target', () => {
+    const dir = tmp();
+    const plain = runCli([...base, '-o', join(dir, 'plain.csv')]);
+    expect(plain.status).toBe(0);
+    const full = join(dir, 'full.csv');
+    symlinkSync('/dev/full', full);
+    const r = runCli([...base, '-o', join(dir, 'f.csv'), '--windows-output', full]);
+    expect(r.stderr.toString()).toBe(`flowstream: error: ${full}: ENOSPC: no space left on device, write (window output stopped; the flow output was completed)\n`);
+    expect(r.status).toBe(1);
+    expect(readFileSync(join(dir, 'f.csv'), 'utf8')).toBe(readFileSync(join(dir, 'plain.csv'), 'utf8'));
+  });
 });

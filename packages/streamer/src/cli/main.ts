@@ -185,7 +185,8 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
     if (durationTimer !== null) clearTimeout(durationTimer);
     signals.uninstall();
     progress.done(streamer.progress);
-    if (windows !== null) await windows.close();
+    // a failed window output is reported like a failed run; the flows were written
+    if (windows !== null) await windows.close().catch((err: Error) => (failure ??= err));
   }
   // `flowstream big.pcap | head -1`: the reader has gone, which ends the run; nothing to report
   const quietEnd = stdoutClosed() || isBrokenPipe(failure);

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { FlowBatch, type FieldSpec, type FlowColumn, type NFlow } from '@flowstream/core';
 import type { CovertMarkWindows, WindowColumn } from '@flowstream/plugins/covertmark';
-import type { FlowSink } from '../sinks/flow-sink.js';
+import { SinkError, type FlowSink } from '../sinks/flow-sink.js';
 import { sinkDefinition } from '../sinks/sink-registry.js';
 import '../sinks/builtin-sinks.js';
 import { FLOWSTREAM_VERSION } from '../version.js';
@@ -89,20 +89,29 @@ async function openRowsSink(path: string, columns: readonly WindowColumn[]): Pro
 
 /**
  * The CLI's `--windows-output`: window rows of every emitted flow go to a sink as the flows are
- * emitted (bounded memory whatever the format).
+ * emitted (bounded memory whatever the format). A second stream, as snapshots are: when it fails,
+ * it is aborted and stops, the flows go on, and `close()` throws its {@link SinkError}.
  */
 export async function openWindowsOutput(path: string, plugin: CovertMarkWindows): Promise<{ add(flows: Iterable<NFlow>): Promise<void>; close(): Promise<void> }> {
   const { windowRowsSchema } = await import('@flowstream/plugins/covertmark');
   const columns = windowRowsSchema(plugin.featureSelection);
   const { sink } = await openRowsSink(path, columns);
+  let failure: SinkError | null = null;
+  const stop = async (err: unknown): Promise<void> => {
+    await sink.abort(err as Error).catch(() => undefined);
+    const text = err instanceof Error ? err.message : String(err);
+    failure = new SinkError(path, new Error(`${text} (window output stopped; the flow output was completed)`, { cause: err }));
+  };
   return {
     async add(flows) {
       const rows: Record<string, unknown>[] = [];
       for (const f of flows) for (const r of plugin.takeWindows(f)) rows.push(r);
-      if (rows.length > 0) await sink.write(windowRowsBatch(rows, columns));
+      if (rows.length === 0 || failure !== null) return;
+      await sink.write(windowRowsBatch(rows, columns)).catch(stop);
     },
     async close() {
-      await sink.close({ summary: null });
+      if (failure === null) await sink.close({ summary: null }).catch(stop);
+      if (failure !== null) throw failure;
     },
   };
 }
