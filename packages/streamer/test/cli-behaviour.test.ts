@@ -299,3 +299,22 @@ describe('--windows-output (CovertMark window rows)', () => {
     expect(readFileSync(join(dir, 'f.csv'), 'utf8')).toBe(readFileSync(join(dir, 'plain.csv'), 'utf8'));
   });
 });
+
+describe('--summary FILE', () => {
+  it('a missing folder or a folder fails before reading; a write error after the run names the file; no stack traces', () => {
+    const dir = tmp();
+    const cases: [string, RegExp, boolean][] = [
+      [join(dir, 'no', 's.json'), /^flowstream: --summary: .*\/no\/s\.json: folder .*\/no does not exist\n$/, false],
+      [dir, /^flowstream: --summary: .*: is a folder, not a file\n$/, false],
+      // after the run: the closing line, then the error
+      ['/dev/full', /^flowstream: 13 flows from 189 packets .*\nflowstream: error: --summary: \/dev\/full: ENOSPC: no space left on device, write\n$/, true],
+    ];
+    for (const [target, message, ran] of cases) {
+      const out = join(dir, `f-${ran}.csv`);
+      const r = runCli([SAMPLE, '--n-dissections', '0', '-o', out, '--summary', target]);
+      expect(r.stderr.toString(), target).toMatch(message);
+      expect(r.status, target).toBe(1);
+      expect(readdirSync(dir).includes(`f-${ran}.csv`), target).toBe(ran);
+    }
+  });
+});

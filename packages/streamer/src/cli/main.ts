@@ -168,6 +168,16 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
       return err instanceof RangeError || err instanceof TypeError ? USAGE_ERROR : RUNTIME_ERROR;
     }
   }
+  // the summary's file too: a missing folder must not be found after an hour of capture
+  if (cli.summary !== null && cli.summary !== '-') {
+    try {
+      const { checkOutputPath } = await import('../sinks/files/output-file.js');
+      await checkOutputPath(cli.summary);
+    } catch (err) {
+      stderr(`flowstream: --summary: ${(err as Error).message}`);
+      return RUNTIME_ERROR;
+    }
+  }
 
   progress = new Progress(drawProgress, windows);
   const started = performance.now();
@@ -195,7 +205,11 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
     for (const s of summary.sources) {
       if (s.truncatedAt !== undefined && !quietEnd) stderr(`flowstream: warning: ${s.path}: truncated last record at byte offset ${s.truncatedAt} dropped`);
     }
-    writeSummaries(cli, summary);
+    try {
+      writeSummaries(cli, summary);
+    } catch (err) {
+      failure ??= new Error(`--summary: ${cli.summary}: ${(err as Error).message}`);
+    }
   }
   // an error before the first record (not a capture, unreadable) stops the run from starting: no counts
   const runStarted = summary !== null && (failure === null || summary.packets.read > 0);
