@@ -287,6 +287,17 @@ describe('--windows-output (CovertMark window rows)', () => {
     for (const row of rows.slice(1)) expect(ids.has(row.split(',')[0]!)).toBe(true);
   });
 
+  it('a window file with an unknown ending is a usage error (exit 2); a missing folder fails before reading (exit 1), as -o does', () => {
+    const dir = tmp();
+    const bad = runCli([...base, '-o', join(dir, 'f.csv'), '--windows-output', join(dir, 'w.txt')]);
+    expect(bad.stderr.toString()).toMatch(/^flowstream: --windows-output: window output '.*w\.txt': use a file ending in \.csv, /);
+    expect(bad.status).toBe(2);
+    const missing = runCli([...base, '-o', join(dir, 'f.csv'), '--windows-output', join(dir, 'no', 'w.csv')]);
+    expect(missing.stderr.toString()).toMatch(/^flowstream: --windows-output: .*\/no\/w\.csv: folder .*\/no does not exist\n$/);
+    expect(missing.status).toBe(1);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('a window output that fails (a full disk) stops; the flow output is complete; exit 1 names the target', () => {
     const dir = tmp();
     const plain = runCli([...base, '-o', join(dir, 'plain.csv')]);

@@ -142,7 +142,8 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
       windows = await openWindowsOutput(cli.windowsOutput, plugin);
     } catch (err) {
       stderr(`flowstream: --windows-output: ${(err as Error).message}`);
-      return USAGE_ERROR;
+      // a file name without a known ending is a usage error; a missing folder is the input's (as for -o)
+      return err instanceof RangeError || err instanceof TypeError ? USAGE_ERROR : RUNTIME_ERROR;
     }
   }
 
