@@ -1,5 +1,5 @@
 import { createReadStream, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
@@ -185,5 +185,35 @@ describe('NFStreamer source errors', () => {
     expect(() => new NFStreamer({ source: [] })).toThrow(/a non-empty list of capture files/);
     expect(() => new NFStreamer({ source: dir })).toThrow(/a capture file, not a directory/);
     expect(() => new NFStreamer({ source: join(dir, 'nothing') })).toThrow(/an existing capture file, a list of files, "-" \(stdin\)/);
+  });
+});
+
+describe('a stream that fails while it is read', () => {
+  it('hands out the flows of the bytes it gave, then throws an error naming the stream and the offset', async () => {
+    const bytes = readFileSync(pcap('instagram.pcap'));
+    const cut = 400_000;
+    let sent = 0;
+    const stream = new Readable({
+      read() {
+        if (sent < cut) this.push(bytes.subarray(sent, (sent += 100_000)));
+        else this.destroy(new Error('connection reset'));
+      },
+    });
+    const streamer = new NFStreamer({ source: stream, nDissections: 0 });
+    const flows: string[] = [];
+    let error: Error | null = null;
+    try {
+      for await (const f of streamer) flows.push(JSON.stringify(f.toJSON()));
+    } catch (err) {
+      error = err as Error;
+    }
+    expect(error?.message).toMatch(/^stream: read failed \(connection reset\) at byte offset \d+$/);
+    // the same flows as the bytes it gave, read from a file
+    const dir = mkdtempSync(join(tmpdir(), 'fs-stream-fail-'));
+    writeFileSync(join(dir, 'part.pcap'), bytes.subarray(0, cut));
+    const expected = json(new NFStreamer({ source: join(dir, 'part.pcap'), nDissections: 0 }));
+    expect(expected.length).toBeGreaterThan(10);
+    expect(flows).toEqual(expected);
+    expect(streamer.summary!.sources[0]!.error).toBe(error!.message);
   });
 });

@@ -21,6 +21,8 @@ export abstract class BaseCaptureReader implements CaptureReader {
   protected parser: FormatParser | null = null;
   protected headerRead = false;
   private failure: CaptureError | null = null;
+  /** Reading the source failed (a pipe, a stream): see {@link failRead}. */
+  private readFailure: CaptureError | null = null;
 
   protected constructor(
     readonly name: string,
@@ -59,7 +61,21 @@ export abstract class BaseCaptureReader implements CaptureReader {
 
   /** Set when `next()` returned `ReadStatus.Error` (or the header could not be read). */
   get error(): CaptureError | null {
-    return this.failure ?? (this.parser === null ? null : this.parser.error);
+    return this.readFailure ?? this.failure ?? (this.parser === null ? null : this.parser.error);
+  }
+
+  /**
+   * Reading the source failed (`message` says how): the records already buffered are still
+   * delivered, then `next()` returns `ReadStatus.Error` with a {@link CaptureError} at the offset
+   * reached, as for a corrupt record, so a run hands out the flows so far before it reports it.
+   */
+  protected get readFailed(): boolean {
+    return this.readFailure !== null;
+  }
+
+  protected failRead(message: string): void {
+    this.readFailure ??= new CaptureError(this.name, this.bytesRead, message);
+    this.window.ended = true;
   }
 
   /** Byte offset of a truncated last record that was dropped, or null. */
@@ -84,6 +100,7 @@ export abstract class BaseCaptureReader implements CaptureReader {
     }
     const status = this.parser!.next(this.window, record);
     if (status === ReadStatus.Record) this.recordsRead++;
+    else if (this.readFailure !== null) return ReadStatus.Error;
     return status;
   }
 
@@ -91,7 +108,7 @@ export abstract class BaseCaptureReader implements CaptureReader {
 
   /** Sniffs the format and reads the file header: `Record` when done, else `NeedMore` / `Error`. */
   protected readHeader(): ReadStatus {
-    if (this.failure !== null) return ReadStatus.Error;
+    if (this.failure !== null || this.readFailure !== null) return ReadStatus.Error;
     if (this.parser === null) {
       const status = this.sniff();
       if (status !== ReadStatus.Record) return status;

@@ -5,9 +5,6 @@ import { Worker } from 'node:worker_threads';
 import { BaseCaptureReader } from './base-capture-reader.js';
 import { fileStat } from './file-stat.js';
 import { ByteWindow, type WindowLender } from './byte-window.js';
-import { CaptureError } from './capture-error.js';
-import type { CaptureRecord } from './capture-record.js';
-import { ReadStatus } from './read-status.js';
 import { waitAsync, type AsyncWait } from './wait-async.js';
 import { PIPE_CONTROL_WORDS, PIPE_HASH_TOO_LATE, PIPE_WAKE_BYTES, PIPE_WORKER_SOURCE, PipeCtl, PipeState, type PipeWorkerData } from './pipe-reader-worker.js';
 
@@ -72,7 +69,6 @@ export class PipeCaptureReader extends BaseCaptureReader {
   /** Resolves when the worker ended (its messages were delivered before). */
   private readonly exited: Promise<void>;
   private digest: string | null = null;
-  private readFailure: CaptureError | null = null;
   private waiting: (() => void) | null = null;
   private closed = false;
   private readonly fd: number;
@@ -100,9 +96,9 @@ export class PipeCaptureReader extends BaseCaptureReader {
     this.worker = new Worker(PIPE_WORKER_SOURCE, { eval: true, workerData, name: `flowstream-pipe-${fd}` });
     this.worker.on('message', (m: { sha256?: string; error?: string }) => {
       if (m.sha256 !== undefined) this.digest = m.sha256;
-      if (m.error !== undefined) this.fail(new CaptureError(name, this.bytesRead, `read failed (${m.error})`));
+      if (m.error !== undefined) this.fail(`read failed (${m.error})`);
     });
-    this.worker.on('error', (err) => this.fail(new CaptureError(name, this.bytesRead, `reader thread failed (${err.message})`)));
+    this.worker.on('error', (err) => this.fail(`reader thread failed (${err.message})`));
     this.exited = new Promise((resolve) =>
       this.worker.on('exit', () => {
         resolve();
@@ -111,23 +107,12 @@ export class PipeCaptureReader extends BaseCaptureReader {
     );
   }
 
-  /** Set when reading the descriptor failed, or when a record is corrupt. */
-  override get error(): CaptureError | null {
-    return this.readFailure ?? super.error;
-  }
-
-  /** The parsers' status, except that the end of a pipe whose read failed is an error. */
-  override next(record: CaptureRecord): ReadStatus {
-    const status = super.next(record);
-    return status === ReadStatus.Record || this.readFailure === null ? status : ReadStatus.Error;
-  }
-
   /**
    * Resolves when `next()` can make progress again: bytes arrived, the writer closed, or the
    * reader was closed; or after `timeoutMs` when given.
    */
   waitForData(timeoutMs?: number): Promise<void> {
-    if (this.closed || this.readFailure !== null) return Promise.resolve();
+    if (this.closed || this.readFailed) return Promise.resolve();
     const wait = this.lender.waitForNews(timeoutMs);
     if (!wait.async) return Promise.resolve();
     return new Promise<void>((resolve) => {
@@ -169,9 +154,8 @@ export class PipeCaptureReader extends BaseCaptureReader {
     this.wake();
   }
 
-  private fail(err: CaptureError): void {
-    this.readFailure ??= err;
-    this.window.ended = true;
+  private fail(message: string): void {
+    this.failRead(message);
     this.wake();
   }
 

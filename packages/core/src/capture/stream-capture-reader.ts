@@ -46,6 +46,15 @@ export class StreamCaptureReader extends BaseCaptureReader {
     this.window.ended = true;
   }
 
+  /**
+   * The stream failed (`reason`: e.g. its error's message): the records already pushed are still
+   * delivered, then `next()` returns `ReadStatus.Error`, with an error naming the stream and the
+   * offset reached.
+   */
+  fail(reason: string): void {
+    this.failRead(`read failed (${reason})`);
+  }
+
   /** Stops reading: drops buffered bytes; later `next()` calls return `End` (or `Error`). */
   close(): void {
     this.window.consumeAll();

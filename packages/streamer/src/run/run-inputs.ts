@@ -36,8 +36,11 @@ export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name
   let iterator: AsyncIterator<Uint8Array | string> | null = null;
   /** The read in progress: kept across timed-out waits, so no chunk is read twice or dropped. */
   let pending: Promise<void> | null = null;
-  /** The stream's failure: every later wait rejects with it (also when the wait that saw it had timed out). */
-  let failure: { error: unknown } | null = null;
+  /**
+   * The stream failed: the reader reports it after the records it holds (as a corrupt record is,
+   * so the run hands out the flows so far first); later waits return at once.
+   */
+  let failed = false;
   let aborted = false;
   /** Waits in progress (their clean-up → their resolve): an abort ends them at once. */
   const waiters = new Map<() => void, () => void>();
@@ -49,8 +52,7 @@ export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name
       return reader;
     },
     waitForData(timeoutMs?: number) {
-      if (aborted) return Promise.resolve();
-      if (failure !== null) return Promise.reject(failure.error);
+      if (aborted || failed) return Promise.resolve();
       if (pending === null) {
         const read = iterator!.next().then((step) => {
           pending = null;
@@ -64,24 +66,19 @@ export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name
         });
         pending = read.catch((err: unknown) => {
           pending = null;
-          failure = { error: err };
-          throw err;
+          failed = true;
+          reader!.fail(err instanceof Error ? err.message : String(err));
         });
-        // handled here: the waits (this one, or the next after a timeout) reject with `failure`
-        pending.catch(() => {});
       }
       const read = pending;
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<void>((resolve) => {
         const end = (): void => {
           if (timer !== null) clearTimeout(timer);
           waiters.delete(end);
         };
         const timer = timeoutMs === undefined ? null : setTimeout(() => (end(), resolve()), timeoutMs);
         waiters.set(end, resolve);
-        read.then(
-          () => (end(), resolve()),
-          (err: unknown) => (end(), reject(err)),
-        );
+        void read.then(() => (end(), resolve()));
       });
     },
     sha256: async () => hasher?.digest() ?? null,
