@@ -133,7 +133,7 @@ export abstract class BaseCaptureReader implements CaptureReader {
   }
 
   private notCapture(): ReadStatus {
-    this.failure = CaptureError.notACapture(this.name);
+    this.failure = CaptureError.notACapture(this.name, this.window.ended && this.window.position === 0 && this.window.available === 0);
     return ReadStatus.Error;
   }
 }

@@ -29,7 +29,7 @@ export class CaptureError extends Error {
   }
 
   /** The error for a source that is neither pcap nor pcapng: `not a pcap or pcapng file: PATH`. */
-  static notACapture(source: string): CaptureError {
-    return new CaptureError(source, -1, `not a pcap or pcapng file: ${source}`, false);
+  static notACapture(source: string, empty = false): CaptureError {
+    return new CaptureError(source, -1, `not a pcap or pcapng file: ${source}${empty ? ' (it is empty)' : ''}`, false);
   }
 }
