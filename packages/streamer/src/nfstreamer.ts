@@ -414,6 +414,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     const opts = snapshots ? this.opts : { ...this.opts, snapshotInterval: 0 };
     // nMeters > 1: meter workers (spec §7), driven through the same FlowRun interface
     const plan = parallelPlan(opts, this.mode, warnOnce);
+    this.runMeters = plan === null ? 1 : plan.nMeters;
     const run: FlowRun =
       plan !== null
         ? new ParallelMeterRun(opts, inputs, this.filter(), { ...plan, dissector: factory !== null ? factory() : null, systemVisibility: this.systemVisibility })
@@ -426,10 +427,11 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
 
   private runInputs: RunInput[] = [];
   private runDissection = false;
+  private runMeters = 1;
 
   /** Records the summary of a run that ended (manifest without hashes; see {@link finishSummary}). */
   private endSummary(run: FlowRun, flows: number): void {
-    this.lastSummary = { ...run.summary(flows), manifest: this.manifest };
+    this.lastSummary = { ...run.summary(flows), meters: this.runMeters, manifest: this.manifest };
   }
 
   /** Completes the last summary's manifest (input hashes, nDPI version) once the hashes are known. */
@@ -1121,7 +1123,11 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
  * console.log(summary.flows, summary.packets.ignored, summary.sources[0]?.truncatedAt, summary.manifest.parameters);
  * ```
  */
-export type StreamerSummary = RunSummary & { manifest: RunManifest };
+export type StreamerSummary = RunSummary & {
+  /** Meters that ran: 1, or the parallel meters `nMeters` asked for (`nMeters: 0` is sized from the cores). */
+  meters: number;
+  manifest: RunManifest;
+};
 
 /**
  * Options of {@link NFStreamer.writeTo}: the output columns and anonymisation, input hashing, and

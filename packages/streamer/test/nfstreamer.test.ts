@@ -217,3 +217,23 @@ describe('a stream that fails while it is read', () => {
     expect(streamer.summary!.sources[0]!.error).toBe(error!.message);
   });
 });
+
+describe('summary.meters', () => {
+  it('says how many meters ran: 1, the nMeters asked for, or the automatic count of nMeters 0', async () => {
+    const { availableParallelism } = await import('node:os');
+    const source = pcap('skype.pcap');
+    const ran = async (nMeters?: number) => {
+      const s = new NFStreamer({ source, nDissections: 0, ...(nMeters === undefined ? {} : { nMeters }) });
+      await s.writeTo({ target: 'count', async open() {}, async write() {}, async close() { return { flows: 0, files: [] }; }, async abort() {} });
+      return s.summary!;
+    };
+    expect((await ran()).meters).toBe(1);
+    const two = await ran(2);
+    expect(two.meters).toBe(2);
+    expect(two.manifest.parameters.nMeters).toBe(2);
+    const auto = await ran(0);
+    expect(auto.meters).toBe(Math.max(1, availableParallelism() - 1));
+    // the manifest keeps what was asked for
+    expect(auto.manifest.parameters.nMeters).toBe(0);
+  });
+});

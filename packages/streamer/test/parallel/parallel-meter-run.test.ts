@@ -30,12 +30,12 @@ interface Outcome {
 }
 
 /**
- * The summary with its manifest apart: the manifest's parameters name nMeters, which differs by
+ * The summary with its manifest apart: the meters that ran and the manifest's nMeters differ by
  * design; everything else (packet accounting, flows, interrupted, sources, plugins) must agree.
  */
 function comparable(summary: StreamerSummary | null): unknown {
   if (summary === null) return null;
-  const { manifest, ...rest } = summary;
+  const { manifest, meters: _meters, ...rest } = summary;
   const { nMeters: _nMeters, ...parameters } = manifest.parameters;
   return { ...rest, manifest: { ...manifest, parameters } };
 }
