@@ -221,6 +221,10 @@ export function parseCli(argv: string[]): CliOptions {
   if (snapshotOutput === null && (snapshotFormat !== null || snapshotColumns !== null)) {
     throw new UsageError(`--${snapshotFormat !== null ? 'snapshot-format' : 'snapshot-columns'} needs --snapshot-output FILE`);
   }
+  // a key hashes nothing by itself: a run that names no column would write clear addresses
+  if (typeof v['anonymize-key'] === 'string' && list(v.anonymize as string | undefined).length === 0) {
+    throw new UsageError('--anonymize-key needs --anonymize COLUMNS (the columns to hash with it)');
+  }
   // a format-specific flag belongs to the format of an output of this run
   const formats = snapshotOutput === null ? [format] : [format, snapshotFormatOf(snapshotFormat, snapshotOutput, format)];
   const sinkOptions: Record<string, string> = {};
