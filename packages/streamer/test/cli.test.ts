@@ -238,3 +238,18 @@ describe('stopping the CLI', () => {
     expect(Number(table.get(0)!.toJSON().bidirectional_packets)).toBe(5);
   }, 60_000);
 });
+
+describe('-o without --format', () => {
+  it('takes the format from the file name\'s ending, else CSV', async () => {
+    const dir = tmp();
+    const args = (out: string) => [pcap('skype.pcap'), '-q', '--n-dissections', '0', '-o', join(dir, out)];
+    for (const out of ['f.parquet', 'f.jsonl', 'f.arrow', 'f.txt']) expect(runCli(args(out)).status, out).toBe(0);
+    const csv = readFileSync(join(dir, 'f.txt'), 'utf8');
+    expect(csv).toMatch(/^id,expiration_id,src_ip,/);
+    const n = csv.trim().split('\n').length - 1;
+    const pl = await import('nodejs-polars');
+    expect(pl.readParquet(readFileSync(join(dir, 'f.parquet'))).height).toBe(n);
+    expect(tableFromIPC(readFileSync(join(dir, 'f.arrow'))).numRows).toBe(n);
+    expect(readFileSync(join(dir, 'f.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).id)).toHaveLength(n);
+  });
+});

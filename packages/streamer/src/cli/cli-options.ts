@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { METERING_OPTION_TABLE, type MeteringOptionSpec } from '@flowstream/core/options';
 import '../sinks/builtin-sinks.js';
 import { readsSetting } from '../sinks/export-option-names.js';
-import { sinkDefinition, sinkDefinitions, sinkNames, snapshotFormat as snapshotFormatOf } from '../sinks/sink-registry.js';
+import { formatOfTarget, sinkDefinition, sinkDefinitions, sinkNames, snapshotFormat as snapshotFormatOf } from '../sinks/sink-registry.js';
 
 /** A command-line usage error (exit code 2). */
 export class UsageError extends Error {
@@ -203,11 +203,12 @@ export function parseCli(argv: string[]): CliOptions {
       metering[o.name] = o.type === 'integer' ? parseInteger(o.flag, text, o.min!, o.max!, o.allowed) : text;
     }
   }
-  const format = (v.format ?? 'csv') as string;
+  const output = (v.output as string | undefined) ?? '-';
+  // as for --snapshot-format: `-o flows.parquet` means Parquet (CSV into a .parquet file helps nobody)
+  const format = (v.format as string | undefined) ?? formatOfTarget(output, 'csv');
   if (!sinkNames().includes(format)) {
     throw new UsageError(`--format: expected one of ${sinkNames().join(', ')}, got "${format}"`);
   }
-  const output = (v.output as string | undefined) ?? '-';
   const snapshotOutput = (v['snapshot-output'] as string | undefined) ?? null;
   const snapshotFormat = (v['snapshot-format'] as string | undefined) ?? null;
   const snapshotColumns = typeof v['snapshot-columns'] === 'string' ? list(v['snapshot-columns']) : null;
@@ -316,7 +317,8 @@ function formatHelp(): string {
 
 /** The output options' help (the formats come from the sink registry, so it is made when asked for). */
 const outputHelp = (): string => `  -o, --output TARGET          where flows go: a file, "-" = stdout (the default), or a URL
-  -f, --format FMT             one of:
+  -f, --format FMT             one of (default: by -o's ending, .csv .jsonl .parquet .arrow
+                               .arrows; else csv):
 ${formatHelp()}
       --columns a,b,...        keep only these columns, in this order (every format)
       --anonymize a,b,...      replace these columns by keyed BLAKE2b-512 hashes in every output

@@ -303,9 +303,28 @@ describe('manifest, summary and the output files', () => {
     expect(lstatSync(fifo, { bigint: true }).isFIFO()).toBe(true);
     const link = join(here, 'null.parquet');
     symlinkSync('/dev/null', link);
-    expect(runCli([CAPTURE, '-q', '--n-dissections', '0', '-o', link]).status).toBe(0);
+    // Parquet (by the name's ending) into a device: written in order, the footer keeps the manifest
+    const parquet = runCli([CAPTURE, '-q', '--n-dissections', '0', '-o', link]);
+    expect(parquet.stderr.toString()).toBe('');
+    expect(parquet.status).toBe(0);
     expect(lstatSync(link, { bigint: true }).isSymbolicLink()).toBe(true);
     expect(readdirSync(here).sort()).toEqual(['flows.csv', 'got.csv', 'null.parquet']);
+  });
+
+  it('Parquet through a named pipe: a reader gets a complete file with the manifest (the summary needs a rewritable file)', async () => {
+    const here = mkdtempSync(join(tmpdir(), 'fs-special-'));
+    const fifo = join(here, 'flows.parquet');
+    spawnSync('mkfifo', [fifo]);
+    const reader = spawn('sh', ['-c', `cat '${fifo}' > '${join(here, 'got.parquet')}'`]);
+    const r = runCli([CAPTURE, '-q', '--n-dissections', '0', '-o', fifo]);
+    expect(r.stderr.toString()).toBe('');
+    expect(r.status).toBe(0);
+    await new Promise((resolve) => reader.on('exit', resolve));
+    const got = readFileSync(join(here, 'got.parquet'));
+    const pl = await import('nodejs-polars');
+    const csv = runCli([CAPTURE, '-q', '--n-dissections', '0']).stdout.toString().trim().split('\n');
+    expect(pl.readParquet(got).height).toBe(csv.length - 1);
+    expect(got.toString('latin1')).toContain('flowstream');
   });
 
   it('disk full and a missing folder end the CLI with exit 1 and a message naming the target', () => {

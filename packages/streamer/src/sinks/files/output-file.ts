@@ -44,14 +44,20 @@ export class OutputFile {
     readonly finalPath: string,
     readonly writePath: string,
     readonly handle: FileHandle,
+    /**
+     * A regular file, which can be read back and rewritten (Parquet's footer gets the summary);
+     * false for a device, a pipe or a socket, which only take bytes in order.
+     */
+    readonly regular: boolean,
   ) {}
 
   static async create(finalPath: string): Promise<OutputFile> {
-    const direct = finalPath.startsWith('/dev/') || finalPath.startsWith('/proc/') || (await isSpecialFile(finalPath));
+    const special = await isSpecialFile(finalPath);
+    const direct = finalPath.startsWith('/dev/') || finalPath.startsWith('/proc/') || special;
     const writePath = direct ? finalPath : join(dirname(finalPath), `.${basename(finalPath)}.${randomBytes(4).toString('hex')}.partial`);
     const handle = await open(writePath, direct ? 'w' : 'wx');
     if (!direct) partialFileOpened(writePath);
-    return new OutputFile(finalPath, writePath, handle);
+    return new OutputFile(finalPath, writePath, handle, !special);
   }
 
   /** Closes and renames the file into place. */

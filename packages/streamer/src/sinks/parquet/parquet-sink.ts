@@ -145,7 +145,8 @@ export class ParquetSink implements FlowSink {
       const { manifest, ...summary } = context.summary;
       meta = manifestMetadata(manifest, summary);
     }
-    await appendParquetMetadata(this.file!.writePath, meta);
+    // a device or a pipe cannot be rewritten: its footer keeps the manifest given at the start
+    if (this.file!.regular) await appendParquetMetadata(this.file!.writePath, meta);
     await this.file!.commit();
     return { flows: this.flows, files: [this.path] };
   }
