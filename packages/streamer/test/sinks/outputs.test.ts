@@ -281,24 +281,32 @@ describe('manifest, summary and the output files', () => {
     expect(aborted).toBe(true);
   });
 
-  it('a named pipe or a link to a device as -o is written in place, never replaced by a file', async () => {
+  /**
+   * The CLI writing to a named pipe `name` in a fresh folder, read by `cat` as a consumer downstream
+   * would; resolves with what the reader got. The reader ends when the writer closes the pipe: a
+   * pipe renamed over (replaced by a file) would keep it waiting, which fails here.
+   */
+  async function throughFifo(name: string): Promise<{ here: string; fifo: string; got: Buffer }> {
     const here = mkdtempSync(join(tmpdir(), 'fs-special-'));
-    const fifo = join(here, 'flows.csv');
+    const fifo = join(here, name);
     spawnSync('mkfifo', [fifo]);
-    // a reader of the pipe, as a consumer downstream would be
-    const reader = spawn('sh', ['-c', `cat '${fifo}' > '${join(here, 'got.csv')}'`]);
+    const reader = spawn('sh', ['-c', `cat '${fifo}' > '${join(here, `got-${name}`)}'`]);
     const r = runCli([CAPTURE, '-q', '--n-dissections', '0', '-o', fifo]);
     expect(r.stderr.toString()).toBe('');
     expect(r.status).toBe(0);
-    // the reader ends when the writer closes the pipe; a pipe renamed over would keep it waiting
     const ended = await new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), 15_000);
-      reader.on('exit', () => resolve(true));
-      reader.on('exit', () => clearTimeout(timer));
+      reader.on('exit', () => (clearTimeout(timer), resolve(true)));
     });
     if (!ended) reader.kill('SIGKILL');
     expect(ended).toBe(true);
-    expect(readFileSync(join(here, 'got.csv'), 'utf8')).toBe(runCli([CAPTURE, '-q', '--n-dissections', '0']).stdout.toString());
+    return { here, fifo, got: readFileSync(join(here, `got-${name}`)) };
+  }
+  const plainCsv = () => runCli([CAPTURE, '-q', '--n-dissections', '0']).stdout.toString();
+
+  it('a named pipe or a link to a device as -o is written in place, never replaced by a file', async () => {
+    const { here, fifo, got } = await throughFifo('flows.csv');
+    expect(got.toString()).toBe(plainCsv());
     // stat's bigint form: a plain stat of a FIFO would upset this process's module resolution
     expect(lstatSync(fifo, { bigint: true }).isFIFO()).toBe(true);
     const link = join(here, 'null.parquet');
@@ -308,22 +316,13 @@ describe('manifest, summary and the output files', () => {
     expect(parquet.stderr.toString()).toBe('');
     expect(parquet.status).toBe(0);
     expect(lstatSync(link, { bigint: true }).isSymbolicLink()).toBe(true);
-    expect(readdirSync(here).sort()).toEqual(['flows.csv', 'got.csv', 'null.parquet']);
+    expect(readdirSync(here).sort()).toEqual(['flows.csv', 'got-flows.csv', 'null.parquet']);
   });
 
   it('Parquet through a named pipe: a reader gets a complete file with the manifest (the summary needs a rewritable file)', async () => {
-    const here = mkdtempSync(join(tmpdir(), 'fs-special-'));
-    const fifo = join(here, 'flows.parquet');
-    spawnSync('mkfifo', [fifo]);
-    const reader = spawn('sh', ['-c', `cat '${fifo}' > '${join(here, 'got.parquet')}'`]);
-    const r = runCli([CAPTURE, '-q', '--n-dissections', '0', '-o', fifo]);
-    expect(r.stderr.toString()).toBe('');
-    expect(r.status).toBe(0);
-    await new Promise((resolve) => reader.on('exit', resolve));
-    const got = readFileSync(join(here, 'got.parquet'));
+    const { got } = await throughFifo('flows.parquet');
     const pl = await import('nodejs-polars');
-    const csv = runCli([CAPTURE, '-q', '--n-dissections', '0']).stdout.toString().trim().split('\n');
-    expect(pl.readParquet(got).height).toBe(csv.length - 1);
+    expect(pl.readParquet(got).height).toBe(plainCsv().trim().split('\n').length - 1);
     expect(got.toString('latin1')).toContain('flowstream');
   });
 
