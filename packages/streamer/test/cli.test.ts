@@ -251,5 +251,20 @@ describe('-o without --format', () => {
     expect(pl.readParquet(readFileSync(join(dir, 'f.parquet'))).height).toBe(n);
     expect(tableFromIPC(readFileSync(join(dir, 'f.arrow'))).numRows).toBe(n);
     expect(readFileSync(join(dir, 'f.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).id)).toHaveLength(n);
+    // a URL by its scheme: udp:// is IPFIX (to a closed port here: a warning, not a folder error)
+    const ipfix = runCli([pcap('skype.pcap'), '-q', '--n-dissections', '0', '-o', 'udp://127.0.0.1:9', '--summary', join(dir, 's.json')]);
+    expect(ipfix.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')).flows).toBe(n);
+  });
+
+  it('formatOfTarget: URL schemes and file endings of the registered formats', async () => {
+    const { formatOfTarget } = await import('../src/sinks/sink-registry.js');
+    await import('../src/sinks/builtin-sinks.js');
+    expect(formatOfTarget('nats://127.0.0.1:4222/flows', 'csv')).toBe('nats');
+    expect(formatOfTarget('TLS://nats.example/flows', 'csv')).toBe('nats');
+    expect(formatOfTarget('udp://127.0.0.1:4739', 'csv')).toBe('ipfix');
+    expect(formatOfTarget('http://example/flows.parquet', 'csv')).toBe('csv');
+    expect(formatOfTarget('out/live.NDJSON', 'csv')).toBe('jsonl');
+    expect(formatOfTarget('out/flows', 'arrow')).toBe('arrow');
   });
 });

@@ -318,7 +318,7 @@ function formatHelp(): string {
 /** The output options' help (the formats come from the sink registry, so it is made when asked for). */
 const outputHelp = (): string => `  -o, --output TARGET          where flows go: a file, "-" = stdout (the default), or a URL
   -f, --format FMT             one of (default: by -o's ending, .csv .jsonl .parquet .arrow
-                               .arrows; else csv):
+                               .arrows, or its scheme, nats:// udp://; else csv):
 ${formatHelp()}
       --columns a,b,...        keep only these columns, in this order (every format)
       --anonymize a,b,...      replace these columns by keyed BLAKE2b-512 hashes in every output

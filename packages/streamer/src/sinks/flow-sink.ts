@@ -126,6 +126,8 @@ export interface SinkDefinition {
   readonly description: string;
   /** File formats: the file name endings that mean this format (`.csv`), for outputs whose format is not given. */
   readonly extensions?: readonly string[];
+  /** URL schemes that mean this format (`nats:`), for outputs whose format is not given. */
+  readonly schemes?: readonly string[];
   /** What `-o` names: a file path (or `-` for stdout where `stdout` is true), a URL, or nothing. */
   readonly target: 'file' | 'url' | 'none';
   /** The sink can write to standard output (`-o -`). */

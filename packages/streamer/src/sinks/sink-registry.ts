@@ -65,14 +65,17 @@ export function sinkDefinitions(): SinkDefinition[] {
 }
 
 /**
- * The format of an output whose format is not given: the one its file name ending names
- * (`live.jsonl` → `jsonl`), else `fallback`.
+ * The format of an output whose format is not given: the one its URL scheme (`nats://…` → `nats`)
+ * or its file name ending names (`live.jsonl` → `jsonl`), else `fallback`.
  *
  * @example formatOfTarget('snapshots.parquet', 'csv') // 'parquet'
  */
 export function formatOfTarget(target: string, fallback: string): string {
   const lower = target.toLowerCase();
-  for (const d of registry.values()) if (d.extensions?.some((e) => lower.endsWith(e))) return d.name;
+  const scheme = /^([a-z][a-z0-9+.-]*:)\/\//.exec(lower)?.[1];
+  for (const d of registry.values()) {
+    if (scheme !== undefined ? d.schemes?.includes(scheme) : d.extensions?.some((e) => lower.endsWith(e))) return d.name;
+  }
   return fallback;
 }
 

@@ -26,6 +26,7 @@ export const ipfixSinkDefinition: SinkDefinition = {
   name: 'ipfix',
   description: 'IPFIX (RFC 7011) over UDP to a collector, -o udp://HOST:PORT (biflow RFC 5103 records, or --ipfix-mode uniflow)',
   target: 'url',
+  schemes: ['udp:'],
   settings: IPFIX_OPTION_FLAGS,
   // the option and URL parsers (and node:dgram) load with the first check, not at start-up
   async check(target: string, options: SinkOptions): Promise<void> {

@@ -38,6 +38,7 @@ export const natsSinkDefinition: SinkDefinition = {
   name: 'nats',
   description: 'NATS JetStream: Arrow IPC (or --nats-encoding json) messages, acknowledged (-o nats://HOST:PORT/SUBJECT)',
   target: 'url',
+  schemes: ['nats:', 'tls:'],
   // The end message carries the input hashes: a collector can tell which capture a run read.
   hashesInputs: true,
   settings: NATS_OPTION_FLAGS,
