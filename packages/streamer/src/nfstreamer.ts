@@ -34,7 +34,7 @@ import type { Writable } from 'node:stream';
 import type { RecordBatch, Table } from 'apache-arrow';
 import type { DataFrame } from 'nodejs-polars';
 import { MeterRun, StepResult, type FlowRun, type RunInput } from './run/meter-run.js';
-import { SinkError, type FlowSink, type SinkOptions, type SinkResult } from './sinks/flow-sink.js';
+import { SinkError, stopSideOutput, type FlowSink, type SinkOptions, type SinkResult } from './sinks/flow-sink.js';
 import type { RunManifest } from './sinks/run-manifest.js';
 import { sinkDefinition, snapshotFormat } from './sinks/sink-registry.js';
 import { checkExportOptionNames } from './sinks/export-option-names.js';
@@ -849,7 +849,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
             try {
               await snapshots!.sink.write(snapshots!.transform.apply(out.batch));
             } catch (err) {
-              snapshotError = await this.stopSnapshots(snapshots!.sink, err);
+              snapshotError = await stopSideOutput(snapshots!.sink, 'snapshot', err);
             }
           }
           if (reuseSnapshots || snapshotError !== null) out.batch.release();
@@ -880,7 +880,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       try {
         await snapshots.sink.close({ summary });
       } catch (err) {
-        snapshotError = await this.stopSnapshots(snapshots.sink, err);
+        snapshotError = await stopSideOutput(snapshots.sink, 'snapshot', err);
       }
     }
     try {
@@ -892,17 +892,6 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     if (runError !== null) throw runError;
     if (snapshotError !== null) throw snapshotError;
     return result;
-  }
-
-  /**
-   * A snapshot output that failed: aborted (its file does not appear), and its error, which says
-   * that the flows were still written, thrown once the flow output is closed.
-   */
-  private async stopSnapshots(snapshotSink: FlowSink, err: unknown): Promise<SinkError> {
-    await snapshotSink.abort(err as Error).catch(() => undefined);
-    const cause = err instanceof SinkError ? (err.cause ?? err) : err;
-    const text = cause instanceof Error ? cause.message : String(cause);
-    return new SinkError(snapshotSink.target, new Error(`${text} (snapshot output stopped; the flow output was completed)`, { cause }));
   }
 
   /**

@@ -64,15 +64,16 @@ export abstract class BaseCaptureReader implements CaptureReader {
     return this.readFailure ?? this.failure ?? (this.parser === null ? null : this.parser.error);
   }
 
+  /** True once {@link failRead} was called. */
+  protected get readFailed(): boolean {
+    return this.readFailure !== null;
+  }
+
   /**
    * Reading the source failed (`message` says how): the records already buffered are still
    * delivered, then `next()` returns `ReadStatus.Error` with a {@link CaptureError} at the offset
    * reached, as for a corrupt record, so a run hands out the flows so far before it reports it.
    */
-  protected get readFailed(): boolean {
-    return this.readFailure !== null;
-  }
-
   protected failRead(message: string): void {
     this.readFailure ??= new CaptureError(this.name, this.bytesRead, message);
     this.window.ended = true;

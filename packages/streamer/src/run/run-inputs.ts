@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import { createStreamCaptureReader, openCapture } from '@flowstream/core';
-import { DescriptorCaptureReader, fileStat, PipeCaptureReader, type StreamCaptureReader } from '@flowstream/core/internal';
+import { DescriptorCaptureReader, fileStat, isPipeOrSocket, PipeCaptureReader, type StreamCaptureReader } from '@flowstream/core/internal';
 import { hashFile, StreamHash } from './input-hash.js';
-import { isPipe, takeStdinPipe } from './stdin-pipe.js';
+import { takeStdinPipe } from './stdin-pipe.js';
 import type { RunInput } from './meter-run.js';
 
 /** A capture file read synchronously through the core reader; `hash`: SHA-256 it off the main thread. */
@@ -105,7 +105,8 @@ export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name
  * while it waits. A terminal goes through `process.stdin` as a stream.
  */
 export function stdinInput(hash = false): RunInput {
-  if (isPipe(0)) return stdinPipeInput(hash);
+  // a pipe or a socket is read through a worker; a terminal or a file is not
+  if (isPipeOrSocket(0)) return stdinPipeInput(hash);
   let file = false;
   try {
     file = fileStat(0).isFile();

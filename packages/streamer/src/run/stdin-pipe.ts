@@ -15,7 +15,7 @@ let early: PipeCaptureReader | null = null;
  * ```
  */
 export function startStdinPipe(): void {
-  if (early !== null || !isPipe(0)) return;
+  if (early !== null || !isPipeOrSocket(0)) return;
   early = new PipeCaptureReader(0, 'stdin');
 }
 
@@ -29,9 +29,4 @@ export function takeStdinPipe(): PipeCaptureReader | null {
 /** Closes a reader that was started and never taken (its worker would keep the process alive). */
 export function discardStdinPipe(): void {
   takeStdinPipe()?.close();
-}
-
-/** A pipe or a socket (a terminal or a file is not read through a worker). */
-export function isPipe(fd: number): boolean {
-  return isPipeOrSocket(fd);
 }

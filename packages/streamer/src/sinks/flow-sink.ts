@@ -173,3 +173,17 @@ export class SinkError extends Error {
     this.name = 'SinkError';
   }
 }
+
+/**
+ * A side output (snapshots, window rows) that failed while the flows go on: aborts it (its file
+ * does not appear) and returns its error, which says the flow output was still completed; the run
+ * throws it once the flow output is closed.
+ *
+ * @example const error = await stopSideOutput(snapshotSink, 'snapshot', err);
+ */
+export async function stopSideOutput(sink: FlowSink, what: string, err: unknown, target = sink.target): Promise<SinkError> {
+  await sink.abort(err as Error).catch(() => undefined);
+  const cause = err instanceof SinkError ? (err.cause ?? err) : err;
+  const text = cause instanceof Error ? cause.message : String(cause);
+  return new SinkError(target, new Error(`${text} (${what} output stopped; the flow output was completed)`, { cause }));
+}

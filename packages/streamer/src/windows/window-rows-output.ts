@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { FlowBatch, type FieldSpec, type FlowColumn, type NFlow } from '@flowstream/core';
 import type { CovertMarkWindows, WindowColumn } from '@flowstream/plugins/covertmark';
-import { SinkError, type FlowSink } from '../sinks/flow-sink.js';
+import { stopSideOutput, type FlowSink, type SinkError } from '../sinks/flow-sink.js';
 import { sinkDefinition } from '../sinks/sink-registry.js';
 import '../sinks/builtin-sinks.js';
 import { FLOWSTREAM_VERSION } from '../version.js';
@@ -98,9 +98,7 @@ export async function openWindowsOutput(path: string, plugin: CovertMarkWindows)
   const { sink } = await openRowsSink(path, columns);
   let failure: SinkError | null = null;
   const stop = async (err: unknown): Promise<void> => {
-    await sink.abort(err as Error).catch(() => undefined);
-    const text = err instanceof Error ? err.message : String(err);
-    failure = new SinkError(path, new Error(`${text} (window output stopped; the flow output was completed)`, { cause: err }));
+    failure = await stopSideOutput(sink, 'window', err, path);
   };
   return {
     async add(flows) {
