@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { NFStreamer } from '@flowstream/streamer';
-import { CLI_NODE_ARGS, CLI_SHELL, PCAPS, REPO, runCli } from './support/run-cli.js';
+import { CLI_NODE_ARGS, CLI_SHELL, PCAPS, REPO, runCli, shellQuote } from './support/run-cli.js';
 import { csvText } from '../../../test/support/csv-text.js';
 import { corruptCapture } from './support/corrupt-capture.js';
 
@@ -185,7 +185,7 @@ describe('flowstream CLI', () => {
     // packages as installed (Node 20 once lost pnpm's links after a stat of the pipe, see fileStat)
     const sample = join(REPO, 'examples', 'sample.pcap');
     expect(spawnSync(bin, [sample, '-q', '--n-dissections', '0', '--format', 'arrow', '-o', join(dir, 'file.arrow')]).status).toBe(0);
-    const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const q = shellQuote;
     const piped = spawnSync('sh', ['-c', `cat ${q(sample)} | ${q(bin)} - -q --n-dissections 0 --format arrow -o ${q(join(dir, 'pipe.arrow'))}`]);
     expect(piped.stderr.toString()).toBe('');
     expect(piped.status).toBe(0);

@@ -4,14 +4,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI_SHELL, PCAPS, runCli } from './support/run-cli.js';
+import { CLI_SHELL, PCAPS, runCli, shellQuote } from './support/run-cli.js';
 import { corruptCapture } from './support/corrupt-capture.js';
 
 // `flowstream -` on real pipes (a shell `|` or a FIFO): the output is the file run's, byte for
 // byte, however the bytes arrive, and a stop or a broken capture behaves as it does on a file.
 const pcap = (n: string) => join(PCAPS, n);
 const tmp = () => mkdtempSync(join(tmpdir(), 'fs-pipe-'));
-const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const q = shellQuote;
 const NODE_CLI = CLI_SHELL;
 const CORE = ['-q', '--n-dissections', '0'];
 

@@ -14,9 +14,10 @@ export const CLI_LAUNCHER = join(REPO, 'packages', 'streamer', 'bin', 'flowstrea
  * resolution differ there from the sources).
  */
 export const CLI_NODE_ARGS: readonly string[] = process.env.FLOWSTREAM_TEST_CLI === 'built' ? [CLI_LAUNCHER] : ['--conditions=source', '--import', 'tsx', CLI_ENTRY];
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+/** `s` as one single-quoted shell word. */
+export const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 /** The CLI as a shell command prefix (quoted), for pipes and redirections. */
-export const CLI_SHELL = [process.execPath, ...CLI_NODE_ARGS].map(quote).join(' ');
+export const CLI_SHELL = [process.execPath, ...CLI_NODE_ARGS].map(shellQuote).join(' ');
 
 /** Runs the CLI (see {@link CLI_NODE_ARGS}) in a child process (real argv, stdio, exit code). */
 export function runCli(
