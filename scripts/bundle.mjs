@@ -28,6 +28,14 @@ const extraEntries = {
 };
 
 /**
+ * Worker threads' entries, bundled apart from the main thread's: each thread is an engine of its
+ * own, so sharing chunks with the main thread's entries saves no module instance, and the shared
+ * chunks split the main thread's code into many small files (each resolved, read and linked on
+ * every start).
+ */
+const workerEntries = new Set(['parallel/meter-worker', 'sinks/threaded/sink-worker', 'sources/capture-worker']);
+
+/**
  * The package's entries, from its `exports` map: each bundle file it names (`dist/bundle/NAME.js`)
  * is built from the module its `source` condition names, as compiled into `dist/`.
  */
@@ -51,17 +59,23 @@ for (const name of ['core', 'plugins', 'streamer']) {
   const outdir = join(dir, 'dist', 'bundle');
   // chunk names carry content hashes: chunks of an earlier build would stay behind
   rmSync(outdir, { recursive: true, force: true });
-  await build({
-    entryPoints: entryPoints(dir, manifest, extraEntries[name] ?? {}),
-    outdir,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    external: [...external, ...external.map((d) => `${d}/*`)],
-    chunkNames: 'chunk-[hash]',
-    sourcemap: true,
-    logLevel: 'warning',
-  });
+  const entries = entryPoints(dir, manifest, extraEntries[name] ?? {});
+  const threads = Object.fromEntries(Object.entries(entries).filter(([entry]) => workerEntries.has(entry)));
+  const main = Object.fromEntries(Object.entries(entries).filter(([entry]) => !workerEntries.has(entry)));
+  for (const group of [main, threads]) {
+    if (Object.keys(group).length === 0) continue;
+    await build({
+      entryPoints: group,
+      outdir,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      external: [...external, ...external.map((d) => `${d}/*`)],
+      chunkNames: 'chunk-[hash]',
+      sourcemap: true,
+      logLevel: 'warning',
+    });
+  }
 }

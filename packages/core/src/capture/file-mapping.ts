@@ -42,6 +42,16 @@ interface Libc {
 
 let libc: Libc | null | undefined;
 
+/**
+ * `FLOWSTREAM_MAP`: `never` reads every file (one that another process may truncate while it is
+ * read), `always` maps every regular file whatever its size and age; anything else, the rule of
+ * {@link FileMapping}.
+ */
+function mapPolicy(): 'never' | 'always' | 'auto' {
+  const value = process.env.FLOWSTREAM_MAP;
+  return value === 'never' || value === 'always' ? value : 'auto';
+}
+
 /** koffi's libc functions, once per process; null where they cannot be had (no koffi, not 64-bit Linux). */
 function loadLibc(): Libc | null {
   if (libc !== undefined) return libc;
@@ -100,7 +110,7 @@ export interface MappingTuning {
  * Past the size the file had when it was opened, the window goes on with `read` (a file that grew
  * is read to its new end, as before). A file that shrinks while it is mapped would end the process
  * (`SIGBUS`), so files modified in the last 2 s, which may still be written, are read instead, as
- * are small files and systems without koffi.
+ * are small files and systems without koffi. `FLOWSTREAM_MAP=never` reads every file.
  *
  * @example
  * ```ts
@@ -133,7 +143,9 @@ export class FileMapping implements WindowLender {
    * whatever the size and age (tests).
    */
   static open(fd: number, size: number, mtimeMs: number, readOn: (w: ByteWindow, n: number) => boolean, tuning: MappingTuning = {}): FileMapping | null {
-    if (tuning.force !== true && (size < MAP_MIN_BYTES || Date.now() - mtimeMs < SETTLED_MS)) return null;
+    const policy = mapPolicy();
+    if (policy === 'never') return null;
+    if (tuning.force !== true && policy !== 'always' && (size < MAP_MIN_BYTES || Date.now() - mtimeMs < SETTLED_MS)) return null;
     if (size === 0) return null;
     const lib = loadLibc();
     if (lib === null) return null;

@@ -20,7 +20,7 @@ import {
   type FlowCounters,
 } from './flow-counters.js';
 import type { FlowSplt } from './flow-splt.js';
-import { PIAT_MAX, PIAT_MEAN, PIAT_MIN, PS_MAX, PS_MEAN, PS_MIN, type FlowStatistics } from './flow-statistics.js';
+import type { FlowStatistics } from './flow-statistics.js';
 import type { NFlow } from './nflow.js';
 import { TextCache } from './text-cache.js';
 
@@ -247,7 +247,7 @@ export class FlowBatchWriter {
     this.direction(r, t + 5, v[o + S2D_FIRST]!, v[o + S2D_LAST]!, nS, bS);
     this.direction(r, t + 10, v[o + D2S_FIRST]!, v[o + D2S_LAST]!, nD, bD);
     const s = this.state.stats;
-    if (s !== null) this.appendStats(r, slot, s, nS + nD, nS, nD);
+    if (s !== null) s.writeRow(slot, nS + nD, nS, nD, this.num, this.s0, r);
     const sp = this.state.splt;
     if (sp !== null) {
       const j = this.splt0;
@@ -288,26 +288,6 @@ export class FlowBatchWriter {
     num[t + 2]![r] = last - first;
     num[t + 3]![r] = packets;
     num[t + 4]![r] = bytes;
-  }
-
-  private appendStats(r: number, slot: number, s: FlowStatistics, nBi: number, nS: number, nD: number): void {
-    const num = this.num;
-    let j = this.s0;
-    for (let d = 0; d < 3; d++, j += 4) {
-      const n = d === 0 ? nBi : d === 1 ? nS : nD;
-      num[j]![r] = s.value(slot, d, PS_MIN);
-      num[j + 1]![r] = s.value(slot, d, PS_MEAN);
-      num[j + 2]![r] = s.psStddev(slot, d, n);
-      num[j + 3]![r] = s.value(slot, d, PS_MAX);
-    }
-    for (let d = 0; d < 3; d++, j += 4) {
-      const n = d === 0 ? nBi : d === 1 ? nS : nD;
-      num[j]![r] = s.value(slot, d, PIAT_MIN);
-      num[j + 1]![r] = s.value(slot, d, PIAT_MEAN);
-      num[j + 2]![r] = s.piatStddev(slot, d, n);
-      num[j + 3]![r] = s.value(slot, d, PIAT_MAX);
-    }
-    for (let i = 0; i < 24; i++) num[j + i]![r] = s.flagCount(slot, i >> 3, i & 7);
   }
 
   /** The value array of plugin field `key`, adding the column when the key is new. */

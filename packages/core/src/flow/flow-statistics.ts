@@ -96,15 +96,44 @@ export class FlowStatistics {
   }
   /** Sample standard deviation of packet sizes (0 when n ≤ 1). */
   psStddev(slot: number, d: number, n: number): number {
-    return n > 1 ? Math.sqrt(this.value(slot, d, PS_M2) / (n - 1)) : 0;
+    return sizeStddev(this.value(slot, d, PS_M2), n);
   }
   /** Sample standard deviation of the n−1 inter-arrival times (0 when n ≤ 2). */
   piatStddev(slot: number, d: number, n: number): number {
-    return n > 2 ? Math.sqrt(this.value(slot, d, PIAT_M2) / (n - 2)) : 0;
+    return gapStddev(this.value(slot, d, PIAT_M2), n);
   }
   /** Packets of direction `d` with TCP flag number `flag` (in {@link FLAG_BITS} order). */
   flagCount(slot: number, d: number, flag: number): number {
     return this.flagPages[slot >> PAGE_SHIFT]![(slot & PAGE_MASK) * FLAGS_STRIDE + d * 8 + flag]!;
+  }
+
+  /**
+   * Writes the flow's 48 statistics columns into row `r` of `columns[j …]`, in NFStream's column
+   * order: per direction (bidirectional, src2dst, dst2src) size min, mean, stddev, max; then the
+   * same of inter-arrival times; then the 24 flag counters. `n*` are the directions' packet counts.
+   */
+  writeRow(slot: number, nBi: number, nS: number, nD: number, columns: readonly (Float64Array | null)[], j: number, r: number): void {
+    const v = this.pages[slot >> PAGE_SHIFT]!;
+    const b = (slot & PAGE_MASK) * STATS_STRIDE;
+    for (let d = 0; d < 3; d++, j += 4) {
+      const n = d === 0 ? nBi : d === 1 ? nS : nD;
+      const i = b + d * DIRECTION_WORDS;
+      columns[j]![r] = v[i + PS_MIN]!;
+      columns[j + 1]![r] = v[i + PS_MEAN]!;
+      columns[j + 2]![r] = sizeStddev(v[i + PS_M2]!, n);
+      columns[j + 3]![r] = v[i + PS_MAX]!;
+    }
+    for (let d = 0; d < 3; d++, j += 4) {
+      const n = d === 0 ? nBi : d === 1 ? nS : nD;
+      const i = b + d * DIRECTION_WORDS;
+      columns[j]![r] = v[i + PIAT_MIN]!;
+      columns[j + 1]![r] = v[i + PIAT_MEAN]!;
+      columns[j + 2]![r] = gapStddev(v[i + PIAT_M2]!, n);
+      columns[j + 3]![r] = v[i + PIAT_MAX]!;
+    }
+    const f = this.flagPages[slot >> PAGE_SHIFT]!;
+    const fo = (slot & PAGE_MASK) * FLAGS_STRIDE;
+    for (let i = 0; i < FLAGS_STRIDE; i++) columns[j + i]![r] = f[fo + i]!;
   }
 
   /** Adds pages to cover `capacity` slots (nothing moves). */
@@ -112,6 +141,16 @@ export class FlowStatistics {
     addPages(this.pages, capacity, () => new Float64Array(PAGE_SLOTS * STATS_STRIDE));
     addPages(this.flagPages, capacity, () => new Uint32Array(PAGE_SLOTS * FLAGS_STRIDE));
   }
+}
+
+/** Sample standard deviation of n sizes from their M2 (0 when n ≤ 1). */
+function sizeStddev(m2: number, n: number): number {
+  return n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
+}
+
+/** Sample standard deviation of the n − 1 gaps between n packets from their M2 (0 when n ≤ 2). */
+function gapStddev(m2: number, n: number): number {
+  return n > 2 ? Math.sqrt(m2 / (n - 2)) : 0;
 }
 
 function first(v: Float64Array, i: number, size: number): void {

@@ -44,6 +44,22 @@ describe('mapped capture files', () => {
     expect(new FileCaptureReader(copy, { map: false }).mapped).toBe(false);
   });
 
+  it('follow FLOWSTREAM_MAP: never reads every file, always maps every regular one', () => {
+    const copy = writeTemp('policy.pcap', readFileSync(CORPUS_FILES.find((f) => f.endsWith('google_ssl.pcap'))!));
+    const saved = process.env.FLOWSTREAM_MAP;
+    try {
+      process.env.FLOWSTREAM_MAP = 'always';
+      expect(new FileCaptureReader(copy).mapped).toBe(true);
+      process.env.FLOWSTREAM_MAP = 'never';
+      expect(new FileCaptureReader(copy, { map: true }).mapped).toBe(false);
+      process.env.FLOWSTREAM_MAP = 'sometimes';
+      expect(new FileCaptureReader(copy).mapped).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.FLOWSTREAM_MAP;
+      else process.env.FLOWSTREAM_MAP = saved;
+    }
+  });
+
   it('go on reading what a file grew by after it was opened', () => {
     const bytes = readFileSync(CORPUS_FILES.find((f) => f.endsWith('google_ssl.pcap'))!);
     const all = readAll(new FileCaptureReader(writeTemp('whole.pcap', bytes), { map: false })).records.map(fingerprint);
