@@ -115,21 +115,17 @@ export class FlowStatistics {
   writeRow(slot: number, nBi: number, nS: number, nD: number, columns: readonly (Float64Array | null)[], j: number, r: number): void {
     const v = this.pages[slot >> PAGE_SHIFT]!;
     const b = (slot & PAGE_MASK) * STATS_STRIDE;
-    for (let d = 0; d < 3; d++, j += 4) {
-      const n = d === 0 ? nBi : d === 1 ? nS : nD;
-      const i = b + d * DIRECTION_WORDS;
-      columns[j]![r] = v[i + PS_MIN]!;
-      columns[j + 1]![r] = v[i + PS_MEAN]!;
-      columns[j + 2]![r] = sizeStddev(v[i + PS_M2]!, n);
-      columns[j + 3]![r] = v[i + PS_MAX]!;
-    }
-    for (let d = 0; d < 3; d++, j += 4) {
-      const n = d === 0 ? nBi : d === 1 ? nS : nD;
-      const i = b + d * DIRECTION_WORDS;
-      columns[j]![r] = v[i + PIAT_MIN]!;
-      columns[j + 1]![r] = v[i + PIAT_MEAN]!;
-      columns[j + 2]![r] = gapStddev(v[i + PIAT_M2]!, n);
-      columns[j + 3]![r] = v[i + PIAT_MAX]!;
+    // sizes, then inter-arrival times: each group is min, max, mean, M2 in the record
+    for (let group = PS_MIN; group <= PIAT_MIN; group += PIAT_MIN - PS_MIN) {
+      for (let d = 0; d < 3; d++, j += 4) {
+        const n = d === 0 ? nBi : d === 1 ? nS : nD;
+        const i = b + d * DIRECTION_WORDS + group;
+        const m2 = v[i + (PS_M2 - PS_MIN)]!;
+        columns[j]![r] = v[i]!;
+        columns[j + 1]![r] = v[i + (PS_MEAN - PS_MIN)]!;
+        columns[j + 2]![r] = group === PS_MIN ? sizeStddev(m2, n) : gapStddev(m2, n);
+        columns[j + 3]![r] = v[i + (PS_MAX - PS_MIN)]!;
+      }
     }
     const f = this.flagPages[slot >> PAGE_SHIFT]!;
     const fo = (slot & PAGE_MASK) * FLAGS_STRIDE;
