@@ -21,12 +21,15 @@ export class FlowSplt {
     const direction = this.directionPages[page]!;
     const sizes = this.sizePages[page]!;
     const piat = this.piatPages[page]!;
-    direction.fill(-1, o, o + this.n);
-    sizes.fill(-1, o, o + this.n);
-    piat.fill(-1, o, o + this.n);
     direction[o] = 0;
     sizes[o] = size;
     piat[o] = 0;
+    // a loop, not TypedArray.fill: a built-in call per flow costs more than a few stores
+    for (let i = o + 1, end = o + this.n; i < end; i++) {
+      direction[i] = -1;
+      sizes[i] = -1;
+      piat[i] = -1;
+    }
   }
 
   /** Packet number `k` (1-based, k ≥ 2) of the flow. */
