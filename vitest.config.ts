@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 // so the suite runs without a build. The CLI tests run the CLI from its sources; the `cli-built`
 // project runs the CLI's own suites again through the committed launcher and the built bundle,
 // which is what an installed `flowstream` runs (module order and package resolution differ there).
+// The `mapped` project runs the hostile-input and conformance suites with every capture file mapped.
 const shared = {
   resolve: { conditions: ['source', 'import', 'default'] },
   ssr: { resolve: { conditions: ['source', 'import', 'default'], externalConditions: ['source'] } },
@@ -28,6 +29,17 @@ export default defineConfig({
           root: 'packages/streamer',
           include: ['test/cli.test.ts', 'test/cli-behaviour.test.ts', 'test/stdin-pipe.test.ts', 'test/snapshots/snapshots.test.ts'],
           env: { FLOWSTREAM_TEST_CLI: 'built' },
+        },
+      },
+      {
+        // the corpus captures are small, so runs read them; these suites read every one mapped too
+        ...shared,
+        extends: true,
+        test: {
+          name: 'mapped',
+          root: 'test',
+          include: ['hostile-input.test.ts', 'golden-csv.test.ts', 'corpus-results.test.ts'],
+          env: { FLOWSTREAM_MAP: 'always' },
         },
       },
     ],
