@@ -31,7 +31,7 @@ const SETTLED_MS = 2000;
  * mapping took 330–460 ms against 100–130 ms of reads. Above this median, the file is read.
  */
 const MAX_FAULT_US = 6;
-/** Faults timed (one per 64 KiB of the first segment, pages the reader needs anyway). */
+/** Faults timed per file (one per 64 KiB of its first segment, pages the reader needs anyway: ~50 µs). */
 const PROBE_FAULTS = 16;
 const PROBE_STRIDE = 64 * 1024;
 
@@ -52,12 +52,12 @@ interface Libc {
 }
 
 let libc: Libc | null | undefined;
-/** Whether page faults proved cheap enough for mapping to pay (measured once: a property of the machine). */
+/** Whether the last file's page faults proved cheap enough for mapping to pay. */
 let cheapFaults: boolean | undefined;
 
 /**
- * Whether mapping pays on this machine, as measured when the first file was mapped by the rule
- * (see {@link FileMapping}); undefined before that.
+ * Whether mapping paid for the last file whose faults were timed (see {@link FileMapping});
+ * undefined before the first.
  */
 export function mappingPays(): boolean | undefined {
   return cheapFaults;
@@ -131,8 +131,9 @@ export interface MappingTuning {
  * Past the size the file had when it was opened, the window goes on with `read` (a file that grew
  * is read to its new end, as before). A file that shrinks while it is mapped would end the process
  * (`SIGBUS`), so files modified in the last 2 s, which may still be written, are read instead, as
- * are small files, machines where a page fault costs more than the copy it saves (timed once, on
-the first file's first pages) and systems without koffi. `FLOWSTREAM_MAP=never` reads every file.
+ *  * are small files, files whose page faults cost more than the copy they save (timed on each file's
+ * first pages: a slow machine, or a file not in the page cache) and systems without koffi.
+ * `FLOWSTREAM_MAP=never` reads every file.
  *
  * @example
  * ```ts
@@ -175,8 +176,9 @@ export class FileMapping implements WindowLender {
     if (lib === null) return null;
     const mapping = new FileMapping(lib, fd, size, readOn, tuning.segmentBytes ?? SEGMENT_BYTES, tuning.lendBytes ?? LEND_BYTES);
     if (!mapping.mapSegment(0, 0)) return null;
-    cheapFaults ??= mapping.timeFaults();
-    if (tuning.force !== true && policy !== 'always' && cheapFaults === false) {
+    const cheap = mapping.timeFaults();
+    if (cheap !== undefined) cheapFaults = cheap;
+    if (tuning.force !== true && policy !== 'always' && cheap === false) {
       mapping.release();
       return null;
     }
