@@ -42,6 +42,17 @@ export default defineConfig({
           env: { FLOWSTREAM_MAP: 'always' },
         },
       },
+      {
+        // parallel meters read a mapped file into their shared chunks from where the mapping stopped
+        ...shared,
+        extends: true,
+        test: {
+          name: 'mapped-parallel',
+          root: 'packages/streamer',
+          include: ['test/parallel/parallel-meter-run.test.ts'],
+          env: { FLOWSTREAM_MAP: 'always' },
+        },
+      },
     ],
   },
 });
