@@ -1202,7 +1202,7 @@ function classifySource(value: unknown): { mode: SourceMode; source: StreamerSou
     const resolve = extensions.resolveInterface;
     const iface = resolve ? resolve(value) : null;
     if (iface !== null) return { mode: 'live', source: iface };
-    if (existsSync(value)) throw optionRangeError('source', 'a capture file, not a directory', value);
+    if (existsSync(value)) throw optionRangeError('source', `a capture file, not ${notAFile(value)}`, value);
     throw optionRangeError('source', 'an existing capture file, a list of files, "-" (stdin), a readable stream, or a capture interface name', value);
   }
   if (value !== null && typeof value === 'object' && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
@@ -1217,6 +1217,20 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** What an existing path that is no regular file is, for the error that refuses it. */
+function notAFile(path: string): string {
+  try {
+    const st = fileStat(path);
+    if (st.isDirectory()) return 'a directory';
+    if (st.isFIFO()) return 'a named pipe (give its bytes on standard input: `flowstream - < PIPE`, or the source "-")';
+    if (st.isSocket()) return 'a socket';
+    if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  } catch {
+    // vanished meanwhile
+  }
+  return 'a special file';
 }
 
 /** @internal for tests */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
@@ -184,6 +185,11 @@ describe('NFStreamer source errors', () => {
     expect(() => new NFStreamer({ source: [skype, join(dir, 'missing.pcap')] })).toThrow(/invalid path at index 1\), got ".*missing\.pcap"/);
     expect(() => new NFStreamer({ source: [] })).toThrow(/a non-empty list of capture files/);
     expect(() => new NFStreamer({ source: dir })).toThrow(/a capture file, not a directory/);
+    // a named pipe or a device was called a directory
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => new NFStreamer({ source: fifo })).toThrow(/a capture file, not a named pipe \(give its bytes on standard input: `flowstream - < PIPE`/);
+    expect(() => new NFStreamer({ source: '/dev/null' })).toThrow(/a capture file, not a device, got "\/dev\/null"/);
     expect(() => new NFStreamer({ source: join(dir, 'nothing') })).toThrow(/an existing capture file, a list of files, "-" \(stdin\)/);
   });
 });
