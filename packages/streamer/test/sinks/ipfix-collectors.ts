@@ -189,6 +189,8 @@ export class Nfacctd {
     const read = (): Record<string, string>[] => {
       if (!existsSync(this.csv)) return [];
       const lines = readFileSync(this.csv, 'utf8').split('\n').filter((l) => l.length > 0);
+      // nfacctd creates the file before it writes the header
+      if (lines.length === 0) return [];
       const header = lines[0]!.split(',');
       return lines.filter((l) => l !== lines[0]).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i]!, v])));
     };
