@@ -11,6 +11,9 @@ const shared = {
   ssr: { resolve: { conditions: ['source', 'import', 'default'], externalConditions: ['source'] } },
 };
 
+/** A project that runs some suites again with `env` set (another build, another way of reading). */
+const rerun = (name: string, root: string, include: string[], env: Record<string, string>) => ({ ...shared, extends: true, test: { name, root, include, env } });
+
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
@@ -21,38 +24,13 @@ export default defineConfig({
       { ...shared, extends: true, test: { name: 'plugins', root: 'packages/plugins', include: ['test/**/*.test.ts'] } },
       { ...shared, extends: true, test: { name: 'streamer', root: 'packages/streamer', include: ['test/**/*.test.ts'] } },
       { ...shared, extends: true, test: { name: 'conformance', root: 'test', include: ['**/*.test.ts'] } },
-      {
-        ...shared,
-        extends: true,
-        test: {
-          name: 'cli-built',
-          root: 'packages/streamer',
-          include: ['test/cli.test.ts', 'test/cli-behaviour.test.ts', 'test/stdin-pipe.test.ts', 'test/snapshots/snapshots.test.ts'],
-          env: { FLOWSTREAM_TEST_CLI: 'built' },
-        },
-      },
-      {
-        // the corpus captures are small, so runs read them; these suites read every one mapped too
-        ...shared,
-        extends: true,
-        test: {
-          name: 'mapped',
-          root: 'test',
-          include: ['hostile-input.test.ts', 'golden-csv.test.ts', 'corpus-results.test.ts'],
-          env: { FLOWSTREAM_MAP: 'always' },
-        },
-      },
-      {
-        // parallel meters read a mapped file into their shared chunks from where the mapping stopped
-        ...shared,
-        extends: true,
-        test: {
-          name: 'mapped-parallel',
-          root: 'packages/streamer',
-          include: ['test/parallel/parallel-meter-run.test.ts'],
-          env: { FLOWSTREAM_MAP: 'always' },
-        },
-      },
+      rerun('cli-built', 'packages/streamer', ['test/cli.test.ts', 'test/cli-behaviour.test.ts', 'test/stdin-pipe.test.ts', 'test/snapshots/snapshots.test.ts'], {
+        FLOWSTREAM_TEST_CLI: 'built',
+      }),
+      // the corpus captures are small, so runs read them; these suites read every one mapped too
+      rerun('mapped', 'test', ['hostile-input.test.ts', 'golden-csv.test.ts', 'corpus-results.test.ts'], { FLOWSTREAM_MAP: 'always' }),
+      // parallel meters read a mapped file into their shared chunks from where the mapping stopped
+      rerun('mapped-parallel', 'packages/streamer', ['test/parallel/parallel-meter-run.test.ts'], { FLOWSTREAM_MAP: 'always' }),
     ],
   },
 });

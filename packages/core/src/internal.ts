@@ -18,6 +18,7 @@ export { PipeCaptureReader } from './capture/pipe-capture-reader.js';
 export type { PipeReaderOptions } from './capture/pipe-capture-reader.js';
 export { StreamCaptureReader } from './capture/stream-capture-reader.js';
 export { fileStat, isPipeOrSocket } from './capture/file-stat.js';
+export { libc } from './libc.js';
 export { BaseCaptureReader } from './capture/base-capture-reader.js';
 export * from './capture/link-types.js';
 export { wrapTimeMs, isLaterTime, elapsedMs, unsignedTimeMs } from './capture/time-ms.js';

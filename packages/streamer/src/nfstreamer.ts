@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Observable } from 'rxjs';
@@ -1202,7 +1201,8 @@ function classifySource(value: unknown): { mode: SourceMode; source: StreamerSou
     const resolve = extensions.resolveInterface;
     const iface = resolve ? resolve(value) : null;
     if (iface !== null) return { mode: 'live', source: iface };
-    if (existsSync(value)) throw optionRangeError('source', `a capture file, not ${notAFile(value)}`, value);
+    const kind = specialKind(value);
+    if (kind !== null) throw optionRangeError('source', `a capture file, not ${kind}`, value);
     throw optionRangeError('source', 'an existing capture file, a list of files, "-" (stdin), a readable stream, or a capture interface name', value);
   }
   if (value !== null && typeof value === 'object' && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
@@ -1219,17 +1219,18 @@ function isFile(path: string): boolean {
   }
 }
 
-/** What an existing path that is no regular file is, for the error that refuses it. */
-function notAFile(path: string): string {
+/** What an existing path that is no regular file is, for the error that refuses it; null when nothing is there. */
+function specialKind(path: string): string | null {
+  let st;
   try {
-    const st = fileStat(path);
-    if (st.isDirectory()) return 'a directory';
-    if (st.isFIFO()) return 'a named pipe (give its bytes on standard input: `flowstream - < PIPE`, or the source "-")';
-    if (st.isSocket()) return 'a socket';
-    if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+    st = fileStat(path);
   } catch {
-    // vanished meanwhile
+    return null;
   }
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a named pipe (give its bytes on standard input: `flowstream - < PIPE`, or the source "-")';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
   return 'a special file';
 }
 

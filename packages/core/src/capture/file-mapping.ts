@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { libc } from '../libc.js';
 import type { ByteWindow, WindowLender } from './byte-window.js';
 
 /**
@@ -39,8 +39,8 @@ const PROT_READ = 1;
 const MAP_PRIVATE = 2;
 const MADV_DONTNEED = 4;
 
-/** The libc calls a mapping needs, through koffi (an optional dependency). */
-interface Libc {
+/** The C library's calls a mapping needs, through koffi (see `libc`). */
+interface MappingCalls {
   mmap(addr: null, length: number, prot: number, flags: number, fd: number, offset: number): unknown;
   munmap(addr: unknown, length: number): number;
   /** `madvise` at a numeric address (from {@link address}). */
@@ -51,7 +51,7 @@ interface Libc {
   failed(pointer: unknown): boolean;
 }
 
-let libc: Libc | null | undefined;
+let calls: MappingCalls | null | undefined;
 /** Whether the last file's page faults proved cheap enough for mapping to pay. */
 let cheapFaults: boolean | undefined;
 
@@ -73,19 +73,20 @@ function mapPolicy(): 'never' | 'always' | 'auto' {
   return value === 'never' || value === 'always' ? value : 'auto';
 }
 
-/** koffi's libc functions, once per process; null where they cannot be had (no koffi, not 64-bit Linux). */
-function loadLibc(): Libc | null {
-  if (libc !== undefined) return libc;
-  libc = null;
+/** The mapping calls, once per process; null where they cannot be had (no koffi, not 64-bit Linux). */
+function mappingCalls(): MappingCalls | null {
+  if (calls !== undefined) return calls;
+  calls = null;
   // off_t is 64 bits on these (the mmap declaration below relies on it)
-  if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) return null;
+  if (process.arch !== 'x64' && process.arch !== 'arm64') return null;
+  const c = libc();
+  if (c === null) return null;
   try {
-    const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
-    const lib = koffi.load('libc.so.6');
+    const { koffi, lib } = c;
     const mmap = lib.func('void *mmap(void *addr, size_t length, int prot, int flags, int fd, int64_t offset)');
     const munmap = lib.func('int munmap(void *addr, size_t length)');
     const madvise = lib.func('int madvise(uintptr_t addr, size_t length, int advice)');
-    libc = {
+    calls = {
       mmap: (addr, length, prot, flags, fd, offset) => mmap(addr, length, prot, flags, fd, offset),
       munmap: (addr, length) => munmap(addr, length) as number,
       madvise: (addr, length, advice) => madvise(addr, length, advice) as number,
@@ -98,9 +99,9 @@ function loadLibc(): Libc | null {
       },
     };
   } catch {
-    libc = null;
+    calls = null;
   }
-  return libc;
+  return calls;
 }
 
 /**
@@ -108,7 +109,7 @@ function loadLibc(): Libc | null {
  * may still hold the view, and unmapping memory a view can reach would crash the process.
  */
 const unmapWhenUnreachable = new FinalizationRegistry<{ pointer: unknown; length: number }>(({ pointer, length }) => {
-  libc?.munmap(pointer, length);
+  calls?.munmap(pointer, length);
 });
 
 /** When to map and in what steps; the defaults are the measured ones (tests make the steps small to cross many boundaries). */
@@ -131,7 +132,7 @@ export interface MappingTuning {
  * Past the size the file had when it was opened, the window goes on with `read` (a file that grew
  * is read to its new end, as before). A file that shrinks while it is mapped would end the process
  * (`SIGBUS`), so files modified in the last 2 s, which may still be written, are read instead, as
- *  * are small files, files whose page faults cost more than the copy they save (timed on each file's
+ * are small files, files whose page faults cost more than the copy they save (timed on each file's
  * first pages: a slow machine, or a file not in the page cache) and systems without koffi.
  * `FLOWSTREAM_MAP=never` reads every file.
  *
@@ -153,7 +154,7 @@ export class FileMapping implements WindowLender {
   private probed = 0;
 
   private constructor(
-    private readonly lib: Libc,
+    private readonly lib: MappingCalls,
     private readonly fd: number,
     private readonly size: number,
     /** Called when the window must go on with reads (the mapping ends at {@link size}); returns `ensure(n)`'s answer. */
@@ -170,15 +171,17 @@ export class FileMapping implements WindowLender {
   static open(fd: number, size: number, mtimeMs: number, readOn: (w: ByteWindow, n: number) => boolean, tuning: MappingTuning = {}): FileMapping | null {
     const policy = mapPolicy();
     if (policy === 'never') return null;
-    if (tuning.force !== true && policy !== 'always' && (size < MAP_MIN_BYTES || Date.now() - mtimeMs < SETTLED_MS)) return null;
+    // the rule decides unless the caller or FLOWSTREAM_MAP maps whatever the file
+    const byRule = tuning.force !== true && policy !== 'always';
+    if (byRule && (size < MAP_MIN_BYTES || Date.now() - mtimeMs < SETTLED_MS)) return null;
     if (size === 0) return null;
-    const lib = loadLibc();
+    const lib = mappingCalls();
     if (lib === null) return null;
     const mapping = new FileMapping(lib, fd, size, readOn, tuning.segmentBytes ?? SEGMENT_BYTES, tuning.lendBytes ?? LEND_BYTES);
     if (!mapping.mapSegment(0, 0)) return null;
     const cheap = mapping.timeFaults();
     if (cheap !== undefined) cheapFaults = cheap;
-    if (tuning.force !== true && policy !== 'always' && cheap === false) {
+    if (byRule && cheap === false) {
       mapping.release();
       return null;
     }

@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import { fileStat } from '@flowstream/core/internal';
+import { fileStat, libc } from '@flowstream/core/internal';
 
 /** Inputs smaller than this together are over before the tuning pays for loading koffi (~20 ms). */
 const WORTH_BYTES = 16 << 20;
@@ -29,10 +28,9 @@ const M_TRIM_THRESHOLD = -1;
 export function keepFreedMemoryFor(sources: readonly string[]): void {
   if (process.platform !== 'linux' || !tuningPays(sources)) return;
   try {
-    const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
-    koffi.load('libc.so.6').func('int mallopt(int, int)')(M_TRIM_THRESHOLD, TRIM_THRESHOLD);
+    libc()?.lib.func('int mallopt(int, int)')(M_TRIM_THRESHOLD, TRIM_THRESHOLD);
   } catch {
-    // not glibc, or koffi is not installed: the default allocator settings stay
+    // not glibc's malloc: the default allocator settings stay
   }
 }
 

@@ -1,0 +1,26 @@
+import { createRequire } from 'node:module';
+
+let loaded: { koffi: typeof import('koffi'); lib: ReturnType<typeof import('koffi').load> } | null | undefined;
+
+/**
+ * The C library through koffi (an optional dependency), loaded once per process for the calls
+ * Node has no API for (`mmap`, `madvise`, `mallopt`); null without koffi or outside Linux with
+ * glibc.
+ *
+ * @example
+ * ```ts
+ * libc()?.lib.func('int mallopt(int, int)')(-1, 32 << 20);
+ * ```
+ */
+export function libc(): { koffi: typeof import('koffi'); lib: ReturnType<typeof import('koffi').load> } | null {
+  if (loaded !== undefined) return loaded;
+  loaded = null;
+  if (process.platform !== 'linux') return null;
+  try {
+    const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
+    loaded = { koffi, lib: koffi.load('libc.so.6') };
+  } catch {
+    // koffi is not installed, or the C library is not glibc's
+  }
+  return loaded;
+}
