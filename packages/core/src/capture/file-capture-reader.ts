@@ -14,7 +14,7 @@ import { ReadStatus } from './read-status.js';
  */
 const BUFFER_SIZE = 1024 * 1024;
 
-/** Buffer for reads after a mapping: what a file grew by since it was opened, or the bytes the parallel run's buffers take over. */
+/** Buffer for reads after a mapping: what a file grew by since it was opened (a parallel run's buffers replace it at once). */
 const READ_ON_BYTES = 64 * 1024;
 
 /** How a {@link FileCaptureReader} takes the file's bytes. */
@@ -94,25 +94,26 @@ export class FileCaptureReader extends BaseCaptureReader {
     this.window.ended = true;
   }
 
-  /** The mapping ended (it holds the file as it was opened): the unread bytes move to a buffer, and reads go on after them. */
+  /** The mapping ended (it holds the file as it was opened): reads go on from the position reached. */
   private readOn(w: ByteWindow, n: number): boolean {
     this.unmap(n);
     return w.ensure(n);
   }
 
-  /** Goes on with reads: the unread bytes move to a buffer of at least `n` bytes. */
+  /**
+   * Goes on with reads from the position reached, in a buffer of at least `n` bytes: what the
+   * mapping lent beyond it is read again from the file, not copied (a parallel run switching to its
+   * shared chunks took the lent 32 MiB as a private buffer, and their records as copies).
+   */
   private unmap(n = 0): void {
     const mapping = this.mapping;
     if (mapping === null) return;
     this.mapping = null;
     const w = this.window;
-    const unread = w.buf.subarray(w.start, w.end);
-    const buf = new Uint8Array(Math.max(READ_ON_BYTES, unread.length, n));
-    buf.set(unread);
     w.base += w.start;
     w.start = 0;
-    w.end = unread.length;
-    w.buf = buf;
+    w.end = 0;
+    w.buf = new Uint8Array(Math.max(READ_ON_BYTES, n));
     w.lender = null;
     mapping.release();
   }
