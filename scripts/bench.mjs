@@ -24,6 +24,8 @@ const HELP = `Usage: pnpm bench [-- options]      (or: node scripts/bench.mjs [o
   --only a,b,...       run only these rows (ids: ${'${IDS}'})
   --skip a,b,...       skip these rows
   --no-peers           do not run tcpdump / softflowd / nfpcapd
+  --keep-env           time every process with this shell's environment as it is (by default
+                       NODE_EXTRA_CA_CERTS is removed, see scripts/BENCH.md "Environment")
   --json FILE          also write the results as JSON
   --cache DIR          capture cache (default $FLOWSTREAM_BENCH_CACHE or ~/.cache/flowstream-bench)
   --corpus DIR         input captures (default $FLOWSTREAM_BENCH_CORPUS or ../shared/corpus/nfstream/pcaps)
@@ -43,6 +45,7 @@ function parseArgs(argv) {
     only: null,
     skip: [],
     peers: true,
+    keepEnv: false,
     json: null,
     cache: process.env.FLOWSTREAM_BENCH_CACHE || join(homedir(), '.cache', 'flowstream-bench'),
     corpus: process.env.FLOWSTREAM_BENCH_CORPUS || resolve(REPO, '..', 'shared', 'corpus', 'nfstream', 'pcaps'),
@@ -70,6 +73,7 @@ function parseArgs(argv) {
       case '--only': o.only = next().split(',').filter(Boolean); break;
       case '--skip': o.skip = next().split(',').filter(Boolean); break;
       case '--no-peers': o.peers = false; break;
+      case '--keep-env': o.keepEnv = true; break;
       case '--json': o.json = resolve(next()); break;
       case '--cache': o.cache = resolve(next()); break;
       case '--corpus': o.corpus = resolve(next()); break;
@@ -179,11 +183,43 @@ function ensureCapture(opts, name, genArgs) {
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 /**
+ * Variables a shell may carry that change what a Node process does at start and are no part of
+ * running flowstream: Node reads the certificate bundle NODE_EXTRA_CA_CERTS names at every start,
+ * before any of the program runs (a sandbox that intercepts TLS sets it for every process; with
+ * Debian's 225 KB bundle a start costs ~35 ms more). The C peers never read it, so leaving it set
+ * would charge the Node rows for the shell they were started from.
+ */
+const STARTUP_VARIABLES = ['NODE_EXTRA_CA_CERTS'];
+
+/** The environment measured processes run with (see {@link STARTUP_VARIABLES}; `--keep-env`: as is). */
+let RUN_ENV = process.env;
+
+/** The variables of {@link STARTUP_VARIABLES} set here, and what they cost a bare `node -e 0` (median ms of 7). */
+function startupVariables(keep) {
+  const set = STARTUP_VARIABLES.filter((v) => process.env[v] !== undefined);
+  if (set.length === 0) return null;
+  const clean = { ...process.env };
+  for (const v of set) delete clean[v];
+  const median = (env) => {
+    const ms = [];
+    for (let i = 0; i < 7; i++) {
+      const t0 = process.hrtime.bigint();
+      spawnSync(process.execPath, ['-e', '0'], { env, stdio: 'ignore' });
+      ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    return ms.sort((a, b) => a - b)[3];
+  };
+  const costMs = median(process.env) - median(clean);
+  if (!keep) RUN_ENV = clean;
+  return { variables: set, removed: !keep, costMs: Math.round(costMs) };
+}
+
+/**
  * Runs a command once: wall-clock seconds (measured here, around the whole process) and peak RSS
  * (GNU time's %M when available; otherwise VmHWM polled from /proc every 10 ms, which can miss a
  * last-moment peak).
  */
-function runOnce(cmd, args, { timeoutS, cwd = REPO, env = process.env }) {
+function runOnce(cmd, args, { timeoutS, cwd = REPO, env = RUN_ENV }) {
   return new Promise((res) => {
     const rssFile = join(tmpdir(), `flowstream-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
     const argv = TIME ? [TIME, '-f', '%M', '-o', rssFile, cmd, ...args] : [cmd, ...args];
@@ -827,6 +863,7 @@ async function main() {
 
   for (const c of Object.values(caps)) if (c) await warmPageCache(c.path);
 
+  const startupEnv = startupVariables(opts.keepEnv);
   const flowstreamVersion = spawnSync(FLOWSTREAM, ['--version'], { encoding: 'utf8' }).stdout.trim();
   const meta = {
     date: new Date().toISOString(),
@@ -836,9 +873,11 @@ async function main() {
     memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     runs: opts.runs,
     loadavg: readFileSync('/proc/loadavg', 'utf8').trim().split(' ').slice(0, 3).join(' '),
+    environment: startupEnv,
     captures: Object.fromEntries(Object.entries(caps).filter(([, c]) => c).map(([k, c]) => [k, { path: c.path, bytes: c.bytes }])),
   };
   log(`bench: ${meta.flowstream}, node ${meta.node}, ${meta.cpus}, ${opts.runs} rounds per group, load ${meta.loadavg}`);
+  if (startupEnv?.removed) log(`bench: ${startupEnv.variables.join(', ')} removed from the measured runs' environment (+${startupEnv.costMs} ms per Node start here; --keep-env keeps it)`);
 
   const results = [];
   // make_bench_pcap.py writes exactly --packets records; peers are credited with the packet count
@@ -882,6 +921,7 @@ async function main() {
 
   process.stdout.write(`\nflowstream bench: ${meta.flowstream}, node ${meta.node}, ${meta.cpus}, ${meta.memory}, ${opts.runs} interleaved rounds, load at start ${meta.loadavg}\n`);
   for (const [k, c] of Object.entries(meta.captures)) process.stdout.write(`  ${k}: ${c.path} (${(c.bytes / 1e6).toFixed(0)} MB)\n`);
+  if (startupEnv) process.stdout.write(`  environment: ${startupEnv.variables.join(', ')} ${startupEnv.removed ? 'removed for the measured runs' : 'kept (--keep-env)'}; set, it costs a bare \`node -e 0\` ${startupEnv.costMs} ms here\n`);
   process.stdout.write(`\n${table(results)}\n\nRatios against peers measured in the same interleaved rounds:\n\n${ratioTable(cmps)}\n\nCommands:\n`);
   for (const r of results) process.stdout.write(`  ${r.id.padEnd(20)} ${r.command}\n`);
   process.stdout.write('\n');

@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
+import { loadKoffi, type Koffi } from './koffi.js';
 
-let loaded: { koffi: typeof import('koffi'); lib: ReturnType<typeof import('koffi').load> } | null | undefined;
+let loaded: { koffi: Koffi; lib: ReturnType<Koffi['load']> } | null | undefined;
 
 /**
  * The C library through koffi (an optional dependency), loaded once per process for the calls
@@ -12,12 +12,12 @@ let loaded: { koffi: typeof import('koffi'); lib: ReturnType<typeof import('koff
  * libc()?.lib.func('int mallopt(int, int)')(-1, 32 << 20);
  * ```
  */
-export function libc(): { koffi: typeof import('koffi'); lib: ReturnType<typeof import('koffi').load> } | null {
+export function libc(): { koffi: Koffi; lib: ReturnType<Koffi['load']> } | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
   if (process.platform !== 'linux') return null;
   try {
-    const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
+    const koffi = loadKoffi();
     loaded = { koffi, lib: koffi.load('libc.so.6') };
   } catch {
     // koffi is not installed, or the C library is not glibc's

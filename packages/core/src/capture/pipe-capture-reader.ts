@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { BaseCaptureReader } from './base-capture-reader.js';
 import { fileStat } from './file-stat.js';
+import { koffiModulePath } from '../koffi.js';
 import { ByteWindow, type WindowLender } from './byte-window.js';
 import { waitAsync, type AsyncWait } from './wait-async.js';
 import { PIPE_CONTROL_WORDS, PIPE_HASH_TOO_LATE, PIPE_WAKE_BYTES, PIPE_WORKER_SOURCE, PipeCtl, PipeState, type PipeWorkerData } from './pipe-reader-worker.js';
@@ -90,7 +90,7 @@ export class PipeCaptureReader extends BaseCaptureReader {
     // a socket cannot be woken from a blocking read: the worker's event loop waits for it instead
     this.blocking = !fileStat(fd).isSocket();
     this.fd = fd;
-    const koffi = this.blocking && process.platform === 'linux' ? koffiPath() : null;
+    const koffi = this.blocking && process.platform === 'linux' ? koffiModulePath() : null;
     const workerData: PipeWorkerData = { fd, control, data, headroom, blocking: this.blocking, koffi, resume: this.lender.resume };
     if (options.hash === true) this.hashAll();
     this.worker = new Worker(PIPE_WORKER_SOURCE, { eval: true, workerData, name: `flowstream-pipe-${fd}` });
@@ -305,14 +305,5 @@ function wakeBlockedRead(fd: number): void {
     // nothing more can be done from here
   } finally {
     if (writer >= 0) closeSync(writer);
-  }
-}
-
-/** Where koffi (an optional dependency) is installed, or null: the worker loads it to enlarge the pipe. */
-function koffiPath(): string | null {
-  try {
-    return createRequire(import.meta.url).resolve('koffi');
-  } catch {
-    return null;
   }
 }

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { loadKoffi } from '../koffi.js';
 import { NDPI_LAYOUT } from './ndpi-layout.js';
 
 /** The few koffi members the binding uses (koffi is an optional dependency, loaded lazily). */
@@ -110,7 +110,7 @@ function tryLoad(): NdpiLibrary | Error {
   let koffi: Koffi;
   try {
     // Lazy and synchronous: the pure-TypeScript path must work where koffi is not installed.
-    koffi = createRequire(import.meta.url)('koffi') as Koffi;
+    koffi = loadKoffi() as unknown as Koffi;
   } catch (err) {
     return new Error(`nDPI unavailable: the optional dependency koffi cannot be loaded (${errText(err)})`);
   }

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { loadKoffi } from '../koffi.js';
 
 /** One classic BPF instruction as libpcap's `struct bpf_insn` holds it. */
 export interface RawBpfInsn {
@@ -71,7 +71,7 @@ function openLibrary(): LibpcapLibrary | { missing: string } {
   let koffi: Koffi;
   try {
     // koffi is a CommonJS native addon: require() keeps compileBpf synchronous.
-    koffi = createRequire(import.meta.url)('koffi');
+    koffi = loadKoffi();
   } catch (e) {
     return {
       missing:
