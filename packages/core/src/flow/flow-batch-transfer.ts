@@ -5,17 +5,24 @@ import { AddressTexts, MacTexts } from './flow-batch-writer.js';
 import { FlowKeyTexts } from './flow-key.js';
 import { TextCache } from './text-cache.js';
 
-/** One column of a {@link TransferredBatch}: typed arrays travel as they are (transferred, not copied). */
-export type TransferredColumn =
+/** One column as it travels: typed arrays as they are (transferred, not copied). */
+export type SentColumn =
   | FlowColumn
   /** IP address texts, still packed (texts are built where they are read). */
   | { readonly kind: 'address'; readonly words: Uint32Array; readonly versions: Uint8Array; readonly offset: number }
   /** MAC or OUI texts, still packed. */
   | { readonly kind: 'mac'; readonly macs: Float64Array; readonly side: number }
-  /** `flow_key`, not computed yet: made where it is read, from the batch's own columns. */
-  | { readonly kind: 'flow-key' }
   /** Texts as their distinct values and one code per row (few distinct texts: nDPI names, categories). */
   | { readonly kind: 'text-codes'; readonly codes: Int32Array; readonly texts: readonly (string | null)[] };
+
+/** One column of a {@link TransferredBatch}. */
+export type TransferredColumn =
+  | SentColumn
+  /**
+   * `flow_key`, not computed yet: made where it is read, from the batch's own columns, or from
+   * `sources` (the key's fields, when the batch's columns left some of them out).
+   */
+  | { readonly kind: 'flow-key'; readonly sources?: { readonly fields: readonly FieldSpec[]; readonly columns: readonly SentColumn[] } };
 
 /** A {@link FlowBatch} as plain, structured-clone friendly data (worker → main thread). */
 export interface TransferredBatch {
@@ -29,42 +36,54 @@ export interface TransferredBatch {
  * numbers, lists and packed addresses move without a copy; text columns go as codes into their
  * distinct texts (a clone of each distinct text, not of each row's); plugin values are cloned.
  * Flow objects are not carried: the receiver rebuilds rows from the columns, as for any batch. A
- * `flow_key` column not read yet travels as a marker and is computed on the receiving side.
+ * `flow_key` column not read yet travels as a marker (with the key's fields when the batch left some
+ * of them out) and is computed on the receiving side.
  * The batch's typed arrays are unusable here afterwards (their buffers moved).
  */
 export function batchForTransfer(batch: FlowBatch): { message: TransferredBatch; transfer: ArrayBuffer[] } {
   const buffers = new Set<ArrayBuffer>();
+  const columns = batch.columns.map((c) => {
+    if (c instanceof FlowKeyTexts && !c.computed) {
+      if (c.readsFrom(batch)) return { kind: 'flow-key' } as const;
+      // the column selection left some of the key's fields out: they travel with the marker, so
+      // the key is still made on the receiving side (not row by row here)
+      const sources = c.sources();
+      return { kind: 'flow-key', sources: { fields: sources.fields, columns: sources.columns.map((s) => transferColumn(s, buffers)) } } as const;
+    }
+    return transferColumn(c, buffers);
+  });
+  return { message: { fields: batch.fields, columns, length: batch.length }, transfer: [...buffers] };
+}
+
+/** One column as {@link TransferredColumn}, its transferable buffers added to `buffers`. */
+function transferColumn(c: FlowColumn, buffers: Set<ArrayBuffer>): SentColumn {
   const keep = (a: { buffer: ArrayBufferLike }): void => {
     if (a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
   };
-  const columns: TransferredColumn[] = batch.columns.map((c) => {
-    if (c instanceof AddressTexts) {
-      keep(c.words);
-      keep(c.versions);
-      return { kind: 'address', words: c.words, versions: c.versions, offset: c.offset };
+  if (c instanceof AddressTexts) {
+    keep(c.words);
+    keep(c.versions);
+    return { kind: 'address', words: c.words, versions: c.versions, offset: c.offset };
+  }
+  if (c instanceof MacTexts) {
+    keep(c.macs);
+    return { kind: 'mac', macs: c.macs, side: c.side };
+  }
+  switch (c.kind) {
+    case 'number':
+      keep(c.values);
+      return { kind: 'number', values: c.values };
+    case 'list':
+      keep(c.values);
+      return { kind: 'list', width: c.width, values: c.values };
+    case 'string': {
+      const coded = textCodes(c.values);
+      buffers.add(coded.codes.buffer as ArrayBuffer);
+      return coded;
     }
-    if (c instanceof MacTexts) {
-      keep(c.macs);
-      return { kind: 'mac', macs: c.macs, side: c.side };
-    }
-    if (c instanceof FlowKeyTexts && !c.computed && c.readsFrom(batch)) return { kind: 'flow-key' };
-    switch (c.kind) {
-      case 'number':
-        keep(c.values);
-        return { kind: 'number', values: c.values };
-      case 'list':
-        keep(c.values);
-        return { kind: 'list', width: c.width, values: c.values };
-      case 'string': {
-        const coded = textCodes(c.values);
-        buffers.add(coded.codes.buffer as ArrayBuffer);
-        return coded;
-      }
-      default:
-        return { kind: 'value', values: c.values };
-    }
-  });
-  return { message: { fields: batch.fields, columns, length: batch.length }, transfer: [...buffers] };
+    default:
+      return { kind: 'value', values: c.values };
+  }
 }
 
 /** A text column as codes into its distinct texts. */
@@ -107,18 +126,28 @@ export class BatchReceiver {
     const n = message.length;
     const columns: FlowColumn[] = [];
     let key = -1;
+    let keySources: { fields: readonly FieldSpec[]; columns: FlowColumn[] } | null = null;
     message.columns.forEach((c, j) => {
-      if (c.kind === 'address') columns.push(new AddressTexts(c.words, c.versions, n, c.offset));
-      else if (c.kind === 'mac') columns.push(new MacTexts(c.macs, n, c.side, fields[j]!.name.endsWith('_oui') ? this.ouis : this.macs));
-      else if (c.kind === 'text-codes') columns.push({ kind: 'string', values: decodeTexts(c.codes, c.texts) });
-      else if (c.kind === 'flow-key') {
+      if (c.kind === 'flow-key') {
         key = j;
         columns.push(null!);
-      } else columns.push(c);
+        if (c.sources !== undefined) keySources = { fields: c.sources.fields, columns: c.sources.columns.map((s, k) => this.column(s, c.sources!.fields[k]!, n)) };
+      } else columns.push(this.column(c, fields[j]!, n));
     });
     // the key reads the other columns: made once they are all in place
-    if (key >= 0) columns[key] = new FlowKeyTexts(fields, columns, n);
+    if (key >= 0) {
+      const s = keySources as { fields: readonly FieldSpec[]; columns: FlowColumn[] } | null;
+      columns[key] = s === null ? new FlowKeyTexts(fields, columns, n) : new FlowKeyTexts(s.fields, s.columns, n);
+    }
     return new FlowBatch(fields, columns, n, undefined, null, recycle);
+  }
+
+  /** A column as it was sent (not a `flow-key` marker). */
+  private column(c: SentColumn, field: FieldSpec, n: number): FlowColumn {
+    if (c.kind === 'address') return new AddressTexts(c.words, c.versions, n, c.offset);
+    if (c.kind === 'mac') return new MacTexts(c.macs, n, c.side, field.name.endsWith('_oui') ? this.ouis : this.macs);
+    if (c.kind === 'text-codes') return { kind: 'string', values: decodeTexts(c.codes, c.texts) };
+    return c;
   }
 
   private intern(fields: readonly FieldSpec[]): readonly FieldSpec[] {

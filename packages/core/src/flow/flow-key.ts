@@ -182,6 +182,23 @@ export class FlowKeyTexts implements StringColumn {
   }
 
   /**
+   * The fields the key is made from and their columns (those of {@link FLOW_KEY_FIELDS} present):
+   * a key made from them is this key, wherever it is made (a batch whose column selection left
+   * the key's fields out carries them along to the thread that reads the key).
+   */
+  sources(): { fields: FieldSpec[]; columns: FlowColumn[] } {
+    const fields: FieldSpec[] = [];
+    const columns: FlowColumn[] = [];
+    for (const name of FLOW_KEY_FIELDS) {
+      const j = this.fields.findIndex((f) => f.name === name);
+      if (j < 0) continue;
+      fields.push(this.fields[j]!);
+      columns.push(this.columns[j]!);
+    }
+    return { fields, columns };
+  }
+
+  /**
    * True when every identifying field of `batch` is the very column this key reads (or is absent
    * from both): a key made from `batch` is this key.
    */
