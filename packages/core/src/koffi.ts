@@ -55,27 +55,28 @@ function load(): Koffi | Error {
  */
 export function koffiModulePath(): string | null {
   try {
-    const addon = addonPath();
-    return addon !== null && existsSync(addon) ? addon : require.resolve('koffi');
+    const at = prebuiltLocation();
+    return at !== null && existsSync(at.addon) ? at.addon : require.resolve('koffi');
   } catch {
     return null;
   }
 }
 
-/** Where koffi's prebuilt addon for this platform and CPU is (null: not one koffi ships for glibc Linux). */
-function addonPath(): string | null {
+/** koffi's manifest and its prebuilt addon for this platform and CPU (null: not one koffi ships for glibc Linux). */
+function prebuiltLocation(): { manifest: string; addon: string } | null {
   if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) return null;
-  return join(dirname(require.resolve('koffi/package.json')), 'build', 'koffi', `linux_${process.arch}`, 'koffi.node');
+  const manifest = require.resolve('koffi/package.json');
+  return { manifest, addon: join(dirname(manifest), 'build', 'koffi', `linux_${process.arch}`, 'koffi.node') };
 }
 
 /** koffi's prebuilt addon when it was built for the installed package's version (null: none). */
 function prebuiltAddon(): string | null {
-  const addon = addonPath();
-  if (addon === null) return null;
-  const { version } = JSON.parse(readFileSync(join(dirname(dirname(dirname(dirname(addon)))), 'package.json'), 'utf8')) as { version: string };
+  const at = prebuiltLocation();
+  if (at === null) return null;
+  const { version } = JSON.parse(readFileSync(at.manifest, 'utf8')) as { version: string };
   try {
     // the addon states the version it was built for: a stale build is not used
-    return (require(addon) as { version?: string }).version === version ? addon : null;
+    return (require(at.addon) as { version?: string }).version === version ? at.addon : null;
   } catch {
     return null;
   }
