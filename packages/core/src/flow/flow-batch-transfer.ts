@@ -126,19 +126,24 @@ export class BatchReceiver {
     const n = message.length;
     const columns: FlowColumn[] = [];
     let key = -1;
-    let keySources: { fields: readonly FieldSpec[]; columns: FlowColumn[] } | null = null;
-    message.columns.forEach((c, j) => {
-      if (c.kind === 'flow-key') {
-        key = j;
-        columns.push(null!);
-        if (c.sources !== undefined) keySources = { fields: c.sources.fields, columns: c.sources.columns.map((s, k) => this.column(s, c.sources!.fields[k]!, n)) };
-      } else columns.push(this.column(c, fields[j]!, n));
-    });
-    // the key reads the other columns: made once they are all in place
-    if (key >= 0) {
-      const s = keySources as { fields: readonly FieldSpec[]; columns: FlowColumn[] } | null;
-      columns[key] = s === null ? new FlowKeyTexts(fields, columns, n) : new FlowKeyTexts(s.fields, s.columns, n);
+    let keyFields = fields;
+    let keyColumns = columns;
+    for (let j = 0; j < message.columns.length; j++) {
+      const c = message.columns[j]!;
+      if (c.kind !== 'flow-key') {
+        columns.push(this.column(c, fields[j]!, n));
+        continue;
+      }
+      key = j;
+      columns.push(null!);
+      const sources = c.sources;
+      if (sources !== undefined) {
+        keyFields = sources.fields;
+        keyColumns = sources.columns.map((s, k) => this.column(s, sources.fields[k]!, n));
+      }
     }
+    // the key reads the other columns (or its own): made once they are all in place
+    if (key >= 0) columns[key] = new FlowKeyTexts(keyFields, keyColumns, n);
     return new FlowBatch(fields, columns, n, undefined, null, recycle);
   }
 
