@@ -175,10 +175,12 @@ export class FlowBatch implements Iterable<NFlow> {
 
   /**
    * The same rows with other columns (a projection, hashed columns): `fields`/`columns` replace
-   * this batch's. Flow objects are not carried over (they would show the old columns).
+   * this batch's. Flow objects are not carried over (they would show the old columns). The
+   * projection reads this batch's storage, so releasing it releases this batch (an output that
+   * selects columns gives the meter its storage back like one that takes them all).
    */
   withColumns(fields: readonly FieldSpec[], columns: readonly FlowColumn[]): FlowBatch {
-    return new FlowBatch(fields, columns, this.length);
+    return new FlowBatch(fields, columns, this.length, rowBuilder, null, this.recycle === null ? null : () => this.release());
   }
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FlowBatch } from '@flowstream/core';
 import { CsvSink, NFStreamer, SinkError, sinkDefinition, type FlowSink } from '../../src/index.js';
 import { ThreadedSink } from '../../src/sinks/threaded/threaded-sink.js';
 import { PCAPS, runCli } from '../support/run-cli.js';
@@ -75,6 +76,29 @@ describe('ThreadedSink: a built-in file sink on a worker thread', () => {
     expect(readFileSync(direct, 'utf8') === text).toBe(true);
     expect(readFileSync(threaded, 'utf8') === text).toBe(true);
   }, 60_000);
+
+  it('a batch with selected columns is given back once written, and gives back the batch it was selected from', async () => {
+    // a column selection (an output's `columns`, `snapshotColumns`) hands the sink a projection
+    // of the meter's batch: when the worker wrote it, the meter's storage must come back
+    const streamer = new NFStreamer({ source: LONG, nDissections: 0 });
+    const batches: FlowBatch[] = [];
+    for await (const b of streamer.batches()) batches.push(b);
+    const source = batches[0]!;
+    let recycled = 0;
+    const reusable = new FlowBatch(source.fields, source.columns, source.length, undefined, null, () => recycled++);
+    const k = ['src_ip', 'dst_port', 'bidirectional_bytes'].map((n) => reusable.indexOf(n));
+    const projection = reusable.withColumns(
+      k.map((j) => reusable.fields[j]!),
+      k.map((j) => reusable.columns[j]!),
+    );
+    const file = tmp('csv');
+    const sink = new ThreadedSink('csv', file, {});
+    await sink.open({ fields: projection.fields, anonymized: [], manifest: streamer.manifest });
+    await sink.write(projection);
+    await sink.close({ summary: null });
+    expect(recycled).toBe(1);
+    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe('src_ip,dst_port,bidirectional_bytes');
+  });
 
   it('a full disk fails the run with an error naming the target and its code, after the flows so far', async () => {
     const err = await run(new ThreadedSink('csv', '/dev/full', {}), LONG).catch((e: unknown) => e);
