@@ -95,8 +95,12 @@ export class FlowMeter {
   readonly stats: FlowStatistics | null;
   readonly splt: FlowSplt | null;
 
-  /** Full batches emitted since the last drain, in emission order. */
-  private batches: FlowBatch[] = [];
+  /**
+   * Full batches emitted since the last drain, in emission order. Drains empty the list rather
+   * than replace it: a fresh `[]` holds small integers until its first push, and that change of
+   * kind deoptimized `expire` after every drain.
+   */
+  private readonly batches: FlowBatch[] = [];
   private batchedRows = 0;
   private readonly writer: FlowBatchWriter;
   /** Where the dissector writes a flow's nDPI fields when there is no flow object. */
@@ -135,7 +139,7 @@ export class FlowMeter {
   private snapAt = NaN;
   private readonly snap: SnapshotTracker | null;
   private readonly snapWriter: SnapshotBatchWriter | null;
-  private snapBatches: FlowBatch[] = [];
+  private readonly snapBatches: FlowBatch[] = [];
   private readonly snapPlugins: readonly NFPlugin[];
   // NaN: the fields hold doubles from the start (times and byte counts outgrow small integers, and
   // a field that changes representation throws away the compiled code that read it)
@@ -330,11 +334,9 @@ export class FlowMeter {
    */
   drainBatches(): FlowBatch[] {
     const last = this.writer.seal();
-    const out = this.batches;
-    if (last !== null) out.push(last);
-    this.batches = [];
+    if (last !== null) this.batches.push(last);
     this.batchedRows = 0;
-    return out;
+    return this.batches.splice(0);
   }
 
   /**
@@ -342,27 +344,21 @@ export class FlowMeter {
    * copy every column of a partial batch and allocate a fresh set).
    */
   drainFullBatches(): FlowBatch[] {
-    const out = this.batches;
-    if (out.length === 0) return out;
-    this.batches = [];
+    if (this.batches.length === 0) return [];
     this.batchedRows = 0;
-    return out;
+    return this.batches.splice(0);
   }
 
   /** Takes the snapshot rows written so far as batches (the last one partial); empty without snapshots. */
   drainSnapshots(): FlowBatch[] {
-    const out = this.snapBatches;
     const last = this.snapWriter === null ? null : this.snapWriter.seal();
-    if (last !== null) out.push(last);
-    this.snapBatches = [];
-    return out;
+    if (last !== null) this.snapBatches.push(last);
+    return this.snapBatches.splice(0);
   }
 
   /** Takes the full snapshot batches written so far; the batch being written stays (see {@link drainFullBatches}). */
   drainFullSnapshots(): FlowBatch[] {
-    const out = this.snapBatches;
-    if (out.length > 0) this.snapBatches = [];
-    return out;
+    return this.snapBatches.length === 0 ? [] : this.snapBatches.splice(0);
   }
 
   /** Snapshot rows written and not yet drained. */

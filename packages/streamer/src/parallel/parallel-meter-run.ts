@@ -96,9 +96,9 @@ export class ParallelMeterRun implements FlowRun {
   private readonly pump: CapturePump;
   /** Rebuilds the workers' batches (transferred typed arrays; no flow objects). */
   private readonly receiver = new BatchReceiver();
-  private out: FlowBatch[] = [];
+  private readonly out: FlowBatch[] = [];
   /** Snapshot batches received, in arrival order (each flow's rows come from its one meter, in time order). */
-  private snapshots: FlowBatch[] = [];
+  private readonly snapshots: FlowBatch[] = [];
   private nextId = 0;
   /** The inputs, opened in turn as one capture. */
   private readonly sources: InputSequence;
@@ -230,8 +230,9 @@ export class ParallelMeterRun implements FlowRun {
   /** Flows that arrived from the meters since the last call, as the meters' batches (ids in arrival order). */
   drainBatches(): FlowBatch[] {
     this.collect();
-    const out = this.out;
-    this.out = [];
+    // the list stays (emptied, not replaced): a fresh `[]` holds small integers until its first
+    // push, and that change of kind deoptimized `number` at every drain
+    const out = this.out.splice(0);
     for (const b of out) this.flowsOut += b.length;
     return out;
   }
@@ -239,9 +240,7 @@ export class ParallelMeterRun implements FlowRun {
   /** Snapshot rows that arrived from the meters since the last call (the local meter's by the rule of `drainBatches`). */
   drainSnapshots(): FlowBatch[] {
     this.collect();
-    const out = this.snapshots;
-    this.snapshots = [];
-    return out;
+    return this.snapshots.splice(0);
   }
 
   /**
