@@ -481,10 +481,10 @@ export class FlowMeter {
 
   /**
    * True when the clock reached the next snapshot boundary, or before the first packet (no
-   * boundary yet: NaN). The per-packet test is kept this small so that the engine inlines it
-   * into `process` for free: with {@link checkSnapshot} inlined there, the packet path's other
-   * callees no longer fit its inlining budget, and the table's hash ran out of line for whole
-   * runs (main-thread profile, `--snapshot-interval 1`).
+   * boundary yet: NaN). The per-packet test is kept this small so that inlining it into
+   * `process` leaves room for the rest: with {@link checkSnapshot} inlined there, the packet
+   * path's other callees no longer fit the engine's inlining budget, and the table's hash ran out
+   * of line for whole runs (main-thread profile, `--snapshot-interval 1`).
    */
   private snapshotDue(): boolean {
     return !(elapsedMs(this.tick, this.snapAt) < this.snapMs);
