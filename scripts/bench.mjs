@@ -28,6 +28,8 @@ const HELP = `Usage: pnpm bench [-- options]      (or: node scripts/bench.mjs [o
                        NODE_EXTRA_CA_CERTS is removed, see scripts/BENCH.md "Environment")
   --json FILE          also write the results as JSON
   --cache DIR          capture cache (default $FLOWSTREAM_BENCH_CACHE or ~/.cache/flowstream-bench)
+  --fresh-captures     build the captures this run uses again, even when cached (see scripts/BENCH.md
+                       "Captures": a machine that pages out idle memory ages a cached capture)
   --corpus DIR         input captures (default $FLOWSTREAM_BENCH_CORPUS or ../shared/corpus/nfstream/pcaps)
   --generator FILE     make_bench_pcap.py (default $FLOWSTREAM_BENCH_GENERATOR or ../shared/bench/make_bench_pcap.py)
   --timeout S          kill a run after S seconds (default 600)
@@ -46,6 +48,7 @@ function parseArgs(argv) {
     skip: [],
     peers: true,
     keepEnv: false,
+    freshCaptures: false,
     json: null,
     cache: process.env.FLOWSTREAM_BENCH_CACHE || join(homedir(), '.cache', 'flowstream-bench'),
     corpus: process.env.FLOWSTREAM_BENCH_CORPUS || resolve(REPO, '..', 'shared', 'corpus', 'nfstream', 'pcaps'),
@@ -74,6 +77,7 @@ function parseArgs(argv) {
       case '--skip': o.skip = next().split(',').filter(Boolean); break;
       case '--no-peers': o.peers = false; break;
       case '--keep-env': o.keepEnv = true; break;
+      case '--fresh-captures': o.freshCaptures = true; break;
       case '--json': o.json = resolve(next()); break;
       case '--cache': o.cache = resolve(next()); break;
       case '--corpus': o.corpus = resolve(next()); break;
@@ -157,10 +161,13 @@ function ensureCapture(opts, name, genArgs) {
     generator: { path: opts.generator, size: g.size, mtimeMs: Math.floor(g.mtimeMs) },
     corpus: { path: opts.corpus, files: corpusListing.length, firstLast: [corpusListing[0], corpusListing.at(-1)] },
   };
-  if (existsSync(out) && existsSync(metaFile)) {
+  if (!opts.freshCaptures && existsSync(out) && existsSync(metaFile)) {
     try {
       const old = JSON.parse(readFileSync(metaFile, 'utf8'));
-      if (JSON.stringify(old.key) === JSON.stringify(meta)) return { path: out, ...old.info };
+      if (JSON.stringify(old.key) === JSON.stringify(meta)) {
+        warnAged(out);
+        return { path: out, ...old.info };
+      }
     } catch {}
   }
   const tmp = `${out}.tmp-${process.pid}`;
@@ -176,6 +183,38 @@ function ensureCapture(opts, name, genArgs) {
   writeFileSync(metaFile, `${JSON.stringify({ key: meta, info }, null, 2)}\n`);
   log(`bench:   ${(info.bytes / 1e6).toFixed(0)} MB in ${info.buildSeconds.toFixed(1)} s`);
   return { path: out, ...info };
+}
+
+/** A cached capture older than this may have been paged out in part (see {@link warnAged}). */
+const AGED_MS = 10 * 60 * 1000;
+
+/**
+ * Warns when a cached capture is older than {@link AGED_MS} on a machine whose kernel pages out
+ * idle memory (a DAMON `pageout` scheme): its page cache is then aged, mapped reads of it take
+ * up to twice as long, and rows timed on it are not comparable with rows timed on a fresh one.
+ */
+function warnAged(file) {
+  const age = Date.now() - statSync(file).mtimeMs;
+  if (age < AGED_MS || !pagesOutIdleMemory()) return;
+  log(`bench: warning: ${file} was built ${Math.round(age / 60000)} min ago and this machine pages out idle memory (DAMON pageout): add --fresh-captures for comparable times`);
+}
+
+/** True when a running DAMON context has a `pageout` scheme (sysfs interface; false where there is none). */
+function pagesOutIdleMemory() {
+  const root = '/sys/kernel/mm/damon/admin/kdamonds';
+  try {
+    for (const k of readdirSync(root)) {
+      if (!/^\d+$/.test(k) || readFileSync(join(root, k, 'state'), 'utf8').trim() !== 'on') continue;
+      for (const c of readdirSync(join(root, k, 'contexts'))) {
+        if (!/^\d+$/.test(c)) continue;
+        const schemes = join(root, k, 'contexts', c, 'schemes');
+        for (const s of readdirSync(schemes)) {
+          if (/^\d+$/.test(s) && readFileSync(join(schemes, s, 'action'), 'utf8').trim() === 'pageout') return true;
+        }
+      }
+    }
+  } catch {}
+  return false;
 }
 
 // ---- running a process -----------------------------------------------------------------------------
