@@ -87,11 +87,12 @@ export class ThreadedSink implements FlowSink {
     this.worker.on('error', (err) => this.fail(err));
     this.worker.on('exit', () => {
       this.exited = true;
+      if (this.ended) return;
       // the thread ends right after its last reply ('closed', 'aborted'), and its end may be seen
       // first (this thread was busy when both came): take the replies waiting in the port before
       // calling the end unexpected
       this.drainReplies();
-      if (!this.ended && this.result === null && !this.aborted) this.fail(new Error('the sink worker ended unexpectedly'));
+      if (this.result === null && !this.aborted) this.fail(new Error('the sink worker ended unexpectedly'));
     });
     const data: SinkWorkerData = { format, target, options: plainOptions(options), port: port2 };
     this.worker.postMessage(data, [port2]);
