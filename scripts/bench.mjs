@@ -239,16 +239,16 @@ function startupVariables(keep) {
   if (set.length === 0) return null;
   const clean = { ...process.env };
   for (const v of set) delete clean[v];
-  const median = (env) => {
+  const startMs = (env) => {
     const ms = [];
     for (let i = 0; i < 7; i++) {
       const t0 = process.hrtime.bigint();
       spawnSync(process.execPath, ['-e', '0'], { env, stdio: 'ignore' });
       ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
-    return ms.sort((a, b) => a - b)[3];
+    return median(ms);
   };
-  const costMs = median(process.env) - median(clean);
+  const costMs = startMs(process.env) - startMs(clean);
   if (!keep) RUN_ENV = clean;
   return { variables: set, removed: !keep, costMs: Math.round(costMs) };
 }
