@@ -1,6 +1,12 @@
 import { loadKoffi, type Koffi } from './koffi.js';
 
-let loaded: { koffi: Koffi; lib: ReturnType<Koffi['load']> } | null | undefined;
+/** koffi and the C library it loaded. */
+export interface Libc {
+  readonly koffi: Koffi;
+  readonly lib: ReturnType<Koffi['load']>;
+}
+
+let loaded: Libc | null | undefined;
 
 /**
  * The C library through koffi (an optional dependency), loaded once per process for the calls
@@ -12,7 +18,7 @@ let loaded: { koffi: Koffi; lib: ReturnType<Koffi['load']> } | null | undefined;
  * libc()?.lib.func('int mallopt(int, int)')(-1, 32 << 20);
  * ```
  */
-export function libc(): { koffi: Koffi; lib: ReturnType<Koffi['load']> } | null {
+export function libc(): Libc | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
   if (process.platform !== 'linux') return null;
