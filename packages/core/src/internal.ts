@@ -46,7 +46,7 @@ export { pluginFields, declaredFields } from './plugin/plugin-fields.js';
 export { METERING_OPTION_NAMES, METERING_OPTION_TABLE, unknownOptionError, validateMeteringOption } from './options/nfstream-options.js';
 export type { MeteringOptionSpec } from './options/nfstream-options.js';
 export { MAX_ADDRESS_TEXT, writeIpText, writeMacText, writeOuiText } from './decode/address-text-bytes.js';
-export { writeDigits } from './decode/decimal-text-bytes.js';
+export { writeDigits, writeHighLow, writeUint32 } from './decode/decimal-text-bytes.js';
 export { AddressTexts, MacTexts } from './flow/flow-batch-writer.js';
 export type { WindowBuffers } from './capture/byte-window.js';
 export { checkPluginMethodNames } from './options/plugin-method-names.js';

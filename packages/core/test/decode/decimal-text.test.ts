@@ -1,7 +1,7 @@
 // Decimal digits written straight into output buffers (CSV, flow keys): the text of String(v).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { writeDigits } from '../../src/decode/decimal-text-bytes.js';
+import { writeDigits, writeHighLow, writeUint32 } from '../../src/decode/decimal-text-bytes.js';
 
 const buf = new Uint8Array(32);
 const text = (v: number) => Buffer.from(buf.subarray(0, writeDigits(buf, 0, v))).toString('latin1');
@@ -20,5 +20,20 @@ describe('writeDigits', () => {
       ),
       { numRuns: 20000 },
     );
+  });
+
+  it('writeHighLow writes hi then lo as eight digits; writeUint32 writes String(n)', () => {
+    const hl = (hi: number, lo: number) => Buffer.from(buf.subarray(0, writeHighLow(buf, 0, hi, lo))).toString('latin1');
+    const u = (n: number) => Buffer.from(buf.subarray(0, writeUint32(buf, 0, n))).toString('latin1');
+    for (const [hi, lo] of [[1, 0], [9999, 99999999], [10000, 0], [10000, 7], [99999, 99999999], [100000, 1], [2 ** 32 - 1, 12345678]] as const) {
+      expect(hl(hi, lo)).toBe(`${hi}${String(lo).padStart(8, '0')}`);
+    }
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 1e8 - 1 }), (hi, lo) => {
+        expect(hl(hi, lo)).toBe(`${hi}${String(lo).padStart(8, '0')}`);
+      }),
+      { numRuns: 20000 },
+    );
+    for (const n of [0, 9, 10, 99, 100, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1]) expect(u(n)).toBe(String(n));
   });
 });

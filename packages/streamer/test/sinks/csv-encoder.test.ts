@@ -12,7 +12,8 @@ import { csvCell, quoteCell } from '../../src/sinks/csv/csv-cell.js';
 const dir = mkdtempSync(join(tmpdir(), 'fs-csv-enc-'));
 
 /** Values that take every branch of the byte encoder's number writers. */
-const NUMBERS = [0, -0, 1, 9, 10, 99, 4294967295, 4294967296, 1700000000123, 2 ** 53, 2 ** 53 + 2, 1e21, -1, -4294967297, 0.5, -2.25, 1e-5, 1.5e16, 123456789.125, NaN, Infinity, -Infinity];
+// (2^31 and 13-digit times bound the integer writers the encoder calls without a float check)
+const NUMBERS = [0, -0, 1, 9, 10, 99, 100, 2 ** 31 - 1, 2 ** 31, 4294967295, 4294967296, 999999999999, 1e12, 1000000000007, 1234500000000, 1700000000123, 9999999999999, 1e13, 2 ** 53, 2 ** 53 + 2, 1e21, -1, -4294967297, 0.5, -2.25, 1e-5, 1.5e16, 123456789.125, NaN, Infinity, -Infinity];
 const TEXTS = ['', 'plain', 'with "quotes"', 'naïve ünïcode', '日本語 "x"', '\u{1F600}', null];
 
 function batchOf(fields: FieldSpec[], columns: FlowColumn[], n: number): FlowBatch {

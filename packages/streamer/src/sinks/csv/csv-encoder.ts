@@ -1,5 +1,5 @@
 import { uint64Text, type FieldSpec, type FlowColumn } from '@flowstream/core';
-import { AddressTexts, FlowKeyTexts, MacTexts, MAX_ADDRESS_TEXT, writeDigits, writeIpText, writeMacText, writeOuiText } from '@flowstream/core/internal';
+import { AddressTexts, FlowKeyTexts, MacTexts, MAX_ADDRESS_TEXT, writeDigits, writeHighLow, writeIpText, writeMacText, writeOuiText, writeUint32 } from '@flowstream/core/internal';
 import { writeText, type ByteCursor } from '../files/byte-cursor.js';
 import { csvCell } from './csv-cell.js';
 import { pythonFloat } from './python-format.js';
@@ -121,7 +121,27 @@ function writeOui(buf: Buffer, pos: number, macs: Float64Array, i: number): numb
   return pos + 1;
 }
 
-const HELPERS = { writeIntAt, writeFloatAt, writeTimeAt, writeQuoted, writeList, writeAddress, writeMac, writeOui, writeKey, writeText, csvCell };
+// The two commonest cells test their value in the encoder itself and call a digit writer with
+// small integers: an integer in [0, 2^31) (ports, counters, durations), and a time as its
+// digits above and below the 8th. Numbers handed to a call that is not inlined stay unboxed, and
+// the writers skip the float checks; other values (negative, fractional, wrapped) take the
+// helpers above. CSV export of the many-flows bench capture: 1036 → 964 ms.
+
+const HELPERS = { writeIntAt, writeFloatAt, writeTimeAt, writeQuoted, writeList, writeAddress, writeMac, writeOui, writeKey, writeText, csvCell, writeUint32, writeHighLow };
+
+/** An `int` cell of column `j` (`(x | 0) === x && x >= 0` holds for integers in [0, 2^31) only). */
+function intCellCode(j: number): string {
+  return `{ const x = v${j}[i]; pos = (x | 0) === x && x >= 0 ? h.writeUint32(buf, pos, x | 0) : h.writeIntAt(buf, pos, v${j}, i); }`;
+}
+
+/** A time cell of column `j`: from 1e8 ms on (1970-01-02), as two integers (2^53 / 1e8 < 2^31). */
+function timeCellCode(j: number): string {
+  return [
+    `{ const x = v${j}[i];`,
+    `if (x >= 1e8 && x <= ${TWO_POW_53} && Math.floor(x) === x) { const hi = Math.floor(x / 1e8); pos = h.writeHighLow(buf, pos, hi | 0, (x - hi * 1e8) | 0); }`,
+    `else pos = h.writeTimeAt(buf, pos, v${j}, i); }`,
+  ].join('\n');
+}
 
 const compiled = new Map<string, CsvEncoder>();
 
@@ -168,11 +188,14 @@ export function csvEncoder(fields: readonly FieldSpec[], columns: readonly FlowC
         fixed += 18;
         return `pos = h.writeKey(buf, pos, k${j}, i);`;
       case 'int':
-      case 'float':
       case 'time':
         decl.push(`const v${j} = c[${j}].values;`);
         fixed += MAX_NUMBER;
-        return `pos = h.write${k[0]!.toUpperCase()}${k.slice(1)}At(buf, pos, v${j}, i);`;
+        return k === 'int' ? intCellCode(j) : timeCellCode(j);
+      case 'float':
+        decl.push(`const v${j} = c[${j}].values;`);
+        fixed += MAX_NUMBER;
+        return `pos = h.writeFloatAt(buf, pos, v${j}, i);`;
       case 'string':
         decl.push(`const v${j} = c[${j}].values;`);
         texts.push(`const t${j} = v${j}[i];`);
