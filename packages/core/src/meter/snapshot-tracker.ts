@@ -1,21 +1,31 @@
 import type { SnapshotValues } from '../flow/snapshot-batch-writer.js';
 import { addPages, PAGE_MASK, PAGE_SHIFT, PAGE_SLOTS } from './slot-pages.js';
 
-/** Doubles per slot in a state page: the four counters at the flow's previous snapshot, then its snapshot count. */
+/** Doubles per entry of the state pool: the four counters at the flow's previous snapshot, then its snapshot count. */
 const STRIDE = 5;
 const S2D_PACKETS = 0;
 const S2D_BYTES = 1;
 const D2S_PACKETS = 2;
 const D2S_BYTES = 3;
 const COUNT = 4;
+/** Pool entries to start with (grows by doubling). */
+const POOL_START = 1024;
+/** A slot whose flow has no snapshot yet. */
+const NO_ENTRY = -1;
 
 /**
  * The bookkeeping of flow snapshots (see docs/snapshots.md) next to the flow table: which live
  * flows received packets since their previous snapshot (a list of slots, so a snapshot visits
  * only those, not the whole cache), and each flow's counters at that snapshot (for the deltas).
- * Per-slot state lives in pages like the table's (see slot-pages.ts): growing adds a page.
  *
- * Per packet it costs one byte read; per live flow {@link BYTES_PER_FLOW} bytes.
+ * Per slot it keeps a mark and an entry number, in pages like the table's (see slot-pages.ts);
+ * the counters live in a pool entry a flow takes at its first snapshot and gives back when it
+ * leaves. Most flows never last an interval, so a new flow costs one store, and the pool's pages
+ * are those of the flows that have had a snapshot (slot-indexed counters for every flow touched a
+ * page per ~100 new flows: ~2,300 page faults on the bench capture).
+ *
+ * Per packet it costs one byte read; per live flow {@link BYTES_PER_FLOW} bytes, plus
+ * {@link BYTES_PER_SNAPSHOTTED_FLOW} per flow that has had a snapshot.
  */
 export class SnapshotTracker {
   /** Slots marked since the last snapshot, in the order their flows were first marked. */
@@ -23,10 +33,19 @@ export class SnapshotTracker {
   private dirtyLength = 0;
   /** 1 while the slot's flow is in {@link dirty} (received packets since its previous snapshot). */
   private readonly marks: Uint8Array[] = [];
-  private readonly state: Float64Array[] = [];
+  /** Per slot: its flow's entry in {@link pool}, or {@link NO_ENTRY} before its first snapshot. */
+  private readonly entries: Int32Array[] = [];
+  private pool = new Float64Array(POOL_START * STRIDE);
+  /** Entries `[0, poolUsed)` were handed out at least once. */
+  private poolUsed = 0;
+  /** Entries given back, taken again last in first out. */
+  private free = new Int32Array(POOL_START);
+  private freeLength = 0;
 
-  /** Snapshot bookkeeping per live flow, in bytes (the memory figure the benchmark reports). */
-  static readonly BYTES_PER_FLOW = 1 + STRIDE * 8;
+  /** Snapshot bookkeeping per live flow, in bytes: its mark and its entry number. */
+  static readonly BYTES_PER_FLOW = 1 + 4;
+  /** Snapshot bookkeeping per live flow that has had a snapshot, in bytes: its pool entry. */
+  static readonly BYTES_PER_SNAPSHOTTED_FLOW = STRIDE * 8;
 
   constructor(capacity: number) {
     this.grow(capacity);
@@ -37,14 +56,7 @@ export class SnapshotTracker {
    * needs a flow that lasted the interval, see {@link touch}).
    */
   init(slot: number): void {
-    // five stores, not `fill`: a builtin call per new flow cost more than the stores (main-thread profile)
-    const v = this.state[slot >> PAGE_SHIFT]!;
-    const o = (slot & PAGE_MASK) * STRIDE;
-    v[o + S2D_PACKETS] = 0;
-    v[o + S2D_BYTES] = 0;
-    v[o + D2S_PACKETS] = 0;
-    v[o + D2S_BYTES] = 0;
-    v[o + COUNT] = 0;
+    this.entries[slot >> PAGE_SHIFT]![slot & PAGE_MASK] = NO_ENTRY;
   }
 
   /** The flow at `slot` received a packet at which it has lasted the snapshot interval. */
@@ -63,7 +75,19 @@ export class SnapshotTracker {
 
   /** The flow at `slot` left the cache (its slot may be reused; a stale list entry is skipped). */
   release(slot: number): void {
-    this.marks[slot >> PAGE_SHIFT]![slot & PAGE_MASK] = 0;
+    const page = slot >> PAGE_SHIFT;
+    const m = slot & PAGE_MASK;
+    this.marks[page]![m] = 0;
+    const entries = this.entries[page]!;
+    const e = entries[m]!;
+    if (e === NO_ENTRY) return;
+    entries[m] = NO_ENTRY;
+    if (this.freeLength === this.free.length) {
+      const more = new Int32Array(this.free.length * 2);
+      more.set(this.free);
+      this.free = more;
+    }
+    this.free[this.freeLength++] = e;
   }
 
   /**
@@ -88,8 +112,11 @@ export class SnapshotTracker {
    * snapshot and its snapshot index into `out`, and keeps the counters for the next one.
    */
   advance(slot: number, s2dPackets: number, s2dBytes: number, d2sPackets: number, d2sBytes: number, out: SnapshotValues): void {
-    const v = this.state[slot >> PAGE_SHIFT]!;
-    const o = (slot & PAGE_MASK) * STRIDE;
+    const entries = this.entries[slot >> PAGE_SHIFT]!;
+    let e = entries[slot & PAGE_MASK]!;
+    if (e === NO_ENTRY) entries[slot & PAGE_MASK] = e = this.takeEntry();
+    const v = this.pool;
+    const o = e * STRIDE;
     out.s2dPackets = s2dPackets - v[o + S2D_PACKETS]!;
     out.s2dBytes = s2dBytes - v[o + S2D_BYTES]!;
     out.d2sPackets = d2sPackets - v[o + D2S_PACKETS]!;
@@ -101,14 +128,37 @@ export class SnapshotTracker {
     out.index = ++v[o + COUNT]!;
   }
 
+  /** A pool entry with nothing snapshotted yet (zero counters, no snapshot). */
+  private takeEntry(): number {
+    let e: number;
+    if (this.freeLength > 0) e = this.free[--this.freeLength]!;
+    else {
+      if (this.poolUsed * STRIDE === this.pool.length) {
+        const more = new Float64Array(this.pool.length * 2);
+        more.set(this.pool);
+        this.pool = more;
+      }
+      e = this.poolUsed++;
+    }
+    // five stores, not `fill`: a builtin call per entry cost more than the stores (main-thread profile)
+    const v = this.pool;
+    const o = e * STRIDE;
+    v[o + S2D_PACKETS] = 0;
+    v[o + S2D_BYTES] = 0;
+    v[o + D2S_PACKETS] = 0;
+    v[o + D2S_BYTES] = 0;
+    v[o + COUNT] = 0;
+    return e;
+  }
+
   /** Adds pages to cover `capacity` slots (nothing moves). */
   grow(capacity: number): void {
     addPages(this.marks, capacity, () => new Uint8Array(PAGE_SLOTS));
-    addPages(this.state, capacity, () => new Float64Array(PAGE_SLOTS * STRIDE));
+    addPages(this.entries, capacity, () => new Int32Array(PAGE_SLOTS));
   }
 
   /** Bytes held (memory reports). */
   get byteLength(): number {
-    return this.marks.length * PAGE_SLOTS * (1 + STRIDE * 8) + this.dirty.byteLength;
+    return this.marks.length * PAGE_SLOTS * SnapshotTracker.BYTES_PER_FLOW + this.pool.byteLength + this.free.byteLength + this.dirty.byteLength;
   }
 }
