@@ -20,9 +20,8 @@ const NO_ENTRY = -1;
  *
  * Per slot it keeps a mark and an entry number, in pages like the table's (see slot-pages.ts);
  * the counters live in a pool entry a flow takes at its first snapshot and gives back when it
- * leaves. Most flows never last an interval, so a new flow costs one store, and the pool's pages
- * are those of the flows that have had a snapshot (slot-indexed counters for every flow touched a
- * page per ~100 new flows: ~2,300 page faults on the bench capture).
+ * leaves. Most flows never last an interval, so a new flow costs one store and 5 bytes, not 41:
+ * memory per live flow on the many-flows bench capture (754k live) went from 212 to 176 bytes.
  *
  * Per packet it costs one byte read; per live flow {@link BYTES_PER_FLOW} bytes, plus
  * {@link BYTES_PER_SNAPSHOTTED_FLOW} per flow that has had a snapshot.
