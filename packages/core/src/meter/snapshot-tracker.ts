@@ -8,8 +8,8 @@ const S2D_BYTES = 1;
 const D2S_PACKETS = 2;
 const D2S_BYTES = 3;
 const COUNT = 4;
-/** Pool entries to start with (grows by doubling). */
-const POOL_START = 1024;
+/** Free-list room to start with (grows by doubling). */
+const FREE_START = 1024;
 /** A slot whose flow has no snapshot yet. */
 const NO_ENTRY = -1;
 
@@ -34,11 +34,12 @@ export class SnapshotTracker {
   private readonly marks: Uint8Array[] = [];
   /** Per slot: its flow's entry in {@link pool}, or {@link NO_ENTRY} before its first snapshot. */
   private readonly entries: Int32Array[] = [];
-  private pool = new Float64Array(POOL_START * STRIDE);
+  /** The pool's entries, {@link STRIDE} doubles each, in pages of {@link PAGE_SLOTS} entries: growing adds a page and copies nothing. */
+  private readonly pool: Float64Array[] = [];
   /** Entries `[0, poolUsed)` were handed out at least once. */
   private poolUsed = 0;
   /** Entries given back, taken again last in first out. */
-  private free = new Int32Array(POOL_START);
+  private free = new Int32Array(FREE_START);
   private freeLength = 0;
 
   /** Snapshot bookkeeping per live flow, in bytes: its mark and its entry number. */
@@ -114,8 +115,8 @@ export class SnapshotTracker {
     const entries = this.entries[slot >> PAGE_SHIFT]!;
     let e = entries[slot & PAGE_MASK]!;
     if (e === NO_ENTRY) entries[slot & PAGE_MASK] = e = this.takeEntry();
-    const v = this.pool;
-    const o = e * STRIDE;
+    const v = this.pool[e >> PAGE_SHIFT]!;
+    const o = (e & PAGE_MASK) * STRIDE;
     out.s2dPackets = s2dPackets - v[o + S2D_PACKETS]!;
     out.s2dBytes = s2dBytes - v[o + S2D_BYTES]!;
     out.d2sPackets = d2sPackets - v[o + D2S_PACKETS]!;
@@ -132,16 +133,12 @@ export class SnapshotTracker {
     let e: number;
     if (this.freeLength > 0) e = this.free[--this.freeLength]!;
     else {
-      if (this.poolUsed * STRIDE === this.pool.length) {
-        const more = new Float64Array(this.pool.length * 2);
-        more.set(this.pool);
-        this.pool = more;
-      }
       e = this.poolUsed++;
+      if (e === this.pool.length * PAGE_SLOTS) this.pool.push(new Float64Array(PAGE_SLOTS * STRIDE));
     }
     // five stores, not `fill`: a builtin call per entry cost more than the stores (main-thread profile)
-    const v = this.pool;
-    const o = e * STRIDE;
+    const v = this.pool[e >> PAGE_SHIFT]!;
+    const o = (e & PAGE_MASK) * STRIDE;
     v[o + S2D_PACKETS] = 0;
     v[o + S2D_BYTES] = 0;
     v[o + D2S_PACKETS] = 0;
@@ -158,6 +155,7 @@ export class SnapshotTracker {
 
   /** Bytes held (memory reports). */
   get byteLength(): number {
-    return this.marks.length * PAGE_SLOTS * SnapshotTracker.BYTES_PER_FLOW + this.pool.byteLength + this.free.byteLength + this.dirty.byteLength;
+    const pool = this.pool.length * PAGE_SLOTS * SnapshotTracker.BYTES_PER_SNAPSHOTTED_FLOW;
+    return this.marks.length * PAGE_SLOTS * SnapshotTracker.BYTES_PER_FLOW + pool + this.free.byteLength + this.dirty.byteLength;
   }
 }
