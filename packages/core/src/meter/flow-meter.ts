@@ -491,8 +491,9 @@ export class FlowMeter {
   }
 
   /**
-   * Takes a snapshot when the clock reached the next multiple of the interval (the boundaries are
-   * multiples of the interval since the epoch, so runs over the same traffic agree).
+   * Takes the snapshot {@link snapshotDue} found due: the clock reached the next multiple of the
+   * interval (the boundaries are multiples of the interval since the epoch, so runs over the same
+   * traffic agree).
    */
   private checkSnapshot(): void {
     const ms = this.snapMs;
@@ -502,7 +503,6 @@ export class FlowMeter {
       return;
     }
     const e = elapsedMs(this.tick, this.snapAt);
-    if (e < ms) return;
     this.snapAt = this.tick - (e % ms);
     this.takeSnapshot();
   }
