@@ -65,11 +65,7 @@ export class SnapshotTracker {
     const m = slot & PAGE_MASK;
     if (marks[m] !== 0) return;
     marks[m] = 1;
-    if (this.dirtyLength === this.dirty.length) {
-      const more = new Int32Array(this.dirty.length * 2);
-      more.set(this.dirty);
-      this.dirty = more;
-    }
+    if (this.dirtyLength === this.dirty.length) this.dirty = doubled(this.dirty);
     this.dirty[this.dirtyLength++] = slot;
   }
 
@@ -82,11 +78,7 @@ export class SnapshotTracker {
     const e = entries[m]!;
     if (e === NO_ENTRY) return;
     entries[m] = NO_ENTRY;
-    if (this.freeLength === this.free.length) {
-      const more = new Int32Array(this.free.length * 2);
-      more.set(this.free);
-      this.free = more;
-    }
+    if (this.freeLength === this.free.length) this.free = doubled(this.free);
     this.free[this.freeLength++] = e;
   }
 
@@ -158,4 +150,11 @@ export class SnapshotTracker {
     const pool = this.pool.length * PAGE_SLOTS * SnapshotTracker.BYTES_PER_SNAPSHOTTED_FLOW;
     return this.marks.length * PAGE_SLOTS * SnapshotTracker.BYTES_PER_FLOW + pool + this.free.byteLength + this.dirty.byteLength;
   }
+}
+
+/** A list twice as long with `list`'s values first (the dirty and free lists grow this way). */
+function doubled(list: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const more = new Int32Array(list.length * 2);
+  more.set(list);
+  return more;
 }
