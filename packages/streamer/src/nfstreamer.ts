@@ -43,12 +43,12 @@ import { OutputTransform, type OutputOptions } from './sinks/transform/output-tr
 import { SnapshotTransform } from './sinks/transform/snapshot-transform.js';
 import { ParallelMeterRun } from './parallel/parallel-meter-run.js';
 import { parallelPlan } from './parallel/parallel-plan.js';
-import { fileInput, stdinInput, streamInput } from './run/run-inputs.js';
+import { fileInput, isNamedPipe, pathInput, stdinInput, streamInput } from './run/run-inputs.js';
 import { FLOWSTREAM_VERSION } from './version.js';
 import { liveDrops, ProgressTicker, ProgressTracker, type RunProgress } from './run/run-progress.js';
 import type { PerformanceReport } from './live/performance-reporter.js';
 
-/** A capture file, a list of files read as one capture, `-` (stdin), a Node readable, or an interface name. */
+/** A capture file, a list of files read as one capture, `-` (stdin), a named pipe, a Node readable, or an interface name. */
 export type StreamerSource = string | readonly string[] | Readable;
 
 /**
@@ -94,7 +94,7 @@ type MeteringAccessors = { -readonly [K in Exclude<keyof ResolvedMeteringOptions
   set udps(v: NFPlugin | readonly NFPlugin[] | null);
 };
 
-/** How the source is read. */
+/** How the source is read (`stream`: `-`, a named pipe or a readable). */
 export type SourceMode = 'file' | 'files' | 'stream' | 'live';
 
 /** Hooks the optional parts (nDPI, BPF, live capture) plug into; set by their modules. */
@@ -196,7 +196,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
 
   // ---- options (validated setters) -------------------------------------------------------------
 
-  /** The source: a path, a list of paths, `-`/a readable, or an interface name. */
+  /** The source: a path (a file or a named pipe), a list of paths, `-`/a readable, or an interface name. */
   get source(): StreamerSource {
     return this.src;
   }
@@ -283,7 +283,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       case 'files':
         return (this.src as readonly string[]).map((p) => fileInput(p));
       case 'stream':
-        return [{ name: this.src === '-' ? 'stdin' : 'stream' }];
+        return [{ name: this.src === '-' ? 'stdin' : typeof this.src === 'string' ? this.src : 'stream' }];
       default:
         return [{ name: this.src as string }];
     }
@@ -343,7 +343,9 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       case 'files':
         return (this.src as readonly string[]).map((p) => fileInput(p, hash));
       case 'stream':
-        return [this.src === '-' ? stdinInput(hash) : streamInput(this.src as Readable, 'stream', hash)];
+        if (this.src === '-') return [stdinInput(hash)];
+        // a named pipe's path
+        return [typeof this.src === 'string' ? pathInput(this.src, hash) : streamInput(this.src as Readable, 'stream', hash)];
       default: {
         const live = extensions.liveInput;
         if (!live) throw new Error('Live capture support is not registered in this build (import @flowstream/streamer, which registers it).');
@@ -1189,6 +1191,7 @@ function classifySource(value: unknown): { mode: SourceMode; source: StreamerSou
     if (value.length === 0) throw optionRangeError('source', 'a non-empty list of capture files', value);
     value.forEach((p, i) => {
       if (p === '-') throw optionRangeError('source', `capture files ("-", standard input, is a source on its own: at index ${i})`, value);
+      if (typeof p === 'string' && isNamedPipe(p)) throw optionRangeError('source', `capture files (a named pipe is a source on its own: at index ${i})`, value);
       if (typeof p !== 'string' || !isFile(p)) {
         throw optionRangeError('source', `existing capture files (invalid path at index ${i})`, p);
       }
@@ -1198,6 +1201,8 @@ function classifySource(value: unknown): { mode: SourceMode; source: StreamerSou
   if (typeof value === 'string') {
     if (value === '-') return { mode: 'stream', source: '-' };
     if (isFile(value)) return { mode: 'file', source: value };
+    // read as standard input's pipe is, once a writer opened it
+    if (isNamedPipe(value)) return { mode: 'stream', source: value };
     const resolve = extensions.resolveInterface;
     const iface = resolve ? resolve(value) : null;
     if (iface !== null) return { mode: 'live', source: iface };
@@ -1228,7 +1233,6 @@ function specialKind(path: string): string | null {
     return null;
   }
   if (st.isDirectory()) return 'a directory';
-  if (st.isFIFO()) return 'a named pipe (give its bytes on standard input: `flowstream - < PIPE`, or the source "-")';
   if (st.isSocket()) return 'a socket';
   if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
   return 'a special file';

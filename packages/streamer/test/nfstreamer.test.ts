@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
@@ -104,6 +104,23 @@ describe('NFStreamer idioms', () => {
     expect(fromStream).toEqual(fromFile);
   });
 
+  it.each([1, 2])('a named pipe given by its path equals the file, its writer coming after the run started (%i meters)', async (nMeters) => {
+    const fifo = join(mkdtempSync(join(tmpdir(), 'fs-fifo-')), 'in');
+    execFileSync('mkfifo', [fifo]);
+    const streamer = new NFStreamer({ source: fifo, nDissections: 0, nMeters });
+    const flows: string[] = [];
+    const run = (async () => {
+      for await (const f of streamer) flows.push(JSON.stringify({ ...f.toJSON(), id: nMeters > 1 ? 0 : f.id }));
+    })();
+    // the run waits in open for a writer, as libpcap's reader does
+    spawn('sh', ['-c', `sleep 0.2; cat '${source}' > '${fifo}'`], { stdio: 'ignore' });
+    await run;
+    const expected = json(new NFStreamer({ source, nDissections: 0 })).map((t) => (nMeters > 1 ? JSON.stringify({ ...JSON.parse(t), id: 0 }) : t));
+    expect(flows.length).toBeGreaterThan(0);
+    expect(nMeters > 1 ? flows.sort() : flows).toEqual(nMeters > 1 ? expected.sort() : expected);
+    expect(streamer.summary?.sources[0]).toMatchObject({ path: fifo, packetsRead: expect.any(Number) });
+  });
+
   it.each([1, 2])('a stream that goes quiet still hands out the flows that ended, without waiting for more bytes (%i meters)', async (nMeters) => {
     const file = pcap('mdns.pcap');
     const stream = new PassThrough();
@@ -185,10 +202,12 @@ describe('NFStreamer source errors', () => {
     expect(() => new NFStreamer({ source: [skype, join(dir, 'missing.pcap')] })).toThrow(/invalid path at index 1\), got ".*missing\.pcap"/);
     expect(() => new NFStreamer({ source: [] })).toThrow(/a non-empty list of capture files/);
     expect(() => new NFStreamer({ source: dir })).toThrow(/a capture file, not a directory/);
-    // a named pipe or a device was called a directory
+    // a named pipe is a source (read as a stream), but only on its own
     const fifo = join(dir, 'pipe');
     execFileSync('mkfifo', [fifo]);
-    expect(() => new NFStreamer({ source: fifo })).toThrow(/a capture file, not a named pipe \(give its bytes on standard input: `flowstream - < PIPE`/);
+    expect(new NFStreamer({ source: fifo }).sourceMode).toBe('stream');
+    expect(() => new NFStreamer({ source: [skype, fifo] })).toThrow(/^Invalid option source: expected capture files \(a named pipe is a source on its own: at index 1\), got /);
+    // a device was called a directory
     expect(() => new NFStreamer({ source: '/dev/null' })).toThrow(/a capture file, not a device, got "\/dev\/null"/);
     expect(() => new NFStreamer({ source: join(dir, 'nothing') })).toThrow(/an existing capture file, a list of files, "-" \(stdin\)/);
   });

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI_SHELL, PCAPS, runCli, shellQuote } from './support/run-cli.js';
+import { CLI_NODE_ARGS, CLI_SHELL, PCAPS, runCli, shellQuote } from './support/run-cli.js';
 import { corruptCapture } from './support/corrupt-capture.js';
 
 // `flowstream -` on real pipes (a shell `|` or a FIFO): the output is the file run's, byte for
@@ -168,5 +168,47 @@ describe('flowstream - on a pipe', () => {
     expect(text).toMatch(output);
     // the writer goes on for 120 s: exiting before it means the reader was closed
     expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
+});
+
+// A named pipe given as the source (`mkfifo`, or a shell's `<(cmd)`, which names /dev/fd/N) is
+// read as standard input's pipe is, once a writer opened it, as libpcap reads one.
+describe('flowstream FIFO and flowstream <(cmd)', () => {
+  it('a FIFO whose writer comes later: the file run\'s CSV, byte for byte, and a summary naming the FIFO', async () => {
+    const dir = tmp();
+    const path = pcap('instagram.pcap');
+    const fifo = join(dir, 'in');
+    spawnSync('mkfifo', [fifo]);
+    const cli = spawn(process.execPath, [...CLI_NODE_ARGS, fifo, ...CORE, '-o', join(dir, 'fifo.csv'), '--summary', join(dir, 's.json')], { stdio: 'ignore' });
+    const exit = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
+    // the run has started and waits for a writer
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    spawnSync('sh', ['-c', `cat ${q(path)} > ${q(fifo)}`]);
+    expect(await exit).toBe(0);
+    const file = runCli([path, ...CORE]);
+    expect(readFileSync(join(dir, 'fifo.csv'), 'utf8')).toBe(file.stdout.toString());
+    expect(JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')).sources[0]).toMatchObject({ path: fifo, format: 'pcap', error: null });
+  }, 60_000);
+
+  it.each([['instagram.pcap'], ['quic-33.pcapng']])('flowstream <(cat %s) writes the file run\'s CSV', (name) => {
+    const file = runCli([pcap(name), ...CORE]);
+    const sub = spawnSync('bash', ['-c', `${NODE_CLI} <(cat ${q(pcap(name))}) ${CORE.map(q).join(' ')}`], { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+    expect(sub.stderr.toString()).toBe('');
+    expect(sub.status).toBe(0);
+    expect(sub.stdout.toString()).toBe(file.stdout.toString());
+  }, 60_000);
+
+  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s while no writer has opened the FIFO ends the run at once (exit %i)', async (signal, code) => {
+    const dir = tmp();
+    const fifo = join(dir, 'in');
+    spawnSync('mkfifo', [fifo]);
+    const cli = spawn('sh', ['-c', `exec ${NODE_CLI} ${q(fifo)} -o ${q(join(dir, 'f.csv'))} --n-dissections 0`], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+    let stderr = '';
+    cli.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exit = new Promise<number | null>((resolve) => cli.on('exit', (status) => resolve(status)));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    cli.kill(signal);
+    expect(await exit).toBe(code);
+    expect(stderr).toMatch(/^flowstream: 0 flows from 0 packets/);
   }, 60_000);
 });

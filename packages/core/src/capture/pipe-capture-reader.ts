@@ -27,6 +27,8 @@ export interface PipeReaderOptions {
 }
 /** Longest wait in {@link PipeCaptureReader.close} for the worker to finish loading a native module. */
 const NATIVE_WAIT_MS = 5000;
+/** Pause between wakes of a worker that may still be entering its `open` of a named pipe (see {@link PipeCaptureReader.close}). */
+const WAKE_AGAIN_MS = 20;
 /** Bytes lent per call at most, so that consumed bytes go back to the writer often. */
 const LEND_BYTES = 1024 * 1024;
 
@@ -40,6 +42,10 @@ const LEND_BYTES = 1024 * 1024;
  * stops signals, timers or the progress line. Records, summaries and errors are the stream
  * reader's; the format is sniffed from the first bytes. {@link close} ends the worker, also while
  * it waits for a quiet pipe. A socket's descriptor is closed with the worker; a pipe's is left open.
+ *
+ * `source` is a descriptor (standard input: 0), or the path of a named pipe (`mkfifo`, or a
+ * shell's `<(cmd)`, which names `/dev/fd/N`): the worker opens it, waiting for a writer as
+ * libpcap does, and closes it at the end; {@link close} also ends that wait.
  *
  * `options.hash`: the worker computes the SHA-256 of every byte ({@link sha256}).
  *
@@ -71,11 +77,12 @@ export class PipeCaptureReader extends BaseCaptureReader {
   private digest: string | null = null;
   private waiting: (() => void) | null = null;
   private closed = false;
-  private readonly fd: number;
+  /** The descriptor or the named pipe's path the worker reads. */
+  private readonly source: number | string;
   /** The worker reads with blocking `read`s (see {@link PIPE_WORKER_SOURCE}). */
   private readonly blocking: boolean;
 
-  constructor(fd: number, name: string, options: PipeReaderOptions = {}) {
+  constructor(source: number | string, name: string, options: PipeReaderOptions = {}) {
     const ringBytes = options.ringBytes ?? RING_BYTES;
     const headroom = options.headroomBytes ?? HEADROOM_BYTES;
     // the worker keeps reading while the ring has room for a whole pipe's worth
@@ -87,13 +94,16 @@ export class PipeCaptureReader extends BaseCaptureReader {
     this.lender = new RingLender(new Int32Array(control), new Uint8Array(data), headroom);
     window.lender = this.lender;
     window.buf = this.lender.memory;
+    const path = typeof source === 'string' ? source : null;
+    if (path !== null && !fileStat(path).isFIFO()) throw new TypeError(`${path}: not a named pipe`);
     // a socket cannot be woken from a blocking read: the worker's event loop waits for it instead
-    this.blocking = !fileStat(fd).isSocket();
-    this.fd = fd;
+    this.blocking = path !== null || !fileStat(source as number).isSocket();
+    this.source = source;
     const koffi = this.blocking && process.platform === 'linux' ? koffiModulePath() : null;
-    const workerData: PipeWorkerData = { fd, control, data, headroom, blocking: this.blocking, koffi, resume: this.lender.resume };
+    const fd = path === null ? (source as number) : -1;
+    const workerData: PipeWorkerData = { fd, path, control, data, headroom, blocking: this.blocking, koffi, resume: this.lender.resume };
     if (options.hash === true) this.hashAll();
-    this.worker = new Worker(PIPE_WORKER_SOURCE, { eval: true, workerData, name: `flowstream-pipe-${fd}` });
+    this.worker = new Worker(PIPE_WORKER_SOURCE, { eval: true, workerData, name: path === null ? `flowstream-pipe-${fd}` : 'flowstream-pipe' });
     this.worker.on('message', (m: { sha256?: string; error?: string }) => {
       if (m.sha256 !== undefined) this.digest = m.sha256;
       if (m.error !== undefined) this.fail(`read failed (${m.error})`);
@@ -147,7 +157,16 @@ export class PipeCaptureReader extends BaseCaptureReader {
     this.closed = true;
     this.window.consumeAll();
     this.window.ended = true;
-    if (this.lender.stop() && this.blocking) wakeBlockedRead(this.fd);
+    if (this.lender.stop() && this.blocking) {
+      const target = typeof this.source === 'string' ? this.source : `/proc/self/fd/${this.source}`;
+      wakeBlockedRead(target);
+      // a worker that was just about to open a named pipe misses that wake (no reader yet, the
+      // open for writing fails): wake it again until it ends, which it does at once once woken
+      if (typeof this.source === 'string') {
+        const again = setInterval(() => wakeBlockedRead(target), WAKE_AGAIN_MS);
+        void this.exited.then(() => clearInterval(again));
+      }
+    }
     // never while the worker loads a native module: terminating it then aborts the process
     this.lender.awaitNative(NATIVE_WAIT_MS);
     void this.worker.terminate();
@@ -292,13 +311,15 @@ const ONE_BYTE = new Uint8Array(1);
 
 /**
  * Ends the worker's blocking `read` of a quiet pipe: one byte written into the pipe through
- * `/proc/self/fd` (the worker sees `Stop` and drops it). Without `/proc`, or without the right to
- * write the pipe, the worker ends when the writer writes again or closes the pipe.
+ * `path` (`/proc/self/fd/N` for a descriptor; the worker sees `Stop` and drops it). For a named
+ * pipe whose worker still waits in `open` for a writer, opening it for writing ends that wait.
+ * Without `/proc`, or without the right to write the pipe, the worker ends when the writer writes
+ * again or closes the pipe.
  */
-function wakeBlockedRead(fd: number): void {
+function wakeBlockedRead(path: string): void {
   let writer = -1;
   try {
-    writer = openSync(`/proc/self/fd/${fd}`, constants.O_WRONLY | constants.O_NONBLOCK);
+    writer = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
     // a full pipe (EAGAIN) means the read is not blocked
     writeSync(writer, ONE_BYTE);
   } catch {

@@ -47,7 +47,13 @@ export const PIPE_WAKE_BYTES = 64 * 1024;
 
 /** What the main thread hands the worker. */
 export interface PipeWorkerData {
+  /** The descriptor to read; ignored when {@link path} is given. */
   fd: number;
+  /**
+   * A named pipe to open and read instead of {@link fd}: the worker opens it (a blocking `open`,
+   * which waits for a writer, as libpcap's `fopen` does), reads it, and closes it at the end.
+   */
+  path: string | null;
   control: SharedArrayBuffer;
   /** Ring memory: `headroom` bytes the main thread uses for records that straddle the end, then the ring. */
   data: SharedArrayBuffer;
@@ -88,7 +94,8 @@ const { workerData, parentPort } = require('node:worker_threads');
 const WRITE = ${PipeCtl.Write}, READ = ${PipeCtl.Read}, STATE = ${PipeCtl.State}, EVENTS = ${PipeCtl.Events}, FREED = ${PipeCtl.Freed}, STOP = ${PipeCtl.Stop}, HASH = ${PipeCtl.Hash}, SLEEPING = ${PipeCtl.Sleeping}, NATIVE = ${PipeCtl.Native};
 const ENDED = ${PipeState.Ended}, FAILED = ${PipeState.Failed};
 const WAKE_BYTES = ${PIPE_WAKE_BYTES};
-const { fd, control, data, headroom, blocking, koffi, resume } = workerData;
+const { path, control, data, headroom, blocking, koffi, resume } = workerData;
+let fd = workerData.fd;
 const ctl = new Int32Array(control);
 const ring = new Uint8Array(data, headroom);
 const size = ring.length;
@@ -150,6 +157,19 @@ function enlargePipe() {
   } finally {
     Atomics.store(ctl, NATIVE, 0);
     Atomics.notify(ctl, NATIVE);
+  }
+}
+
+// a named pipe: open it here (waiting for its writer, as a blocking open does); a stop meanwhile
+// opens it for writing, which ends this wait (see wakeBlockedRead). False when it was not opened
+function openNamed() {
+  if (stopped()) return false;
+  try {
+    fd = require('node:fs').openSync(path, 'r');
+    return true;
+  } catch (err) {
+    finish(FAILED, err.message);
+    return false;
   }
 }
 
@@ -240,6 +260,13 @@ function readFromLoop() {
   socket.on('error', (err) => end(FAILED, err.message));
 }
 
-if (blocking) readBlocking();
-else readFromLoop();
+if (!blocking) readFromLoop();
+else if (path === null) readBlocking();
+else if (openNamed()) {
+  try {
+    readBlocking();
+  } finally {
+    require('node:fs').closeSync(fd);
+  }
+}
 `;

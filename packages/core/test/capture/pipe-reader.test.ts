@@ -68,6 +68,27 @@ async function throughPipe(path: string, options: PipeReaderOptions, script = `c
   return { ...summary, digest: await reader.sha256() };
 }
 
+/**
+ * Reads every record of `capture` from `reader` (whose pipe then stays open and silent), closes
+ * it during the wait for more: the wait ends, the reader ends, and its thread ended before the
+ * end of the pipe (no digest).
+ */
+async function closeWhileQuiet(reader: PipeCaptureReader, capture: string): Promise<void> {
+  const record = new CaptureRecord();
+  const expected = fileRecords(capture).records.length;
+  let records = 0;
+  while (records < expected) {
+    if (reader.next(record) === ReadStatus.Record) records++;
+    else await reader.waitForData();
+  }
+  expect(reader.next(record)).toBe(ReadStatus.NeedMore);
+  const wait = reader.waitForData();
+  reader.close();
+  await wait;
+  expect(reader.next(record)).toBe(ReadStatus.End);
+  expect(await reader.sha256()).toBeNull();
+}
+
 describe('PipeCaptureReader', () => {
   it.each([
     ['instagram.pcap', 128 * 1024, 64 * 1024],
@@ -121,24 +142,58 @@ describe('PipeCaptureReader', () => {
 
   it('close() while the pipe is quiet ends the wait at once and ends the reader thread', async () => {
     const path = join(PCAPS, 'google_ssl.pcap');
-    const reader = new PipeCaptureReader(pipeFrom(`cat '${path}'; sleep 60`), 'quiet', { hash: true });
-    const record = new CaptureRecord();
-    let records = 0;
-    let status: ReadStatus;
-    // every record of the capture, then the pipe stays open and silent
-    while (records < fileRecords(path).records.length) {
-      status = reader.next(record);
-      if (status === ReadStatus.Record) records++;
-      else await reader.waitForData();
-    }
-    expect(reader.next(record)).toBe(ReadStatus.NeedMore);
-    const wait = reader.waitForData();
-    reader.close();
-    await wait;
-    expect(reader.next(record)).toBe(ReadStatus.End);
-    // the thread ended before the end of the pipe: no digest
-    expect(await reader.sha256()).toBeNull();
+    await closeWhileQuiet(new PipeCaptureReader(pipeFrom(`cat '${path}'; sleep 60`), 'quiet', { hash: true }), path);
   }, 60_000);
+
+  describe('a named pipe given by its path', () => {
+    function fifo(): string {
+      const path = join(mkdtempSync(join(tmpdir(), 'fs-fifo-')), 'in');
+      execFileSync('mkfifo', [path]);
+      return path;
+    }
+
+    it('waits for a writer that comes later, then gives the file reader\'s records and the SHA-256 of the bytes', async () => {
+      const capture = join(PCAPS, 'instagram.pcap');
+      const path = fifo();
+      // the reader exists before any writer: its thread waits in open, as libpcap's reader does
+      const reader = new PipeCaptureReader(path, path, { hash: true, ringBytes: 128 * 1024 });
+      const record = new CaptureRecord();
+      expect(reader.next(record)).toBe(ReadStatus.NeedMore);
+      writers.push(spawn('sh', ['-c', `sleep 0.3; cat '${capture}' > '${path}'`], { stdio: 'ignore' }));
+      const got = await readPipe(reader);
+      expect(got.status).toBe(ReadStatus.End);
+      expect(got.records.map(fingerprint)).toEqual(fileRecords(capture).records.map(fingerprint));
+      reader.close();
+      expect(await reader.sha256()).toBe(createHash('sha256').update(readFileSync(capture)).digest('hex'));
+    }, 60_000);
+
+    // the thread may be booting, about to open, or in open: each close must end it (a thread left
+    // in open would keep the process from exiting, and sha256() would never resolve)
+    it('close() while no writer ever comes ends the reader thread, whenever it comes', async () => {
+      for (let delay = 0; delay < 40; delay += 4) {
+        const path = fifo();
+        const reader = new PipeCaptureReader(path, path);
+        const wait = reader.waitForData();
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        reader.close();
+        await wait;
+        // no byte came: the reader is over (an empty capture, as a closed empty stdin is)
+        expect([ReadStatus.End, ReadStatus.Error]).toContain(reader.next(new CaptureRecord()));
+        expect(await reader.sha256()).toBeNull();
+      }
+    }, 60_000);
+
+    it('close() while the writer is connected and quiet ends the wait and the thread', async () => {
+      const capture = join(PCAPS, 'google_ssl.pcap');
+      const path = fifo();
+      writers.push(spawn('sh', ['-c', `(cat '${capture}'; sleep 60) > '${path}'`], { stdio: 'ignore' }));
+      await closeWhileQuiet(new PipeCaptureReader(path, path, { hash: true }), capture);
+    }, 60_000);
+
+    it('refuses a path that is no named pipe', () => {
+      expect(() => new PipeCaptureReader(join(PCAPS, 'instagram.pcap'), 'file')).toThrow(/instagram\.pcap: not a named pipe/);
+    });
+  });
 
   // the window is a few ms wide: close at every delay from 0 to 19 ms after the first record
   // (before the fix, 5 of 40 such closes aborted the process with `napi_throw`, exit 134)

@@ -375,7 +375,8 @@ export const helpText = (): string => `Usage: flowstream [options] SOURCE...
 
 Meters packets into bidirectional flows with NFStream's fields (NFStream 6.5.4 compatible).
 SOURCE is a pcap/pcapng file (several files are read as one capture), "-" for a capture on
-standard input (e.g. tcpdump -w - | flowstream -), or a network interface name for live capture.
+standard input (e.g. tcpdump -w - | flowstream -), a named pipe (mkfifo, or <(cmd) in bash),
+or a network interface name for live capture.
 
 Output:
 ${outputHelp()}${cliEntries('output')}

@@ -124,6 +124,39 @@ export function stdinInput(hash = false): RunInput {
   };
 }
 
+/**
+ * A capture named by its path: a regular file ({@link fileInput}), or a named pipe (`mkfifo`, a
+ * shell's `<(tcpdump -w - …)`), which is read as standard input's pipe is, after a writer opened
+ * it (libpcap reads one the same way).
+ */
+export function pathInput(path: string, hash = false): RunInput {
+  return isNamedPipe(path) ? namedPipeInput(path, hash) : fileInput(path, hash);
+}
+
+/** True when `path` names a named pipe (links followed). */
+export function isNamedPipe(path: string): boolean {
+  try {
+    return fileStat(path).isFIFO();
+  } catch {
+    return false;
+  }
+}
+
+/** A named pipe, read by a {@link PipeCaptureReader} that opens it. */
+function namedPipeInput(path: string, hash: boolean): RunInput {
+  let reader: PipeCaptureReader | null = null;
+  return {
+    name: path,
+    open() {
+      reader = new PipeCaptureReader(path, path, { hash });
+      return reader;
+    },
+    waitForData: (timeoutMs?: number) => reader!.waitForData(timeoutMs),
+    abort: () => reader?.close(),
+    sha256: () => reader?.sha256() ?? Promise.resolve(null),
+  };
+}
+
 /** Standard input when it is a pipe or a socket: read by a {@link PipeCaptureReader}. */
 function stdinPipeInput(hash: boolean): RunInput {
   let reader: PipeCaptureReader | null = null;

@@ -3,7 +3,7 @@ import { PacketDecoder, ReadStatus, type CaptureRecord, type DecodedPacket } fro
 import { CapturePump, PacketAccounting, type PacketSink, type RecordFilter } from '@flowstream/core/internal';
 import type { RunInput } from '../run/meter-run.js';
 import { InputSequence } from '../run/input-sequence.js';
-import { fileInput, stdinInput, streamInput } from '../run/run-inputs.js';
+import { fileInput, pathInput, stdinInput, streamInput } from '../run/run-inputs.js';
 import { DEFAULT_BATCH_PACKETS, PacketBatch } from './packet-batch.js';
 import type { Readable } from 'node:stream';
 import { extensions } from '../nfstreamer.js';
@@ -47,8 +47,8 @@ export interface PacketsOptions {
 }
 
 /**
- * The decoded packets of a capture (a file, a list of files read as one, `-`, or a readable) as
- * an Observable of reusable {@link PacketBatch}es: one `next()` per batch, not per packet.
+ * The decoded packets of a capture (a file, a list of files read as one, `-`, a named pipe, or a
+ * readable) as an Observable of reusable {@link PacketBatch}es: one `next()` per batch, not per packet.
  * Ignored frames are counted in `batch.accounting`, not emitted. Unsubscribing stops reading and
  * closes the source.
  *
@@ -66,7 +66,7 @@ export function packets(source: string | readonly string[] | Readable, options: 
   return new Observable<PacketBatch>((subscriber) => {
     const inputs: RunInput[] =
       typeof source === 'string'
-        ? [source === '-' ? stdinInput() : fileInput(source)]
+        ? [source === '-' ? stdinInput() : pathInput(source)]
         : Array.isArray(source)
           ? (source as readonly string[]).map((p) => fileInput(p))
           : [streamInput(source as Readable, 'stream')];
