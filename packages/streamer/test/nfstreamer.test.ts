@@ -121,6 +121,16 @@ describe('NFStreamer idioms', () => {
     expect(streamer.summary?.sources[0]).toMatchObject({ path: fifo, packetsRead: expect.any(Number) });
   });
 
+  it('packets() reads a named pipe by its path as it reads the file', async () => {
+    const fifo = join(mkdtempSync(join(tmpdir(), 'fs-fifo-')), 'in');
+    execFileSync('mkfifo', [fifo]);
+    spawn('sh', ['-c', `sleep 0.2; cat '${source}' > '${fifo}'`], { stdio: 'ignore' });
+    const fromPipe = await lastValueFrom(packets(fifo).pipe(meter({}), toArray()));
+    const fromFile = await lastValueFrom(packets(source).pipe(meter({}), toArray()));
+    expect(fromPipe.length).toBeGreaterThan(0);
+    expect(json(fromPipe)).toEqual(json(fromFile));
+  });
+
   it.each([1, 2])('a stream that goes quiet still hands out the flows that ended, without waiting for more bytes (%i meters)', async (nMeters) => {
     const file = pcap('mdns.pcap');
     const stream = new PassThrough();
