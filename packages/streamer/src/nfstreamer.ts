@@ -43,7 +43,7 @@ import { OutputTransform, type OutputOptions } from './sinks/transform/output-tr
 import { SnapshotTransform } from './sinks/transform/snapshot-transform.js';
 import { ParallelMeterRun } from './parallel/parallel-meter-run.js';
 import { parallelPlan } from './parallel/parallel-plan.js';
-import { fileInput, isNamedPipe, pathInput, stdinInput, streamInput } from './run/run-inputs.js';
+import { fileInput, isNamedPipe, namedPipeInput, stdinInput, streamInput } from './run/run-inputs.js';
 import { FLOWSTREAM_VERSION } from './version.js';
 import { liveDrops, ProgressTicker, ProgressTracker, type RunProgress } from './run/run-progress.js';
 import type { PerformanceReport } from './live/performance-reporter.js';
@@ -344,8 +344,8 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
         return (this.src as readonly string[]).map((p) => fileInput(p, hash));
       case 'stream':
         if (this.src === '-') return [stdinInput(hash)];
-        // a named pipe's path
-        return [typeof this.src === 'string' ? pathInput(this.src, hash) : streamInput(this.src as Readable, 'stream', hash)];
+        // a string here is a named pipe's path (see classifySource)
+        return [typeof this.src === 'string' ? namedPipeInput(this.src, hash) : streamInput(this.src as Readable, 'stream', hash)];
       default: {
         const live = extensions.liveInput;
         if (!live) throw new Error('Live capture support is not registered in this build (import @flowstream/streamer, which registers it).');

@@ -77,8 +77,10 @@ export class PipeCaptureReader extends BaseCaptureReader {
   private digest: string | null = null;
   private waiting: (() => void) | null = null;
   private closed = false;
-  /** The descriptor or the named pipe's path the worker reads. */
-  private readonly source: number | string;
+  /** Where {@link close} writes to wake a blocked worker: the named pipe, or the descriptor through `/proc`. */
+  private readonly wakePath: string;
+  /** The worker opens a named pipe itself (see {@link close}). */
+  private readonly named: boolean;
   /** The worker reads with blocking `read`s (see {@link PIPE_WORKER_SOURCE}). */
   private readonly blocking: boolean;
 
@@ -95,10 +97,12 @@ export class PipeCaptureReader extends BaseCaptureReader {
     window.lender = this.lender;
     window.buf = this.lender.memory;
     const path = typeof source === 'string' ? source : null;
-    if (path !== null && !fileStat(path).isFIFO()) throw new TypeError(`${path}: not a named pipe`);
+    const st = fileStat(source);
+    if (path !== null && !st.isFIFO()) throw new TypeError(`${path}: not a named pipe`);
     // a socket cannot be woken from a blocking read: the worker's event loop waits for it instead
-    this.blocking = path !== null || !fileStat(source as number).isSocket();
-    this.source = source;
+    this.blocking = !st.isSocket();
+    this.named = path !== null;
+    this.wakePath = path ?? `/proc/self/fd/${source}`;
     const koffi = this.blocking && process.platform === 'linux' ? koffiModulePath() : null;
     const fd = path === null ? (source as number) : -1;
     const workerData: PipeWorkerData = { fd, path, control, data, headroom, blocking: this.blocking, koffi, resume: this.lender.resume };
@@ -158,11 +162,11 @@ export class PipeCaptureReader extends BaseCaptureReader {
     this.window.consumeAll();
     this.window.ended = true;
     if (this.lender.stop() && this.blocking) {
-      const target = typeof this.source === 'string' ? this.source : `/proc/self/fd/${this.source}`;
+      const target = this.wakePath;
       wakeBlockedRead(target);
       // a worker that was just about to open a named pipe misses that wake (no reader yet, the
       // open for writing fails): wake it again until it ends, which it does at once once woken
-      if (typeof this.source === 'string') {
+      if (this.named) {
         const again = setInterval(() => wakeBlockedRead(target), WAKE_AGAIN_MS);
         void this.exited.then(() => clearInterval(again));
       }

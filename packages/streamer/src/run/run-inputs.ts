@@ -143,29 +143,17 @@ export function isNamedPipe(path: string): boolean {
 }
 
 /** A named pipe, read by a {@link PipeCaptureReader} that opens it. */
-function namedPipeInput(path: string, hash: boolean): RunInput {
-  let reader: PipeCaptureReader | null = null;
-  return {
-    name: path,
-    open() {
-      reader = new PipeCaptureReader(path, path, { hash });
-      return reader;
-    },
-    waitForData: (timeoutMs?: number) => reader!.waitForData(timeoutMs),
-    abort: () => reader?.close(),
-    sha256: () => reader?.sha256() ?? Promise.resolve(null),
-  };
+export function namedPipeInput(path: string, hash = false): RunInput {
+  return pipeReaderInput(path, () => new PipeCaptureReader(path, path, { hash }));
 }
 
-/** Standard input when it is a pipe or a socket: read by a {@link PipeCaptureReader}. */
-function stdinPipeInput(hash: boolean): RunInput {
+/** An input read by the {@link PipeCaptureReader} that `open` makes (standard input's pipe, a named pipe). */
+function pipeReaderInput(name: string, open: () => PipeCaptureReader): RunInput {
   let reader: PipeCaptureReader | null = null;
   return {
-    name: 'stdin',
+    name,
     open() {
-      // the CLI starts reading before the run's modules load (see startStdinPipe)
-      reader = takeStdinPipe() ?? new PipeCaptureReader(0, 'stdin');
-      if (hash) reader.hashAll();
+      reader = open();
       return reader;
     },
     waitForData: (timeoutMs?: number) => reader!.waitForData(timeoutMs),
@@ -173,4 +161,14 @@ function stdinPipeInput(hash: boolean): RunInput {
     abort: () => reader?.close(),
     sha256: () => reader?.sha256() ?? Promise.resolve(null),
   };
+}
+
+/** Standard input when it is a pipe or a socket: read by a {@link PipeCaptureReader}. */
+function stdinPipeInput(hash: boolean): RunInput {
+  return pipeReaderInput('stdin', () => {
+    // the CLI starts reading before the run's modules load (see startStdinPipe)
+    const reader = takeStdinPipe() ?? new PipeCaptureReader(0, 'stdin');
+    if (hash) reader.hashAll();
+    return reader;
+  });
 }
