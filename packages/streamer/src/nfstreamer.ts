@@ -959,7 +959,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       if (snapshotDefinition !== null) {
         // snapshot rows are a second output as large as the flows: written on a worker thread when the format allows
         snapshotSink = canRunOnWorker(snapshotDefinition, snapshotTarget!)
-          ? new ThreadedSink(snapshotDefinition.name, snapshotTarget!, snapshotOptions!)
+          ? new ThreadedSink(snapshotDefinition.name, snapshotTarget!, snapshotOptions!, this.mode === 'file' || this.mode === 'files')
           : await snapshotDefinition.create(snapshotTarget!, snapshotOptions!);
       }
     } catch (err) {

@@ -1,11 +1,12 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { getPriority, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FlowBatch } from '@flowstream/core';
-import { CsvSink, NFStreamer, SinkError, sinkDefinition, type FlowSink } from '../../src/index.js';
+import { CsvSink, NFStreamer, SinkError, sinkDefinition, type FlowSink, type SinkOpenContext } from '../../src/index.js';
 import { ThreadedSink } from '../../src/sinks/threaded/threaded-sink.js';
+import { OUTPUT_THREAD_NICENESS } from '../../src/sinks/threaded/thread-priority.js';
 import { PCAPS, runCli } from '../support/run-cli.js';
 import { ipv4Udp, pcap } from '../../../core/test/support/capture-builder.js';
 
@@ -16,6 +17,20 @@ const dir = mkdtempSync(join(tmpdir(), 'fs-threaded-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let seq = 0;
 const tmp = (ext: string) => join(dir, `out-${seq++}.${ext}`);
+
+/** The nice value of each thread of this process, by thread id (Linux: field 19 of its stat). */
+function threadNices(): Map<number, number> {
+  const nices = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      nices.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return nices;
+}
 
 /** One run's flows into `sink` (and its snapshot rows, every second, into `snapshotSink`). */
 async function run(sink: FlowSink, source = CAPTURE, options: { snapshotSink?: FlowSink } = {}) {
@@ -149,6 +164,35 @@ describe('ThreadedSink: a built-in file sink on a worker thread', () => {
     await expect(run(failing, LONG, { snapshotSink: new ThreadedSink('parquet', out, {}) })).rejects.toThrow('broken://flows: disk on fire');
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  it.runIf(process.platform === 'linux')('in a run over files its thread runs below the process priority (the meter first); otherwise, and on the main thread, the priority stays', async () => {
+    const base = getPriority();
+    const lowered = Math.min(19, base + OUTPUT_THREAD_NICENESS);
+    expect(lowered).toBeGreaterThan(base);
+    for (const background of [true, false]) {
+      // a batch sent to a worker moves its memory there: one batch per worker
+      let batch: FlowBatch | null = null;
+      for await (const b of new NFStreamer({ source: CAPTURE, nDissections: 0 }).batches()) batch ??= b;
+      const before = new Set(threadNices().keys());
+      const out = tmp('csv');
+      const sink = new ThreadedSink('csv', out, {}, background);
+      try {
+        await sink.open({ fields: batch!.fields, anonymized: [], manifest: {} as SinkOpenContext['manifest'] });
+        await sink.write(batch!);
+        // the sink's temporary file (`.NAME.<random>.partial`) exists once the worker took its
+        // first message, the open and the batch
+        const partial = () => readdirSync(dir).some((f) => f.startsWith(`.${basename(out)}.`) && f.endsWith('.partial'));
+        for (let waited = 0; !partial() && waited < 5_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+        expect(partial()).toBe(true);
+        const fresh = [...threadNices()].filter(([tid]) => !before.has(tid)).map(([, nice]) => nice);
+        expect(fresh.length, 'the worker thread').toBeGreaterThan(0);
+        expect(fresh.filter((nice) => nice === lowered).length, `background ${background}`).toBe(background ? 1 : 0);
+        expect(threadNices().get(process.pid)).toBe(base);
+      } finally {
+        await sink.abort(new Error('test over'));
+      }
+    }
   });
 
   it('the CLI writes snapshots this way; a full disk there ends with exit 1 naming it', () => {

@@ -10,6 +10,11 @@ export interface SinkWorkerData {
   readonly options: SinkOptions;
   /** The channel both sides talk through. */
   readonly port: MessagePort;
+  /**
+   * The run reads capture files: the thread runs below the process priority, so that the meter,
+   * which every output waits for, gets a busy core first (see thread-priority.ts).
+   */
+  readonly background: boolean;
 }
 
 /** Main thread → sink worker, handled in order. */

@@ -10,6 +10,7 @@ import { sinkDefinition } from '../sink-registry.js';
 import { onPartialFileChange } from '../files/partial-files.js';
 import type { FlowSink } from '../flow-sink.js';
 import type { SinkReply, SinkRequest, SinkWorkerData } from './sink-protocol.js';
+import { lowerThreadPriority, OUTPUT_THREAD_NICENESS } from './thread-priority.js';
 
 const receiver = new BatchReceiver();
 let sink: FlowSink | null = null;
@@ -28,6 +29,8 @@ let port: SinkWorkerData['port'];
 
 parentPort!.once('message', (data: SinkWorkerData) => {
   ({ format, target, options, port } = data);
+  // the meter first: this thread encodes what the meter made, with time to spare
+  if (data.background) lowerThreadPriority(OUTPUT_THREAD_NICENESS);
   // the main thread keeps the list of temporary files for the whole process (an exit removes them)
   onPartialFileChange((path, open) => reply({ kind: 'partial', path, open }));
   port.on('message', (request: SinkRequest) => {

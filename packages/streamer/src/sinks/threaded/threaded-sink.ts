@@ -72,11 +72,15 @@ export class ThreadedSink implements FlowSink {
   /**
    * @param format a built-in file format's name (the worker looks it up in its own registry).
    * @param options the sink options; `warn` runs here, other functions are not carried.
+   * @param background the run reads capture files: the thread runs below the process priority
+   *   (see thread-priority.ts). Live and piped runs keep it: a starved output would hold up a
+   *   meter whose packets cannot wait.
    */
   constructor(
     format: string,
     readonly target: string,
     private readonly options: SinkOptions,
+    background = false,
   ) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
@@ -94,7 +98,7 @@ export class ThreadedSink implements FlowSink {
       this.drainReplies();
       if (this.result === null && !this.aborted) this.fail(new Error('the sink worker ended unexpectedly'));
     });
-    const data: SinkWorkerData = { format, target, options: plainOptions(options), port: port2 };
+    const data: SinkWorkerData = { format, target, options: plainOptions(options), port: port2, background };
     this.worker.postMessage(data, [port2]);
     this.port.on('message', (m: SinkReply) => this.onReply(m));
   }
