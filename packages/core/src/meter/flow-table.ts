@@ -21,6 +21,8 @@ export const KEY_HASH = 11;
 
 /** Index (hash → slot) is kept at most half full, so linear probes stay short. */
 const MAX_LOAD = 0.5;
+/** (hash, slot) pairs of a new table's index. */
+const INITIAL_PAIRS = 16;
 /** Words per slot in {@link FlowTable.links} and the recency links: previous, next. */
 const LINK_WORDS = 2;
 const LINK_PREV = 0;
@@ -97,10 +99,11 @@ export class FlowTable {
     this.recency = recency;
     this.seed = seed | 0;
     this.addPages(Math.max(1, initialCapacity | 0));
-    let pairs = 16;
-    while (pairs * MAX_LOAD < this.capacity) pairs <<= 1;
-    this.index = new Int32Array(pairs * 2).fill(NO_SLOT);
-    this.mask = pairs * 2 - 1;
+    // a small index that doubles as flows come (`insert`): its growth runs with the first flows,
+    // before the packet path is optimised, so that path is compiled with it; a first growth after
+    // that deoptimised the whole path (it inlines `insert`) mid-run
+    this.index = new Int32Array(INITIAL_PAIRS * 2).fill(NO_SLOT);
+    this.mask = INITIAL_PAIRS * 2 - 1;
   }
 
   /** Symmetric hash of a packet's flow key with this table's seed. */
@@ -245,8 +248,12 @@ export class FlowTable {
   private unindex(slot: number): void {
     const index = this.index;
     const mask = this.mask;
-    let i = (this.keyWord(slot, KEY_HASH) << 1) & mask;
-    while (index[i + 1] !== slot) i = (i + 2) & mask;
+    // every step below runs for every removal, also when the pair sits at its home: an arithmetic
+    // step or comparison first reached after the packet path was optimised (a collision, a chain
+    // that wraps past the end) would deoptimise the whole path (it is inlined there) mid-run
+    let i = ((this.keyWord(slot, KEY_HASH) << 1) - 2) & mask;
+    do i = (i + 2) & mask;
+    while (index[i + 1] !== slot);
     // backward-shift deletion keeps probe chains intact without tombstones
     let j = i;
     for (;;) {
@@ -254,8 +261,8 @@ export class FlowTable {
       const s = index[j + 1]!;
       if (s === NO_SLOT) break;
       const home = (index[j]! << 1) & mask;
-      const between = i <= j ? i < home && home <= j : i < home || home <= j;
-      if (!between) {
+      // the pair stays when its home lies in (i, j], cyclically: its home is nearer to j than i is
+      if (((j - home) & mask) >= ((j - i) & mask)) {
         index[i] = index[j]!;
         index[i + 1] = s;
         i = j;
