@@ -115,7 +115,10 @@ function goingToSleep() {
   return false;
 }
 
-// the SHA-256 being computed, or null; once asked for, it starts with every byte read so far
+// the SHA-256 being computed, or null; once asked for, it starts with every byte read so far.
+// Called before bytes go into the ring, after the room for them was read: the main thread asks
+// (HASH) before it frees any room (READ), so bytes about to be written over freed room see the ask
+// here, and the bytes read so far are hashed before the first of them is overwritten
 function hashing() {
   if (hasher === null && Atomics.load(ctl, HASH) !== 0) {
     hasher = require('node:crypto').createHash('sha256');
@@ -187,9 +190,11 @@ function readBlocking() {
     }
     if (stopped()) return;
     const at = write & mask;
+    const len = Math.min(room(), size - at);
+    hashing();
     let n;
     try {
-      n = readSync(fd, ring, at, Math.min(room(), size - at), null);
+      n = readSync(fd, ring, at, len, null);
     } catch (err) {
       // a descriptor its opener left non-blocking: poll it
       if (err.code === 'EAGAIN') {
@@ -220,10 +225,13 @@ function readFromLoop() {
   const nextBuffer = () => {
     if (paused) return wake;
     const at = write & mask;
-    return ring.subarray(at, at + Math.min(room(), size - at));
+    const len = Math.min(room(), size - at);
+    hashing();
+    return ring.subarray(at, at + len);
   };
   const onRead = (n, buf) => {
     if (buf === wake) {
+      hashing();
       const at = write & mask;
       const first = Math.min(n, size - at);
       ring.set(wake.subarray(0, first), at);

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CaptureRecord } from '../../src/capture/capture-record.js';
 import { openCapture } from '../../src/capture/open-capture.js';
 import { PipeCaptureReader, type PipeReaderOptions } from '../../src/capture/pipe-capture-reader.js';
+import { PipeCtl } from '../../src/capture/pipe-reader-worker.js';
 import { ReadStatus } from '../../src/capture/read-status.js';
 import { copyRecord, fingerprint, readAll, writeTemp, type RecordCopy } from './read-all.js';
 import { PCAPS, ROOT } from '../../../../test/support/paths.js';
@@ -138,6 +139,21 @@ describe('PipeCaptureReader', () => {
     reader.close();
     expect(await reader.sha256()).toBe(createHash('sha256').update(readFileSync(path)).digest('hex'));
     expect(() => reader.hashAll()).toThrow(/after reading began/);
+  }, 60_000);
+
+  it('hashAll() while the reader thread waits for room (the ring full): the SHA-256 still starts at the first byte', async () => {
+    const path = join(PCAPS, 'pps.pcap');
+    const reader = new PipeCaptureReader(pipeFrom(`cat '${path}'`), 'full', { ringBytes: 256 * 1024 });
+    // white box: the thread announces its sleep in the control words; the next bytes it reads go
+    // over the ring's first ones, once this thread has read and freed them
+    const control = (reader as unknown as { lender: { control: Int32Array } }).lender.control;
+    for (let waited = 0; Atomics.load(control, PipeCtl.Sleeping) === 0 && waited < 10_000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+    expect(Atomics.load(control, PipeCtl.Sleeping)).toBe(1);
+    reader.hashAll();
+    const { status } = await readPipe(reader);
+    expect(status).toBe(ReadStatus.End);
+    reader.close();
+    expect(await reader.sha256()).toBe(createHash('sha256').update(readFileSync(path)).digest('hex'));
   }, 60_000);
 
   it('close() while the pipe is quiet ends the wait at once and ends the reader thread', async () => {
