@@ -16,6 +16,8 @@ export const OUTPUT_THREAD_NICENESS = 10;
  * Lowers the calling thread's scheduling priority by `steps` nice levels, where the system keeps
  * one per thread (Linux: the process's other threads keep theirs; elsewhere the call would
  * change the whole process, so it does nothing). Best effort: a refusal leaves the priority.
+ * Threads inherit their starter's priority; libuv's file-system threads, shared by the process,
+ * were started by the main thread's module loading before any output thread, so they keep its.
  *
  * @example
  * ```ts
