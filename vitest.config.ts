@@ -29,7 +29,7 @@ export default defineConfig({
       }),
       // the corpus captures are small, so runs read them; these suites read every one mapped too
       rerun('mapped', 'test', ['hostile-input.test.ts', 'golden-csv.test.ts', 'corpus-results.test.ts'], { FLOWSTREAM_MAP: 'always' }),
-      // parallel meters read a mapped file into their shared chunks from where the mapping stopped
+      // parallel meters' workers read a mapped file's records in place, in the main thread's mapping
       rerun('mapped-parallel', 'packages/streamer', ['test/parallel/parallel-meter-run.test.ts'], { FLOWSTREAM_MAP: 'always' }),
     ],
   },

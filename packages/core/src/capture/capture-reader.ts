@@ -43,6 +43,12 @@ export interface CaptureReader {
   drops?(): CaptureDrops;
   /** File and stream readers: read on in buffers from `buffers` (see {@link WindowBuffers}). */
   useBuffers?(buffers: WindowBuffers): void;
+  /**
+   * Mapped files: other threads of the process read the records in place, the last
+   * `keepBehindBytes` before the read position kept mapped; false when the reader does not map
+   * its source (see `FileCaptureReader.shareMapping`).
+   */
+  shareMapping?(keepBehindBytes: number): boolean;
 }
 
 /**

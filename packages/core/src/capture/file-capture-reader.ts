@@ -76,6 +76,17 @@ export class FileCaptureReader extends BaseCaptureReader {
     return this.mapping !== null;
   }
 
+  /**
+   * Lets threads of this process read the records in place after this reader passed them: a
+   * mapped file keeps the pages of the last `keepBehindBytes` before the read position mapped (see
+   * `mappedAddress`). Returns false when the file is read, not mapped ({@link useBuffers} then).
+   */
+  shareMapping(keepBehindBytes: number): boolean {
+    if (this.mapping === null) return false;
+    this.mapping.keepBehind(keepBehindBytes);
+    return true;
+  }
+
   /** Records must stay where they are in the supplier's buffers: the file is read into them from here on. */
   override useBuffers(buffers: WindowBuffers): void {
     this.unmap();

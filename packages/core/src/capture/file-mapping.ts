@@ -47,6 +47,8 @@ interface MappingCalls {
   madvise(address: number, length: number, advice: number): number;
   address(pointer: unknown): number;
   view(pointer: unknown, length: number): ArrayBuffer;
+  /** The pointer at a numeric address (from {@link address}, in any thread of the process). */
+  at(address: number): unknown;
   /** True for `MAP_FAILED` (`(void *) -1`) and NULL. */
   failed(pointer: unknown): boolean;
 }
@@ -86,12 +88,15 @@ function mappingCalls(): MappingCalls | null {
     const mmap = lib.func('void *mmap(void *addr, size_t length, int prot, int flags, int fd, int64_t offset)');
     const munmap = lib.func('int munmap(void *addr, size_t length)');
     const madvise = lib.func('int madvise(uintptr_t addr, size_t length, int advice)');
+    // koffi makes pointers only from C: `memmove(a, a, 0)` copies nothing and returns `a` as one
+    const pointerAt = lib.func('void *memmove(uintptr_t dest, uintptr_t src, size_t n)');
     calls = {
       mmap: (addr, length, prot, flags, fd, offset) => mmap(addr, length, prot, flags, fd, offset),
       munmap: (addr, length) => munmap(addr, length) as number,
       madvise: (addr, length, advice) => madvise(addr, length, advice) as number,
       address: (pointer) => Number(koffi.address(pointer as never)),
       view: (pointer, length) => koffi.view(pointer as never, length),
+      at: (address) => pointerAt(address, address, 0),
       failed: (pointer) => {
         if (pointer === null) return true;
         const address = BigInt.asIntN(64, BigInt(koffi.address(pointer as never)));
@@ -111,6 +116,36 @@ function mappingCalls(): MappingCalls | null {
 const unmapWhenUnreachable = new FinalizationRegistry<{ pointer: unknown; length: number }>(({ pointer, length }) => {
   calls?.munmap(pointer, length);
 });
+
+/** The address of each mapped segment, by its view's memory (see {@link mappedAddress}). */
+const segmentAddresses = new WeakMap<ArrayBufferLike, number>();
+
+/**
+ * The address of the mapped file segment `view` covers from its start (a record's `data` while a
+ * mapped file is read), or 0 when it is not one. Another thread of the process views the same
+ * pages with {@link viewMappedSegment}, as long as this thread keeps `view` reachable: the segment
+ * is unmapped once it is garbage.
+ */
+export function mappedAddress(view: Uint8Array): number {
+  return view.byteOffset === 0 ? (segmentAddresses.get(view.buffer) ?? 0) : 0;
+}
+
+/**
+ * A view of `length` bytes of a segment another thread of this process mapped (its
+ * {@link mappedAddress}): no copy, no mapping of its own. Valid while that thread keeps the
+ * segment's view reachable; throws where mapping is not available (no koffi).
+ *
+ * @example
+ * ```ts
+ * // main thread: post { address: mappedAddress(record.data), length: record.data.length }
+ * const bytes = viewMappedSegment(address, length); // worker: the same pages
+ * ```
+ */
+export function viewMappedSegment(address: number, length: number): Uint8Array {
+  const lib = mappingCalls();
+  if (lib === null) throw new Error('viewMappedSegment: memory mapping is not available in this thread (koffi)');
+  return new Uint8Array(lib.view(lib.at(address), length));
+}
 
 /** When to map and in what steps; the defaults are the measured ones (tests make the steps small to cross many boundaries). */
 export interface MappingTuning {
@@ -152,6 +187,11 @@ export class FileMapping implements WindowLender {
   private released = 0;
   /** Sum of the bytes the fault probe read. */
   private probed = 0;
+  /**
+   * Bytes before the read position whose pages stay mapped (see {@link keepBehind}): other
+   * threads read records there after this one has passed them.
+   */
+  private behind = 0;
 
   private constructor(
     private readonly lib: MappingCalls,
@@ -227,15 +267,25 @@ export class FileMapping implements WindowLender {
     return us[n >> 1]! <= MAX_FAULT_US;
   }
 
+  /**
+   * Keeps the pages of the last `bytes` before the read position mapped, for readers in other
+   * threads (parallel meters read the records in place after this thread routed them): pages
+   * given back would be read again from the page cache, a page fault each.
+   */
+  keepBehind(bytes: number): void {
+    this.behind = Math.max(0, bytes);
+  }
+
   /** Gives the current segment's pages back (its view stays valid: pages read again come from the file). */
   release(): void {
     this.releaseBefore(this.length);
     this.address = 0;
   }
 
-  /** Gives back the pages of the segment wholly before `offset` (from the segment's start). */
+  /** Gives back the pages of the segment wholly before `offset` (from the segment's start), less those kept behind. */
   private releaseBefore(offset: number): void {
-    const to = offset - (offset % PAGE_BYTES);
+    const kept = offset - this.behind;
+    const to = kept - (kept % PAGE_BYTES);
     if (this.address === 0 || to <= this.released) return;
     this.lib.madvise(this.address + this.released, to - this.released, MADV_DONTNEED);
     this.released = to;
@@ -253,6 +303,7 @@ export class FileMapping implements WindowLender {
     this.released = 0;
     this.view = new Uint8Array(this.lib.view(pointer, length));
     unmapWhenUnreachable.register(this.view.buffer, { pointer, length });
+    segmentAddresses.set(this.view.buffer, this.address);
     return true;
   }
 

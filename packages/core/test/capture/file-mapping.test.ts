@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WindowBuffers } from '../../src/capture/byte-window.js';
 import { CaptureRecord } from '../../src/capture/capture-record.js';
 import { FileCaptureReader, type FileReadOptions } from '../../src/capture/file-capture-reader.js';
-import { MAP_MIN_BYTES, mappingPays } from '../../src/capture/file-mapping.js';
+import { MAP_MIN_BYTES, mappedAddress, mappingPays, viewMappedSegment } from '../../src/capture/file-mapping.js';
 import { ReadStatus } from '../../src/capture/read-status.js';
 import { CORPUS_FILES } from '../support/corpus-records.js';
 import { copyRecord, fingerprint, readAll, writeTemp } from './read-all.js';
@@ -105,6 +105,35 @@ describe('mapped capture files', () => {
       expect(texts, file).toEqual(expected);
       // every record handed out after useBuffers is still intact where it was delivered
       for (const k of kept) expect(k.data.subarray(k.offset, k.offset + k.bytes.length)).toEqual(k.bytes);
+      reader.close();
+    }
+  });
+
+  it('share their segments with other threads: each record is at its segment\'s address, read there whole', () => {
+    for (const file of CORPUS_FILES.filter((f) => /(google_ssl\.pcap|alexa-app\.pcapng)$/.test(f))) {
+      const expected = readAll(new FileCaptureReader(file, { map: false })).records.map(fingerprint);
+      const read = new FileCaptureReader(file, { map: false });
+      expect(read.shareMapping(1 << 20)).toBe(false);
+      read.close();
+      const reader = new FileCaptureReader(file, SMALL);
+      expect(reader.shareMapping(16384)).toBe(true);
+      const record = new CaptureRecord();
+      const texts: string[] = [];
+      // what another thread sees: a view of each segment at its address (kept reachable here)
+      const segments = new Map<Uint8Array, Uint8Array>();
+      while (reader.next(record) === ReadStatus.Record) {
+        texts.push(fingerprint(copyRecord(record)));
+        let other = segments.get(record.data);
+        if (other === undefined) {
+          expect(mappedAddress(record.data), file).toBeGreaterThan(0);
+          other = viewMappedSegment(mappedAddress(record.data), record.data.length);
+          segments.set(record.data, other);
+        }
+        expect(other.subarray(record.offset, record.offset + record.caplen)).toEqual(record.data.subarray(record.offset, record.offset + record.caplen));
+      }
+      expect(texts, file).toEqual(expected);
+      expect(segments.size, file).toBeGreaterThan(1);
+      expect(mappedAddress(new Uint8Array(16)), file).toBe(0);
       reader.close();
     }
   });

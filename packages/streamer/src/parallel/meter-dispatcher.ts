@@ -1,5 +1,6 @@
 import { IGNORE_REASON_NAMES, PacketDecoder, type CaptureRecord, type DecodedPacket, type FlowMeter } from '@flowstream/core';
 import { elapsedMs, isLaterTime, type PacketSink } from '@flowstream/core/internal';
+import type { MappedSegments } from './mapped-segments.js';
 import type { PacketRingWriter } from './packet-ring.js';
 import type { RecordRouter } from './record-router.js';
 import type { SharedChunks } from './shared-chunks.js';
@@ -14,8 +15,9 @@ const PUBLISH_EVERY = 4096;
  * {@link RecordRouter} settled each record in the decoder's place (accounted by the pump), and
  * this class hands each owned record to its meter. Meter 0 is {@link local}, in this thread: its
  * records are decoded here and metered at once. Meters 1 … n − 1 are workers: each owned record
- * goes, raw, to its meter's ring, as a reference when the reader read it into a shared chunk
- * (always, but for records larger than a chunk), else as a copy; the worker decodes and meters it.
+ * goes, raw, to its meter's ring, as a reference when its bytes are where the worker can read
+ * them (a mapped file's segment, or the shared chunk the reader read it into), else as a copy;
+ * the worker decodes and meters it.
  *
  * Every meter must see every parsed packet as a time ticker, so all meters share one clock and
  * one scan schedule — which this class keeps. A ticker changes a meter's state only when it runs
@@ -36,12 +38,14 @@ export class MeterDispatcher implements PacketSink {
    * @param local meter 0, run in this thread.
    * @param writers the rings of meters 1 … n − 1, in meter order.
    * @param chunks the shared memory the readers read into: records there go by reference.
+   * @param segments the mapped files' segments: records there go by reference too.
    */
   constructor(
     private readonly local: FlowMeter,
     private readonly writers: readonly PacketRingWriter[],
     private readonly router: RecordRouter,
     private readonly chunks: SharedChunks,
+    private readonly segments: MappedSegments,
     decodeTunnels: boolean,
   ) {
     this.decoder = new PacketDecoder({ decodeTunnels });
@@ -89,9 +93,14 @@ export class MeterDispatcher implements PacketSink {
       this.local.process(packet);
     } else if (owner <= this.writers.length) {
       const w = this.writers[owner - 1]!;
-      const chunk = this.chunks.chunkOf(rec.data);
-      if (chunk >= 0) w.sharedFrame(rec, chunk);
-      else w.frame(rec);
+      const data = rec.data;
+      if (data === this.segments.view) w.mappedFrame(rec, this.segments);
+      else {
+        const chunk = this.chunks.chunkOf(data);
+        if (chunk >= 0) w.sharedFrame(rec, chunk);
+        else if (this.segments.enter(data)) w.mappedFrame(rec, this.segments);
+        else w.frame(rec);
+      }
       if (w.pending >= PUBLISH_EVERY) w.publish();
     }
     if (elapsedMs(this.clock, this.lastScan) >= SCAN_INTERVAL_MS) {

@@ -1,4 +1,6 @@
 import type { CaptureRecord } from '@flowstream/core';
+import { viewMappedSegment } from '@flowstream/core/internal';
+import type { MappedSegments } from './mapped-segments.js';
 
 /**
  * Single-producer single-consumer ring of capture records in a SharedArrayBuffer: the main thread
@@ -48,6 +50,10 @@ export const RecordKind = {
   Frame: 1,
   /** As {@link Frame}, its bytes left in place in a shared chunk (see `SharedChunks`): chunk and offset. */
   SharedFrame: 5,
+  /** As {@link Frame}, its bytes left in place in the mapped file segment last announced by a {@link Segment}: its offset there. */
+  MappedFrame: 6,
+  /** The mapped file segment the next {@link MappedFrame}s are in: its address and length (see `MappedSegments`). */
+  Segment: 7,
   /** The shared clock ran the idle scan on another meter's packet (spec §7 time ticker). */
   Tick: 2,
   Wrap: 3,
@@ -70,6 +76,7 @@ const S_OFFSET = 11;
 /** Words of a frame record before its bytes (even). */
 const FRAME_WORDS = 12;
 const TICK_WORDS = 4;
+const SEGMENT_WORDS = 6;
 const END_WORDS = 2;
 /** Longest wait for space before the writer checks that its reader still reads, ms. */
 const SPACE_WAIT_MS = 50;
@@ -103,6 +110,8 @@ export class PacketRingWriter {
   private read = 0;
   /** Records written since the last publish. */
   pending = 0;
+  /** The mapped segment the last {@link mappedFrame} was in (the reader knows it). */
+  private segment: Uint8Array | null = null;
   /** The reader's buffer the word views below cover (replaced only when the reader grows it). */
   private source: Uint8Array | null = null;
   private sourceWords: Int32Array<ArrayBufferLike> = new Int32Array(0);
@@ -131,6 +140,29 @@ export class PacketRingWriter {
     this.fields(at, RecordKind.SharedFrame | (FRAME_WORDS << 8), rec, chunk, rec.offset);
     this.write += FRAME_WORDS;
     this.pending++;
+  }
+
+  /**
+   * Writes a record whose bytes are in `segments`' current mapped segment (its `data`), with
+   * `rec.timeMs` as its meter time; first the segment, when the reader was not told of it yet.
+   */
+  mappedFrame(rec: CaptureRecord, segments: MappedSegments): void {
+    if (this.segment !== segments.view) this.announce(segments);
+    const at = this.reserve(FRAME_WORDS);
+    this.fields(at, RecordKind.MappedFrame | (FRAME_WORDS << 8), rec, 0, rec.offset);
+    this.write += FRAME_WORDS;
+    this.pending++;
+  }
+
+  /** Tells the reader the segment its next mapped frames are in. */
+  private announce(segments: MappedSegments): void {
+    const view = segments.view!;
+    this.segment = view;
+    const at = this.reserve(SEGMENT_WORDS);
+    this.i32[at] = RecordKind.Segment | (SEGMENT_WORDS << 8);
+    this.f64[(at >>> 1) + 1] = segments.address;
+    this.f64[(at >>> 1) + 2] = view.length;
+    this.write += SEGMENT_WORDS;
   }
 
   /**
@@ -265,6 +297,9 @@ export class PacketRingReader {
   private localBytes = new Uint8Array(this.local.buffer);
   private readonly chunkBytes: Uint8Array[];
   private readonly chunkWords: Int32Array[];
+  /** The mapped segment of the last {@link RecordKind.Segment} (empty before one). */
+  private segmentBytes: Uint8Array = new Uint8Array(0);
+  private segmentWords: Int32Array = new Int32Array(0);
 
   /**
    * @param chunks the shared chunks records may point into (see `SharedChunks`).
@@ -312,12 +347,21 @@ export class PacketRingReader {
     const kind = head & 0xff;
     const words = head >>> 8;
     this.read = (this.read + words) | 0;
+    if (kind === RecordKind.MappedFrame) {
+      this.readInPlace(at, this.segmentBytes, this.segmentWords, out);
+      return RecordKind.Frame;
+    }
     if (kind === RecordKind.SharedFrame) {
-      this.readSharedFrame(at, out);
+      const chunk = this.i32[at + S_CHUNK]!;
+      this.readInPlace(at, this.chunkBytes[chunk]!, this.chunkWords[chunk]!, out);
       return RecordKind.Frame;
     }
     if (kind === RecordKind.Frame) this.readFrame(at, words, out);
     else if (kind === RecordKind.Tick) this.tickTime = this.f64[(at >>> 1) + 1]!;
+    else if (kind === RecordKind.Segment) {
+      this.viewSegment(this.f64[(at >>> 1) + 1]!, this.f64[(at >>> 1) + 2]!);
+      return this.next(out);
+    }
     return kind;
   }
 
@@ -354,17 +398,27 @@ export class PacketRingReader {
     }
   }
 
-  private readSharedFrame(at: number, rec: CaptureRecord): void {
+  /** A frame whose bytes are in shared memory (`bytes`, also as `words`): read there, or copied out. */
+  private readInPlace(at: number, bytes: Uint8Array, words: Int32Array, rec: CaptureRecord): void {
     this.readFields(at, rec);
-    const chunk = this.i32[at + S_CHUNK]!;
     const offset = this.i32[at + S_OFFSET]!;
     if (this.copyFrames) {
       const first = offset >>> 2;
-      this.copyOut(this.chunkWords[chunk]!, first, ((offset + rec.caplen + 3) >>> 2) - first, offset & 3, rec);
+      const n = ((offset + rec.caplen + 3) >>> 2) - first;
+      this.copyOut(words, first, n, offset & 3, rec);
+      // the frame ends in a part word past the last whole one (a segment ending with the file)
+      if (first + n > words.length) for (let k = words.length << 2; k < offset + rec.caplen; k++) this.localBytes[k - (first << 2)] = bytes[k]!;
     } else {
-      rec.data = this.chunkBytes[chunk]!;
+      rec.data = bytes;
       rec.offset = offset;
     }
+  }
+
+  /** Views the segment the main thread mapped (the pages are the process's: nothing is mapped or copied here). */
+  private viewSegment(address: number, length: number): void {
+    this.segmentBytes = viewMappedSegment(address, length);
+    // a file's length need not be a multiple of 4: its last bytes are copied one by one
+    this.segmentWords = new Int32Array(this.segmentBytes.buffer, 0, length >>> 2);
   }
 
   /** Copies `n` words of `from` at `start` to the worker-local buffer; the frame begins `shift` bytes in. */
@@ -374,7 +428,8 @@ export class PacketRingReader {
       this.localBytes = new Uint8Array(this.local.buffer);
     }
     const local = this.local;
-    for (let k = 0; k < n; k++) local[k] = from[start + k]!;
+    const whole = Math.min(n, from.length - start);
+    for (let k = 0; k < whole; k++) local[k] = from[start + k]!;
     rec.data = this.localBytes;
     rec.offset = shift;
   }

@@ -15,6 +15,7 @@ import { InputSequence, type RunFilter } from '../run/input-sequence.js';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
 import { STEP_RECORDS, StepResult, type FlowRun, type RunInput } from '../run/meter-run.js';
 import { localShare } from './local-share.js';
+import { MappedSegments } from './mapped-segments.js';
 import { meterBuckets } from './meter-buckets.js';
 import { MeterDispatcher } from './meter-dispatcher.js';
 import { Ctl, PacketRingWriter, WorkerState, allocateRing } from './packet-ring.js';
@@ -25,6 +26,12 @@ import type { ReleaseMessage, WorkerMessage } from './worker-protocol.js';
 
 /** Dispatch ring per meter: record references (bytes stay in the shared chunks), enough to ride out scheduling hiccups. */
 const RING_BYTES = 4 << 20;
+/**
+ * Bytes of a mapped file kept mapped behind the reader (see `FileCaptureReader.shareMapping`): a
+ * full ring's records (48 bytes each) span ~33 MB of the benchmark capture (375-byte packets),
+ * so the workers find their records' pages still mapped; pages given back would cost them faults.
+ */
+const KEEP_MAPPED_BEHIND = 64 << 20;
 /** Time a worker may take to start before the run fails (sync iteration cannot see worker events). */
 const BOOT_TIMEOUT_MS = 60_000;
 /** Slice of a blocking wait, ms (between checks of the workers' states). */
@@ -90,8 +97,15 @@ export class ParallelMeterRun implements FlowRun {
   private readonly dispatcher: MeterDispatcher;
   /** The buffers the readers read into, which the workers read in place. */
   private readonly chunks: SharedChunks;
-  /** The reader last switched to the shared chunks. */
+  /** The mapped files' segments, which the workers read in place too. */
+  private readonly segments: MappedSegments;
+  /** The reader last shared with the workers (its mapping, or the shared chunks it reads into). */
   private sharedReader: CaptureReader | null = null;
+  /** Mapped files are read in place by the workers (see {@link share}). */
+  private inPlace = false;
+  private readonly router: RecordRouter;
+  /** Builds the router's table when the first input is known (see {@link localShare}). */
+  private readonly buckets: (mapped: boolean) => Uint16Array;
   /** The shared packet loop (reader → filter → router), feeding the dispatcher instead of a meter. */
   private readonly pump: CapturePump;
   /** Rebuilds the workers' batches (transferred typed arrays; no flow objects). */
@@ -129,6 +143,7 @@ export class ParallelMeterRun implements FlowRun {
     const rings = Array.from({ length: parallel.nMeters - 1 }, () => allocateRing(RING_BYTES));
     const writers = rings.map((ring) => new PacketRingWriter(ring, (w) => this.stillReading(w)));
     this.chunks = new SharedChunks(writers);
+    this.segments = new MappedSegments(writers);
     try {
       for (let index = 1; index < parallel.nMeters; index++) {
         const channel = new MessageChannel();
@@ -151,8 +166,10 @@ export class ParallelMeterRun implements FlowRun {
       this.release();
       throw err;
     }
-    const router = new RecordRouter(meterBuckets(parallel.nMeters, localShare(options, parallel)), options.decodeTunnels);
-    this.dispatcher = new MeterDispatcher(this.local, writers, router, this.chunks, options.decodeTunnels);
+    this.buckets = (mapped) => meterBuckets(parallel.nMeters, localShare(options, { ...parallel, mapped }));
+    const router = new RecordRouter(this.buckets(false), options.decodeTunnels);
+    this.router = router;
+    this.dispatcher = new MeterDispatcher(this.local, writers, router, this.chunks, this.segments, options.decodeTunnels);
     this.pump = new CapturePump(router, this.dispatcher, this.accounting, filter);
     const workers = this.workers;
     const local = this.local;
@@ -197,10 +214,7 @@ export class ParallelMeterRun implements FlowRun {
           return StepResult.Done;
         }
         const reader = this.sources.reader!;
-        if (reader !== this.sharedReader) {
-          this.sharedReader = reader;
-          reader.useBuffers?.(this.chunks);
-        }
+        if (reader !== this.sharedReader) this.share(reader);
         const before = this.accounting.read;
         const status = this.pump.pump(reader, left);
         const readNow = this.accounting.read - before;
@@ -225,6 +239,26 @@ export class ParallelMeterRun implements FlowRun {
       return StepResult.Done;
     }
     return StepResult.Progress;
+  }
+
+  /**
+   * Lets the workers read `reader`'s records where it reads them: a mapped file's own pages, else
+   * the shared chunks it reads into from now on. The first input settles the main thread's share
+   * of the flows (later ones keep it, as their flows may go on): a mapped file costs less to read,
+   * so the main thread meters more. With no share of its own (core fields) it has time to spare,
+   * and copies even a mapped file into the chunks: measured as fast, and the workers read records
+   * still in the cache (in place, they read pages the main thread left long before).
+   */
+  private share(reader: CaptureReader): void {
+    const first = this.sharedReader === null;
+    this.sharedReader = reader;
+    const mapped = reader.shareMapping?.(KEEP_MAPPED_BEHIND) === true;
+    if (first && mapped) {
+      const table = this.buckets(true);
+      this.inPlace = table.includes(0);
+      if (this.inPlace) this.router.useBuckets(table);
+    }
+    if (!mapped || !this.inPlace) reader.useBuffers?.(this.chunks);
   }
 
   /** Flows that arrived from the meters since the last call, as the meters' batches (ids in arrival order). */
@@ -328,10 +362,14 @@ export class ParallelMeterRun implements FlowRun {
   /** Ends the threads and channels; the run is done. */
   private release(): void {
     this.done = true;
+    const ended: Promise<number>[] = [];
     for (const w of this.workers) {
       w.port.close();
-      void w.thread.worker.terminate();
+      ended.push(w.thread.worker.terminate());
     }
+    // a thread still running reads mapped segments until it ends: they are unmapped only after
+    const segments = this.segments;
+    void Promise.allSettled(ended).then(() => segments.clear());
   }
 
   /** The local meter's plugins' cleanup(), once (its flows stay to be drained). */

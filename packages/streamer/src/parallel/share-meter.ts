@@ -1,5 +1,6 @@
 import { FlowMeter, openCapture, ReadStatus, type CaptureReader, type FlowBatch, type FlowDissector, type ResolvedMeteringOptions } from '@flowstream/core';
 import { CapturePump, meterConfig, PacketAccounting } from '@flowstream/core/internal';
+import { MappedSegments } from './mapped-segments.js';
 import { meterBuckets } from './meter-buckets.js';
 import { MeterDispatcher } from './meter-dispatcher.js';
 import { RecordRouter } from './record-router.js';
@@ -37,7 +38,7 @@ export function meterShare(
   // other shares' owners have no ring here, so the dispatcher only moves the clock for them
   const table = meterBuckets(shares, 1 / shares).map((owner) => (owner - share + shares) % shares);
   const router = new RecordRouter(table, options.decodeTunnels);
-  const dispatcher = new MeterDispatcher(meter, [], router, new SharedChunks([]), options.decodeTunnels);
+  const dispatcher = new MeterDispatcher(meter, [], router, new SharedChunks([]), new MappedSegments([]), options.decodeTunnels);
   const pump = new CapturePump(router, dispatcher, new PacketAccounting(), null);
   let flows = 0;
   let error: Error | null = null;

@@ -1,10 +1,32 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaptureRecord, DecodedPacket, FlowMeter, openCapture, PacketDecoder, ReadStatus } from '@flowstream/core';
-import { BatchReceiver, batchForTransfer } from '@flowstream/core/internal';
+import { BatchReceiver, batchForTransfer, FileCaptureReader, mappedAddress } from '@flowstream/core/internal';
 import { PCAPS } from '../support/run-cli.js';
+import { ipv4Udp, pcap } from '../../../core/test/support/capture-builder.js';
 import { nfstreamPacketHash } from '../../src/parallel/flow-hash.js';
+import { MappedSegments } from '../../src/parallel/mapped-segments.js';
 import { allocateRing, Ctl, PacketRingReader, PacketRingWriter, RecordKind } from '../../src/parallel/packet-ring.js';
+
+/**
+ * The segments a mapped reader lends of a capture of odd length (small segments: many of them),
+ * each its own mapping; null where files cannot be mapped (no koffi).
+ */
+function mappedSegments(): Uint8Array[] | null {
+  const records = Array.from({ length: 400 }, (_, i) => ({ tsSec: 1_700_000_000 + i, tsFrac: 0, data: ipv4Udp(0x0a000001 + i, 0xc0a80001, 1024 + i, 53).subarray(0, 43 + (i % 50)) }));
+  const file = join(mkdtempSync(join(tmpdir(), 'fs-ring-map-')), 'odd.pcap');
+  const bytes = pcap({ linkType: 1 }, records);
+  writeFileSync(file, bytes.length % 4 === 0 ? bytes.subarray(0, bytes.length - 1) : bytes);
+  const reader = new FileCaptureReader(file, { map: true, mapping: { segmentBytes: 8192, lendBytes: 3000 } });
+  if (!reader.mapped) return null;
+  const views: Uint8Array[] = [];
+  const rec = new CaptureRecord();
+  while (reader.next(rec) !== ReadStatus.End) if (views.at(-1) !== rec.data) views.push(rec.data);
+  reader.close();
+  return views;
+}
 
 function packet(fill: Partial<DecodedPacket>): DecodedPacket {
   return Object.assign(new DecodedPacket(), fill);
@@ -38,6 +60,11 @@ describe('PacketRing', () => {
       const chunk = new Uint8Array(shared);
       for (let i = 0; i < chunk.length; i++) chunk[i] = (i * 7) & 0xff;
       const reader = new PacketRingReader(ring, [new SharedArrayBuffer(64), shared], copyFrames);
+      // mapped file segments (kept reachable by this test, as the run keeps them), the last one ending with the file's odd length
+      const segments = mappedSegments() ?? [];
+      expect(segments.length > 1 || mappedSegments() === null).toBe(true);
+      for (const view of segments) expect(mappedAddress(view)).toBeGreaterThan(0);
+      expect((segments.at(-1)?.length ?? 1) % 4).not.toBe(0);
       const out = new CaptureRecord();
       const seen: string[] = [];
       const text = (r: CaptureRecord): string => {
@@ -49,7 +76,8 @@ describe('PacketRing', () => {
         while (reader.available(published)) {
           const kind = reader.next(out);
           if (kind === RecordKind.Frame) {
-            expect(out.data.buffer instanceof SharedArrayBuffer).toBe(!copyFrames);
+            // in place: the ring's or a chunk's shared memory, or a mapped segment's pages
+            if (copyFrames) expect(out.data.buffer instanceof SharedArrayBuffer).toBe(false);
             seen.push(text(out));
           } else if (kind === RecordKind.Tick) seen.push(`tick ${reader.tickTime}`);
           else seen.push('end');
@@ -60,6 +88,7 @@ describe('PacketRing', () => {
         drain();
         return true;
       });
+      const mapped = new MappedSegments([writer]);
       const expected: string[] = [];
       // a source buffer like a reader's: frames at every alignment, one ending at the buffer's odd-sized end
       const source = new Uint8Array(5003).map((_, i) => (i * 7) & 0xff);
@@ -77,8 +106,17 @@ describe('PacketRing', () => {
           rec.data = chunk;
           writer.sharedFrame(rec, 1);
           rec.data = source;
+        } else if (i % 3 === 2 && segments.length > 0) {
+          // segments in turn, a few records each; now and then a frame ending at a segment's end
+          const view = segments[Math.floor(i / 30) % segments.length]!;
+          rec.caplen = Math.min(rec.caplen, view.length);
+          rec.offset = i % 7 === 0 ? view.length - rec.caplen : (i * 13) % (view.length - rec.caplen + 1);
+          rec.data = view;
+          if (view !== mapped.view) expect(mapped.enter(view)).toBe(true);
+          writer.mappedFrame(rec, mapped);
         } else writer.frame(rec);
         expected.push(text(rec));
+        rec.data = source;
         if (i % 1000 === 0) {
           writer.tick(i);
           expected.push(`tick ${i}`);
