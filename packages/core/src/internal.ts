@@ -13,7 +13,7 @@
  */
 // capture
 export { FileCaptureReader } from './capture/file-capture-reader.js';
-export { mappedAddress, viewMappedSegment } from './capture/file-mapping.js';
+export { mappedAddress, releaseMappedSegment, viewMappedSegment } from './capture/file-mapping.js';
 export { DescriptorCaptureReader } from './capture/descriptor-capture-reader.js';
 export { PipeCaptureReader } from './capture/pipe-capture-reader.js';
 export type { PipeReaderOptions } from './capture/pipe-capture-reader.js';

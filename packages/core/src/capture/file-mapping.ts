@@ -147,6 +147,16 @@ export function viewMappedSegment(address: number, length: number): Uint8Array {
   return new Uint8Array(lib.view(lib.at(address), length));
 }
 
+/**
+ * Gives back the pages of the mapped segment `view` covers (see {@link mappedAddress}), once no
+ * thread reads it any more; the view stays valid (a page read again comes from the page cache).
+ * Does nothing for a view that is not a mapped segment.
+ */
+export function releaseMappedSegment(view: Uint8Array): void {
+  const address = mappedAddress(view);
+  if (address !== 0) calls?.madvise(address, view.length - (view.length % PAGE_BYTES), MADV_DONTNEED);
+}
+
 /** When to map and in what steps; the defaults are the measured ones (tests make the steps small to cross many boundaries). */
 export interface MappingTuning {
   /** Map whatever the file's size and age. */

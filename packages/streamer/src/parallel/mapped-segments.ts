@@ -1,4 +1,4 @@
-import { mappedAddress } from '@flowstream/core/internal';
+import { mappedAddress, releaseMappedSegment } from '@flowstream/core/internal';
 import type { PacketRingWriter } from './packet-ring.js';
 
 /**
@@ -7,7 +7,8 @@ import type { PacketRingWriter } from './packet-ring.js';
  * same pages (no copy, no page fault of its own). A segment is unmapped once its view is garbage,
  * so this class keeps every segment the reader left reachable until every meter has consumed the
  * records written to its ring up to then (the ring's write counter at that moment is the
- * segment's fence), and the run keeps it until its workers have ended.
+ * segment's fence), and the run keeps it until its workers have ended. The pages of a segment
+ * every meter is past are given back at once ({@link prune}), not when it is unmapped.
  */
 export class MappedSegments {
   /** The segment records are read from, or null. */
@@ -36,15 +37,27 @@ export class MappedSegments {
     return true;
   }
 
-  /** Fences the current segment and lets go of those every meter is past. */
-  private leave(): void {
+  /** Gives back the pages of the segments left that every meter is past, and lets go of them. */
+  prune(): void {
+    if (this.left.length === 0) return;
     const writers = this.writers;
-    if (this.view !== null) this.left.push({ view: this.view, fences: Int32Array.from(writers, (w) => w.written) });
-    this.left = this.left.filter(({ fences }) => writers.some((w, i) => ((w.consumed - fences[i]!) | 0) < 0));
+    this.left = this.left.filter(({ view, fences }) => {
+      if (writers.some((w, i) => ((w.consumed - fences[i]!) | 0) < 0)) return true;
+      releaseMappedSegment(view);
+      return false;
+    });
   }
 
-  /** Lets go of every segment: the workers have ended. */
+  /** Fences the current segment with every ring's write counter. */
+  private leave(): void {
+    if (this.view !== null) this.left.push({ view: this.view, fences: Int32Array.from(this.writers, (w) => w.written) });
+    this.prune();
+  }
+
+  /** Gives back every segment's pages and lets go of them: the workers have ended. */
   clear(): void {
+    for (const { view } of this.left) releaseMappedSegment(view);
+    if (this.view !== null) releaseMappedSegment(this.view);
     this.view = null;
     this.left = [];
   }

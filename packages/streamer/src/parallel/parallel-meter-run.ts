@@ -233,6 +233,7 @@ export class ParallelMeterRun implements FlowRun {
         this.sources.close(status === ReadStatus.Error ? reader.error : null);
       }
       this.dispatcher.publish();
+      this.segments.prune();
     } catch (err) {
       // a local plugin failed, or a worker failed while its ring was full (its own error, collected first, is the real one)
       this.abort(err as Error);

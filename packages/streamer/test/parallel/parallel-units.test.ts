@@ -131,6 +131,43 @@ describe('PacketRing', () => {
   }
 });
 
+describe('MappedSegments', () => {
+  it.runIf(mappedSegments() !== null)('keeps a segment left until every ring is past its records, then gives its pages back (still readable)', () => {
+    const segments = mappedSegments()!;
+    const copies = segments.map((v) => v.slice());
+    const ring = allocateRing(0);
+    const writer = new PacketRingWriter(ring, () => true);
+    const reader = new PacketRingReader(ring, [], false);
+    const mapped = new MappedSegments([writer]);
+    const held = (): number => (mapped as unknown as { left: unknown[] }).left.length;
+    const rec = new CaptureRecord();
+    rec.caplen = 20;
+    const send = (view: Uint8Array): void => {
+      rec.data = view;
+      if (view !== mapped.view) expect(mapped.enter(view)).toBe(true);
+      writer.mappedFrame(rec, mapped);
+      writer.publish();
+    };
+    send(segments[0]!);
+    send(segments[1]!);
+    // the first segment's record is not consumed yet: it stays
+    mapped.prune();
+    expect(held()).toBe(1);
+    const out = new CaptureRecord();
+    expect(reader.next(out)).toBe(RecordKind.Frame);
+    expect(out.data.subarray(0, 20)).toEqual(copies[0]!.subarray(0, 20));
+    reader.release();
+    mapped.prune();
+    expect(held()).toBe(0);
+    // pages given back come again from the page cache: the bytes are the file's
+    expect(segments[0]).toEqual(copies[0]);
+    expect(mapped.enter(new Uint8Array(8))).toBe(false);
+    mapped.clear();
+    expect(mapped.view).toBeNull();
+    for (let i = 0; i < segments.length; i++) expect(segments[i]).toEqual(copies[i]);
+  });
+});
+
 describe('batchForTransfer / BatchReceiver', () => {
   it('rebuilds the meter’s batches from transferred columns: same rows, same JSON', () => {
     const file = join(PCAPS, 'google_ssl.pcap');
