@@ -43,12 +43,14 @@ export interface CaptureReader {
   drops?(): CaptureDrops;
   /** File and stream readers: read on in buffers from `buffers` (see {@link WindowBuffers}). */
   useBuffers?(buffers: WindowBuffers): void;
+  /** Files: true while the bytes come from a mapping of the file (see `FileCaptureReader`). */
+  readonly mapped?: boolean;
   /**
-   * Mapped files: other threads of the process read the records in place, the last
-   * `keepBehindBytes` before the read position kept mapped; false when the reader does not map
-   * its source (see `FileCaptureReader.shareMapping`).
+   * Mapped files: other threads of the process read the records in place, and the caller gives
+   * the pages back; false when the reader does not map its source (see
+   * `FileCaptureReader.shareMapping`).
    */
-  shareMapping?(keepBehindBytes: number): boolean;
+  shareMapping?(): boolean;
 }
 
 /**

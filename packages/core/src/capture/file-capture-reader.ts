@@ -78,12 +78,13 @@ export class FileCaptureReader extends BaseCaptureReader {
 
   /**
    * Lets threads of this process read the records in place after this reader passed them: a
-   * mapped file keeps the pages of the last `keepBehindBytes` before the read position mapped (see
-   * `mappedAddress`). Returns false when the file is read, not mapped ({@link useBuffers} then).
+   * mapped file leaves the pages it read mapped, for the caller to give back once those threads
+   * are past them (`releaseMappedSegment`; see `mappedAddress`). Returns false when the file is
+   * read, not mapped ({@link useBuffers} then).
    */
-  shareMapping(keepBehindBytes: number): boolean {
+  shareMapping(): boolean {
     if (this.mapping === null) return false;
-    this.mapping.keepBehind(keepBehindBytes);
+    this.mapping.share();
     return true;
   }
 

@@ -148,13 +148,20 @@ export function viewMappedSegment(address: number, length: number): Uint8Array {
 }
 
 /**
- * Gives back the pages of the mapped segment `view` covers (see {@link mappedAddress}), once no
- * thread reads it any more; the view stays valid (a page read again comes from the page cache).
- * Does nothing for a view that is not a mapped segment.
+ * Gives back the pages of the mapped segment `view` (see {@link mappedAddress}) wholly inside
+ * `[from, to)`, once no thread reads there any more; the view stays valid (a page read again comes
+ * from the page cache). Returns where the pages given back end (`from` when none was); does
+ * nothing for a view that is not a mapped segment.
  */
-export function releaseMappedSegment(view: Uint8Array): void {
+export function releaseMappedSegment(view: Uint8Array, from = 0, to = view.length): number {
   const address = mappedAddress(view);
-  if (address !== 0) calls?.madvise(address, view.length - (view.length % PAGE_BYTES), MADV_DONTNEED);
+  const start = from + ((PAGE_BYTES - (from % PAGE_BYTES)) % PAGE_BYTES);
+  // never past the segment: the pages after it may be another mapping's
+  const last = Math.min(to, view.length);
+  const end = last - (last % PAGE_BYTES);
+  if (address === 0 || end <= start) return from;
+  calls?.madvise(address + start, end - start, MADV_DONTNEED);
+  return end;
 }
 
 /** When to map and in what steps; the defaults are the measured ones (tests make the steps small to cross many boundaries). */
@@ -198,10 +205,10 @@ export class FileMapping implements WindowLender {
   /** Sum of the bytes the fault probe read. */
   private probed = 0;
   /**
-   * Bytes before the read position whose pages stay mapped (see {@link keepBehind}): other
-   * threads read records there after this one has passed them.
+   * Other threads read the records in place after this one passed them: the pages read are not
+   * given back here but by the caller, once those threads are past them (see {@link share}).
    */
-  private behind = 0;
+  private shared = false;
 
   private constructor(
     private readonly lib: MappingCalls,
@@ -278,12 +285,13 @@ export class FileMapping implements WindowLender {
   }
 
   /**
-   * Keeps the pages of the last `bytes` before the read position mapped, for readers in other
-   * threads (parallel meters read the records in place after this thread routed them): pages
-   * given back would be read again from the page cache, a page fault each.
+   * Leaves the pages read mapped, for readers in other threads (parallel meters read the records
+   * in place after this thread routed them): the caller gives them back with
+   * {@link releaseMappedSegment} once those threads are past them. Pages given back too early
+   * would be read again from the page cache, a page fault each, and stay mapped.
    */
-  keepBehind(bytes: number): void {
-    this.behind = Math.max(0, bytes);
+  share(): void {
+    this.shared = true;
   }
 
   /** Gives the current segment's pages back (its view stays valid: pages read again come from the file). */
@@ -292,11 +300,10 @@ export class FileMapping implements WindowLender {
     this.address = 0;
   }
 
-  /** Gives back the pages of the segment wholly before `offset` (from the segment's start), less those kept behind. */
+  /** Gives back the pages of the segment wholly before `offset` (from the segment's start), unless shared. */
   private releaseBefore(offset: number): void {
-    const kept = offset - this.behind;
-    const to = kept - (kept % PAGE_BYTES);
-    if (this.address === 0 || to <= this.released) return;
+    const to = offset - (offset % PAGE_BYTES);
+    if (this.address === 0 || to <= this.released || this.shared) return;
     this.lib.madvise(this.address + this.released, to - this.released, MADV_DONTNEED);
     this.released = to;
   }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WindowBuffers } from '../../src/capture/byte-window.js';
 import { CaptureRecord } from '../../src/capture/capture-record.js';
 import { FileCaptureReader, type FileReadOptions } from '../../src/capture/file-capture-reader.js';
-import { MAP_MIN_BYTES, mappedAddress, mappingPays, viewMappedSegment } from '../../src/capture/file-mapping.js';
+import { MAP_MIN_BYTES, mappedAddress, mappingPays, releaseMappedSegment, viewMappedSegment } from '../../src/capture/file-mapping.js';
 import { ReadStatus } from '../../src/capture/read-status.js';
 import { CORPUS_FILES } from '../support/corpus-records.js';
 import { copyRecord, fingerprint, readAll, writeTemp } from './read-all.js';
@@ -113,10 +113,10 @@ describe('mapped capture files', () => {
     for (const file of CORPUS_FILES.filter((f) => /(google_ssl\.pcap|alexa-app\.pcapng)$/.test(f))) {
       const expected = readAll(new FileCaptureReader(file, { map: false })).records.map(fingerprint);
       const read = new FileCaptureReader(file, { map: false });
-      expect(read.shareMapping(1 << 20)).toBe(false);
+      expect(read.shareMapping()).toBe(false);
       read.close();
       const reader = new FileCaptureReader(file, SMALL);
-      expect(reader.shareMapping(16384)).toBe(true);
+      expect(reader.shareMapping()).toBe(true);
       const record = new CaptureRecord();
       const texts: string[] = [];
       // what another thread sees: a view of each segment at its address (kept reachable here)
@@ -135,6 +135,18 @@ describe('mapped capture files', () => {
       expect(segments.size, file).toBeGreaterThan(1);
       expect(mappedAddress(new Uint8Array(16)), file).toBe(0);
       reader.close();
+      // the caller gives the pages back, whole pages only; the bytes read again are the file's
+      for (const [view, other] of segments) {
+        const copy = view.slice();
+        const whole = view.length - (view.length % 4096);
+        expect(releaseMappedSegment(view, 1, 4095)).toBe(1);
+        expect(releaseMappedSegment(view, 1, 8192 + 17)).toBe(whole >= 8192 ? 8192 : 1);
+        // never past the segment's end, whatever asked
+        expect(releaseMappedSegment(view, 0, view.length + 8192)).toBe(whole);
+        expect(releaseMappedSegment(view)).toBe(whole);
+        expect(other).toEqual(copy);
+        expect(releaseMappedSegment(new Uint8Array(8192))).toBe(0);
+      }
     }
   });
 

@@ -1,14 +1,19 @@
 import { mappedAddress, releaseMappedSegment } from '@flowstream/core/internal';
 import type { PacketRingWriter } from './packet-ring.js';
 
+/** Bytes of a segment between two marks: its pages are given back in steps of this, behind the slowest meter. */
+const MARK_BYTES = 4 << 20;
+
 /**
  * The mapped segments of the capture files a parallel run reads (see `FileCaptureReader.shareMapping`):
  * a record in one goes to its meter as its offset there, and the worker reads it in place, in the
  * same pages (no copy, no page fault of its own). A segment is unmapped once its view is garbage,
  * so this class keeps every segment the reader left reachable until every meter has consumed the
  * records written to its ring up to then (the ring's write counter at that moment is the
- * segment's fence), and the run keeps it until its workers have ended. The pages of a segment
- * every meter is past are given back at once ({@link prune}), not when it is unmapped.
+ * segment's fence), and the run keeps it until its workers have ended. Its pages are given back
+ * behind the slowest meter: every {@link MARK_BYTES} of the segment the dispatcher marks the
+ * rings' write counters ({@link mark}), and the pages before a mark every ring is past go back
+ * ({@link prune}); so do a whole segment's, once every ring is past its fence.
  */
 export class MappedSegments {
   /** The segment records are read from, or null. */
@@ -19,6 +24,12 @@ export class MappedSegments {
   private other: Uint8Array | null = null;
   /** Segments left, with each ring's write counter when they were left. */
   private left: { view: Uint8Array; fences: Int32Array }[] = [];
+  /** Offset in the current segment from which a record is to be {@link mark}ed. */
+  nextMark = MARK_BYTES;
+  /** Marks of the current segment not yet passed by every ring: offset, then each ring's write counter. */
+  private marks: { offset: number; fences: Int32Array }[] = [];
+  /** The current segment's pages before this offset were given back. */
+  private released = 0;
 
   /** @param writers one ring per worker meter. */
   constructor(private readonly writers: readonly PacketRingWriter[]) {}
@@ -34,23 +45,53 @@ export class MappedSegments {
     this.leave();
     this.view = data;
     this.address = address;
+    this.marks = [];
+    this.released = 0;
+    this.nextMark = MARK_BYTES;
     return true;
   }
 
-  /** Gives back the pages of the segments left that every meter is past, and lets go of them. */
+  /** A record at `offset` of the current segment goes to a ring: the records written before it are before this mark. */
+  mark(offset: number): void {
+    this.marks.push({ offset, fences: this.fences() });
+    this.nextMark = offset + MARK_BYTES;
+  }
+
+  /**
+   * Gives back the pages every meter is past: of the segments left (which are then let go of), and
+   * of the current one before its last mark every ring is past.
+   */
   prune(): void {
-    if (this.left.length === 0) return;
+    if (this.left.length > 0) {
+      this.left = this.left.filter(({ view, fences }) => {
+        if (!this.past(fences)) return true;
+        releaseMappedSegment(view);
+        return false;
+      });
+    }
+    let passed = 0;
+    while (passed < this.marks.length && this.past(this.marks[passed]!.fences)) passed++;
+    if (passed > 0) {
+      this.released = releaseMappedSegment(this.view!, this.released, this.marks[passed - 1]!.offset);
+      this.marks.splice(0, passed);
+    }
+  }
+
+  /** True when every ring consumed the records written before `fences`. */
+  private past(fences: Int32Array): boolean {
     const writers = this.writers;
-    this.left = this.left.filter(({ view, fences }) => {
-      if (writers.some((w, i) => ((w.consumed - fences[i]!) | 0) < 0)) return true;
-      releaseMappedSegment(view);
-      return false;
-    });
+    for (let i = 0; i < writers.length; i++) if (((writers[i]!.consumed - fences[i]!) | 0) < 0) return false;
+    return true;
+  }
+
+  /** Every ring's write counter. */
+  private fences(): Int32Array {
+    return Int32Array.from(this.writers, (w) => w.written);
   }
 
   /** Fences the current segment with every ring's write counter. */
   private leave(): void {
-    if (this.view !== null) this.left.push({ view: this.view, fences: Int32Array.from(this.writers, (w) => w.written) });
+    if (this.view !== null) this.left.push({ view: this.view, fences: this.fences() });
     this.prune();
   }
 

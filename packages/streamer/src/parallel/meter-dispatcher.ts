@@ -94,11 +94,11 @@ export class MeterDispatcher implements PacketSink {
     } else if (owner <= this.writers.length) {
       const w = this.writers[owner - 1]!;
       const data = rec.data;
-      if (data === this.segments.view) w.mappedFrame(rec, this.segments);
+      if (data === this.segments.view) this.mappedFrame(w, rec);
       else {
         const chunk = this.chunks.chunkOf(data);
         if (chunk >= 0) w.sharedFrame(rec, chunk);
-        else if (this.segments.enter(data)) w.mappedFrame(rec, this.segments);
+        else if (this.segments.enter(data)) this.mappedFrame(w, rec);
         else w.frame(rec);
       }
       if (w.pending >= PUBLISH_EVERY) w.publish();
@@ -107,6 +107,13 @@ export class MeterDispatcher implements PacketSink {
       this.lastScan = this.clock;
       this.tickOthers(owner);
     }
+  }
+
+  /** A record in the current mapped segment goes to `w` (the pages before a mark every worker is past are given back: `MappedSegments`). */
+  private mappedFrame(w: PacketRingWriter, rec: CaptureRecord): void {
+    const segments = this.segments;
+    if (rec.offset >= segments.nextMark) segments.mark(rec.offset);
+    w.mappedFrame(rec, segments);
   }
 
   /** The shared clock ran a scan on meter `owner`'s packet (−1: on a wall-clock tick): the other meters scan too. */

@@ -26,12 +26,6 @@ import type { ReleaseMessage, WorkerMessage } from './worker-protocol.js';
 
 /** Dispatch ring per meter: record references (bytes stay in the shared chunks), enough to ride out scheduling hiccups. */
 const RING_BYTES = 4 << 20;
-/**
- * Bytes of a mapped file kept mapped behind the reader (see `FileCaptureReader.shareMapping`): a
- * full ring's records (48 bytes each) span ~33 MB of the benchmark capture (375-byte packets),
- * so the workers find their records' pages still mapped; pages given back would cost them faults.
- */
-const KEEP_MAPPED_BEHIND = 64 << 20;
 /** Time a worker may take to start before the run fails (sync iteration cannot see worker events). */
 const BOOT_TIMEOUT_MS = 60_000;
 /** Slice of a blocking wait, ms (between checks of the workers' states). */
@@ -253,13 +247,14 @@ export class ParallelMeterRun implements FlowRun {
   private share(reader: CaptureReader): void {
     const first = this.sharedReader === null;
     this.sharedReader = reader;
-    const mapped = reader.shareMapping?.(KEEP_MAPPED_BEHIND) === true;
+    const mapped = reader.mapped === true;
     if (first && mapped) {
       const table = this.buckets(true);
       this.inPlace = table.includes(0);
       if (this.inPlace) this.router.useBuckets(table);
     }
-    if (!mapped || !this.inPlace) reader.useBuffers?.(this.chunks);
+    if (mapped && this.inPlace && reader.shareMapping?.() === true) return;
+    reader.useBuffers?.(this.chunks);
   }
 
   /** Flows that arrived from the meters since the last call, as the meters' batches (ids in arrival order). */

@@ -139,7 +139,8 @@ describe('MappedSegments', () => {
     const writer = new PacketRingWriter(ring, () => true);
     const reader = new PacketRingReader(ring, [], false);
     const mapped = new MappedSegments([writer]);
-    const held = (): number => (mapped as unknown as { left: unknown[] }).left.length;
+    const state = mapped as unknown as { left: unknown[]; released: number };
+    const held = (): number => state.left.length;
     const rec = new CaptureRecord();
     rec.caplen = 20;
     const send = (view: Uint8Array): void => {
@@ -161,6 +162,27 @@ describe('MappedSegments', () => {
     expect(held()).toBe(0);
     // pages given back come again from the page cache: the bytes are the file's
     expect(segments[0]).toEqual(copies[0]);
+    // in the current segment, the pages before a mark go back once the ring is past the mark
+    const current = segments[1]!;
+    expect(current.length).toBeGreaterThanOrEqual(8192);
+    expect(state.released).toBe(0);
+    mapped.mark(5000);
+    send(current);
+    mapped.mark(8192);
+    send(current);
+    mapped.prune();
+    expect(state.released).toBe(0);
+    // the record sent before the first mark read: past that mark only, the page wholly before it
+    expect(reader.next(out)).toBe(RecordKind.Frame);
+    reader.release();
+    mapped.prune();
+    expect(state.released).toBe(4096);
+    expect(reader.next(out)).toBe(RecordKind.Frame);
+    reader.release();
+    mapped.prune();
+    expect(state.released).toBe(8192);
+    expect(reader.next(out)).toBe(RecordKind.Frame);
+    expect(current).toEqual(copies[1]);
     expect(mapped.enter(new Uint8Array(8))).toBe(false);
     mapped.clear();
     expect(mapped.view).toBeNull();
