@@ -2,7 +2,7 @@ import { closeSync, createReadStream, existsSync, openSync, readSync } from 'nod
 import { open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { FlowBatch, type FieldSpec, type FlowColumn } from '@flowstream/core';
-import { OutputTransform, type OutputOptions } from '../sinks/transform/output-transform.js';
+import { checkAnonymizeKey, OutputTransform, type OutputOptions } from '../sinks/transform/output-transform.js';
 import type { ReportData } from './report-aggregator.js';
 import { LARGEST_FLOW_COLUMNS } from './report-aggregator.js';
 import { ReportSink } from './report-sink.js';
@@ -292,6 +292,7 @@ async function* csvBatches(path: string): AsyncGenerator<FlowBatch> {
  * ```
  */
 export async function reportFromFlowFiles(paths: readonly string[], output: string, options: OutputOptions = {}): Promise<ReportData> {
+  checkAnonymizeKey(options);
   const files = paths.map((p) => {
     const format = flowFileFormat(p);
     if (format === null) throw new Error(`${p}: not a flow file (Arrow IPC file, Parquet or flowstream/NFStream CSV)`);
@@ -307,7 +308,7 @@ export async function reportFromFlowFiles(paths: readonly string[], output: stri
         if (transform === null) {
           // only the columns the report reads exist here: anonymising another one changes nothing
           const known = (options.columnsToAnonymize ?? []).filter((c) => batch.indexOf(c) >= 0);
-          transform = OutputTransform.create(batch.fields, { columnsToAnonymize: known, anonymizeKey: options.anonymizeKey ?? null });
+          transform = OutputTransform.create(batch.fields, { columnsToAnonymize: known, anonymizeKey: known.length > 0 ? (options.anonymizeKey ?? null) : null });
           await sink.open({ fields: transform.fields, anonymized: transform.anonymized, manifest });
         }
         await sink.write(transform.apply(batch));

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { flowsToBatch } from '@flowstream/core/internal';
-import { OutputTransform } from '@flowstream/streamer';
+import { OutputTransform, reportFromFlowFiles } from '@flowstream/streamer';
 import { chunkPath, numberedPath } from '../../src/sinks/files/chunk-path.js';
 import { ANONYMIZER_WARNING, Anonymizer } from '../../src/sinks/transform/anonymizer.js';
 import { FIELDS, makeFlow, sampleFlows } from './helpers.js';
@@ -109,6 +111,15 @@ describe('OutputTransform: anonymisation upstream of every sink', () => {
     expect(out.column('src_ip')!.values).toEqual(pythonBlake2b(KEY, flows.map((f) => f.src_ip)));
     expect(() => OutputTransform.create(FIELDS, { columnsToAnonymize: ['nope'] })).toThrow(/unknown column "nope"/);
     expect(() => OutputTransform.create(FIELDS, { columns: ['id', 'nope'] })).toThrow(RangeError);
+  });
+
+  it('refuses a key with no column to hash, in the API as on the command line', async () => {
+    for (const options of [{ anonymizeKey: KEY }, { anonymizeKey: KEY, columnsToAnonymize: [] }]) {
+      expect(() => OutputTransform.create(FIELDS, options)).toThrow('Invalid option anonymizeKey: it needs columnsToAnonymize, the columns to hash with it (got none).');
+    }
+    // no key: nothing asked for, nothing refused
+    expect(OutputTransform.create(FIELDS, { anonymizeKey: null }).anonymized).toEqual([]);
+    await expect(reportFromFlowFiles([], join(tmpdir(), 'never-written.html'), { anonymizeKey: KEY })).rejects.toThrow(/Invalid option anonymizeKey/);
   });
 });
 

@@ -22,9 +22,21 @@ export interface OutputOptions {
   /**
    * The anonymisation key: 1–64 bytes, or the path of a key file (128 hex digits, or 1–64 raw
    * bytes). Default: a fresh random key per run, so hashes join only within one run; give a key
-   * to make them stable across runs.
+   * to make them stable across runs. A key without {@link columnsToAnonymize} is refused (a
+   * RangeError before any output exists), as `--anonymize-key` without `--anonymize` is.
    */
   anonymizeKey?: Uint8Array | string | null;
+}
+
+/**
+ * Refuses a key with nothing to hash: anonymisation asked for and applied to no column would
+ * leave every address in the clear without a word.
+ */
+export function checkAnonymizeKey(options: OutputOptions): void {
+  const key = options.anonymizeKey ?? null;
+  if (key !== null && (options.columnsToAnonymize ?? []).length === 0) {
+    throw new RangeError('Invalid option anonymizeKey: it needs columnsToAnonymize, the columns to hash with it (got none).');
+  }
 }
 
 /**
@@ -66,6 +78,7 @@ export class OutputTransform {
       check('columns', columns);
     }
     const anon = options.columnsToAnonymize ?? [];
+    checkAnonymizeKey(options);
     check('columnsToAnonymize', anon);
     this.anonymized = [...new Set(anon)];
     this.anonymizer = this.anonymized.length > 0 ? new Anonymizer([], schema, resolveKey(options.anonymizeKey ?? null)) : null;

@@ -24,7 +24,7 @@ export class SnapshotTransform {
     const names = new Set(schema.map((f) => f.name));
     // `id`/`expiration_id` exist only in flow records: nothing to hash in a snapshot
     const anonymize = (options.columnsToAnonymize ?? []).filter((c) => names.has(c) || (openSchema && c.startsWith('udps.')));
-    this.hashing = OutputTransform.create(schema, { columnsToAnonymize: anonymize, anonymizeKey: flows.key }, openSchema);
+    this.hashing = OutputTransform.create(schema, { columnsToAnonymize: anonymize, anonymizeKey: anonymize.length > 0 ? flows.key : null }, openSchema);
     this.rekey = anonymize.some((c) => (FLOW_KEY_FIELDS as readonly string[]).includes(c));
     try {
       this.selecting = OutputTransform.create(this.hashing.fields, { columns }, openSchema);
