@@ -113,7 +113,7 @@ export class MeterDispatcher implements PacketSink {
   private mappedFrame(w: PacketRingWriter, rec: CaptureRecord): void {
     const segments = this.segments;
     if (rec.offset >= segments.nextMark) segments.mark(rec.offset);
-    w.mappedFrame(rec, segments);
+    w.mappedFrame(rec, segments.view!, segments.address);
   }
 
   /** The shared clock ran a scan on meter `owner`'s packet (−1: on a wall-clock tick): the other meters scan too. */

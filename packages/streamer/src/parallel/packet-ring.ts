@@ -1,6 +1,5 @@
 import type { CaptureRecord } from '@flowstream/core';
 import { viewMappedSegment } from '@flowstream/core/internal';
-import type { MappedSegments } from './mapped-segments.js';
 
 /**
  * Single-producer single-consumer ring of capture records in a SharedArrayBuffer: the main thread
@@ -143,11 +142,12 @@ export class PacketRingWriter {
   }
 
   /**
-   * Writes a record whose bytes are in `segments`' current mapped segment (its `data`), with
-   * `rec.timeMs` as its meter time; first the segment, when the reader was not told of it yet.
+   * Writes a record whose bytes are in the mapped file segment `segment` (its `data`; see
+   * `MappedSegments`), at `address` in the process, with `rec.timeMs` as its meter time; first the
+   * segment, when the reader was not told of it yet.
    */
-  mappedFrame(rec: CaptureRecord, segments: MappedSegments): void {
-    if (this.segment !== segments.view) this.announce(segments);
+  mappedFrame(rec: CaptureRecord, segment: Uint8Array, address: number): void {
+    if (this.segment !== segment) this.announce(segment, address);
     const at = this.reserve(FRAME_WORDS);
     this.fields(at, RecordKind.MappedFrame | (FRAME_WORDS << 8), rec, 0, rec.offset);
     this.write += FRAME_WORDS;
@@ -155,13 +155,12 @@ export class PacketRingWriter {
   }
 
   /** Tells the reader the segment its next mapped frames are in. */
-  private announce(segments: MappedSegments): void {
-    const view = segments.view!;
-    this.segment = view;
+  private announce(segment: Uint8Array, address: number): void {
+    this.segment = segment;
     const at = this.reserve(SEGMENT_WORDS);
     this.i32[at] = RecordKind.Segment | (SEGMENT_WORDS << 8);
-    this.f64[(at >>> 1) + 1] = segments.address;
-    this.f64[(at >>> 1) + 2] = view.length;
+    this.f64[(at >>> 1) + 1] = address;
+    this.f64[(at >>> 1) + 2] = segment.length;
     this.write += SEGMENT_WORDS;
   }
 

@@ -113,7 +113,7 @@ describe('PacketRing', () => {
           rec.offset = i % 7 === 0 ? view.length - rec.caplen : (i * 13) % (view.length - rec.caplen + 1);
           rec.data = view;
           if (view !== mapped.view) expect(mapped.enter(view)).toBe(true);
-          writer.mappedFrame(rec, mapped);
+          writer.mappedFrame(rec, mapped.view!, mapped.address);
         } else writer.frame(rec);
         expected.push(text(rec));
         rec.data = source;
@@ -146,7 +146,7 @@ describe('MappedSegments', () => {
     const send = (view: Uint8Array): void => {
       rec.data = view;
       if (view !== mapped.view) expect(mapped.enter(view)).toBe(true);
-      writer.mappedFrame(rec, mapped);
+      writer.mappedFrame(rec, mapped.view!, mapped.address);
       writer.publish();
     };
     send(segments[0]!);
