@@ -8,7 +8,8 @@
  */
 import './optional-parts.js';
 export { NFStreamer } from './nfstreamer.js';
-export type { NFStreamerOptions, StreamerSource, SourceMode, StreamerSummary, ExportOptions, WriteOptions } from './nfstreamer.js';
+export type { NFStreamerOptions, StreamerSource, SourceMode, StreamerSummary } from './nfstreamer.js';
+export type { ExportOptions, WriteOptions } from './sinks/export-options.js';
 export type { RunProgress } from './run/run-progress.js';
 export type { PerformanceReport } from './live/performance-reporter.js';
 // flow snapshots: the key that joins snapshot rows with final records

@@ -1,12 +1,18 @@
 import type { FieldSpec } from './field-spec.js';
-import type { FlowBatch, FlowColumn } from './flow-batch.js';
+import type { FlowColumn } from './flow-column.js';
 import type { NFlow } from './nflow.js';
 import { runFlowClass } from './run-flow-class.js';
 
 const TWO_POW_64 = 18446744073709551616;
 const UDPS = 'udps.';
 
-type Build = (batch: FlowBatch, row: number) => NFlow;
+/** What a row builder reads of a batch (a `FlowBatch`). */
+interface Columns {
+  readonly fields: readonly FieldSpec[];
+  readonly columns: readonly FlowColumn[];
+}
+
+type Build = (batch: Columns, row: number) => NFlow;
 const builders = new WeakMap<readonly FieldSpec[], { kinds: string; build: Build }>();
 
 /**
@@ -14,7 +20,7 @@ const builders = new WeakMap<readonly FieldSpec[], { kinds: string; build: Build
  * once per run's field list), so iterating flows costs about what building them in the meter
  * used to.
  */
-export function rowBuilder(batch: FlowBatch, row: number): NFlow {
+export function rowBuilder(batch: Columns, row: number): NFlow {
   const kinds = batch.columns.map((c) => c.kind).join(',');
   let entry = builders.get(batch.fields);
   if (entry === undefined || entry.kinds !== kinds) {

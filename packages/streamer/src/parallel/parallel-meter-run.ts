@@ -13,7 +13,8 @@ import { BatchReceiver, CapturePump, MAX_PENDING_FLOWS, meterConfig, PacketAccou
 import { HandOutRule } from '../run/hand-out-rule.js';
 import { InputSequence, type RunFilter } from '../run/input-sequence.js';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
-import { STEP_RECORDS, StepResult, type FlowRun, type RunInput } from '../run/meter-run.js';
+import { STEP_RECORDS, StepResult, type FlowRun } from '../run/meter-run.js';
+import type { RunInput } from '../run/run-input.js';
 import { localShare } from './local-share.js';
 import { MappedSegments } from './mapped-segments.js';
 import { meterBuckets } from './meter-buckets.js';

@@ -1,33 +1,20 @@
 import type { NFPlugin } from '@flowstream/core';
 import { DHCP, FlowSlicer, JA4, MDNS, SPLT, WFPlugin } from '@flowstream/plugins';
 import { CovertMarkWindows } from '@flowstream/plugins/covertmark';
-import type { PluginRegistry } from './plugin-registry.js';
 
-type PluginClass = (new (options: never) => NFPlugin) & { defaults: Record<string, unknown> };
-
+/** A plugin class and the defaults of its options (every built-in has one for each option, so `--plugin wf` works as is). */
+export type BuiltinPluginClass = (new (options: never) => NFPlugin) & { defaults: Record<string, unknown> };
 
 /**
- * Registers the built-in plugins under their CLI names: `splt`, `flow-slicer`, `dhcp`, `mdns`,
- * `ja4`, `wf` (alias `wavelet-features`) and `covertmark-windows`.
- *
- * @example
- * ```ts
- * const registry = createPluginRegistry({ builtins: false });
- * registerBuiltinPlugins(registry);
- * ```
+ * The built-in plugins under their CLI names: `splt`, `flow-slicer`, `dhcp`, `mdns`, `ja4`, `wf`
+ * (alias `wavelet-features`) and `covertmark-windows` (see `registerBuiltinPlugins`).
  */
-export function registerBuiltinPlugins(registry: PluginRegistry): void {
-  // every built-in has a default for each option (`--plugin wf` works as is): the defaults name them
-  const add = (names: string[], plugin: PluginClass) => {
-    const options = Object.keys(plugin.defaults);
-    const factory = (o: Record<string, unknown>) => new plugin(o as never);
-    for (const name of names) registry.register(name, factory, { options });
-  };
-  add(['splt'], SPLT);
-  add(['flow-slicer'], FlowSlicer);
-  add(['dhcp'], DHCP);
-  add(['mdns'], MDNS);
-  add(['ja4'], JA4);
-  add(['wf', 'wavelet-features'], WFPlugin);
-  add(['covertmark-windows'], CovertMarkWindows);
-}
+export const BUILTIN_PLUGINS: readonly { readonly names: readonly string[]; readonly plugin: BuiltinPluginClass }[] = [
+  { names: ['splt'], plugin: SPLT },
+  { names: ['flow-slicer'], plugin: FlowSlicer },
+  { names: ['dhcp'], plugin: DHCP },
+  { names: ['mdns'], plugin: MDNS },
+  { names: ['ja4'], plugin: JA4 },
+  { names: ['wf', 'wavelet-features'], plugin: WFPlugin },
+  { names: ['covertmark-windows'], plugin: CovertMarkWindows },
+];

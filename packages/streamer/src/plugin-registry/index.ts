@@ -12,10 +12,11 @@
 export { parsePluginSpec, formatPluginSpec, type PluginSpec } from './plugin-spec.js';
 export {
   createPluginRegistry,
+  registerBuiltinPlugins,
   type PluginRegistry,
   type PluginRegistryOptions,
   type PluginFactory,
   type PluginRegistration,
 } from './plugin-registry.js';
-export { registerBuiltinPlugins } from './builtin-plugins.js';
+
 export { pluginOrigin, stampPluginOrigin, PLUGIN_ORIGIN, type PluginOrigin } from './plugin-origin.js';

@@ -2,7 +2,7 @@ import 'reflect-metadata'; // tsyringe needs the Reflect polyfill before it load
 import { container, type DependencyContainer } from 'tsyringe';
 import { NFPlugin } from '@flowstream/core';
 import { isPluginInstance } from '@flowstream/core/internal';
-import { registerBuiltinPlugins } from './builtin-plugins.js';
+import { BUILTIN_PLUGINS } from './builtin-plugins.js';
 import { importPluginModule, isFileSpecifier, isModuleNotFound } from './load-plugin-module.js';
 import { stampPluginOrigin } from './plugin-origin.js';
 import { formatPluginSpec, type PluginSpec } from './plugin-spec.js';
@@ -61,6 +61,25 @@ interface Entry {
 }
 
 const NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+/**
+ * Registers the built-in plugins under their CLI names: `splt`, `flow-slicer`, `dhcp`, `mdns`,
+ * `ja4`, `wf` (alias `wavelet-features`) and `covertmark-windows`.
+ *
+ * @example
+ * ```ts
+ * const registry = createPluginRegistry({ builtins: false });
+ * registerBuiltinPlugins(registry);
+ * ```
+ */
+export function registerBuiltinPlugins(registry: PluginRegistry): void {
+  for (const { names, plugin } of BUILTIN_PLUGINS) {
+    // every built-in has a default for each option: the defaults name them
+    const options = Object.keys(plugin.defaults);
+    const factory = (o: Record<string, unknown>) => new plugin(o as never);
+    for (const name of names) registry.register(name, factory, { options });
+  }
+}
 
 /**
  * A new plugin registry backed by its own tsyringe child container (explicit string tokens and

@@ -1,4 +1,4 @@
-import type { RunInput } from './meter-run.js';
+import type { RunInput } from './run-input.js';
 
 /**
  * Pipes, streams and live inputs: shortest time between two hand-outs of a partial batch, ms. A

@@ -1,6 +1,6 @@
 import type { CaptureError, CaptureReader, SourceSummary } from '@flowstream/core';
 import { linkTypeToDlt, type PacketAccounting, type RecordFilter } from '@flowstream/core/internal';
-import type { RunInput } from './meter-run.js';
+import type { RunInput } from './run-input.js';
 
 /** A record filter that may be compiled ahead for a link type (BPF). */
 export type RunFilter = RecordFilter & { compileFor?(dlt: number): unknown };

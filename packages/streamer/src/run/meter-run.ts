@@ -18,31 +18,12 @@ import {
 } from '@flowstream/core/internal';
 import { HandOutRule } from './hand-out-rule.js';
 import { InputSequence, type RunFilter } from './input-sequence.js';
+import type { RunInput } from './run-input.js';
 
 /** Records processed per step: large enough to amortise, small enough to hand flows out often. */
 export const STEP_RECORDS = 65536;
 /** Flows emitted per step of the final flush, so consumers drain them in bounded batches. */
 const FLUSH_FLOWS = FLOW_BATCH_ROWS;
-
-/** One input of a run, opened lazily in order (files) or already open (streams, live). */
-export interface RunInput {
-  readonly name: string;
-  /** Opens the reader (throws CaptureError when the source is not a capture). */
-  open(): CaptureReader;
-  /** File size, when known (manifest, progress). */
-  readonly size?: number;
-  /**
-   * Stream inputs: resolves when more bytes can be read after `NeedMore`, or after `timeoutMs`
-   * (when given) with nothing new; no byte is lost either way.
-   */
-  waitForData?(timeoutMs?: number): Promise<void>;
-  /** Stream inputs: a stop request; a pending {@link waitForData} resolves at once and the stream is released. */
-  abort?(): void;
-  /** Live inputs: the wall clock (ms), so idle flows expire while no packet arrives. */
-  clockNow?(): number;
-  /** SHA-256 (hex) of the bytes read, once the input was read to its end; null when not hashed. */
-  sha256?(): Promise<string | null>;
-}
 
 /** What a step did. */
 export const StepResult = {

@@ -3,7 +3,7 @@ import { createStreamCaptureReader, openCapture } from '@flowstream/core';
 import { DescriptorCaptureReader, fileStat, isPipeOrSocket, PipeCaptureReader, type StreamCaptureReader } from '@flowstream/core/internal';
 import { hashFile, StreamHash } from './input-hash.js';
 import { takeStdinPipe } from './stdin-pipe.js';
-import type { RunInput } from './meter-run.js';
+import type { RunInput } from './run-input.js';
 
 /** A capture file read synchronously through the core reader; `hash`: SHA-256 it off the main thread. */
 export function fileInput(path: string, hash = false): RunInput {

@@ -1,5 +1,5 @@
 import type { PacketAccounting } from '@flowstream/core/internal';
-import type { RunInput } from './meter-run.js';
+import type { RunInput } from './run-input.js';
 
 /**
  * Where a run is: what the CLI's progress line shows, and what `streamer.progress`,

@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
 import { PacketDecoder, ReadStatus, type CaptureRecord, type DecodedPacket } from '@flowstream/core';
 import { CapturePump, PacketAccounting, type PacketSink, type RecordFilter } from '@flowstream/core/internal';
-import type { RunInput } from '../run/meter-run.js';
+import type { RunInput } from '../run/run-input.js';
 import { InputSequence } from '../run/input-sequence.js';
 import { fileInput, pathInput, stdinInput, streamInput } from '../run/run-inputs.js';
 import { DEFAULT_BATCH_PACKETS, PacketBatch } from './packet-batch.js';

@@ -1,5 +1,5 @@
 import { unknownOptionError } from '@flowstream/core/internal';
-import type { ExportOptions } from '../nfstreamer.js';
+import type { ExportOptions } from './export-options.js';
 import type { SinkDefinition } from './flow-sink.js';
 
 /** The keys a type declares, without its index signature. */

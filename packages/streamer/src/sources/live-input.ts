@@ -6,7 +6,7 @@ import {
   type CaptureRecord,
   type ResolvedMeteringOptions,
 } from '@flowstream/core';
-import type { RunInput } from '../run/meter-run.js';
+import type { RunInput } from '../run/run-input.js';
 import { LiveCapture } from './live-capture.js';
 
 /** Milliseconds the live clock stays behind the capture's quiet time. */

@@ -1,7 +1,7 @@
 import type { SinkOptions } from '../flow-sink.js';
-import type { IPFIX_OPTION_FLAGS } from './ipfix-definition.js';
 import { DEFAULT_FLOWSTREAM_PEN } from './information-elements.js';
 import type { IpfixMode } from './templates.js';
+import type { IPFIX_OPTION_FLAGS } from './ipfix-option-flags.js';
 
 /** The IPFIX settings of a run, read from the sink options bag (CLI: `--ipfix-…`). */
 export interface IpfixOptions {

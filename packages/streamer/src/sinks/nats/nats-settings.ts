@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { SinkOptions } from '../flow-sink.js';
-import type { NATS_OPTION_FLAGS } from './nats-sink-definition.js';
+import type { NATS_OPTION_FLAGS } from './nats-option-flags.js';
 
 /** How flows are encoded in messages. */
 export type NatsEncoding = 'arrow' | 'json';
