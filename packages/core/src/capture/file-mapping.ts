@@ -302,10 +302,8 @@ export class FileMapping implements WindowLender {
 
   /** Gives back the pages of the segment wholly before `offset` (from the segment's start), unless shared. */
   private releaseBefore(offset: number): void {
-    const to = offset - (offset % PAGE_BYTES);
-    if (this.address === 0 || to <= this.released || this.shared) return;
-    this.lib.madvise(this.address + this.released, to - this.released, MADV_DONTNEED);
-    this.released = to;
+    if (this.address === 0 || this.shared) return;
+    this.released = releaseMappedSegment(this.view, this.released, offset);
   }
 
   /** Maps `[from, from + max(SEGMENT, n + page))` clipped to the file; false when `mmap` refused. */

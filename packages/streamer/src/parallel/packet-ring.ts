@@ -390,7 +390,7 @@ export class PacketRingReader {
     this.readFields(at, rec);
     const shift = this.i32[at + F_SHIFT]!;
     const start = at + FRAME_WORDS;
-    if (this.copyFrames) this.copyOut(this.i32, start, words - FRAME_WORDS, shift, rec);
+    if (this.copyFrames) this.copyOut(this.u8, this.i32, start, words - FRAME_WORDS, shift, rec);
     else {
       rec.data = this.u8;
       rec.offset = (start << 2) + shift;
@@ -403,10 +403,7 @@ export class PacketRingReader {
     const offset = this.i32[at + S_OFFSET]!;
     if (this.copyFrames) {
       const first = offset >>> 2;
-      const n = ((offset + rec.caplen + 3) >>> 2) - first;
-      this.copyOut(words, first, n, offset & 3, rec);
-      // the frame ends in a part word past the last whole one (a segment ending with the file)
-      if (first + n > words.length) for (let k = words.length << 2; k < offset + rec.caplen; k++) this.localBytes[k - (first << 2)] = bytes[k]!;
+      this.copyOut(bytes, words, first, ((offset + rec.caplen + 3) >>> 2) - first, offset & 3, rec);
     } else {
       rec.data = bytes;
       rec.offset = offset;
@@ -420,8 +417,12 @@ export class PacketRingReader {
     this.segmentWords = new Int32Array(this.segmentBytes.buffer, 0, length >>> 2);
   }
 
-  /** Copies `n` words of `from` at `start` to the worker-local buffer; the frame begins `shift` bytes in. */
-  private copyOut(from: Int32Array, start: number, n: number, shift: number, rec: CaptureRecord): void {
+  /**
+   * Copies the `n` words of `from` at `start` that hold the frame (`rec.caplen` bytes, `shift`
+   * bytes in) to the worker-local buffer. Memory whose length is no multiple of 4 (a segment
+   * ending with the file) ends in a part word: its bytes come from `bytes`, the same memory.
+   */
+  private copyOut(bytes: Uint8Array, from: Int32Array, start: number, n: number, shift: number, rec: CaptureRecord): void {
     if (n > this.local.length) {
       this.local = new Int32Array(n);
       this.localBytes = new Uint8Array(this.local.buffer);
@@ -429,6 +430,7 @@ export class PacketRingReader {
     const local = this.local;
     const whole = Math.min(n, from.length - start);
     for (let k = 0; k < whole; k++) local[k] = from[start + k]!;
+    for (let k = whole << 2, end = shift + rec.caplen; k < end; k++) this.localBytes[k] = bytes[(start << 2) + k]!;
     rec.data = this.localBytes;
     rec.offset = shift;
   }
