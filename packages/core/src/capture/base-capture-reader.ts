@@ -105,6 +105,10 @@ export abstract class BaseCaptureReader implements CaptureReader {
     return status;
   }
 
+  header(): ReadStatus {
+    return this.headerRead ? ReadStatus.Record : this.readHeader();
+  }
+
   abstract close(): void;
 
   /** Sniffs the format and reads the file header: `Record` when done, else `NeedMore` / `Error`. */

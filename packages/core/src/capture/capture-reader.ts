@@ -38,6 +38,13 @@ export interface CaptureReader {
   /** Byte offset of a truncated last record that was dropped, or null. */
   readonly truncatedAt: number | null;
   next(record: CaptureRecord): ReadStatus;
+  /**
+   * Reads the capture's header if it has not arrived yet, and no record: `Record` once it is read
+   * ({@link linkType} is known), `NeedMore` while a stream has not delivered it, `End` or `Error`
+   * when the source ended or failed first (`next()` then says the same). Sources that know their
+   * link type when opened need not have it.
+   */
+  header?(): ReadStatus;
   close(): void;
   /** Live sources: packets lost before they could be read, by reason (final once closed). */
   drops?(): CaptureDrops;

@@ -25,7 +25,14 @@ export class BpfCompileError extends Error {
     readonly linkType: number,
     /** libpcap's error text. */
     readonly libpcapMessage: string,
+    /** The capture it was compiled for (its path or stream name), when known. */
+    readonly source: string | null = null,
   ) {
-    super(libpcapMessage);
+    super(source === null ? libpcapMessage : `${source}: BPF filter "${expression}" (link type ${linkType}): ${libpcapMessage}`);
+  }
+
+  /** The same failure, its message naming the capture whose link type it was compiled for. */
+  forSource(source: string): BpfCompileError {
+    return new BpfCompileError(this.expression, this.linkType, this.libpcapMessage, source);
   }
 }

@@ -1,4 +1,5 @@
 import type { CaptureError, CaptureReader, SourceSummary } from '@flowstream/core';
+import { BpfCompileError, ReadStatus } from '@flowstream/core';
 import { linkTypeToDlt, type PacketAccounting, type RecordFilter } from '@flowstream/core/internal';
 import type { RunInput } from './run-input.js';
 
@@ -17,6 +18,8 @@ export class InputSequence {
   input: RunInput | null = null;
   private next = 0;
   private summary: SourceSummary | null = null;
+  /** The filter is not compiled for the current input's link type yet (a stream's header had not arrived). */
+  private filterPending = false;
 
   constructor(
     private readonly inputs: readonly RunInput[],
@@ -43,24 +46,53 @@ export class InputSequence {
       }
       summary.format = reader.format;
       summary.linkType = reader.linkType;
-      if (this.filter !== null && this.filter.compileFor !== undefined && reader.linkType >= 0) {
-        // a filter that does not compile fails before reading, with libpcap's message
-        try {
-          this.filter.compileFor(linkTypeToDlt(reader.linkType));
-        } catch (err) {
-          summary.error = (err as Error).message;
-          this.onError(err as Error);
-          reader.close();
-          this.next = this.inputs.length;
-          return false;
-        }
-      }
       this.reader = reader;
       this.input = input;
       this.summary = summary;
+      // a stream tells its link type once its header arrived: see ready()
+      this.filterPending = this.filter?.compileFor !== undefined;
+      if (this.filterPending && reader.linkType >= 0 && !this.compileFilter()) return false;
       return true;
     }
     return false;
+  }
+
+  /**
+   * Whether the current input's records may be read: `Record` when they may; `NeedMore` while a
+   * stream's header, which the filter waits for, has not arrived; `End` when the filter does not
+   * compile for its link type (the error is reported and every input closed, as for a file whose
+   * header shows that link type when opened). Runs call it before each read of records, so that a
+   * filter libpcap refuses fails before any record is counted, even on a stream with none.
+   */
+  ready(): ReadStatus {
+    if (!this.filterPending) return ReadStatus.Record;
+    const status = this.reader!.header?.() ?? ReadStatus.Record;
+    if (status === ReadStatus.NeedMore) return status;
+    // a stream that ended or failed before its header: reading says so
+    if (status !== ReadStatus.Record || this.reader!.linkType < 0) {
+      this.filterPending = false;
+      return ReadStatus.Record;
+    }
+    return this.compileFilter() ? ReadStatus.Record : ReadStatus.End;
+  }
+
+  /** Compiles the filter for the current input's link type; on failure reports it, closes the input and skips the rest. */
+  private compileFilter(): boolean {
+    this.filterPending = false;
+    const summary = this.summary!;
+    const reader = this.reader!;
+    try {
+      this.filter!.compileFor!(linkTypeToDlt(reader.linkType));
+      return true;
+    } catch (err) {
+      // libpcap's message, naming the capture (a filter may compile for one link type and not another)
+      const error = err instanceof BpfCompileError ? err.forSource(reader.name) : (err as Error);
+      this.close(null);
+      summary.error = error.message;
+      this.onError(error);
+      this.next = this.inputs.length;
+      return false;
+    }
   }
 
   /** Bytes consumed from the inputs so far, the closed ones and the one being read (progress). */

@@ -151,9 +151,11 @@ export class MeterRun implements FlowRun {
       }
       const reader = this.sources.reader!;
       const before = this.accounting.read;
-      let status: ReadStatus;
+      let status = this.sources.ready();
+      // the filter did not compile for the input's link type: every input is closed
+      if (status === ReadStatus.End) continue;
       try {
-        status = this.pump.pump(reader, left);
+        if (status === ReadStatus.Record) status = this.pump.pump(reader, left);
       } catch (err) {
         // a plugin failed: deliver what was emitted before, end without flushing
         this.fail(err as Error);
