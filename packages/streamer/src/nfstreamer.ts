@@ -37,7 +37,7 @@ import type { RunInput } from './run/run-input.js';
 import { SinkError, stopSideOutput, type FlowSink, type SinkOptions, type SinkResult } from './sinks/flow-sink.js';
 import type { RunManifest } from './sinks/run-manifest.js';
 import { sinkDefinition, snapshotFormat } from './sinks/sink-registry.js';
-import { checkExportOptionNames } from './sinks/export-option-names.js';
+import { checkExportOptionNames, checkOptionNames, WRITE_OPTIONS } from './sinks/export-option-names.js';
 import type { ExportOptions, WriteOptions } from './sinks/export-options.js';
 import { canRunOnWorker } from './sinks/builtin-sinks.js';
 import { ThreadedSink } from './sinks/threaded/threaded-sink.js';
@@ -49,6 +49,7 @@ import { fileInput, isNamedPipe, namedPipeInput, stdinInput, streamInput } from 
 import { FLOWSTREAM_VERSION } from './version.js';
 import { liveDrops, ProgressTicker, ProgressTracker, type RunProgress } from './run/run-progress.js';
 import type { PerformanceReport } from './live/performance-reporter.js';
+import type { ReportLimits } from './report/report-aggregator.js';
 
 /** A capture file, a list of files read as one capture, `-` (stdin), a named pipe, a Node readable, or an interface name. */
 export type StreamerSource = string | readonly string[] | Readable;
@@ -88,6 +89,15 @@ export interface NFStreamerOptions extends MeteringOptions {
 
 /** Options of {@link NFStreamerOptions} that are not NFStream parameters (callbacks). */
 const STREAMER_OPTION_NAMES = ['source', 'onProgress', 'onPerformanceReport', 'inputHash'] as const;
+
+/** Options of `toArrow`, `toArrowBatches` and `toPolars`. */
+const TABLE_OPTIONS = ['columns', 'columnsToAnonymize', 'anonymizeKey', 'batchSize'] as const;
+/** Options of `snapshots` and `snapshotBatches` (`snapshotColumns` picks their columns). */
+const SNAPSHOT_OPTIONS = ['columnsToAnonymize', 'anonymizeKey', 'snapshotColumns'] as const;
+/** Options of `report`: `writeTo`'s and the report's limits. */
+const REPORT_OPTIONS = [...WRITE_OPTIONS, 'topN', 'keys', 'largest', 'buckets', 'categories'] as const satisfies readonly (keyof (WriteOptions & ReportLimits))[];
+/** Options of `toArrowStream` to a Writable. */
+const STREAM_WRITE_OPTIONS = [...WRITE_OPTIONS, 'batchSize'] as const;
 
 /** The option accessors of {@link NFStreamer}, one per row of the option table (validated setters). */
 type MeteringAccessors = { -readonly [K in Exclude<keyof ResolvedMeteringOptions, 'udps'>]: ResolvedMeteringOptions[K] } & {
@@ -518,6 +528,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    * with `snapshotColumns`, anonymisation as for flows). Flows are metered and dropped.
    */
   async *snapshotBatches(options: OutputOptions & { snapshotColumns?: readonly string[] | null } = {}): AsyncGenerator<FlowBatch, void, undefined> {
+    checkOptionNames(options, SNAPSHOT_OPTIONS);
     const transform = this.checkSnapshotOutput(options);
     for await (const out of this.runOutputs(true)) if (out.snapshot) yield transform.apply(out.batch);
   }
@@ -778,11 +789,17 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    * ```
    */
   async writeTo(sink: FlowSink, options: WriteOptions = {}): Promise<SinkResult> {
+    return this.writeChecked(sink, options, WRITE_OPTIONS);
+  }
+
+  /** {@link writeTo} once `options` holds only the names in `allowed` (or `allowed` is null: the caller checked them). */
+  private async writeChecked(sink: FlowSink, options: WriteOptions, allowed: readonly string[] | null): Promise<SinkResult> {
     // counted until the run starts (see stop()); runInto takes it back
     this.exportsOpening++;
     let transform: OutputTransform;
     let snapshots: { sink: FlowSink; transform: SnapshotTransform } | null = null;
     try {
+      if (allowed !== null) checkOptionNames(options, allowed);
       transform = this.checkOutput(options);
       if (options.snapshotSink != null) snapshots = { sink: options.snapshotSink, transform: this.checkSnapshotOutput(options, transform) };
     } catch (err) {
@@ -914,7 +931,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   async report(options: WriteOptions & import('./report/report-aggregator.js').ReportLimits = {}): Promise<import('./report/report-aggregator.js').ReportData> {
     const { ReportDataSink } = await import('./report/report-sink.js');
     const sink = new ReportDataSink('report', options);
-    await this.writeTo(sink, options);
+    await this.writeChecked(sink, options, REPORT_OPTIONS);
     return sink.data!;
   }
 
@@ -969,7 +986,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       throw err;
     }
     this.exportsOpening--;
-    return this.writeTo(sink, { ...options, snapshotSink, inputHash: options.inputHash ?? definition.hashesInputs ?? false });
+    return this.writeChecked(sink, { ...options, snapshotSink, inputHash: options.inputHash ?? definition.hashesInputs ?? false }, null);
   }
 
   /**
@@ -1011,7 +1028,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   async toArrowStream(output: Writable | string, options: ExportOptions = {}): Promise<number> {
     if (typeof output === 'string') return (await this.export('arrows', output, options)).flows;
     const { ArrowIpcSink } = await import('./sinks/arrow/arrow-ipc-sink.js');
-    return (await this.writeTo(new ArrowIpcSink(output, { stream: true, batchSize: options.batchSize }), options)).flows;
+    return (await this.writeChecked(new ArrowIpcSink(output, { stream: true, batchSize: options.batchSize }), options, STREAM_WRITE_OPTIONS)).flows;
   }
 
   /**
@@ -1033,13 +1050,14 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   async toJsonl(output: string | Writable, options: ExportOptions = {}): Promise<number> {
     if (typeof output === 'string') return (await this.export('jsonl', output, options)).flows;
     const { JsonlSink } = await import('./sinks/jsonl/jsonl-sink.js');
-    return (await this.writeTo(new JsonlSink(output), options)).flows;
+    return (await this.writeChecked(new JsonlSink(output), options, WRITE_OPTIONS)).flows;
   }
 
   /** The flows as Arrow record batches of `batchSize` rows (typed, manifest in the schema metadata). */
   async *toArrowBatches(options: ExportOptions = {}): AsyncGenerator<RecordBatch> {
     const { ArrowEncoder } = await import('./sinks/arrow/arrow-encoder.js');
     const { manifestMetadata } = await import('./sinks/arrow/manifest-metadata.js');
+    checkOptionNames(options, TABLE_OPTIONS);
     const transform = this.checkOutput(options);
     const encoder = new ArrowEncoder(transform.fields, { batchSize: options.batchSize, metadata: manifestMetadata(this.manifest) });
     for await (const batch of this.batches()) yield* encoder.add(transform.apply(batch));
@@ -1063,6 +1081,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     const { Table } = await import('apache-arrow');
     const { ArrowEncoder } = await import('./sinks/arrow/arrow-encoder.js');
     const { manifestMetadata } = await import('./sinks/arrow/manifest-metadata.js');
+    checkOptionNames(options, TABLE_OPTIONS);
     const transform = this.checkOutput(options);
     const encoder = new ArrowEncoder(transform.fields, { batchSize: options.batchSize, metadata: manifestMetadata(this.manifest) });
     const out: RecordBatch[] = [];

@@ -102,6 +102,21 @@ function list(text: string | undefined): string[] {
   return text === undefined ? [] : text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
+/**
+ * The columns of every `--anonymize` (repeatable, so a second one adds to the first instead of
+ * replacing it). One that names no column is refused: `--anonymize "$COLUMNS"` with an empty
+ * variable would otherwise leave every address in the clear without a word.
+ */
+function anonymizeList(given: readonly string[] | undefined): string[] {
+  const columns: string[] = [];
+  for (const text of given ?? []) {
+    const named = list(text);
+    if (named.length === 0) throw new UsageError(`--anonymize: name the columns to hash, e.g. --anonymize src_ip,dst_ip (got "${text}")`);
+    for (const c of named) if (!columns.includes(c)) columns.push(c);
+  }
+  return columns;
+}
+
 type ParseArgsOptions = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
 /**
@@ -161,7 +176,7 @@ export function parseCli(argv: string[]): CliOptions {
     format: { type: 'string', short: 'f' },
     summary: { type: 'string' },
     columns: { type: 'string' },
-    anonymize: { type: 'string' },
+    anonymize: { type: 'string', multiple: true },
     'anonymize-key': { type: 'string' },
     'input-hash': { type: 'boolean' },
     compression: { type: 'string' },
@@ -223,7 +238,8 @@ export function parseCli(argv: string[]): CliOptions {
     throw new UsageError(`--${snapshotFormat !== null ? 'snapshot-format' : 'snapshot-columns'} needs --snapshot-output FILE`);
   }
   // a key hashes nothing by itself: a run that names no column would write clear addresses
-  if (typeof v['anonymize-key'] === 'string' && list(v.anonymize as string | undefined).length === 0) {
+  const anonymize = anonymizeList(v.anonymize as string[] | undefined);
+  if (typeof v['anonymize-key'] === 'string' && anonymize.length === 0) {
     throw new UsageError('--anonymize-key needs --anonymize COLUMNS (the columns to hash with it)');
   }
   // a format-specific flag belongs to the format of an output of this run
@@ -253,7 +269,7 @@ export function parseCli(argv: string[]): CliOptions {
     help: v.help === true,
     version: v.version === true,
     columns: typeof v.columns === 'string' ? list(v.columns) : null,
-    anonymize: list(v.anonymize as string | undefined),
+    anonymize,
     anonymizeKey: (v['anonymize-key'] as string | undefined) ?? null,
     inputHash: v['input-hash'] === true,
     compression: v.compression as string | undefined,
@@ -322,7 +338,7 @@ const outputHelp = (): string => `  -o, --output TARGET          where flows go:
 ${formatHelp()}
       --columns a,b,...        keep only these columns, in this order (every format)
       --anonymize a,b,...      replace these columns by keyed BLAKE2b-512 hashes in every output
-                               (a fresh random key per run unless --anonymize-key is given)
+                               (repeatable; a fresh random key per run unless --anonymize-key)
       --anonymize-key FILE     key file (128 hex digits or 1-64 bytes): hashes stable across runs
       --input-hash             SHA-256 of every input in the manifest (arrow/parquet always)
       --compression CODEC      parquet: zstd (default), snappy, lz4_raw, gzip, uncompressed

@@ -1,5 +1,5 @@
 import { unknownOptionError } from '@flowstream/core/internal';
-import type { ExportOptions } from './export-options.js';
+import type { ExportOptions, WriteOptions } from './export-options.js';
 import type { SinkDefinition } from './flow-sink.js';
 
 /** The keys a type declares, without its index signature. */
@@ -27,6 +27,29 @@ const GENERAL_OPTIONS = [
 type Unlisted = Exclude<DeclaredKeys<ExportOptions>, (typeof GENERAL_OPTIONS)[number]>;
 const listsEveryOption: [Unlisted] extends [never] ? true : Unlisted = true;
 void listsEveryOption;
+
+/** The options of `writeTo`: the names `WriteOptions` declares. */
+export const WRITE_OPTIONS = ['columns', 'columnsToAnonymize', 'anonymizeKey', 'inputHash', 'observe', 'snapshotSink', 'snapshotColumns'] as const satisfies readonly DeclaredKeys<WriteOptions>[];
+type UnlistedWrite = Exclude<DeclaredKeys<WriteOptions>, (typeof WRITE_OPTIONS)[number]>;
+const listsEveryWriteOption: [UnlistedWrite] extends [never] ? true : UnlistedWrite = true;
+void listsEveryWriteOption;
+
+/**
+ * Refuses an option `allowed` does not name: a misspelt or misplaced one (`columnToAnonymize`, or
+ * `columns` for snapshots) would otherwise be ignored silently, and with it, say, anonymisation.
+ * The error names the option and the allowed names.
+ *
+ * @example
+ * ```ts
+ * checkOptionNames({ columnsToAnonymize: ['src_ip'] }, WRITE_OPTIONS); // ok
+ * checkOptionNames({ anonymize: ['src_ip'] }, WRITE_OPTIONS); // TypeError naming anonymize
+ * ```
+ */
+export function checkOptionNames(options: object, allowed: readonly string[]): void {
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined && !allowed.includes(key)) throw unknownOptionError(key, value, [...allowed].sort());
+  }
+}
 
 /**
  * Refuses an export option that no output of the export reads: not a general option, nor a
