@@ -3,7 +3,7 @@
  * collector on a real nats-server (JSON lines messages, a foreign message on the stream).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,5 +94,25 @@ describe.skipIf(!HAS_NATS_SERVER)('flowstream collect in process', () => {
     expect(rows[0]).toEqual([streamer.summary!.flows, streamer.summary!.flows, 'j']);
     expect(existsSync(join(dir, '_runs'))).toBe(true);
     expect(readdirSync(join(dir, '_runs')).filter((n) => n.endsWith('.end.json'))).toHaveLength(1);
+  });
+
+  it('collects a JSON lines run of many messages into shared files (text columns typed alike in every message)', async () => {
+    const streamer = new NFStreamer({ source: join(PCAPS, 'skype.pcap') });
+    await streamer.export('nats', `${server.url}/many.flows`, { sensor: 'many', natsEncoding: 'json', natsStream: 'MANY', natsSubjects: 'many.>', natsMaxMessageBytes: 16384 });
+    const dir = join(work, 'many');
+    mkdirSync(dir);
+    const warnings: string[] = [];
+    const r = await collectFlows({ source: parseNatsTarget(`${server.url}/MANY`, 'SOURCE'), durable: 'many', dir, idleExit: 1, warn: (m) => warnings.push(m) });
+    expect(warnings).toEqual([]);
+    expect(r.flows).toBe(streamer.summary!.flows);
+    const ends = readdirSync(join(dir, '_runs')).filter((n) => n.endsWith('.end.json'));
+    expect((JSON.parse(readFileSync(join(dir, '_runs', ends[0]!), 'utf8')) as { messages: number }).messages).toBeGreaterThan(3);
+    const db = await DuckDBInstance.create(':memory:');
+    const sql = await db.connect();
+    const rows = (await sql.runAndReadAll(`SELECT count(*)::INTEGER, count(DISTINCT id)::INTEGER, count(DISTINCT src_ip)::INTEGER FROM read_parquet('${dir}/**/*.parquet')`)).getRows();
+    sql.closeSync();
+    expect(rows[0]![0]).toBe(streamer.summary!.flows);
+    expect(rows[0]![1]).toBe(streamer.summary!.flows);
+    expect(rows[0]![2]).toBeGreaterThan(1);
   });
 });

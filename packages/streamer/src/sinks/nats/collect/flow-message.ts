@@ -1,4 +1,4 @@
-import { Field, RecordBatch, Schema, Struct, Utf8, makeData, tableFromIPC, tableFromJSON, vectorFromArray } from 'apache-arrow';
+import { DataType, Field, RecordBatch, Schema, Struct, Utf8, Vector, makeData, tableFromIPC, tableFromJSON, vectorFromArray } from 'apache-arrow';
 import type { JsMsg } from '@nats-io/jetstream';
 import { HEADERS, type MessageKind } from '../message-layout.js';
 
@@ -44,13 +44,18 @@ export function flowRows(msg: JsMsg, m: FlowMessage): RecordBatch[] {
   const table = encoding === 'json'
     ? tableFromJSON(new TextDecoder().decode(msg.data).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>))
     : tableFromIPC(msg.data);
-  const fields = [new Field('sensor', new Utf8(), false), new Field('run_id', new Utf8(), false), ...table.schema.fields];
+  // typing JSON values makes text columns dictionaries, each message's with a dictionary id of its
+  // own: batches of two messages could not share a file. They become plain text columns.
+  const dictionaries = table.schema.fields.map((f) => DataType.isDictionary(f.type));
+  const own = table.schema.fields.map((f, i) => (dictionaries[i] ? new Field(f.name, new Utf8(), f.nullable) : f));
+  const fields = [new Field('sensor', new Utf8(), false), new Field('run_id', new Utf8(), false), ...own];
   const schema = new Schema(fields);
   return table.batches.filter((b) => b.numRows > 0).map((b) => {
     const n = b.numRows;
     const sensor = vectorFromArray(new Array<string>(n).fill(m.sensor), new Utf8());
     const run = vectorFromArray(new Array<string>(n).fill(m.run), new Utf8());
-    const data = makeData({ type: new Struct(fields), length: n, nullCount: 0, children: [sensor.data[0]!, run.data[0]!, ...b.data.children] });
+    const columns = b.data.children.map((c, i) => (dictionaries[i] ? vectorFromArray([...(new Vector([c]) as Vector<Utf8>)], new Utf8()).data[0]! : c));
+    const data = makeData({ type: new Struct(fields), length: n, nullCount: 0, children: [sensor.data[0]!, run.data[0]!, ...columns] });
     return new RecordBatch(schema, data);
   });
 }
