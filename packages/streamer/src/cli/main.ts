@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { lstatSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { FlowBatch, NFPlugin } from '@flowstream/core';
 import { METERING_OPTION_TABLE } from '@flowstream/core/options';
 import type { NFStreamer, StreamerSummary } from '../nfstreamer.js';
@@ -184,7 +185,7 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
   const started = performance.now();
   let failure: Error | null = null;
   const signals = installStopSignals(streamer);
-  const stdoutClosed = endOnClosedStdout(streamer);
+  const stdout = watchStdout(streamer);
   // the duration is the planned end of the capture, not an interruption
   const durationTimer = cli.duration > 0 ? setTimeout(() => streamer.stop({ interrupted: false }), cli.duration * 1000) : null;
   try {
@@ -199,15 +200,17 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
     // a failed window output is reported like a failed run; the flows were written
     if (windows !== null) await windows.close().catch((err: Error) => (failure ??= err));
   }
+  // stdout failed (a full disk): the flows after the failure were not written, whatever the sink saw
+  if (stdout.error() !== null && (failure === null || !failure.message.includes(stdout.error()!.message))) failure = stdout.error();
   // `flowstream big.pcap | head -1`: the reader has gone, which ends the run; nothing to report
-  const quietEnd = stdoutClosed() || isBrokenPipe(failure);
+  const quietEnd = stdout.closed() || isBrokenPipe(failure);
   const summary = streamer.summary;
   if (summary !== null) {
     for (const s of summary.sources) {
       if (s.truncatedAt !== undefined && !quietEnd) stderr(`flowstream: warning: ${s.path}: truncated last record at byte offset ${s.truncatedAt} dropped`);
     }
     try {
-      writeSummaries(cli, summary);
+      writeSummaries(cli, summary, failure);
     } catch (err) {
       failure ??= new Error(`--summary: ${cli.summary}: ${(err as Error).message}`);
     }
@@ -219,6 +222,15 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
   const signal = signals.received();
   if (signal !== null) return SIGNAL_EXIT[signal];
   return failure !== null && !quietEnd ? RUNTIME_ERROR : OK;
+}
+
+/** True when `path` is a regular file (not a link) or does not exist: a summary may replace it (a device, a pipe or a link is written in place). */
+function isPlainFileOrMissing(path: string): boolean {
+  try {
+    return lstatSync(path).isFile();
+  } catch {
+    return true;
+  }
 }
 
 /** The closing line: the summary's counts (the same numbers as `--summary`). */
@@ -235,16 +247,18 @@ function isBrokenPipe(err: unknown): boolean {
 
 /**
  * A reader that closed stdout (`| head -1`) ends the run: the streamer stops and the CLI exits 0
- * without a word. Returns whether that happened.
+ * without a word (`closed`). Any other failure of stdout (a full disk, `> /dev/full`) stops the
+ * run too, and is its error (`error`): the flows after it were not written.
  */
-function endOnClosedStdout(streamer: NFStreamer): () => boolean {
+function watchStdout(streamer: NFStreamer): { closed: () => boolean; error: () => Error | null } {
   let closed = false;
+  let error: Error | null = null;
   process.stdout.on('error', (err) => {
-    if (!isBrokenPipe(err)) throw err;
-    closed = true;
+    if (isBrokenPipe(err)) closed = true;
+    else error ??= new Error(`stdout: ${err.message}`);
     streamer.stop();
   });
-  return () => closed;
+  return { closed: () => closed, error: () => error };
 }
 
 /** Converts option names in validation messages to the CLI's flags. */
@@ -257,10 +271,24 @@ function kebab(message: string): string {
   });
 }
 
-function writeSummaries(cli: CliOptions, summary: StreamerSummary): void {
-  const json = `${JSON.stringify(summary)}\n`;
+/**
+ * Writes `--summary`, with the run's error when it failed (its flows were metered, not all of
+ * them written). A file goes under a temporary name first: a full disk leaves no empty summary.
+ */
+function writeSummaries(cli: CliOptions, summary: StreamerSummary, failure: Error | null): void {
+  const json = `${JSON.stringify(failure === null ? summary : { ...summary, error: failure.message })}\n`;
   if (cli.summary === '-') process.stderr.write(json);
-  else if (cli.summary !== null) writeFileSync(cli.summary, json);
+  else if (cli.summary !== null && !isPlainFileOrMissing(cli.summary)) writeFileSync(cli.summary, json);
+  else if (cli.summary !== null) {
+    const partial = join(dirname(cli.summary), `.${basename(cli.summary)}.${process.pid}.partial`);
+    try {
+      writeFileSync(partial, json);
+      renameSync(partial, cli.summary);
+    } catch (err) {
+      rmSync(partial, { force: true });
+      throw err;
+    }
+  }
 }
 
 async function exportFlows(cli: CliOptions, streamer: NFStreamer, progress: Progress): Promise<number> {

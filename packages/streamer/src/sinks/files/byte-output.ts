@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { ByteCursor } from './byte-cursor.js';
@@ -22,6 +22,8 @@ export class ByteOutput {
   private constructor(
     private readonly file: FileHandle | null,
     private readonly stream: Writable | null,
+    /** A descriptor written synchronously (stdout redirected to a file), or -1. */
+    private readonly fd = -1,
   ) {
     stream?.on('error', (err: Error) => {
       this.failed ??= err;
@@ -34,6 +36,15 @@ export class ByteOutput {
 
   static toStream(stream: Writable): ByteOutput {
     return new ByteOutput(null, stream);
+  }
+
+  /**
+   * An open regular file's descriptor (stdout redirected to a file), written synchronously to the
+   * last byte: Node's stream for such a stdout drops the rest of a write the disk took only in part
+   * (a full disk), without an error.
+   */
+  static toDescriptor(fd: number): ByteOutput {
+    return new ByteOutput(null, null, fd);
   }
 
   /**
@@ -108,6 +119,15 @@ export class ByteOutput {
     for (const c of chunks) n += c.byteLength;
     if (n === 0) return;
     this.bytes += n;
+    if (this.fd >= 0) {
+      try {
+        for (const c of chunks) writeAllSync(this.fd, c);
+      } catch (err) {
+        this.failed ??= err as Error;
+        throw err;
+      }
+      return;
+    }
     const file = this.file;
     if (file !== null) {
       this.pending = writeAllv(file, chunks).catch((err: Error) => {
@@ -117,10 +137,15 @@ export class ByteOutput {
     }
     const s = this.stream!;
     if (s.destroyed) throw this.failed ?? new Error('the output stream was closed');
-    let ok = true;
-    for (const c of chunks) ok = s.write(c);
-    if (!ok) this.pending = waitDrain(s).catch((err: Error) => {
-      this.failed ??= err;
+    // the last chunk's callback is the write in flight: it says when the chunks left the stream, or
+    // how they failed (stdout redirected to a full disk fails in its callback, not in write())
+    const last = chunks.length - 1;
+    for (let i = 0; i < last; i++) s.write(chunks[i]!);
+    this.pending = new Promise<void>((resolve) => {
+      s.write(chunks[last]!, (err?: Error | null) => {
+        if (err) this.failed ??= err;
+        resolve();
+      });
     });
   }
 
@@ -138,6 +163,14 @@ export class ByteOutput {
   }
 }
 
+function writeAllSync(fd: number, chunk: Uint8Array): void {
+  for (let at = 0; at < chunk.byteLength; ) {
+    const n = writeSync(fd, chunk, at, chunk.byteLength - at);
+    if (n === 0) throw new Error('write returned 0 bytes');
+    at += n;
+  }
+}
+
 async function writeAllv(file: FileHandle, chunks: readonly Uint8Array[]): Promise<void> {
   let list = chunks.slice();
   while (list.length > 0) {
@@ -146,19 +179,5 @@ async function writeAllv(file: FileHandle, chunks: readonly Uint8Array[]): Promi
     while (list.length > 0 && left >= list[0]!.byteLength) left -= list.shift()!.byteLength;
     if (left > 0) list[0] = list[0]!.subarray(left);
     if (bytesWritten === 0 && list.length > 0) throw new Error('write returned 0 bytes');
-  }
-}
-
-async function waitDrain(out: Writable): Promise<void> {
-  const ac = new AbortController();
-  try {
-    await Promise.race([
-      once(out, 'drain', { signal: ac.signal }),
-      once(out, 'close', { signal: ac.signal }).then(() => {
-        throw out.errored ?? new Error('the output stream closed during the export');
-      }),
-    ]);
-  } finally {
-    ac.abort();
   }
 }

@@ -1,3 +1,4 @@
+import { fstatSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { ByteOutput } from './byte-output.js';
 import { OutputFile } from './output-file.js';
@@ -11,7 +12,7 @@ export class ByteTarget {
 
   /** `-` is standard output; a string is a path; a Writable is written and left open. */
   static async open(target: string | Writable): Promise<ByteTarget> {
-    if (target === '-') return new ByteTarget(ByteOutput.toStream(process.stdout), null);
+    if (target === '-') return new ByteTarget(isRegularFile(1) ? ByteOutput.toDescriptor(1) : ByteOutput.toStream(process.stdout), null);
     if (typeof target !== 'string') return new ByteTarget(ByteOutput.toStream(target), null);
     const file = await OutputFile.create(target);
     return new ByteTarget(ByteOutput.toFile(file.handle), file);
@@ -32,6 +33,14 @@ export class ByteTarget {
   async discard(): Promise<void> {
     await this.out.settle().catch(() => undefined);
     if (this.file !== null) await this.file.discard();
+  }
+}
+
+function isRegularFile(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFile();
+  } catch {
+    return false;
   }
 }
 
