@@ -747,6 +747,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   stop(options: { interrupted?: boolean } = {}): void {
     // an export still opening its output: its run stops as soon as it starts (see batches())
     if (this.activeRuns.size === 0 && this.exportsOpening > 0) this.stopPending = options.interrupted === false ? 'planned' : 'interrupted';
+    for (const o of this.openings) o.abort();
     if (this.activeRuns.size > 0 && this.currentRun !== null && options.interrupted !== false) this.currentRun.accounting.interrupted = true;
     for (const r of this.activeRuns) r.stop();
     // a silent stream must not hold the stop until its next bytes
@@ -754,6 +755,8 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   }
 
   private stopPending: 'planned' | 'interrupted' | null = null;
+  /** The outputs being opened: a stop aborts their waits (see `SinkOpenContext.signal`). */
+  private readonly openings = new Set<AbortController>();
   private exportsOpening = 0;
 
   // ---- outputs ---------------------------------------------------------------------------------
@@ -826,9 +829,13 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     let snapshotError: SinkError | null = null;
     const sinks = snapshots === null ? [sink] : [sink, snapshots.sink];
     const abortAll = (err: unknown) => Promise.all(sinks.map((s) => s.abort(err as Error).catch(() => undefined)));
+    // a stop while the outputs open (a server that does not answer) ends the wait
+    const opening = new AbortController();
+    this.openings.add(opening);
     try {
-      await sink.open({ fields: transform.fields, anonymized: transform.anonymized, manifest: this.manifest });
+      await sink.open({ fields: transform.fields, anonymized: transform.anonymized, manifest: this.manifest, signal: opening.signal });
     } catch (err) {
+      this.openings.delete(opening);
       this.exportsOpening--;
       this.stopPending = null;
       await abortAll(err);
@@ -836,14 +843,16 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     }
     if (snapshots !== null) {
       try {
-        await snapshots.sink.open({ fields: snapshots.transform.fields, anonymized: snapshots.transform.anonymized, manifest: this.manifest });
+        await snapshots.sink.open({ fields: snapshots.transform.fields, anonymized: snapshots.transform.anonymized, manifest: this.manifest, signal: opening.signal });
       } catch (err) {
+        this.openings.delete(opening);
         this.exportsOpening--;
         this.stopPending = null;
         await abortAll(err);
         throw new SinkError(snapshots.sink.target, err);
       }
     }
+    this.openings.delete(opening);
     const runBefore = this.currentRun;
     const batches = this.runOutputs(snapshots !== null);
     // the sink is done with a batch once write resolved: its storage goes back to the meter

@@ -323,25 +323,34 @@ async function writeReport(cli: CliOptions, streamer: NFStreamer, progress: Prog
   return result.flows;
 }
 
+/** How long a stop may take before the CLI says it is still finishing the outputs, ms. */
+const FINISHING_NOTE_MS = 2000;
+
 /**
  * SIGINT/SIGTERM stop the capture and flush every live flow, so output files are complete; the
- * CLI then exits 130/143. A second signal exits at once; the outputs' temporary files are removed
+ * CLI then exits 130/143. When that takes a while (a server that does not answer), it says it is
+ * finishing. A second signal exits at once, saying so; the outputs' temporary files are removed
  * (no final file appears for an output that was not complete).
  */
 function installStopSignals(streamer: NFStreamer): { uninstall(): void; received(): 'SIGINT' | 'SIGTERM' | null } {
   let received: 'SIGINT' | 'SIGTERM' | null = null;
+  let finishing: NodeJS.Timeout | null = null;
   const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
     if (received !== null) {
+      stderr(`flowstream: ${signal} again: exiting now; outputs not finished are removed, flows not yet written or acknowledged are lost`);
       removePartialFiles();
       process.exit(SIGNAL_EXIT[signal]);
     }
     received = signal;
     streamer.stop();
+    finishing = setTimeout(() => stderr(`flowstream: ${signal}: finishing the outputs (a second signal exits at once, leaving them unfinished)`), FINISHING_NOTE_MS);
+    finishing.unref();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return {
     uninstall() {
+      if (finishing !== null) clearTimeout(finishing);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     },

@@ -13,6 +13,11 @@ export interface SinkOpenContext {
   readonly anonymized: readonly string[];
   /** The manifest known at the start: version, parameters, plugins, sources with names and sizes. */
   readonly manifest: RunManifest;
+  /**
+   * Aborted when the run is stopped while the sink opens (a stop signal while it waits for its
+   * server): nothing was written yet, so the sink stops waiting and throws.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What a sink is told when the run ends normally. */

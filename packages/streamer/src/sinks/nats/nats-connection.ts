@@ -52,10 +52,10 @@ export class NatsLink {
     void this.watch();
   }
 
-  /** Connects (waiting as long as the server is unreachable). */
+  /** Connects, waiting as long as the server is unreachable (or until `signal` aborts the wait). */
   static async open(
     target: NatsTarget,
-    options: { name: string; creds?: string | null; tlsCa?: string | null; onStatus?: (text: string) => void },
+    options: { name: string; creds?: string | null; tlsCa?: string | null; onStatus?: (text: string) => void; signal?: AbortSignal },
   ): Promise<NatsLink> {
     const opts: NodeConnectionOptions = {
       servers: target.servers,
@@ -90,6 +90,8 @@ export class NatsLink {
           break;
         } catch (err) {
           if (!unreachable(err)) throw untrustedHint(err, options.tlsCa ?? null);
+          // stopped while waiting (a stop signal): nothing was sent
+          if (options.signal?.aborted === true) throw new Error('stopped while waiting for the server (it did not answer)', { cause: err });
           await new Promise((r) => setTimeout(r, opts.reconnectTimeWait));
         }
       }

@@ -57,6 +57,7 @@ export class NatsSink implements FlowSink {
         creds: s.creds,
         tlsCa: s.tlsCa,
         onStatus: (t) => this.warn(`flowstream: nats ${this.target}: ${t}`),
+        signal: context.signal,
       });
       const config = { name: s.stream, subjects: s.subjects, maxAge: s.maxAge, maxBytes: s.maxBytes, duplicateWindow: s.duplicateWindow };
       for (let attempt = 0; ; attempt++) {
