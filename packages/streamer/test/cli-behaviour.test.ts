@@ -213,6 +213,9 @@ describe('counts and messages', () => {
       [['--format', 'parquet', '-o', join(dir, 'a.parquet'), '--nats-stream', 'X'], '--nats-stream applies to --format nats, not parquet'],
       // the snapshot output's format counts too
       [['--format', 'csv', '-o', join(dir, 'b.csv'), '--snapshot-interval', '1', '--snapshot-output', join(dir, 's.jsonl'), '--sensor', 'x'], '--sensor applies to --format nats, not csv or jsonl'],
+      // the Parquet codec: ignored by other formats, so refused; a bad one named with the allowed ones
+      [['-o', join(dir, 'c.csv'), '--compression', 'snappy'], '--compression applies to --format parquet, not csv'],
+      [['-o', join(dir, 'c.parquet'), '--compression', 'foo'], '--compression: expected one of zstd, snappy, lz4_raw, gzip, uncompressed, got "foo"'],
     ];
     for (const [args, message] of cases) {
       const r = runCli([SAMPLE, ...args]);

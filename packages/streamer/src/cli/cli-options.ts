@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { METERING_OPTION_TABLE, type MeteringOptionSpec } from '@flowstream/core/options';
 import '../sinks/builtin-sinks.js';
 import { readsSetting } from '../sinks/export-option-names.js';
+import { PARQUET_CODECS } from '../sinks/parquet/parquet-codecs.js';
 import { formatOfTarget, sinkDefinition, sinkDefinitions, sinkNames, snapshotFormat as snapshotFormatOf } from '../sinks/sink-registry.js';
 
 /** A command-line usage error (exit code 2). */
@@ -252,6 +253,12 @@ export function parseCli(argv: string[]): CliOptions {
       throw new UsageError(`--${name} applies to --format ${owners.join(' or ')}, not ${formats.join(' or ')}`);
     }
     sinkOptions[key] = v[name];
+  }
+  // the Parquet codec: refused where no output is Parquet (it would be ignored), and checked here (a usage error)
+  const compression = v.compression as string | undefined;
+  if (compression !== undefined) {
+    if (!formats.includes('parquet')) throw new UsageError(`--compression applies to --format parquet, not ${formats.join(' or ')}`);
+    if (!(PARQUET_CODECS as readonly string[]).includes(compression)) throw new UsageError(`--compression: expected one of ${PARQUET_CODECS.join(', ')}, got "${compression}"`);
   }
   const flowsPerFile = typeof v['flows-per-file'] === 'string' ? parseInteger('flows-per-file', v['flows-per-file'], 0, Number.MAX_SAFE_INTEGER, 'a non-negative integer') : 0;
   const rotateFiles = typeof v['rotate-files'] === 'string' ? parseInteger('rotate-files', v['rotate-files'], 0, Number.MAX_SAFE_INTEGER, 'a non-negative integer') : 0;

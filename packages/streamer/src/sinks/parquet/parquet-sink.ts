@@ -8,9 +8,9 @@ import { OutputFile } from '../files/output-file.js';
 import type { FlowSink, SinkCloseContext, SinkOpenContext, SinkResult } from '../flow-sink.js';
 import { appendParquetMetadata } from './parquet-footer.js';
 
-/** Parquet codecs by option value. */
-export const PARQUET_CODECS = ['zstd', 'snappy', 'lz4_raw', 'gzip', 'uncompressed'] as const;
-export type ParquetCodec = (typeof PARQUET_CODECS)[number];
+import { PARQUET_CODECS, type ParquetCodec } from './parquet-codecs.js';
+
+export { PARQUET_CODECS, type ParquetCodec };
 
 /**
  * Parquet output through parquet-wasm: the Rust `parquet` crate (the reference Arrow writer, every
