@@ -57,3 +57,13 @@ describe('--summary that cannot be written', () => {
     expect(JSON.parse(readFileSync(out, 'utf8')).flows).toBeGreaterThan(0);
   });
 });
+
+describe('a chunk of --flows-per-file that cannot be written', () => {
+  it.each([['csv'], ['jsonl'], ['arrow'], ['parquet']])('%s: exit 1 naming the chunk, no temporary file left', (format) => {
+    const dir = tmp();
+    const r = limited(64, `${CLI_SHELL} ${FILES} -q --n-dissections 0 --statistical-analysis --splt-analysis 20 --flows-per-file 2000 -o ${q(join(dir, `flows.${format}`))}`);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`flows\\.0\\.${format}: EFBIG.*\\(0 flows are in the 0 complete files before it\\)`));
+    expect(readdirSync(dir).filter((n) => n.includes('partial'))).toEqual([]);
+  });
+});

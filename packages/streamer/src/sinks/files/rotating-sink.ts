@@ -11,6 +11,8 @@ import type { FlowSink, SinkCloseContext, SinkOpenContext, SinkResult } from '..
  */
 export class RotatingSink implements FlowSink {
   private current: FlowSink | null = null;
+  /** The file {@link current} writes. */
+  private currentPath = '';
   private inCurrent = 0;
   private chunk = 0;
   private context: SinkOpenContext | null = null;
@@ -32,12 +34,14 @@ export class RotatingSink implements FlowSink {
     let from = 0;
     while (from < batch.length) {
       if (this.current === null) {
-        this.current = this.make(this.nameOf(this.chunk++));
-        await this.current.open(this.context!);
+        this.currentPath = this.nameOf(this.chunk++);
+        this.current = this.make(this.currentPath);
+        await this.chunkStep(() => this.current!.open(this.context!));
         this.inCurrent = 0;
       }
       const take = Math.min(this.flowsPerFile - this.inCurrent, batch.length - from);
-      await this.current.write(from === 0 && take === batch.length ? batch : batch.slice(from, from + take));
+      const part = from === 0 && take === batch.length ? batch : batch.slice(from, from + take);
+      await this.chunkStep(() => this.current!.write(part));
       from += take;
       this.inCurrent += take;
       if (this.inCurrent === this.flowsPerFile) await this.finishCurrent({ summary: null });
@@ -45,9 +49,8 @@ export class RotatingSink implements FlowSink {
   }
 
   private async finishCurrent(context: SinkCloseContext): Promise<void> {
-    const sink = this.current!;
+    const r = await this.chunkStep(() => this.current!.close(context));
     this.current = null;
-    const r = await sink.close(context);
     this.flows += r.flows;
     for (const f of r.files) if (!this.files.includes(f)) this.files.push(f);
   }
@@ -58,6 +61,22 @@ export class RotatingSink implements FlowSink {
   }
 
   async abort(reason: Error): Promise<void> {
-    await this.current?.abort(reason);
+    const sink = this.current;
+    this.current = null;
+    await sink?.abort(reason);
+  }
+
+  /**
+   * A step of the current chunk's sink. When it fails, the chunk is dropped (no temporary file
+   * stays behind) and the error names it and what the complete chunks before it hold.
+   */
+  private async chunkStep<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (err) {
+      await this.abort(err as Error).catch(() => undefined);
+      const complete = `${this.flows} flows are in the ${this.files.length} complete files before it`;
+      throw new Error(`${this.currentPath}: ${(err as Error).message} (${complete})`, { cause: err });
+    }
   }
 }
