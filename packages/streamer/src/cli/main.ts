@@ -1,6 +1,7 @@
-import { lstatSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { FlowBatch, NFPlugin } from '@flowstream/core';
+import { linkStat } from '@flowstream/core/internal';
 import { METERING_OPTION_TABLE } from '@flowstream/core/options';
 import type { NFStreamer, StreamerSummary } from '../nfstreamer.js';
 import type { FlowSink } from '../sinks/flow-sink.js';
@@ -227,7 +228,7 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
 /** True when `path` is a regular file (not a link) or does not exist: a summary may replace it (a device, a pipe or a link is written in place). */
 function isPlainFileOrMissing(path: string): boolean {
   try {
-    return lstatSync(path).isFile();
+    return linkStat(path).isFile();
   } catch {
     return true;
   }

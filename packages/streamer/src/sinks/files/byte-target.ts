@@ -1,4 +1,4 @@
-import { fstatSync } from 'node:fs';
+import { fileStat } from '@flowstream/core/internal';
 import type { Writable } from 'node:stream';
 import { ByteOutput } from './byte-output.js';
 import { OutputFile } from './output-file.js';
@@ -38,7 +38,7 @@ export class ByteTarget {
 
 function isRegularFile(fd: number): boolean {
   try {
-    return fstatSync(fd).isFile();
+    return fileStat(fd).isFile();
   } catch {
     return false;
   }
