@@ -88,8 +88,13 @@ export class IpfixSink implements FlowSink {
     } catch (err) {
       throw new SinkError(this.target, err);
     } finally {
-      await this.transport?.close();
+      const transport = this.transport;
+      await transport?.close();
       this.transport = null;
+      // UDP has no acknowledgement: the refusals are what the run can tell of flows that were lost
+      if (transport != null && transport.refused > 0) {
+        this.warn(`${this.target}: ${transport.refused} of ${transport.messages} IPFIX messages were refused (ICMP port unreachable, no collector listened): the flows in them are lost`);
+      }
     }
     return { flows: this.flows, files: [] };
   }
