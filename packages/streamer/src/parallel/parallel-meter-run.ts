@@ -211,10 +211,7 @@ export class ParallelMeterRun implements FlowRun {
         const reader = this.sources.reader!;
         if (reader !== this.sharedReader) this.share(reader);
         const before = this.accounting.read;
-        let status = this.sources.ready();
-        // the filter did not compile for the input's link type: every input is closed
-        if (status === ReadStatus.End) continue;
-        if (status === ReadStatus.Record) status = this.pump.pump(reader, left);
+        const status = this.sources.read(this.pump, left);
         const readNow = this.accounting.read - before;
         left -= readNow > 0 ? readNow : 1;
         if (status === ReadStatus.Record) {

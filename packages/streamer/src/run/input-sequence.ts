@@ -1,6 +1,6 @@
 import type { CaptureError, CaptureReader, SourceSummary } from '@flowstream/core';
 import { BpfCompileError, ReadStatus } from '@flowstream/core';
-import { linkTypeToDlt, type PacketAccounting, type RecordFilter } from '@flowstream/core/internal';
+import { linkTypeToDlt, type CapturePump, type PacketAccounting, type RecordFilter } from '@flowstream/core/internal';
 import type { RunInput } from './run-input.js';
 
 /** A record filter that may be compiled ahead for a link type (BPF). */
@@ -49,7 +49,7 @@ export class InputSequence {
       this.reader = reader;
       this.input = input;
       this.summary = summary;
-      // a stream tells its link type once its header arrived: see ready()
+      // a stream tells its link type once its header arrived: see read()
       this.filterPending = this.filter?.compileFor !== undefined;
       if (this.filterPending && reader.linkType >= 0 && !this.compileFilter()) return false;
       return true;
@@ -58,13 +58,18 @@ export class InputSequence {
   }
 
   /**
-   * Whether the current input's records may be read: `Record` when they may; `NeedMore` while a
-   * stream's header, which the filter waits for, has not arrived; `End` when the filter does not
-   * compile for its link type (the error is reported and every input closed, as for a file whose
-   * header shows that link type when opened). Runs call it before each read of records, so that a
-   * filter libpcap refuses fails before any record is counted, even on a stream with none.
+   * Reads up to `budget` records of the current input through `pump` (its status), once they may
+   * be read: the filter waits for a stream's header (`NeedMore` until it arrives), so that a filter
+   * libpcap refuses fails before any record is counted, even on a stream with none; then `End`,
+   * the error reported and every input closed, as for a file whose header shows that link type.
    */
-  ready(): ReadStatus {
+  read(pump: CapturePump, budget: number): ReadStatus {
+    const status = this.ready();
+    return status === ReadStatus.Record ? pump.pump(this.reader!, budget) : status;
+  }
+
+  /** `Record` when the current input's records may be read, `NeedMore` while the filter waits for its header, `End` when the filter failed. */
+  private ready(): ReadStatus {
     if (!this.filterPending) return ReadStatus.Record;
     const status = this.reader!.header?.() ?? ReadStatus.Record;
     if (status === ReadStatus.NeedMore) return status;

@@ -151,11 +151,9 @@ export class MeterRun implements FlowRun {
       }
       const reader = this.sources.reader!;
       const before = this.accounting.read;
-      let status = this.sources.ready();
-      // the filter did not compile for the input's link type: every input is closed
-      if (status === ReadStatus.End) continue;
+      let status: ReadStatus;
       try {
-        if (status === ReadStatus.Record) status = this.pump.pump(reader, left);
+        status = this.sources.read(this.pump, left);
       } catch (err) {
         // a plugin failed: deliver what was emitted before, end without flushing
         this.fail(err as Error);

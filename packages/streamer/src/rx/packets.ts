@@ -95,11 +95,8 @@ export function packets(source: string | readonly string[] | Readable, options: 
         if (sources.reader === null && !sources.openNext()) break;
         const reader = sources.reader!;
         batch.reset();
-        let status = sources.ready();
-        // the filter did not compile for the input's link type: every input is closed
-        if (status === ReadStatus.End) continue;
         // one slot per processed record: a budget of the batch's capacity cannot overflow it
-        if (status === ReadStatus.Record) status = pump.pump(reader, batch.capacity);
+        const status = sources.read(pump, batch.capacity);
         if (batch.length > 0) subscriber.next(batch);
         if (closed) break;
         if (status === ReadStatus.Record) {
