@@ -1,4 +1,4 @@
-import { fstatSync, lstatSync, statSync, type BigIntStats } from 'node:fs';
+import { fstatSync, statSync, type BigIntStats } from 'node:fs';
 
 /**
  * `stat` of a path or descriptor, always in the bigint form. Node 20's plain synchronous `stat`
@@ -17,18 +17,6 @@ import { fstatSync, lstatSync, statSync, type BigIntStats } from 'node:fs';
  */
 export function fileStat(target: string | number): BigIntStats {
   return typeof target === 'number' ? fstatSync(target, { bigint: true }) : statSync(target, { bigint: true });
-}
-
-/**
- * {@link fileStat} of a link itself (`lstat`): tells a link from what it points to.
- *
- * @example
- * ```ts
- * if (linkStat('out.json').isSymbolicLink()) console.log('a link');
- * ```
- */
-export function linkStat(path: string): BigIntStats {
-  return lstatSync(path, { bigint: true });
 }
 
 /** A pipe or a socket (false when the descriptor cannot be examined). */

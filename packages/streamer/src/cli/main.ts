@@ -1,7 +1,4 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import type { FlowBatch, NFPlugin } from '@flowstream/core';
-import { linkStat } from '@flowstream/core/internal';
 import { METERING_OPTION_TABLE } from '@flowstream/core/options';
 import type { NFStreamer, StreamerSummary } from '../nfstreamer.js';
 import type { FlowSink } from '../sinks/flow-sink.js';
@@ -211,7 +208,7 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
       if (s.truncatedAt !== undefined && !quietEnd) stderr(`flowstream: warning: ${s.path}: truncated last record at byte offset ${s.truncatedAt} dropped`);
     }
     try {
-      writeSummaries(cli, summary, failure);
+      await writeSummaries(cli, summary, failure);
     } catch (err) {
       failure ??= new Error(`--summary: ${cli.summary}: ${(err as Error).message}`);
     }
@@ -223,15 +220,6 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
   const signal = signals.received();
   if (signal !== null) return SIGNAL_EXIT[signal];
   return failure !== null && !quietEnd ? RUNTIME_ERROR : OK;
-}
-
-/** True when `path` is a regular file (not a link) or does not exist: a summary may replace it (a device, a pipe or a link is written in place). */
-function isPlainFileOrMissing(path: string): boolean {
-  try {
-    return linkStat(path).isFile();
-  } catch {
-    return true;
-  }
 }
 
 /** The closing line: the summary's counts (the same numbers as `--summary`). */
@@ -274,19 +262,20 @@ function kebab(message: string): string {
 
 /**
  * Writes `--summary`, with the run's error when it failed (its flows were metered, not all of
- * them written). A file goes under a temporary name first: a full disk leaves no empty summary.
+ * them written). A file is written as flow files are (`OutputFile`: a temporary name renamed when
+ * complete, devices and pipes in place): a full disk leaves no empty summary.
  */
-function writeSummaries(cli: CliOptions, summary: StreamerSummary, failure: Error | null): void {
+async function writeSummaries(cli: CliOptions, summary: StreamerSummary, failure: Error | null): Promise<void> {
   const json = `${JSON.stringify(failure === null ? summary : { ...summary, error: failure.message })}\n`;
   if (cli.summary === '-') process.stderr.write(json);
-  else if (cli.summary !== null && !isPlainFileOrMissing(cli.summary)) writeFileSync(cli.summary, json);
   else if (cli.summary !== null) {
-    const partial = join(dirname(cli.summary), `.${basename(cli.summary)}.${process.pid}.partial`);
+    const { OutputFile } = await import('../sinks/files/output-file.js');
+    const file = await OutputFile.create(cli.summary);
     try {
-      writeFileSync(partial, json);
-      renameSync(partial, cli.summary);
+      await file.handle.writeFile(json);
+      await file.commit();
     } catch (err) {
-      rmSync(partial, { force: true });
+      await file.discard();
       throw err;
     }
   }
