@@ -833,26 +833,19 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     const opening = new AbortController();
     this.openings.add(opening);
     try {
-      await sink.open({ fields: transform.fields, anonymized: transform.anonymized, manifest: this.manifest, signal: opening.signal });
-    } catch (err) {
-      this.openings.delete(opening);
-      this.exportsOpening--;
-      this.stopPending = null;
-      await abortAll(err);
-      throw new SinkError(sink.target, err);
-    }
-    if (snapshots !== null) {
-      try {
-        await snapshots.sink.open({ fields: snapshots.transform.fields, anonymized: snapshots.transform.anonymized, manifest: this.manifest, signal: opening.signal });
-      } catch (err) {
-        this.openings.delete(opening);
-        this.exportsOpening--;
-        this.stopPending = null;
-        await abortAll(err);
-        throw new SinkError(snapshots.sink.target, err);
+      for (const out of snapshots === null ? [{ sink, transform }] : [{ sink, transform }, snapshots]) {
+        try {
+          await out.sink.open({ fields: out.transform.fields, anonymized: out.transform.anonymized, manifest: this.manifest, signal: opening.signal });
+        } catch (err) {
+          this.exportsOpening--;
+          this.stopPending = null;
+          await abortAll(err);
+          throw new SinkError(out.sink.target, err);
+        }
       }
+    } finally {
+      this.openings.delete(opening);
     }
-    this.openings.delete(opening);
     const runBefore = this.currentRun;
     const batches = this.runOutputs(snapshots !== null);
     // the sink is done with a batch once write resolved: its storage goes back to the meter
