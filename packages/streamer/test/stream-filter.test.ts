@@ -45,18 +45,27 @@ function threeWays(file: string, args: string[]): Record<'file' | 'pipe' | 'redi
 describe('a BPF filter on pipes and redirected stdin', () => {
   const dir = tmp();
   const dhcp = readFileSync(join(PCAPS, 'dhcp.pcap'));
-  const headerOnly = join(dir, 'header-only.pcap');
-  writeFileSync(headerOnly, dhcp.subarray(0, 24));
   const cooked = join(dir, 'cooked.pcap');
   // DLT_LINUX_SLL: libpcap has no VLAN test for it
   writeFileSync(cooked, withLinkType(dhcp, 113));
 
+  const cookedHeaderOnly = join(dir, 'cooked-header-only.pcap');
+  writeFileSync(cookedHeaderOnly, withLinkType(dhcp.subarray(0, 24), 113));
+  const cookedNg = join(dir, 'cooked.pcapng');
+  // the pcapng's interface description block: its link type (LE u16) follows the block type and length
+  const ng = Buffer.from(readFileSync(join(PCAPS, 'dhcp.pcapng')));
+  const idb = ng.readUInt32LE(4); // right after the section header block
+  if (ng.readUInt32LE(idb) !== 1) throw new Error('dhcp.pcapng: no interface description after the section header');
+  ng.writeUInt16LE(113, idb + 8);
+  writeFileSync(cookedNg, ng);
+
   it.each([
-    ['a capture without records', headerOnly, 'tcp and', /syntax error/],
-    ['a capture with records', join(PCAPS, 'dhcp.pcap'), 'tcp and', /syntax error/],
-    ['a pcapng capture', join(PCAPS, 'dhcp.pcapng'), 'port 99999', /port number 99999/],
-    ['a link type the filter cannot test', cooked, 'vlan', /VLAN/i],
-  ])('that does not compile fails %s as a file does: exit 1, the message, no record counted', (_what, file, filter, message) => {
+    ['a capture without records', cookedHeaderOnly],
+    ['a capture with records', cooked],
+    ['a pcapng capture', cookedNg],
+  ])('that does not compile for the link type fails %s as a file does: exit 1, the message, no record counted', (_what, file) => {
+    const filter = 'vlan';
+    const message = /VLAN/i;
     const runs = threeWays(file, ['--bpf-filter', filter]);
     for (const [how, r] of Object.entries(runs)) {
       expect(r.status, how).toBe(1);
@@ -70,11 +79,25 @@ describe('a BPF filter on pipes and redirected stdin', () => {
   }, 60_000);
 
   it('fails with parallel meters too', () => {
-    const runs = threeWays(join(PCAPS, 'dhcp.pcap'), ['--bpf-filter', 'tcp and', '--n-meters', '2']);
+    const runs = threeWays(cooked, ['--bpf-filter', 'vlan', '--n-meters', '2']);
     for (const [how, r] of Object.entries(runs)) {
       expect(r.status, how).toBe(1);
-      expect(r.summary.sources[0]!.error, how).toMatch(/syntax error/);
+      expect(r.summary.sources[0]!.error, how).toMatch(/VLAN/i);
       expect(r.summary.packets, how).toMatchObject({ read: 0 });
+    }
+  }, 60_000);
+
+  it.each([
+    ['tcp and', /syntax error/],
+    ['port 99999', /port number 99999/],
+    ['net 10.0.0.0/40', /mask length/],
+  ])('wrong for every link type (%s) is a usage error before any input is read: exit 2, naming --bpf-filter', (filter, message) => {
+    for (const command of [`${CLI_SHELL} ${q(join(PCAPS, 'dhcp.pcap'))}`, `cat ${q(join(PCAPS, 'dhcp.pcap'))} | ${CLI_SHELL} -`, `${CLI_SHELL} lo`]) {
+      const r = spawnSync('bash', ['-c', `${command} ${[...CORE, '--bpf-filter', filter].map(q).join(' ')}`], { env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+      expect(r.status, command).toBe(2);
+      expect(r.stderr.toString(), command).toMatch(message);
+      expect(r.stderr.toString(), command).toContain(`--bpf-filter "${filter}"`);
+      expect(r.stdout.toString(), command).toBe('');
     }
   }, 60_000);
 

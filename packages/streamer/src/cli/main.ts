@@ -127,6 +127,16 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
     stderr(`flowstream: ${e.message}`);
     return RUNTIME_ERROR;
   }
+  // a filter wrong for every link type is a bad option: said now, not once per input
+  const filter = cli.metering.bpfFilter;
+  if (typeof filter === 'string') {
+    const { filterSyntaxError } = await import('./filter-syntax.js');
+    const problem = filterSyntaxError(filter);
+    if (problem !== null) {
+      stderr(`flowstream: --bpf-filter "${filter}": ${problem} (a libpcap filter expression, see pcap-filter(7))`);
+      return USAGE_ERROR;
+    }
+  }
 
   let windows: Awaited<ReturnType<typeof import('../windows/window-rows-output.js').openWindowsOutput>> | null = null;
   if (cli.windowsOutput !== null) {
