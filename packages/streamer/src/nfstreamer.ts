@@ -462,17 +462,26 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       throw new TypeError(`synchronous iteration needs a file source; use \`for await\` for ${this.mode} sources`);
     }
     const run = this.createRun();
-    const handle = { stop: () => run.stop() };
+    // stop() from the loop's body: reading stops and the next steps flush every live flow, as in `for await`
+    let stopped = false;
+    const handle = {
+      stop: () => {
+        stopped = true;
+      },
+    };
     this.activeRuns.add(handle);
     const max = this.opts.maxNflows;
     let count = 0;
     try {
       for (;;) {
+        if (stopped) run.stopAndFlush();
         const done = run.done || run.step() === StepResult.Done;
         for (const batch of run.drainBatches()) {
           for (let i = 0; i < batch.length; i++) {
+            // counted when handed out: a consumer that breaks here has it
+            count++;
             yield batch.row(i);
-            if (++count === max) {
+            if (count === max) {
               run.stop();
               return;
             }
@@ -481,16 +490,21 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
         if (done) break;
       }
     } finally {
-      if (!run.done) run.stop();
-      this.activeRuns.delete(handle);
-      this.endSummary(run, count);
+      this.endRun(run, handle, count);
     }
     if (run.error !== null) throw run.error;
   }
 
   /** Asynchronous iteration (every source kind); yields to the event loop between batches. */
   async *[Symbol.asyncIterator](): AsyncIterator<NFlow> {
-    for await (const batch of this.batches()) for (let i = 0; i < batch.length; i++) yield batch.row(i);
+    const cursor = { left: 0 };
+    for await (const out of this.runOutputs(false, cursor)) {
+      const batch = out.batch;
+      for (let i = 0; i < batch.length; i++) {
+        cursor.left = batch.length - i - 1;
+        yield batch.row(i);
+      }
+    }
   }
 
   /**
@@ -574,7 +588,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    * One run's outputs in the order the meter produces them: flow batches and, with `snapshots`,
    * snapshot batches.
    */
-  private async *runOutputs(snapshots: boolean): AsyncGenerator<RunOutput, void, undefined> {
+  private async *runOutputs(snapshots: boolean, cursor: RowCursor = { left: 0 }): AsyncGenerator<RunOutput, void, undefined> {
     const run = this.createRun(this.hashInputs, snapshots);
     // a stop() that came while an export was still opening its output applies to this run
     let stopped = this.stopPending !== null;
@@ -621,12 +635,25 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
         }
       }
     } finally {
-      if (!run.done) run.stop();
       live?.stop();
-      this.activeRuns.delete(handle);
-      this.endSummary(run, count);
+      // a consumer that handles rows one by one and left the loop did not have the rest of its batch
+      this.endRun(run, handle, count - cursor.left);
     }
     if (run.error !== null) throw run.error;
+  }
+
+  /**
+   * Ends a run however its consumer left it: a run left before its end (a `break`, an exception
+   * in the loop, an unsubscribe) is stopped and its summary says `interrupted`; `flows` are the
+   * flows handed out.
+   */
+  private endRun(run: FlowRun, handle: { stop(): void }, flows: number): void {
+    if (!run.done) {
+      run.accounting.interrupted = true;
+      run.stop();
+    }
+    this.activeRuns.delete(handle);
+    this.endSummary(run, flows);
   }
 
   /** Live runs: performance report (spec §12) and system visibility (local process of each flow). */
@@ -696,8 +723,12 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    * ```
    */
   get flows$(): Observable<NFlow> {
-    return this.observe<FlowBatch, NFlow>(() => this.batches(), (batch, next, closed) => {
-      for (let i = 0; i < batch.length && !closed(); i++) next(batch.row(i));
+    const cursor = { left: 0 };
+    return this.observe<RunOutput, NFlow>(() => this.runOutputs(false, cursor), (out, next, closed) => {
+      const batch = out.batch;
+      let i = 0;
+      while (i < batch.length && !closed()) next(batch.row(i++));
+      cursor.left = batch.length - i;
     });
   }
 
@@ -716,7 +747,8 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       const iterator = source();
       let closed = false;
       (async () => {
-        for (;;) {
+        // an unsubscribe during `emit` must not start the next batch
+        while (!closed) {
           const step = await iterator.next();
           if (step.done === true || closed) break;
           emit(step.value, (v) => subscriber.next(v), () => closed);
@@ -1146,6 +1178,11 @@ export type StreamerSummary = RunSummary & {
 interface RunOutput {
   readonly snapshot: boolean;
   readonly batch: FlowBatch;
+}
+
+/** Rows of the last flow batch a row-by-row consumer had not taken when it left (for the summary's `flows`). */
+interface RowCursor {
+  left: number;
 }
 
 function classifySource(value: unknown): { mode: SourceMode; source: StreamerSource } {

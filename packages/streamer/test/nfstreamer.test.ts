@@ -7,6 +7,7 @@ import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { NFStreamer, meter, packets, type PacketBatch } from '@flowstream/streamer';
 import { PCAPS } from './support/run-cli.js';
+import { writeUdpFlowsPcap } from './support/udp-flows-pcap.js';
 import { pcap as pcapFile } from '../../core/test/support/capture-builder.js';
 
 const pcap = (n: string) => join(PCAPS, n);
@@ -270,5 +271,61 @@ describe('summary.meters', () => {
     expect(auto.meters).toBe(Math.max(1, availableParallelism() - 1));
     // the manifest keeps what was asked for
     expect(auto.manifest.parameters.nMeters).toBe(0);
+  });
+});
+
+describe('leaving a run early', () => {
+  // 20,000 one-packet flows 1 ms apart: with a 1 s idle timeout, ~1,000 are live at any time and
+  // whole batches are handed out long before the end
+  const dir = mkdtempSync(join(tmpdir(), 'fs-early-'));
+  const source = join(dir, 'udp.pcap');
+  writeUdpFlowsPcap(source, 20_000);
+  const options = { source, nDissections: 0, idleTimeout: 1 } as const;
+
+  it('stop() from a for…of body flushes every live flow, as from a for await…of body', async () => {
+    const sync = new NFStreamer(options);
+    let syncCount = 0;
+    for (const _f of sync) if (++syncCount === 1) sync.stop();
+    const asyncStreamer = new NFStreamer(options);
+    let asyncCount = 0;
+    for await (const _f of asyncStreamer) if (++asyncCount === 1) asyncStreamer.stop();
+    // more than the first batch: the live flows were flushed; fewer than all: reading stopped
+    expect(syncCount).toBeGreaterThan(4096 + 500);
+    expect(syncCount).toBeLessThan(20_000);
+    expect(syncCount).toBe(asyncCount);
+    for (const s of [sync, asyncStreamer]) expect(s.summary).toMatchObject({ flows: syncCount, interrupted: true });
+  });
+
+  it('a break: the summary counts the flows handed out and says interrupted', async () => {
+    const sync = new NFStreamer(options);
+    let n = 0;
+    for (const _f of sync) if (++n === 5) break;
+    expect(sync.summary).toMatchObject({ flows: 5, interrupted: true });
+    const asyncStreamer = new NFStreamer(options);
+    n = 0;
+    for await (const _f of asyncStreamer) if (++n === 5) break;
+    expect(asyncStreamer.summary).toMatchObject({ flows: 5, interrupted: true });
+    // batches: whole batches are handed out
+    const batches = new NFStreamer(options);
+    for await (const b of batches.batches()) {
+      expect(b.length).toBe(4096);
+      break;
+    }
+    expect(batches.summary).toMatchObject({ flows: 4096, interrupted: true });
+    // a run to its end, and one cut by maxNflows, are not interrupted
+    const whole = new NFStreamer(options);
+    expect([...whole]).toHaveLength(20_000);
+    expect(whole.summary).toMatchObject({ flows: 20_000, interrupted: false });
+    const capped = new NFStreamer({ ...options, maxNflows: 10 });
+    expect([...capped]).toHaveLength(10);
+    expect(capped.summary).toMatchObject({ flows: 10, interrupted: false });
+  });
+
+  it('flows$ with take(n) reads no batch past the one it stopped in', async () => {
+    const s = new NFStreamer(options);
+    expect(await lastValueFrom(s.flows$.pipe(take(5), toArray()))).toHaveLength(5);
+    // the run ends once the unsubscribe reached it: one batch read (not two), five flows handed out
+    for (let i = 0; s.summary == null && i < 100; i++) await new Promise((r) => setImmediate(r));
+    expect(s.summary).toMatchObject({ flows: 5, interrupted: true });
   });
 });

@@ -34,7 +34,10 @@ export interface RunSummary {
   flows: number;
   /** Only with `maxLiveFlows`: flows expired early because the cache was full (expiration id 2). */
   evictions?: number;
-  /** True when the run was stopped (Ctrl-C, SIGTERM, `stop()`) before its sources ended. */
+  /**
+   * True when the run ended before its sources did: stopped (Ctrl-C, SIGTERM, `stop()`), or its
+   * consumer left (a `break` out of the loop, an unsubscribe, an output that failed). Not for `maxNflows`.
+   */
   interrupted: boolean;
 }
 
