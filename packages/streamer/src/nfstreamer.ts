@@ -445,6 +445,8 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   /** Records the summary of a run that ended (manifest without hashes; see {@link finishSummary}). */
   private endSummary(run: FlowRun, flows: number): void {
     this.lastSummary = { ...run.summary(flows), meters: this.runMeters, manifest: this.manifest };
+    // the last progress event (done) goes out now, before the run's consumer or export resolves
+    this.ticker.tick();
   }
 
   /** Completes the last summary's manifest (input hashes, nDPI version) once the hashes are known. */
