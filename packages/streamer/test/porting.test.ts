@@ -19,6 +19,10 @@ describe('porting from NFStream', () => {
     expect(meterCount(0, 8)).toBe(7);
     expect(meterCount(0, 2)).toBe(1);
     expect(meterCount(0, 1)).toBe(1);
+    // an explicit count: at most one meter per core
+    expect(meterCount(16, 4)).toBe(4);
+    expect(meterCount(2, 2)).toBe(2);
+    expect(meterCount(3, 1)).toBe(1);
     expect(meterCount(3, 8)).toBe(3);
     const s = new NFStreamer({ source, nMeters: 0, nDissections: 0 });
     expect(s.nMeters).toBe(0);

@@ -9,20 +9,23 @@ export interface ParallelPlan {
 }
 
 /**
- * The number of meters a run uses: `nMeters`, or for 0 (NFStream's default, automatic sizing) one
- * fewer than the available cores. The main thread reads and routes every packet besides being
- * meter 0, and each worker costs start-up and recompilation: on two cores a second meter costs
- * more CPU time than it saves (README, *Parallel meters*), so automatic sizing starts parallel
- * meters from three cores.
+ * The number of meters a run uses: `nMeters`, at most one per available core (NFStream also caps
+ * an explicit `n_meters`, at cores − 1, for its separate reader process; here the main thread
+ * reads and is meter 0); for 0 (NFStream's default, automatic sizing) one fewer than the cores.
+ * The main thread reads and routes every packet besides being meter 0, and each worker costs
+ * start-up and recompilation: on two cores a second meter costs more CPU time than it saves with
+ * core fields (README, *Parallel meters*), so automatic sizing starts parallel meters from three
+ * cores.
  *
  * @example
  * ```ts
  * meterCount(0, 8); // 7
  * meterCount(0, 1); // 1
+ * meterCount(16, 4); // 4
  * ```
  */
 export function meterCount(nMeters: number, cores: number = availableParallelism()): number {
-  return nMeters === 0 ? Math.max(1, cores - 1) : nMeters;
+  return nMeters === 0 ? Math.max(1, cores - 1) : Math.min(nMeters, Math.max(1, cores));
 }
 
 /**
@@ -37,7 +40,9 @@ export function meterCount(nMeters: number, cores: number = availableParallelism
  * ```
  */
 export function parallelPlan(options: ResolvedMeteringOptions, mode: string, warn: (text: string) => void): ParallelPlan | null {
-  const n = meterCount(options.nMeters);
+  const cores = availableParallelism();
+  const n = meterCount(options.nMeters, cores);
+  if (options.nMeters > n) warn(`nMeters ${options.nMeters}: more meters than the ${cores} available cores would share them and slow the run; using ${n}.`);
   if (n <= 1) return null;
   if (mode === 'live') {
     warn(`nMeters ${n}: parallel meters support capture files and streams; live capture uses one meter.`);

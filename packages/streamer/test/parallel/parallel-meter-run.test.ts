@@ -13,6 +13,9 @@ import { ParallelMeterRun } from '../../src/parallel/parallel-meter-run.js';
 import { PCAPS } from '../support/run-cli.js';
 import { ipv4Udp, pcap } from '../../../core/test/support/capture-builder.js';
 
+// the run caps nMeters at the available cores: these tests run 2 and 3 meters on any machine
+vi.mock('node:os', async (importOriginal) => ({ ...(await importOriginal<typeof import('node:os')>()), availableParallelism: () => 8 }));
+
 const FILES = readdirSync(PCAPS)
   .filter((f) => /\.(pcap|pcapng|cap)$/.test(f))
   .sort()
@@ -217,6 +220,21 @@ describe('ParallelMeterRun with plugins, limits and errors', () => {
       expect(run).not.toBeInstanceOf(ParallelMeterRun);
       run.stop();
       expect(String(warn.mock.calls[0]?.[0])).toMatch(/nMeters 2: plugin FlowSlicer was created in code/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('more meters than cores: capped at the cores, with a warning', async () => {
+    resetWarnings();
+    const { availableParallelism } = await import('node:os');
+    expect(availableParallelism()).toBe(8);
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      const streamer = new NFStreamer({ source: skype, nDissections: 0, nMeters: 20 });
+      expect([...streamer]).toHaveLength(294);
+      expect(streamer.summary!.meters).toBe(8);
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/nMeters 20: more meters than the 8 available cores .*using 8/);
     } finally {
       warn.mockRestore();
     }
