@@ -24,6 +24,7 @@ import { RecordRouter } from './record-router.js';
 import { SharedChunks } from './shared-chunks.js';
 import { bootFailure, defaultWorkerEntry, startMeterWorker, type MeterWorkerThread, type WorkerEntry } from './worker-spawn.js';
 import type { ReleaseMessage, WorkerMessage } from './worker-protocol.js';
+import { StepChunk } from '../run/step-chunk.js';
 
 /** Dispatch ring per meter: record references (bytes stay in the shared chunks), enough to ride out scheduling hiccups. */
 const RING_BYTES = 4 << 20;
@@ -85,6 +86,8 @@ export class ParallelMeterRun implements FlowRun {
   private readonly local: FlowMeter;
   /** When the local meter's partial batches go out (as in {@link MeterRun}). */
   private readonly handOut: HandOutRule;
+  /** Records per look at the clock: a step ends within `STEP_MS` however slow a packet is. */
+  private readonly chunk = new StepChunk(STEP_RECORDS);
   /** The local meter's plugins were cleaned up. */
   private cleaned = false;
   /** Meters 1 … nMeters − 1. */
@@ -202,6 +205,8 @@ export class ParallelMeterRun implements FlowRun {
       return StepResult.Done;
     }
     let left = budget;
+    const chunk = this.chunk;
+    chunk.begin();
     try {
       while (left > 0) {
         if (this.sources.reader === null && !this.sources.openNext()) {
@@ -211,12 +216,13 @@ export class ParallelMeterRun implements FlowRun {
         const reader = this.sources.reader!;
         if (reader !== this.sharedReader) this.share(reader);
         const before = this.accounting.read;
-        const status = this.sources.read(this.pump, left);
+        const status = this.sources.read(this.pump, Math.min(left, chunk.size));
         const readNow = this.accounting.read - before;
         left -= readNow > 0 ? readNow : 1;
         if (status === ReadStatus.Record) {
           // a whole batch of local flows (or snapshot rows) is waiting: hand it out before reading on
           if (this.local.pendingFlows >= MAX_PENDING_FLOWS || this.local.pendingSnapshots >= MAX_PENDING_FLOWS) break;
+          if (chunk.spent()) break;
           continue;
         }
         if (status === ReadStatus.NeedMore) {

@@ -19,6 +19,7 @@ import {
 import { HandOutRule } from './hand-out-rule.js';
 import { InputSequence, type RunFilter } from './input-sequence.js';
 import type { RunInput } from './run-input.js';
+import { StepChunk } from './step-chunk.js';
 
 /** Records processed per step: large enough to amortise, small enough to hand flows out often. */
 export const STEP_RECORDS = 65536;
@@ -106,6 +107,8 @@ export class MeterRun implements FlowRun {
   private liveStopped = false;
   /** When partial batches go out. */
   private readonly handOut: HandOutRule;
+  /** Records per look at the clock: a step ends within `STEP_MS` however slow a packet is. */
+  private readonly chunk = new StepChunk(STEP_RECORDS);
 
   constructor(
     options: ResolvedMeteringOptions,
@@ -144,6 +147,8 @@ export class MeterRun implements FlowRun {
     if (this.done) return StepResult.Done;
     if (this.flushing) return this.flushStep();
     let left = budget;
+    const chunk = this.chunk;
+    chunk.begin();
     while (left > 0) {
       if (this.sources.reader === null && !this.sources.openNext()) {
         this.flushing = true;
@@ -153,7 +158,7 @@ export class MeterRun implements FlowRun {
       const before = this.accounting.read;
       let status: ReadStatus;
       try {
-        status = this.sources.read(this.pump, left);
+        status = this.sources.read(this.pump, Math.min(left, chunk.size));
       } catch (err) {
         // a plugin failed: deliver what was emitted before, end without flushing
         this.fail(err as Error);
@@ -165,6 +170,7 @@ export class MeterRun implements FlowRun {
         // a whole batch of flows (or of snapshot rows) is waiting: hand it out before reading on
         // (each count alone: a partial batch holds fewer rows, and stays until it fills)
         if (this.meter.pendingFlows >= MAX_PENDING_FLOWS || this.meter.pendingSnapshots >= MAX_PENDING_FLOWS) return StepResult.Progress;
+        if (chunk.spent()) return StepResult.Progress;
         continue;
       }
       if (status === ReadStatus.NeedMore) {
