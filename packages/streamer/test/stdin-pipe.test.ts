@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI_NODE_ARGS, CLI_SHELL, PCAPS, runCli, shellQuote } from './support/run-cli.js';
 import { corruptCapture } from './support/corrupt-capture.js';
+import { ipv4Udp, pcap as pcapBytes } from '../../core/test/support/capture-builder.js';
 
 // `flowstream -` on real pipes (a shell `|` or a FIFO): the output is the file run's, byte for
 // byte, however the bytes arrive, and a stop or a broken capture behaves as it does on a file.
@@ -101,6 +102,38 @@ describe('flowstream - on a pipe', () => {
     const rows = readFileSync(join(dir, 'pipe.csv'), 'utf8');
     expect(rows.split('\n').length).toBeGreaterThan(10);
     expect(rows).toBe(readFileSync(join(dir, 'file.csv'), 'utf8'));
+  }, 60_000);
+
+  it.each(['csv', 'jsonl'])('a flow that ended reaches stdout (%s) while the pipe stays open, not at exit', async (format) => {
+    const dir = tmp();
+    const fifo = join(dir, 'in');
+    spawnSync('mkfifo', [fifo]);
+    // flow A at 0 s; flow B at 10 s ends A (idle timeout 1 s); then the writer keeps the pipe open
+    writeFileSync(join(dir, 'two.pcap'), pcapBytes({ linkType: 101 }, [
+      { tsSec: 1_700_000_000, tsFrac: 0, data: ipv4Udp(0x0a000001, 0x0a000002, 1000, 53) },
+      { tsSec: 1_700_000_010, tsFrac: 0, data: ipv4Udp(0x0a000003, 0x0a000004, 2000, 53) },
+    ]));
+    const writer = spawn('sh', ['-c', `(cat ${q(join(dir, 'two.pcap'))}; sleep 120) > ${q(fifo)}`], { stdio: 'ignore' });
+    const cli = spawn('sh', ['-c', `exec ${NODE_CLI} - --idle-timeout 1 --format ${format} ${CORE.join(' ')} < ${q(fifo)}`], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    });
+    const exit = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
+    let out = '';
+    try {
+      // the row of flow A arrives while the run goes on (the writer holds the pipe for two minutes)
+      await new Promise<void>((resolve) => {
+        cli.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('10.0.0.1')) resolve();
+        });
+      });
+      expect(out).not.toContain('10.0.0.3');
+    } finally {
+      cli.kill('SIGINT');
+      writer.kill('SIGKILL');
+    }
+    expect(await exit).toBe(130);
   }, 60_000);
 
   it('SIGINT while the pipe is quiet: every flow is written, the run is marked interrupted, exit 130', async () => {

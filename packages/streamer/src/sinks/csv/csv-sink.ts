@@ -49,6 +49,7 @@ export class CsvSink implements FlowSink {
       if (i < batch.length) await out.makeRoom(cursor.need);
     }
     this.flows += batch.length;
+    await this.out.batchDone();
   }
 
   async close(): Promise<SinkResult> {

@@ -23,6 +23,15 @@ export class ByteTarget {
     return this.file?.finalPath ?? null;
   }
 
+  /**
+   * A batch was encoded: on stdout or a stream its rows go out now (a live capture or a pipe hands
+   * out flows as they end, and a consumer reading the pipe must not wait for a full buffer); a file
+   * is read only once in place, so its bytes wait until the buffer fills.
+   */
+  async batchDone(): Promise<void> {
+    if (this.file === null) await this.out.flushText();
+  }
+
   /** Waits for the last write and puts the file in place. */
   async commit(): Promise<void> {
     await this.out.settle();

@@ -82,6 +82,7 @@ export class JsonlSink implements FlowSink {
       const text = this.rows.fn(batch.columns, i, Math.min(batch.length, i + 64));
       if (!out.appendText(text)) await out.appendTextSlow(text);
     }
+    await this.out!.batchDone();
   }
 
   async close(): Promise<SinkResult> {
