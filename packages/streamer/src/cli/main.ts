@@ -5,6 +5,7 @@ import type { FlowSink } from '../sinks/flow-sink.js';
 import { removePartialFiles } from '../sinks/files/partial-files.js';
 import { FLOWSTREAM_VERSION } from '../version.js';
 import { helpText, parseCli, UsageError, type CliOptions } from './cli-options.js';
+import { closingLine } from './closing-line.js';
 import { keepFreedMemoryFor } from './freed-memory.js';
 import type { Progress } from './progress.js';
 
@@ -232,13 +233,6 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
   return failure !== null && !quietEnd ? RUNTIME_ERROR : OK;
 }
 
-/** The closing line: the summary's counts (the same numbers as `--summary`). */
-function closingLine(summary: StreamerSummary, secs: number): string {
-  const p = summary.packets;
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const filtered = p.filtered ? `, ${p.filtered} filtered` : '';
-  return `${plural(summary.flows, 'flow')} from ${plural(p.read, 'packet')} (${p.processed} processed, ${p.ignored} ignored${filtered}) in ${secs.toFixed(2)} s`;
-}
 
 function isBrokenPipe(err: unknown): boolean {
   return (err as NodeJS.ErrnoException | null)?.code === 'EPIPE';
