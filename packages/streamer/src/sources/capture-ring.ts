@@ -5,9 +5,9 @@ import type { CaptureRecord } from '@flowstream/core';
  * worker writes what `pcap_next_ex` returns (kernel timestamp, caplen, wire length, bytes); the
  * main thread reads records in place. Same scheme as the dispatch ring of parallel meters
  * (`parallel/packet-ring.ts`: 32-bit word counters that only grow, a power-of-two size, a wrap
- * marker instead of straddling the end), but that ring's writer is JavaScript and blocks when
- * full; here the bytes are written by `memmove` from C, and a full ring drops the packet and
- * counts it (`ring_full`), so the worker never stops draining the kernel buffer.
+ * marker instead of straddling the end); here the bytes are written by `memmove` from C. A full
+ * ring makes the capturing worker wait, so packets queue in the kernel's buffer; only after a stop
+ * does a full ring drop packets, counted as `ring_full`.
  */
 
 /** Control words (Int32Array over the control buffer). */

@@ -23,6 +23,8 @@ const STATS_EVERY = 4096;
 const STOP_DRAIN_MS = 4000;
 /** Longest wait in `poll()` while idle: how often the stop flag and the statistics are looked at. */
 const IDLE_POLL_MS = 100;
+/** Longest wait for room in a full ring before looking again (the reader does not notify). */
+const FULL_WAIT_MS = 5;
 
 function run(data: CaptureWorkerData): void {
   const control = new Int32Array(data.ring.control);
@@ -54,12 +56,19 @@ function run(data: CaptureWorkerData): void {
       Atomics.store(control, CaptureCtl.PsIfDrop, w[14]!);
     }
   };
-  /** Copies the packet `pcap_next_ex` just returned into the ring (or counts it as `ring_full`). */
+  /** Copies the packet `pcap_next_ex` just returned into the ring (or, after a stop, counts it as `ring_full`). */
   const take = () => {
     // struct pcap_pkthdr on LP64: tv_sec i64, tv_usec i64, caplen u32, len u32
     pcap.copy(base + 16, (w[0]! >>> 0) + w[1]! * 4294967296, 24);
     const caplen = w[8]!;
-    const at = ring.reserve(caplen);
+    let at = ring.reserve(caplen);
+    // the meter is behind and the ring full: wait for room while capturing, so that packets queue
+    // in the kernel's buffer (socketBufferSize, 64 MiB by default) rather than being dropped here;
+    // the kernel counts what its buffer cannot hold. A stop does not wait (its reader may be gone).
+    while (at < 0 && Atomics.load(control, CaptureCtl.Stop) === 0) {
+      Atomics.wait(control, CaptureCtl.Read, Atomics.load(control, CaptureCtl.Read), FULL_WAIT_MS);
+      at = ring.reserve(caplen);
+    }
     if (at < 0) {
       Atomics.store(control, CaptureCtl.RingDrops, ++drops);
     } else {
@@ -94,7 +103,12 @@ function run(data: CaptureWorkerData): void {
   // stopped: what the kernel captured before the stop is read too (bounded, in case of a flood)
   if (!failed) {
     const end = Date.now() + STOP_DRAIN_MS;
-    while (pcap.nextEx(p, base, base + 8) === 1) {
+    // the first read may return -2, the stop's pcap_breakloop (libpcap clears it as it returns)
+    let breaks = 0;
+    for (;;) {
+      const r = pcap.nextEx(p, base, base + 8);
+      if (r === -2 && breaks++ === 0) continue;
+      if (r !== 1) break;
       take();
       if ((n & 1023) === 0 && Date.now() > end) break;
     }

@@ -45,7 +45,7 @@ export interface LiveCaptureStats {
   packetsDropped: number;
   /** Packets dropped by the interface or its driver (`pcap_stats` ps_ifdrop). */
   interfaceDropped: number;
-  /** Packets flowstream dropped because the ring to the main thread was full (`ring_full`). */
+  /** Packets a stop could not hand over because the ring to the main thread was full (`ring_full`); while capturing, a full ring leaves packets in the kernel buffer. */
   ringDropped: number;
 }
 
