@@ -145,17 +145,25 @@ describe.skipIf(skip)(title, () => {
     expect(capture.stats().packetsTruncated).toBe(2);
   }, 20_000);
 
-  it('leaves packets in the kernel buffer while the ring is full: none is lost when the consumer catches up', async () => {
+  /**
+   * A capture whose 1 MiB ring nobody reads (pull mode) and a burst of 12,000 datagrams to it: the
+   * ring holds ~4,300 records of 242 bytes, the rest waits in the kernel's buffer (64 MiB).
+   */
+  async function burstPastTheRing(): Promise<{ capture: LiveCapture; sent: number }> {
     const rx = await receiver();
     cleanups.push(() => rx.close());
     const port = rx.address().port;
     const capture = new LiveCapture('lo', { bpfFilter: `udp dst port ${port}`, ringSize: 1 << 20 });
     cleanups.push(() => capture.stop());
-    capture.start(); // pull mode: nothing reads the ring while the burst arrives
+    capture.start();
     const sent = 12000;
     await sendAll(port, Array.from({ length: sent }, () => 200));
-    // 1 MiB holds ~4,300 records of 242 bytes: the rest waits in the kernel's buffer (64 MiB)
     await new Promise((r) => setTimeout(r, 500));
+    return { capture, sent };
+  }
+
+  it('leaves packets in the kernel buffer while the ring is full: none is lost when the consumer catches up', async () => {
+    const { capture, sent } = await burstPastTheRing();
     const record = new CaptureRecord();
     let read = 0;
     for (const end = Date.now() + 10_000; read < sent && Date.now() < end; ) {
@@ -172,15 +180,7 @@ describe.skipIf(skip)(title, () => {
   }, 30_000);
 
   it('a stop while the ring is full counts what it cannot hand over as ring_full', async () => {
-    const rx = await receiver();
-    cleanups.push(() => rx.close());
-    const port = rx.address().port;
-    const capture = new LiveCapture('lo', { bpfFilter: `udp dst port ${port}`, ringSize: 1 << 20 });
-    cleanups.push(() => capture.stop());
-    capture.start();
-    const sent = 12000;
-    await sendAll(port, Array.from({ length: sent }, () => 200));
-    await new Promise((r) => setTimeout(r, 500));
+    const { capture, sent } = await burstPastTheRing();
     capture.stop();
     const record = new CaptureRecord();
     let read = 0;
