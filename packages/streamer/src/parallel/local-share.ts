@@ -16,11 +16,12 @@ const LOCAL_PLUGIN = 0.3;
 const WORKER_FACTOR = 1.35;
 const WORKER_EXTRA = 0.3;
 /**
- * Reading and routing a packet of a mapped file, in units of one read into the shared chunks:
- * the main thread reads the records in place, no copy (its CPU time in a two-meter run with core
- * fields, `perf record -e cpu-clock`: 340 → 300 ms, ~100 ms of which start-up).
+ * The unit above, for the input the share is made for: a mapped capture file, whose records the
+ * main thread reads in place (its CPU time in a two-meter run with core fields, `perf record -e
+ * cpu-clock`: 300 ms against 340 ms reading into the shared chunks). Pipes and streams, read into
+ * the chunks, cost the main thread a little more; the share stays the same for every input.
  */
-const MAPPED_READ = 0.8;
+const READ_AND_ROUTE = 0.8;
 
 /** What the share rule looks at besides the metering options. */
 export interface ShareInputs {
@@ -29,8 +30,6 @@ export interface ShareInputs {
   readonly plugins: readonly unknown[];
   /** The dissector, or null when nDPI is off or unavailable. */
   readonly dissector: unknown;
-  /** The first input is a mapped file: records are read in place (see {@link MAPPED_READ}). */
-  readonly mapped?: boolean;
 }
 
 /**
@@ -40,26 +39,26 @@ export interface ShareInputs {
  * units of reading and routing it, see the constants), the main thread's load `1 + s·m` equals a
  * worker's `(1 − s)·w / (n − 1)` at `s = (w/(n−1) − 1) / (m + w/(n−1))`, clamped to 0 … 1/n.
  * Core fields give 0 (the main thread reads and routes; the workers meter), nDPI with the
- * statistics about 0.39 of the flows with two meters, 0.43 when the capture is mapped (reading
- * costs less, so the main thread has more time to meter).
+ * statistics about 0.43 of the flows with two meters. The share depends on the options alone,
+ * never on the input or the machine: which meter's nDPI sees a flow changes what nDPI's caches
+ * learn (spec §7), so the same options on the same capture must split the flows the same way.
  *
  * @example
  * ```ts
- * const share = localShare(options, { nMeters: 2, plugins: [], dissector }); // 0.39 with nDPI + statistics
+ * const share = localShare(options, { nMeters: 2, plugins: [], dissector }); // 0.43 with nDPI + statistics
  * ```
  */
 export function localShare(options: ResolvedMeteringOptions, inputs: ShareInputs): number {
   const n = inputs.nMeters;
-  // costs in units of reading and routing a packet of this input
-  const unit = inputs.mapped === true ? MAPPED_READ : 1;
+  // costs in units of reading and routing a packet of a mapped file
   const local =
     (LOCAL_CORE +
       (options.statisticalAnalysis ? LOCAL_STATISTICS : 0) +
       (options.spltAnalysis > 0 ? LOCAL_SPLT : 0) +
       (inputs.dissector !== null && options.nDissections > 0 ? LOCAL_DISSECTION : 0) +
       LOCAL_PLUGIN * inputs.plugins.length) /
-    unit;
-  const perWorker = (WORKER_FACTOR * local + WORKER_EXTRA / unit) / (n - 1);
+    READ_AND_ROUTE;
+  const perWorker = (WORKER_FACTOR * local + WORKER_EXTRA / READ_AND_ROUTE) / (n - 1);
   const share = (perWorker - 1) / (local + perWorker);
   return Math.min(Math.max(share, 0), 1 / n);
 }

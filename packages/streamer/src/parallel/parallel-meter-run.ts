@@ -99,11 +99,9 @@ export class ParallelMeterRun implements FlowRun {
   private readonly segments: MappedSegments;
   /** The reader last shared with the workers (its mapping, or the shared chunks it reads into). */
   private sharedReader: CaptureReader | null = null;
-  /** Mapped files are read in place by the workers (see {@link share}). */
-  private inPlace = false;
+  /** Mapped files are read in place by the workers when the main thread meters a share too (see {@link share}). */
+  private readonly inPlace: boolean;
   private readonly router: RecordRouter;
-  /** Builds the router's table when the first input is known (see {@link localShare}). */
-  private readonly buckets: (mapped: boolean) => Uint16Array;
   /** The shared packet loop (reader → filter → router), feeding the dispatcher instead of a meter. */
   private readonly pump: CapturePump;
   /** Rebuilds the workers' batches (transferred typed arrays; no flow objects). */
@@ -164,8 +162,9 @@ export class ParallelMeterRun implements FlowRun {
       this.release();
       throw err;
     }
-    this.buckets = (mapped) => meterBuckets(parallel.nMeters, localShare(options, { ...parallel, mapped }));
-    const router = new RecordRouter(this.buckets(false), options.decodeTunnels);
+    const table = meterBuckets(parallel.nMeters, localShare(options, parallel));
+    this.inPlace = table.includes(0);
+    const router = new RecordRouter(table, options.decodeTunnels);
     this.router = router;
     this.dispatcher = new MeterDispatcher(this.local, writers, router, this.chunks, this.segments, options.decodeTunnels);
     this.pump = new CapturePump(router, this.dispatcher, this.accounting, filter);
@@ -245,22 +244,14 @@ export class ParallelMeterRun implements FlowRun {
 
   /**
    * Lets the workers read `reader`'s records where it reads them: a mapped file's own pages, else
-   * the shared chunks it reads into from now on. The first input settles the main thread's share
-   * of the flows (later ones keep it, as their flows may go on): a mapped file costs less to read,
-   * so the main thread meters more. With no share of its own (core fields) it has time to spare,
-   * and copies even a mapped file into the chunks: measured as fast, and the workers read records
-   * still in the cache (in place, they read pages the main thread left long before).
+   * the shared chunks it reads into from now on. With no share of its own (core fields) the main
+   * thread has time to spare, and copies even a mapped file into the chunks: measured as fast, and
+   * the workers read records still in the cache (in place, they read pages the main thread left
+   * long before).
    */
   private share(reader: CaptureReader): void {
-    const first = this.sharedReader === null;
     this.sharedReader = reader;
-    const mapped = reader.mapped === true;
-    if (first && mapped) {
-      const table = this.buckets(true);
-      this.inPlace = table.includes(0);
-      if (this.inPlace) this.router.useBuckets(table);
-    }
-    if (mapped && this.inPlace && reader.shareMapping?.() === true) return;
+    if (reader.mapped === true && this.inPlace && reader.shareMapping?.() === true) return;
     reader.useBuffers?.(this.chunks);
   }
 

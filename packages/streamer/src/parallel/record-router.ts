@@ -48,12 +48,6 @@ export class RecordRouter implements RecordDecoder {
     this.mask = buckets.length - 1;
   }
 
-  /** Gives the buckets new meters (a table of the same length, before any record is routed). */
-  useBuckets(table: Uint16Array): void {
-    if (table.length !== this.buckets.length) throw new RangeError(`RecordRouter: a table of ${this.buckets.length} buckets expected, got ${table.length}`);
-    this.buckets.set(table);
-  }
-
   /**
    * The decoder's verdict for the capture pump, without decoding: 0 when `rec` is a packet (its
    * meter in {@link owner}; `_out` is left alone), else the reason it is ignored.

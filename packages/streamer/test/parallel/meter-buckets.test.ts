@@ -78,34 +78,17 @@ describe('localShare: the main thread meters less, the lighter the metering', ()
     expect(heavy(16)).toBe(0);
   });
 
-  it('a mapped capture costs the main thread less to read: it meters more, core fields still none', () => {
+  it('depends on the options alone, not on how the input is read (the split decides what each nDPI learns)', () => {
     const ndpi = options({ nDissections: 20, statisticalAnalysis: true });
-    const read = localShare(ndpi, { nMeters: 2, plugins: [], dissector });
-    const mapped = localShare(ndpi, { nMeters: 2, plugins: [], dissector, mapped: true });
-    expect(mapped).toBeGreaterThan(read + 0.02);
-    expect(mapped).toBeLessThan(0.5);
-    expect(localShare(options({ nDissections: 0 }), { nMeters: 2, plugins: [], dissector: null, mapped: true })).toBe(0);
+    const share = localShare(ndpi, { nMeters: 2, plugins: [], dissector });
+    // a mapped file (its mapping decided by timing page faults) used to move the share (0.43 against 0.39)
+    expect(localShare(ndpi, { nMeters: 2, plugins: [], dissector, mapped: true } as never)).toBe(share);
   });
 });
 
 // Every packet of a flow must reach one meter, whatever the table: on every corpus frame the
 // router's owner is a function of the flow (both directions), and the shares show in the flows.
 describe('RecordRouter with a bucket table, on the corpus', () => {
-  it('takes a new table of the same length (the first input settles the share), refuses another length', () => {
-    const router = new RecordRouter(meterBuckets(2, 0), false);
-    const local = (): number => {
-      let n = 0;
-      forEachCorpusRecord((rec) => {
-        if (router.route(rec) === 0) n++;
-      });
-      return n;
-    };
-    expect(local()).toBe(0);
-    router.useBuckets(meterBuckets(2, 0.5));
-    expect(local()).toBeGreaterThan(10_000);
-    expect(() => router.useBuckets(new Uint16Array(512))).toThrow(/256 buckets expected, got 512/);
-  });
-
   for (const [meters, share] of [[2, 0.39], [3, 0.1]] as const) {
     it(`${meters} meters, meter 0 on ${share} of the buckets: one meter per flow`, () => {
       const table = meterBuckets(meters, share);
