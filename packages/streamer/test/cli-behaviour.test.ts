@@ -197,6 +197,9 @@ describe('counts and messages', () => {
       [['--duration', '-3'], '--duration: expected a non-negative integer number of seconds, got -3'],
       [['--idle_timeout', '5'], "Unknown option '--idle_timeout'. Did you mean --idle-timeout?"],
       [['--statistical_analysis'], 'Did you mean --statistical-analysis?'],
+      // NFStream's bound, v × 1000 ≤ 2^64 − 1, on the digits as written (a double rounds …552 to …551's value)
+      [['--idle-timeout', '18446744073709552'], '--idle-timeout: expected a non-negative integer number of seconds, got 18446744073709552'],
+      [['--active-timeout', '18446744073709553'], '--active-timeout: expected'],
     ];
     for (const [args, message] of cases) {
       const r = runCli([...args, SAMPLE]);
@@ -204,6 +207,8 @@ describe('counts and messages', () => {
       expect(r.stderr.toString()).toContain(message);
       expect(r.stderr.toString()).not.toContain('ambiguous');
     }
+    // the bound itself is taken
+    expect(runCli(['--idle-timeout', '18446744073709551', '--format', 'none', SAMPLE]).status).toBe(0);
   });
 
   it('a format-specific flag with another format is a usage error naming the flag and its format; with its format it is taken', () => {

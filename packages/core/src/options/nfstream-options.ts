@@ -112,6 +112,11 @@ export interface MeteringOptionSpec {
   readonly type: 'boolean' | 'integer' | 'bpf' | 'plugins';
   readonly min?: number;
   readonly max?: number;
+  /**
+   * `max` exactly, where a double cannot hold it (the timeouts' bound): the CLI checks its digits
+   * against this; a number from code is already the nearest double.
+   */
+  readonly maxExact?: bigint;
   /** What the option accepts, as error messages and `--help` say it. */
   readonly allowed: string;
   readonly default: ResolvedMeteringOptions[MeteringOptionName];
@@ -126,7 +131,9 @@ export interface MeteringOptionSpec {
 }
 
 /** NFStream's timeout bound: the value in ms must fit an unsigned 64-bit integer. */
-const MAX_TIMEOUT_S = Math.floor((2 ** 64 - 1) / 1000);
+const MAX_TIMEOUT_EXACT = (2n ** 64n - 1n) / 1000n;
+/** The same as a double (18446744073709552, one above: the nearest double). */
+const MAX_TIMEOUT_S = Number(MAX_TIMEOUT_EXACT);
 const INT32 = 2 ** 31 - 1;
 
 /**
@@ -139,8 +146,8 @@ export const METERING_OPTION_TABLE: readonly MeteringOptionSpec[] = [
   { name: 'promiscuousMode', nfstream: 'promiscuous_mode', type: 'boolean', allowed: 'a boolean (true or false)', default: true, flag: 'promiscuous-mode', help: 'promiscuous capture (--no-promiscuous-mode: only traffic to this host)', appliesTo: 'live' },
   { name: 'snapshotLength', nfstream: 'snapshot_length', type: 'integer', min: 1, max: INT32, allowed: 'a positive integer (bytes)', default: 1536, flag: 'snapshot-length', metavar: 'N', help: 'bytes kept per packet', appliesTo: 'live' },
   { name: 'socketBufferSize', nfstream: 'socket_buffer_size', type: 'integer', min: 0, max: INT32, allowed: 'an integer from 0 to 2147483647 (bytes; 0 = 64 MiB)', default: 0, flag: 'socket-buffer-size', metavar: 'N', help: 'kernel capture buffer, bytes (0 = 64 MiB)', appliesTo: 'live' },
-  { name: 'idleTimeout', nfstream: 'idle_timeout', type: 'integer', min: 0, max: MAX_TIMEOUT_S, allowed: 'a non-negative integer number of seconds', default: 120, flag: 'idle-timeout', metavar: 'S', help: 'seconds without packets after which a flow expires', appliesTo: 'all' },
-  { name: 'activeTimeout', nfstream: 'active_timeout', type: 'integer', min: 0, max: MAX_TIMEOUT_S, allowed: 'a non-negative integer number of seconds', default: 1800, flag: 'active-timeout', metavar: 'S', help: 'seconds after its first packet after which a flow expires', appliesTo: 'all' },
+  { name: 'idleTimeout', nfstream: 'idle_timeout', type: 'integer', min: 0, max: MAX_TIMEOUT_S, maxExact: MAX_TIMEOUT_EXACT, allowed: 'a non-negative integer number of seconds', default: 120, flag: 'idle-timeout', metavar: 'S', help: 'seconds without packets after which a flow expires', appliesTo: 'all' },
+  { name: 'activeTimeout', nfstream: 'active_timeout', type: 'integer', min: 0, max: MAX_TIMEOUT_S, maxExact: MAX_TIMEOUT_EXACT, allowed: 'a non-negative integer number of seconds', default: 1800, flag: 'active-timeout', metavar: 'S', help: 'seconds after its first packet after which a flow expires', appliesTo: 'all' },
   { name: 'accountingMode', nfstream: 'accounting_mode', type: 'integer', min: 0, max: 3, allowed: 'one of 0, 1, 2, 3', default: 0, flag: 'accounting-mode', metavar: 'M', help: 'packet size counted: 0 raw, 1 IP, 2 transport, 3 payload', appliesTo: 'all' },
   { name: 'udps', nfstream: 'udps', type: 'plugins', allowed: 'an NFPlugin instance or an array of NFPlugin instances', default: [], flag: null, help: 'plugin instances (CLI: --plugin)', appliesTo: 'all' },
   { name: 'nDissections', nfstream: 'n_dissections', type: 'integer', min: 0, max: 255, allowed: 'an integer from 0 to 255', default: 20, flag: 'n-dissections', metavar: 'N', help: 'packets per flow given to nDPI (0 disables)', appliesTo: 'all' },
@@ -149,7 +156,7 @@ export const METERING_OPTION_TABLE: readonly MeteringOptionSpec[] = [
   { name: 'nMeters', nfstream: 'n_meters', type: 'integer', min: 0, max: 1024, allowed: 'an integer from 0 to 1024 (0 = one per available core, leaving one for reading)', default: 1, flag: 'n-meters', metavar: 'N', help: 'parallel meters (0 = one per available core minus one; 1: reproducible order)', appliesTo: 'all' },
   { name: 'maxNflows', nfstream: 'max_nflows', type: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, allowed: 'a non-negative integer (0 = unlimited)', default: 0, flag: 'max-nflows', metavar: 'N', help: 'stop after N flows (0 = unlimited)', appliesTo: 'all' },
   { name: 'maxLiveFlows', nfstream: 'max_live_flows', type: 'integer', min: 0, max: INT32, allowed: 'an integer from 0 to 2^31-1 (flows in the cache; 0 = unlimited)', default: 0, flag: 'max-live-flows', metavar: 'N', help: 'bound the flow cache: a new flow evicts the least recently seen one (expiration id 2; 0 = unlimited)', appliesTo: 'all' },
-  { name: 'snapshotInterval', nfstream: 'snapshot_interval', type: 'integer', min: 0, max: MAX_TIMEOUT_S, allowed: 'a non-negative integer number of seconds (0 = no snapshots)', default: 0, flag: 'snapshot-interval', metavar: 'S', help: 'a snapshot row of each long live flow every S seconds of capture time (needs --snapshot-output)', appliesTo: 'all' },
+  { name: 'snapshotInterval', nfstream: 'snapshot_interval', type: 'integer', min: 0, max: MAX_TIMEOUT_S, maxExact: MAX_TIMEOUT_EXACT, allowed: 'a non-negative integer number of seconds (0 = no snapshots)', default: 0, flag: 'snapshot-interval', metavar: 'S', help: 'a snapshot row of each long live flow every S seconds of capture time (needs --snapshot-output)', appliesTo: 'all' },
   { name: 'performanceReport', nfstream: 'performance_report', type: 'integer', min: 0, max: INT32, allowed: 'a non-negative integer number of seconds (0 disables)', default: 0, flag: 'performance-report', metavar: 'S', help: 'a JSON performance line every S seconds (on stderr when flows go to stdout)', appliesTo: 'live' },
   { name: 'systemVisibilityMode', nfstream: 'system_visibility_mode', type: 'integer', min: 0, max: 1, allowed: 'one of 0 (disable), 1 (process information)', default: 0, flag: 'system-visibility-mode', metavar: '0|1', help: 'add the local process of each flow (Linux)', appliesTo: 'live' },
   { name: 'systemVisibilityPollMs', nfstream: 'system_visibility_poll_ms', type: 'integer', min: 0, max: INT32, allowed: 'a non-negative integer number of milliseconds', default: 100, flag: 'system-visibility-poll-ms', metavar: 'N', help: 'process table poll interval, ms', appliesTo: 'live' },

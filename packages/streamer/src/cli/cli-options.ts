@@ -92,11 +92,12 @@ const CLI_OPTION_TABLE: readonly CliOptionSpec[] = [
 /** Flags of the metering options, from the core option table. */
 const METERING_FLAGS = METERING_OPTION_TABLE.filter((o): o is MeteringOptionSpec & { flag: string } => o.flag !== null);
 
-function parseInteger(option: string, text: string, min: number, max: number, allowed: string): number {
+function parseInteger(option: string, text: string, min: number, max: number, allowed: string, maxExact: bigint = BigInt(max)): number {
   if (!/^-?\d+$/.test(text.trim())) throw new UsageError(`--${option}: expected ${allowed}, got "${text}"`);
-  const v = Number(text);
-  if (v < min || v > max) throw new UsageError(`--${option}: expected ${allowed}, got ${text}`);
-  return v;
+  // compared as written: past 2^53 a double rounds (18446744073709552 would pass as …551)
+  const exact = BigInt(text.trim());
+  if (exact < BigInt(min) || exact > maxExact) throw new UsageError(`--${option}: expected ${allowed}, got ${text}`);
+  return Number(exact);
 }
 
 function list(text: string | undefined): string[] {
@@ -216,7 +217,7 @@ export function parseCli(argv: string[]): CliOptions {
       const b = flag(o.flag);
       if (b !== null) metering[o.name] = b;
     } else if (typeof text === 'string') {
-      metering[o.name] = o.type === 'integer' ? parseInteger(o.flag, text, o.min!, o.max!, o.allowed) : text;
+      metering[o.name] = o.type === 'integer' ? parseInteger(o.flag, text, o.min!, o.max!, o.allowed, o.maxExact) : text;
     }
   }
   const output = (v.output as string | undefined) ?? '-';
