@@ -211,6 +211,25 @@ describe('counts and messages', () => {
     expect(runCli(['--idle-timeout', '18446744073709551', '--format', 'none', SAMPLE]).status).toBe(0);
   });
 
+  it('chunk options that would be ignored are usage errors: no files would come', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fs-chunks-'));
+    const cases: [string[], string][] = [
+      [['--flows-per-file', '5'], '--flows-per-file needs -o FILE'],
+      [['--format', 'none', '--flows-per-file', '5'], '--flows-per-file applies to file formats, not --format none'],
+      [['--format', 'ipfix', '-o', 'udp://127.0.0.1:4739', '--flows-per-file', '5'], '--flows-per-file applies to file formats, not --format ipfix'],
+      [['-o', join(dir, 'a.csv'), '--rotate-files', '2'], '--rotate-files applies with --flows-per-file N'],
+    ];
+    for (const [args, message] of cases) {
+      const r = runCli([...args, SAMPLE]);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.toString()).toContain(message);
+    }
+    expect(readdirSync(dir)).toEqual([]);
+    // the library says the same
+    const { NFStreamer } = await import('@flowstream/streamer');
+    await expect(new NFStreamer({ source: SAMPLE, nDissections: 0 }).toCsv(join(dir, 'b.csv'), { rotateFiles: 2 })).rejects.toThrow(/Invalid option rotateFiles: it applies with flowsPerFile/);
+  });
+
   it('a format-specific flag with another format is a usage error naming the flag and its format; with its format it is taken', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fs-sinkflag-'));
     const cases: [string[], string][] = [

@@ -83,7 +83,7 @@ const CLI_OPTION_TABLE: readonly CliOptionSpec[] = [
   },
   { flag: 'windows-output', type: 'string', metavar: 'FILE', section: 'output', help: 'with --plugin covertmark-windows: window rows (.csv or .arrow)' },
   { flag: 'duration', type: 'integer', min: 0, max: 2 ** 31 - 1, allowed: 'a non-negative integer number of seconds', metavar: 'S', section: 'live', help: 'stop after S seconds (Ctrl-C also stops and flushes)' },
-  { flag: 'quiet', short: 'q', type: 'boolean', section: 'general', help: 'no progress line, no closing line' },
+  { flag: 'quiet', short: 'q', type: 'boolean', section: 'general', help: 'no closing line, no progress line unless --progress asks for it' },
   { flag: 'progress', type: 'boolean', negatable: true, section: 'general', help: 'draw the progress line even when stderr is not a terminal (--no-progress: never)' },
   { flag: 'help', short: 'h', type: 'boolean', section: 'general', help: 'this help' },
   { flag: 'version', short: 'V', type: 'boolean', section: 'general', help: 'print the version' },
@@ -263,6 +263,10 @@ export function parseCli(argv: string[]): CliOptions {
   }
   const flowsPerFile = typeof v['flows-per-file'] === 'string' ? parseInteger('flows-per-file', v['flows-per-file'], 0, Number.MAX_SAFE_INTEGER, 'a non-negative integer') : 0;
   const rotateFiles = typeof v['rotate-files'] === 'string' ? parseInteger('rotate-files', v['rotate-files'], 0, Number.MAX_SAFE_INTEGER, 'a non-negative integer') : 0;
+  // options that would be ignored are refused: the user expects files that would never come
+  if (flowsPerFile > 0 && sinkDefinition(format).target !== 'file') throw new UsageError(`--flows-per-file applies to file formats, not --format ${format}`);
+  if (flowsPerFile > 0 && output === '-') throw new UsageError('--flows-per-file needs -o FILE: its chunks are files, standard output is one stream');
+  if (rotateFiles > 0 && flowsPerFile === 0) throw new UsageError('--rotate-files applies with --flows-per-file N (it reuses the chunk names modulo N)');
   const cliInteger = (name: string): number => {
     const o = CLI_OPTION_TABLE.find((c) => c.flag === name)!;
     const text = v[name];

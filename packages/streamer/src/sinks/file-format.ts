@@ -33,9 +33,12 @@ export function fileFormat(spec: {
     // flowsPerFile, rotateFiles, batchSize and compression are general export options
     settings: {},
     async check(target, options) {
-      countOption('flowsPerFile', options.flowsPerFile);
-      countOption('rotateFiles', options.rotateFiles);
+      const perFile = countOption('flowsPerFile', options.flowsPerFile);
+      const rotate = countOption('rotateFiles', options.rotateFiles);
+      // options that would be ignored are refused: the files they promise would never come
+      if (rotate > 0 && perFile === 0) throw new RangeError(`Invalid option rotateFiles: it applies with flowsPerFile (reusing the chunk names modulo ${rotate}), got flowsPerFile 0.`);
       if (target === '-') {
+        if (perFile > 0) throw new RangeError('Invalid option flowsPerFile: its chunks are files, and standard output is one stream; give a file.');
         if (!spec.stdout) throw new RangeError(`--format ${spec.name} cannot be written to standard output: give a file with -o`);
         return;
       }
