@@ -357,7 +357,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       case 'stream':
         if (this.src === '-') return [stdinInput(hash)];
         // a string here is a named pipe's path (see classifySource)
-        return [typeof this.src === 'string' ? namedPipeInput(this.src, hash) : streamInput(this.src as Readable, 'stream', hash)];
+        return [typeof this.src === 'string' ? namedPipeInput(this.src, hash) : streamInput(this.src as Readable, streamName(this.src), hash)];
       default: {
         const live = extensions.liveInput;
         if (!live) throw new Error('Live capture support is not registered in this build (import @flowstream/streamer, which registers it).');
@@ -1175,6 +1175,12 @@ export type StreamerSummary = RunSummary & {
   meters: number;
   manifest: RunManifest;
 };
+
+/** The name errors and the summary give a stream source: a file stream's path (`fs.createReadStream`), else `stream`. */
+function streamName(source: unknown): string {
+  const path = (source as { path?: unknown }).path;
+  return typeof path === 'string' ? `stream of ${path}` : 'stream';
+}
 
 /** One output of a run: a batch of flows, or a batch of snapshot rows. */
 interface RunOutput {

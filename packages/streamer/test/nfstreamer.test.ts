@@ -274,6 +274,20 @@ describe('summary.meters', () => {
   });
 });
 
+describe('a Readable source is read once', () => {
+  it('a second run says the stream was already read, naming the file a file stream reads', async () => {
+    const path = pcap('skype.pcap');
+    const streamer = new NFStreamer({ source: createReadStream(path), nDissections: 0 });
+    let first = 0;
+    for await (const _f of streamer) first++;
+    expect(first).toBe(294);
+    await expect(async () => {
+      for await (const _f of streamer) break;
+    }).rejects.toThrow(`stream of ${path}: already read to its end (by an earlier run of this streamer) or closed`);
+    expect(streamer.summary!.sources[0]).toMatchObject({ path: `stream of ${path}`, packetsRead: 0 });
+  });
+});
+
 describe('leaving a run early', () => {
   // 20,000 one-packet flows 1 ms apart: with a 1 s idle timeout, ~1,000 are live at any time and
   // whole batches are handed out long before the end

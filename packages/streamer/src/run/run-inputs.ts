@@ -47,6 +47,11 @@ export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name
   return {
     name,
     open() {
+      // a Readable is read once: a second run of the same streamer would find it empty
+      const used = readable as Partial<Pick<Readable, 'readableEnded' | 'destroyed'>>;
+      if (used.readableEnded === true || used.destroyed === true) {
+        throw new Error(`${name}: already read to its end (by an earlier run of this streamer) or closed: a Readable is read once; give a new stream or a file`);
+      }
       reader = createStreamCaptureReader(name);
       iterator = (readable as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
       return reader;
