@@ -27,15 +27,16 @@ Examples:
 `;
 
 /**
- * Checks the report's own rules before anything is read: an output file in an existing folder,
- * and sources all captures or all flow files.
+ * Checks the report's own rules before anything is read: an output file (usage error without one)
+ * in an existing folder, and sources all captures or all flow files (usage error when mixed).
  *
  * @example checkReportCli(parseCli(['a.pcap', '-o', 'r.html'])) === 'captures'
  */
 export function checkReportCli(cli: CliOptions): 'captures' | 'files' {
   if (cli.output === '-') throw new UsageError('report: give the HTML file to write with -o FILE');
   const folder = dirname(resolve(cli.output));
-  if (!existsSync(folder)) throw new UsageError(`report: ${cli.output}: folder ${folder} does not exist`);
+  // a missing folder is the environment's error, not the command line's (exit 1, as for -o with flows)
+  if (!existsSync(folder)) throw new Error(`report: ${cli.output}: folder ${folder} does not exist`);
   const kinds = cli.sources.map((s) => flowFileFormat(s) !== null);
   if (kinds.every((k) => k) && kinds.length > 0) return 'files';
   if (kinds.some((k) => k)) throw new UsageError('report: give either captures or flow files (Arrow, Parquet, CSV), not both');

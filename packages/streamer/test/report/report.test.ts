@@ -196,11 +196,12 @@ describe('flowstream report', () => {
     expect(statSync(csv).size).toBeGreaterThan(0);
   });
 
-  it('refuses a report without -o, into a missing folder, or of captures mixed with flow files (usage errors)', () => {
+  it('refuses a report without -o or of captures mixed with flow files (usage errors), and into a missing folder (exit 1, as flows)', () => {
     expect(runCli(['report', SAMPLE]).status).toBe(2);
     const noFolder = runCli(['report', SAMPLE, '-o', join(dir, 'missing', 'r.html')]);
-    expect(noFolder.status).toBe(2);
-    expect(noFolder.stderr.toString()).toContain('does not exist');
+    expect(noFolder.status).toBe(1);
+    expect(noFolder.stderr.toString()).toMatch(/^flowstream: error: report: .*missing\/r\.html: folder .*missing does not exist\n$/);
+    expect(runCli([SAMPLE, '-o', join(dir, 'missing', 'f.csv')]).status).toBe(1);
     const csv = join(dir, 'mix.csv');
     writeFileSync(csv, 'id,src_ip,dst_ip\n0,"a","b"\n');
     const r = runCli(['report', SAMPLE, csv, '-o', join(dir, 'mix.html')]);
