@@ -228,6 +228,7 @@ describe('counts and messages', () => {
     // the library says the same
     const { NFStreamer } = await import('@flowstream/streamer');
     await expect(new NFStreamer({ source: SAMPLE, nDissections: 0 }).toCsv(join(dir, 'b.csv'), { rotateFiles: 2 })).rejects.toThrow(/Invalid option rotateFiles: it applies with flowsPerFile/);
+    await expect(new NFStreamer({ source: SAMPLE, nDissections: 0 }).toCsv(join(dir, 'b.csv'), { flowsPerFile: '2' as never })).rejects.toThrow('Invalid option flowsPerFile: expected a non-negative integer, got "2".');
   });
 
   it('a format-specific flag with another format is a usage error naming the flag and its format; with its format it is taken', () => {

@@ -1,3 +1,4 @@
+import { optionRangeError, optionTypeError } from '@flowstream/core/internal';
 import { checkOutputPath } from './files/output-file.js';
 import { RotatingSink } from './files/rotating-sink.js';
 import type { FlowSink, SinkDefinition, SinkOptions } from './flow-sink.js';
@@ -5,8 +6,8 @@ import type { FlowSink, SinkDefinition, SinkOptions } from './flow-sink.js';
 /** Checks a count option (`flowsPerFile`, `rotateFiles`). */
 export function countOption(name: string, v: unknown): number {
   if (v === undefined) return 0;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`Invalid option ${name}: expected a non-negative integer, got ${String(v)}.`);
-  if (v < 0) throw new RangeError(`Invalid option ${name}: expected a non-negative integer, got ${v}.`);
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw optionTypeError(name, 'a non-negative integer', v);
+  if (v < 0) throw optionRangeError(name, 'a non-negative integer', v);
   return v;
 }
 
