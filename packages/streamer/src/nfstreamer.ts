@@ -572,9 +572,12 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
 
   /** The flow snapshots as an Observable (see {@link snapshots}); unsubscribing stops the run. */
   get snapshots$(): Observable<FlowSnapshot> {
-    return this.observe<FlowBatch, FlowSnapshot>(() => this.snapshotBatches(), (batch, next, closed) => {
-      for (let i = 0; i < batch.length && !closed(); i++) next(batch.row(i) as unknown as FlowSnapshot);
-    });
+    return this.observe<FlowBatch, FlowSnapshot>(() => ({
+      source: this.snapshotBatches(),
+      emit: (batch, next, closed) => {
+        for (let i = 0; i < batch.length && !closed(); i++) next(batch.row(i) as unknown as FlowSnapshot);
+      },
+    }));
   }
 
   /**
@@ -725,28 +728,36 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    * ```
    */
   get flows$(): Observable<NFlow> {
-    const cursor = { left: 0 };
-    return this.observe<RunOutput, NFlow>(() => this.runOutputs(false, cursor), (out, next, closed) => {
-      const batch = out.batch;
-      let i = 0;
-      while (i < batch.length && !closed()) next(batch.row(i++));
-      cursor.left = batch.length - i;
+    return this.observe<RunOutput, NFlow>(() => {
+      // one per subscription (each is a run of its own)
+      const cursor = { left: 0 };
+      return {
+        source: this.runOutputs(false, cursor),
+        emit: (out, next, closed) => {
+          const batch = out.batch;
+          let i = 0;
+          while (i < batch.length && !closed()) next(batch.row(i++));
+          cursor.left = batch.length - i;
+        },
+      };
     });
   }
 
   /** The flows as an Observable of columnar batches (see {@link batches}). */
   get batches$(): Observable<FlowBatch> {
-    return this.observe<FlowBatch, FlowBatch>(() => this.batches(), (batch, next) => next(batch));
+    return this.observe<FlowBatch, FlowBatch>(() => ({ source: this.batches(), emit: (batch, next) => next(batch) }));
   }
 
   /**
-   * A run as an Observable: each item of `source` (made at subscription) goes to `emit`;
-   * unsubscribing stops the run.
+   * A run as an Observable: at each subscription `subscribe` makes the run's `source` and the
+   * `emit` that hands each of its items to the subscriber; unsubscribing stops the run.
    */
-  private observe<S, T>(source: () => AsyncGenerator<S, void, undefined>, emit: (item: S, next: (value: T) => void, closed: () => boolean) => void): Observable<T> {
+  private observe<S, T>(
+    subscribe: () => { source: AsyncGenerator<S, void, undefined>; emit: (item: S, next: (value: T) => void, closed: () => boolean) => void },
+  ): Observable<T> {
     const { Observable } = lazyRxjs();
     return new Observable<T>((subscriber) => {
-      const iterator = source();
+      const { source: iterator, emit } = subscribe();
       let closed = false;
       (async () => {
         // an unsubscribe during `emit` must not start the next batch

@@ -335,6 +335,14 @@ describe('leaving a run early', () => {
     expect(capped.summary).toMatchObject({ flows: 10, interrupted: false });
   });
 
+  it('two subscriptions to one flows$ are two runs, each counting its own flows', async () => {
+    const s = new NFStreamer({ source: pcap('skype.pcap'), nDissections: 0 });
+    const flows$ = s.flows$;
+    const [a, b] = await Promise.all([lastValueFrom(flows$.pipe(toArray())), lastValueFrom(flows$.pipe(take(3), toArray()))]);
+    expect(a).toHaveLength(294);
+    expect(b).toHaveLength(3);
+  });
+
   it('flows$ with take(n) reads no batch past the one it stopped in', async () => {
     const s = new NFStreamer(options);
     expect(await lastValueFrom(s.flows$.pipe(take(5), toArray()))).toHaveLength(5);
