@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -225,6 +225,12 @@ describe('counts and messages', () => {
       expect(r.stderr.toString()).toContain(message);
     }
     expect(readdirSync(dir)).toEqual([]);
+    // chunked flows beside a snapshot output: the snapshot file is one file, the chunks rotate
+    const rotated = runCli([pcap('skype.pcap'), '-o', join(dir, 'r.csv'), '--flows-per-file', '100', '--rotate-files', '2', '--snapshot-interval', '1', '--snapshot-output', join(dir, 's.csv'), '-q', '--n-dissections', '0']);
+    expect(rotated.stderr.toString()).toBe('');
+    expect(rotated.status).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['r.0.csv', 'r.1.csv', 's.csv']);
+    for (const f of readdirSync(dir)) rmSync(join(dir, f));
     // the library says the same
     const { NFStreamer } = await import('@flowstream/streamer');
     await expect(new NFStreamer({ source: SAMPLE, nDissections: 0 }).toCsv(join(dir, 'b.csv'), { rotateFiles: 2 })).rejects.toThrow(/Invalid option rotateFiles: it applies with flowsPerFile/);

@@ -172,7 +172,7 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
       const sinkOptions = { ...cli.sinkOptions, flowsPerFile: cli.flowsPerFile, rotateFiles: cli.rotateFiles, anonymized: cli.anonymize, compression: cli.compression };
       await sinkDefinition(cli.format).check?.(cli.output, sinkOptions);
       if (cli.snapshotOutput !== null) {
-        await sinkDefinition(snapshotFormat(cli.snapshotFormat, cli.snapshotOutput, cli.format)).check?.(cli.snapshotOutput, { ...sinkOptions, flowsPerFile: 0 });
+        await sinkDefinition(snapshotFormat(cli.snapshotFormat, cli.snapshotOutput, cli.format)).check?.(cli.snapshotOutput, { ...sinkOptions, flowsPerFile: 0, rotateFiles: 0 });
       }
     } catch (err) {
       stderr(`flowstream: ${kebab((err as Error).message)}`);
