@@ -211,11 +211,14 @@ describe('counts and messages', () => {
     expect(runCli(['--idle-timeout', '18446744073709551', '--format', 'none', SAMPLE]).status).toBe(0);
   });
 
-  it('chunk options that would be ignored are usage errors: no files would come', async () => {
+  it('output options that would be ignored or break a format are usage errors, before any file exists', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fs-chunks-'));
     const cases: [string[], string][] = [
       [['--flows-per-file', '5'], '--flows-per-file needs -o FILE'],
       [['--format', 'none', '--flows-per-file', '5'], '--flows-per-file applies to file formats, not --format none'],
+      // a column named twice: a CSV header twice, and Arrow and Parquet would refuse it mid-run
+      [['-o', join(dir, 'd.parquet'), '--columns', 'id,src_ip,id'], '--columns: "id" is named twice'],
+      [['-o', join(dir, 'e.csv'), '--snapshot-interval', '1', '--snapshot-output', join(dir, 's.csv'), '--snapshot-columns', 'flow_key,flow_key'], '--snapshot-columns: "flow_key" is named twice'],
       [['--format', 'ipfix', '-o', 'udp://127.0.0.1:4739', '--flows-per-file', '5'], '--flows-per-file applies to file formats, not --format ipfix'],
       [['-o', join(dir, 'a.csv'), '--rotate-files', '2'], '--rotate-files applies with --flows-per-file N'],
     ];

@@ -76,6 +76,9 @@ export class OutputTransform {
     if (columns !== null) {
       if (!Array.isArray(columns) || columns.length === 0) throw new TypeError(`Invalid option columns: expected a non-empty list of column names, got ${JSON.stringify(columns)}.`);
       check('columns', columns);
+      // a column twice: a CSV header or a JSON key twice, and Arrow and Parquet refuse it mid-run
+      const twice = columns.find((c, i) => columns.indexOf(c) !== i);
+      if (twice !== undefined) throw new RangeError(`Invalid option columns: ${JSON.stringify(twice)} is named twice.`);
     }
     const anon = options.columnsToAnonymize ?? [];
     checkAnonymizeKey(options);
