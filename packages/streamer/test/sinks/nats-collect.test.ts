@@ -18,6 +18,7 @@ import { removeStaleTemporaries } from '../../src/sinks/nats/collect/parquet-par
 import { parseNatsTarget } from '../../src/sinks/nats/nats-target.js';
 import { HAS_NATS_SERVER, NatsServer } from '../support/nats-server.js';
 import { PCAPS } from '../support/run-cli.js';
+import { DHCP, MDNS } from '@flowstream/plugins';
 
 describe('flowstream collect options and files', () => {
   it('names the option and the allowed values', () => {
@@ -94,6 +95,30 @@ describe.skipIf(!HAS_NATS_SERVER)('flowstream collect in process', () => {
     expect(rows[0]).toEqual([streamer.summary!.flows, streamer.summary!.flows, 'j']);
     expect(existsSync(join(dir, '_runs'))).toBe(true);
     expect(readdirSync(join(dir, '_runs')).filter((n) => n.endsWith('.end.json'))).toHaveLength(1);
+  });
+
+  it('collects JSON lines runs with plugin fields null in every flow of a message, and lists', async () => {
+    // the DHCP plugin on traffic without DHCP: its columns are null in every row; mDNS: lists of names
+    const dhcp = new NFStreamer({ source: join(PCAPS, 'instagram.pcap'), nDissections: 0, udps: [new DHCP()] });
+    await dhcp.export('nats', `${server.url}/nulls.flows`, { sensor: 'nulls', natsEncoding: 'json', natsStream: 'NULLS', natsSubjects: 'nulls.>' });
+    const mdns = new NFStreamer({ source: join(PCAPS, 'mdns.pcap'), nDissections: 0, udps: [new MDNS()] });
+    await mdns.export('nats', `${server.url}/nulls.flows`, { sensor: 'lists', natsEncoding: 'json', natsStream: 'NULLS', natsSubjects: 'nulls.>' });
+    const dir = join(work, 'nulls');
+    mkdirSync(dir);
+    const warnings: string[] = [];
+    const r = await collectFlows({ source: parseNatsTarget(`${server.url}/NULLS`, 'SOURCE'), durable: 'nulls', dir, idleExit: 1, warn: (m) => warnings.push(m) });
+    expect(warnings).toEqual([]);
+    expect(r.flows).toBe(dhcp.summary!.flows + mdns.summary!.flows);
+    const db = await DuckDBInstance.create(':memory:');
+    const sql = await db.connect();
+    const count = async (sensor: string, column: string) =>
+      (await sql.runAndReadAll(`SELECT count(*)::INTEGER, count("${column}")::INTEGER FROM read_parquet('${dir}/**/*.parquet', union_by_name = true) WHERE sensor = '${sensor}'`)).getRows()[0];
+    // the column is there, null in every row
+    expect(await count('nulls', 'udps.dhcp_12')).toEqual([dhcp.summary!.flows, 0]);
+    const lists = await count('lists', 'udps.mdns_ptr');
+    expect(lists![0]).toBe(mdns.summary!.flows);
+    expect(lists![1]).toBeGreaterThan(0);
+    sql.closeSync();
   });
 
   it('collects a JSON lines run of many messages into shared files (text columns typed alike in every message)', async () => {

@@ -1,4 +1,4 @@
-import { DataType, Field, RecordBatch, Schema, Struct, Utf8, Vector, makeData, tableFromIPC, tableFromJSON, vectorFromArray } from 'apache-arrow';
+import { Bool, DataType, Field, Float64, RecordBatch, Schema, Struct, Table, Utf8, Vector, makeData, tableFromIPC, vectorFromArray } from 'apache-arrow';
 import type { JsMsg } from '@nats-io/jetstream';
 import { HEADERS, type MessageKind } from '../message-layout.js';
 
@@ -41,10 +41,8 @@ export function flowMessage(msg: JsMsg): FlowMessage | null {
  */
 export function flowRows(msg: JsMsg, m: FlowMessage): RecordBatch[] {
   const encoding = msg.headers?.get(HEADERS.encoding) ?? 'arrow';
-  const table = encoding === 'json'
-    ? tableFromJSON(new TextDecoder().decode(msg.data).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>))
-    : tableFromIPC(msg.data);
-  // typing JSON values makes text columns dictionaries, each message's with a dictionary id of its
+  const table = encoding === 'json' ? jsonTable(new TextDecoder().decode(msg.data)) : tableFromIPC(msg.data);
+  // text columns of Arrow bodies may be dictionaries, each message's with a dictionary id of its
   // own: batches of two messages could not share a file. They become plain text columns.
   const dictionaries = table.schema.fields.map((f) => DataType.isDictionary(f.type));
   const own = table.schema.fields.map((f, i) => (dictionaries[i] ? new Field(f.name, new Utf8(), f.nullable) : f));
@@ -63,4 +61,26 @@ export function flowRows(msg: JsMsg, m: FlowMessage): RecordBatch[] {
 /** A key equal for batches that can share a Parquet file (same column names, types, nullability). */
 export function schemaKey(batch: RecordBatch): string {
   return batch.schema.fields.map((f) => `${f.name}:${String(f.type)}:${f.nullable ? 1 : 0}`).join('|');
+}
+
+
+/**
+ * The rows of a JSON lines body as a table, every key a column (a column null in every row of the
+ * message too: the rows name it, so it stays, as text). JSON carries no types: a column whose values
+ * are all numbers is Float64, all booleans Bool, anything else text (lists and objects as their
+ * JSON text).
+ */
+function jsonTable(text: string): Table {
+  const rows = text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const names = new Set<string>();
+  for (const r of rows) for (const k of Object.keys(r)) names.add(k);
+  const columns: Record<string, Vector> = {};
+  for (const name of names) {
+    const values = rows.map((r) => r[name] ?? null);
+    const present = values.filter((v) => v !== null);
+    if (present.length > 0 && present.every((v) => typeof v === 'number')) columns[name] = vectorFromArray(values as (number | null)[], new Float64());
+    else if (present.length > 0 && present.every((v) => typeof v === 'boolean')) columns[name] = vectorFromArray(values as (boolean | null)[], new Bool());
+    else columns[name] = vectorFromArray(values.map((v) => (v === null ? null : typeof v === 'string' ? v : JSON.stringify(v))), new Utf8());
+  }
+  return new Table(columns);
 }
