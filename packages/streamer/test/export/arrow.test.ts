@@ -132,6 +132,13 @@ describe('empty exports are valid and typed', () => {
     const t = tableFromIPC(await bytes());
     expect(t.numRows).toBe(0);
     expect(t.schema.fields.length).toBe(FIELDS.length);
+    // with the run's summary: no second stream (tableFromIPC would read it as this one's batches), the schema holds it
+    const summarized = collect();
+    expect((await writeBatches(new ArrowIpcSink(summarized.out, { stream: true }), [], { summary: { flows: 0 } })).flows).toBe(0);
+    const read = tableFromIPC(await summarized.bytes());
+    expect(read.numRows).toBe(0);
+    expect(read.schema.fields.length).toBe(FIELDS.length);
+    expect(JSON.parse(read.schema.metadata.get('flowstream.summary')!)).toEqual({ flows: 0 });
 
     const path = join(dir, 'empty.parquet');
     expect(await writeBatches(new ParquetSink(path), [], { summary: { packets: 0 } })).toEqual({ flows: 0, files: [path] });

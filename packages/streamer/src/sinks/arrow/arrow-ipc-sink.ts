@@ -83,14 +83,15 @@ export class ArrowIpcSink implements FlowSink {
     const last = this.encoder!.finish();
     if (last !== null) await this.put(last);
     const schema = this.encoder!.schema;
-    this.start(schema);
-    if (this.writer instanceof FinalSchemaFileWriter && context.summary !== null) {
-      const { manifest, ...summary } = context.summary;
-      this.writer.finalSchema = new Schema(schema.fields, new Map(Object.entries(manifestMetadata(manifest, summary))));
-    }
+    const final = context.summary === null ? null : summarySchema(schema, context.summary);
+    // a stream without a batch: its schema, written only now, carries the summary itself; a second
+    // stream after it would be read as its batches by readers of every stream (`tableFromIPC`)
+    const summaryInSchema = this.options.stream && !this.started && final !== null;
+    this.start(summaryInSchema ? final : schema);
+    if (this.writer instanceof FinalSchemaFileWriter && final !== null) this.writer.finalSchema = final;
     this.writer!.close();
     await this.out!.out.writeChunks(this.chunks.take());
-    if (this.options.stream && context.summary !== null) await this.out!.out.writeChunks([summaryStream(context.summary)]);
+    if (this.options.stream && context.summary !== null && !summaryInSchema) await this.out!.out.writeChunks([summaryStream(context.summary)]);
     await this.out!.commit();
     return { flows: this.flows, files: this.out!.path === null ? [] : [this.out!.path] };
   }
@@ -103,4 +104,10 @@ export class ArrowIpcSink implements FlowSink {
 /** The closing message of an Arrow IPC stream output: a one-row stream with the summary JSON. */
 function summaryStream(summary: unknown): Uint8Array {
   return tableToIPC(tableFromArrays({ summary: [JSON.stringify(summary)] }), 'stream');
+}
+
+/** `schema` with the run's manifest and summary in its metadata. */
+function summarySchema(schema: Schema, closing: NonNullable<SinkCloseContext['summary']>): Schema {
+  const { manifest, ...summary } = closing;
+  return new Schema(schema.fields, new Map(Object.entries(manifestMetadata(manifest, summary))));
 }
