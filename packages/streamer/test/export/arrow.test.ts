@@ -9,7 +9,7 @@ import pl from 'nodejs-polars';
 import * as pq from 'parquet-wasm';
 import type { FieldSpec, FlowBatch, NFlow } from '@flowstream/core';
 import { flowsToBatch } from '@flowstream/core/internal';
-import { ArrowIpcSink, NFStreamer, ParquetSink, SinkError, type FlowSink } from '@flowstream/streamer';
+import { ArrowIpcSink, JsonlSink, NFStreamer, ParquetSink, SinkError, type FlowSink } from '@flowstream/streamer';
 import { ArrowEncoder } from '../../src/sinks/arrow/arrow-encoder.js';
 import { arrowSchemaFor } from '../../src/sinks/arrow/arrow-schema.js';
 import { manifestMetadata } from '../../src/sinks/arrow/manifest-metadata.js';
@@ -299,6 +299,25 @@ it('Int64 columns keep negative and > 2^32 values exactly', () => {
   enc.add(flowsToBatch(fields, vals.map((v) => makeFlow({}, { v }, []))));
   const t = new Table([enc.finish()!]);
   expect(Array.from(t.getChild('udps.v')!.toArray() as BigInt64Array, Number)).toEqual(vals);
+});
+
+it('64-bit plugin values given as bigints: exact in Int64 and Uint64, refused where they would wrap, exact digits in JSON Lines', async () => {
+  const signed: FieldSpec[] = [{ name: 'udps.v', type: 'int' }];
+  const big = [2n ** 63n - 1n, -(2n ** 63n), 288230376151711745n];
+  const enc = new ArrowEncoder(signed);
+  enc.add(flowsToBatch(signed, big.map((v) => makeFlow({}, { v }, []))));
+  expect(Array.from(new Table([enc.finish()!]).getChild('udps.v')!.toArray() as BigInt64Array)).toEqual(big);
+  // 2^63 does not fit Int64: it was stored as -2^63
+  const over = new ArrowEncoder(signed);
+  expect(() => over.add(flowsToBatch(signed, [makeFlow({}, { v: 2n ** 63n }, [])]))).toThrow(/udps\.v: cannot store bigint 9223372036854775808 as Int64/);
+  const unsigned: FieldSpec[] = [{ name: 'udps.u', type: 'uint64' }];
+  const u = new ArrowEncoder(unsigned);
+  u.add(flowsToBatch(unsigned, [makeFlow({}, { u: 2n ** 64n - 1n }, [])]));
+  expect(Array.from(new Table([u.finish()!]).getChild('udps.u')!.toArray() as BigUint64Array)).toEqual([2n ** 64n - 1n]);
+  // JSON Lines: the digits, not a double's
+  const path = join(dir, 'big.jsonl');
+  await writeBatches(new JsonlSink(path), [flowsToBatch(signed, [makeFlow({}, { v: 288230376151711745n }, [])])], { fields: signed });
+  expect(readFileSync(path, 'utf8')).toBe('{"udps.v":288230376151711745}\n');
 });
 
 it('uint64 time columns keep wrapped (pre-1970) milliseconds exactly', async () => {

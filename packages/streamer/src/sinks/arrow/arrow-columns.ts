@@ -108,10 +108,13 @@ export class Int64Column extends Column {
   slow(v: unknown, i: number): void {
     let x = 0n;
     if (v == null) this.nulls.push(i);
-    else if (typeof v === 'bigint') x = v;
-    else if (typeof v === 'boolean') x = v ? 1n : 0n;
+    else if (typeof v === 'bigint') {
+      // a value the column cannot hold would be stored wrapped (2^63 as -2^63): refused instead
+      if (this.unsigned ? v < 0n || v > 0xffffffffffffffffn : v < -0x8000000000000000n || v > 0x7fffffffffffffffn) this.bad(v);
+      x = v;
+    } else if (typeof v === 'boolean') x = v ? 1n : 0n;
     else this.bad(v);
-    new BigInt64Array(this.data.buffer, i * 8, 1)[0] = x;
+    new BigInt64Array(this.data.buffer, i * 8, 1)[0] = BigInt.asIntN(64, x);
   }
   flush(n: number): Data {
     const d = this.data;

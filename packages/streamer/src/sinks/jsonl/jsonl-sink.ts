@@ -11,6 +11,8 @@ function num(v: number): string {
 
 function json(v: unknown): string {
   if (v === undefined) return 'null';
+  // a 64-bit plugin value: its exact digits (JSON numbers have no size; a double would round it)
+  if (typeof v === 'bigint') return v.toString();
   return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x)) ?? 'null';
 }
 
