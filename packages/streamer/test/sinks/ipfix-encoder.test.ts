@@ -8,7 +8,8 @@ import { ipfixSinkDefinition } from '../../src/sinks/ipfix/ipfix-definition.js';
 import { IpfixSink } from '../../src/sinks/ipfix/ipfix-sink.js';
 import { DEFAULT_FLOWSTREAM_PEN, HASHED_ID_BASE, REVERSE_PEN, enterpriseId } from '../../src/sinks/ipfix/information-elements.js';
 import { MessageEncoder } from '../../src/sinks/ipfix/message-encoder.js';
-import { bindTemplate, writeRecord } from '../../src/sinks/ipfix/record-encoder.js';
+import { bindTemplate, valueText, writeRecord } from '../../src/sinks/ipfix/record-encoder.js';
+import { csvCell } from '../../src/sinks/csv/csv-cell.js';
 import { buildTemplates, writeTemplateRecord, templateRecordLength, type Template } from '../../src/sinks/ipfix/templates.js';
 
 const FIELDS: FieldSpec[] = [
@@ -161,6 +162,14 @@ describe('IPFIX templates (RFC 7011 §3.4.1, RFC 5103)', () => {
     expect(rev.fields.find((f) => f.ie.id === 1)!.column).toBe('dst2src_bytes');
     expect(rev.fields.at(-1)).toMatchObject({ encoding: 'const', constant: 2 });
     expect(t[0]!.fields.some((f) => f.ie.pen === REVERSE_PEN)).toBe(false);
+  });
+
+  it('plugin values sent as text read as their CSV cells', () => {
+    const values: unknown[] = [['a', 'b'], true, false, 1e-7, Number.NaN, 2 ** 60, 42, 'plain', [1, 2]];
+    for (const v of values) expect(valueText(v), String(v)).toBe(csvCell(v).replace(/^"(.*)"$/s, '$1').replace(/""/g, '"'));
+    expect(valueText(['a', 'b'])).toBe("['a', 'b']");
+    expect(valueText(true)).toBe('True');
+    expect(valueText(null)).toBe('');
   });
 
   it('anonymised non-address columns become enterprise strings', () => {

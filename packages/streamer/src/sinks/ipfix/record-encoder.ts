@@ -2,6 +2,7 @@ import type { FlowBatch, FlowColumn } from '@flowstream/core';
 import { writeIpv4, writeIpv6, writeMac } from './address-bytes.js';
 import { flowEndReason } from './information-elements.js';
 import type { Template } from './templates.js';
+import { pythonRepr } from '../csv/python-format.js';
 
 /** A template bound to the columns of one batch (resolved once per batch, not per flow). */
 export interface BoundTemplate {
@@ -39,6 +40,16 @@ function listText(values: ArrayLike<unknown>): string {
   return s + ']';
 }
 
+/**
+ * A plugin value sent as text: the text of its CSV cell (Python's repr of lists, booleans and
+ * floats: `['a', 'b']`, `True`, `1e-07`, `nan`), empty for none.
+ *
+ * @example valueText(['a', 'b']) // "['a', 'b']"
+ */
+export function valueText(v: unknown): string {
+  return v == null ? '' : typeof v === 'string' ? v : pythonRepr(v);
+}
+
 function textAt(c: FlowColumn | undefined, row: number): string {
   if (c === undefined) return '';
   switch (c.kind) {
@@ -48,10 +59,8 @@ function textAt(c: FlowColumn | undefined, row: number): string {
       return String(c.values[row]);
     case 'list':
       return listText(c.values.subarray(row * c.width, row * c.width + c.width));
-    case 'value': {
-      const v = c.values[row];
-      return v == null ? '' : typeof v === 'string' ? v : Array.isArray(v) ? listText(v) : String(v);
-    }
+    case 'value':
+      return valueText(c.values[row]);
   }
 }
 
