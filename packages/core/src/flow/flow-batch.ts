@@ -213,5 +213,8 @@ function sliceColumn(c: FlowColumn, s: number, e: number): FlowColumn {
  * ```
  */
 export function uint64Text(v: number): string {
-  return v < 0 ? BigInt.asUintN(64, BigInt(v)).toString() : String(v);
+  if (v < 0) return BigInt.asUintN(64, BigInt(v)).toString();
+  // past 2^53 the shortest digits that read back as v (18014398509481990) are not its value
+  // (…992), which Arrow, Parquet and IPFIX carry: every output gives the value
+  return v > 9007199254740992 && Number.isInteger(v) ? BigInt(v).toString() : String(v);
 }

@@ -114,6 +114,17 @@ describe('CSV byte encoder', () => {
     expect(await csvOf([batch], true)).toBe(want);
   });
 
+  it('a time past 2^53 ms is written as its value, as Arrow, Parquet and IPFIX carry it (not the shortest digits)', async () => {
+    // 2^54 + 7 ms is held as the double 2^54 + 8; its shortest digits would be …990
+    const v = 2 ** 54 + 7;
+    expect(`${v}`).toBe('18014398509481990');
+    expect(uint64Text(v)).toBe('18014398509481992');
+    expect(BigInt(v)).toBe(18014398509481992n);
+    const fields: FieldSpec[] = [{ name: 'bidirectional_first_seen_ms', type: 'uint64', nullable: false }];
+    const batch = batchOf(fields, [{ kind: 'number', values: Float64Array.of(v, 2 ** 53, -1000) }], 3);
+    expect(await csvOf([batch])).toBe('bidirectional_first_seen_ms\n18014398509481992\n9007199254740992\n18446744073709550616\n');
+  });
+
   it('a row larger than the output buffer is written whole; rows around it stay in order', async () => {
     const big = `${'x'.repeat(1_500_000)}"é`;
     const fields: FieldSpec[] = [

@@ -54,7 +54,7 @@ function writeFloatAt(buf: Buffer, pos: number, values: Float64Array, i: number)
 function writeTimeAt(buf: Buffer, pos: number, values: Float64Array, i: number): number {
   const v = values[i]!;
   if (v >= 0 && v <= TWO_POW_53 && Math.floor(v) === v) return writeDigits(buf, pos, v);
-  return writeText(buf, pos, v < 0 ? uint64Text(v) : `${v}`);
+  return writeText(buf, pos, uint64Text(v));
 }
 
 /** A quoted string cell with NFStream's `\"` escaping; room for `3 * s.length + 2` bytes is made. */

@@ -33,7 +33,7 @@ function compile(fields: readonly FieldSpec[], columns: readonly FlowColumn[]): 
     let cell: string;
     switch (c.kind) {
       case 'number':
-        cell = f.type === 'uint64' ? `(v${j}[i] < 0 ? h.uint64Text(v${j}[i]) : h.num(v${j}[i]))` : `h.num(v${j}[i])`;
+        cell = f.type === 'uint64' ? `(v${j}[i] < 0 || v${j}[i] > 9007199254740992 ? h.uint64Text(v${j}[i]) : h.num(v${j}[i]))` : `h.num(v${j}[i])`;
         break;
       case 'list':
         cell = `h.list(v${j}, i * ${c.width}, ${c.width})`;
