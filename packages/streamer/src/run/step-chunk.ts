@@ -16,7 +16,8 @@ const FIRST_CHUNK = 64;
  * ```ts
  * const chunk = new StepChunk(65536);
  * chunk.begin();
- * while (more && !chunk.spent()) chunk.timed(() => pump(chunk.size));
+ * do pump(chunk.size); // read up to chunk.size records
+ * while (more() && !chunk.spent());
  * ```
  */
 export class StepChunk {

@@ -63,7 +63,6 @@ export function schemaKey(batch: RecordBatch): string {
   return batch.schema.fields.map((f) => `${f.name}:${String(f.type)}:${f.nullable ? 1 : 0}`).join('|');
 }
 
-
 /**
  * The rows of a JSON lines body as a table, every key a column (a column null in every row of the
  * message too: the rows name it, so it stays, as text). JSON carries no types: a column whose values
