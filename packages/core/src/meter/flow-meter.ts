@@ -498,8 +498,9 @@ export class FlowMeter {
   private checkSnapshot(): void {
     const ms = this.snapMs;
     if (this.snapAt !== this.snapAt) {
-      // first packet: the boundary at or before it; flows start after it
-      this.snapAt = this.tick - (unsignedTimeMs(this.tick) % ms);
+      // first packet: the boundary at or before it; flows start after it. A time before 1970 is
+      // negative here (NFStream's wrapped uint64): its boundary is a multiple before the epoch too
+      this.snapAt = this.tick - (((this.tick % ms) + ms) % ms);
       return;
     }
     const e = elapsedMs(this.tick, this.snapAt);

@@ -55,6 +55,26 @@ async function flowsCsv(options: NFStreamerOptions, snapshots: RowsSink | null):
 const COUNTERS = ['bidirectional_packets', 'bidirectional_bytes', 'src2dst_packets', 'src2dst_bytes', 'dst2src_packets', 'dst2src_bytes'] as const;
 const captures = readdirSync(PCAPS).filter((f) => /\.pcap(ng)?$/.test(f)).sort();
 
+describe('snapshot times before 1970', () => {
+  it('are multiples of the interval before the epoch, as after it', () => {
+    // one flow, a packet every 0.5 s from −10 s to 0 s (ts_sec is signed in the file)
+    const records = Array.from({ length: 21 }, (_, k) => {
+      const ms = -10_000 + k * 500;
+      const sec = Math.floor(ms / 1000);
+      return { tsSec: (sec + 2 ** 32) % 2 ** 32, tsFrac: (ms - sec * 1000) * 1000, data: ipv4Udp(0x0a000001, 0x0a000002, 1000, 53) };
+    });
+    const capture = join(dir, 'before-1970.pcap');
+    writeFileSync(capture, pcap({ linkType: 101 }, records));
+    const out = join(dir, 'before-1970-snapshots.csv');
+    const r = runCli([capture, '--format', 'none', '-q', '--n-dissections', '0', '--snapshot-interval', '2', '--snapshot-output', out, '--snapshot-columns', 'snapshot_time_ms,bidirectional_packets']);
+    expect(r.status, r.stderr.toString()).toBe(0);
+    const times = readFileSync(out, 'utf8').trim().split('\n').slice(1).map((l) => BigInt(l.split(',')[0]!) - 2n ** 64n);
+    expect(times.length).toBeGreaterThan(2);
+    // NFStream's uint64 text of a negative time, read as ms since the epoch: −8000, −6000, …
+    for (const t of times) expect(t % 2000n, String(t)).toBe(0n);
+  });
+});
+
 describe('flow snapshots on every corpus capture', () => {
   let snapshotRows = 0;
   let flowsWithSnapshots = 0;
