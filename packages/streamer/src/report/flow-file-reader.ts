@@ -102,7 +102,9 @@ function arrowColumn(v: ArrowVector): FlowColumn {
   if (ArrayBuffer.isView(arr)) {
     const out = new Float64Array(v.length);
     const a = arr as unknown as ArrayLike<number | bigint>;
-    for (let i = 0; i < out.length; i++) out[i] = Number(a[i]!);
+    // a uint64 time of 2^63 or more is one before 1970: negative, as the meter holds it
+    if (arr instanceof BigUint64Array) for (let i = 0; i < out.length; i++) out[i] = Number(BigInt.asIntN(64, arr[i]!));
+    else for (let i = 0; i < out.length; i++) out[i] = Number(a[i]!);
     return { kind: 'number', values: out };
   }
   const values: (string | null)[] = new Array(v.length);
@@ -229,11 +231,17 @@ export function csvFields(line: string): (string | number | null)[] {
       let k = line.indexOf(',', i);
       if (k < 0) k = n;
       const cell = line.slice(i, k);
-      out.push(cell === '' ? null : Number(cell));
+      out.push(cell === '' ? null : numberCell(cell));
       i = k + 1;
     }
   }
   return out;
+}
+
+/** A number cell; NFStream's uint64 text of a time before 1970 (2^63 or more) is read as the negative ms the meter holds. */
+function numberCell(cell: string): number {
+  const v = Number(cell);
+  return v >= 9223372036854775808 && /^\d+$/.test(cell) ? Number(BigInt.asIntN(64, BigInt(cell))) : v;
 }
 
 function csvColumn(cells: (string | number | null)[]): FlowColumn {

@@ -6,7 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NFStreamer, reportFromFlowFiles, type ReportData } from '@flowstream/streamer';
 import { ReportSink } from '../../src/report/report-sink.js';
-import { pcap as pcapFile } from '../../../core/test/support/capture-builder.js';
+import { ipv4Udp, pcap as pcapFile } from '../../../core/test/support/capture-builder.js';
 import { chromiumPath, HeadlessChromium, type Page, type PageProblem } from '../support/headless-chromium.js';
 import { REPO, runCli } from '../support/run-cli.js';
 
@@ -161,6 +161,24 @@ describe('flowstream report', () => {
     expect(marks.length).toBeGreaterThan(5);
     expect(marks.filter((m) => m.marks === 0)).toEqual([]);
     expect(await page.evaluate<number>(`document.querySelectorAll('#largest-flows tbody tr').length`)).toBe(1);
+  });
+
+  it('a capture before 1970: its flow files give the report of the capture (times read back as the meter holds them)', async () => {
+    const records = Array.from({ length: 6 }, (_, k) => ({ tsSec: 2 ** 32 - 10 + k, tsFrac: 0, data: ipv4Udp(0x0a000001 + (k % 2), 0x0a000064, 1000 + (k % 2), 53) }));
+    const capture = join(dir, 'before-1970.pcap');
+    writeFileSync(capture, pcapFile({ linkType: 101 }, records));
+    const streamer = new NFStreamer({ source: capture, nDissections: 0 });
+    const direct = await streamer.report();
+    const files = [join(dir, 'b1970.csv'), join(dir, 'b1970.arrow'), join(dir, 'b1970.parquet')];
+    await streamer.toCsv(files[0]!);
+    await streamer.toArrowFile(files[1]!);
+    await streamer.toParquet(files[2]!);
+    expect(readFileSync(files[0]!, 'utf8')).toContain('18446744073709541616');
+    for (const file of files) {
+      const data = await reportFromFlowFiles([file], `${file}.html`);
+      expect(data.totals, file).toEqual(direct.totals);
+      expect(data.largestFlows, file).toEqual(direct.largestFlows);
+    }
   });
 
   it('reads flow files back (CSV, Arrow, Parquet) into the same numbers, and --anonymize hashes the addresses', async () => {
