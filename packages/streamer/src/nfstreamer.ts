@@ -171,7 +171,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
 
   // one validated accessor per row of the option table (typed by the MeteringAccessors interface)
   static {
-    for (const { name } of METERING_OPTION_TABLE) {
+    for (const { name, nfstream } of METERING_OPTION_TABLE) {
       Object.defineProperty(NFStreamer.prototype, name, {
         get(this: NFStreamer) {
           return this.opts[name];
@@ -182,6 +182,14 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
         enumerable: false,
         configurable: true,
       });
+      // NFStream's property (`streamer.idle_timeout = 5`) would be a new, unread property: a
+      // ported script would run with the old value without a word
+      if (nfstream !== name) {
+        const hint = (): never => {
+          throw new TypeError(`NFStreamer has no property ${nfstream}: NFStream's ${nfstream} is ${name} here (streamer.${name})`);
+        };
+        Object.defineProperty(NFStreamer.prototype, nfstream, { get: hint, set: hint, enumerable: false, configurable: true });
+      }
     }
   }
 

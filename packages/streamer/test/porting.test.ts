@@ -15,6 +15,22 @@ const pcap = (n: string) => join(PCAPS, n);
 const source = pcap('google_ssl.pcap');
 
 describe('porting from NFStream', () => {
+  it("NFStream's snake_case properties, set or read after construction, say their name here instead of doing nothing", () => {
+    const s = new NFStreamer({ source: source, nDissections: 0 });
+    expect(() => {
+      (s as unknown as Record<string, unknown>).idle_timeout = 5;
+    }).toThrow("NFStreamer has no property idle_timeout: NFStream's idle_timeout is idleTimeout here (streamer.idleTimeout)");
+    expect(() => (s as unknown as Record<string, unknown>).n_meters).toThrow(/is nMeters here/);
+    expect(s.idleTimeout).toBe(120);
+    s.idleTimeout = 5;
+    expect(s.idleTimeout).toBe(5);
+    // a subclass may still have a field of that name (fields are defined, not assigned)
+    class Mine extends NFStreamer {
+      idle_timeout = 'mine';
+    }
+    expect(new Mine({ source: source, nDissections: 0 }).idle_timeout).toBe('mine');
+  });
+
   it('nMeters 0 (NFStream default) means one meter per available core, leaving one for reading', () => {
     expect(meterCount(0, 8)).toBe(7);
     expect(meterCount(0, 2)).toBe(1);
