@@ -341,7 +341,8 @@ export class LiveCapture {
     this.linkType = pcap.datalink(p);
     if (this.bpfFilter !== '') {
       const error = pcap.setFilter(p, this.bpfFilter);
-      if (error !== null) fail('Unable to compile BPF filter.', error);
+      // the expression, as the offline error quotes it (libpcap's text alone does not say which)
+      if (error !== null) fail('Unable to compile BPF filter.', `BPF filter "${this.bpfFilter}" (link type ${this.linkType}): ${error}`);
     }
     this.handle = p;
     this.nanosecondTimestamps = nano;

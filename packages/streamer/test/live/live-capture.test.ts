@@ -217,6 +217,8 @@ describe.skipIf(skip)(title, () => {
     expect(badFilter).toBeInstanceOf(LiveCaptureError);
     expect((badFilter as LiveCaptureError).nfstreamMessage).toBe('Unable to compile BPF filter.');
     expect((badFilter as LiveCaptureError).message).toContain('syntax error');
+    // the expression is quoted, as offline
+    expect((badFilter as LiveCaptureError).message).toMatch(/^Unable to compile BPF filter\. lo: BPF filter "udp port" \(link type 1\): .*syntax error/);
   });
 });
 
