@@ -233,7 +233,6 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
   return failure !== null && !quietEnd ? RUNTIME_ERROR : OK;
 }
 
-
 function isBrokenPipe(err: unknown): boolean {
   return (err as NodeJS.ErrnoException | null)?.code === 'EPIPE';
 }

@@ -9,6 +9,11 @@ function num(v: number): string {
   return Number.isFinite(v) ? `${v}` : 'null';
 }
 
+/** A uint64 cell (a time): NFStream's digits (see `uint64Text`); a missing one is null. */
+function time(v: number): string {
+  return Number.isFinite(v) ? uint64Text(v) : 'null';
+}
+
 function json(v: unknown): string {
   if (v === undefined) return 'null';
   // a 64-bit plugin value: its exact digits (JSON numbers have no size; a double would round it)
@@ -22,7 +27,7 @@ function list(values: Int32Array | Float64Array, from: number, width: number): s
   return `${s}]`;
 }
 
-const HELPERS = { num, json, list, uint64Text };
+const HELPERS = { num, time, json, list };
 
 function compile(fields: readonly FieldSpec[], columns: readonly FlowColumn[]): JsonRows {
   const decl: string[] = [];
@@ -33,7 +38,7 @@ function compile(fields: readonly FieldSpec[], columns: readonly FlowColumn[]): 
     let cell: string;
     switch (c.kind) {
       case 'number':
-        cell = f.type === 'uint64' ? `(v${j}[i] < 0 || v${j}[i] > 9007199254740992 ? h.uint64Text(v${j}[i]) : h.num(v${j}[i]))` : `h.num(v${j}[i])`;
+        cell = f.type === 'uint64' ? `h.time(v${j}[i])` : `h.num(v${j}[i])`;
         break;
       case 'list':
         cell = `h.list(v${j}, i * ${c.width}, ${c.width})`;
