@@ -6,7 +6,7 @@ import { cString } from './c-string.js';
 import type { FlowDissector } from './flow-dissector.js';
 import { compatLabel, compatProtocolName, type NdpiEvidence, type NdpiLabel } from './ndpi-compat.js';
 import { NDPI_LAYOUT as L, NDPI_PROTO } from './ndpi-layout.js';
-import type { NdpiFunctions, NdpiLibrary, NdpiPointer } from './ndpi-library.js';
+import type { NdpiAddress, NdpiFunctions, NdpiLibrary } from './ndpi-library.js';
 
 /** NFStream's C buffer sizes minus the terminator (spec §11). */
 const MAX_NAME = 39;
@@ -68,9 +68,10 @@ export function createNdpiDissector(lib: NdpiLibrary, nDissections: number): Flo
 
 class NdpiDissector implements FlowDissector {
   private readonly fn: NdpiFunctions;
-  private module: NdpiPointer | null;
-  /** nDPI flow struct per slot while DISSECTING. */
-  private flows: (NdpiPointer | null)[] = [];
+  /** The detection module's address, 0 once closed. */
+  private module: NdpiAddress;
+  /** Address of the slot's nDPI flow struct while DISSECTING, else 0. */
+  private flows = new Float64Array(1024);
   private state = new Uint8Array(1024);
   /** Last `ndpi_protocol` returned for the slot, as `master | app << 16` (category read at collect). */
   private proto = new Uint32Array(1024);
@@ -82,6 +83,8 @@ class NdpiDissector implements FlowDissector {
   /** Results of DONE slots. */
   private results: (Dissection | null)[] = [];
   private readonly guessedOut = new Uint8Array(1);
+  /** `flow->guessed_protocol_id`, copied out before a give-up. */
+  private readonly portGuessOut = new Uint8Array(2);
   private readonly matchResult = new Uint8Array(L.sizeofProtocolMatchResult);
   /** Copy of the flow struct being collected, and of one of its heap strings. */
   private readonly flowBytes = new Uint8Array(L.sizeofFlowStruct);
@@ -105,12 +108,12 @@ class NdpiDissector implements FlowDissector {
   };
 
   constructor(
-    private readonly lib: NdpiLibrary,
+    lib: NdpiLibrary,
     private readonly nDissections: number,
   ) {
     this.fn = lib.fn;
     const module = this.fn.initDetectionModule(NDPI_NO_PREFS);
-    if (module === null) throw new Error('nDPI: ndpi_init_detection_module failed');
+    if (module === 0) throw new Error('nDPI: ndpi_init_detection_module failed');
     // NDPI_BITMASK_SET_ALL: every protocol dissector enabled.
     this.fn.setProtocolDetectionBitmask2(module, new Uint8Array(L.sizeofProtocolBitmask).fill(0xff));
     this.fn.finalizeInitialization(module);
@@ -123,7 +126,7 @@ class NdpiDissector implements FlowDissector {
     if (slot >= this.state.length) this.grow(slot);
     if (this.state[slot] !== FREE) this.release(slot); // a slot reused without expire: never leak
     const flow = this.fn.calloc(1, L.sizeofFlowStruct);
-    if (flow === null) throw new Error('nDPI: cannot allocate a flow struct');
+    if (flow === 0) throw new Error('nDPI: cannot allocate a flow struct');
     this.flows[slot] = flow;
     this.state[slot] = DISSECTING;
     this.guessed[slot] = 0;
@@ -175,29 +178,31 @@ class NdpiDissector implements FlowDissector {
   }
 
   close(): void {
-    if (this.module === null) return;
+    if (this.module === 0) return;
     for (let s = 0; s < this.state.length; s++) if (this.state[s] !== FREE) this.release(s);
     this.fn.exitDetectionModule(this.module);
-    this.module = null;
+    this.module = 0;
     this.packets.reset();
   }
 
-  private live(): NdpiPointer {
-    if (this.module === null) throw new Error('nDPI dissector used after close()');
+  private live(): NdpiAddress {
+    if (this.module === 0) throw new Error('nDPI dissector used after close()');
     return this.module;
   }
 
   /** One FFI call: `ndpi_detection_process_packet` on the inner IP bytes, no copy, no allocation. */
-  private process(module: NdpiPointer, flow: NdpiPointer, p: DecodedPacket): number {
+  private process(module: NdpiAddress, flow: NdpiAddress, p: DecodedPacket): number {
     const address = this.packets.addressOf(p.data);
     const ms = unsignedTimeMs(p.timeMs);
     if (address !== 0) return this.fn.processPacketAt(module, flow, address + p.ipOffset, p.ipLength, ms);
     return this.fn.processPacket(module, flow, p.data.subarray(p.ipOffset, p.ipOffset + p.ipLength), p.ipLength, ms);
   }
 
-  private giveUp(module: NdpiPointer, slot: number, flow: NdpiPointer): void {
+  private giveUp(module: NdpiAddress, slot: number, flow: NdpiAddress): void {
     this.guessedOut[0] = 0;
-    this.portGuessBefore[slot] = this.lib.koffi.decode(flow, L.guessedProtocolId, 'uint16_t') as number;
+    const before = this.portGuessOut;
+    this.fn.copyFromAddress(before, flow + L.guessedProtocolId, 2);
+    this.portGuessBefore[slot] = before[0]! | (before[1]! << 8); // little-endian, as the layout's other reads
     const ret = Number(this.fn.detectionGiveup(module, flow, 1, this.guessedOut));
     this.proto[slot] = ret % 0x1_0000_0000;
     this.giveUpCategory[slot] = Math.floor(ret / 0x1_0000_0000);
@@ -209,15 +214,15 @@ class NdpiDissector implements FlowDissector {
     const flow = this.flows[slot]!;
     this.results[slot] = this.collect(slot, flow);
     this.fn.freeFlow(flow);
-    this.flows[slot] = null;
+    this.flows[slot] = 0;
     this.state[slot] = DONE;
   }
 
-  private collect(slot: number, flow: NdpiPointer): Dissection {
+  private collect(slot: number, flow: NdpiAddress): Dissection {
     const module = this.live();
     const bytes = this.flowBytes;
     const view = this.flowView;
-    this.fn.copyFrom(bytes, flow, L.sizeofFlowStruct);
+    this.fn.copyFromAddress(bytes, flow, L.sizeofFlowStruct);
     const proto = this.proto[slot]!;
     const gaveUp = this.giveUpCategory[slot]! >= 0;
     const portGuess = view.getUint16(L.guessedProtocolId, true);
@@ -264,7 +269,7 @@ class NdpiDissector implements FlowDissector {
   }
 
   /** `ndpi_protocol2name`'s `Master.App` rule (spec §11) with 4.7-dev names, ≤ 39 bytes. */
-  private applicationName(module: NdpiPointer, master: number, app: number): string {
+  private applicationName(module: NdpiAddress, master: number, app: number): string {
     let name: string;
     if (master !== NDPI_PROTO.UNKNOWN && master !== app) {
       name =
@@ -277,7 +282,7 @@ class NdpiDissector implements FlowDissector {
     return name.length > MAX_NAME ? name.slice(0, MAX_NAME) : name; // names are ASCII
   }
 
-  private protoName(module: NdpiPointer, id: number): string {
+  private protoName(module: NdpiAddress, id: number): string {
     let name = this.protoNames[id];
     if (name === undefined) {
       name = compatProtocolName(this.fn.getProtoName(module, id) ?? 'Unknown');
@@ -287,7 +292,7 @@ class NdpiDissector implements FlowDissector {
   }
 
   /** Whether the flow's host name alone maps to protocol `id` in nDPI's host-name table. */
-  private hostNameMatches(module: NdpiPointer, flowBytes: Uint8Array, id: number): boolean {
+  private hostNameMatches(module: NdpiAddress, flowBytes: Uint8Array, id: number): boolean {
     const start = L.hostServerName;
     let end = start;
     while (end < start + L.hostServerNameSize && flowBytes[end] !== 0) end++;
@@ -298,7 +303,7 @@ class NdpiDissector implements FlowDissector {
   }
 
   /** nDPI's default category of protocol `id` (its `proto_defaults` entry). */
-  private defaultCategory(module: NdpiPointer, id: number): number {
+  private defaultCategory(module: NdpiAddress, id: number): number {
     let category = this.defaultCategories[id];
     if (category === undefined) {
       category = this.fn.getProtoCategory(module, { master_protocol: 0, app_protocol: id, category: 0 });
@@ -307,7 +312,7 @@ class NdpiDissector implements FlowDissector {
     return category;
   }
 
-  private categoryName(module: NdpiPointer, category: number): string {
+  private categoryName(module: NdpiAddress, category: number): string {
     let name = this.categoryNames[category];
     if (name === undefined) {
       name = this.fn.categoryGetName(module, category) ?? '';
@@ -331,9 +336,8 @@ class NdpiDissector implements FlowDissector {
 
   /** Frees a slot's nDPI flow without collecting (close, or a reused slot). */
   private release(slot: number): void {
-    const flow = this.flows[slot];
-    if (flow !== null && flow !== undefined) this.fn.freeFlow(flow);
-    this.flows[slot] = null;
+    if (slot < this.flows.length && this.flows[slot] !== 0) this.fn.freeFlow(this.flows[slot]!);
+    this.flows[slot] = 0;
     this.results[slot] = null;
     this.state[slot] = FREE;
   }
@@ -356,6 +360,9 @@ class NdpiDissector implements FlowDissector {
     const portGuessBefore = new Uint16Array(n);
     portGuessBefore.set(this.portGuessBefore);
     this.portGuessBefore = portGuessBefore;
+    const flows = new Float64Array(n);
+    flows.set(this.flows);
+    this.flows = flows;
   }
 }
 

@@ -8,39 +8,41 @@ interface Koffi {
   decode(ptr: unknown, offset: number, type: string): unknown;
 }
 
-/** An opaque C pointer as koffi hands it out (a JS External). */
-export type NdpiPointer = object;
+/**
+ * A C pointer held as its address (a number; user-space addresses fit in 53 bits). The bindings
+ * take and return `uintptr_t` rather than koffi's External objects: checking an External's type
+ * tag on every call and making one per `ndpi_calloc` cost ~4 % of an nDPI run's CPU.
+ */
+export type NdpiAddress = number;
 
 /** @internal The bound C functions of libndpi (signatures checked against nDPI 4.2's ndpi_api.h). */
 export interface NdpiFunctions {
-  initDetectionModule(prefs: number): NdpiPointer | null;
-  setProtocolDetectionBitmask2(module: NdpiPointer, mask: Uint8Array): void;
-  finalizeInitialization(module: NdpiPointer): void;
-  exitDetectionModule(module: NdpiPointer): void;
-  /** `ndpi_calloc(1, size)`: flows must start zeroed; freed by {@link freeFlow}. */
-  calloc(count: number, size: number): NdpiPointer | null;
+  initDetectionModule(prefs: number): NdpiAddress;
+  setProtocolDetectionBitmask2(module: NdpiAddress, mask: Uint8Array): void;
+  finalizeInitialization(module: NdpiAddress): void;
+  exitDetectionModule(module: NdpiAddress): void;
+  /** `ndpi_calloc(1, size)`: flows must start zeroed; freed by {@link freeFlow}; 0 when out of memory. */
+  calloc(count: number, size: number): NdpiAddress;
   /** `ndpi_free_flow`: frees the flow's own allocations (HTTP strings, TLS names…) and the struct. */
-  freeFlow(flow: NdpiPointer): void;
+  freeFlow(flow: NdpiAddress): void;
   /**
    * `ndpi_detection_process_packet`, packet given by address. The returned `ndpi_protocol` is
    * read as its low 32 bits, `master | app << 16` (the struct is returned in one integer register
    * on LP64 ABIs): a small integer, so the call allocates nothing on the JS heap.
    */
-  processPacketAt(module: NdpiPointer, flow: NdpiPointer, packet: number, len: number, timeMs: number): number;
+  processPacketAt(module: NdpiAddress, flow: NdpiAddress, packet: number, len: number, timeMs: number): number;
   /** Same C function, packet given as a typed array (fallback when addresses are unavailable). */
-  processPacket(module: NdpiPointer, flow: NdpiPointer, packet: Uint8Array, len: number, timeMs: number): number;
+  processPacket(module: NdpiAddress, flow: NdpiAddress, packet: Uint8Array, len: number, timeMs: number): number;
   /** `ndpi_detection_giveup(module, flow, enable_guess, &protocol_was_guessed)`, full 64-bit result. */
-  detectionGiveup(module: NdpiPointer, flow: NdpiPointer, enableGuess: number, guessed: Uint8Array): number | bigint;
-  extraDissectionPossible(module: NdpiPointer, flow: NdpiPointer): number;
-  getProtoName(module: NdpiPointer, id: number): string | null;
+  detectionGiveup(module: NdpiAddress, flow: NdpiAddress, enableGuess: number, guessed: Uint8Array): number | bigint;
+  extraDissectionPossible(module: NdpiAddress, flow: NdpiAddress): number;
+  getProtoName(module: NdpiAddress, id: number): string | null;
   /** `ndpi_get_proto_category(module, proto)`; `proto` passed by value (cold path only). */
-  getProtoCategory(module: NdpiPointer, proto: { master_protocol: number; app_protocol: number; category: number }): number;
-  categoryGetName(module: NdpiPointer, category: number): string | null;
+  getProtoCategory(module: NdpiAddress, proto: { master_protocol: number; app_protocol: number; category: number }): number;
+  categoryGetName(module: NdpiAddress, category: number): string | null;
   /** `ndpi_match_string_subprotocol`: the protocol a host name maps to (no flow involved). */
-  matchStringSubprotocol(module: NdpiPointer, name: Uint8Array, len: number, result: Uint8Array): number;
+  matchStringSubprotocol(module: NdpiAddress, name: Uint8Array, len: number, result: Uint8Array): number;
   /** libc `memmove(dst, src, n)` from C memory into a JS buffer (koffi.view would leak, see below). */
-  copyFrom(dst: Uint8Array, src: NdpiPointer, n: number): unknown;
-  /** The same, from a C address held as a number. */
   copyFromAddress(dst: Uint8Array, src: number, n: number): unknown;
   /** libc `strnlen` on a C address held as a number. */
   strnlenAt(address: number, max: number): number;
@@ -147,27 +149,26 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, path: string): NdpiL
   // ndpi_typedefs.h: typedef struct ndpi_proto { u_int16_t master_protocol, app_protocol; ndpi_protocol_category_t category; }
   koffi.struct('flowstream_ndpi_protocol', { master_protocol: 'uint16_t', app_protocol: 'uint16_t', category: 'uint32_t' });
   const fn = {
-    initDetectionModule: f('void *ndpi_init_detection_module(uint32_t prefs)'),
-    setProtocolDetectionBitmask2: f('void ndpi_set_protocol_detection_bitmask2(void *m, const uint8_t *mask)'),
-    finalizeInitialization: f('void ndpi_finalize_initialization(void *m)'),
-    exitDetectionModule: f('void ndpi_exit_detection_module(void *m)'),
-    calloc: f('void *ndpi_calloc(unsigned long count, size_t size)'),
-    freeFlow: f('void ndpi_free_flow(void *flow)'),
-    processPacketAt: f(`uint32_t ${processPacket}(void *m, void *flow, uintptr_t packet, uint16_t len, uint64_t ms)`),
-    processPacket: f(`uint32_t ${processPacket}(void *m, void *flow, const uint8_t *packet, uint16_t len, uint64_t ms)`),
-    detectionGiveup: f('uint64_t ndpi_detection_giveup(void *m, void *flow, uint8_t guess, uint8_t *guessed)'),
-    extraDissectionPossible: f('uint8_t ndpi_extra_dissection_possible(void *m, void *flow)'),
-    getProtoName: f('const char *ndpi_get_proto_name(void *m, uint16_t id)'),
-    getProtoCategory: f('uint32_t ndpi_get_proto_category(void *m, flowstream_ndpi_protocol proto)'),
-    matchStringSubprotocol: f('int ndpi_match_string_subprotocol(void *m, const uint8_t *name, uint32_t len, uint8_t *result)'),
-    categoryGetName: f('const char *ndpi_category_get_name(void *m, uint32_t category)'),
+    initDetectionModule: f('uintptr_t ndpi_init_detection_module(uint32_t prefs)'),
+    setProtocolDetectionBitmask2: f('void ndpi_set_protocol_detection_bitmask2(uintptr_t m, const uint8_t *mask)'),
+    finalizeInitialization: f('void ndpi_finalize_initialization(uintptr_t m)'),
+    exitDetectionModule: f('void ndpi_exit_detection_module(uintptr_t m)'),
+    calloc: f('uintptr_t ndpi_calloc(unsigned long count, size_t size)'),
+    freeFlow: f('void ndpi_free_flow(uintptr_t flow)'),
+    processPacketAt: f(`uint32_t ${processPacket}(uintptr_t m, uintptr_t flow, uintptr_t packet, uint16_t len, uint64_t ms)`),
+    processPacket: f(`uint32_t ${processPacket}(uintptr_t m, uintptr_t flow, const uint8_t *packet, uint16_t len, uint64_t ms)`),
+    detectionGiveup: f('uint64_t ndpi_detection_giveup(uintptr_t m, uintptr_t flow, uint8_t guess, uint8_t *guessed)'),
+    extraDissectionPossible: f('uint8_t ndpi_extra_dissection_possible(uintptr_t m, uintptr_t flow)'),
+    getProtoName: f('const char *ndpi_get_proto_name(uintptr_t m, uint16_t id)'),
+    getProtoCategory: f('uint32_t ndpi_get_proto_category(uintptr_t m, flowstream_ndpi_protocol proto)'),
+    matchStringSubprotocol: f('int ndpi_match_string_subprotocol(uintptr_t m, const uint8_t *name, uint32_t len, uint8_t *result)'),
+    categoryGetName: f('const char *ndpi_category_get_name(uintptr_t m, uint32_t category)'),
     // Resolved through libndpi's dependency tree (libc), so no libc file name is hard-coded.
     addressOf: f('uintptr_t memmove(uint8_t *dst, const uint8_t *src, size_t n)'),
     // C memory is copied into reusable JS buffers and C pointers read as integers: koffi.view's
     // ArrayBuffers and the Externals koffi.decode makes for non-NULL pointers are never released
     // (measured with koffi 2.16: ~200 and ~160 bytes of RSS each), which would leak per flow.
-    // declared as returning nothing: memmove's result (dst) would come back as a new External per call
-    copyFrom: f('void memmove(uint8_t *dst, const void *src, size_t n)'),
+    // declared as returning nothing: memmove's result (dst) would come back as a number to drop
     copyFromAddress: f('void memmove(uint8_t *dst, uintptr_t src, size_t n)'),
     strnlenAt: f('size_t strnlen(uintptr_t s, size_t max)'),
   } as unknown as NdpiFunctions;
