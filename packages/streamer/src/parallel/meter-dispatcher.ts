@@ -14,10 +14,12 @@ const PUBLISH_EVERY = 4096;
  * Where the main thread's capture pump puts packets with parallel meters (spec §7): the
  * {@link RecordRouter} settled each record in the decoder's place (accounted by the pump), and
  * this class hands each owned record to its meter. Meter 0 is {@link local}, in this thread: its
- * records are decoded here and metered at once. Meters 1 … n − 1 are workers: each owned record
- * goes, raw, to its meter's ring, as a reference when its bytes are where the worker can read
- * them (a mapped file's segment, or the shared chunk the reader read it into), else as a copy;
- * the worker decodes and meters it.
+ * records are decoded here and metered at once. Meters 1 … n − 1 are workers. Where they never
+ * read a packet's bytes (no nDPI, no plugins: `decodedPackets`), the router decoded every record
+ * and each owned packet goes to its meter's ring as its fields (`RecordKind.Packet`). Otherwise
+ * each owned record goes raw, as a reference when its bytes are where the worker can read them (a
+ * mapped file's segment, or the shared chunk the reader read it into), else as a copy; the worker
+ * decodes and meters it.
  *
  * Every meter must see every parsed packet as a time ticker, so all meters share one clock and
  * one scan schedule — which this class keeps. A ticker changes a meter's state only when it runs
@@ -39,6 +41,7 @@ export class MeterDispatcher implements PacketSink {
    * @param writers the rings of meters 1 … n − 1, in meter order.
    * @param chunks the shared memory the readers read into: records there go by reference.
    * @param segments the mapped files' segments: records there go by reference too.
+   * @param decodedPackets the router decodes every record (its `decodeEvery`): owned packets go as fields.
    */
   constructor(
     private readonly local: FlowMeter,
@@ -47,6 +50,7 @@ export class MeterDispatcher implements PacketSink {
     private readonly chunks: SharedChunks,
     private readonly segments: MappedSegments,
     decodeTunnels: boolean,
+    private readonly decodedPackets: boolean,
   ) {
     this.decoder = new PacketDecoder({ decodeTunnels });
   }
@@ -83,6 +87,19 @@ export class MeterDispatcher implements PacketSink {
 
   /** Gives an owned record to its meter, its time clamped to the shared clock (and scan ticks to the others when due). */
   private dispatch(rec: CaptureRecord, packet: DecodedPacket, owner: number): void {
+    if (this.decodedPackets) {
+      // the router decoded the record into `packet`: its time is clamped there
+      if (isLaterTime(packet.timeMs, this.clock)) this.clock = packet.timeMs;
+      else packet.timeMs = this.clock;
+      if (owner === 0) this.local.process(packet);
+      else if (owner <= this.writers.length) {
+        const w = this.writers[owner - 1]!;
+        w.packet(packet);
+        if (w.pending >= PUBLISH_EVERY) w.publish();
+      }
+      this.scanIfDue(owner);
+      return;
+    }
     // the record carries the meter time (spec §1.2 clamp); kept in fields, never passed as a (boxed) argument
     if (isLaterTime(rec.timeMs, this.clock)) this.clock = rec.timeMs;
     else rec.timeMs = this.clock;
@@ -103,6 +120,11 @@ export class MeterDispatcher implements PacketSink {
       }
       if (w.pending >= PUBLISH_EVERY) w.publish();
     }
+    this.scanIfDue(owner);
+  }
+
+  /** The other meters scan when the shared clock says one is due (spec §6.2 step 1). */
+  private scanIfDue(owner: number): void {
     if (elapsedMs(this.clock, this.lastScan) >= SCAN_INTERVAL_MS) {
       this.lastScan = this.clock;
       this.tickOthers(owner);

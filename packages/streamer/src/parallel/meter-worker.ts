@@ -138,8 +138,9 @@ function meterLoop(meter: FlowMeter, decoder: PacketDecoder, ring: PacketRingRea
       continue;
     }
     while (ring.available(published)) {
-      const kind = ring.next(record);
-      if (kind === RecordKind.Frame) {
+      const kind = ring.next(record, packet);
+      if (kind === RecordKind.Packet) meter.process(packet);
+      else if (kind === RecordKind.Frame) {
         const reason = decoder.decode(record, packet);
         // the router settled this record with the same decoder: a disagreement is a bug, not input
         if (reason !== 0) throw new Error(`meter worker: a record routed as a packet decodes as ${IGNORE_REASON_NAMES[reason]}`);

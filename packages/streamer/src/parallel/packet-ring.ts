@@ -1,4 +1,4 @@
-import type { CaptureRecord } from '@flowstream/core';
+import type { CaptureRecord, DecodedPacket } from '@flowstream/core';
 import { viewMappedSegment } from '@flowstream/core/internal';
 
 /**
@@ -58,6 +58,11 @@ export const RecordKind = {
   Wrap: 3,
   /** End of input: flush. */
   End: 4,
+  /**
+   * A packet this meter owns, decoded by the main thread: its fields alone, no bytes (meters
+   * that never read a packet's bytes: no nDPI, no plugins).
+   */
+  Packet: 8,
 } as const;
 
 // Frame record layout, in 32-bit words from the record start (word 1: the bytes that follow).
@@ -75,6 +80,23 @@ const S_OFFSET = 11;
 /** Words of a frame record before its bytes (even). */
 const FRAME_WORDS = 12;
 const TICK_WORDS = 4;
+// Packet record layout, in 32-bit words from the record start.
+const P_SMALL = 1; // protocol | ipVersion << 8 | tcpFlags << 16
+const P_TIME = 2; // f64 (words 2–3): the meter time
+const P_TS_SEC = 4; // f64
+const P_TS_NSEC = 6; // f64
+const P_SRC_MAC = 8; // f64
+const P_DST_MAC = 10; // f64
+const P_RAW = 12;
+const P_IP = 13;
+const P_TRANSPORT = 14;
+const P_PAYLOAD = 15;
+const P_VLAN = 16;
+const P_TUNNEL = 17;
+const P_PORTS = 18; // srcPort | dstPort << 16
+const P_ADDRESSES = 19; // src0 … src3, dst0 … dst3
+/** Words of a packet record (even). */
+const PACKET_WORDS = 28;
 const SEGMENT_WORDS = 6;
 const END_WORDS = 2;
 /** Longest wait for space before the writer checks that its reader still reads, ms. */
@@ -191,6 +213,39 @@ export class PacketRingWriter {
       for (let k = Math.max(whole << 2, shift); k < shift + caplen; k++) u8[(to << 2) + k] = data[rec.offset - shift + k]!;
     }
     this.write += words;
+    this.pending++;
+  }
+
+  /** Writes a packet decoded here (its fields, no bytes), `p.timeMs` being its meter time. */
+  packet(p: DecodedPacket): void {
+    const at = this.reserve(PACKET_WORDS);
+    const i32 = this.i32;
+    const f64 = this.f64;
+    const d = at >>> 1;
+    i32[at] = RecordKind.Packet | (PACKET_WORDS << 8);
+    i32[at + P_SMALL] = p.protocol | (p.ipVersion << 8) | (p.tcpFlags << 16);
+    f64[d + (P_TIME >>> 1)] = p.timeMs;
+    f64[d + (P_TS_SEC >>> 1)] = p.tsSec;
+    f64[d + (P_TS_NSEC >>> 1)] = p.tsNsec;
+    f64[d + (P_SRC_MAC >>> 1)] = p.srcMac;
+    f64[d + (P_DST_MAC >>> 1)] = p.dstMac;
+    i32[at + P_RAW] = p.rawSize;
+    i32[at + P_IP] = p.ipSize;
+    i32[at + P_TRANSPORT] = p.transportSize;
+    i32[at + P_PAYLOAD] = p.payloadSize;
+    i32[at + P_VLAN] = p.vlanId;
+    i32[at + P_TUNNEL] = p.tunnelId;
+    i32[at + P_PORTS] = p.srcPort | (p.dstPort << 16);
+    const a = at + P_ADDRESSES;
+    i32[a] = p.src0;
+    i32[a + 1] = p.src1;
+    i32[a + 2] = p.src2;
+    i32[a + 3] = p.src3;
+    i32[a + 4] = p.dst0;
+    i32[a + 5] = p.dst1;
+    i32[a + 6] = p.dst2;
+    i32[a + 7] = p.dst3;
+    this.write += PACKET_WORDS;
     this.pending++;
   }
 
@@ -335,7 +390,7 @@ export class PacketRingReader {
    * written into `out` (its bytes stay valid until the next {@link release}), a tick's time into
    * {@link tickTime}. Wrap markers are skipped.
    */
-  next(out: CaptureRecord): number {
+  next(out: CaptureRecord, packet: DecodedPacket): number {
     let at = this.read & this.mask;
     let head = this.i32[at]!;
     if ((head & 0xff) === RecordKind.Wrap) {
@@ -346,6 +401,10 @@ export class PacketRingReader {
     const kind = head & 0xff;
     const words = head >>> 8;
     this.read = (this.read + words) | 0;
+    if (kind === RecordKind.Packet) {
+      this.readPacket(at, packet);
+      return kind;
+    }
     if (kind === RecordKind.MappedFrame) {
       this.readInPlace(at, this.segmentBytes, this.segmentWords, out);
       return RecordKind.Frame;
@@ -359,7 +418,7 @@ export class PacketRingReader {
     else if (kind === RecordKind.Tick) this.tickTime = this.f64[(at >>> 1) + 1]!;
     else if (kind === RecordKind.Segment) {
       this.viewSegment(this.f64[(at >>> 1) + 1]!, this.f64[(at >>> 1) + 2]!);
-      return this.next(out);
+      return this.next(out, packet);
     }
     return kind;
   }
@@ -371,6 +430,40 @@ export class PacketRingReader {
   release(): void {
     Atomics.store(this.control, Ctl.Read, this.read);
     if (Atomics.load(this.control, Ctl.WriterWaiting) !== 0) Atomics.notify(this.control, Ctl.Read);
+  }
+
+  /** The fields of a {@link RecordKind.Packet} (its `data` stays empty: such a meter never reads bytes). */
+  private readPacket(at: number, p: DecodedPacket): void {
+    const i32 = this.i32;
+    const f64 = this.f64;
+    const d = at >>> 1;
+    const small = i32[at + P_SMALL]!;
+    p.protocol = small & 0xff;
+    p.ipVersion = (small >>> 8) & 0xff;
+    p.tcpFlags = small >>> 16;
+    p.timeMs = f64[d + (P_TIME >>> 1)]!;
+    p.tsSec = f64[d + (P_TS_SEC >>> 1)]!;
+    p.tsNsec = f64[d + (P_TS_NSEC >>> 1)]!;
+    p.srcMac = f64[d + (P_SRC_MAC >>> 1)]!;
+    p.dstMac = f64[d + (P_DST_MAC >>> 1)]!;
+    p.rawSize = i32[at + P_RAW]!;
+    p.ipSize = i32[at + P_IP]!;
+    p.transportSize = i32[at + P_TRANSPORT]!;
+    p.payloadSize = i32[at + P_PAYLOAD]!;
+    p.vlanId = i32[at + P_VLAN]!;
+    p.tunnelId = i32[at + P_TUNNEL]! >>> 0;
+    const ports = i32[at + P_PORTS]!;
+    p.srcPort = ports & 0xffff;
+    p.dstPort = ports >>> 16;
+    const a = at + P_ADDRESSES;
+    p.src0 = i32[a]! >>> 0;
+    p.src1 = i32[a + 1]! >>> 0;
+    p.src2 = i32[a + 2]! >>> 0;
+    p.src3 = i32[a + 3]! >>> 0;
+    p.dst0 = i32[a + 4]! >>> 0;
+    p.dst1 = i32[a + 5]! >>> 0;
+    p.dst2 = i32[a + 6]! >>> 0;
+    p.dst3 = i32[a + 7]! >>> 0;
   }
 
   /** The fields both frame kinds share. */

@@ -60,7 +60,8 @@ interface MeterWorker {
  * every record ({@link RecordRouter}: NFStream's hash, its bucket's meter, or the ignore reason).
  * Meter 0 runs in the main thread, on the bucket share {@link localShare} leaves it (reading and
  * routing every record is its work too); each other meter is a worker thread that gets its owned
- * records, raw, through a shared-memory ring and decodes them. Every meter has its own FlowMeter
+ * records through a shared-memory ring: raw, to decode them itself, where its nDPI or plugins
+ * read the bytes, else as the packets the main thread decoded (their fields alone). Every meter has its own FlowMeter
  * (cache, clock, scan), plugins and nDPI dissector. Finished flows come from the local meter and
  * as the workers' columnar batches; ids are given in arrival order.
  *
@@ -101,6 +102,11 @@ export class ParallelMeterRun implements FlowRun {
   private sharedReader: CaptureReader | null = null;
   /** Mapped files are read in place by the workers when the main thread meters a share too (see {@link share}). */
   private readonly inPlace: boolean;
+  /**
+   * The workers never read a packet's bytes (no nDPI, no plugins): the main thread decodes their
+   * packets and hands them over as fields, and reads its inputs as one meter does (see {@link share}).
+   */
+  private readonly decodedPackets: boolean;
   private readonly router: RecordRouter;
   /** The shared packet loop (reader → filter → router), feeding the dispatcher instead of a meter. */
   private readonly pump: CapturePump;
@@ -164,9 +170,10 @@ export class ParallelMeterRun implements FlowRun {
     }
     const table = meterBuckets(parallel.nMeters, localShare(options, parallel));
     this.inPlace = table.includes(0);
-    const router = new RecordRouter(table, options.decodeTunnels);
+    this.decodedPackets = workerOptions.nDissections === 0 && parallel.plugins.length === 0;
+    const router = new RecordRouter(table, options.decodeTunnels, this.decodedPackets);
     this.router = router;
-    this.dispatcher = new MeterDispatcher(this.local, writers, router, this.chunks, this.segments, options.decodeTunnels);
+    this.dispatcher = new MeterDispatcher(this.local, writers, router, this.chunks, this.segments, options.decodeTunnels, this.decodedPackets);
     this.pump = new CapturePump(router, this.dispatcher, this.accounting, filter);
     const workers = this.workers;
     const local = this.local;
@@ -244,13 +251,14 @@ export class ParallelMeterRun implements FlowRun {
 
   /**
    * Lets the workers read `reader`'s records where it reads them: a mapped file's own pages, else
-   * the shared chunks it reads into from now on. With no share of its own (core fields) the main
-   * thread has time to spare, and copies even a mapped file into the chunks: measured as fast, and
-   * the workers read records still in the cache (in place, they read pages the main thread left
-   * long before).
+   * the shared chunks it reads into from now on. Workers given decoded packets read no bytes, so
+   * the reader reads as one meter's does. Otherwise, with no share of its own the main thread
+   * copies even a mapped file into the chunks: measured as fast, and the workers read records
+   * still in the cache (in place, they read pages the main thread left long before).
    */
   private share(reader: CaptureReader): void {
     this.sharedReader = reader;
+    if (this.decodedPackets) return;
     if (reader.mapped === true && this.inPlace && reader.shareMapping?.() === true) return;
     reader.useBuffers?.(this.chunks);
   }

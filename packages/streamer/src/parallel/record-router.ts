@@ -29,6 +29,8 @@ const CAPWAP_DATA_PORT = 5247;
  * Anything else (VLAN, MPLS, PPPoE, LLC, IPv6, IP-in-IP, tunnels, other link types, odd headers)
  * goes through the full decoder here, the rare case. Either way the answer is the decoder's:
  * every record is accounted exactly as one meter would, and its worker decodes it the same.
+ * When the workers take decoded packets (`decodeEvery`), every record is decoded here instead,
+ * into the pump's packet, and hashed from its fields.
  */
 export class RecordRouter implements RecordDecoder {
   /** The meter that owns the last record {@link decode} accepted. */
@@ -39,10 +41,15 @@ export class RecordRouter implements RecordDecoder {
   private readonly packet = new DecodedPacket();
   private readonly mask: number;
 
-  /** @param buckets the meter of each hash bucket (`meterBuckets`: a power-of-two length). */
+  /**
+   * @param buckets the meter of each hash bucket (`meterBuckets`: a power-of-two length).
+   * @param decodeEvery decode every record into the pump's packet (the dispatcher then hands the
+   *   fields over, see `RecordKind.Packet`) instead of settling the commonest ones on their bytes.
+   */
   constructor(
     private readonly buckets: Uint16Array,
     private readonly decodeTunnels: boolean,
+    private readonly decodeEvery = false,
   ) {
     this.decoder = new PacketDecoder({ decodeTunnels });
     this.mask = buckets.length - 1;
@@ -52,7 +59,15 @@ export class RecordRouter implements RecordDecoder {
    * The decoder's verdict for the capture pump, without decoding: 0 when `rec` is a packet (its
    * meter in {@link owner}; `_out` is left alone), else the reason it is ignored.
    */
-  decode(rec: CaptureRecord, _out: DecodedPacket): number {
+  decode(rec: CaptureRecord, out: DecodedPacket): number {
+    if (this.decodeEvery) {
+      const reason = this.decoder.decode(rec, out);
+      if (reason !== IgnoreReason.None) return reason;
+      const h = nfstreamPacketHash(out);
+      this.hash = h;
+      this.owner = this.buckets[h & this.mask]!;
+      return IgnoreReason.None;
+    }
     const owner = this.route(rec);
     if (owner < 0) return -owner;
     this.owner = owner;

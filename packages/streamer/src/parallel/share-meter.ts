@@ -38,7 +38,7 @@ export function meterShare(
   // other shares' owners have no ring here, so the dispatcher only moves the clock for them
   const table = meterBuckets(shares, 1 / shares).map((owner) => (owner - share + shares) % shares);
   const router = new RecordRouter(table, options.decodeTunnels);
-  const dispatcher = new MeterDispatcher(meter, [], router, new SharedChunks([]), new MappedSegments([]), options.decodeTunnels);
+  const dispatcher = new MeterDispatcher(meter, [], router, new SharedChunks([]), new MappedSegments([]), options.decodeTunnels, false);
   const pump = new CapturePump(router, dispatcher, new PacketAccounting(), null);
   let flows = 0;
   let error: Error | null = null;

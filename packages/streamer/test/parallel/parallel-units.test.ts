@@ -53,7 +53,7 @@ describe('nfstreamPacketHash (spec §7)', () => {
 
 describe('PacketRing', () => {
   for (const copyFrames of [false, true]) {
-    it(`round-trips records (bytes copied or in a shared chunk), ticks and frame bytes across many wraps of a small ring (copyFrames ${copyFrames})`, () => {
+    it(`round-trips records (bytes copied or in a shared chunk), decoded packets, ticks and frame bytes across many wraps of a small ring (copyFrames ${copyFrames})`, () => {
       const ring = allocateRing(0); // 1 MiB
       // a shared chunk holding the same bytes as the reader-like buffer below
       const shared = new SharedArrayBuffer(8192);
@@ -66,16 +66,23 @@ describe('PacketRing', () => {
       for (const view of segments) expect(mappedAddress(view)).toBeGreaterThan(0);
       expect((segments.at(-1)?.length ?? 1) % 4).not.toBe(0);
       const out = new CaptureRecord();
+      const outPacket = new DecodedPacket();
       const seen: string[] = [];
       const text = (r: CaptureRecord): string => {
         const bytes = Array.from(r.data.subarray(r.offset, r.offset + r.caplen)).join(',');
         return `${r.timeMs}|${r.tsSec}|${r.tsNsec}|${r.caplen}|${r.wireLength}|${r.linkType}|${bytes}`;
       };
+      // every field a meter reads from a decoded packet (a Packet record carries no bytes)
+      const packetText = (p: DecodedPacket): string =>
+        [p.timeMs, p.tsSec, p.tsNsec, p.rawSize, p.ipSize, p.transportSize, p.payloadSize, p.protocol, p.ipVersion, p.vlanId, p.tunnelId, p.srcPort, p.dstPort, p.tcpFlags]
+          .concat([p.src0, p.src1, p.src2, p.src3, p.dst0, p.dst1, p.dst2, p.dst3, p.srcMac, p.dstMac])
+          .join('|');
       const drain = (): void => {
         const published = Atomics.load(reader.control, Ctl.Write);
         while (reader.available(published)) {
-          const kind = reader.next(out);
-          if (kind === RecordKind.Frame) {
+          const kind = reader.next(out, outPacket);
+          if (kind === RecordKind.Packet) seen.push(packetText(outPacket));
+          else if (kind === RecordKind.Frame) {
             // in place: the ring's or a chunk's shared memory, or a mapped segment's pages
             if (copyFrames) expect(out.data.buffer instanceof SharedArrayBuffer).toBe(false);
             seen.push(text(out));
@@ -94,7 +101,37 @@ describe('PacketRing', () => {
       const source = new Uint8Array(5003).map((_, i) => (i * 7) & 0xff);
       const rec = new CaptureRecord();
       rec.data = source;
+      const packet = new DecodedPacket();
       for (let i = 0; i < 60000; i++) {
+        if (i % 4 === 3) {
+          // a decoded packet between the frames: extreme values of every field
+          packet.timeMs = i % 8 === 7 ? -1000 - i : 1.7e12 + i * 0.25;
+          packet.tsSec = 1.7e9 + i;
+          packet.tsNsec = (i * 999_983) % 1e9;
+          packet.rawSize = i % 65536;
+          packet.ipSize = (i * 3) % 65536;
+          packet.transportSize = (i * 5) % 65536;
+          packet.payloadSize = (i * 7) % 65536;
+          packet.protocol = i % 256;
+          packet.ipVersion = i % 8 === 3 ? 6 : 4;
+          packet.vlanId = i % 4096;
+          packet.tunnelId = i % 16 === 3 ? 0xffffffff : i * 65537;
+          packet.srcPort = 65535 - (i % 65536);
+          packet.dstPort = i % 65536;
+          packet.tcpFlags = i % 256;
+          packet.src0 = 0xffffffff - i;
+          packet.src1 = i * 31;
+          packet.src2 = 0x80000000 + i;
+          packet.src3 = i;
+          packet.dst0 = i * 977;
+          packet.dst1 = 0xfffffffe;
+          packet.dst2 = 0;
+          packet.dst3 = 0x7fffffff;
+          packet.srcMac = 0xffffffffffff - i;
+          packet.dstMac = i % 5 === 0 ? 0 : 0x0000ffff00000000 + i;
+          writer.packet(packet);
+          expected.push(packetText(packet));
+        }
         rec.caplen = i % 5 === 0 ? 1 + (i % 1500) : 60 + (i % 40);
         rec.offset = i % 997 === 0 ? source.length - rec.caplen : i % 3000;
         rec.timeMs = i % 11 === 0 ? -1000 - i : 1.7e12 + i * 0.5;
@@ -155,7 +192,7 @@ describe('MappedSegments', () => {
     mapped.prune();
     expect(held()).toBe(1);
     const out = new CaptureRecord();
-    expect(reader.next(out)).toBe(RecordKind.Frame);
+    expect(reader.next(out, new DecodedPacket())).toBe(RecordKind.Frame);
     expect(out.data.subarray(0, 20)).toEqual(copies[0]!.subarray(0, 20));
     reader.release();
     mapped.prune();
@@ -173,15 +210,15 @@ describe('MappedSegments', () => {
     mapped.prune();
     expect(state.released).toBe(0);
     // the record sent before the first mark read: past that mark only, the page wholly before it
-    expect(reader.next(out)).toBe(RecordKind.Frame);
+    expect(reader.next(out, new DecodedPacket())).toBe(RecordKind.Frame);
     reader.release();
     mapped.prune();
     expect(state.released).toBe(4096);
-    expect(reader.next(out)).toBe(RecordKind.Frame);
+    expect(reader.next(out, new DecodedPacket())).toBe(RecordKind.Frame);
     reader.release();
     mapped.prune();
     expect(state.released).toBe(8192);
-    expect(reader.next(out)).toBe(RecordKind.Frame);
+    expect(reader.next(out, new DecodedPacket())).toBe(RecordKind.Frame);
     expect(current).toEqual(copies[1]);
     expect(mapped.enter(new Uint8Array(8))).toBe(false);
     mapped.clear();

@@ -48,3 +48,38 @@ describe('RecordRouter agrees with the decoder (spec §7)', () => {
     });
   }
 });
+
+/** Every field of a decoded packet but its bytes (the record's buffer). */
+function fields(p: DecodedPacket): string {
+  const { data: _data, ...rest } = p;
+  return JSON.stringify(rest);
+}
+
+// With decodeEvery the router decodes each record into the pump's packet (the workers then take
+// its fields): the same verdict and owner as its header walk, and the decoder's packet.
+describe('RecordRouter with decodeEvery', () => {
+  it('gives the header walk’s verdicts and owners, and leaves the decoded packet in the pump’s', () => {
+    const buckets = meterBuckets(3, 0.2);
+    const walk = new RecordRouter(buckets, true);
+    const decoding = new RecordRouter(buckets, true, true);
+    const decoder = new PacketDecoder({ decodeTunnels: true });
+    const expected = new DecodedPacket();
+    const out = new DecodedPacket();
+    let packets = 0;
+    forEachCorpusRecord((rec, file, index) => {
+      const route = walk.route(rec);
+      const reason = decoding.decode(rec, out);
+      if (route < 0) {
+        if (reason !== -route) expect(reason, `${file} record ${index}`).toBe(-route);
+        return;
+      }
+      packets++;
+      if (reason !== IgnoreReason.None || decoding.owner !== route || decoding.hash !== walk.hash) {
+        expect([reason, decoding.owner, decoding.hash], `${file} record ${index}`).toEqual([IgnoreReason.None, route, walk.hash]);
+      }
+      decoder.decode(rec, expected);
+      if (fields(out) !== fields(expected) || out.data !== expected.data) expect(fields(out), `${file} record ${index}`).toBe(fields(expected));
+    });
+    expect(packets).toBeGreaterThan(1000);
+  });
+});
