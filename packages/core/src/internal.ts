@@ -26,6 +26,7 @@ export { wrapTimeMs, isLaterTime, elapsedMs, unsignedTimeMs } from './capture/ti
 // decode
 export { IGNORE_REASON_COUNT } from './decode/ignore-reason.js';
 export { ipv4Text, ipv6Text, macText, ouiText } from './decode/address-text.js';
+export { storeAddressWords } from './decode/address-words.js';
 // meter and runs
 export { CapturePump, MAX_PENDING_FLOWS } from './meter/capture-pump.js';
 export type { RecordFilter, PacketSink, RecordDecoder } from './meter/capture-pump.js';

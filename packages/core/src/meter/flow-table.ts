@@ -1,3 +1,4 @@
+import { storeAddressWords } from '../decode/address-words.js';
 import type { DecodedPacket } from '../decode/decoded-packet.js';
 import { addPages, PAGE_MASK, PAGE_SHIFT, PAGE_SLOTS } from './slot-pages.js';
 
@@ -188,14 +189,7 @@ export class FlowTable {
     const s = this.takeSlot();
     const k = this.keyPages[s >> PAGE_SHIFT]!;
     const o = (s & PAGE_MASK) * KEY_WORDS;
-    k[o] = p.src0;
-    k[o + 1] = p.src1;
-    k[o + 2] = p.src2;
-    k[o + 3] = p.src3;
-    k[o + 4] = p.dst0;
-    k[o + 5] = p.dst1;
-    k[o + 6] = p.dst2;
-    k[o + 7] = p.dst3;
+    storeAddressWords(p, k, o);
     k[o + KEY_PORTS] = p.srcPort | (p.dstPort << 16);
     k[o + KEY_META] = p.protocol | (p.ipVersion << 8) | (p.tunnelId << 16);
     k[o + KEY_VLAN] = p.vlanId;

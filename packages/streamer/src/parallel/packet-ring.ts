@@ -1,5 +1,5 @@
 import type { CaptureRecord, DecodedPacket } from '@flowstream/core';
-import { viewMappedSegment } from '@flowstream/core/internal';
+import { storeAddressWords, viewMappedSegment } from '@flowstream/core/internal';
 
 /**
  * Single-producer single-consumer ring of capture records in a SharedArrayBuffer: the main thread
@@ -236,15 +236,7 @@ export class PacketRingWriter {
     i32[at + P_VLAN] = p.vlanId;
     i32[at + P_TUNNEL] = p.tunnelId;
     i32[at + P_PORTS] = p.srcPort | (p.dstPort << 16);
-    const a = at + P_ADDRESSES;
-    i32[a] = p.src0;
-    i32[a + 1] = p.src1;
-    i32[a + 2] = p.src2;
-    i32[a + 3] = p.src3;
-    i32[a + 4] = p.dst0;
-    i32[a + 5] = p.dst1;
-    i32[a + 6] = p.dst2;
-    i32[a + 7] = p.dst3;
+    storeAddressWords(p, i32, at + P_ADDRESSES);
     this.write += PACKET_WORDS;
     this.pending++;
   }
