@@ -1,3 +1,4 @@
+import { readSync } from 'node:fs';
 import { libc } from '../libc.js';
 import type { ByteWindow, WindowLender } from './byte-window.js';
 
@@ -25,17 +26,35 @@ export const MAP_MIN_BYTES = 32 * 1024 * 1024;
 const SETTLED_MS = 2000;
 
 /**
- * Mapping pays where a page fault is cheap. Fault-around maps up to 64 KiB of cached file per
- * fault, which `read` copies in ~9 µs. On the 2-core Intel VM the probe's median moves with the
- * host between 2–4 µs and 6–7 µs, and mapping won at both ends (~40 ms on the 750 MB capture at
- * 2–4 µs; at 6–7 µs 25 ms with core fields, 70 ms with the statistics); on a guest where it was
- * ~11 µs (the earlier AMD VM), mapping took 330–460 ms against 100–130 ms of reads. Above this
- * median, the file is read.
+ * Mapping pays where a page fault is cheap against the copy it saves. Fault-around maps up to
+ * 64 KiB of cached file per fault; `read` copies the same 64 KiB. Both are timed on each file's
+ * first pages, and the file is mapped when the median fault costs at most this share of the
+ * copy. On the 2-core Intel VM a fault took 2–7 µs against 10–11 µs for the copy, and mapping
+ * won (~40 ms on the 750 MB capture at 2–4 µs; at 6–7 µs 25 ms with core fields, 70 ms with the
+ * statistics); on a guest where faults took ~11 µs, about what its copy took (the earlier AMD VM),
+ * mapping took 330–460 ms against 100–130 ms of reads.
  */
-const MAX_FAULT_US = 8;
+const MAX_FAULT_SHARE = 0.8;
+/**
+ * The rule of {@link MAX_FAULT_SHARE}: whether a page fault that maps 64 KiB in `faultUs` beats a
+ * copy of 64 KiB in `copyUs` (0: the copy could not be timed, so the file is read).
+ *
+ * @example
+ * ```ts
+ * faultsPay(6.6, 10.3); // true: map
+ * faultsPay(11, 10); // false: read
+ * ```
+ */
+export function faultsPay(faultUs: number, copyUs: number): boolean {
+  return copyUs > 0 && faultUs <= MAX_FAULT_SHARE * copyUs;
+}
+
 /** Faults timed per file (one per 64 KiB of its first segment, pages the reader needs anyway: ~50 µs). */
 const PROBE_FAULTS = 16;
 const PROBE_STRIDE = 64 * 1024;
+/** Copies timed per file (of the same first pages: ~100 µs); the fastest counts. */
+const PROBE_READS = 3;
+const PROBE_READ_BYTES = 256 * 1024;
 
 const PROT_READ = 1;
 const MAP_PRIVATE = 2;
@@ -266,13 +285,13 @@ export class FileMapping implements WindowLender {
 
   /**
    * Times the first faults of the segment (the median of {@link PROBE_FAULTS}, each mapping up to
-   * 64 KiB): true when mapping beats reading on this machine (see {@link MAX_FAULT_US}); undefined
-   * when the segment is too small to tell.
+   * 64 KiB) and the copy of as much by `read`: true when mapping beats reading on this machine
+   * (see {@link MAX_FAULT_SHARE}); undefined when the segment is too small to tell.
    */
   private timeFaults(): boolean | undefined {
     const view = this.view;
     const n = PROBE_FAULTS;
-    if (view.length < n * PROBE_STRIDE) return undefined;
+    if (view.length < n * PROBE_STRIDE || view.length < PROBE_READS * PROBE_READ_BYTES) return undefined;
     const us = new Float64Array(n);
     let touched = 0;
     for (let k = 0; k < n; k++) {
@@ -283,7 +302,26 @@ export class FileMapping implements WindowLender {
     // kept, so that the reads are not optimised away
     this.probed = touched;
     us.sort();
-    return us[n >> 1]! <= MAX_FAULT_US;
+    return faultsPay(us[n >> 1]!, this.timeCopy());
+  }
+
+  /** Microseconds `read` takes to copy 64 KiB of the file's first pages (the fastest of a few); 0 when it fails. */
+  private timeCopy(): number {
+    const scratch = new Uint8Array(PROBE_READ_BYTES);
+    let best = Infinity;
+    try {
+      for (let k = 0; k < PROBE_READS; k++) {
+        const t = performance.now();
+        const got = readSync(this.fd, scratch, 0, PROBE_READ_BYTES, k * PROBE_READ_BYTES);
+        const us = (performance.now() - t) * 1000;
+        if (got !== PROBE_READ_BYTES) return 0;
+        if (us < best) best = us;
+      }
+    } catch {
+      // the reads that follow will report it, at its offset
+      return 0;
+    }
+    return (best * PROBE_STRIDE) / PROBE_READ_BYTES;
   }
 
   /**
