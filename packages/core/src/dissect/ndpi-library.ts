@@ -5,13 +5,13 @@ import { NDPI_LAYOUT } from './ndpi-layout.js';
 interface Koffi {
   load(path: string): { func(signature: string): (...args: unknown[]) => unknown };
   struct(name: string, def: Record<string, string>): unknown;
-  decode(ptr: unknown, offset: number, type: string): unknown;
 }
 
 /**
  * A C pointer held as its address (a number; user-space addresses fit in 53 bits). The bindings
- * take and return `uintptr_t` rather than koffi's External objects: checking an External's type
- * tag on every call and making one per `ndpi_calloc` cost ~4 % of an nDPI run's CPU.
+ * take and return `uintptr_t` rather than koffi's External objects, whose type tag koffi checks on
+ * every call and one of which (a global handle with a finalizer) every `ndpi_calloc` made: the nDPI
+ * + statistics run is 14 % faster without them.
  */
 export type NdpiAddress = number;
 

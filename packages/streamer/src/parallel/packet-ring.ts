@@ -3,8 +3,8 @@ import { storeAddressWords, viewMappedSegment } from '@flowstream/core/internal'
 
 /**
  * Single-producer single-consumer ring of capture records in a SharedArrayBuffer: the main thread
- * (reader, BPF, router) writes the raw records a meter owns plus its clock ticks; that meter's
- * worker decodes and meters them. Records are whole numbers of 8-byte units so doubles stay
+ * (reader, BPF, router) writes the records a meter owns, raw or as decoded packets, plus its clock
+ * ticks; that meter's worker (decodes and) meters them. Records are whole numbers of 8-byte units so doubles stay
  * aligned.
  *
  * Positions are 32-bit word counters that only grow (wrapping at 2^32); the ring size is a power
@@ -379,8 +379,8 @@ export class PacketRingReader {
 
   /**
    * Reads the record at the read position and advances past it. Returns its kind; a frame is
-   * written into `out` (its bytes stay valid until the next {@link release}), a tick's time into
-   * {@link tickTime}. Wrap markers are skipped.
+   * written into `out` (its bytes stay valid until the next {@link release}), a decoded packet's
+   * fields into `packet`, a tick's time into {@link tickTime}. Wrap markers are skipped.
    */
   next(out: CaptureRecord, packet: DecodedPacket): number {
     let at = this.read & this.mask;
