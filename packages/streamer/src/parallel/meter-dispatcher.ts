@@ -87,31 +87,26 @@ export class MeterDispatcher implements PacketSink {
 
   /** Gives an owned record to its meter, its time clamped to the shared clock (and scan ticks to the others when due). */
   private dispatch(rec: CaptureRecord, packet: DecodedPacket, owner: number): void {
-    if (this.decodedPackets) {
-      // the router decoded the record into `packet`: its time is clamped there
+    // the meter time (spec §1.2 clamp) goes where the meter reads it: the packet the router decoded,
+    // or the record; kept in fields, never passed as a (boxed) argument
+    const decoded = this.decodedPackets;
+    if (decoded) {
       if (isLaterTime(packet.timeMs, this.clock)) this.clock = packet.timeMs;
       else packet.timeMs = this.clock;
-      if (owner === 0) this.local.process(packet);
-      else if (owner <= this.writers.length) {
-        const w = this.writers[owner - 1]!;
-        w.packet(packet);
-        if (w.pending >= PUBLISH_EVERY) w.publish();
-      }
-      this.scanIfDue(owner);
-      return;
-    }
-    // the record carries the meter time (spec §1.2 clamp); kept in fields, never passed as a (boxed) argument
-    if (isLaterTime(rec.timeMs, this.clock)) this.clock = rec.timeMs;
+    } else if (isLaterTime(rec.timeMs, this.clock)) this.clock = rec.timeMs;
     else rec.timeMs = this.clock;
     if (owner === 0) {
-      const reason = this.decoder.decode(rec, packet);
-      // the router settled this record with the same decoder: a disagreement is a bug, not input
-      if (reason !== 0) throw new Error(`parallel meters: a record routed as a packet decodes as ${IGNORE_REASON_NAMES[reason]}`);
+      if (!decoded) {
+        const reason = this.decoder.decode(rec, packet);
+        // the router settled this record with the same decoder: a disagreement is a bug, not input
+        if (reason !== 0) throw new Error(`parallel meters: a record routed as a packet decodes as ${IGNORE_REASON_NAMES[reason]}`);
+      }
       this.local.process(packet);
     } else if (owner <= this.writers.length) {
       const w = this.writers[owner - 1]!;
       const data = rec.data;
-      if (data === this.segments.view) this.mappedFrame(w, rec);
+      if (decoded) w.packet(packet);
+      else if (data === this.segments.view) this.mappedFrame(w, rec);
       else {
         const chunk = this.chunks.chunkOf(data);
         if (chunk >= 0) w.sharedFrame(rec, chunk);
@@ -120,11 +115,6 @@ export class MeterDispatcher implements PacketSink {
       }
       if (w.pending >= PUBLISH_EVERY) w.publish();
     }
-    this.scanIfDue(owner);
-  }
-
-  /** The other meters scan when the shared clock says one is due (spec §6.2 step 1). */
-  private scanIfDue(owner: number): void {
     if (elapsedMs(this.clock, this.lastScan) >= SCAN_INTERVAL_MS) {
       this.lastScan = this.clock;
       this.tickOthers(owner);

@@ -56,19 +56,12 @@ export class RecordRouter implements RecordDecoder {
   }
 
   /**
-   * The decoder's verdict for the capture pump, without decoding: 0 when `rec` is a packet (its
-   * meter in {@link owner}; `_out` is left alone), else the reason it is ignored.
+   * The decoder's verdict for the capture pump: 0 when `rec` is a packet (its meter in
+   * {@link owner}), else the reason it is ignored. `out` is written only with `decodeEvery` (the
+   * packet decoded); otherwise the commonest records are settled without decoding.
    */
   decode(rec: CaptureRecord, out: DecodedPacket): number {
-    if (this.decodeEvery) {
-      const reason = this.decoder.decode(rec, out);
-      if (reason !== IgnoreReason.None) return reason;
-      const h = nfstreamPacketHash(out);
-      this.hash = h;
-      this.owner = this.buckets[h & this.mask]!;
-      return IgnoreReason.None;
-    }
-    const owner = this.route(rec);
+    const owner = this.decodeEvery ? this.decodeFully(rec, out) : this.route(rec);
     if (owner < 0) return -owner;
     this.owner = owner;
     return IgnoreReason.None;
@@ -95,7 +88,7 @@ export class RecordRouter implements RecordDecoder {
         return -IgnoreReason.NonIp;
       }
     }
-    return this.decodeFully(rec);
+    return this.decodeFully(rec, this.packet);
   }
 
   /** The fast path's frame (`fast-path.ts`, the same tests in the same order): the owner; −1 when the frame is not one. */
@@ -133,11 +126,11 @@ export class RecordRouter implements RecordDecoder {
     return this.buckets[h & this.mask]!;
   }
 
-  /** The full decoder: its ignore reason, or the owner of the packet it decoded. */
-  private decodeFully(rec: CaptureRecord): number {
-    const reason = this.decoder.decode(rec, this.packet);
+  /** The full decoder, into `out`: −(its ignore reason), or the owner of the packet it decoded. */
+  private decodeFully(rec: CaptureRecord, out: DecodedPacket): number {
+    const reason = this.decoder.decode(rec, out);
     if (reason !== IgnoreReason.None) return -reason;
-    const h = nfstreamPacketHash(this.packet);
+    const h = nfstreamPacketHash(out);
     this.hash = h;
     return this.buckets[h & this.mask]!;
   }
