@@ -33,13 +33,26 @@ export interface ShareInputs {
 }
 
 /**
+ * Whether the workers read packet bytes (nDPI dissects, or plugins see the frames): they are then
+ * handed raw records to decode. Otherwise the main thread decodes every record anyway (to route
+ * it) and hands its packets over as fields (`RecordKind.Packet`), and metering a share itself would
+ * only add to the thread that already costs the most.
+ */
+export function workersReadBytes(options: ResolvedMeteringOptions, inputs: ShareInputs): boolean {
+  return (inputs.dissector !== null && options.nDissections > 0) || inputs.plugins.length > 0;
+}
+
+/**
  * Meter 0's share of the flows (of the hash buckets, see `meterBuckets`): the main thread also
  * reads and routes every record, so it meters less than the workers, the more so the lighter the
  * metering. With `m` the local metering cost of a packet and `w = 1.35 m + 0.3` a worker's (in
  * units of reading and routing it, see the constants), the main thread's load `1 + s·m` equals a
  * worker's `(1 − s)·w / (n − 1)` at `s = (w/(n−1) − 1) / (m + w/(n−1))`, clamped to 0 … 1/n.
  * Core fields give 0 (the main thread reads and routes; the workers meter), nDPI with the
- * statistics about 0.43 of the flows with two meters. The share depends on the options alone,
+ * statistics about 0.43 of the flows with two meters. Where the workers read no bytes
+ * ({@link workersReadBytes}), the main thread decodes every packet to hand it over, which costs it
+ * about what one meter's core path does: the share is 0 (statistics + SPLT on two meters, 2M-packet
+ * bench capture: 662 ms at 0 against 791 ms at the formula's 0.38; one meter 664 ms). The share depends on the options alone,
  * never on the input or the machine: which meter's nDPI sees a flow changes what nDPI's caches
  * learn (spec §7), so the same options on the same capture must split the flows the same way.
  *
@@ -50,6 +63,7 @@ export interface ShareInputs {
  */
 export function localShare(options: ResolvedMeteringOptions, inputs: ShareInputs): number {
   const n = inputs.nMeters;
+  if (!workersReadBytes(options, inputs)) return 0;
   // costs in units of reading and routing a packet of a mapped file
   const local =
     (LOCAL_CORE +

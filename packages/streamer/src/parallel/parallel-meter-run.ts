@@ -15,7 +15,7 @@ import { InputSequence, type RunFilter } from '../run/input-sequence.js';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
 import { STEP_RECORDS, StepResult, type FlowRun } from '../run/meter-run.js';
 import type { RunInput } from '../run/run-input.js';
-import { localShare } from './local-share.js';
+import { localShare, workersReadBytes } from './local-share.js';
 import { MappedSegments } from './mapped-segments.js';
 import { meterBuckets } from './meter-buckets.js';
 import { MeterDispatcher } from './meter-dispatcher.js';
@@ -170,7 +170,7 @@ export class ParallelMeterRun implements FlowRun {
     }
     const table = meterBuckets(parallel.nMeters, localShare(options, parallel));
     this.inPlace = table.includes(0);
-    this.decodedPackets = workerOptions.nDissections === 0 && parallel.plugins.length === 0;
+    this.decodedPackets = !workersReadBytes(options, parallel);
     const router = new RecordRouter(table, options.decodeTunnels, this.decodedPackets);
     this.router = router;
     this.dispatcher = new MeterDispatcher(this.local, writers, router, this.chunks, this.segments, options.decodeTunnels, this.decodedPackets);

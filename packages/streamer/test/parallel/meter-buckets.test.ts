@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DecodedPacket, IgnoreReason, PacketDecoder, resolveMeteringOptions } from '@flowstream/core';
 import { forEachCorpusRecord } from '../../../core/test/support/corpus-records.js';
-import { localShare } from '../../src/parallel/local-share.js';
+import { localShare, workersReadBytes } from '../../src/parallel/local-share.js';
 import { meterBuckets } from '../../src/parallel/meter-buckets.js';
 import { RecordRouter } from '../../src/parallel/record-router.js';
 
@@ -63,8 +63,8 @@ describe('localShare: the main thread meters less, the lighter the metering', ()
 
   it('grows with each per-packet feature and plugin, and stays within 1/n', () => {
     const shares = [
-      localShare(options({ nDissections: 0, statisticalAnalysis: true }), { nMeters: 2, plugins: [], dissector: null }),
-      localShare(options({ nDissections: 0, statisticalAnalysis: true, spltAnalysis: 10 }), { nMeters: 2, plugins: [], dissector: null }),
+      localShare(options({ nDissections: 20 }), { nMeters: 2, plugins: [], dissector }),
+      localShare(options({ nDissections: 20, statisticalAnalysis: true }), { nMeters: 2, plugins: [], dissector }),
       localShare(options({ nDissections: 20, statisticalAnalysis: true, spltAnalysis: 10 }), { nMeters: 2, plugins: [], dissector }),
       localShare(options({ nDissections: 20, statisticalAnalysis: true, spltAnalysis: 10 }), { nMeters: 2, plugins: [1, 2, 3], dissector }),
     ];
@@ -76,6 +76,18 @@ describe('localShare: the main thread meters less, the lighter the metering', ()
     expect(heavy(3)).toBeLessThanOrEqual(1 / 3);
     // many workers: each meters so little that the main thread only reads and routes
     expect(heavy(16)).toBe(0);
+  });
+
+  it('is 0 where the workers read no bytes: the main thread already decodes every packet for them', () => {
+    for (const o of [{ nDissections: 0, statisticalAnalysis: true }, { nDissections: 0, statisticalAnalysis: true, spltAnalysis: 10 }, { nDissections: 20, statisticalAnalysis: true }]) {
+      const inputs = { nMeters: 2, plugins: [], dissector: o.nDissections > 0 ? null : dissector };
+      expect(workersReadBytes(options(o), inputs)).toBe(false);
+      expect(localShare(options(o), inputs)).toBe(0);
+    }
+    // a plugin sees the frames: the workers get raw records, and the main thread meters a share
+    const plugin = { nMeters: 2, plugins: [1], dissector: null };
+    expect(workersReadBytes(options({ nDissections: 0, statisticalAnalysis: true }), plugin)).toBe(true);
+    expect(localShare(options({ nDissections: 0, statisticalAnalysis: true }), plugin)).toBeGreaterThan(0);
   });
 
   it('depends on the options alone, not on how the input is read (the split decides what each nDPI learns)', () => {
