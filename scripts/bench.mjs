@@ -315,7 +315,7 @@ function firstNote(stderr) {
 // ---- rows ----------------------------------------------------------------------------------------------
 
 const ROW_IDS = [
-  'core', 'stdin', 'stats-splt', 'meters-2', 'plugins', 'snapshots', 'split-1', 'split-2',
+  'core', 'stdin', 'stats-splt', 'meters-2', 'stats-splt-meters-2', 'plugins', 'snapshots', 'split-1', 'split-2',
   'ndpi-20', 'ndpi-stats', 'ndpi-stats-meters-2', 'split-1-ndpi-stats', 'split-2-ndpi-stats',
   'csv', 'arrow', 'parquet', 'jsonl', 'ipfix', 'nats',
   'flood-unbounded', 'flood-bounded', 'report',
@@ -335,6 +335,7 @@ const COMPARISONS = [
   { row: 'stats-splt', peer: 'peer-nfpcapd', kind: 'speed', min: 1.1 },
   { row: 'stdin', peer: 'core', kind: 'speed', min: 0.9 },
   { row: 'meters-2', peer: 'core', kind: 'speed', min: 1.0 },
+  { row: 'stats-splt-meters-2', peer: 'stats-splt', kind: 'speed' },
   { row: 'plugins', peer: 'core', kind: 'speed' },
   { row: 'snapshots', peer: 'core', kind: 'time', max: 1.3 },
   { row: 'ndpi-20', peer: 'core', kind: 'speed' },
@@ -425,6 +426,7 @@ function defineRows(opts, caps, scratch) {
     fsRow('stdin', 'main', 'core fields from a pipe', caps.main, core, { stdin: true }),
     fsRow('stats-splt', 'main', '+ statistical analysis + SPLT 10', caps.main, [...core, '--statistical-analysis', '--splt-analysis', '10']),
     fsRow('meters-2', 'main', 'core fields, --n-meters 2', caps.main, [...core, '--n-meters', '2']),
+    fsRow('stats-splt-meters-2', 'main', '+ statistical analysis + SPLT 10, --n-meters 2', caps.main, [...core, '--statistical-analysis', '--splt-analysis', '10', '--n-meters', '2']),
     fsRow('plugins', 'main', 'built-in plugins: splt + ja4', caps.main, [...core, '--plugin', 'splt:sequenceLength=10', '--plugin', 'ja4']),
     fsRow('snapshots', 'main', 'core fields + a snapshot every 1 s of capture time, to CSV', caps.main, [...core, '--snapshot-interval', '1', '--snapshot-output', join(scratch, 'snapshots.csv')]),
     {
