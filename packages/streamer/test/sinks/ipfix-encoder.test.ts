@@ -178,6 +178,37 @@ describe('IPFIX templates (RFC 7011 §3.4.1, RFC 5103)', () => {
     expect(v4!.fields.some((f) => f.ie.id === 7 && f.ie.pen === 0)).toBe(false);
     expect(v4!.fields.find((f) => f.column === 'src_port')).toMatchObject({ length: 0xffff, encoding: 'text' });
   });
+
+  it('an anonymised column never travels under its registered element, and an anonymised id still joins uniflow records', () => {
+    const hashed = new Set(['id', 'src_port', 'src2dst_mean_ps']);
+    const fields = FIELDS.map((f) => (hashed.has(f.name) ? { ...f, type: 'string' as const } : f));
+    const [forward, reverse] = buildTemplates(fields, { ...OPTS, mode: 'uniflow', anonymized: hashed });
+    const registered = new Map(knownFields().map((f) => [enterpriseId(f.name), f.name]));
+    for (const column of hashed) {
+      const field = forward!.fields.find((f) => f.column === column)!;
+      expect(field.ie).toMatchObject({ pen: DEFAULT_FLOWSTREAM_PEN, type: 'string' });
+      expect(field.ie.id).toBeGreaterThanOrEqual(HASHED_ID_BASE);
+      expect(registered.has(field.ie.id)).toBe(false);
+    }
+    // no flowId (148) for the hash; the reverse record carries the forward one's hash element instead
+    expect(forward!.fields.some((f) => f.ie.pen === 0 && f.ie.id === 148)).toBe(false);
+    const join = forward!.fields.find((f) => f.column === 'id')!;
+    expect(reverse!.fields.find((f) => f.column === 'id')?.ie).toEqual(join.ie);
+
+    // on the wire: both records of a flow carry the same hash
+    const b = batch(3);
+    const cols = b.columns.map((c, j) => (hashed.has(FIELDS[j]!.name) ? ({ kind: 'string', values: Array.from({ length: 3 }, (_, i) => `h${j}-${i}`) } as FlowColumn) : c));
+    const anon = new FlowBatch(fields, cols, 3);
+    const enc = encoder();
+    enc.setTemplates([forward!, reverse!]);
+    const bound = [forward!, reverse!].map((t) => bindTemplate(t, anon));
+    for (let row = 0; row < 3; row++) for (const t of bound) enc.end(writeRecord(t, row, enc.buf, enc.begin(t.template.id)));
+    enc.finish();
+    const [m] = enc.take();
+    const data = parse(m!).sets.filter((x) => x.id >= 256);
+    const text = data.map((x) => x.body.toString('latin1')).join('');
+    for (let row = 0; row < 3; row++) expect(text.split(`h0-${row}`).length - 1).toBe(2);
+  });
 });
 
 describe('IPFIX messages (RFC 7011 §3.1, §3.3)', () => {

@@ -43,7 +43,8 @@ export function ipfixElementsXml(pen: number): string {
     `  <title>flowstream IPFIX Information Elements</title>`,
     `  <note>Enterprise-specific elements of flowstream's IPFIX export, one per NFStream column that has no`,
     `  IANA element. Private enterprise number ${pen}${pen === 32473 ? " (RFC 5612's documentation number, the default; set your own with --ipfix-pen and regenerate)" : ''}.`,
-    `  Plugin fields not listed here get ids 16384-32767 hashed from their names.</note>`,
+    `  Plugin fields not listed here get ids 16384-32767 hashed from their names, and so do anonymised columns`,
+    `  (strings under flowstreamNAMEAnonymized, e.g. flowstreamIdAnonymized: never the column's own element).</note>`,
     `  <registry id="ipfix-information-elements">`,
   ];
   for (const ie of knownElements(pen)) {

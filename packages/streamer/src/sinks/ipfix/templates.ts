@@ -147,6 +147,19 @@ export function enterpriseElement(field: FieldSpec, pen: number, taken?: Readonl
   return { name: enterpriseName(field.name), id: enterpriseId(field.name, taken), pen, type: enterpriseEncoding(field).type, description: field.name };
 }
 
+/**
+ * The enterprise element of an anonymised column: a string element of its own (`id` →
+ * `flowstreamIdAnonymized`, an id hashed from that name), never the column's registered element,
+ * whose type is the plain value's (a collector that knows `flowstreamId` as signed64 would
+ * misread a hash sent under it).
+ *
+ * @example anonymisedElement({ name: 'id', type: 'string', nullable: false }, 32473).name === 'flowstreamIdAnonymized'
+ */
+export function anonymisedElement(field: FieldSpec, pen: number, taken?: ReadonlySet<number>): InformationElement {
+  const name = `${field.name}_anonymized`;
+  return { name: enterpriseName(name), id: enterpriseId(name, taken), pen, type: 'string', description: `${field.name} (anonymised)` };
+}
+
 function standardFields(rules: readonly Rule[], present: ReadonlyMap<string, FieldSpec>, family: 0 | 4 | 6, o: TemplateOptions, used: Set<string>): TemplateField[] {
   const out: TemplateField[] = [];
   for (const rule of rules) {
@@ -186,13 +199,17 @@ export function buildTemplates(fields: readonly FieldSpec[], o: TemplateOptions)
     const taken = new Set<number>();
     for (const f of fields) {
       if (used.has(f.name)) continue;
-      const ie = enterpriseElement(f, o.pen, taken);
+      const hashed = o.anonymized.has(f.name);
+      const ie = hashed ? anonymisedElement(f, o.pen, taken) : enterpriseElement(f, o.pen, taken);
       taken.add(ie.id);
-      main.push({ ie, length: IE_LENGTH[ie.type], column: f.name, encoding: enterpriseEncoding(f).encoding, constant: 0 });
+      main.push({ ie, length: IE_LENGTH[ie.type], column: f.name, encoding: hashed ? 'text' : enterpriseEncoding(f).encoding, constant: 0 });
     }
     out.push({ id: id++, family, kind: o.mode === 'biflow' ? 'biflow' : 'forward', fields: main });
     if (o.mode === 'uniflow') {
       const rev = standardFields(REVERSE, present, family, o, new Set());
+      // the flow id joins a reverse record to its forward one: anonymised, its hash goes in both
+      const join = main.find((f) => f.column === 'id' && o.anonymized.has('id'));
+      if (join !== undefined) rev.unshift(join);
       rev.push(constant(IANA.biflowDirection, 2));
       out.push({ id: id++, family, kind: 'reverse', fields: rev });
     }
