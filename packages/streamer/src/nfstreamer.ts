@@ -40,6 +40,7 @@ import { sinkDefinition, snapshotFormat } from './sinks/sink-registry.js';
 import { checkExportOptionNames, checkOptionNames, WRITE_OPTIONS } from './sinks/export-option-names.js';
 import type { ExportOptions, WriteOptions } from './sinks/export-options.js';
 import { canRunOnWorker } from './sinks/builtin-sinks.js';
+import { checkTarget } from './sinks/check-target.js';
 import { ThreadedSink } from './sinks/threaded/threaded-sink.js';
 import { OutputTransform, type OutputOptions } from './sinks/transform/output-transform.js';
 import { SnapshotTransform } from './sinks/transform/snapshot-transform.js';
@@ -1023,12 +1024,12 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
         if (snapshotTarget === target && target !== '-') throw optionRangeError('snapshotOutput', 'a target other than the flow output', snapshotTarget);
         snapshotDefinition = sinkDefinition(snapshotFormat(options.snapshotFormat, snapshotTarget, format), 'snapshotFormat');
         snapshotOptions = { ...options, flowsPerFile: 0, rotateFiles: 0, anonymized: this.checkSnapshotOutput(options).anonymized };
-        if (snapshotDefinition.check) await snapshotDefinition.check(snapshotTarget, snapshotOptions);
+        await checkTarget(snapshotDefinition, snapshotTarget, snapshotOptions);
       } else if (options.snapshotFormat !== undefined || (options.snapshotColumns ?? null) !== null) {
         throw optionRangeError('snapshotOutput', 'a path or URL when snapshotFormat or snapshotColumns is given', snapshotTarget);
       }
       checkExportOptionNames(options, snapshotDefinition === null ? [definition] : [definition, snapshotDefinition]);
-      if (definition.check) await definition.check(target, sinkOptions);
+      await checkTarget(definition, target, sinkOptions);
       sink = await definition.create(target, sinkOptions);
       if (snapshotDefinition !== null) {
         // snapshot rows are a second output as large as the flows: written on a worker thread when the format allows

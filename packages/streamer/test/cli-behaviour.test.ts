@@ -214,13 +214,15 @@ describe('counts and messages', () => {
   it('output options that would be ignored or break a format are usage errors, before any file exists', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fs-chunks-'));
     const cases: [string[], string][] = [
-      [['--flows-per-file', '5'], '--flows-per-file needs -o FILE'],
-      [['--format', 'none', '--flows-per-file', '5'], '--flows-per-file applies to file formats, not --format none'],
+      [['--flows-per-file', '5'], '--flows-per-file: its chunks are files, and standard output is one stream; give a file.'],
+      [['--format', 'none', '--flows-per-file', '5'], '--flows-per-file: it applies to file formats, not none (its output is no file).'],
       // a column named twice: a CSV header twice, and Arrow and Parquet would refuse it mid-run
       [['-o', join(dir, 'd.parquet'), '--columns', 'id,src_ip,id'], '--columns: "id" is named twice'],
       [['-o', join(dir, 'e.csv'), '--snapshot-interval', '1', '--snapshot-output', join(dir, 's.csv'), '--snapshot-columns', 'flow_key,flow_key'], '--snapshot-columns: "flow_key" is named twice'],
-      [['--format', 'ipfix', '-o', 'udp://127.0.0.1:4739', '--flows-per-file', '5'], '--flows-per-file applies to file formats, not --format ipfix'],
-      [['-o', join(dir, 'a.csv'), '--rotate-files', '2'], '--rotate-files applies with --flows-per-file N'],
+      [['--format', 'ipfix', '-o', 'udp://127.0.0.1:4739', '--flows-per-file', '5'], '--flows-per-file: it applies to file formats, not ipfix (its output is a URL).'],
+      [['-o', join(dir, 'a.csv'), '--rotate-files', '2'], '--rotate-files: it applies with --flows-per-file (reusing the chunk names modulo 2), got --flows-per-file 0.'],
+      // the report is one HTML file: chunk options would be ignored
+      [['report', '-o', join(dir, 'r.html'), '--flows-per-file', '5'], 'report: --flows-per-file splits flow files'],
     ];
     for (const [args, message] of cases) {
       const r = runCli([...args, SAMPLE]);
@@ -238,6 +240,10 @@ describe('counts and messages', () => {
     const { NFStreamer } = await import('@flowstream/streamer');
     await expect(new NFStreamer({ source: SAMPLE, nDissections: 0 }).toCsv(join(dir, 'b.csv'), { rotateFiles: 2 })).rejects.toThrow(/Invalid option rotateFiles: it applies with flowsPerFile/);
     await expect(new NFStreamer({ source: SAMPLE, nDissections: 0 }).toCsv(join(dir, 'b.csv'), { flowsPerFile: '2' as never })).rejects.toThrow('Invalid option flowsPerFile: expected a non-negative integer, got "2".');
+    // every output, not only files: a network output refuses the chunks it would never write
+    await expect(new NFStreamer({ source: SAMPLE, nDissections: 0 }).export('ipfix', 'udp://127.0.0.1:9', { flowsPerFile: 2 })).rejects.toThrow('Invalid option flowsPerFile: it applies to file formats, not ipfix (its output is a URL).');
+    await expect(new NFStreamer({ source: SAMPLE, nDissections: 0 }).export('nats', 'nats://127.0.0.1:9', { flowsPerFile: 2 })).rejects.toThrow(/Invalid option flowsPerFile: it applies to file formats, not nats/);
+    await expect(new NFStreamer({ source: SAMPLE, nDissections: 0 }).export('csv', '-', { flowsPerFile: 2 })).rejects.toThrow(/Invalid option flowsPerFile: its chunks are files/);
   });
 
   it('a format-specific flag with another format is a usage error naming the flag and its format; with its format it is taken', () => {

@@ -263,10 +263,7 @@ export function parseCli(argv: string[]): CliOptions {
   }
   const flowsPerFile = typeof v['flows-per-file'] === 'string' ? parseInteger('flows-per-file', v['flows-per-file'], 0, Number.MAX_SAFE_INTEGER, 'a non-negative integer') : 0;
   const rotateFiles = typeof v['rotate-files'] === 'string' ? parseInteger('rotate-files', v['rotate-files'], 0, Number.MAX_SAFE_INTEGER, 'a non-negative integer') : 0;
-  // options that would be ignored are refused: the user expects files that would never come
-  if (flowsPerFile > 0 && sinkDefinition(format).target !== 'file') throw new UsageError(`--flows-per-file applies to file formats, not --format ${format}`);
-  if (flowsPerFile > 0 && output === '-') throw new UsageError('--flows-per-file needs -o FILE: its chunks are files, standard output is one stream');
-  if (rotateFiles > 0 && flowsPerFile === 0) throw new UsageError('--rotate-files applies with --flows-per-file N (it reuses the chunk names modulo N)');
+  // their rules are every output's, checked with the target before reading (`checkTarget`)
   const cliInteger = (name: string): number => {
     const o = CLI_OPTION_TABLE.find((c) => c.flag === name)!;
     const text = v[name];

@@ -168,11 +168,11 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
   }
   if (report === null) {
     try {
-      const { sinkDefinition, snapshotFormat } = await import('../sinks/sink-registry.js');
+      const [{ sinkDefinition, snapshotFormat }, { checkTarget }] = await Promise.all([import('../sinks/sink-registry.js'), import('../sinks/check-target.js')]);
       const sinkOptions = { ...cli.sinkOptions, flowsPerFile: cli.flowsPerFile, rotateFiles: cli.rotateFiles, anonymized: cli.anonymize, compression: cli.compression };
-      await sinkDefinition(cli.format).check?.(cli.output, sinkOptions);
+      await checkTarget(sinkDefinition(cli.format), cli.output, sinkOptions);
       if (cli.snapshotOutput !== null) {
-        await sinkDefinition(snapshotFormat(cli.snapshotFormat, cli.snapshotOutput, cli.format)).check?.(cli.snapshotOutput, { ...sinkOptions, flowsPerFile: 0, rotateFiles: 0 });
+        await checkTarget(sinkDefinition(snapshotFormat(cli.snapshotFormat, cli.snapshotOutput, cli.format)), cli.snapshotOutput, { ...sinkOptions, flowsPerFile: 0, rotateFiles: 0 });
       }
     } catch (err) {
       stderr(`flowstream: ${kebab((err as Error).message)}`);
@@ -256,11 +256,13 @@ function watchStdout(streamer: NFStreamer): { closed: () => boolean; error: () =
 /** Converts option names in validation messages to the CLI's flags. */
 function kebab(message: string): string {
   const outputs: Record<string, string> = { columnsToAnonymize: 'anonymize', anonymizeKey: 'anonymize-key', snapshotColumns: 'snapshot-columns' };
-  return message.replace(/Invalid option (\w+)/, (_m, name: string) => {
+  const flag = (name: string): string => {
     if (outputs[name] !== undefined) return `--${outputs[name]}`;
-    const flag = METERING_OPTION_TABLE.find((o) => o.name === name)?.flag;
-    return flag ? `--${flag}` : name === 'udps' ? '--plugin' : `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-  });
+    const metering = METERING_OPTION_TABLE.find((o) => o.name === name)?.flag;
+    return metering ? `--${metering}` : name === 'udps' ? '--plugin' : `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  };
+  // the option the error is about, and the chunk options a rule names beside it
+  return message.replace(/Invalid option (\w+)/, (_m, name: string) => flag(name)).replace(/\b(flowsPerFile|rotateFiles)\b/g, (name) => flag(name));
 }
 
 /**

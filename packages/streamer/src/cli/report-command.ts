@@ -28,12 +28,16 @@ Examples:
 
 /**
  * Checks the report's own rules before anything is read: an output file (usage error without one)
- * in an existing folder, and sources all captures or all flow files (usage error when mixed).
+ * in an existing folder, no flow-file chunking, and sources all captures or all flow files (usage
+ * error when mixed).
  *
  * @example checkReportCli(parseCli(['a.pcap', '-o', 'r.html'])) === 'captures'
  */
 export function checkReportCli(cli: CliOptions): 'captures' | 'files' {
   if (cli.output === '-') throw new UsageError('report: give the HTML file to write with -o FILE');
+  // options of flow files would be ignored: the report is one HTML file
+  if (cli.flowsPerFile > 0) throw new UsageError('report: --flows-per-file splits flow files; the report is one HTML file');
+  if (cli.rotateFiles > 0) throw new UsageError('report: --rotate-files reuses the names of flow file chunks; the report is one HTML file');
   const folder = dirname(resolve(cli.output));
   // a missing folder is the environment's error, not the command line's (exit 1, as for -o with flows)
   if (!existsSync(folder)) throw new Error(`report: ${cli.output}: folder ${folder} does not exist`);
