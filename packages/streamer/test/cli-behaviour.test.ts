@@ -223,6 +223,8 @@ describe('counts and messages', () => {
       [['-o', join(dir, 'a.csv'), '--rotate-files', '2'], '--rotate-files: it applies with --flows-per-file (reusing the chunk names modulo 2), got --flows-per-file 0.'],
       // the report is one HTML file: chunk options would be ignored
       [['report', '-o', join(dir, 'r.html'), '--flows-per-file', '5'], 'report: --flows-per-file splits flow files'],
+      [['report', '-o', join(dir, 'r.html'), '--format', 'parquet'], 'report: --format parquet chooses a flow file'],
+      [['report', '-o', join(dir, 'r.html'), '--snapshot-interval', '1', '--snapshot-output', join(dir, 's.csv')], 'report: --snapshot-output writes snapshot rows'],
     ];
     for (const [args, message] of cases) {
       const r = runCli([...args, SAMPLE]);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { flowFileFormat, reportFromFlowFiles } from '../report/flow-file-reader.js';
 import { ReportSink } from '../report/report-sink.js';
+import { formatOfTarget } from '../sinks/sink-registry.js';
 import { UsageError, type CliOptions } from './cli-options.js';
 
 export const REPORT_HELP = `Usage: flowstream report [options] SOURCE... -o report.html
@@ -35,9 +36,11 @@ Examples:
  */
 export function checkReportCli(cli: CliOptions): 'captures' | 'files' {
   if (cli.output === '-') throw new UsageError('report: give the HTML file to write with -o FILE');
-  // options of flow files would be ignored: the report is one HTML file
+  // options of flow outputs would be ignored: the report is one HTML file
+  if (cli.format !== formatOfTarget(cli.output, 'csv')) throw new UsageError(`report: --format ${cli.format} chooses a flow file's format; the report is one HTML file`);
   if (cli.flowsPerFile > 0) throw new UsageError('report: --flows-per-file splits flow files; the report is one HTML file');
   if (cli.rotateFiles > 0) throw new UsageError('report: --rotate-files reuses the names of flow file chunks; the report is one HTML file');
+  if (cli.snapshotOutput !== null) throw new UsageError('report: --snapshot-output writes snapshot rows beside flow files; the report aggregates flows only (report a flow file written with it instead)');
   const folder = dirname(resolve(cli.output));
   // a missing folder is the environment's error, not the command line's (exit 1, as for -o with flows)
   if (!existsSync(folder)) throw new Error(`report: ${cli.output}: folder ${folder} does not exist`);
