@@ -67,3 +67,14 @@ describe('a chunk of --flows-per-file that cannot be written', () => {
     expect(readdirSync(dir).filter((n) => n.includes('partial'))).toEqual([]);
   });
 });
+
+describe('a target whose folder takes no new file', () => {
+  it('fails before any packet is read, naming the file (root passes the permission check on /proc)', () => {
+    const r = spawnSync('bash', ['-c', `${CLI_SHELL} ${FILES} --n-dissections 0 -o /proc/fs-flows.csv`], { env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+    expect(r.status).toBe(1);
+    expect(r.stderr.toString()).toMatch(/^flowstream: \/proc\/fs-flows\.csv: folder \/proc (takes no new file|is not writable)/);
+    // nothing was metered: the closing line of a run never came
+    expect(r.stderr.toString()).not.toMatch(/flows from/);
+    expect(existsSync('/proc/fs-flows.csv')).toBe(false);
+  });
+});

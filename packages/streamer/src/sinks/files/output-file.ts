@@ -6,7 +6,9 @@ import { partialFileOpened, partialFileSettled } from './partial-files.js';
 
 /**
  * Checks before any packet is read that `path` can be written: its folder exists, is a folder and
- * is writable, and the path is not a folder itself. Throws an Error naming the path.
+ * is writable, the path is not a folder itself, and the folder takes the file: a file is made
+ * there and removed (permissions alone do not tell: root passes them on `/proc`, which takes no
+ * new file). Throws an Error naming the path.
  *
  * @example await checkOutputPath('out/flows.csv') // throws "out/flows.csv: folder out does not exist"
  */
@@ -24,11 +26,32 @@ export async function checkOutputPath(path: string): Promise<void> {
   } catch {
     throw new Error(`${path}: folder ${dirname(path)} is not writable`);
   }
+  let exists = true;
   try {
     if ((await stat(path)).isDirectory()) throw new Error(`${path}: is a folder, not a file`);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    exists = false;
   }
+  // a file that exists is opened for writing later (or replaced by a rename); a new one is tried now
+  if (exists) return;
+  const probe = (await writesInPlace(path)) ? path : partialPath(path);
+  try {
+    await (await open(probe, 'wx')).close();
+  } catch (err) {
+    throw new Error(`${path}: folder ${dirname(path)} takes no new file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  await unlink(probe).catch(() => undefined);
+}
+
+/** Device files, files under /dev and /proc, pipes and sockets are written in place, never renamed over. */
+async function writesInPlace(path: string): Promise<boolean> {
+  return path.startsWith('/dev/') || path.startsWith('/proc/') || (await isSpecialFile(path));
+}
+
+/** The temporary name a file is written under beside its final one (see {@link OutputFile}). */
+function partialPath(finalPath: string): string {
+  return join(dirname(finalPath), `.${basename(finalPath)}.${randomBytes(4).toString('hex')}.partial`);
 }
 
 /**
@@ -53,8 +76,8 @@ export class OutputFile {
 
   static async create(finalPath: string): Promise<OutputFile> {
     const special = await isSpecialFile(finalPath);
-    const direct = finalPath.startsWith('/dev/') || finalPath.startsWith('/proc/') || special;
-    const writePath = direct ? finalPath : join(dirname(finalPath), `.${basename(finalPath)}.${randomBytes(4).toString('hex')}.partial`);
+    const direct = await writesInPlace(finalPath);
+    const writePath = direct ? finalPath : partialPath(finalPath);
     const handle = await open(writePath, direct ? 'w' : 'wx');
     if (!direct) partialFileOpened(writePath);
     return new OutputFile(finalPath, writePath, handle, !special);
