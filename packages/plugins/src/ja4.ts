@@ -33,7 +33,8 @@ const TEMPORARY = [
  * import { NFStreamer } from '@flowstream/streamer';
  *
  * for (const flow of new NFStreamer({ source: 'tls.pcap', udps: [new JA4()] })) {
- *   console.log(flow.udps.ja4, flow.udps.ja4s); // 't13d1516h2_8daaf6152771_e5627efa2ab1' …
+ *   // null for flows without a Client Hello (not TLS, or the hello never seen)
+ *   if (flow.udps.ja4 !== null) console.log(flow.udps.ja4, flow.udps.ja4s); // 't13d1516h2_8daaf6152771_e5627efa2ab1' …
  * }
  * ```
  */
