@@ -4,6 +4,7 @@ import type { NFlow } from '../flow/nflow.js';
 import type { DissectionFields } from '../flow/flow-batch-writer.js';
 import { cString } from './c-string.js';
 import type { FlowDissector } from './flow-dissector.js';
+import { FlowStructPool } from './flow-struct-pool.js';
 import { compatLabel, compatProtocolName, type NdpiEvidence, type NdpiLabel } from './ndpi-compat.js';
 import { NDPI_LAYOUT as L, NDPI_PROTO } from './ndpi-layout.js';
 import type { NdpiAddress, NdpiFunctions, NdpiLibrary } from './ndpi-library.js';
@@ -72,6 +73,10 @@ class NdpiDissector implements FlowDissector {
   private module: NdpiAddress;
   /** Address of the slot's nDPI flow struct while DISSECTING, else 0. */
   private flows = new Float64Array(1024);
+  /** The slot's struct in {@link structs} while DISSECTING. */
+  private structIds = new Int32Array(1024);
+  /** The flow structs, in memory this side owns (no `ndpi_calloc`/`ndpi_free` call per flow). */
+  private readonly structs: FlowStructPool;
   private state = new Uint8Array(1024);
   /** Last `ndpi_protocol` returned for the slot, as `master | app << 16` (category read at collect). */
   private proto = new Uint32Array(1024);
@@ -83,8 +88,6 @@ class NdpiDissector implements FlowDissector {
   /** Results of DONE slots. */
   private results: (Dissection | null)[] = [];
   private readonly guessedOut = new Uint8Array(1);
-  /** `flow->guessed_protocol_id`, copied out before a give-up. */
-  private readonly portGuessOut = new Uint8Array(2);
   private readonly matchResult = new Uint8Array(L.sizeofProtocolMatchResult);
   /** Copy of the flow struct being collected, and of one of its heap strings. */
   private readonly flowBytes = new Uint8Array(L.sizeofFlowStruct);
@@ -112,6 +115,7 @@ class NdpiDissector implements FlowDissector {
     private readonly nDissections: number,
   ) {
     this.fn = lib.fn;
+    this.structs = new FlowStructPool(L.sizeofFlowStruct, (bytes) => Number(this.fn.addressOf(bytes, bytes, 0)));
     const module = this.fn.initDetectionModule(NDPI_NO_PREFS);
     if (module === 0) throw new Error('nDPI: ndpi_init_detection_module failed');
     // NDPI_BITMASK_SET_ALL: every protocol dissector enabled.
@@ -125,8 +129,9 @@ class NdpiDissector implements FlowDissector {
     const module = this.live();
     if (slot >= this.state.length) this.grow(slot);
     if (this.state[slot] !== FREE) this.release(slot); // a slot reused without expire: never leak
-    const flow = this.fn.calloc(1, L.sizeofFlowStruct);
-    if (flow === 0) throw new Error('nDPI: cannot allocate a flow struct');
+    const id = this.structs.take();
+    const flow = this.structs.address(id);
+    this.structIds[slot] = id;
     this.flows[slot] = flow;
     this.state[slot] = DISSECTING;
     this.guessed[slot] = 0;
@@ -173,7 +178,7 @@ class NdpiDissector implements FlowDissector {
   peek(slot: number, out: DissectionFields): void {
     const state = slot < this.state.length ? this.state[slot] : FREE;
     // a dissection still running is read as it stands: no give-up, the flow goes on
-    const r = state === DONE ? this.results[slot]! : state === DISSECTING ? this.collect(slot, this.flows[slot]!) : null;
+    const r = state === DONE ? this.results[slot]! : state === DISSECTING ? this.collect(slot) : null;
     writeDissection(r, out);
   }
 
@@ -200,9 +205,8 @@ class NdpiDissector implements FlowDissector {
 
   private giveUp(module: NdpiAddress, slot: number, flow: NdpiAddress): void {
     this.guessedOut[0] = 0;
-    const before = this.portGuessOut;
-    this.fn.copyFromAddress(before, flow + L.guessedProtocolId, 2);
-    this.portGuessBefore[slot] = before[0]! | (before[1]! << 8); // little-endian, as the layout's other reads
+    const id = this.structIds[slot]!;
+    this.portGuessBefore[slot] = this.structs.view(id).getUint16(this.structs.offset(id) + L.guessedProtocolId, true);
     const ret = Number(this.fn.detectionGiveup(module, flow, 1, this.guessedOut));
     this.proto[slot] = ret % 0x1_0000_0000;
     this.giveUpCategory[slot] = Math.floor(ret / 0x1_0000_0000);
@@ -212,17 +216,22 @@ class NdpiDissector implements FlowDissector {
   /** Collects the columns from the nDPI flow (spec §11), then frees it. */
   private finish(slot: number): void {
     const flow = this.flows[slot]!;
-    this.results[slot] = this.collect(slot, flow);
-    this.fn.freeFlow(flow);
+    this.results[slot] = this.collect(slot);
+    this.fn.freeFlowData(flow);
+    this.structs.give(this.structIds[slot]!);
     this.flows[slot] = 0;
     this.state[slot] = DONE;
   }
 
-  private collect(slot: number, flow: NdpiAddress): Dissection {
+  /** The slot's columns, read from a copy of its struct made in JS (no call into C). */
+  private collect(slot: number): Dissection {
     const module = this.live();
     const bytes = this.flowBytes;
     const view = this.flowView;
-    this.fn.copyFromAddress(bytes, flow, L.sizeofFlowStruct);
+    // copied: the label rules and the string readers read the struct at fixed offsets
+    const id = this.structIds[slot]!;
+    const at = this.structs.offset(id);
+    bytes.set(this.structs.bytes(id).subarray(at, at + L.sizeofFlowStruct));
     const proto = this.proto[slot]!;
     const gaveUp = this.giveUpCategory[slot]! >= 0;
     const portGuess = view.getUint16(L.guessedProtocolId, true);
@@ -336,7 +345,10 @@ class NdpiDissector implements FlowDissector {
 
   /** Frees a slot's nDPI flow without collecting (close, or a reused slot). */
   private release(slot: number): void {
-    if (slot < this.flows.length && this.flows[slot] !== 0) this.fn.freeFlow(this.flows[slot]!);
+    if (slot < this.flows.length && this.flows[slot] !== 0) {
+      this.fn.freeFlowData(this.flows[slot]!);
+      this.structs.give(this.structIds[slot]!);
+    }
     this.flows[slot] = 0;
     this.results[slot] = null;
     this.state[slot] = FREE;
@@ -363,6 +375,9 @@ class NdpiDissector implements FlowDissector {
     const flows = new Float64Array(n);
     flows.set(this.flows);
     this.flows = flows;
+    const structIds = new Int32Array(n);
+    structIds.set(this.structIds);
+    this.structIds = structIds;
   }
 }
 

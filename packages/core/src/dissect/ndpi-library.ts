@@ -21,10 +21,11 @@ export interface NdpiFunctions {
   setProtocolDetectionBitmask2(module: NdpiAddress, mask: Uint8Array): void;
   finalizeInitialization(module: NdpiAddress): void;
   exitDetectionModule(module: NdpiAddress): void;
-  /** `ndpi_calloc(1, size)`: flows must start zeroed; freed by {@link freeFlow}; 0 when out of memory. */
-  calloc(count: number, size: number): NdpiAddress;
-  /** `ndpi_free_flow`: frees the flow's own allocations (HTTP strings, TLS names…) and the struct. */
-  freeFlow(flow: NdpiAddress): void;
+  /**
+   * `ndpi_free_flow_data`: frees the flow's own allocations (HTTP strings, TLS names…), not the
+   * struct, which the dissector's pool owns (`ndpi_free_flow` is this and `ndpi_free`).
+   */
+  freeFlowData(flow: NdpiAddress): void;
   /**
    * `ndpi_detection_process_packet`, packet given by address. The returned `ndpi_protocol` is
    * read as its low 32 bits, `master | app << 16` (the struct is returned in one integer register
@@ -153,8 +154,7 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, path: string): NdpiL
     setProtocolDetectionBitmask2: f('void ndpi_set_protocol_detection_bitmask2(uintptr_t m, const uint8_t *mask)'),
     finalizeInitialization: f('void ndpi_finalize_initialization(uintptr_t m)'),
     exitDetectionModule: f('void ndpi_exit_detection_module(uintptr_t m)'),
-    calloc: f('uintptr_t ndpi_calloc(unsigned long count, size_t size)'),
-    freeFlow: f('void ndpi_free_flow(uintptr_t flow)'),
+    freeFlowData: f('void ndpi_free_flow_data(uintptr_t flow)'),
     processPacketAt: f(`uint32_t ${processPacket}(uintptr_t m, uintptr_t flow, uintptr_t packet, uint16_t len, uint64_t ms)`),
     processPacket: f(`uint32_t ${processPacket}(uintptr_t m, uintptr_t flow, const uint8_t *packet, uint16_t len, uint64_t ms)`),
     detectionGiveup: f('uint64_t ndpi_detection_giveup(uintptr_t m, uintptr_t flow, uint8_t guess, uint8_t *guessed)'),
