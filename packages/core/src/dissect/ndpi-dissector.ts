@@ -71,9 +71,7 @@ class NdpiDissector implements FlowDissector {
   private readonly fn: NdpiFunctions;
   /** The detection module's address, 0 once closed. */
   private module: NdpiAddress;
-  /** Address of the slot's nDPI flow struct while DISSECTING, else 0. */
-  private flows = new Float64Array(1024);
-  /** The slot's struct in {@link structs} while DISSECTING. */
+  /** The slot's nDPI flow struct in {@link structs} while DISSECTING. */
   private structIds = new Int32Array(1024);
   /** The flow structs, in memory this side owns (no `ndpi_calloc`/`ndpi_free` call per flow). */
   private readonly structs: FlowStructPool;
@@ -132,7 +130,6 @@ class NdpiDissector implements FlowDissector {
     const id = this.structs.take();
     const flow = this.structs.address(id);
     this.structIds[slot] = id;
-    this.flows[slot] = flow;
     this.state[slot] = DISSECTING;
     this.guessed[slot] = 0;
     this.giveUpCategory[slot] = -1;
@@ -147,7 +144,7 @@ class NdpiDissector implements FlowDissector {
   update(slot: number, packet: DecodedPacket, flowPackets: number): void {
     if (this.state[slot] !== DISSECTING) return;
     const module = this.live();
-    const flow = this.flows[slot]!;
+    const flow = this.structs.address(this.structIds[slot]!);
     // spec §11: continue while unknown, or known with extra dissection possible; else done.
     if (this.proto[slot]! >>> 16 === NDPI_PROTO.UNKNOWN || this.fn.extraDissectionPossible(module, flow) !== 0) {
       this.proto[slot] = this.process(module, flow, packet);
@@ -165,7 +162,7 @@ class NdpiDissector implements FlowDissector {
     const state = slot < this.state.length ? this.state[slot] : FREE;
     if (state === DISSECTING) {
       // spec §11: at expiry, an unknown flow whose dissection is not done is given up, then collected.
-      if (this.proto[slot]! >>> 16 === NDPI_PROTO.UNKNOWN) this.giveUp(this.live(), slot, this.flows[slot]!);
+      if (this.proto[slot]! >>> 16 === NDPI_PROTO.UNKNOWN) this.giveUp(this.live(), slot, this.structs.address(this.structIds[slot]!));
       this.finish(slot);
     }
     writeDissection(this.results[slot] ?? null, flow);
@@ -206,7 +203,9 @@ class NdpiDissector implements FlowDissector {
   private giveUp(module: NdpiAddress, slot: number, flow: NdpiAddress): void {
     this.guessedOut[0] = 0;
     const id = this.structIds[slot]!;
-    this.portGuessBefore[slot] = this.structs.view(id).getUint16(this.structs.offset(id) + L.guessedProtocolId, true);
+    const page = this.structs.bytes(id);
+    const at = this.structs.offset(id) + L.guessedProtocolId;
+    this.portGuessBefore[slot] = page[at]! | (page[at + 1]! << 8); // little-endian, as the layout's other reads
     const ret = Number(this.fn.detectionGiveup(module, flow, 1, this.guessedOut));
     this.proto[slot] = ret % 0x1_0000_0000;
     this.giveUpCategory[slot] = Math.floor(ret / 0x1_0000_0000);
@@ -215,11 +214,10 @@ class NdpiDissector implements FlowDissector {
 
   /** Collects the columns from the nDPI flow (spec §11), then frees it. */
   private finish(slot: number): void {
-    const flow = this.flows[slot]!;
+    const id = this.structIds[slot]!;
     this.results[slot] = this.collect(slot);
-    this.fn.freeFlowData(flow);
-    this.structs.give(this.structIds[slot]!);
-    this.flows[slot] = 0;
+    this.fn.freeFlowData(this.structs.address(id));
+    this.structs.give(id);
     this.state[slot] = DONE;
   }
 
@@ -345,11 +343,11 @@ class NdpiDissector implements FlowDissector {
 
   /** Frees a slot's nDPI flow without collecting (close, or a reused slot). */
   private release(slot: number): void {
-    if (slot < this.flows.length && this.flows[slot] !== 0) {
-      this.fn.freeFlowData(this.flows[slot]!);
-      this.structs.give(this.structIds[slot]!);
+    if (slot < this.state.length && this.state[slot] === DISSECTING) {
+      const id = this.structIds[slot]!;
+      this.fn.freeFlowData(this.structs.address(id));
+      this.structs.give(id);
     }
-    this.flows[slot] = 0;
     this.results[slot] = null;
     this.state[slot] = FREE;
   }
@@ -357,28 +355,19 @@ class NdpiDissector implements FlowDissector {
   private grow(slot: number): void {
     let n = this.state.length;
     while (n <= slot) n *= 2;
-    const state = new Uint8Array(n);
-    state.set(this.state);
-    this.state = state;
-    const proto = new Uint32Array(n);
-    proto.set(this.proto);
-    this.proto = proto;
-    const guessed = new Uint8Array(n);
-    guessed.set(this.guessed);
-    this.guessed = guessed;
-    const giveUpCategory = new Int32Array(n).fill(-1);
-    giveUpCategory.set(this.giveUpCategory);
-    this.giveUpCategory = giveUpCategory;
-    const portGuessBefore = new Uint16Array(n);
-    portGuessBefore.set(this.portGuessBefore);
-    this.portGuessBefore = portGuessBefore;
-    const flows = new Float64Array(n);
-    flows.set(this.flows);
-    this.flows = flows;
-    const structIds = new Int32Array(n);
-    structIds.set(this.structIds);
-    this.structIds = structIds;
+    this.state = grown(this.state, new Uint8Array(n));
+    this.proto = grown(this.proto, new Uint32Array(n));
+    this.guessed = grown(this.guessed, new Uint8Array(n));
+    this.giveUpCategory = grown(this.giveUpCategory, new Int32Array(n).fill(-1));
+    this.portGuessBefore = grown(this.portGuessBefore, new Uint16Array(n));
+    this.structIds = grown(this.structIds, new Int32Array(n));
   }
+}
+
+/** `to`, a longer array of the same kind, with `from`'s values at its start. */
+function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
 
 /** Protocols whose fields live in nDPI's `protos.tls_quic` (spec §11's JA3 list). */
