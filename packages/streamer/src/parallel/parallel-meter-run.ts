@@ -1,7 +1,6 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import {
   FlowMeter,
-  ReadStatus,
   type CaptureReader,
   type FlowBatch,
   type FlowDissector,
@@ -9,9 +8,9 @@ import {
   type ResolvedMeteringOptions,
   type RunSummary,
 } from '@flowstream/core';
-import { BatchReceiver, CapturePump, MAX_PENDING_FLOWS, meterConfig, PacketAccounting } from '@flowstream/core/internal';
+import { BatchReceiver, CapturePump, meterConfig, PacketAccounting } from '@flowstream/core/internal';
 import { HandOutRule } from '../run/hand-out-rule.js';
-import { InputSequence, type RunFilter } from '../run/input-sequence.js';
+import { InputSequence, StepRead, type RunFilter } from '../run/input-sequence.js';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
 import { STEP_RECORDS, StepResult, type FlowRun } from '../run/meter-run.js';
 import type { RunInput } from '../run/run-input.js';
@@ -98,8 +97,6 @@ export class ParallelMeterRun implements FlowRun {
   private readonly chunks: SharedChunks;
   /** The mapped files' segments, which the workers read in place too. */
   private readonly segments: MappedSegments;
-  /** The reader last shared with the workers (its mapping, or the shared chunks it reads into). */
-  private sharedReader: CaptureReader | null = null;
   /** Mapped files are read in place by the workers when the main thread meters a share too (see {@link share}). */
   private readonly inPlace: boolean;
   /**
@@ -210,34 +207,17 @@ export class ParallelMeterRun implements FlowRun {
       this.abort();
       return StepResult.Done;
     }
-    let left = budget;
-    const chunk = this.chunk;
-    chunk.begin();
     try {
-      while (left > 0) {
-        if (this.sources.reader === null && !this.sources.openNext()) {
-          this.finish();
-          return StepResult.Done;
-        }
-        const reader = this.sources.reader!;
-        if (reader !== this.sharedReader) this.share(reader);
-        const before = this.accounting.read;
-        const status = this.sources.read(this.pump, Math.min(left, chunk.size));
-        const readNow = this.accounting.read - before;
-        left -= readNow > 0 ? readNow : 1;
-        if (status === ReadStatus.Record) {
-          // a whole batch of local flows (or snapshot rows) is waiting: hand it out before reading on
-          if (this.local.pendingFlows >= MAX_PENDING_FLOWS || this.local.pendingSnapshots >= MAX_PENDING_FLOWS) break;
-          if (chunk.spent()) break;
-          continue;
-        }
-        if (status === ReadStatus.NeedMore) {
-          const input = this.sources.input!;
-          if (input.clockNow !== undefined) this.dispatcher.advanceClock(input.clockNow());
-          this.dispatcher.publish();
-          return StepResult.NeedMore;
-        }
-        this.sources.close(status === ReadStatus.Error ? reader.error : null);
+      const read = this.sources.readStep(this.pump, budget, this.chunk, this.local, this.share);
+      if (read === StepRead.Ended) {
+        this.finish();
+        return StepResult.Done;
+      }
+      if (read === StepRead.NeedMore) {
+        const input = this.sources.input!;
+        if (input.clockNow !== undefined) this.dispatcher.advanceClock(input.clockNow());
+        this.dispatcher.publish();
+        return StepResult.NeedMore;
       }
       this.dispatcher.publish();
       this.segments.prune();
@@ -256,12 +236,11 @@ export class ParallelMeterRun implements FlowRun {
    * copies even a mapped file into the chunks: measured as fast, and the workers read records
    * still in the cache (in place, they read pages the main thread left long before).
    */
-  private share(reader: CaptureReader): void {
-    this.sharedReader = reader;
+  private readonly share = (reader: CaptureReader): void => {
     if (this.decodedPackets) return;
     if (reader.mapped === true && this.inPlace && reader.shareMapping?.() === true) return;
     reader.useBuffers?.(this.chunks);
-  }
+  };
 
   /** Flows that arrived from the meters since the last call, as the meters' batches (ids in arrival order). */
   drainBatches(): FlowBatch[] {

@@ -1,10 +1,28 @@
 import type { CaptureError, CaptureReader, SourceSummary } from '@flowstream/core';
 import { BpfCompileError, ReadStatus } from '@flowstream/core';
-import { linkTypeToDlt, type CapturePump, type PacketAccounting, type RecordFilter } from '@flowstream/core/internal';
+import { linkTypeToDlt, MAX_PENDING_FLOWS, type CapturePump, type PacketAccounting, type RecordFilter } from '@flowstream/core/internal';
 import type { RunInput } from './run-input.js';
+import type { StepChunk } from './step-chunk.js';
 
 /** A record filter that may be compiled ahead for a link type (BPF). */
 export type RunFilter = RecordFilter & { compileFor?(dlt: number): unknown };
+
+/** How a {@link InputSequence.readStep} ended. */
+export const StepRead = {
+  /** The budget is read, the step's time is up, or a whole batch of rows waits: hand out, then step again. */
+  Paused: 0,
+  /** A stream input needs bytes: advance the clock to its wall clock, then wait for its data. */
+  NeedMore: 1,
+  /** Every input ended. */
+  Ended: 2,
+} as const;
+export type StepRead = (typeof StepRead)[keyof typeof StepRead];
+
+/** Rows a meter emitted and not yet handed out (a step pauses at a whole batch of either). */
+export interface PendingRows {
+  readonly pendingFlows: number;
+  readonly pendingSnapshots: number;
+}
 
 /**
  * The inputs of a run, opened one after the other as one continuous capture, with each source's
@@ -55,6 +73,43 @@ export class InputSequence {
       return true;
     }
     return false;
+  }
+
+  /**
+   * One step of a run, for the single-meter and the parallel run alike: reads up to `budget`
+   * records through `pump`, input after input, in chunks that `chunk` sizes so that the step
+   * ends within its time; pauses as soon as `pending` holds a whole batch of flows or snapshot
+   * rows. `onOpen` sees each input's reader before its first record is read.
+   *
+   * @example
+   * ```ts
+   * const read = sources.readStep(pump, STEP_RECORDS, chunk, meter);
+   * if (read === StepRead.Ended) flushing = true;
+   * ```
+   */
+  readStep(pump: CapturePump, budget: number, chunk: StepChunk, pending: PendingRows, onOpen: ((reader: CaptureReader) => void) | null = null): StepRead {
+    chunk.begin();
+    let left = budget;
+    while (left > 0) {
+      if (this.reader === null) {
+        if (!this.openNext()) return StepRead.Ended;
+        onOpen?.(this.reader!);
+      }
+      const reader = this.reader!;
+      const before = this.accounting.read;
+      const status = this.read(pump, Math.min(left, chunk.size));
+      const readNow = this.accounting.read - before;
+      left -= readNow > 0 ? readNow : 1;
+      if (status === ReadStatus.Record) {
+        // a whole batch of flows (or of snapshot rows) is waiting: hand it out before reading on
+        // (each count alone: a partial batch holds fewer rows, and stays until it fills)
+        if (pending.pendingFlows >= MAX_PENDING_FLOWS || pending.pendingSnapshots >= MAX_PENDING_FLOWS || chunk.spent()) return StepRead.Paused;
+        continue;
+      }
+      if (status === ReadStatus.NeedMore) return StepRead.NeedMore;
+      this.close(status === ReadStatus.Error ? reader.error : null);
+    }
+    return StepRead.Paused;
   }
 
   /**

@@ -1,7 +1,6 @@
 import {
   FlowMeter,
   PacketDecoder,
-  ReadStatus,
   type CaptureReader,
   type FlowBatch,
   type FlowDissector,
@@ -12,12 +11,11 @@ import {
 import {
   FLOW_BATCH_ROWS,
   CapturePump,
-  MAX_PENDING_FLOWS,
   meterConfig,
   PacketAccounting,
 } from '@flowstream/core/internal';
 import { HandOutRule } from './hand-out-rule.js';
-import { InputSequence, type RunFilter } from './input-sequence.js';
+import { InputSequence, StepRead, type RunFilter } from './input-sequence.js';
 import type { RunInput } from './run-input.js';
 import { StepChunk } from './step-chunk.js';
 
@@ -146,39 +144,22 @@ export class MeterRun implements FlowRun {
     this.handOut.step();
     if (this.done) return StepResult.Done;
     if (this.flushing) return this.flushStep();
-    let left = budget;
-    const chunk = this.chunk;
-    chunk.begin();
-    while (left > 0) {
-      if (this.sources.reader === null && !this.sources.openNext()) {
-        this.flushing = true;
-        return this.flushStep();
-      }
-      const reader = this.sources.reader!;
-      const before = this.accounting.read;
-      let status: ReadStatus;
-      try {
-        status = this.sources.read(this.pump, Math.min(left, chunk.size));
-      } catch (err) {
-        // a plugin failed: deliver what was emitted before, end without flushing
-        this.fail(err as Error);
-        return StepResult.Done;
-      }
-      const readNow = this.accounting.read - before;
-      left -= readNow > 0 ? readNow : 1;
-      if (status === ReadStatus.Record) {
-        // a whole batch of flows (or of snapshot rows) is waiting: hand it out before reading on
-        // (each count alone: a partial batch holds fewer rows, and stays until it fills)
-        if (this.meter.pendingFlows >= MAX_PENDING_FLOWS || this.meter.pendingSnapshots >= MAX_PENDING_FLOWS) return StepResult.Progress;
-        if (chunk.spent()) return StepResult.Progress;
-        continue;
-      }
-      if (status === ReadStatus.NeedMore) {
-        const input = this.sources.input!;
-        if (input.clockNow !== undefined) this.meter.advanceClock(input.clockNow());
-        return StepResult.NeedMore;
-      }
-      this.sources.close(status === ReadStatus.Error ? reader.error : null);
+    let read: StepRead;
+    try {
+      read = this.sources.readStep(this.pump, budget, this.chunk, this.meter);
+    } catch (err) {
+      // a plugin failed: deliver what was emitted before, end without flushing
+      this.fail(err as Error);
+      return StepResult.Done;
+    }
+    if (read === StepRead.Ended) {
+      this.flushing = true;
+      return this.flushStep();
+    }
+    if (read === StepRead.NeedMore) {
+      const input = this.sources.input!;
+      if (input.clockNow !== undefined) this.meter.advanceClock(input.clockNow());
+      return StepResult.NeedMore;
     }
     return StepResult.Progress;
   }
