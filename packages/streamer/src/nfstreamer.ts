@@ -164,7 +164,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   private mode!: SourceMode;
   private nDissectionsGiven = false;
   private lastSummary: StreamerSummary | null = null;
-  private activeRuns = new Set<{ stop(): void }>();
+  private activeRuns = new Set<StopRequest>();
   private currentRun: FlowRun | null = null;
   private tracker: ProgressTracker | null = null;
   private readonly ticker = new ProgressTicker();
@@ -474,18 +474,12 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     }
     const run = this.createRun();
     // stop() from the loop's body: reading stops and the next steps flush every live flow, as in `for await`
-    let stopped = false;
-    const handle = {
-      stop: () => {
-        stopped = true;
-      },
-    };
-    this.activeRuns.add(handle);
+    const handle = this.trackRun(false);
     const max = this.opts.maxNflows;
     let count = 0;
     try {
       for (;;) {
-        if (stopped) run.stopAndFlush();
+        if (handle.requested) run.stopAndFlush();
         const done = run.done || run.step() === StepResult.Done;
         for (const batch of run.drainBatches()) {
           for (let i = 0; i < batch.length; i++) {
@@ -605,21 +599,15 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   private async *runOutputs(snapshots: boolean, cursor: RowCursor = { left: 0 }): AsyncGenerator<RunOutput, void, undefined> {
     const run = this.createRun(this.hashInputs, snapshots);
     // a stop() that came while an export was still opening its output applies to this run
-    let stopped = this.stopPending !== null;
+    const handle = this.trackRun(this.stopPending !== null);
     if (this.stopPending === 'interrupted') run.accounting.interrupted = true;
     this.stopPending = null;
-    const handle = {
-      stop: () => {
-        stopped = true;
-      },
-    };
-    this.activeRuns.add(handle);
     const max = this.opts.maxNflows;
     let count = 0;
     const live = this.mode === 'live' ? await this.startLiveHelpers(run, () => count) : null;
     try {
       for (;;) {
-        if (stopped) run.stopAndFlush();
+        if (handle.requested) run.stopAndFlush();
         const r = run.done ? StepResult.Done : run.step();
         if (snapshots) {
           for (const batch of run.drainSnapshots()) {
@@ -656,12 +644,20 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     if (run.error !== null) throw run.error;
   }
 
+  /** Registers a run that {@link stop} reaches (`requested`: a stop already asked for). */
+  private trackRun(requested: boolean): StopRequest {
+    const handle = new StopRequest();
+    handle.requested = requested;
+    this.activeRuns.add(handle);
+    return handle;
+  }
+
   /**
    * Ends a run however its consumer left it: a run left before its end (a `break`, an exception
    * in the loop, an unsubscribe) is stopped and its summary says `interrupted`; `flows` are the
    * flows handed out.
    */
-  private endRun(run: FlowRun, handle: { stop(): void }, flows: number): void {
+  private endRun(run: FlowRun, handle: StopRequest, flows: number): void {
     if (!run.done) {
       run.accounting.interrupted = true;
       run.stop();
@@ -1268,4 +1264,12 @@ function specialKind(path: string): string | null {
 /** @internal for tests */
 export function resetWarnings(): void {
   warned = new Set();
+}
+
+/** A run's stop request: {@link NFStreamer.stop} sets it, the run's loop reads it between steps. */
+class StopRequest {
+  requested = false;
+  stop(): void {
+    this.requested = true;
+  }
 }
