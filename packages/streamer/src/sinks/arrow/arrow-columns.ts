@@ -45,6 +45,16 @@ export abstract class Column {
     return (this.capacity = cap);
   }
 
+  /**
+   * `a` copied into a longer array of its kind, for at least `rows` rows of `perRow` values plus
+   * `extra` (the last offset of an offsets array); the column's capacity follows.
+   */
+  protected grown<T extends NumArray>(a: T, rows: number, perRow = 1, extra = 0): T {
+    const longer = new (a.constructor as new (length: number) => T)(this.newCapacity(rows) * perRow + extra);
+    longer.set(a);
+    return longer;
+  }
+
   protected takeValidity(n: number): { nullCount: number; nullBitmap?: Uint8Array } {
     const nulls = this.nulls;
     if (nulls.length === 0) return { nullCount: 0 };
@@ -93,11 +103,7 @@ export class Int64Column extends Column {
     }
   }
   add(v: unknown, i: number): void {
-    if (i >= this.capacity) {
-      const d = new Int32Array(this.newCapacity(i + 1) * 2);
-      d.set(this.data);
-      this.data = d;
-    }
+    if (i >= this.capacity) this.data = this.grown(this.data, i + 1, 2);
     if (typeof v === 'number' && Number.isInteger(v)) {
       // ToUint32 is exact modulo 2^32 and v / 2^32 is exact, so this is two's complement.
       this.data[2 * i] = v >>> 0;
@@ -143,11 +149,7 @@ export class NumberColumn extends Column {
     this.isInt = !(type instanceof Float64);
   }
   add(v: unknown, i: number): void {
-    if (i >= this.capacity) {
-      const d = new this.Ctor(this.newCapacity(i + 1));
-      d.set(this.data);
-      this.data = d;
-    }
+    if (i >= this.capacity) this.data = this.grown(this.data, i + 1);
     if (typeof v === 'number') {
       this.data[i] = v;
       if (this.isInt && this.data[i] !== v) this.bad(v);
@@ -193,11 +195,7 @@ class BoolColumn extends Column {
     this.data = new Uint8Array(capacity);
   }
   add(v: unknown, i: number): void {
-    if (i >= this.capacity) {
-      const d = new Uint8Array(this.newCapacity(i + 1));
-      d.set(this.data);
-      this.data = d;
-    }
+    if (i >= this.capacity) this.data = this.grown(this.data, i + 1);
     if (v == null) this.nulls.push(i);
     this.data[i] = v ? 1 : 0;
   }
@@ -225,11 +223,7 @@ export class Utf8Column extends Column {
     this.offsets = new Int32Array(capacity + 1);
   }
   add(v: unknown, i: number): void {
-    if (i >= this.capacity) {
-      const o = new Int32Array(this.newCapacity(i + 1) + 1);
-      o.set(this.offsets);
-      this.offsets = o;
-    }
+    if (i >= this.capacity) this.offsets = this.grown(this.offsets, i + 1, 1, 1);
     if (typeof v === 'string') {
       this.room(v.length * 3);
       this.end = writeText(this.bytes, this.end, v);
@@ -305,11 +299,7 @@ class ListColumn extends Column {
     this.offsets = new Int32Array(capacity + 1);
   }
   add(v: unknown, i: number): void {
-    if (i >= this.capacity) {
-      const o = new Int32Array(this.newCapacity(i + 1) + 1);
-      o.set(this.offsets);
-      this.offsets = o;
-    }
+    if (i >= this.capacity) this.offsets = this.grown(this.offsets, i + 1, 1, 1);
     if (Array.isArray(v)) {
       const c = this.child;
       let k = this.count;
@@ -339,11 +329,7 @@ class ListColumn extends Column {
     const end = start + rows * width;
     if (end > c.capacity) c.add(0, end - 1);
     c.data.set(values.subarray(0, rows * width), start);
-    if (at + rows > this.capacity) {
-      const grown = new Int32Array(this.newCapacity(at + rows) + 1);
-      grown.set(this.offsets);
-      this.offsets = grown;
-    }
+    if (at + rows > this.capacity) this.offsets = this.grown(this.offsets, at + rows, 1, 1);
     const o = this.offsets;
     for (let i = 0; i < rows; i++) o[at + i + 1] = start + (i + 1) * width;
     this.count = end;
