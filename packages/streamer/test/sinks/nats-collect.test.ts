@@ -8,13 +8,14 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { Float64, Int64, Table, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, headers } from '@nats-io/transport-node';
 import { parseCollectCli } from '../../src/cli/collect-command.js';
 import { NFStreamer } from '../../src/nfstreamer.js';
 import { collectFlows } from '../../src/sinks/nats/collect/dataset-collector.js';
 import { MessageRanges } from '../../src/sinks/nats/collect/message-ranges.js';
-import { removeStaleTemporaries } from '../../src/sinks/nats/collect/parquet-part.js';
+import { ParquetPart, removeStaleTemporaries, writePartTemp } from '../../src/sinks/nats/collect/parquet-part.js';
 import { parseNatsTarget } from '../../src/sinks/nats/nats-target.js';
 import { HAS_NATS_SERVER, NatsServer } from '../support/nats-server.js';
 import { PCAPS } from '../support/run-cli.js';
@@ -40,6 +41,25 @@ describe('flowstream collect options and files', () => {
       writeFileSync(join(dir, 'part-d.parquet'), 'x');
       expect(await removeStaleTemporaries(dir)).toBe(1);
       expect(readdirSync(dir).sort()).toEqual([`.part-b.parquet.${host}-${process.pid}.tmp`, `.part-c.parquet.other-host-${dead}.tmp`, 'part-d.parquet']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes every row of a part whose batches hold equal types made differently (read from IPC, built)', async () => {
+    const built = (from: number) => new Table({ id: vectorFromArray([from, from + 1, from + 2].map(BigInt), new Int64()), ps: vectorFromArray([1.5, 2.5, 3.5], new Float64()) }).batches;
+    const decoded = tableFromIPC(tableToIPC(new Table(built(0)), 'stream')).batches;
+    const part = new ParquetPart();
+    part.add({ msg: null as never, run: 's/r', seq: 1, batches: decoded, bytes: 1 });
+    part.add({ msg: null as never, run: 's/r', seq: 2, batches: built(3), bytes: 1 });
+    const dir = mkdtempSync(join(tmpdir(), 'flowstream-part-'));
+    try {
+      const temp = await writePartTemp(dir, 'part', part);
+      const db = await DuckDBInstance.create(':memory:');
+      const sql = await db.connect();
+      const rows = (await sql.runAndReadAll(`SELECT list(id ORDER BY id)::VARCHAR FROM read_parquet('${temp}')`)).getRows();
+      sql.closeSync();
+      expect(rows).toEqual([['[0, 1, 2, 3, 4, 5]']]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -95,6 +115,56 @@ describe.skipIf(!HAS_NATS_SERVER)('flowstream collect in process', () => {
     expect(rows[0]).toEqual([streamer.summary!.flows, streamer.summary!.flows, 'j']);
     expect(existsSync(join(dir, '_runs'))).toBe(true);
     expect(readdirSync(join(dir, '_runs')).filter((n) => n.endsWith('.end.json'))).toHaveLength(1);
+  });
+
+  it('types the core columns of JSON lines messages as Arrow messages have them, so both encodings share files', async () => {
+    const options = { source: join(PCAPS, 'skype.pcap'), nDissections: 0, statisticalAnalysis: true, spltAnalysis: 5 };
+    const arrow = new NFStreamer(options);
+    await arrow.export('nats', `${server.url}/typed.flows`, { sensor: 'arrow', natsStream: 'TYPED', natsSubjects: 'typed.>' });
+    const json = new NFStreamer(options);
+    await json.export('nats', `${server.url}/typed.flows`, { sensor: 'json', natsEncoding: 'json', natsStream: 'TYPED', natsSubjects: 'typed.>' });
+    const dir = join(work, 'typed');
+    mkdirSync(dir);
+    const warnings: string[] = [];
+    const r = await collectFlows({ source: parseNatsTarget(`${server.url}/TYPED`, 'SOURCE'), durable: 'typed', dir, idleExit: 1, warn: (m) => warnings.push(m) });
+    expect(warnings).toEqual([]);
+    expect(r.flows).toBe(arrow.summary!.flows + json.summary!.flows);
+    const db = await DuckDBInstance.create(':memory:');
+    const sql = await db.connect();
+    const query = async (q: string) => (await sql.runAndReadAll(q)).getRows();
+    const files = `read_parquet('${dir}/**/*.parquet')`;
+    const types = `typeof(id), typeof(src_port), typeof(bidirectional_first_seen_ms), typeof(bidirectional_packets), typeof(bidirectional_mean_ps), typeof(splt_ps)`;
+    const typed = await query(`SELECT DISTINCT sensor, ${types} FROM ${files} ORDER BY sensor`);
+    expect(typed).toEqual([
+      ['arrow', 'BIGINT', 'USMALLINT', 'UBIGINT', 'BIGINT', 'DOUBLE', 'INTEGER[]'],
+      ['json', 'BIGINT', 'USMALLINT', 'UBIGINT', 'BIGINT', 'DOUBLE', 'INTEGER[]'],
+    ]);
+    // the same schema: both sensors' rows share each Parquet file
+    for (const file of readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.parquet'))) {
+      const sensors = await query(`SELECT count(DISTINCT sensor)::INTEGER FROM read_parquet('${join(dir, file)}')`);
+      expect(sensors[0]![0]).toBe(2);
+    }
+    // and the same values, flow by flow
+    const differing = await query(
+      `SELECT count(*)::INTEGER FROM (SELECT * EXCLUDE (sensor, run_id) FROM ${files} WHERE sensor = 'arrow') a
+       FULL JOIN (SELECT * EXCLUDE (sensor, run_id) FROM ${files} WHERE sensor = 'json') j USING (id)
+       WHERE a.src_ip IS DISTINCT FROM j.src_ip OR a.bidirectional_last_seen_ms IS DISTINCT FROM j.bidirectional_last_seen_ms
+          OR a.src2dst_stddev_piat_ms IS DISTINCT FROM j.src2dst_stddev_piat_ms OR a.splt_piat_ms IS DISTINCT FROM j.splt_piat_ms`,
+    );
+    expect(differing[0]![0]).toBe(0);
+    sql.closeSync();
+
+    // a core column the sensor anonymised is text, in JSON as in Arrow messages
+    const hashed = new NFStreamer({ ...options, source: join(PCAPS, 'instagram.pcap') });
+    await hashed.export('nats', `${server.url}/hashed.flows`, { sensor: 'hashed', natsEncoding: 'json', natsStream: 'HASHED', natsSubjects: 'hashed.>', columnsToAnonymize: ['id'] });
+    const hashedDir = join(work, 'hashed');
+    mkdirSync(hashedDir);
+    await collectFlows({ source: parseNatsTarget(`${server.url}/HASHED`, 'SOURCE'), durable: 'hashed', dir: hashedDir, idleExit: 1, warn: (m) => warnings.push(m) });
+    expect(warnings).toEqual([]);
+    const sql2 = await db.connect();
+    const hashedTypes = (await sql2.runAndReadAll(`SELECT DISTINCT typeof(id), typeof(src_port) FROM read_parquet('${hashedDir}/**/*.parquet')`)).getRows();
+    sql2.closeSync();
+    expect(hashedTypes).toEqual([['VARCHAR', 'USMALLINT']]);
   });
 
   it('collects JSON lines runs with plugin fields null in every flow of a message, and lists', async () => {

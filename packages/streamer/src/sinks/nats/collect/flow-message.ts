@@ -1,5 +1,9 @@
 import { Bool, DataType, Field, Float64, RecordBatch, Schema, Struct, Table, Utf8, Vector, makeData, tableFromIPC, vectorFromArray } from 'apache-arrow';
 import type { JsMsg } from '@nats-io/jetstream';
+import type { FieldSpec } from '@flowstream/core';
+import { flowColumns } from '@flowstream/core/internal';
+import { makeColumn } from '../../arrow/arrow-columns.js';
+import { arrowTypeFor } from '../../arrow/arrow-schema.js';
 import { HEADERS, type MessageKind } from '../message-layout.js';
 
 const SAFE = /^[A-Za-z0-9_-]{1,200}$/;
@@ -35,7 +39,7 @@ export function flowMessage(msg: JsMsg): FlowMessage | null {
 
 /**
  * The flows of a `flows` message as record batches with two leading columns, `sensor` and
- * `run_id` (Arrow IPC bodies are read as they are; JSON lines bodies are typed from their values).
+ * `run_id` (Arrow IPC bodies are read as they are; JSON lines bodies take the core columns' Arrow types, the rest typed from their values).
  *
  * @example flowRows(msg, m)[0]!.schema.fields[0]!.name === 'sensor'
  */
@@ -63,11 +67,18 @@ export function schemaKey(batch: RecordBatch): string {
   return batch.schema.fields.map((f) => `${f.name}:${String(f.type)}:${f.nullable ? 1 : 0}`).join('|');
 }
 
+/** Every core column a flow message can carry (all groups on), by name. */
+const CORE_COLUMNS: ReadonlyMap<string, FieldSpec> = new Map(
+  flowColumns({ decodeTunnels: true, statisticalAnalysis: true, spltAnalysis: 1, dissection: true, systemVisibility: true }).map((f) => [f.name, f]),
+);
+
 /**
  * The rows of a JSON lines body as a table, every key a column (a column null in every row of the
- * message too: the rows name it, so it stays, as text). JSON carries no types: a column whose values
- * are all numbers is Float64, all booleans Bool, anything else text (lists and objects as their
- * JSON text).
+ * message too: the rows name it, so it stays). A core column whose values fit its type takes the
+ * type an Arrow body gives it (the same accumulators write both), so the dataset's columns do not
+ * depend on the encoding the sensors chose. Other columns (plugin fields, and core columns the
+ * sensor anonymised into text) are typed from their values: all numbers Float64, all booleans
+ * Bool, anything else text (lists and objects as their JSON text).
  */
 function jsonTable(text: string): Table {
   const rows = text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -76,10 +87,30 @@ function jsonTable(text: string): Table {
   const columns: Record<string, Vector> = {};
   for (const name of names) {
     const values = rows.map((r) => r[name] ?? null);
-    const present = values.filter((v) => v !== null);
-    if (present.length > 0 && present.every((v) => typeof v === 'number')) columns[name] = vectorFromArray(values as (number | null)[], new Float64());
-    else if (present.length > 0 && present.every((v) => typeof v === 'boolean')) columns[name] = vectorFromArray(values as (boolean | null)[], new Bool());
-    else columns[name] = vectorFromArray(values.map((v) => (v === null ? null : typeof v === 'string' ? v : JSON.stringify(v))), new Utf8());
+    columns[name] = coreColumn(name, values) ?? inferredColumn(values);
   }
   return new Table(columns);
+}
+
+/** `values` as core column `name` (its Arrow export type), or null: not a core column, or a value that does not fit it. */
+function coreColumn(name: string, values: readonly unknown[]): Vector | null {
+  const spec = CORE_COLUMNS.get(name);
+  if (spec === undefined) return null;
+  // text columns take any value as its text: only strings and nulls keep them text as exported
+  if (spec.type === 'string' && values.some((v) => v !== null && typeof v !== 'string')) return null;
+  const column = makeColumn(name, arrowTypeFor(spec), Math.max(1, values.length));
+  try {
+    for (let i = 0; i < values.length; i++) column.add(values[i], i);
+  } catch {
+    return null;
+  }
+  return new Vector([column.flush(values.length)]);
+}
+
+/** A column typed from its values (see {@link jsonTable}). */
+function inferredColumn(values: readonly unknown[]): Vector {
+  const present = values.filter((v) => v !== null);
+  if (present.length > 0 && present.every((v) => typeof v === 'number')) return vectorFromArray(values as (number | null)[], new Float64());
+  if (present.length > 0 && present.every((v) => typeof v === 'boolean')) return vectorFromArray(values as (boolean | null)[], new Bool());
+  return vectorFromArray(values.map((v) => (v === null ? null : typeof v === 'string' ? v : JSON.stringify(v))), new Utf8());
 }

@@ -1,6 +1,6 @@
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Table, tableToIPC, type RecordBatch } from 'apache-arrow';
+import { RecordBatch, Table, tableToIPC } from 'apache-arrow';
 import * as pq from 'parquet-wasm';
 import type { JsMsg } from '@nats-io/jetstream';
 import { hostname } from 'node:os';
@@ -71,18 +71,38 @@ export class ParquetPart {
  * @example const temp = await writePartTemp('/data/flows', 'part-20261204T1400-ab12-1', part)
  */
 export async function writePartTemp(dir: string, name: string, part: ParquetPart): Promise<string> {
-  const table = new Table(part.held.flatMap((h) => h.batches));
+  const table = partTable(part);
   const props = new pq.WriterPropertiesBuilder()
     .setCompression(pq.Compression.ZSTD)
     .setMaxRowGroupSize(65536)
     .setCreatedBy('flowstream collect (parquet-wasm)')
     .setKeyValueMetadata(new Map([[MESSAGES_KEY, JSON.stringify(part.ranges())]]))
     .build();
+  const wasm = pq.Table.fromIPCStream(tableToIPC(table, 'stream'));
+  // every batch must reach the file: its messages are acknowledged once the file is in place
+  if (wasm.numBatches !== table.batches.length) {
+    wasm.free();
+    throw new Error(`Parquet part ${name}: ${wasm.numBatches} of ${table.batches.length} record batches passed through IPC`);
+  }
   // writeParquet takes ownership of the wasm table (and frees it).
-  const bytes = pq.writeParquet(pq.Table.fromIPCStream(tableToIPC(table, 'stream')), props);
+  const bytes = pq.writeParquet(wasm, props);
   const temp = join(dir, `.${name}.parquet.${OWNER}.tmp`);
   await durableWrite(temp, bytes);
   return temp;
+}
+
+/**
+ * The part's rows as one table under its first batch's schema. Batches of one part have equal
+ * schemas (`schemaKey`), but not always the same type objects: an Arrow body's types are read
+ * from IPC (`Int` of 64 bits), a JSON body's are built (`Int64`), and Arrow's IPC writer, which
+ * compares the two one way round, ends the stream at the first batch it thinks different, so
+ * every later row was left out of the file while its message was acknowledged.
+ */
+function partTable(part: ParquetPart): Table {
+  const batches = part.held.flatMap((h) => h.batches);
+  if (batches.length === 0) return new Table();
+  const schema = batches[0]!.schema;
+  return new Table(schema, ...batches.map((b) => (b.schema === schema ? b : new RecordBatch(schema, b.data))));
 }
 
 /** Renames a part written by {@link writePartTemp} to `NAME.parquet` and syncs the folder. */
