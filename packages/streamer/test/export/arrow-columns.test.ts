@@ -29,4 +29,18 @@ describe('Arrow column accumulators', () => {
     const values = rows.map((i) => Array.from({ length: i % 6 }, (_, k) => i * 10 + k));
     expect(filled(new List(new Field('item', new Int32(), true)), values, 2)).toEqual(values);
   });
+
+  it('64-bit columns refuse numbers they cannot hold instead of storing them wrapped', () => {
+    const signed = makeColumn('count', new Int64(), 4);
+    signed.add(-(2 ** 63), 0);
+    signed.add(2 ** 63 - 1024, 1);
+    expect(Array.from(makeVector(signed.flush(2)).toArray() as BigInt64Array)).toEqual([-(2n ** 63n), 2n ** 63n - 1024n]);
+    expect(() => makeColumn('count', new Int64(), 4).add(2 ** 63, 0)).toThrow(/flow column count: cannot store number 9223372036854776000/);
+    expect(() => makeColumn('count', new Int64(), 4).add(-(2 ** 64), 0)).toThrow(/flow column count/);
+    const unsigned = makeColumn('last_seen', new Uint64(), 4);
+    unsigned.add(2 ** 64 - 2048, 0);
+    unsigned.add(-1, 1);
+    expect(Array.from(makeVector(unsigned.flush(2)).toArray() as BigUint64Array)).toEqual([2n ** 64n - 2048n, 2n ** 64n - 1n]);
+    expect(() => makeColumn('last_seen', new Uint64(), 4).add(2 ** 64, 0)).toThrow(/flow column last_seen/);
+  });
 });

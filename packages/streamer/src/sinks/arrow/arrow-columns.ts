@@ -70,13 +70,19 @@ export abstract class Column {
   }
 }
 
+/** The least value an Int64 column holds (a Uint64 column's values below 0 are read as signed). */
+const INT64_MIN = -(2 ** 63);
+
 /** Int64 stored as little-endian lo/hi 32-bit halves: no BigInt per value. */
 export class Int64Column extends Column {
   data: Int32Array;
+  /** First integer the column cannot hold (2^63, or 2^64 unsigned); below, from −2^63 (the signed reading of a uint64). */
+  private readonly limit: number;
   private spare: Int32Array | null = null;
   constructor(name: string, capacity: number, private readonly unsigned = false, reuse = false) {
     super(name, unsigned ? new Uint64() : new Int64(), capacity, reuse);
     this.data = new Int32Array(capacity * 2);
+    this.limit = unsigned ? 2 ** 64 : 2 ** 63;
   }
   /**
    * Rows `at…` from a batch's numbers. A negative value of a Uint64 column is the signed reading
@@ -91,7 +97,7 @@ export class Int64Column extends Column {
         // an integer in [0, 2^32): most counters, no division
         d[2 * (at + i)] = lo;
         d[2 * (at + i) + 1] = 0;
-      } else if (Number.isInteger(v)) {
+      } else if (Number.isInteger(v) && v >= INT64_MIN && v < this.limit) {
         d[2 * (at + i)] = v >>> 0;
         d[2 * (at + i) + 1] = Math.floor(v / 4294967296);
       } else if (v !== v) {
@@ -104,7 +110,7 @@ export class Int64Column extends Column {
   }
   add(v: unknown, i: number): void {
     if (i >= this.capacity) this.data = this.grown(this.data, i + 1, 2);
-    if (typeof v === 'number' && Number.isInteger(v)) {
+    if (typeof v === 'number' && Number.isInteger(v) && v >= INT64_MIN && v < this.limit) {
       // ToUint32 is exact modulo 2^32 and v / 2^32 is exact, so this is two's complement.
       this.data[2 * i] = v >>> 0;
       this.data[2 * i + 1] = Math.floor(v / 4294967296);
