@@ -214,11 +214,16 @@ class NdpiDissector implements FlowDissector {
 
   /** Collects the columns from the nDPI flow (spec §11), then frees it. */
   private finish(slot: number): void {
-    const id = this.structIds[slot]!;
     this.results[slot] = this.collect(slot);
+    this.freeStruct(slot);
+    this.state[slot] = DONE;
+  }
+
+  /** Frees nDPI's allocations in the slot's flow struct and gives the struct back to the pool. */
+  private freeStruct(slot: number): void {
+    const id = this.structIds[slot]!;
     this.fn.freeFlowData(this.structs.address(id));
     this.structs.give(id);
-    this.state[slot] = DONE;
   }
 
   /** The slot's columns, read from a copy of its struct made in JS (no call into C). */
@@ -343,11 +348,7 @@ class NdpiDissector implements FlowDissector {
 
   /** Frees a slot's nDPI flow without collecting (close, or a reused slot). */
   private release(slot: number): void {
-    if (slot < this.state.length && this.state[slot] === DISSECTING) {
-      const id = this.structIds[slot]!;
-      this.fn.freeFlowData(this.structs.address(id));
-      this.structs.give(id);
-    }
+    if (slot < this.state.length && this.state[slot] === DISSECTING) this.freeStruct(slot);
     this.results[slot] = null;
     this.state[slot] = FREE;
   }
