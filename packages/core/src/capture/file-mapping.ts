@@ -26,18 +26,18 @@ export const MAP_MIN_BYTES = 32 * 1024 * 1024;
 const SETTLED_MS = 2000;
 
 /**
- * Mapping pays where a page fault is cheap against the copy it saves. Fault-around maps up to
- * 64 KiB of cached file per fault; `read` copies the same 64 KiB. Both are timed on each file's
- * first pages, and the file is mapped when the median fault costs at most this share of the
- * copy. On the 2-core Intel VM a fault took 2–7 µs against 10–11 µs for the copy, and mapping
- * won (~40 ms on the 750 MB capture at 2–4 µs; at 6–7 µs 25 ms with core fields, 70 ms with the
- * statistics); on a guest where faults took ~11 µs, about what its copy took (the earlier AMD VM),
- * mapping took 330–460 ms against 100–130 ms of reads.
+ * Mapping pays where walking mapped pages (their page faults) is cheap against the copy it saves.
+ * Both are timed on each file's first segment, over the same amount of bytes, and the file is
+ * mapped when the walk costs at most this share of the copy. On the 2-core Intel VM a fault took
+ * 2–7 µs for 64 KiB against 10–11 µs for its copy, and mapping won (~40 ms on the 750 MB capture
+ * at 2–4 µs; at 6–7 µs 25 ms with core fields, 70 ms with the statistics); on AMD guests a fault
+ * took ~11 µs, about what its copy took, and mapping lost (330–460 ms against 100–130 ms of reads
+ * on one; 864 against 554 ms for the whole core-fields run on another).
  */
-const MAX_FAULT_SHARE = 0.8;
+const MAX_WALK_SHARE = 0.8;
 /**
- * The rule of {@link MAX_FAULT_SHARE}: whether a page fault that maps 64 KiB in `faultUs` beats a
- * copy of 64 KiB in `copyUs` (0: the copy could not be timed, so the file is read).
+ * The rule of {@link MAX_WALK_SHARE}: whether walking mapped bytes in `walkUs` beats copying as
+ * many with `read` in `copyUs` (0: the copy could not be timed, so the file is read).
  *
  * @example
  * ```ts
@@ -45,17 +45,19 @@ const MAX_FAULT_SHARE = 0.8;
  * faultsPay(11, 10); // false: read
  * ```
  */
-export function faultsPay(faultUs: number, copyUs: number): boolean {
-  return copyUs > 0 && faultUs <= MAX_FAULT_SHARE * copyUs;
+export function faultsPay(walkUs: number, copyUs: number): boolean {
+  return copyUs > 0 && walkUs <= MAX_WALK_SHARE * copyUs;
 }
 
-/** Faults timed per file (one per 64 KiB of its first segment, pages the reader needs anyway: ~50 µs). */
-const PROBE_FAULTS = 16;
-const PROBE_STRIDE = 64 * 1024;
-/** Copies timed per file (of the same first pages: ~100 µs); the fastest counts. */
-const PROBE_READS = 3;
-const PROBE_READ_BYTES = 256 * 1024;
-
+/**
+ * Places of the first segment timed per file, spread over it: the kernel maps a file's cached pages
+ * in blocks of different sizes (fault-around's 64 KiB, a large folio's up to 2 MiB), so the first
+ * megabyte alone can be one block, one fault, and misjudge the rest (the earlier probe, 16 faults in
+ * the first MiB, saw ~0.1 µs where a fault cost ~11 µs).
+ */
+const PROBE_SPOTS = 8;
+/** Bytes walked (one byte a page) and bytes read at each place: ~0.1–1 ms in all. */
+const PROBE_SPAN = 256 * 1024;
 const PROT_READ = 1;
 const MAP_PRIVATE = 2;
 const MADV_DONTNEED = 4;
@@ -223,7 +225,7 @@ export class FileMapping implements WindowLender {
   private view = new Uint8Array(0);
   /** Bytes from the segment's start whose pages were given back. */
   private released = 0;
-  /** Sum of the bytes the fault probe read. */
+  /** Sum of the bytes the probe walked (kept so that the walk is not optimised away). */
   private probed = 0;
   /**
    * Other threads read the records in place after this one passed them: the pages read are not
@@ -284,44 +286,41 @@ export class FileMapping implements WindowLender {
   }
 
   /**
-   * Times the first faults of the segment (the median of {@link PROBE_FAULTS}, each mapping up to
-   * 64 KiB) and the copy of as much by `read`: true when mapping beats reading on this machine
-   * (see {@link MAX_FAULT_SHARE}); undefined when the segment is too small to tell.
+   * Times walking the mapped pages (a byte of each page: its faults) and reading as many bytes
+   * with `read`, at {@link PROBE_SPOTS} places of the segment: true when mapping beats reading on
+   * this machine (see {@link MAX_WALK_SHARE}); undefined when the segment is too small to tell.
+   * Each place reads the bytes just after those it walked, so that a file not in the page cache
+   * costs both alike (the reads' read-ahead does not warm the walk's pages first).
    */
   private timeFaults(): boolean | undefined {
     const view = this.view;
-    const n = PROBE_FAULTS;
-    if (view.length < n * PROBE_STRIDE || view.length < PROBE_READS * PROBE_READ_BYTES) return undefined;
-    const us = new Float64Array(n);
+    const stride = Math.floor(view.length / PROBE_SPOTS / PAGE_BYTES) * PAGE_BYTES;
+    // each place in the middle of its stride: away from the first pages, which the warm-up read below reads
+    if (stride < 4 * PROBE_SPAN) return undefined;
+    const scratch = new Uint8Array(PROBE_SPAN);
+    let walkUs = 0;
+    let copyUs = 0;
     let touched = 0;
-    for (let k = 0; k < n; k++) {
-      const t = performance.now();
-      touched += view[k * PROBE_STRIDE]!;
-      us[k] = (performance.now() - t) * 1000;
-    }
-    // kept, so that the reads are not optimised away
-    this.probed = touched;
-    us.sort();
-    return faultsPay(us[n >> 1]!, this.timeCopy());
-  }
-
-  /** Microseconds `read` takes to copy 64 KiB of the file's first pages (the fastest of a few); 0 when it fails. */
-  private timeCopy(): number {
-    const scratch = new Uint8Array(PROBE_READ_BYTES);
-    let best = Infinity;
     try {
-      for (let k = 0; k < PROBE_READS; k++) {
-        const t = performance.now();
-        const got = readSync(this.fd, scratch, 0, PROBE_READ_BYTES, k * PROBE_READ_BYTES);
-        const us = (performance.now() - t) * 1000;
-        if (got !== PROBE_READ_BYTES) return 0;
-        if (us < best) best = us;
+      // the scratch's own first-touch faults are not the copy's cost
+      readSync(this.fd, scratch, 0, PROBE_SPAN, 0);
+      for (let k = 0; k < PROBE_SPOTS; k++) {
+        const at = k * stride + stride / 2 - ((stride / 2) % PAGE_BYTES);
+        let t = performance.now();
+        for (let i = 0; i < PROBE_SPAN; i += PAGE_BYTES) touched += view[at + i]!;
+        walkUs += (performance.now() - t) * 1000;
+        t = performance.now();
+        const got = readSync(this.fd, scratch, 0, PROBE_SPAN, this.at + at + PROBE_SPAN);
+        copyUs += (performance.now() - t) * 1000;
+        if (got !== PROBE_SPAN) return faultsPay(walkUs, 0);
       }
     } catch {
       // the reads that follow will report it, at its offset
-      return 0;
+      return faultsPay(walkUs, 0);
     }
-    return (best * PROBE_STRIDE) / PROBE_READ_BYTES;
+    // kept, so that the walk is not optimised away
+    this.probed = touched;
+    return faultsPay(walkUs, copyUs);
   }
 
   /**
