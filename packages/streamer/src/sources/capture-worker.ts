@@ -103,11 +103,15 @@ function run(data: CaptureWorkerData): void {
   // stopped: what the kernel captured before the stop is read too (bounded, in case of a flood)
   if (!failed) {
     const end = Date.now() + STOP_DRAIN_MS;
-    // the first read may return -2, the stop's pcap_breakloop (libpcap clears it as it returns)
-    let breaks = 0;
     for (;;) {
       const r = pcap.nextEx(p, base, base + 8);
-      if (r === -2 && breaks++ === 0) continue;
+      // -2: a pcap_breakloop of the stop, which libpcap clears as it returns. The stopping thread
+      // breaks again every 50 ms until this loop ends, so a long drain sees several: each one
+      // ending it left the rest of the kernel buffer neither read nor counted
+      if (r === -2) {
+        if (Date.now() > end) break;
+        continue;
+      }
       if (r !== 1) break;
       take();
       if ((n & 1023) === 0 && Date.now() > end) break;
