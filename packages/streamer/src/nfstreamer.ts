@@ -34,7 +34,7 @@ import type { RecordBatch, Table } from 'apache-arrow';
 import type { DataFrame } from 'nodejs-polars';
 import { MeterRun, StepResult, type FlowRun } from './run/meter-run.js';
 import type { RunInput } from './run/run-input.js';
-import { SinkError, stopSideOutput, type FlowSink, type SinkOptions, type SinkResult } from './sinks/flow-sink.js';
+import { failedOutput, SinkError, stopSideOutput, type FlowSink, type SinkOptions, type SinkResult } from './sinks/flow-sink.js';
 import type { RunManifest } from './sinks/run-manifest.js';
 import { sinkDefinition, snapshotFormat } from './sinks/sink-registry.js';
 import { checkExportOptionNames, checkOptionNames, WRITE_OPTIONS } from './sinks/export-option-names.js';
@@ -878,7 +878,15 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     // the snapshot output is a second stream: when it fails, it stops and the flows go on
     let snapshotError: SinkError | null = null;
     const sinks = snapshots === null ? [sink] : [sink, snapshots.sink];
+    // each sink's abort result: what it still holds (the flow output's is in its error)
     const abortAll = (err: unknown) => Promise.all(sinks.map((s) => s.abort(err as Error).catch(() => undefined)));
+    /** Aborts every output; the flow output's error says which of the flows metered it holds. */
+    const failAll = async (err: unknown): Promise<SinkError> => {
+      const [kept] = await abortAll(err);
+      return failedOutput(sink.target, err, metered, kept ?? null);
+    };
+    // flows handed to the flow output (the one that fails included)
+    let metered = 0;
     // a stop while the outputs open (a server that does not answer) ends the wait
     const opening = new AbortController();
     this.openings.add(opening);
@@ -927,6 +935,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
           if (reuseSnapshots || snapshotError !== null) out.batch.release();
           continue;
         }
+        metered += out.batch.length;
         if (observe !== null) await observe(out.batch);
         try {
           await sink.write(transform.apply(out.batch));
@@ -937,8 +946,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       }
     } catch (err) {
       await batches.return(undefined).catch(() => undefined);
-      await abortAll(err);
-      throw err instanceof SinkError ? err : new SinkError(sink.target, err);
+      throw await failAll(err);
     }
     if (runError !== null && this.currentRun === runBefore) {
       // the run could not start (e.g. a worker thread that cannot): no flows, no summary
@@ -958,8 +966,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     try {
       result = await sink.close({ summary });
     } catch (err) {
-      await abortAll(err);
-      throw err instanceof SinkError ? err : new SinkError(sink.target, err);
+      throw await failAll(err);
     }
     if (runError !== null) throw runError;
     if (snapshotError !== null) throw snapshotError;

@@ -58,13 +58,46 @@ describe('--summary that cannot be written', () => {
   });
 });
 
+/** The JSON summary `--summary -` wrote among the stderr lines. */
+function summaryOf(stderr: string): { flows: number; output?: { flows: number; files: string[] }; error?: string } {
+  return JSON.parse(stderr.split('\n').find((l) => l.startsWith('{'))!);
+}
+
+describe('a file output that cannot be written', () => {
+  it.each([['csv'], ['jsonl'], ['arrow'], ['parquet']])('%s: exit 1, no file, and the error and the summary say that none of the flows metered is in it', (format) => {
+    const dir = tmp();
+    const r = limited(64, `${CLI_SHELL} ${FILES} -q --n-dissections 0 --statistical-analysis --splt-analysis 20 -o ${q(join(dir, `flows.${format}`))} --summary -`);
+    expect(r.status).toBe(1);
+    const summary = summaryOf(r.stderr);
+    expect(summary.flows).toBeGreaterThan(0);
+    expect(summary.output).toEqual({ flows: 0, files: [] });
+    expect(r.stderr).toContain(`flows.${format}: EFBIG: file too large, write (none of the ${summary.flows} flows metered is in the output: its unfinished file was removed)`);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
 describe('a chunk of --flows-per-file that cannot be written', () => {
   it.each([['csv'], ['jsonl'], ['arrow'], ['parquet']])('%s: exit 1 naming the chunk, no temporary file left', (format) => {
     const dir = tmp();
-    const r = limited(64, `${CLI_SHELL} ${FILES} -q --n-dissections 0 --statistical-analysis --splt-analysis 20 --flows-per-file 2000 -o ${q(join(dir, `flows.${format}`))}`);
+    const r = limited(64, `${CLI_SHELL} ${FILES} -q --n-dissections 0 --statistical-analysis --splt-analysis 20 --flows-per-file 2000 -o ${q(join(dir, `flows.${format}`))} --summary -`);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`flows\\.0\\.${format}: EFBIG.*\\(0 flows are in the 0 complete files before it\\)`));
+    const summary = summaryOf(r.stderr);
+    expect(summary.output).toEqual({ flows: 0, files: [] });
+    expect(r.stderr).toMatch(new RegExp(`flows\\.0\\.${format}: EFBIG.*\\(none of the ${summary.flows} flows metered is in the output`));
     expect(readdirSync(dir).filter((n) => n.includes('partial'))).toEqual([]);
+  });
+
+  it('a run that succeeds lists its files and their flows in the summary', () => {
+    const dir = tmp();
+    const r = limited(1 << 20, `${CLI_SHELL} ${FILES} -q --n-dissections 0 --flows-per-file 100 -o ${q(join(dir, 'flows.csv'))} --summary -`);
+    expect(r.status, r.stderr).toBe(0);
+    const summary = summaryOf(r.stderr);
+    const files = readdirSync(dir).sort();
+    expect(files.length).toBeGreaterThan(2);
+    expect(summary.output!.files.map((f) => f.slice(dir.length + 1)).sort()).toEqual(files);
+    const rows = files.reduce((n, f) => n + readFileSync(join(dir, f), 'utf8').trimEnd().split('\n').length - 1, 0);
+    expect(summary.output!.flows).toBe(rows);
+    expect(summary.flows).toBe(rows);
   });
 });
 

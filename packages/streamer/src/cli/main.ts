@@ -1,7 +1,7 @@
 import type { FlowBatch, NFPlugin } from '@flowstream/core';
 import { METERING_OPTION_TABLE } from '@flowstream/core/options';
 import type { NFStreamer, StreamerSummary } from '../nfstreamer.js';
-import type { FlowSink } from '../sinks/flow-sink.js';
+import type { FlowSink, SinkError, SinkResult } from '../sinks/flow-sink.js';
 import { removePartialFiles } from '../sinks/files/partial-files.js';
 import { FLOWSTREAM_VERSION } from '../version.js';
 import { helpText, parseCli, UsageError, type CliOptions } from './cli-options.js';
@@ -57,8 +57,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (report !== null) {
     try {
-      if (report.checkReportCli(cli) === 'files') {
-        const n = await report.reportFromFiles(cli);
+      const files = report.checkReportCli(cli);
+      if (files !== null) {
+        const n = await report.reportFromFiles(cli, files);
         if (!cli.quiet) stderr(`flowstream: report of ${n} flows written to ${cli.output}`);
         return OK;
       }
@@ -193,15 +194,18 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
   progress = new Progress(drawProgress, windows);
   const started = performance.now();
   let failure: Error | null = null;
+  /** What reached the flow output (a failed one: what it still holds), when known. */
+  let output: SinkResult | null = null;
   const signals = installStopSignals(streamer);
   const stdout = watchStdout(streamer);
   // the duration is the planned end of the capture, not an interruption
   const durationTimer = cli.duration > 0 ? setTimeout(() => streamer.stop({ interrupted: false }), cli.duration * 1000) : null;
   try {
-    if (report === null) await exportFlows(cli, streamer, progress);
-    else await writeReport(cli, streamer, progress, report.reportSink(cli));
+    if (report === null) output = await exportFlows(cli, streamer, progress);
+    else output = await writeReport(cli, streamer, progress, report.reportSink(cli));
   } catch (err) {
     failure = err as Error;
+    output = (err as Partial<SinkError>).delivered ?? null;
   } finally {
     if (durationTimer !== null) clearTimeout(durationTimer);
     signals.uninstall();
@@ -219,7 +223,7 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
       if (s.truncatedAt !== undefined && !quietEnd) stderr(`flowstream: warning: ${s.path}: truncated last record at byte offset ${s.truncatedAt} dropped`);
     }
     try {
-      await writeSummaries(cli, summary, failure);
+      await writeSummaries(cli, summary, output, failure);
     } catch (err) {
       failure ??= new Error(`--summary: ${cli.summary}: ${(err as Error).message}`);
     }
@@ -266,12 +270,15 @@ function kebab(message: string): string {
 }
 
 /**
- * Writes `--summary`, with the run's error when it failed (its flows were metered, not all of
- * them written). A file is written as flow files are (`OutputFile`: a temporary name renamed when
- * complete, devices and pipes in place): a full disk leaves no empty summary.
+ * Writes `--summary`: the run's summary, `output` (the flows and files that reached the flow
+ * output, when the output can tell: after a failure, what it still holds) and the run's `error`
+ * when it failed (its `flows` were metered, not all of them written). A file is written as flow
+ * files are (`OutputFile`: a temporary name renamed when complete, devices and pipes in place): a
+ * full disk leaves no empty summary.
  */
-async function writeSummaries(cli: CliOptions, summary: StreamerSummary, failure: Error | null): Promise<void> {
-  const json = `${JSON.stringify(failure === null ? summary : { ...summary, error: failure.message })}\n`;
+async function writeSummaries(cli: CliOptions, summary: StreamerSummary, output: SinkResult | null, failure: Error | null): Promise<void> {
+  const record = output === null ? summary : { ...summary, output: { flows: output.flows, files: output.files } };
+  const json = `${JSON.stringify(failure === null ? record : { ...record, error: failure.message })}\n`;
   if (cli.summary === '-') process.stderr.write(json);
   else if (cli.summary !== null) {
     const { OutputFile } = await import('../sinks/files/output-file.js');
@@ -286,7 +293,7 @@ async function writeSummaries(cli: CliOptions, summary: StreamerSummary, failure
   }
 }
 
-async function exportFlows(cli: CliOptions, streamer: NFStreamer, progress: Progress): Promise<number> {
+async function exportFlows(cli: CliOptions, streamer: NFStreamer, progress: Progress): Promise<SinkResult> {
   // Every format is a sink of the registry: options and the target are checked before reading
   // starts; the run's batches go through column selection and anonymisation, then to the sink.
   const result = await streamer.export(cli.format, cli.output, {
@@ -304,10 +311,10 @@ async function exportFlows(cli: CliOptions, streamer: NFStreamer, progress: Prog
     warn: (m: string) => stderr(m),
     observe: progress.observer,
   });
-  return result.flows;
+  return result;
 }
 
-async function writeReport(cli: CliOptions, streamer: NFStreamer, progress: Progress, sink: FlowSink): Promise<number> {
+async function writeReport(cli: CliOptions, streamer: NFStreamer, progress: Progress, sink: FlowSink): Promise<SinkResult> {
   const result = await streamer.writeTo(sink, {
     columns: cli.columns,
     columnsToAnonymize: cli.anonymize,
@@ -315,7 +322,7 @@ async function writeReport(cli: CliOptions, streamer: NFStreamer, progress: Prog
     inputHash: cli.inputHash || undefined,
     observe: progress.observer,
   });
-  return result.flows;
+  return result;
 }
 
 /** How long a stop may take before the CLI says it is still finishing the outputs, ms. */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { flowFileFormat, reportFromFlowFiles } from '../report/flow-file-reader.js';
+import { flowFileFormat, flowFileSources, reportFromFlowFiles } from '../report/flow-file-reader.js';
 import { ReportSink } from '../report/report-sink.js';
 import { formatOfTarget } from '../sinks/sink-registry.js';
 import { UsageError, type CliOptions } from './cli-options.js';
@@ -15,7 +15,8 @@ JSON (<script id="report-data">).
 
 SOURCE is a capture (pcap/pcapng files, "-", an interface: every metering option of
 'flowstream --help' applies) or flow files written earlier by flowstream or NFStream
-(Arrow IPC file, Parquet, CSV), recognised by their content.
+(Arrow IPC file, Parquet, CSV), recognised by their content; a folder stands for the flow
+files in it (a dataset 'flowstream collect' wrote, --flows-per-file chunks).
 
   -o, --output FILE            the HTML file to write (required)
       --anonymize a,b,...      hash these columns before aggregation (e.g. src_ip,dst_ip)
@@ -25,16 +26,18 @@ SOURCE is a capture (pcap/pcapng files, "-", an interface: every metering option
 Examples:
   flowstream report capture.pcap -o report.html --plugin ja4
   flowstream report flows.parquet -o report.html --anonymize src_ip,dst_ip
+  flowstream report /data/flows -o report.html     # every flow file in the folder
 `;
 
 /**
  * Checks the report's own rules before anything is read: an output file (usage error without one)
  * in an existing folder, no flow-file chunking, and sources all captures or all flow files (usage
- * error when mixed).
+ * error when mixed; a folder stands for the flow files in it). Returns the flow files to read, or
+ * null when the sources are captures.
  *
- * @example checkReportCli(parseCli(['a.pcap', '-o', 'r.html'])) === 'captures'
+ * @example checkReportCli(parseCli(['a.pcap', '-o', 'r.html'])) === null
  */
-export function checkReportCli(cli: CliOptions): 'captures' | 'files' {
+export function checkReportCli(cli: CliOptions): string[] | null {
   if (cli.output === '-') throw new UsageError('report: give the HTML file to write with -o FILE');
   // options of flow outputs would be ignored: the report is one HTML file
   if (cli.format !== formatOfTarget(cli.output, 'csv')) throw new UsageError(`report: --format ${cli.format} chooses a flow file's format; the report is one HTML file`);
@@ -44,10 +47,11 @@ export function checkReportCli(cli: CliOptions): 'captures' | 'files' {
   const folder = dirname(resolve(cli.output));
   // a missing folder is the environment's error, not the command line's (exit 1, as for -o with flows)
   if (!existsSync(folder)) throw new Error(`report: ${cli.output}: folder ${folder} does not exist`);
-  const kinds = cli.sources.map((s) => flowFileFormat(s) !== null);
-  if (kinds.every((k) => k) && kinds.length > 0) return 'files';
+  const sources = flowFileSources(cli.sources);
+  const kinds = sources.map((s) => flowFileFormat(s) !== null);
+  if (kinds.every((k) => k) && kinds.length > 0) return sources;
   if (kinds.some((k) => k)) throw new UsageError('report: give either captures or flow files (Arrow, Parquet, CSV), not both');
-  return 'captures';
+  return null;
 }
 
 /**
@@ -60,10 +64,11 @@ export function reportSink(cli: CliOptions): ReportSink {
 }
 
 /**
- * `flowstream report FLOWFILE... -o report.html` (see {@link reportFromFlowFiles}); returns the flow count.
+ * `flowstream report FLOWFILE... -o report.html` (see {@link reportFromFlowFiles}) of the flow
+ * files {@link checkReportCli} found; returns the flow count.
  *
- * @example await reportFromFiles(parseCli(['flows.parquet', '-o', 'r.html'])) // 13
+ * @example await reportFromFiles(parseCli(['flows.parquet', '-o', 'r.html']), ['flows.parquet']) // 13
  */
-export async function reportFromFiles(cli: CliOptions): Promise<number> {
-  return (await reportFromFlowFiles(cli.sources, cli.output, { columnsToAnonymize: cli.anonymize, anonymizeKey: cli.anonymizeKey })).totals.flows;
+export async function reportFromFiles(cli: CliOptions, files: readonly string[]): Promise<number> {
+  return (await reportFromFlowFiles(files, cli.output, { columnsToAnonymize: cli.anonymize, anonymizeKey: cli.anonymizeKey })).totals.flows;
 }

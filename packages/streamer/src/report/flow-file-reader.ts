@@ -1,7 +1,9 @@
-import { closeSync, createReadStream, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readdirSync, readSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { FlowBatch, type FieldSpec, type FlowColumn } from '@flowstream/core';
+import { fileStat } from '@flowstream/core/internal';
 import { checkAnonymizeKey, OutputTransform, type OutputOptions } from '../sinks/transform/output-transform.js';
 import type { ReportData } from './report-aggregator.js';
 import { LARGEST_FLOW_COLUMNS } from './report-aggregator.js';
@@ -55,6 +57,40 @@ export function flowFileFormat(path: string): FlowFileFormat | null {
   const line = bytes.toString('utf8').split('\n', 1)[0]!;
   if (/^[\w.]+(,[\w.]+)+\r?$/.test(line) && line.split(',').includes('src_ip')) return 'csv';
   return null;
+}
+
+/**
+ * `sources` with each folder replaced by the flow files directly in it, in name order: a dataset
+ * `flowstream collect` wrote, a folder of `--flows-per-file` chunks. Hidden and temporary files
+ * (`.name…`), subfolders (`_runs`) and files that are not flow files are passed over; a folder
+ * without any flow file is an error naming it. Other sources are kept as they are.
+ *
+ * @example flowFileSources(['lake']) // ['lake/sensor-a-….parquet', 'lake/sensor-b-….parquet']
+ */
+export function flowFileSources(sources: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const source of sources) {
+    if (source === '-' || !isFolder(source)) {
+      out.push(source);
+      continue;
+    }
+    const files = readdirSync(source)
+      .filter((name) => !name.startsWith('.'))
+      .sort()
+      .map((name) => join(source, name))
+      .filter((path) => !isFolder(path) && flowFileFormat(path) !== null);
+    if (files.length === 0) throw new Error(`report: ${source}: a folder without flow files (Arrow IPC file, Parquet, CSV)`);
+    out.push(...files);
+  }
+  return out;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return fileStat(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -30,7 +30,7 @@ export interface SinkCloseContext {
   readonly summary: (RunSummary & { readonly manifest: RunManifest }) | null;
 }
 
-/** What a sink wrote. */
+/** What a sink wrote (or, from `abort`, what stays written). */
 export interface SinkResult {
   /** Flows (rows) written. */
   readonly flows: number;
@@ -86,8 +86,13 @@ export interface FlowSink {
   write(batch: FlowBatch): Promise<void>;
   /** Flushes, finishes (temporary files are renamed into place) and tells what was written. */
   close(context: SinkCloseContext): Promise<SinkResult>;
-  /** The run failed or stopped without a result: release everything, leave no partial file under a final name. */
-  abort(reason: Error): Promise<void>;
+  /**
+   * The run failed or stopped without a result: release everything, leave no partial file under a
+   * final name. Resolves to what stays delivered in spite of it (files completed before, flows a
+   * server acknowledged), or to nothing when the sink cannot tell (rows already written in place
+   * to a stream or a device); the run's error then says which flows reached the output.
+   */
+  abort(reason: Error): Promise<SinkResult | void>;
 }
 
 /** Options every sink may receive (each format reads the ones it knows). */
@@ -155,6 +160,8 @@ export interface SinkDefinition {
 /**
  * An output failed: names the target and keeps the original error as `cause`. Sinks throw it (a
  * plain Error of a sink is wrapped into one); the run stops after the flows so far were written.
+ * From the run, the flow output's error also says what became of the flows ({@link failedOutput}),
+ * and {@link delivered} holds what the output still holds.
  *
  * @example
  * ```ts
@@ -169,14 +176,47 @@ export interface SinkDefinition {
  * ```
  */
 export class SinkError extends Error {
+  /**
+   * @param delivered what the failed output still holds (see {@link FlowSink.abort}); null when it
+   *   cannot tell.
+   */
   constructor(
     readonly target: string,
     cause: unknown,
+    readonly delivered: SinkResult | null = null,
   ) {
     const text = cause instanceof Error ? cause.message : String(cause);
     super(text.includes(target) ? text : `${target}: ${text}`, { cause });
     this.name = 'SinkError';
   }
+}
+
+/** What a file output keeps after `abort`: nothing (its temporary file was removed, or none was opened). */
+export const NOTHING_KEPT: SinkResult = Object.freeze({ flows: 0, files: Object.freeze([]) as readonly string[] });
+
+/**
+ * The failed flow output's error, saying which of the run's `metered` flows it holds: none, those
+ * in its complete files, or (`delivered` null: a stream, a device or a sink that cannot tell) how
+ * many were metered when it failed.
+ *
+ * @example
+ * ```ts
+ * failedOutput('flows.csv', new Error('ENOSPC'), 16384, { flows: 0, files: [] }).message;
+ * // 'flows.csv: ENOSPC (none of the 16384 flows metered is in the output: its unfinished file was removed)'
+ * ```
+ */
+export function failedOutput(target: string, cause: unknown, metered: number, delivered: SinkResult | null): SinkError {
+  const first = cause instanceof SinkError ? cause : new SinkError(target, cause);
+  const text = first.message;
+  let fate: string;
+  if (delivered === null) fate = `after ${metered} flows metered; the output did not say how many it holds`;
+  else if (delivered.flows === 0) fate = `none of the ${metered} flows metered is in the output${delivered.files.length === 0 ? ': its unfinished file was removed' : ''}`;
+  else {
+    const files = delivered.files.length === 1 ? `the complete file ${delivered.files[0]}` : `the ${delivered.files.length} complete files ${delivered.files[0]} … ${delivered.files.at(-1)}`;
+    fate = `${delivered.flows} of the ${metered} flows metered are in ${files}; the other ${metered - delivered.flows} were not written`;
+  }
+  // the message already names the target, so the new error's message is exactly this text
+  return new SinkError(first.target, new Error(`${text} (${fate})`, { cause: first.cause ?? cause }), delivered);
 }
 
 /**

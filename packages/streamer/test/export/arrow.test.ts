@@ -9,11 +9,12 @@ import pl from 'nodejs-polars';
 import * as pq from 'parquet-wasm';
 import type { FieldSpec, FlowBatch, NFlow } from '@flowstream/core';
 import { flowsToBatch } from '@flowstream/core/internal';
-import { ArrowIpcSink, JsonlSink, NFStreamer, ParquetSink, SinkError, type FlowSink } from '@flowstream/streamer';
+import { ArrowIpcSink, CsvSink, JsonlSink, NFStreamer, ParquetSink, SinkError, type FlowSink } from '@flowstream/streamer';
 import { ArrowEncoder } from '../../src/sinks/arrow/arrow-encoder.js';
 import { arrowSchemaFor } from '../../src/sinks/arrow/arrow-schema.js';
 import { manifestMetadata } from '../../src/sinks/arrow/manifest-metadata.js';
 import { toPolars } from '../../src/sinks/arrow/polars.js';
+import { RotatingSink } from '../../src/sinks/files/rotating-sink.js';
 import { pcap as pcapFile } from '../../../core/test/support/capture-builder.js';
 import { PCAPS } from '../support/run-cli.js';
 import { FIELDS, FINAL_MANIFEST, MANIFEST, batchesOf, makeFlow, sampleFlows, writeBatches } from './helpers.js';
@@ -352,7 +353,7 @@ describe('failures leave no file under the final name', () => {
     }
     async abort(reason: Error) {
       this.aborted = reason;
-      await this.inner.abort(reason);
+      return this.inner.abort(reason);
     }
   }
 
@@ -364,9 +365,32 @@ describe('failures leave no file under the final name', () => {
     const s = new NFStreamer({ source: join(PCAPS, 'skype.pcap'), nDissections: 0 });
     const err = await s.writeTo(sink).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SinkError);
-    expect((err as SinkError).message).toBe(`${path}: disk full`);
+    // the error says what became of the flows: the unfinished file holds none of them
+    const metered = s.summary!.flows;
+    expect(metered).toBeGreaterThan(0);
+    expect((err as SinkError).message).toBe(`${path}: disk full (none of the ${metered} flows metered is in the output: its unfinished file was removed)`);
+    expect((err as SinkError).delivered).toEqual({ flows: 0, files: [] });
     expect(sink.aborted).not.toBeNull();
     expect(readdirSync(sub)).toEqual([]);
+  });
+
+  it('a rotated output that fails keeps its complete files, and its error says which flows they hold', async () => {
+    const sub = mkdtempSync(join(dir, 'rotate-'));
+    const chunk = (i: number) => join(sub, `flows.${i}.csv`);
+    // the third chunk's sink fails at its first batch
+    const sink = new RotatingSink(join(sub, 'flows.csv'), 50, chunk, (p) => (p === chunk(2) ? new FailingSink(new CsvSink(p)) : new CsvSink(p)));
+    const s = new NFStreamer({ source: join(PCAPS, 'skype.pcap'), nDissections: 0 });
+    const err = (await s.writeTo(sink).catch((e: unknown) => e)) as SinkError;
+    expect(err).toBeInstanceOf(SinkError);
+    expect(err.delivered).toEqual({ flows: 100, files: [chunk(0), chunk(1)] });
+    expect(readdirSync(sub).sort()).toEqual(['flows.0.csv', 'flows.1.csv']);
+    const rows = err.delivered!.files.map((f) => readFileSync(f, 'utf8').trimEnd().split('\n').length - 1);
+    expect(rows).toEqual([50, 50]);
+    const metered = s.summary!.flows;
+    expect(metered).toBeGreaterThan(100);
+    expect(err.message).toBe(
+      `${join(sub, 'flows.csv')}: ${chunk(2)}: disk full (100 of the ${metered} flows metered are in the 2 complete files ${chunk(0)} … ${chunk(1)}; the other ${metered - 100} were not written)`,
+    );
   });
 
   it('a corrupt capture: the error is thrown after the flows before it were written to a valid file', async () => {

@@ -214,6 +214,31 @@ describe('flowstream report', () => {
     expect(statSync(csv).size).toBeGreaterThan(0);
   });
 
+  it('a folder stands for the flow files in it (chunks, a collected dataset); hidden files and subfolders are passed over', async () => {
+    const sub = join(dir, 'lake');
+    mkdirSync(join(sub, '_runs'), { recursive: true });
+    const streamer = new NFStreamer({ source: SAMPLE });
+    const direct = await streamer.report();
+    await streamer.export('parquet', join(sub, 'flows.parquet'), { flowsPerFile: 4 });
+    writeFileSync(join(sub, '_runs', 'run.json'), '{}');
+    writeFileSync(join(sub, '.flows.9.parquet.partial'), 'PAR1 unfinished');
+    writeFileSync(join(sub, 'README.txt'), 'not flows');
+    const out = join(dir, 'lake.html');
+    const r = runCli(['report', sub, '-o', out, '-q']);
+    expect(r.stderr.toString()).toBe('');
+    expect(r.status).toBe(0);
+    const data = embedded(readFileSync(out, 'utf8'));
+    expect(data.totals).toEqual(direct.totals);
+    expect(data.talkers).toEqual(direct.talkers);
+    // a folder without flow files, and a folder beside a capture
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    const none = runCli(['report', empty, '-o', join(dir, 'empty.html')]);
+    expect(none.status).toBe(1);
+    expect(none.stderr.toString()).toContain(`report: ${empty}: a folder without flow files`);
+    expect(runCli(['report', SAMPLE, sub, '-o', join(dir, 'mixed.html')]).status).toBe(2);
+  });
+
   it('refuses a report without -o or of captures mixed with flow files (usage errors), and into a missing folder (exit 1, as flows)', () => {
     expect(runCli(['report', SAMPLE]).status).toBe(2);
     const noFolder = runCli(['report', SAMPLE, '-o', join(dir, 'missing', 'r.html')]);

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { RecordBatchFileWriter, RecordBatchStreamWriter, Schema, tableFromArrays, tableToIPC, type RecordBatch, type RecordBatchWriter } from 'apache-arrow';
 import type { FlowBatch } from '@flowstream/core';
 import { ByteTarget, targetName } from '../files/byte-target.js';
-import type { FlowSink, SinkCloseContext, SinkOpenContext, SinkResult } from '../flow-sink.js';
+import { NOTHING_KEPT, type FlowSink, type SinkCloseContext, type SinkOpenContext, type SinkResult } from '../flow-sink.js';
 import { ArrowEncoder } from './arrow-encoder.js';
 import { ChunkSink } from './chunk-sink.js';
 import { manifestMetadata } from './manifest-metadata.js';
@@ -96,8 +96,8 @@ export class ArrowIpcSink implements FlowSink {
     return { flows: this.flows, files: this.out!.path === null ? [] : [this.out!.path] };
   }
 
-  async abort(): Promise<void> {
-    await this.out?.discard();
+  async abort(): Promise<SinkResult | void> {
+    if (this.out === null || (await this.out.discard())) return NOTHING_KEPT;
   }
 }
 

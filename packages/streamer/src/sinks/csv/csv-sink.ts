@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { FlowBatch } from '@flowstream/core';
 import { ByteTarget, targetName } from '../files/byte-target.js';
-import type { FlowSink, SinkResult } from '../flow-sink.js';
+import { NOTHING_KEPT, type FlowSink, type SinkResult } from '../flow-sink.js';
 import { quoteCell } from './csv-cell.js';
 import { csvEncoder } from './csv-encoder.js';
 
@@ -58,7 +58,7 @@ export class CsvSink implements FlowSink {
     return { flows: this.flows, files: this.out.path === null ? [] : [this.out.path] };
   }
 
-  async abort(): Promise<void> {
-    await this.out?.discard();
+  async abort(): Promise<SinkResult | void> {
+    if (this.out === null || (await this.out.discard())) return NOTHING_KEPT;
   }
 }

@@ -38,10 +38,13 @@ export class ByteTarget {
     if (this.file !== null) await this.file.commit();
   }
 
-  /** Drops a partial file. */
-  async discard(): Promise<void> {
+  /**
+   * Drops a partial file. False when the bytes went out in place (stdout, a stream, a device or a
+   * pipe given as the output): the rows written so far stay there.
+   */
+  async discard(): Promise<boolean> {
     await this.out.settle().catch(() => undefined);
-    if (this.file !== null) await this.file.discard();
+    return this.file !== null && (await this.file.discard());
   }
 }
 

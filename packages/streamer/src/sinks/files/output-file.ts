@@ -91,12 +91,16 @@ export class OutputFile {
     partialFileSettled(this.writePath);
   }
 
-  /** Closes and removes the temporary file (nothing appears under the final name). */
-  async discard(): Promise<void> {
+  /**
+   * Closes and removes the temporary file (nothing appears under the final name). False for a
+   * device, a pipe or a socket written in place: what was written there stays.
+   */
+  async discard(): Promise<boolean> {
     await this.handle.close().catch(() => undefined);
-    if (this.writePath === this.finalPath) return;
+    if (this.writePath === this.finalPath) return false;
     await unlink(this.writePath).catch(() => undefined);
     partialFileSettled(this.writePath);
+    return true;
   }
 }
 

@@ -60,23 +60,25 @@ export class RotatingSink implements FlowSink {
     return { flows: this.flows, files: this.files };
   }
 
-  async abort(reason: Error): Promise<void> {
+  /** Drops the unfinished chunk; the complete chunks before it stay. */
+  async abort(reason: Error): Promise<SinkResult> {
     const sink = this.current;
     this.current = null;
     await sink?.abort(reason);
+    return { flows: this.flows, files: [...this.files] };
   }
 
   /**
    * A step of the current chunk's sink. When it fails, the chunk is dropped (no temporary file
-   * stays behind) and the error names it and what the complete chunks before it hold.
+   * stays behind) and the error names it; {@link abort} tells what the complete chunks hold.
    */
   private async chunkStep<T>(step: () => Promise<T>): Promise<T> {
     try {
       return await step();
     } catch (err) {
       await this.abort(err as Error).catch(() => undefined);
-      const complete = `${this.flows} flows are in the ${this.files.length} complete files before it`;
-      throw new Error(`${this.currentPath}: ${(err as Error).message} (${complete})`, { cause: err });
+      const text = (err as Error).message;
+      throw new Error(text.includes(this.currentPath) ? text : `${this.currentPath}: ${text}`, { cause: err });
     }
   }
 }

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { uint64Text, type FieldSpec, type FlowBatch, type FlowColumn } from '@flowstream/core';
 import { ByteTarget, targetName } from '../files/byte-target.js';
-import type { FlowSink, SinkResult } from '../flow-sink.js';
+import { NOTHING_KEPT, type FlowSink, type SinkResult } from '../flow-sink.js';
 
 type JsonRows = (columns: readonly FlowColumn[], from: number, to: number) => string;
 
@@ -97,7 +97,7 @@ export class JsonlSink implements FlowSink {
     return { flows: this.flows, files: this.out!.path === null ? [] : [this.out!.path] };
   }
 
-  async abort(): Promise<void> {
-    await this.out?.discard();
+  async abort(): Promise<SinkResult | void> {
+    if (this.out === null || (await this.out.discard())) return NOTHING_KEPT;
   }
 }

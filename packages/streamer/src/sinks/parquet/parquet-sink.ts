@@ -5,7 +5,7 @@ import { ArrowEncoder } from '../arrow/arrow-encoder.js';
 import { manifestMetadata } from '../arrow/manifest-metadata.js';
 import { ByteOutput } from '../files/byte-output.js';
 import { OutputFile } from '../files/output-file.js';
-import type { FlowSink, SinkCloseContext, SinkOpenContext, SinkResult } from '../flow-sink.js';
+import { NOTHING_KEPT, type FlowSink, type SinkCloseContext, type SinkOpenContext, type SinkResult } from '../flow-sink.js';
 import { appendParquetMetadata } from './parquet-footer.js';
 
 import { PARQUET_CODECS, type ParquetCodec } from './parquet-codecs.js';
@@ -151,9 +151,9 @@ export class ParquetSink implements FlowSink {
     return { flows: this.flows, files: [this.path] };
   }
 
-  async abort(): Promise<void> {
+  async abort(): Promise<SinkResult | void> {
     this.failed ??= new Error('aborted');
     this.waiting?.taken();
-    await this.file?.discard();
+    if (this.file === null || (await this.file.discard())) return NOTHING_KEPT;
   }
 }

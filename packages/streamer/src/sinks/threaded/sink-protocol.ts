@@ -39,7 +39,8 @@ export type SinkReply =
   /** One batch was written (its `write` resolved): room for the next. */
   | { readonly kind: 'written' }
   | { readonly kind: 'closed'; readonly result: SinkResult }
-  | { readonly kind: 'aborted' }
+  /** What the aborted sink still holds (its `abort` result; null when it cannot tell). */
+  | { readonly kind: 'aborted'; readonly kept: SinkResult | null }
   /** The sink failed; later requests but `abort` are ignored. */
   | { readonly kind: 'error'; readonly error: SinkWorkerError }
   | { readonly kind: 'warn'; readonly message: string }

@@ -8,7 +8,7 @@ import { BatchReceiver } from '@flowstream/core/internal';
 import '../builtin-sinks.js';
 import { sinkDefinition } from '../sink-registry.js';
 import { onPartialFileChange } from '../files/partial-files.js';
-import type { FlowSink } from '../flow-sink.js';
+import { NOTHING_KEPT, type FlowSink } from '../flow-sink.js';
 import type { SinkReply, SinkRequest, SinkWorkerData } from './sink-protocol.js';
 import { lowerThreadPriority, OUTPUT_THREAD_NICENESS } from './thread-priority.js';
 
@@ -54,8 +54,9 @@ async function handle(request: SinkRequest): Promise<void> {
         return port.close();
       case 'abort':
         // best effort, as on the main thread: the run's own error is the one reported
-        await sink?.abort(new Error(request.message)).catch(() => undefined);
-        reply({ kind: 'aborted' });
+        // no sink made yet: nothing was written
+        const kept = sink === null ? NOTHING_KEPT : await sink.abort(new Error(request.message)).catch(() => undefined);
+        reply({ kind: 'aborted', kept: kept ?? null });
         return port.close();
     }
   } catch (err) {

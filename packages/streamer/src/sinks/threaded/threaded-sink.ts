@@ -65,6 +65,8 @@ export class ThreadedSink implements FlowSink {
   private wake: (() => void) | null = null;
   private result: SinkResult | null = null;
   private aborted = false;
+  /** What the worker's aborted sink still holds (null: it cannot tell). */
+  private kept: SinkResult | null = null;
   /** The channel is closed and the thread ended (or being ended). */
   private ended = false;
   private exited = false;
@@ -129,12 +131,13 @@ export class ThreadedSink implements FlowSink {
     return this.result!;
   }
 
-  async abort(reason: Error): Promise<void> {
-    if (this.ended) return;
+  async abort(reason: Error): Promise<SinkResult | void> {
+    if (this.ended) return this.kept ?? undefined;
     this.send({ kind: 'abort', message: reason.message });
     // the sink removes what it started; a failed worker answers with its error
     await this.until(() => this.aborted || this.exited, false);
     this.end();
+    return this.kept ?? undefined;
   }
 
   private send(request: SinkRequest): void {
@@ -162,6 +165,7 @@ export class ThreadedSink implements FlowSink {
         break;
       case 'aborted':
         this.aborted = true;
+        this.kept = m.kept;
         break;
       case 'partial':
         if (m.open) partialFileOpened(m.path);
