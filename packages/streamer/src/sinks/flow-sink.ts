@@ -36,6 +36,11 @@ export interface SinkResult {
   readonly flows: number;
   /** Files written under their final names (empty for streams and network sinks). */
   readonly files: readonly string[];
+  /**
+   * True when {@link flows} counts the flows a server acknowledged (NATS JetStream): after a
+   * failure, flows in messages still in flight may have arrived too.
+   */
+  readonly acknowledged?: boolean;
 }
 
 /**
@@ -207,16 +212,15 @@ export const NOTHING_KEPT: SinkResult = Object.freeze({ flows: 0, files: Object.
  */
 export function failedOutput(target: string, cause: unknown, metered: number, delivered: SinkResult | null): SinkError {
   const first = cause instanceof SinkError ? cause : new SinkError(target, cause);
-  const text = first.message;
   let fate: string;
   if (delivered === null) fate = `after ${metered} flows metered; the output did not say how many it holds`;
-  else if (delivered.flows === 0) fate = `none of the ${metered} flows metered is in the output${delivered.files.length === 0 ? ': its unfinished file was removed' : ''}`;
-  else {
+  else if (delivered.acknowledged === true) fate = `${delivered.flows} of the ${metered} flows metered were acknowledged; the others may be missing`;
+  else if (delivered.files.length > 0) {
     const files = delivered.files.length === 1 ? `the complete file ${delivered.files[0]}` : `the ${delivered.files.length} complete files ${delivered.files[0]} … ${delivered.files.at(-1)}`;
     fate = `${delivered.flows} of the ${metered} flows metered are in ${files}; the other ${metered - delivered.flows} were not written`;
-  }
+  } else fate = `none of the ${metered} flows metered is in the output: its unfinished file was removed`;
   // the message already names the target, so the new error's message is exactly this text
-  return new SinkError(first.target, new Error(`${text} (${fate})`, { cause: first.cause ?? cause }), delivered);
+  return new SinkError(first.target, new Error(`${first.message} (${fate})`, { cause: first.cause ?? cause }), delivered);
 }
 
 /**

@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
-import { jetstreamManager, type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
+import { DiscardPolicy, jetstreamManager, type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { NFStreamer } from '../../src/nfstreamer.js';
+import { SinkError } from '../../src/sinks/flow-sink.js';
 import { natsSinkDefinition } from '../../src/sinks/nats/nats-sink-definition.js';
 import { NatsSink } from '../../src/sinks/nats/nats-sink.js';
 import { natsSettings, subjectMatches } from '../../src/sinks/nats/nats-settings.js';
@@ -162,6 +163,29 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS sink on a real server', () => {
     expect(ids.size).toBe(msgs.length);
     const rows = msgs.reduce((n, m) => n + Number(m.header.get('Flowstream-Rows') || 0), 0);
     expect(rows).toBe(20_000);
+  });
+
+  it('a stream that refuses messages mid-run: the error says how many flows JetStream acknowledged, and they are the stored ones', async () => {
+    // at most 4 messages, new ones refused: the start message and 3 flow messages are stored
+    await jsm.streams.add({ name: 'FULL', subjects: ['full.>'], max_msgs: 4, discard: DiscardPolicy.New });
+    const pcap = join(work, 'full.pcap');
+    writeUdpFlowsPcap(pcap, 3000);
+    const streamer = new NFStreamer({ source: pcap });
+    const err = (await streamer
+      .export('nats', `${server.url}/full.x`, { sensor: 'full', natsMaxMessageBytes: 20_000, natsStream: 'FULL', natsInFlight: 1 })
+      .catch((e: unknown) => e)) as SinkError;
+    expect(err).toBeInstanceOf(SinkError);
+    const stored = await messages('FULL', 'full.x');
+    expect(stored.length).toBe(4);
+    const rows = stored.reduce((n, m) => n + Number(m.header.get('Flowstream-Rows') || 0), 0);
+    expect(rows).toBeGreaterThan(0);
+    expect(err.delivered).toEqual({ flows: rows, files: [], acknowledged: true });
+    const metered = streamer.summary!.flows;
+    expect(metered).toBeGreaterThan(rows);
+    expect(err.message).toBe(
+      `${server.url}/full.x: stream FULL refused a message: maximum messages exceeded (its limits discard new messages; it stores more only once it has room) ` +
+        `(${rows} of the ${metered} flows metered were acknowledged; the others may be missing)`,
+    );
   });
 
   it('refuses a subject the stream does not capture, naming -o and the stream', async () => {

@@ -9,12 +9,27 @@ export interface OutgoingMessage {
   readonly headers: MsgHdrs;
   /** `Nats-Msg-Id`: the same id on every retry, so the stream stores it once. */
   readonly id: string;
+  /** Flows the message carries (0 for control messages). */
+  readonly rows: number;
+}
+
+/**
+ * JetStream's "stream store failed" error code: the stream refused to store a message, as a stream
+ * limited with `discard: new` does when full ("maximum messages exceeded", "maximum bytes
+ * exceeded"). It comes with status 503 too, but waiting does not make room in a stream whose
+ * limits say so: the refusal is final, like a full disk.
+ */
+const STREAM_STORE_FAILED = 10077;
+
+/** The stream refused to store a message (see {@link STREAM_STORE_FAILED}). */
+export function storeRefused(err: unknown): boolean {
+  return err instanceof JetStreamApiError && err.code === STREAM_STORE_FAILED;
 }
 
 /** Whether a failed JetStream request may succeed later (timeouts, JetStream recovering, a lost connection). */
 export function retryable(err: unknown): boolean {
   // 503: JetStream temporarily unavailable (still recovering its streams after a restart).
-  if (err instanceof JetStreamApiError) return err.status === 503;
+  if (err instanceof JetStreamApiError) return err.status === 503 && !storeRefused(err);
   // Any other answer that is not a PubAck is a real refusal.
   if (err instanceof JetStreamError) return false;
   if (err instanceof errors.AuthorizationError || err instanceof errors.PermissionViolationError || err instanceof errors.ClosedConnectionError) return false;
@@ -33,7 +48,7 @@ export function retryable(err: unknown): boolean {
  * @example
  * ```ts
  * const p = new AckedPublisher(js, link, 8);
- * await p.submit({ subject: 'flows.a', body, headers: h, id: 'a/run/1' }); // resolves when a slot is free
+ * await p.submit({ subject: 'flows.a', body, headers: h, id: 'a/run/1', rows: 10 }); // resolves when a slot is free
  * await p.flush();                                                       // every message acknowledged
  * ```
  */
@@ -45,6 +60,8 @@ export class AckedPublisher {
   private stopped = false;
   /** Messages acknowledged (duplicates included). */
   acked = 0;
+  /** Flows in the messages acknowledged. */
+  ackedRows = 0;
   /** Attempts that failed and were retried. */
   retries = 0;
 
@@ -112,6 +129,7 @@ export class AckedPublisher {
           continue;
         }
         this.acked++;
+        this.ackedRows += m.rows;
         return;
       } catch (err) {
         if (!retryable(err) || this.stopped) throw err;

@@ -4,7 +4,7 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { FlowBatch } from '@flowstream/core';
 import { ArrowEncoder } from '../arrow/arrow-encoder.js';
 import { SinkError, type FlowSink, type SinkCloseContext, type SinkOpenContext, type SinkResult } from '../flow-sink.js';
-import { AckedPublisher, retryable } from './acked-publisher.js';
+import { AckedPublisher, retryable, storeRefused } from './acked-publisher.js';
 import { ensureFlowStream } from './flow-stream.js';
 import { CONTENT_TYPES, HEADER_ROOM, HEADERS, arrowParts, jsonParts, messageId, type EncodedPart, type MessageKind } from './message-layout.js';
 import { NatsLink } from './nats-connection.js';
@@ -91,7 +91,7 @@ export class NatsSink implements FlowSink {
       for (const p of parts) await this.send('flows', p.body, type, p.rows);
       this.flows += batch.length;
     } catch (err) {
-      throw new SinkError(this.target, err);
+      throw new SinkError(this.target, this.refusal(err));
     }
   }
 
@@ -101,16 +101,25 @@ export class NatsSink implements FlowSink {
       await this.send('end', encoder.encode(JSON.stringify(end)), CONTENT_TYPES.control, 0);
       await this.publisher!.flush();
     } catch (err) {
-      throw new SinkError(this.target, err);
+      throw new SinkError(this.target, this.refusal(err));
     } finally {
       await this.link?.close();
     }
     return { flows: this.flows, files: [] };
   }
 
-  async abort(_reason: Error): Promise<void> {
+  /** Stops publishing; the flows JetStream acknowledged are in the stream (others may be, unacknowledged). */
+  async abort(_reason: Error): Promise<SinkResult> {
     this.publisher?.stop();
     if (this.link !== null && !this.link.nc.isClosed()) await this.link.nc.close();
+    return { flows: this.publisher?.ackedRows ?? 0, files: [], acknowledged: true };
+  }
+
+  /** A full stream's refusal, said as such (its limits discard new messages); other errors as they are. */
+  private refusal(err: unknown): unknown {
+    if (!storeRefused(err)) return err;
+    const text = `stream ${this.settings.stream} refused a message: ${(err as Error).message} (its limits discard new messages; it stores more only once it has room)`;
+    return new Error(text, { cause: err });
   }
 
   /** Messages acknowledged and attempts retried so far. */
@@ -138,6 +147,6 @@ export class NatsSink implements FlowSink {
     h.set(HEADERS.encoding, s.encoding);
     h.set(HEADERS.contentType, contentType);
     if (kind === 'flows') h.set(HEADERS.rows, String(rows));
-    await this.publisher!.submit({ subject: this.subject, body, headers: h, id: messageId(s.sensor, this.runId, seq) });
+    await this.publisher!.submit({ subject: this.subject, body, headers: h, id: messageId(s.sensor, this.runId, seq), rows });
   }
 }
