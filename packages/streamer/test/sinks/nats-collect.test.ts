@@ -18,7 +18,7 @@ import { MessageRanges } from '../../src/sinks/nats/collect/message-ranges.js';
 import { ParquetPart, removeStaleTemporaries, writePartTemp } from '../../src/sinks/nats/collect/parquet-part.js';
 import { parseNatsTarget } from '../../src/sinks/nats/nats-target.js';
 import { HAS_NATS_SERVER, NatsServer } from '../support/nats-server.js';
-import { PCAPS } from '../support/run-cli.js';
+import { CLI_SHELL, PCAPS, shellQuote } from '../support/run-cli.js';
 import { DHCP, MDNS } from '@flowstream/plugins';
 
 describe('flowstream collect options and files', () => {
@@ -190,6 +190,31 @@ describe.skipIf(!HAS_NATS_SERVER)('flowstream collect in process', () => {
     expect(lists![1]).toBeGreaterThan(0);
     sql.closeSync();
   });
+
+  it('a dataset file that cannot be written: exit 1 naming it, no temporary file left, and a collector started again at once stores every flow', async () => {
+    const streamer = new NFStreamer({ source: join(PCAPS, 'skype.pcap') });
+    await streamer.export('nats', `${server.url}/disk.flows`, { sensor: 'disk', natsStream: 'DISK', natsSubjects: 'disk.>' });
+    const dir = join(work, 'disk');
+    mkdirSync(dir);
+    const collect = `${CLI_SHELL} collect ${shellQuote(`${server.url}/DISK`)} --durable disk -o ${shellQuote(dir)} --idle-exit 1`;
+    // files limited to 8 KiB (writes past it fail with EFBIG): the run records fit, the Parquet part does not
+    const failed = spawnSync('bash', ['-c', `trap '' XFSZ; ulimit -f 8; ${collect}`], { env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+    expect(failed.status).toBe(1);
+    expect(failed.stderr.toString()).toMatch(
+      new RegExp(`^flowstream collect: error: ${dir}/part-[^ ]+\\.parquet: EFBIG: file too large, write \\(0 flows were stored in 0 files before it; the messages not stored stay in the stream, unacknowledged, for a collector started again\\)\n$`),
+    );
+    expect(readdirSync(dir).filter((n) => n.endsWith('.parquet') || n.endsWith('.tmp'))).toEqual([]);
+    // the failed collector gave its messages back: the next one need not wait for ack_wait (150 s here)
+    const started = Date.now();
+    const again = spawnSync('bash', ['-c', collect], { env: { ...process.env, NODE_NO_WARNINGS: '1' }, timeout: 60_000 });
+    expect(again.status, again.stderr.toString()).toBe(0);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    const db = await DuckDBInstance.create(':memory:');
+    const sql = await db.connect();
+    const rows = (await sql.runAndReadAll(`SELECT count(*)::INTEGER, count(DISTINCT id)::INTEGER FROM read_parquet('${dir}/*.parquet')`)).getRows();
+    sql.closeSync();
+    expect(rows[0]).toEqual([streamer.summary!.flows, streamer.summary!.flows]);
+  }, 90_000);
 
   it('collects a JSON lines run of many messages into shared files (text columns typed alike in every message)', async () => {
     const streamer = new NFStreamer({ source: join(PCAPS, 'skype.pcap') });

@@ -110,6 +110,18 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
 
     const roll = async (key: string, part: ParquetPart): Promise<void> => {
       parts.delete(key);
+      try {
+        await place(part);
+      } catch (err) {
+        // not stored: the stream hands the messages out again now rather than after ack_wait
+        for (const h of part.held) h.msg.nak();
+        for (const other of parts.values()) for (const h of other.held) h.msg.nak();
+        parts.clear();
+        await link.nc.flush().catch(() => {});
+        throw err;
+      }
+    };
+    const place = async (part: ParquetPart): Promise<void> => {
       const stamp = new Date(part.startedAt).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
       const name = `part-${stamp}-${tag}-${counter++}`;
       let temp = await writePartTemp(dir, name, part);
@@ -196,38 +208,48 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
 
     let lastMessage = Date.now();
     const idleMs = (options.idleExit ?? 0) * 1000;
-    while (options.signal?.aborted !== true) {
-      if (idleMs > 0 && Date.now() - lastMessage >= idleMs) {
-        await rollDue(true);
-        // Messages delivered but not acknowledged (held by a collector that died) come back after
-        // ack_wait: finish only when none is left.
-        const state = await consumer.info().catch(() => null);
-        if (state !== null && state.num_pending === 0 && state.num_ack_pending === 0) break;
-        lastMessage = Date.now() - idleMs / 2;
-      }
-      const batch: JsMsg[] = [];
-      try {
-        await link.connected();
-        const it = await consumer.fetch({ max_messages: FETCH_MESSAGES, expires: FETCH_EXPIRES_MS });
-        for await (const msg of it) batch.push(msg);
-      } catch (err) {
-        warn(`flowstream collect: ${options.source.display}: ${(err as Error).message}; retrying`);
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      if (batch.length > 0) {
-        lastMessage = Date.now();
-        // Files other collectors renamed since we looked: a redelivered message (its collector died
-        // before acknowledging) or a second copy in the stream may already be in one of them.
-        await stored.refresh();
-      }
-      for (const msg of batch) {
-        await handle(msg);
+    /** Fetches, files and acknowledges messages until the signal, or idle with nothing pending. */
+    async function consume(): Promise<void> {
+      while (options.signal?.aborted !== true) {
+        if (idleMs > 0 && Date.now() - lastMessage >= idleMs) {
+          await rollDue(true);
+          // Messages delivered but not acknowledged (held by a collector that died) come back after
+          // ack_wait: finish only when none is left.
+          const state = await consumer.info().catch(() => null);
+          if (state !== null && state.num_pending === 0 && state.num_ack_pending === 0) break;
+          lastMessage = Date.now() - idleMs / 2;
+        }
+        const batch: JsMsg[] = [];
+        try {
+          await link.connected();
+          const it = await consumer.fetch({ max_messages: FETCH_MESSAGES, expires: FETCH_EXPIRES_MS });
+          for await (const msg of it) batch.push(msg);
+        } catch (err) {
+          warn(`flowstream collect: ${options.source.display}: ${(err as Error).message}; retrying`);
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        if (batch.length > 0) {
+          lastMessage = Date.now();
+          // Files other collectors renamed since we looked: a redelivered message (its collector died
+          // before acknowledging) or a second copy in the stream may already be in one of them.
+          await stored.refresh();
+        }
+        for (const msg of batch) {
+          await handle(msg);
+          progress();
+        }
         progress();
+        await rollDue(false);
       }
-      progress();
-      await rollDue(false);
+      await rollDue(true);
     }
-    await rollDue(true);
+    try {
+      await consume();
+    } catch (err) {
+      // a file that cannot be written (a full disk): its messages were never acknowledged
+      const before = `${result.flows} flows were stored in ${result.files.length} files before it`;
+      throw new Error(`${(err as Error).message} (${before}; the messages not stored stay in the stream, unacknowledged, for a collector started again)`, { cause: err });
+    }
   } finally {
     await link.close();
   }

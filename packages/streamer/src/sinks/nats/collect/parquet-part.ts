@@ -87,7 +87,7 @@ export async function writePartTemp(dir: string, name: string, part: ParquetPart
   // writeParquet takes ownership of the wasm table (and frees it).
   const bytes = pq.writeParquet(wasm, props);
   const temp = join(dir, `.${name}.parquet.${OWNER}.tmp`);
-  await durableWrite(temp, bytes);
+  await durableWrite(temp, bytes, join(dir, `${name}.parquet`));
   return temp;
 }
 
@@ -116,18 +116,27 @@ export async function placePart(dir: string, name: string, temp: string): Promis
 /** Writes a small file atomically (temporary name, fsync, rename): run manifests and summaries. */
 export async function writeAtomically(dir: string, name: string, data: string | Uint8Array): Promise<void> {
   const temp = join(dir, `.${name}.${OWNER}.tmp`);
-  await durableWrite(temp, typeof data === 'string' ? Buffer.from(data) : data);
+  await durableWrite(temp, typeof data === 'string' ? Buffer.from(data) : data, join(dir, name));
   await rename(temp, join(dir, name));
   await syncDir(dir);
 }
 
-async function durableWrite(path: string, bytes: Uint8Array): Promise<void> {
-  const fh = await open(path, 'w');
+/**
+ * Writes and syncs `path`, the temporary name of `final`. When that fails (a full disk), the
+ * temporary file is removed and the error names `final`.
+ */
+async function durableWrite(path: string, bytes: Uint8Array, final: string): Promise<void> {
   try {
-    await fh.writeFile(bytes);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    const fh = await open(path, 'w');
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    await unlink(path).catch(() => {});
+    throw new Error(`${final}: ${(err as Error).message}`, { cause: err });
   }
 }
 
