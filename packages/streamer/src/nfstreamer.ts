@@ -4,6 +4,7 @@ import type { Observable } from 'rxjs';
 import { lazyRxjs } from './rx/lazy-rxjs.js';
 import {
   DEFAULT_METERING_OPTIONS,
+  PluginError,
   type FlowBatch,
   type FieldSpec,
   type FlowDissector,
@@ -893,7 +894,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     try {
       for (const out of snapshots === null ? [{ sink, transform }] : [{ sink, transform }, snapshots]) {
         try {
-          await out.sink.open({ fields: out.transform.fields, anonymized: out.transform.anonymized, manifest: this.manifest, signal: opening.signal });
+          await out.sink.open({ fields: out.transform.fields, anonymized: out.transform.anonymized, manifest: transform.manifest(this.manifest), signal: opening.signal });
         } catch (err) {
           this.exportsOpening--;
           this.stopPending = null;
@@ -954,7 +955,9 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       throw runError;
     }
     let result: SinkResult;
+    // the summary goes out with the outputs' manifest (the run's summary is this output's record too)
     const summary = await this.finishSummary();
+    summary.manifest = transform.manifest(summary.manifest);
     // snapshots first: the flow output's close is the run's result
     if (snapshots !== null && snapshotError === null) {
       try {
@@ -968,7 +971,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     } catch (err) {
       throw await failAll(err);
     }
-    if (runError !== null) throw runError;
+    if (runError !== null) throw transform.hidesAddresses ? withoutEndpoints(runError) : runError;
     if (snapshotError !== null) throw snapshotError;
     return result;
   }
@@ -1118,7 +1121,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     const { manifestMetadata } = await import('./sinks/arrow/manifest-metadata.js');
     checkOptionNames(options, TABLE_OPTIONS);
     const transform = this.checkOutput(options);
-    const encoder = new ArrowEncoder(transform.fields, { batchSize: options.batchSize, metadata: manifestMetadata(this.manifest) });
+    const encoder = new ArrowEncoder(transform.fields, { batchSize: options.batchSize, metadata: manifestMetadata(transform.manifest(this.manifest)) });
     for await (const batch of this.batches()) yield* encoder.add(transform.apply(batch));
     const last = encoder.finish();
     if (last !== null) yield last;
@@ -1142,7 +1145,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     const { manifestMetadata } = await import('./sinks/arrow/manifest-metadata.js');
     checkOptionNames(options, TABLE_OPTIONS);
     const transform = this.checkOutput(options);
-    const encoder = new ArrowEncoder(transform.fields, { batchSize: options.batchSize, metadata: manifestMetadata(this.manifest) });
+    const encoder = new ArrowEncoder(transform.fields, { batchSize: options.batchSize, metadata: manifestMetadata(transform.manifest(this.manifest)) });
     const out: RecordBatch[] = [];
     for await (const batch of this.batches()) out.push(...encoder.add(transform.apply(batch)));
     const last = encoder.finish();
@@ -1198,6 +1201,15 @@ export type StreamerSummary = RunSummary & {
   meters: number;
   manifest: RunManifest;
 };
+
+/**
+ * A run error as an output that hashes addresses may tell it: a plugin's error names the flow it
+ * failed on by its endpoints, which are left out (the plugin, the callback and the flow id stay).
+ */
+function withoutEndpoints(err: unknown): unknown {
+  if (!(err instanceof PluginError) || err.flow === '') return err;
+  return new PluginError(err.plugin, err.callback, err.flowId, err.cause, err.flowId >= 0 ? '' : 'whose addresses are anonymized');
+}
 
 /** The name errors and the summary give a stream source: a file stream's path (`fs.createReadStream`), else `stream`. */
 function streamName(source: unknown): string {

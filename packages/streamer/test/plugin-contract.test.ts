@@ -1,9 +1,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NFPlugin, PluginError, type NFlow, type PluginPacket } from '@flowstream/core';
-import { NFStreamer } from '@flowstream/streamer';
+import { NFStreamer, NullSink } from '@flowstream/streamer';
+import { createPluginRegistry } from '@flowstream/streamer/plugin-registry';
 import { PCAPS } from './support/run-cli.js';
 import { readdirSync } from 'node:fs';
+
+const THROWER = join(import.meta.dirname, 'plugin-registry', 'fixtures', 'thrower-plugin.ts');
 
 /** Counts packets in onInit/onUpdate; checks the counter against the meter at expiry. */
 class PacketCounter extends NFPlugin {
@@ -105,6 +108,22 @@ describe('NFPlugin contract', () => {
     if (at === 'onExpire') expect(pe.flowId).toBe(50);
     else expect(pe.message).toMatch(/for the flow \S+:\d+ -> \S+:\d+ protocol \d+ \(not yet emitted\)/);
     expect(s.summary).not.toBeNull();
+  });
+
+  it.each([1, 2])('with the addresses anonymized, a plugin error names no address (%i meters)', async (nMeters) => {
+    const udps = [await createPluginRegistry().resolve({ module: THROWER, options: { after: 40 } })];
+    const plain = await new NFStreamer({ source: join(PCAPS, 'skype.pcap'), udps, nDissections: 0, nMeters })
+      .writeTo(new NullSink())
+      .catch((e: unknown) => e);
+    // the error keeps its class and fields across threads, and names the flow by its endpoints
+    expect(plain).toBeInstanceOf(PluginError);
+    expect((plain as PluginError).message).toMatch(/for the flow \d+\.\d+\.\d+\.\d+:\d+ -> \d+\.\d+\.\d+\.\d+:\d+ protocol \d+ \(not yet emitted\): boom in update/);
+    const hidden = await new NFStreamer({ source: join(PCAPS, 'skype.pcap'), udps, nDissections: 0, nMeters })
+      .writeTo(new NullSink(), { columnsToAnonymize: ['src_ip', 'dst_ip'] })
+      .catch((e: unknown) => e);
+    expect(hidden).toBeInstanceOf(PluginError);
+    expect((hidden as PluginError).message).toBe('plugin ThrowerPlugin failed in onUpdate for the flow whose addresses are anonymized (not yet emitted): boom in update');
+    expect((hidden as PluginError).flow).not.toMatch(/\d+\.\d+\.\d+\.\d+/);
   });
 
   it('async iteration surfaces plugin errors too (no hang)', async () => {

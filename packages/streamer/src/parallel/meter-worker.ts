@@ -8,7 +8,7 @@
  * their typed arrays transferred (no flow objects, no re-encoding).
  */
 import { parentPort } from 'node:worker_threads';
-import { CaptureRecord, createNdpiDissector, DecodedPacket, FlowMeter, IGNORE_REASON_NAMES, loadNdpi, PacketDecoder, type FlowDissector, type NFPlugin } from '@flowstream/core';
+import { CaptureRecord, createNdpiDissector, DecodedPacket, FlowMeter, IGNORE_REASON_NAMES, loadNdpi, PacketDecoder, PluginError, type FlowDissector, type NFPlugin } from '@flowstream/core';
 import { batchForTransfer, FLOW_BATCH_ROWS } from '@flowstream/core/internal';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
 import { HeldBatches } from './held-batches.js';
@@ -89,7 +89,8 @@ async function main(data: MeterWorkerData): Promise<void> {
     setState(control, WorkerState.Done);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
-    post({ kind: 'error', error: { name: e.name, message: e.message, stack: e.stack } });
+    const plugin = e instanceof PluginError ? { plugin: e.plugin, callback: e.callback, flowId: e.flowId, flow: e.flow, cause: causeText(e.cause) } : undefined;
+    post({ kind: 'error', error: { name: e.name, message: e.message, stack: e.stack, plugin } });
     setState(control, WorkerState.Failed);
   }
 }
@@ -170,3 +171,8 @@ function meterLoop(meter: FlowMeter, decoder: PacketDecoder, ring: PacketRingRea
 }
 
 parentPort!.once('message', (data: MeterWorkerData) => void main(data));
+
+/** A plugin error's cause as text (the message of an Error). */
+function causeText(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}

@@ -1,6 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import {
   FlowMeter,
+  PluginError,
   type CaptureReader,
   type FlowBatch,
   type FlowDissector,
@@ -392,8 +393,9 @@ export class ParallelMeterRun implements FlowRun {
         } else if (message.kind === 'snapshots') {
           this.snapshots.push(this.receiver.receive(message.batch, this.releaser(w, message.ticket)));
         } else if (this.error === null) {
-          const e = new Error(message.error.message);
-          e.name = message.error.name;
+          const p = message.error.plugin;
+          // a plugin's error stays a PluginError, so that its fields (the flow's endpoints) can be told apart
+          const e = p === undefined ? Object.assign(new Error(message.error.message), { name: message.error.name }) : new PluginError(p.plugin, p.callback, p.flowId, new Error(p.cause), p.flow);
           if (message.error.stack !== undefined) e.stack = message.error.stack;
           this.error = e;
         }

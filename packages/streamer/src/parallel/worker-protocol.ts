@@ -42,6 +42,8 @@ export interface WorkerError {
   readonly name: string;
   readonly message: string;
   readonly stack?: string;
+  /** A plugin's error: what the main thread makes a `PluginError` of again (the cause as its message). */
+  readonly plugin?: { readonly plugin: string; readonly callback: string; readonly flowId: number; readonly flow: string; readonly cause: string };
 }
 
 /** What a worker posts. */

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { cellValue, type FieldSpec, type FlowBatch, type FlowColumn } from '@flowstream/core';
 import { Anonymizer } from './anonymizer.js';
+import type { RunManifest } from '../run-manifest.js';
+import { anonymizeManifest } from './manifest-anonymization.js';
+
+/** Columns holding a flow's addresses. */
+const ADDRESS_COLUMNS = ['src_ip', 'dst_ip', 'src_mac', 'dst_mac'];
 
 /** What the run applies to every batch before any sink sees it. */
 /**
@@ -101,6 +106,17 @@ export class OutputTransform {
   /** The key in use (random unless given). */
   get key(): Uint8Array | null {
     return this.anonymizer?.key ?? null;
+  }
+
+  /** The run's manifest as this output carries it: addresses in the BPF filter hashed like their columns (`anonymizeManifest`). */
+  manifest(manifest: RunManifest): RunManifest {
+    const anonymizer = this.anonymizer;
+    return anonymizer === null ? manifest : anonymizeManifest(manifest, this.anonymized, (text) => anonymizer.hash(text));
+  }
+
+  /** Whether the flows' addresses are hashed in this output (so no text about a flow may show them). */
+  get hidesAddresses(): boolean {
+    return this.anonymized.some((c) => ADDRESS_COLUMNS.includes(c));
   }
 
   /** The batch as the outputs get it. */

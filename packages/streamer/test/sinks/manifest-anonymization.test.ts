@@ -1,0 +1,81 @@
+// Anonymisation covers the manifest too: a BPF filter naming an address would name it in every
+// output (Arrow and Parquet footers, NATS start messages, --summary) while its columns are hashed.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Anonymizer } from '../../src/sinks/transform/anonymizer.js';
+import { anonymizeManifest } from '../../src/sinks/transform/manifest-anonymization.js';
+import type { RunManifest } from '../../src/sinks/run-manifest.js';
+import { PCAPS, runCli } from '../support/run-cli.js';
+
+const KEY = 'ab'.repeat(64);
+const anonymizer = new Anonymizer([], [], Buffer.from(KEY, 'hex'));
+const h = (text: string) => anonymizer.hash(text);
+const manifest = (bpfFilter: string | null): RunManifest => ({ flowstream: '0', parameters: { bpfFilter, idleTimeout: 120 }, plugins: [], sources: [] });
+const filterOf = (m: RunManifest) => m.parameters.bpfFilter;
+
+describe('anonymizeManifest', () => {
+  it('hashes IP addresses and dotted networks as the address columns hash them, and leaves ports, lengths and words', () => {
+    const m = anonymizeManifest(manifest('host 192.168.1.34 and (net 10.0/16 or src host FE80:0::0001) and not port 53'), ['src_ip', 'dst_ip'], h);
+    expect(filterOf(m)).toBe(`host ${h('192.168.1.34')} and (net ${h('10.0')}/16 or src host ${h('fe80::1')}) and not port 53`);
+    expect(m.parameters.idleTimeout).toBe(120);
+  });
+
+  it('hashes MAC addresses (in the MAC columns form) only when the MAC columns are hashed', () => {
+    const filter = 'ether host 0:1B:2c:33:44:55 or ether src 001b.2c33.4456 or host 10.1.2.3';
+    expect(filterOf(anonymizeManifest(manifest(filter), ['src_mac'], h))).toBe(`ether host ${h('00:1b:2c:33:44:55')} or ether src ${h('00:1b:2c:33:44:56')} or host 10.1.2.3`);
+    expect(filterOf(anonymizeManifest(manifest(filter), ['src_port'], h))).toBe(filter);
+  });
+
+  it('leaves a manifest without a filter as it is', () => {
+    const m = manifest(null);
+    expect(anonymizeManifest(m, ['src_ip'], h)).toBe(m);
+  });
+});
+
+describe('every output of an anonymised run', () => {
+  it('names no address of the BPF filter: Parquet footer, Arrow file, --summary', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fs-anon-manifest-'));
+    const key = join(dir, 'key');
+    writeFileSync(key, KEY);
+    const capture = join(PCAPS, 'skype.pcap');
+    const filter = 'host 192.168.1.34';
+    for (const out of ['flows.parquet', 'flows.arrow']) {
+      const r = runCli([capture, '--bpf-filter', filter, '--anonymize', 'src_ip,dst_ip', '--anonymize-key', key, '-o', join(dir, out), '--summary', join(dir, `${out}.json`), '-q']);
+      expect(r.status, r.stderr.toString()).toBe(0);
+      for (const file of [out, `${out}.json`]) {
+        const bytes = readFileSync(join(dir, file));
+        expect(bytes.includes('192.168.1.34'), file).toBe(false);
+        // the hash in the filter is the address's hash in the flow columns
+        expect(bytes.includes(`host ${h('192.168.1.34')}`), file).toBe(true);
+      }
+      const summary = JSON.parse(readFileSync(join(dir, `${out}.json`), 'utf8')) as { flows: number; manifest: RunManifest };
+      expect(summary.flows).toBeGreaterThan(0);
+      expect(summary.manifest.parameters.bpfFilter).toBe(`host ${h('192.168.1.34')}`);
+    }
+    // the flows themselves hold that hash in an address column
+    const csv = join(dir, 'flows.csv');
+    expect(runCli([capture, '--bpf-filter', filter, '--anonymize', 'src_ip,dst_ip', '--anonymize-key', key, '-o', csv, '-q']).status).toBe(0);
+    expect(readFileSync(csv, 'utf8')).toContain(h('192.168.1.34'));
+  });
+
+  it('names no address of the BPF filter in a report: of the capture, or of a flow file written without anonymisation', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fs-anon-report-'));
+    const key = join(dir, 'key');
+    writeFileSync(key, KEY);
+    const capture = join(PCAPS, 'skype.pcap');
+    const plain = join(dir, 'plain.parquet');
+    expect(runCli([capture, '--bpf-filter', 'host 192.168.1.34', '-o', plain, '-q']).status).toBe(0);
+    expect(readFileSync(plain).includes('192.168.1.34')).toBe(true);
+    for (const source of [[capture, '--bpf-filter', 'host 192.168.1.34'], [plain]]) {
+      const html = join(dir, 'r.html');
+      const r = runCli(['report', ...source, '--anonymize', 'src_ip,dst_ip', '--anonymize-key', key, '-o', html, '-q']);
+      expect(r.status, r.stderr.toString()).toBe(0);
+      const page = readFileSync(html, 'utf8');
+      expect(page.includes('192.168.1.34'), source[0]).toBe(false);
+      // a report of a capture shows its manifest (a flow file's report shows the stored summary, which has none)
+      if (source[0] === capture) expect(page.includes(`host ${h('192.168.1.34')}`)).toBe(true);
+    }
+  });
+});
