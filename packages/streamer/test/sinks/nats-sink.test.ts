@@ -11,7 +11,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { DiscardPolicy, jetstreamManager, type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { NFStreamer } from '../../src/nfstreamer.js';
-import { SinkError } from '../../src/sinks/flow-sink.js';
+import { SinkError, type FlowSink } from '../../src/sinks/flow-sink.js';
 import { natsSinkDefinition } from '../../src/sinks/nats/nats-sink-definition.js';
 import { NatsSink } from '../../src/sinks/nats/nats-sink.js';
 import { natsSettings, subjectMatches } from '../../src/sinks/nats/nats-settings.js';
@@ -186,6 +186,38 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS sink on a real server', () => {
       `${server.url}/full.x: stream FULL refused a message: maximum messages exceeded (its limits discard new messages; it stores more only once it has room) ` +
         `(${rows} of the ${metered} flows metered were acknowledged; the others may be missing)`,
     );
+  });
+
+  it('a stream deleted mid-run: says that messages go unacknowledged, and finishes once the stream is back', async () => {
+    const warnings: string[] = [];
+    const inner = new NatsSink(parseNatsTarget(`${server.url}/gone.x`, '-o'), natsSettings({ sensor: 'gone', natsStream: 'GONE', natsSubjects: 'gone.>' }), (m) => warnings.push(m));
+    let deleted = false;
+    // the stream disappears before the first flows are sent, and comes back once the sink said so
+    const sink: FlowSink = {
+      target: inner.target,
+      open: (c) => inner.open(c),
+      async write(batch) {
+        if (!deleted) {
+          deleted = true;
+          await jsm.streams.delete('GONE');
+          void (async () => {
+            while (warnings.length === 0) await new Promise((r) => setTimeout(r, 50));
+            await jsm.streams.add({ name: 'GONE', subjects: ['gone.>'] });
+          })();
+        }
+        return inner.write(batch);
+      },
+      close: (c) => inner.close(c),
+      abort: (e) => inner.abort(e),
+    };
+    const streamer = new NFStreamer({ source: capture });
+    const result = await streamer.writeTo(sink);
+    expect(warnings[0]).toMatch(/^flowstream: nats nats:\/\/127\.0\.0\.1:\d+\/gone\.x: a message was not acknowledged \(.+\); sending it again until stream GONE takes it$/);
+    const msgs = await messages('GONE', 'gone.x');
+    const rows = msgs.reduce((n, m) => n + Number(m.header.get('Flowstream-Rows') || 0), 0);
+    expect(rows).toBe(streamer.summary!.flows);
+    expect(result.flows).toBe(rows);
+    expect(msgs.at(-1)!.header.get('Flowstream-Kind')).toBe('end');
   });
 
   it('refuses a subject the stream does not capture, naming -o and the stream', async () => {

@@ -11,6 +11,9 @@ import { NatsLink } from './nats-connection.js';
 import type { NatsSettings } from './nats-settings.js';
 import type { NatsTarget } from './nats-target.js';
 
+/** Least time between two notes that messages are being sent again, ms. */
+const RETRY_NOTE_MS = 10_000;
+
 const encoder = new TextEncoder();
 
 /**
@@ -36,6 +39,8 @@ export class NatsSink implements FlowSink {
   private limit = 0;
   private seq = 0;
   private flows = 0;
+  /** When {@link retrying} last spoke (ms since the epoch). */
+  private lastRetryNote = 0;
   private readonly subject: string;
 
   constructor(
@@ -73,7 +78,7 @@ export class NatsSink implements FlowSink {
       }
       const room = this.link.maxPayload - HEADER_ROOM;
       this.limit = s.maxMessageBytes > 0 ? Math.min(s.maxMessageBytes, room) : room;
-      this.publisher = new AckedPublisher(jetstream(this.link.nc), this.link, s.inFlight);
+      this.publisher = new AckedPublisher(jetstream(this.link.nc), this.link, s.inFlight, undefined, (err) => this.retrying(err));
       if (s.encoding === 'arrow') this.encoder = new ArrowEncoder(context.fields, { warn: this.warn });
       const start = { sensor: s.sensor, run: this.runId, encoding: s.encoding, fields: context.fields, anonymized: context.anonymized, manifest: context.manifest };
       await this.send('start', encoder.encode(JSON.stringify(start)), CONTENT_TYPES.control, 0);
@@ -113,6 +118,17 @@ export class NatsSink implements FlowSink {
     this.publisher?.stop();
     if (this.link !== null && !this.link.nc.isClosed()) await this.link.nc.close();
     return { flows: this.publisher?.ackedRows ?? 0, files: [], acknowledged: true };
+  }
+
+  /**
+   * A message was not acknowledged and is sent again (a timeout, JetStream recovering, no stream
+   * answering): said at most every {@link RETRY_NOTE_MS}, so that a run that stalls says why.
+   */
+  private retrying(err: Error): void {
+    const now = Date.now();
+    if (now - this.lastRetryNote < RETRY_NOTE_MS) return;
+    this.lastRetryNote = now;
+    this.warn(`flowstream: nats ${this.target}: a message was not acknowledged (${err.message}); sending it again until stream ${this.settings.stream} takes it`);
   }
 
   /** A full stream's refusal, said as such (its limits discard new messages); other errors as they are. */
