@@ -126,6 +126,16 @@ describe('NFPlugin contract', () => {
     expect((hidden as PluginError).flow).not.toMatch(/\d+\.\d+\.\d+\.\d+/);
   });
 
+  it('with parallel meters, an error in onExpire names the flow by its endpoints (a worker meter\'s flow id is not the output\'s)', async () => {
+    const udps = [await createPluginRegistry().resolve({ module: THROWER, options: { after: 20, at: 'onExpire' } })];
+    const err = await new NFStreamer({ source: join(PCAPS, 'skype.pcap'), udps, nDissections: 0, nMeters: 2 })
+      .writeTo(new NullSink())
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PluginError);
+    expect((err as PluginError).flowId).toBe(-1);
+    expect((err as PluginError).message).toMatch(/^plugin ThrowerPlugin failed in onExpire for the flow \S+:\d+ -> \S+:\d+ protocol \d+ \(not yet emitted\): boom in expire$/);
+  });
+
   it('async iteration surfaces plugin errors too (no hang)', async () => {
     const s = new NFStreamer({ source: join(PCAPS, 'skype.pcap'), udps: [new Thrower({ at: 'onUpdate', after: 10 })], nDissections: 0 });
     await expect(async () => {

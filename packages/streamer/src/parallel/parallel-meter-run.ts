@@ -336,7 +336,7 @@ export class ParallelMeterRun implements FlowRun {
     }
     this.waitForWorkers(2000);
     this.collect();
-    if (this.error === null && cause !== undefined) this.error = cause;
+    if (this.error === null && cause !== undefined) this.error = unnumbered(cause);
     if (this.error === null) this.error = new Error('a meter worker failed');
     this.release();
   }
@@ -457,4 +457,13 @@ export class ParallelMeterRun implements FlowRun {
     const w = this.workers.find((x) => x.writer === writer)!;
     return Atomics.load(writer.control, Ctl.State) < WorkerState.Done && !this.lost(w);
   }
+}
+
+/**
+ * A local plugin's error as the run reports it: a flow id given by a meter is that meter's own (the
+ * run numbers the flows it receives), and the flow that failed is not among them, so its endpoints
+ * name it (as a worker's error does, see meter-worker.ts).
+ */
+function unnumbered(err: Error): Error {
+  return err instanceof PluginError && err.flowId >= 0 ? new PluginError(err.plugin, err.callback, -1, err.cause, err.flow) : err;
 }
