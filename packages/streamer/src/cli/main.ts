@@ -277,7 +277,7 @@ function kebab(message: string): string {
  * full disk leaves no empty summary.
  */
 async function writeSummaries(cli: CliOptions, summary: StreamerSummary, output: SinkResult | null, failure: Error | null): Promise<void> {
-  const record = output === null ? summary : { ...summary, output: { ...output, files: output.files } };
+  const record = output === null ? summary : { ...summary, output };
   const json = `${JSON.stringify(failure === null ? record : { ...record, error: failure.message })}\n`;
   if (cli.summary === '-') process.stderr.write(json);
   else if (cli.summary !== null) {
