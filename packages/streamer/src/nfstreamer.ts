@@ -1029,7 +1029,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
         if (typeof snapshotTarget !== 'string' || snapshotTarget === '') throw optionTypeError('snapshotOutput', 'a path or URL', snapshotTarget);
         if (snapshotTarget === target && target !== '-') throw optionRangeError('snapshotOutput', 'a target other than the flow output', snapshotTarget);
         snapshotDefinition = sinkDefinition(snapshotFormat(options.snapshotFormat, snapshotTarget, format), 'snapshotFormat');
-        snapshotOptions = { ...options, flowsPerFile: 0, rotateFiles: 0, anonymized: this.checkSnapshotOutput(options).anonymized };
+        snapshotOptions = { ...options, flowsPerFile: 0, rotateFiles: 0, anonymized: this.checkSnapshotOutput(options).anonymized, targetOption: 'snapshotOutput' };
         await checkTarget(snapshotDefinition, snapshotTarget, snapshotOptions);
       } else if (options.snapshotFormat !== undefined || (options.snapshotColumns ?? null) !== null) {
         throw optionRangeError('snapshotOutput', 'a path or URL when snapshotFormat or snapshotColumns is given', snapshotTarget);

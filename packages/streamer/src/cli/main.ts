@@ -173,7 +173,7 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
       const sinkOptions = { ...cli.sinkOptions, flowsPerFile: cli.flowsPerFile, rotateFiles: cli.rotateFiles, anonymized: cli.anonymize, compression: cli.compression };
       await checkTarget(sinkDefinition(cli.format), cli.output, sinkOptions);
       if (cli.snapshotOutput !== null) {
-        await checkTarget(sinkDefinition(snapshotFormat(cli.snapshotFormat, cli.snapshotOutput, cli.format)), cli.snapshotOutput, { ...sinkOptions, flowsPerFile: 0, rotateFiles: 0 });
+        await checkTarget(sinkDefinition(snapshotFormat(cli.snapshotFormat, cli.snapshotOutput, cli.format)), cli.snapshotOutput, { ...sinkOptions, flowsPerFile: 0, rotateFiles: 0, targetOption: 'snapshotOutput' });
       }
     } catch (err) {
       stderr(`flowstream: ${kebab((err as Error).message)}`);

@@ -114,6 +114,8 @@ export interface SinkOptions {
   readonly anonymized?: readonly string[];
   /** Warnings that are not errors (default: stderr). */
   readonly warn?: (message: string) => void;
+  /** The option that named the target, for errors about it (`-o` unless told, e.g. `snapshotOutput`). */
+  readonly targetOption?: string;
   /** Format-specific settings (e.g. IPFIX observation domain, NATS stream name). */
   readonly [key: string]: unknown;
 }

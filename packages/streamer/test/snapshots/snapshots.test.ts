@@ -264,6 +264,16 @@ describe('snapshot outputs', () => {
     await expect(new NFStreamer({ source, nDissections: 0 }).snapshots().next()).rejects.toThrow(/snapshotInterval/);
   });
 
+  it('a bad snapshot target is an error naming --snapshot-output (snapshotOutput), not the flow output\'s -o', async () => {
+    const url = 'nats://127.0.0.1:1/flows.a';
+    // the snapshot format follows --format (nats here), so a file name is no NATS URL
+    const r = runCli([source, '-f', 'nats', '-o', url, '--snapshot-interval', '1', '--snapshot-output', '/tmp/snapshots']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.toString()).toMatch(/^flowstream: --snapshot-output: expected nats:\/\/\[user:pass@\]HOST\[:PORT\]\/NAME or tls:\/\/…, got "\/tmp\/snapshots"\n/);
+    const s = new NFStreamer({ source, nDissections: 0, snapshotInterval: 1 });
+    await expect(s.export('nats', url, { snapshotOutput: 'nats://127.0.0.1:1/snap.*' })).rejects.toThrow(/^Invalid option snapshotOutput: expected a subject without wildcards/);
+  });
+
   it('every format: Parquet, Arrow and JSON Lines snapshot files read back with the same rows', async () => {
     const ref = new RowsSink();
     await new NFStreamer({ source, nDissections: 0, snapshotInterval: 1 }).writeTo(new RowsSink(), { snapshotSink: ref });

@@ -31,9 +31,10 @@ export const natsSinkDefinition: SinkDefinition = {
   // the target and settings parsers load with the first check: runs into other outputs never need them
   async check(target, options) {
     const [{ parseNatsTarget }, { natsSettings }] = await Promise.all([import('./nats-target.js'), import('./nats-settings.js')]);
-    const { path } = parseNatsTarget(target, '-o');
+    const option = options.targetOption ?? '-o';
+    const { path } = parseNatsTarget(target, option);
     if (path !== '' && !/^[^.*>\s]+(\.[^.*>\s]+)*$/.test(path)) {
-      throw new RangeError(`Invalid option -o: expected a subject without wildcards or empty tokens after the server (e.g. flows.berlin), got ${JSON.stringify(path)}`);
+      throw new RangeError(`Invalid option ${option}: expected a subject without wildcards or empty tokens after the server (e.g. flows.berlin), got ${JSON.stringify(path)}`);
     }
     const { creds, tlsCa } = natsSettings(options);
     readable('natsCreds', 'credentials file', creds);
@@ -42,6 +43,6 @@ export const natsSinkDefinition: SinkDefinition = {
   async create(target, options) {
     const [{ NatsSink }, { parseNatsTarget }, { natsSettings }] = await Promise.all([import('./nats-sink.js'), import('./nats-target.js'), import('./nats-settings.js')]);
     const warn = options.warn ?? ((m: string) => process.stderr.write(`${m}\n`));
-    return new NatsSink(parseNatsTarget(target, '-o'), natsSettings(options), warn);
+    return new NatsSink(parseNatsTarget(target, options.targetOption ?? '-o'), natsSettings(options), warn);
   },
 };
