@@ -113,11 +113,8 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
       try {
         await place(part);
       } catch (err) {
-        // not stored: the stream hands the messages out again now rather than after ack_wait
-        for (const h of part.held) h.msg.nak();
-        for (const other of parts.values()) for (const h of other.held) h.msg.nak();
-        parts.clear();
-        await link.nc.flush().catch(() => {});
+        // not stored: given back with the parts still held when the collector stops (below)
+        parts.set(key, part);
         throw err;
       }
     };
@@ -246,7 +243,10 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
     try {
       await consume();
     } catch (err) {
-      // a file that cannot be written (a full disk): its messages were never acknowledged
+      // a file that cannot be written (a full disk): its messages were never acknowledged, and the
+      // stream hands them (and those of the parts still held) out again now rather than after ack_wait
+      for (const part of parts.values()) for (const h of part.held) h.msg.nak();
+      await link.nc.flush().catch(() => {});
       const before = `${result.flows} flows were stored in ${result.files.length} files before it`;
       throw new Error(`${(err as Error).message} (${before}; the messages not stored stay in the stream, unacknowledged, for a collector started again)`, { cause: err });
     }
