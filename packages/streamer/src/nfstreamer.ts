@@ -1208,7 +1208,7 @@ export type StreamerSummary = RunSummary & {
  */
 function withoutEndpoints(err: unknown): unknown {
   if (!(err instanceof PluginError) || err.flow === '') return err;
-  return new PluginError(err.plugin, err.callback, err.flowId, err.cause, err.flowId >= 0 ? '' : 'whose addresses are anonymized');
+  return err.naming(err.flowId, err.flowId >= 0 ? '' : 'whose addresses are anonymized');
 }
 
 /** The name errors and the summary give a stream source: a file stream's path (`fs.createReadStream`), else `stream`. */

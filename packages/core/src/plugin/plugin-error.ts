@@ -34,4 +34,14 @@ export class PluginError extends Error {
     const where = flowId >= 0 ? ` for flow id ${flowId}` : flow !== '' ? ` for the flow ${flow} (not yet emitted)` : '';
     super(`plugin ${plugin} failed in ${callback}${where}: ${msg}`, { cause });
   }
+
+  /**
+   * The same error naming its flow otherwise: by another id (−1: none), by other endpoint text
+   * (`''`: none), as a run tells it where the meter's id or the flow's addresses do not hold.
+   *
+   * @example err.naming(-1, err.flow) // a meter's own flow id dropped, the endpoints kept
+   */
+  naming(flowId: number, flow: string): PluginError {
+    return new PluginError(this.plugin, this.callback, flowId, this.cause, flow);
+  }
 }

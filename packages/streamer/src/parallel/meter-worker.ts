@@ -89,9 +89,7 @@ async function main(data: MeterWorkerData): Promise<void> {
     setState(control, WorkerState.Done);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
-    // a flow id given here is this meter's own (the main thread numbers the flows it receives): the
-    // flow that failed is not among them, so its endpoints name it
-    const plugin = e instanceof PluginError ? { plugin: e.plugin, callback: e.callback, flowId: -1, flow: e.flow, cause: causeText(e.cause) } : undefined;
+    const plugin = e instanceof PluginError ? { plugin: e.plugin, callback: e.callback, flowId: e.flowId, flow: e.flow, cause: causeText(e.cause) } : undefined;
     post({ kind: 'error', error: { name: e.name, message: e.message, stack: e.stack, plugin } });
     setState(control, WorkerState.Failed);
   }

@@ -395,7 +395,7 @@ export class ParallelMeterRun implements FlowRun {
         } else if (this.error === null) {
           const p = message.error.plugin;
           // a plugin's error stays a PluginError, so that its fields (the flow's endpoints) can be told apart
-          const e = p === undefined ? Object.assign(new Error(message.error.message), { name: message.error.name }) : new PluginError(p.plugin, p.callback, p.flowId, new Error(p.cause), p.flow);
+          const e = unnumbered(p === undefined ? Object.assign(new Error(message.error.message), { name: message.error.name }) : new PluginError(p.plugin, p.callback, p.flowId, new Error(p.cause), p.flow));
           if (message.error.stack !== undefined) e.stack = message.error.stack;
           this.error = e;
         }
@@ -460,10 +460,10 @@ export class ParallelMeterRun implements FlowRun {
 }
 
 /**
- * A local plugin's error as the run reports it: a flow id given by a meter is that meter's own (the
- * run numbers the flows it receives), and the flow that failed is not among them, so its endpoints
- * name it (as a worker's error does, see meter-worker.ts).
+ * A meter's plugin error as the run reports it: a flow id given by a meter (local or worker) is that
+ * meter's own (the run numbers the flows it receives), and the flow that failed is not among them,
+ * so its endpoints name it.
  */
 function unnumbered(err: Error): Error {
-  return err instanceof PluginError && err.flowId >= 0 ? new PluginError(err.plugin, err.callback, -1, err.cause, err.flow) : err;
+  return err instanceof PluginError && err.flowId >= 0 ? err.naming(-1, err.flow) : err;
 }

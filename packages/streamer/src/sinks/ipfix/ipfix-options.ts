@@ -2,6 +2,7 @@ import type { SinkOptions } from '../flow-sink.js';
 import { DEFAULT_FLOWSTREAM_PEN } from './information-elements.js';
 import type { IpfixMode } from './templates.js';
 import type { IPFIX_OPTION_FLAGS } from './ipfix-option-flags.js';
+import { IP_COLUMNS } from '../transform/address-columns.js';
 
 /** The IPFIX settings of a run, read from the sink options bag (CLI: `--ipfix-…`). */
 export interface IpfixOptions {
@@ -79,7 +80,7 @@ export function ipfixOptions(options: SinkOptions): IpfixOptions {
  * @example refuseAnonymisedAddresses(['src_mac'], 'udp://…') // ok: a hashed MAC goes as a string
  */
 export function refuseAnonymisedAddresses(anonymized: readonly string[] | undefined, target: string): void {
-  const bad = (anonymized ?? []).filter((c) => c === 'src_ip' || c === 'dst_ip');
+  const bad = (anonymized ?? []).filter((c) => IP_COLUMNS.includes(c));
   if (bad.length > 0) {
     throw new RangeError(
       `${target}: IPFIX cannot export anonymised ${bad.join(' and ')}: address elements hold addresses, not hashes. Drop ${bad.join('/')} from the columns to anonymise (other columns are hashed and sent as strings), or use another format.`,

@@ -1,10 +1,6 @@
 import { isIP } from 'node:net';
 import type { RunManifest } from '../run-manifest.js';
-
-/** Columns whose anonymisation hides the IP addresses written elsewhere in an output. */
-const IP_COLUMNS = ['src_ip', 'dst_ip'];
-/** Columns whose anonymisation hides the MAC addresses. */
-const MAC_COLUMNS = ['src_mac', 'dst_mac'];
+import { IP_COLUMNS, MAC_COLUMNS } from './address-columns.js';
 /** Separators of a libpcap filter expression around its address operands. */
 const FILTER_TOKEN = /[^\s()!]+/g;
 /** A MAC address as pcap-filter(7) takes it: six groups split by `:`, `-` or `.`, or three dotted groups of four. */

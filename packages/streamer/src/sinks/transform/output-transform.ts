@@ -2,10 +2,8 @@ import { readFileSync } from 'node:fs';
 import { cellValue, type FieldSpec, type FlowBatch, type FlowColumn } from '@flowstream/core';
 import { Anonymizer } from './anonymizer.js';
 import type { RunManifest } from '../run-manifest.js';
+import { IP_COLUMNS, MAC_COLUMNS } from './address-columns.js';
 import { anonymizeManifest } from './manifest-anonymization.js';
-
-/** Columns holding a flow's addresses. */
-const ADDRESS_COLUMNS = ['src_ip', 'dst_ip', 'src_mac', 'dst_mac'];
 
 /** What the run applies to every batch before any sink sees it. */
 /**
@@ -116,7 +114,7 @@ export class OutputTransform {
 
   /** Whether the flows' addresses are hashed in this output (so no text about a flow may show them). */
   get hidesAddresses(): boolean {
-    return this.anonymized.some((c) => ADDRESS_COLUMNS.includes(c));
+    return this.anonymized.some((c) => IP_COLUMNS.includes(c) || MAC_COLUMNS.includes(c));
   }
 
   /** The batch as the outputs get it. */
