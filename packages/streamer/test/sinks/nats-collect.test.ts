@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Float64, Int64, Table, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers } from '@nats-io/transport-node';
 import { parseCollectCli } from '../../src/cli/collect-command.js';
 import { NFStreamer } from '../../src/nfstreamer.js';
@@ -235,4 +235,29 @@ describe.skipIf(!HAS_NATS_SERVER)('flowstream collect in process', () => {
     expect(rows[0]![1]).toBe(streamer.summary!.flows);
     expect(rows[0]![2]).toBeGreaterThan(1);
   });
+
+  it('a stream deleted under a running collector: it keeps trying, and says so once, not at every attempt', async () => {
+    const streamer = new NFStreamer({ source: join(PCAPS, 'instagram.pcap') });
+    await streamer.export('nats', `${server.url}/gone.g`, { sensor: 'g', natsEncoding: 'json', natsStream: 'GONE', natsSubjects: 'gone.>' });
+    const dir = join(work, 'gone');
+    mkdirSync(dir);
+    const warnings: string[] = [];
+    const stop = new AbortController();
+    const collecting = collectFlows({ source: parseNatsTarget(`${server.url}/GONE`, 'SOURCE'), durable: 'gone', dir, rollSeconds: 1, warn: (m) => warnings.push(m), signal: stop.signal });
+    const nc = await connect({ servers: server.url });
+    const jsm = await jetstreamManager(nc);
+    // the collector has its consumer and the flows before the stream goes
+    while ((await jsm.consumers.info('GONE', 'gone').catch(() => null))?.num_pending !== 0) await new Promise((r) => setTimeout(r, 100));
+    await jsm.streams.delete('GONE');
+    await nc.close();
+    // fetches fail every 500 ms from here: a dozen failures, one note
+    await new Promise((r) => setTimeout(r, 6000));
+    stop.abort();
+    const r = await collecting;
+    expect(r.flows).toBe(streamer.summary!.flows);
+    const notes = warnings.filter((w) => w.endsWith('; retrying'));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain(`${server.url.replace(/^nats:\/\//, '')}`);
+  }, 30_000);
 });
+

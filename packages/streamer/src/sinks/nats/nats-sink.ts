@@ -10,9 +10,7 @@ import { CONTENT_TYPES, HEADER_ROOM, HEADERS, arrowParts, jsonParts, messageId, 
 import { NatsLink } from './nats-connection.js';
 import type { NatsSettings } from './nats-settings.js';
 import type { NatsTarget } from './nats-target.js';
-
-/** Least time between two notes that messages are being sent again, ms. */
-const RETRY_NOTE_MS = 10_000;
+import { RetryNote } from './retry-note.js';
 
 const encoder = new TextEncoder();
 
@@ -39,8 +37,8 @@ export class NatsSink implements FlowSink {
   private limit = 0;
   private seq = 0;
   private flows = 0;
-  /** When {@link retrying} last spoke (ms since the epoch). */
-  private lastRetryNote = 0;
+  /** Says, now and then, that messages are sent again (see {@link retrying}). */
+  private readonly retryNote: RetryNote;
   private readonly subject: string;
 
   constructor(
@@ -52,6 +50,7 @@ export class NatsSink implements FlowSink {
     this.target = where.display;
     this.runId = runId ?? randomUUID();
     this.subject = where.path !== '' ? where.path : `flows.${settings.sensor}`;
+    this.retryNote = new RetryNote(warn);
   }
 
   async open(context: SinkOpenContext): Promise<void> {
@@ -122,13 +121,10 @@ export class NatsSink implements FlowSink {
 
   /**
    * A message was not acknowledged and is sent again (a timeout, JetStream recovering, no stream
-   * answering): said at most every {@link RETRY_NOTE_MS}, so that a run that stalls says why.
+   * answering): said now and then ({@link RetryNote}), so that a run that stalls says why.
    */
   private retrying(err: Error): void {
-    const now = Date.now();
-    if (now - this.lastRetryNote < RETRY_NOTE_MS) return;
-    this.lastRetryNote = now;
-    this.warn(`flowstream: nats ${this.target}: a message was not acknowledged (${err.message}); sending it again until stream ${this.settings.stream} takes it`);
+    this.retryNote.failed(`flowstream: nats ${this.target}: a message was not acknowledged (${err.message}); sending it again until stream ${this.settings.stream} takes it`);
   }
 
   /** A full stream's refusal, said as such (its limits discard new messages); other errors as they are. */

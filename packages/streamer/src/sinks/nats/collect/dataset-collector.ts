@@ -6,6 +6,7 @@ import { nanos } from '@nats-io/transport-node';
 import type { RecordBatch } from 'apache-arrow';
 import { NatsLink } from '../nats-connection.js';
 import type { NatsTarget } from '../nats-target.js';
+import { RetryNote } from '../retry-note.js';
 import { flowMessage, flowRows, schemaKey } from './flow-message.js';
 import { withDatasetLock } from './dataset-lock.js';
 import { ParquetPart, placePart, removeStaleTemporaries, writeAtomically, writePartTemp } from './parquet-part.js';
@@ -205,6 +206,8 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
 
     let lastMessage = Date.now();
     const idleMs = (options.idleExit ?? 0) * 1000;
+    // a fetch that keeps failing (a stream deleted, a server gone) is tried every 500 ms, said now and then
+    const fetchFailures = new RetryNote(warn);
     /** Fetches, files and acknowledges messages until the signal, or idle with nothing pending. */
     async function consume(): Promise<void> {
       while (options.signal?.aborted !== true) {
@@ -222,7 +225,7 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
           const it = await consumer.fetch({ max_messages: FETCH_MESSAGES, expires: FETCH_EXPIRES_MS });
           for await (const msg of it) batch.push(msg);
         } catch (err) {
-          warn(`flowstream collect: ${options.source.display}: ${(err as Error).message}; retrying`);
+          fetchFailures.failed(`flowstream collect: ${options.source.display}: ${(err as Error).message}; retrying`);
           await new Promise((r) => setTimeout(r, 500));
         }
         if (batch.length > 0) {
