@@ -97,12 +97,15 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
   const result: CollectResult = { flows: 0, files: [], skipped: 0 };
   try {
     const rollSeconds = options.rollSeconds ?? 60;
-    const info = await durableConsumer(link, stream, options.durable, options.ackWait ?? Math.max(60, 2 * rollSeconds + 30));
+    const ackWaitSeconds = options.ackWait ?? Math.max(60, 2 * rollSeconds + 30);
+    const info = await durableConsumer(link, stream, options.durable, ackWaitSeconds);
     const ackWaitMs = (info.config.ack_wait ?? 30e9) / 1e6;
     const rollMs = Math.min(rollSeconds * 1000, ackWaitMs / 2);
     const maxHeld = Math.max(1, Math.floor((info.config.max_ack_pending ?? 1000) / 2));
     const rollBytes = options.rollBytes ?? 64 * 1024 * 1024;
-    const consumer = await jetstream(link.nc).consumers.get(stream, options.durable);
+    let consumer = await jetstream(link.nc).consumers.get(stream, options.durable);
+    /** The durable consumer went away (its stream deleted, or the consumer itself): made again before the next fetch. */
+    let consumerGone = false;
     const tag = randomBytes(4).toString('hex');
     let counter = 0;
     const parts = new Map<string, ParquetPart>();
@@ -222,9 +225,16 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
         const batch: JsMsg[] = [];
         try {
           await link.connected();
+          if (consumerGone) {
+            // a stream deleted and made again starts empty of consumers: the collector's is made anew
+            await durableConsumer(link, stream, options.durable, ackWaitSeconds);
+            consumer = await jetstream(link.nc).consumers.get(stream, options.durable);
+            consumerGone = false;
+          }
           const it = await consumer.fetch({ max_messages: FETCH_MESSAGES, expires: FETCH_EXPIRES_MS });
           for await (const msg of it) batch.push(msg);
         } catch (err) {
+          if (/consumer (deleted|not found)/i.test((err as Error).message)) consumerGone = true;
           fetchFailures.failed(`flowstream collect: ${options.source.display}: ${(err as Error).message}; retrying`);
           await new Promise((r) => setTimeout(r, 500));
         }
