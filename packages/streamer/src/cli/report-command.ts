@@ -29,6 +29,9 @@ Examples:
   flowstream report /data/flows -o report.html     # every flow file in the folder
 `;
 
+/** Names of flow files (`.csv`, `.parquet`, `.arrow`, `.feather`). */
+const FLOW_FILE_NAME = /\.(csv|parquet|arrow|feather)$/i;
+
 /**
  * Checks the report's own rules before anything is read: an output file (usage error without one)
  * in an existing folder, no flow-file chunking, and sources all captures or all flow files (usage
@@ -49,6 +52,9 @@ export function checkReportCli(cli: CliOptions): string[] | null {
   if (!existsSync(folder)) throw new Error(`report: ${cli.output}: folder ${folder} does not exist`);
   const sources = flowFileSources(cli.sources);
   const kinds = sources.map((s) => flowFileFormat(s) !== null);
+  // named as a flow file but none by its bytes: say so, rather than that it is no capture
+  const misnamed = sources.find((s, i) => !kinds[i] && FLOW_FILE_NAME.test(s) && existsSync(s));
+  if (misnamed !== undefined) throw new Error(`report: ${misnamed}: not a flow file flowstream reads (it begins with neither "PAR1", "ARROW1" nor a CSV header naming src_ip)`);
   if (kinds.every((k) => k) && kinds.length > 0) return sources;
   if (kinds.some((k) => k)) throw new UsageError('report: give either captures or flow files (Arrow, Parquet, CSV), not both');
   return null;

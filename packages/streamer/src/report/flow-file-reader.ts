@@ -1,5 +1,5 @@
 import { closeSync, createReadStream, existsSync, openSync, readdirSync, readSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { FlowBatch, type FieldSpec, type FlowColumn } from '@flowstream/core';
@@ -29,6 +29,14 @@ export interface FlowFile {
   batches(): AsyncGenerator<FlowBatch>;
   /** The summary of the run that wrote the file (Parquet footer, `<file>.summary.json`), else null. */
   summary(): Promise<ReportData['summary']>;
+}
+
+/** What each format is called in errors. */
+const FORMAT_NAMES: Record<FlowFileFormat, string> = { arrow: 'Arrow IPC file', parquet: 'Parquet file', csv: 'flow CSV file' };
+
+/** A flow file that could not be read, named with its format and what was wrong. */
+function unreadable(file: FlowFile, err: unknown): Error {
+  return new Error(`${file.path}: not a readable ${FORMAT_NAMES[file.format]} (${(err as Error).message})`, { cause: err });
 }
 
 /**
@@ -164,10 +172,28 @@ function recordBatchToFlowBatch(rb: { numRows: number; schema: { fields: { name:
   return batchOf(names, cols, rb.numRows);
 }
 
+/**
+ * Checks that the file on `fh` ends with `magic` (Arrow and Parquet files end with their footer and
+ * the magic again): a file cut short, or still being written, is named as such rather than failing
+ * somewhere in the footer's decoding. Returns the file's size.
+ */
+async function checkTail(fh: FileHandle, magic: string, footerBytes: number): Promise<number> {
+  const size = (await fh.stat()).size;
+  const tail = Buffer.alloc(magic.length);
+  if (size >= magic.length + footerBytes) await fh.read(tail, 0, tail.length, size - tail.length);
+  if (tail.toString('latin1') !== magic) throw cutShort(magic);
+  return size;
+}
+
+function cutShort(magic: string): Error {
+  return new Error(`it does not end with the footer and "${magic}": cut short, or still being written`);
+}
+
 async function* arrowBatches(path: string): AsyncGenerator<FlowBatch> {
   const { RecordBatchReader } = await import('apache-arrow');
   const fh = await open(path, 'r');
   try {
+    await checkTail(fh, 'ARROW1', 8 + 4);
     const reader = await RecordBatchReader.from(fh);
     await reader.open();
     for await (const rb of reader) yield recordBatchToFlowBatch(rb as never);
@@ -180,6 +206,7 @@ async function arrowSummary(path: string): Promise<ReportData['summary']> {
   const { RecordBatchReader } = await import('apache-arrow');
   const fh = await open(path, 'r');
   try {
+    await checkTail(fh, 'ARROW1', 8 + 4);
     const reader = await RecordBatchReader.from(fh);
     await reader.open();
     const text = reader.schema.metadata.get('flowstream.summary');
@@ -195,6 +222,7 @@ async function* parquetBatches(path: string): AsyncGenerator<FlowBatch> {
   const pq = await import('parquet-wasm');
   const { tableFromIPC } = await import('apache-arrow');
   const bytes = new Uint8Array(await readFile(path));
+  if (bytes.length < 12 || Buffer.from(bytes.subarray(bytes.length - 4)).toString('latin1') !== 'PAR1') throw cutShort('PAR1');
   const schema = tableFromIPC(pq.readSchema(bytes).intoIPCStream()).schema;
   const columns = schema.fields.map((f) => f.name).filter((n) => REPORT_COLUMNS.includes(n));
   const table = pq.readParquet(bytes, { columns, batchSize: ROWS_PER_BATCH });
@@ -209,10 +237,11 @@ async function parquetSummary(path: string): Promise<ReportData['summary']> {
   let bytes: Uint8Array;
   try {
     // the footer alone holds the metadata: read the tail, not the whole file
-    const size = (await fh.stat()).size;
+    const size = await checkTail(fh, 'PAR1', 4 + 4);
     const tail = Buffer.alloc(8);
     await fh.read(tail, 0, 8, size - 8);
     const len = tail.readUInt32LE(0);
+    if (len > size - 12) throw new Error(`its footer length (${len} bytes) exceeds the file (${size} bytes)`);
     const buf = Buffer.alloc(len + 12);
     buf.write('PAR1', 0, 'latin1');
     await fh.read(buf, 4, len + 8, size - 8 - len);
@@ -289,6 +318,34 @@ function csvColumn(cells: (string | number | null)[]): FlowColumn {
   return { kind: 'string', values: cells.map((c) => (c === null ? null : String(c))) };
 }
 
+/**
+ * Whether `line` ends inside a quoted text, by {@link csvFields}' rules: NFStream writes a line
+ * break inside a text as it is, so such a row goes on on the next line.
+ *
+ * @example endsInText('1,"a') === true
+ */
+export function endsInText(line: string): boolean {
+  const n = line.length;
+  let i = 0;
+  while (i < n) {
+    if (line.charCodeAt(i) === 34) {
+      let j = i + 1;
+      for (;;) {
+        const k = line.indexOf('"', j);
+        if (k < 0) return true;
+        j = k + 1;
+        if (line.charCodeAt(k - 1) !== 92 || k - 1 < i + 1) break;
+      }
+      i = j + 1; // past the comma
+    } else {
+      const k = line.indexOf(',', i);
+      if (k < 0) return false;
+      i = k + 1;
+    }
+  }
+  return false;
+}
+
 async function* csvBatches(path: string): AsyncGenerator<FlowBatch> {
   const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let header: string[] | null = null;
@@ -301,8 +358,14 @@ async function* csvBatches(path: string): AsyncGenerator<FlowBatch> {
     rows = [];
     return b;
   };
-  for await (const line of lines) {
+  let lineNo = 0;
+  /** A row whose text holds a line break, so far, and the line it started on. */
+  let partial = '';
+  let partialLine = 0;
+  for await (const read of lines) {
+    lineNo++;
     if (header === null) {
+      const line = read;
       header = line.split(',');
       wanted = [];
       names = [];
@@ -314,11 +377,21 @@ async function* csvBatches(path: string): AsyncGenerator<FlowBatch> {
       });
       continue;
     }
-    if (line === '') continue;
+    if (read === '' && partial === '') continue;
+    const line = partial === '' ? read : `${partial}\n${read}`;
+    if (endsInText(line)) {
+      if (partial === '') partialLine = lineNo;
+      partial = line;
+      continue;
+    }
+    const at = partial === '' ? lineNo : partialLine;
+    partial = '';
     const f = csvFields(line);
+    if (f.length !== header.length) throw new Error(`line ${at} has ${f.length} fields where the header has ${header.length}: damaged, or cut short`);
     rows.push(wanted.map((i) => f[i] ?? null));
     if (rows.length >= ROWS_PER_BATCH) yield flush();
   }
+  if (partial !== '') throw new Error(`the text begun on line ${partialLine} does not end: cut short`);
   if (rows.length > 0) yield flush();
 }
 
@@ -342,13 +415,22 @@ export async function reportFromFlowFiles(paths: readonly string[], output: stri
     if (format === null) throw new Error(`${p}: not a flow file (Arrow IPC file, Parquet or flowstream/NFStream CSV)`);
     return openFlowFile(p, format);
   });
-  const summary: ReportData['summary'] = files.length === 1 ? await files[0]!.summary() : null;
+  const summary: ReportData['summary'] = files.length === 1 ? await files[0]!.summary().catch((err: unknown) => Promise.reject(unreadable(files[0]!, err))) : null;
   const sink = new ReportSink(output, { inputs: [...paths], summary });
   const manifest = { flowstream: '', parameters: {}, plugins: [], sources: paths.map((name) => ({ name, size: null })) };
   let transform: OutputTransform | null = null;
   try {
     for (const file of files) {
-      for await (const batch of file.batches()) {
+      const batches = file.batches();
+      for (;;) {
+        let next: IteratorResult<FlowBatch>;
+        try {
+          next = await batches.next();
+        } catch (err) {
+          throw unreadable(file, err);
+        }
+        if (next.done === true) break;
+        const batch = next.value;
         if (transform === null) {
           // only the columns the report reads exist here: anonymising another one changes nothing
           const known = (options.columnsToAnonymize ?? []).filter((c) => batch.indexOf(c) >= 0);

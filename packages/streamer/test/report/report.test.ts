@@ -239,6 +239,47 @@ describe('flowstream report', () => {
     expect(runCli(['report', SAMPLE, sub, '-o', join(dir, 'mixed.html')]).status).toBe(2);
   });
 
+  it('a damaged flow file ends the report with an error naming it and what is wrong; a text holding a line break is no damage', async () => {
+    const streamer = new NFStreamer({ source: SAMPLE });
+    const whole = { csv: join(dir, 'whole.csv'), arrow: join(dir, 'whole.arrow'), parquet: join(dir, 'whole.parquet') };
+    await streamer.toCsv(whole.csv);
+    await streamer.toArrowFile(whole.arrow);
+    await streamer.toParquet(whole.parquet);
+    const cut = (from: string, to: string, bytes: number) => writeFileSync(to, readFileSync(from).subarray(0, bytes));
+    const lines = readFileSync(whole.csv, 'utf8').split('\n');
+    const header = lines[0]!.split(',').length;
+    // the third line ends after its first five cells (id, expiration_id and three quoted texts)
+    writeFileSync(join(dir, 'cut.csv'), `${lines[0]}\n${lines[1]}\n${lines[2]!.split(',').slice(0, 5).join(',')}\n`);
+    cut(whole.arrow, join(dir, 'cut.arrow'), 3000);
+    cut(whole.parquet, join(dir, 'cut.parquet'), 3000);
+    const expected: Record<string, RegExp> = {
+      'cut.csv': new RegExp(`cut\\.csv: not a readable flow CSV file \\(line 3 has 5 fields where the header has ${header}: damaged, or cut short\\)`),
+      'cut.arrow': /cut\.arrow: not a readable Arrow IPC file \(it does not end with the footer and "ARROW1": cut short, or still being written\)/,
+      'cut.parquet': /cut\.parquet: not a readable Parquet file \(it does not end with the footer and "PAR1": cut short, or still being written\)/,
+    };
+    for (const [name, message] of Object.entries(expected)) {
+      await expect(reportFromFlowFiles([join(dir, name)], join(dir, `${name}.html`)), name).rejects.toThrow(message);
+      // beside whole files too (no summary is read then), through the command line
+      const r = runCli(['report', whole.csv, join(dir, name), '-o', join(dir, `${name}.2.html`)]);
+      expect(r.status, name).toBe(1);
+      expect(r.stderr.toString(), name).toMatch(message);
+    }
+    // named as a flow file, but none by its first bytes: not taken for a capture
+    writeFileSync(join(dir, 'noise.parquet'), 'PAQ1 not parquet at all');
+    const noise = runCli(['report', join(dir, 'noise.parquet'), '-o', join(dir, 'noise.html')]);
+    expect(noise.status).toBe(1);
+    expect(noise.stderr.toString()).toMatch(/noise\.parquet: not a flow file flowstream reads/);
+    // NFStream writes a line break inside a text as it is: the row goes on on the next line
+    const broken = join(dir, 'broken-text.csv');
+    writeFileSync(broken, 'id,src_ip,dst_ip,bidirectional_bytes,requested_server_name\n0,"10.0.0.1","10.0.0.2",100,"a\nb, \\"c\\""\n1,"10.0.0.1","10.0.0.3",50,""\n');
+    const data = await reportFromFlowFiles([broken], `${broken}.html`);
+    expect(data.totals.flows).toBe(2);
+    expect(data.totals.bytes).toBe(150);
+    const open = join(dir, 'open-text.csv');
+    writeFileSync(open, 'id,src_ip,dst_ip,bidirectional_bytes\n0,"10.0.0.1","10.0.0.2",100\n1,"10.0.0.1\n');
+    await expect(reportFromFlowFiles([open], `${open}.html`)).rejects.toThrow('open-text.csv: not a readable flow CSV file (the text begun on line 3 does not end: cut short)');
+  });
+
   it('refuses a report without -o or of captures mixed with flow files (usage errors), and into a missing folder (exit 1, as flows)', () => {
     expect(runCli(['report', SAMPLE]).status).toBe(2);
     const noFolder = runCli(['report', SAMPLE, '-o', join(dir, 'missing', 'r.html')]);
