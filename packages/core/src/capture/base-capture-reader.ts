@@ -131,7 +131,12 @@ export abstract class BaseCaptureReader implements CaptureReader {
       return ReadStatus.Record;
     }
     if (u32(w.buf, w.start, true) !== BT_SHB) return this.notCapture();
-    if (!w.ensure(12)) return w.ended ? this.notCapture() : ReadStatus.NeedMore;
+    if (!w.ensure(12)) {
+      if (!w.ended) return ReadStatus.NeedMore;
+      // a pcapng start cut short (its byte-order magic is not there yet): said as such, as a cut pcap header is
+      this.failure = new CaptureError(this.name, w.position, `truncated pcapng section header block (${w.available} of at least 28 bytes)`);
+      return ReadStatus.Error;
+    }
     if (!PcapngParser.isMagic(w.buf, w.start)) return this.notCapture();
     this.parser = new PcapngParser(this.name);
     return ReadStatus.Record;

@@ -26,6 +26,15 @@ describe('openCapture', () => {
     }
   });
 
+  it('names a capture cut inside its file header as truncated, with what is there (pcap, pcapng)', () => {
+    const classic = pcap({ linkType: 1 }, []);
+    const ng = pcapng({}, [shb(), idb({ linkType: 1 })]);
+    const cutPcap = writeTemp('cut-header.pcap', classic.subarray(0, 10));
+    const cutNg = writeTemp('cut-header.pcapng', ng.subarray(0, 10));
+    expect(() => openCapture(cutPcap)).toThrow(`${cutPcap}: truncated pcap file header (10 of 24 bytes) at byte offset 0`);
+    expect(() => openCapture(cutNg)).toThrow(`${cutNg}: truncated pcapng section header block (10 of at least 28 bytes) at byte offset 0`);
+  });
+
   it('sniffs the format from the magic, not the extension', () => {
     const ng = openCapture(writeTemp('really-pcapng.pcap', pcapng({}, [shb(), idb({ linkType: 1 })])));
     expect(ng.format).toBe('pcapng');
