@@ -97,6 +97,21 @@ const P_PORTS = 18; // srcPort | dstPort << 16
 const P_ADDRESSES = 19; // src0 … src3, dst0 … dst3
 /** Words of a packet record (even). */
 const PACKET_WORDS = 28;
+// Compact packet record: an IPv4 packet (address words 1–3 zero) whose sizes and VLAN id fit 16 bits (nearly all of them) in
+// 64 bytes instead of 112. Every byte of the ring crosses cores, the dearest part of handing a
+// packet over (scripts/cross-core-bench.mjs); the capture timestamp is left out, as only plugins
+// read it and a meter given decoded packets runs none (`workersReadBytes`).
+const C_SRC_MAC = 4; // f64
+const C_DST_MAC = 6; // f64
+const C_SIZES = 8; // rawSize | ipSize << 16
+const C_L4_SIZES = 9; // transportSize | payloadSize << 16
+const C_VLAN = 10;
+const C_TUNNEL = 11;
+const C_PORTS = 12;
+const C_SRC = 13;
+const C_DST = 14;
+/** Words of a compact packet record (the kind tells it from a full one by its size). */
+const COMPACT_PACKET_WORDS = 16;
 const SEGMENT_WORDS = 6;
 const END_WORDS = 2;
 /** Longest wait for space before the writer checks that its reader still reads, ms. */
@@ -218,6 +233,11 @@ export class PacketRingWriter {
 
   /** Writes a packet decoded here (its fields, no bytes), `p.timeMs` being its meter time. */
   packet(p: DecodedPacket): void {
+    const narrow = ((p.rawSize | p.ipSize | p.transportSize | p.payloadSize | p.vlanId) & ~0xffff) === 0;
+    if (p.ipVersion === 4 && narrow && (p.src1 | p.src2 | p.src3 | p.dst1 | p.dst2 | p.dst3) === 0) {
+      this.compactPacket(p);
+      return;
+    }
     const at = this.reserve(PACKET_WORDS);
     const i32 = this.i32;
     const f64 = this.f64;
@@ -238,6 +258,28 @@ export class PacketRingWriter {
     i32[at + P_PORTS] = p.srcPort | (p.dstPort << 16);
     storeAddressWords(p, i32, at + P_ADDRESSES);
     this.write += PACKET_WORDS;
+    this.pending++;
+  }
+
+  /** {@link packet} in the compact layout (an IPv4 packet whose sizes and VLAN id fit 16 bits). */
+  private compactPacket(p: DecodedPacket): void {
+    const at = this.reserve(COMPACT_PACKET_WORDS);
+    const i32 = this.i32;
+    const f64 = this.f64;
+    const d = at >>> 1;
+    i32[at] = RecordKind.Packet | (COMPACT_PACKET_WORDS << 8);
+    i32[at + P_SMALL] = p.protocol | (p.ipVersion << 8) | (p.tcpFlags << 16);
+    f64[d + (P_TIME >>> 1)] = p.timeMs;
+    f64[d + (C_SRC_MAC >>> 1)] = p.srcMac;
+    f64[d + (C_DST_MAC >>> 1)] = p.dstMac;
+    i32[at + C_SIZES] = p.rawSize | (p.ipSize << 16);
+    i32[at + C_L4_SIZES] = p.transportSize | (p.payloadSize << 16);
+    i32[at + C_VLAN] = p.vlanId;
+    i32[at + C_TUNNEL] = p.tunnelId;
+    i32[at + C_PORTS] = p.srcPort | (p.dstPort << 16);
+    i32[at + C_SRC] = p.src0;
+    i32[at + C_DST] = p.dst0;
+    this.write += COMPACT_PACKET_WORDS;
     this.pending++;
   }
 
@@ -394,7 +436,8 @@ export class PacketRingReader {
     const words = head >>> 8;
     this.read = (this.read + words) | 0;
     if (kind === RecordKind.Packet) {
-      this.readPacket(at, packet);
+      if (words === COMPACT_PACKET_WORDS) this.readCompactPacket(at, packet);
+      else this.readPacket(at, packet);
       return kind;
     }
     if (kind === RecordKind.MappedFrame) {
@@ -422,6 +465,41 @@ export class PacketRingReader {
   release(): void {
     Atomics.store(this.control, Ctl.Read, this.read);
     if (Atomics.load(this.control, Ctl.WriterWaiting) !== 0) Atomics.notify(this.control, Ctl.Read);
+  }
+
+  /** The fields of a compact {@link RecordKind.Packet} (see {@link COMPACT_PACKET_WORDS}); no capture timestamp (NaN). */
+  private readCompactPacket(at: number, p: DecodedPacket): void {
+    const i32 = this.i32;
+    const f64 = this.f64;
+    const d = at >>> 1;
+    const small = i32[at + P_SMALL]!;
+    p.protocol = small & 0xff;
+    p.ipVersion = (small >>> 8) & 0xff;
+    p.tcpFlags = small >>> 16;
+    p.timeMs = f64[d + (P_TIME >>> 1)]!;
+    p.tsSec = NaN;
+    p.tsNsec = NaN;
+    p.srcMac = f64[d + (C_SRC_MAC >>> 1)]!;
+    p.dstMac = f64[d + (C_DST_MAC >>> 1)]!;
+    const sizes = i32[at + C_SIZES]!;
+    p.rawSize = sizes & 0xffff;
+    p.ipSize = sizes >>> 16;
+    const l4 = i32[at + C_L4_SIZES]!;
+    p.transportSize = l4 & 0xffff;
+    p.payloadSize = l4 >>> 16;
+    p.vlanId = i32[at + C_VLAN]!;
+    p.tunnelId = i32[at + C_TUNNEL]! >>> 0;
+    const ports = i32[at + C_PORTS]!;
+    p.srcPort = ports & 0xffff;
+    p.dstPort = ports >>> 16;
+    p.src0 = i32[at + C_SRC]! >>> 0;
+    p.src1 = 0;
+    p.src2 = 0;
+    p.src3 = 0;
+    p.dst0 = i32[at + C_DST]! >>> 0;
+    p.dst1 = 0;
+    p.dst2 = 0;
+    p.dst3 = 0;
   }
 
   /** The fields of a {@link RecordKind.Packet} (its `data` stays empty: such a meter never reads bytes). */

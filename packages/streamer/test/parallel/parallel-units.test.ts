@@ -120,17 +120,23 @@ describe('PacketRing', () => {
           packet.dstPort = i % 65536;
           packet.tcpFlags = i % 256;
           packet.src0 = 0xffffffff - i;
-          packet.src1 = i * 31;
-          packet.src2 = 0x80000000 + i;
-          packet.src3 = i;
           packet.dst0 = i * 977;
-          packet.dst1 = 0xfffffffe;
+          // IPv4 packets as the decoder makes them (address words 1–3 zero) go in the compact record,
+          // which leaves out the capture timestamp (only plugins read it); the others in full
+          const compact = packet.ipVersion === 4 && i % 12 !== 7;
+          packet.src1 = compact ? 0 : i * 31;
+          packet.src2 = compact ? 0 : 0x80000000 + i;
+          packet.src3 = compact ? 0 : i;
+          packet.dst1 = compact ? 0 : 0xfffffffe;
           packet.dst2 = 0;
-          packet.dst3 = 0x7fffffff;
+          packet.dst3 = compact ? 0 : 0x7fffffff;
+          // a VLAN id or size past 16 bits (none the decoder makes) takes the full record too
+          if (i % 24 === 15) packet.ipSize = 65536 + i;
           packet.srcMac = 0xffffffffffff - i;
           packet.dstMac = i % 5 === 0 ? 0 : 0x0000ffff00000000 + i;
           writer.packet(packet);
-          expected.push(packetText(packet));
+          const full = !compact || i % 24 === 15;
+          expected.push(full ? packetText(packet) : packetText(Object.assign(new DecodedPacket(), packet, { tsSec: NaN, tsNsec: NaN })));
         }
         rec.caplen = i % 5 === 0 ? 1 + (i % 1500) : 60 + (i % 40);
         rec.offset = i % 997 === 0 ? source.length - rec.caplen : i % 3000;
