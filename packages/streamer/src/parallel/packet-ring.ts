@@ -234,52 +234,40 @@ export class PacketRingWriter {
   /** Writes a packet decoded here (its fields, no bytes), `p.timeMs` being its meter time. */
   packet(p: DecodedPacket): void {
     const narrow = ((p.rawSize | p.ipSize | p.transportSize | p.payloadSize | p.vlanId) & ~0xffff) === 0;
-    if (p.ipVersion === 4 && narrow && (p.src1 | p.src2 | p.src3 | p.dst1 | p.dst2 | p.dst3) === 0) {
-      this.compactPacket(p);
-      return;
+    const compact = p.ipVersion === 4 && narrow && (p.src1 | p.src2 | p.src3 | p.dst1 | p.dst2 | p.dst3) === 0;
+    const words = compact ? COMPACT_PACKET_WORDS : PACKET_WORDS;
+    const at = this.reserve(words);
+    const i32 = this.i32;
+    const f64 = this.f64;
+    const d = at >>> 1;
+    i32[at] = RecordKind.Packet | (words << 8);
+    i32[at + P_SMALL] = p.protocol | (p.ipVersion << 8) | (p.tcpFlags << 16);
+    f64[d + (P_TIME >>> 1)] = p.timeMs;
+    if (compact) {
+      f64[d + (C_SRC_MAC >>> 1)] = p.srcMac;
+      f64[d + (C_DST_MAC >>> 1)] = p.dstMac;
+      i32[at + C_SIZES] = p.rawSize | (p.ipSize << 16);
+      i32[at + C_L4_SIZES] = p.transportSize | (p.payloadSize << 16);
+      i32[at + C_VLAN] = p.vlanId;
+      i32[at + C_TUNNEL] = p.tunnelId;
+      i32[at + C_PORTS] = p.srcPort | (p.dstPort << 16);
+      i32[at + C_SRC] = p.src0;
+      i32[at + C_DST] = p.dst0;
+    } else {
+      f64[d + (P_TS_SEC >>> 1)] = p.tsSec;
+      f64[d + (P_TS_NSEC >>> 1)] = p.tsNsec;
+      f64[d + (P_SRC_MAC >>> 1)] = p.srcMac;
+      f64[d + (P_DST_MAC >>> 1)] = p.dstMac;
+      i32[at + P_RAW] = p.rawSize;
+      i32[at + P_IP] = p.ipSize;
+      i32[at + P_TRANSPORT] = p.transportSize;
+      i32[at + P_PAYLOAD] = p.payloadSize;
+      i32[at + P_VLAN] = p.vlanId;
+      i32[at + P_TUNNEL] = p.tunnelId;
+      i32[at + P_PORTS] = p.srcPort | (p.dstPort << 16);
+      storeAddressWords(p, i32, at + P_ADDRESSES);
     }
-    const at = this.reserve(PACKET_WORDS);
-    const i32 = this.i32;
-    const f64 = this.f64;
-    const d = at >>> 1;
-    i32[at] = RecordKind.Packet | (PACKET_WORDS << 8);
-    i32[at + P_SMALL] = p.protocol | (p.ipVersion << 8) | (p.tcpFlags << 16);
-    f64[d + (P_TIME >>> 1)] = p.timeMs;
-    f64[d + (P_TS_SEC >>> 1)] = p.tsSec;
-    f64[d + (P_TS_NSEC >>> 1)] = p.tsNsec;
-    f64[d + (P_SRC_MAC >>> 1)] = p.srcMac;
-    f64[d + (P_DST_MAC >>> 1)] = p.dstMac;
-    i32[at + P_RAW] = p.rawSize;
-    i32[at + P_IP] = p.ipSize;
-    i32[at + P_TRANSPORT] = p.transportSize;
-    i32[at + P_PAYLOAD] = p.payloadSize;
-    i32[at + P_VLAN] = p.vlanId;
-    i32[at + P_TUNNEL] = p.tunnelId;
-    i32[at + P_PORTS] = p.srcPort | (p.dstPort << 16);
-    storeAddressWords(p, i32, at + P_ADDRESSES);
-    this.write += PACKET_WORDS;
-    this.pending++;
-  }
-
-  /** {@link packet} in the compact layout (an IPv4 packet whose sizes and VLAN id fit 16 bits). */
-  private compactPacket(p: DecodedPacket): void {
-    const at = this.reserve(COMPACT_PACKET_WORDS);
-    const i32 = this.i32;
-    const f64 = this.f64;
-    const d = at >>> 1;
-    i32[at] = RecordKind.Packet | (COMPACT_PACKET_WORDS << 8);
-    i32[at + P_SMALL] = p.protocol | (p.ipVersion << 8) | (p.tcpFlags << 16);
-    f64[d + (P_TIME >>> 1)] = p.timeMs;
-    f64[d + (C_SRC_MAC >>> 1)] = p.srcMac;
-    f64[d + (C_DST_MAC >>> 1)] = p.dstMac;
-    i32[at + C_SIZES] = p.rawSize | (p.ipSize << 16);
-    i32[at + C_L4_SIZES] = p.transportSize | (p.payloadSize << 16);
-    i32[at + C_VLAN] = p.vlanId;
-    i32[at + C_TUNNEL] = p.tunnelId;
-    i32[at + C_PORTS] = p.srcPort | (p.dstPort << 16);
-    i32[at + C_SRC] = p.src0;
-    i32[at + C_DST] = p.dst0;
-    this.write += COMPACT_PACKET_WORDS;
+    this.write += words;
     this.pending++;
   }
 
@@ -436,8 +424,7 @@ export class PacketRingReader {
     const words = head >>> 8;
     this.read = (this.read + words) | 0;
     if (kind === RecordKind.Packet) {
-      if (words === COMPACT_PACKET_WORDS) this.readCompactPacket(at, packet);
-      else this.readPacket(at, packet);
+      this.readPacket(at, words, packet);
       return kind;
     }
     if (kind === RecordKind.MappedFrame) {
@@ -467,8 +454,11 @@ export class PacketRingReader {
     if (Atomics.load(this.control, Ctl.WriterWaiting) !== 0) Atomics.notify(this.control, Ctl.Read);
   }
 
-  /** The fields of a compact {@link RecordKind.Packet} (see {@link COMPACT_PACKET_WORDS}); no capture timestamp (NaN). */
-  private readCompactPacket(at: number, p: DecodedPacket): void {
+  /**
+   * The fields of a {@link RecordKind.Packet} of `words` (its `data` stays empty: such a meter never
+   * reads bytes); a compact one (see {@link COMPACT_PACKET_WORDS}) has no capture timestamp (NaN).
+   */
+  private readPacket(at: number, words: number, p: DecodedPacket): void {
     const i32 = this.i32;
     const f64 = this.f64;
     const d = at >>> 1;
@@ -477,41 +467,32 @@ export class PacketRingReader {
     p.ipVersion = (small >>> 8) & 0xff;
     p.tcpFlags = small >>> 16;
     p.timeMs = f64[d + (P_TIME >>> 1)]!;
-    p.tsSec = NaN;
-    p.tsNsec = NaN;
-    p.srcMac = f64[d + (C_SRC_MAC >>> 1)]!;
-    p.dstMac = f64[d + (C_DST_MAC >>> 1)]!;
-    const sizes = i32[at + C_SIZES]!;
-    p.rawSize = sizes & 0xffff;
-    p.ipSize = sizes >>> 16;
-    const l4 = i32[at + C_L4_SIZES]!;
-    p.transportSize = l4 & 0xffff;
-    p.payloadSize = l4 >>> 16;
-    p.vlanId = i32[at + C_VLAN]!;
-    p.tunnelId = i32[at + C_TUNNEL]! >>> 0;
-    const ports = i32[at + C_PORTS]!;
-    p.srcPort = ports & 0xffff;
-    p.dstPort = ports >>> 16;
-    p.src0 = i32[at + C_SRC]! >>> 0;
-    p.src1 = 0;
-    p.src2 = 0;
-    p.src3 = 0;
-    p.dst0 = i32[at + C_DST]! >>> 0;
-    p.dst1 = 0;
-    p.dst2 = 0;
-    p.dst3 = 0;
-  }
-
-  /** The fields of a {@link RecordKind.Packet} (its `data` stays empty: such a meter never reads bytes). */
-  private readPacket(at: number, p: DecodedPacket): void {
-    const i32 = this.i32;
-    const f64 = this.f64;
-    const d = at >>> 1;
-    const small = i32[at + P_SMALL]!;
-    p.protocol = small & 0xff;
-    p.ipVersion = (small >>> 8) & 0xff;
-    p.tcpFlags = small >>> 16;
-    p.timeMs = f64[d + (P_TIME >>> 1)]!;
+    if (words === COMPACT_PACKET_WORDS) {
+      p.tsSec = NaN;
+      p.tsNsec = NaN;
+      p.srcMac = f64[d + (C_SRC_MAC >>> 1)]!;
+      p.dstMac = f64[d + (C_DST_MAC >>> 1)]!;
+      const sizes = i32[at + C_SIZES]!;
+      p.rawSize = sizes & 0xffff;
+      p.ipSize = sizes >>> 16;
+      const l4 = i32[at + C_L4_SIZES]!;
+      p.transportSize = l4 & 0xffff;
+      p.payloadSize = l4 >>> 16;
+      p.vlanId = i32[at + C_VLAN]!;
+      p.tunnelId = i32[at + C_TUNNEL]! >>> 0;
+      const ports = i32[at + C_PORTS]!;
+      p.srcPort = ports & 0xffff;
+      p.dstPort = ports >>> 16;
+      p.src0 = i32[at + C_SRC]! >>> 0;
+      p.src1 = 0;
+      p.src2 = 0;
+      p.src3 = 0;
+      p.dst0 = i32[at + C_DST]! >>> 0;
+      p.dst1 = 0;
+      p.dst2 = 0;
+      p.dst3 = 0;
+      return;
+    }
     p.tsSec = f64[d + (P_TS_SEC >>> 1)]!;
     p.tsNsec = f64[d + (P_TS_NSEC >>> 1)]!;
     p.srcMac = f64[d + (P_SRC_MAC >>> 1)]!;
@@ -535,6 +516,7 @@ export class PacketRingReader {
     p.dst2 = i32[a + 6]! >>> 0;
     p.dst3 = i32[a + 7]! >>> 0;
   }
+
 
   /** The fields both frame kinds share. */
   private readFields(at: number, rec: CaptureRecord): void {
