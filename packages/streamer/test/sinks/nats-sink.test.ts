@@ -13,6 +13,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { NFStreamer } from '../../src/nfstreamer.js';
 import { SinkError, type FlowSink } from '../../src/sinks/flow-sink.js';
 import { natsSinkDefinition } from '../../src/sinks/nats/nats-sink-definition.js';
+import { headerBytes } from '../../src/sinks/nats/message-layout.js';
 import { NatsSink } from '../../src/sinks/nats/nats-sink.js';
 import { natsSettings, subjectMatches } from '../../src/sinks/nats/nats-settings.js';
 import { parseNatsTarget } from '../../src/sinks/nats/nats-target.js';
@@ -114,6 +115,24 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS sink on a real server', () => {
     expect(endBody.summary.manifest.sources[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(endBody.summary.packets.read).toBe(streamer.summary!.packets.read);
     expect(result.flows).toBe(rows);
+    // every header block is within the room kept for it under max_payload
+    for (const m of msgs) expect(m.header.encode().byteLength).toBeLessThanOrEqual(headerBytes('layout', run!));
+  });
+
+  it("a server whose max_payload cannot hold the run's start message: an error naming it before anything is sent; one that holds it takes flows under the rest", async () => {
+    const small = await NatsServer.startWithConfig('max_payload: 2048\n');
+    try {
+      const streamer = new NFStreamer({ source: join(PCAPS, 'instagram.pcap') });
+      await expect(streamer.export('nats', `${small.url}/flows.small`, { sensor: 'small', natsEncoding: 'json' })).rejects.toThrow(
+        /the run's start message \(its fields and manifest, \d+ bytes\) does not fit the server's max_payload of 2048 bytes with its headers \(raise max_payload\)/,
+      );
+      const snc = await connect({ servers: small.url });
+      const info = await (await jetstreamManager(snc)).streams.info('FLOWS');
+      expect(info.state.messages).toBe(0);
+      await snc.close();
+    } finally {
+      await small.stop();
+    }
   });
 
   it('writes JSON lines with --nats-encoding json', async () => {

@@ -34,8 +34,34 @@ export const CONTENT_TYPES = {
   control: 'application/json',
 } as const;
 
-/** Room kept under `max_payload` for the headers of a message. */
-export const HEADER_ROOM = 1024;
+/** Digits of the largest `Flowstream-Seq` (2^53) and `Flowstream-Rows` (2^32) a message can carry. */
+const SEQ_DIGITS = 16;
+const ROWS_DIGITS = 10;
+
+/**
+ * The bytes of the largest header block a message of run `run` by `sensor` can carry, as NATS
+ * sends it (`NATS/1.0` line, one `Key: value` line per header, `Nats-Msg-Id` included, blank line):
+ * what a message body must leave of the server's `max_payload`, which counts headers and body.
+ *
+ * @example headerBytes('berlin-1', '0b6f…') // ~300
+ */
+export function headerBytes(sensor: string, run: string): number {
+  const text = (v: string) => Buffer.byteLength(v);
+  const longest = (values: readonly string[]) => Math.max(...values.map(text));
+  const values: [string, number][] = [
+    [HEADERS.msgId, text(messageId(sensor, run, 0)) - 1 + SEQ_DIGITS],
+    [HEADERS.sensor, text(sensor)],
+    [HEADERS.run, text(run)],
+    [HEADERS.seq, SEQ_DIGITS],
+    [HEADERS.kind, longest(['start', 'flows', 'end'] satisfies MessageKind[])],
+    [HEADERS.encoding, longest(['arrow', 'json'])],
+    [HEADERS.rows, ROWS_DIGITS],
+    [HEADERS.contentType, longest(Object.values(CONTENT_TYPES))],
+  ];
+  let n = text('NATS/1.0\r\n') + 2;
+  for (const [key, length] of values) n += text(key) + 2 + length + 2;
+  return n;
+}
 
 /**
  * The id of message `seq` of a run: what `Nats-Msg-Id` holds and what the collector de-duplicates.

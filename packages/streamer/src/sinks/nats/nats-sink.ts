@@ -6,7 +6,7 @@ import { ArrowEncoder } from '../arrow/arrow-encoder.js';
 import { SinkError, type FlowSink, type SinkCloseContext, type SinkOpenContext, type SinkResult } from '../flow-sink.js';
 import { AckedPublisher, retryable, storeRefused } from './acked-publisher.js';
 import { ensureFlowStream } from './flow-stream.js';
-import { CONTENT_TYPES, HEADER_ROOM, HEADERS, arrowParts, jsonParts, messageId, type EncodedPart, type MessageKind } from './message-layout.js';
+import { CONTENT_TYPES, HEADERS, arrowParts, headerBytes, jsonParts, messageId, type EncodedPart, type MessageKind } from './message-layout.js';
 import { NatsLink } from './nats-connection.js';
 import type { NatsSettings } from './nats-settings.js';
 import type { NatsTarget } from './nats-target.js';
@@ -34,6 +34,9 @@ export class NatsSink implements FlowSink {
   private link: NatsLink | null = null;
   private publisher: AckedPublisher | null = null;
   private encoder: ArrowEncoder | null = null;
+  /** Bytes of a message body the server takes (its max_payload less the headers). */
+  private room = 0;
+  /** Bytes of a `flows` message body (the room, or less with `natsMaxMessageBytes`). */
   private limit = 0;
   private seq = 0;
   private flows = 0;
@@ -75,12 +78,15 @@ export class NatsSink implements FlowSink {
           await this.link.connected();
         }
       }
-      const room = this.link.maxPayload - HEADER_ROOM;
-      this.limit = s.maxMessageBytes > 0 ? Math.min(s.maxMessageBytes, room) : room;
+      this.room = this.link.maxPayload - headerBytes(s.sensor, this.runId);
+      if (this.room <= 0) throw new RangeError(`the server's max_payload of ${this.link.maxPayload} bytes leaves no room for a message body after ${headerBytes(s.sensor, this.runId)} bytes of headers (raise max_payload)`);
+      this.limit = s.maxMessageBytes > 0 ? Math.min(s.maxMessageBytes, this.room) : this.room;
+      const start = { sensor: s.sensor, run: this.runId, encoding: s.encoding, fields: context.fields, anonymized: context.anonymized, manifest: context.manifest };
+      // checked before anything is sent: a run whose start message the server refuses would leave flows without it
+      const startBody = this.control('start', start, 'its fields and manifest');
       this.publisher = new AckedPublisher(jetstream(this.link.nc), this.link, s.inFlight, undefined, (err) => this.retrying(err));
       if (s.encoding === 'arrow') this.encoder = new ArrowEncoder(context.fields, { warn: this.warn });
-      const start = { sensor: s.sensor, run: this.runId, encoding: s.encoding, fields: context.fields, anonymized: context.anonymized, manifest: context.manifest };
-      await this.send('start', encoder.encode(JSON.stringify(start)), CONTENT_TYPES.control, 0);
+      await this.send('start', startBody, CONTENT_TYPES.control, 0);
     } catch (err) {
       await this.link?.close();
       throw new SinkError(this.target, err);
@@ -102,7 +108,7 @@ export class NatsSink implements FlowSink {
   async close(context: SinkCloseContext): Promise<SinkResult> {
     try {
       const end = { flows: this.flows, messages: this.seq - 1, summary: context.summary };
-      await this.send('end', encoder.encode(JSON.stringify(end)), CONTENT_TYPES.control, 0);
+      await this.send('end', this.control('end', end, 'its summary'), CONTENT_TYPES.control, 0);
       await this.publisher!.flush();
     } catch (err) {
       throw new SinkError(this.target, this.refusal(err));
@@ -125,6 +131,15 @@ export class NatsSink implements FlowSink {
    */
   private retrying(err: Error): void {
     this.retryNote.failed(`flowstream: nats ${this.target}: a message was not acknowledged (${err.message}); sending it again until stream ${this.settings.stream} takes it`);
+  }
+
+  /** The JSON body of a `start` or `end` message (`what` it holds), checked against the room: such a message is never split. */
+  private control(kind: MessageKind, value: object, what: string): Uint8Array {
+    const body = encoder.encode(JSON.stringify(value));
+    if (body.length > this.room) {
+      throw new RangeError(`the run's ${kind} message (${what}, ${body.length} bytes) does not fit the server's max_payload of ${this.link!.maxPayload} bytes with its headers (raise max_payload)`);
+    }
+    return body;
   }
 
   /** A full stream's refusal, said as such (its limits discard new messages); other errors as they are. */
