@@ -17,17 +17,19 @@ export interface FlowStreamConfig {
 /**
  * Makes sure JetStream stream `config.name` exists (file storage, limits retention, the given
  * subjects, age/bytes limits and duplicate window), creating it when missing; an existing stream
- * is used as it is, but must capture `subject` when one is given.
+ * is used as it is, but must capture `subject` when one is given. `onCreated` is called when the
+ * stream was missing, before it is created.
  *
  * @example await ensureFlowStream(nc, { name: 'FLOWS', subjects: ['flows.>'], maxAge: 0, maxBytes: 0, duplicateWindow: 120 }, 'flows.berlin');
  */
-export async function ensureFlowStream(nc: NatsConnection, config: FlowStreamConfig, subject?: string): Promise<StreamInfo> {
+export async function ensureFlowStream(nc: NatsConnection, config: FlowStreamConfig, subject?: string, onCreated?: () => void): Promise<StreamInfo> {
   const jsm = await jetstreamManager(nc);
   let info: StreamInfo;
   try {
     info = await jsm.streams.info(config.name);
   } catch (err) {
     if (!/stream not found/i.test((err as Error).message)) throw err;
+    onCreated?.();
     info = await jsm.streams.add({
       name: config.name,
       subjects: [...config.subjects],

@@ -5,7 +5,7 @@ import type { FlowBatch } from '@flowstream/core';
 import { ArrowEncoder } from '../arrow/arrow-encoder.js';
 import { SinkError, type FlowSink, type SinkCloseContext, type SinkOpenContext, type SinkResult } from '../flow-sink.js';
 import { AckedPublisher, retryable, storeRefused } from './acked-publisher.js';
-import { ensureFlowStream } from './flow-stream.js';
+import { ensureFlowStream, type FlowStreamConfig } from './flow-stream.js';
 import { CONTENT_TYPES, HEADERS, arrowParts, headerBytes, jsonParts, messageId, type EncodedPart, type MessageKind } from './message-layout.js';
 import { NatsLink } from './nats-connection.js';
 import type { NatsSettings } from './nats-settings.js';
@@ -13,6 +13,8 @@ import type { NatsTarget } from './nats-target.js';
 import { RetryNote } from './retry-note.js';
 
 const encoder = new TextEncoder();
+/** Least time between two looks for the stream while messages go unacknowledged, ms. */
+const STREAM_CHECK_MS = 2000;
 
 /**
  * Publishes a run's flows to a JetStream stream: a `start` message (fields, manifest), one
@@ -40,6 +42,11 @@ export class NatsSink implements FlowSink {
   private limit = 0;
   private seq = 0;
   private flows = 0;
+  /** The stream the run creates when missing (see {@link restoreStream}). */
+  private streamConfig: FlowStreamConfig | null = null;
+  /** When {@link restoreStream} last looked, and whether it is looking. */
+  private lastStreamCheck = 0;
+  private checkingStream = false;
   /** Says, now and then, that messages are sent again (see {@link retrying}). */
   private readonly retryNote: RetryNote;
   private readonly subject: string;
@@ -67,6 +74,7 @@ export class NatsSink implements FlowSink {
         signal: context.signal,
       });
       const config = { name: s.stream, subjects: s.subjects, maxAge: s.maxAge, maxBytes: s.maxBytes, duplicateWindow: s.duplicateWindow };
+      this.streamConfig = config;
       for (let attempt = 0; ; attempt++) {
         try {
           await ensureFlowStream(this.link.nc, config, this.subject);
@@ -131,6 +139,33 @@ export class NatsSink implements FlowSink {
    */
   private retrying(err: Error): void {
     this.retryNote.failed(`flowstream: nats ${this.target}: a message was not acknowledged (${err.message}); sending it again until stream ${this.settings.stream} takes it`);
+    this.restoreStream();
+  }
+
+  /**
+   * While messages go unacknowledged, looks (at most every {@link STREAM_CHECK_MS}) whether the
+   * stream is still there, and creates it again when it is not, as at the start of the run: a
+   * stream deleted under the run, or a server that came back without its store, would otherwise
+   * keep the run waiting for ever. The messages the lost stream had acknowledged are not in the new
+   * one, which the note says.
+   */
+  private restoreStream(): void {
+    const now = Date.now();
+    if (this.checkingStream || this.link === null || this.streamConfig === null || now - this.lastStreamCheck < STREAM_CHECK_MS) return;
+    this.lastStreamCheck = now;
+    this.checkingStream = true;
+    const created = () =>
+      this.warn(
+        `flowstream: nats ${this.target}: stream ${this.settings.stream} is gone (deleted, or the server lost its store); creating it again ` +
+          `(the messages it had acknowledged, ${this.publisher?.ackedRows ?? 0} flows so far, are not in the new one)`,
+      );
+    void ensureFlowStream(this.link.nc, this.streamConfig, this.subject, created)
+      .catch(() => {
+        // the server is unreachable or JetStream recovering: the next retry looks again
+      })
+      .finally(() => {
+        this.checkingStream = false;
+      });
   }
 
   /** The JSON body of a `start` or `end` message (`what` it holds), checked against the room: such a message is never split. */
