@@ -15,6 +15,7 @@ import { SinkError, type FlowSink } from '../../src/sinks/flow-sink.js';
 import { natsSinkDefinition } from '../../src/sinks/nats/nats-sink-definition.js';
 import { headerBytes } from '../../src/sinks/nats/message-layout.js';
 import { NatsSink } from '../../src/sinks/nats/nats-sink.js';
+import { collectFlows } from '../../src/sinks/nats/collect/dataset-collector.js';
 import { natsSettings, subjectMatches } from '../../src/sinks/nats/nats-settings.js';
 import { parseNatsTarget } from '../../src/sinks/nats/nats-target.js';
 import { HAS_NATS_SERVER, NatsServer } from '../support/nats-server.js';
@@ -246,6 +247,25 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS sink on a real server', () => {
       /subject "other.x" is not captured by stream FLOWS/,
     );
   });
+});
+
+describe.skipIf(!HAS_NATS_SERVER)('NATS without JetStream', () => {
+  it('a server without JetStream: the run and the collector say so and how to enable it', async () => {
+    const plain = await NatsServer.startWithoutJetStream();
+    const hint = 'jetstream is not enabled (the server runs without JetStream: start nats-server with -js, or add a jetstream {} block to its configuration)';
+    try {
+      const run = new NFStreamer({ source: join(PCAPS, 'instagram.pcap') }).export('nats', `${plain.url}/flows.x`, { sensor: 'plain' });
+      await expect(run).rejects.toThrow(`${plain.url}/flows.x: ${hint}`);
+      const dir = mkdtempSync(join(tmpdir(), 'flowstream-nojs-'));
+      try {
+        await expect(collectFlows({ source: parseNatsTarget(`${plain.url}/FLOWS`, 'SOURCE'), durable: 'd', dir, idleExit: 1, warn: () => {} })).rejects.toThrow(`${plain.url}/FLOWS: ${hint}`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    } finally {
+      await plain.stop();
+    }
+  }, 60_000);
 });
 
 describe.skipIf(!HAS_NATS_SERVER)('NATS sink credentials', () => {

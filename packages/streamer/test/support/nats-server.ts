@@ -38,7 +38,15 @@ export class NatsServer {
     readonly port: number,
     readonly store: string,
     private readonly extra: readonly string[],
+    private readonly jetstream = true,
   ) {}
+
+  /** Starts a server without JetStream (core NATS only). */
+  static async startWithoutJetStream(): Promise<NatsServer> {
+    const s = new NatsServer(await freePort(), mkdtempSync(join(tmpdir(), 'flowstream-nats-')), [], false);
+    await s.run();
+    return s;
+  }
 
   /** Starts a server; `extra` arguments are appended (e.g. `['--user', 'u', '--pass', 'p']`). */
   static async start(extra: readonly string[] = []): Promise<NatsServer> {
@@ -66,7 +74,8 @@ export class NatsServer {
 
   /** Starts the server process and waits until it accepts connections. */
   async run(): Promise<void> {
-    this.child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.store, ...this.extra], { stdio: 'ignore' });
+    const js = this.jetstream ? ['-js', '-sd', this.store] : [];
+    this.child = spawn('nats-server', [...js, '-a', '127.0.0.1', '-p', String(this.port), ...this.extra], { stdio: 'ignore' });
     const deadline = Date.now() + 10_000;
     while (!(await accepts(this.port))) {
       if (Date.now() > deadline) throw new Error(`nats-server did not start on port ${this.port}`);

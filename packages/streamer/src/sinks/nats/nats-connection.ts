@@ -33,6 +33,17 @@ function untrustedHint(err: unknown, tlsCa: string | null): unknown {
 }
 
 /**
+ * A server without JetStream answers every JetStream request with "no responders", which the client
+ * words `jetstream is not enabled`: the error says how to enable it.
+ *
+ * @example explainJetStream(new Error('jetstream is not enabled')).message // '… (the server runs without JetStream: …)'
+ */
+export function explainJetStream(err: unknown): unknown {
+  if (!(err instanceof Error) || !/jetstream is not enabled/i.test(err.message)) return err;
+  return new Error(`${err.message} (the server runs without JetStream: start nats-server with -js, or add a jetstream {} block to its configuration)`, { cause: err });
+}
+
+/**
  * A NATS connection that never gives up: it waits for the first connection and reconnects
  * forever, and it tells whether it is connected now, so publishers can wait instead of piling
  * messages into the client's reconnect buffer (which has no bound).

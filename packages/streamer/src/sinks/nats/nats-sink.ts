@@ -7,7 +7,7 @@ import { SinkError, type FlowSink, type SinkCloseContext, type SinkOpenContext, 
 import { AckedPublisher, retryable, storeRefused } from './acked-publisher.js';
 import { ensureFlowStream, type FlowStreamConfig } from './flow-stream.js';
 import { CONTENT_TYPES, HEADERS, arrowParts, headerBytes, jsonParts, messageId, type EncodedPart, type MessageKind } from './message-layout.js';
-import { NatsLink } from './nats-connection.js';
+import { explainJetStream, NatsLink } from './nats-connection.js';
 import type { NatsSettings } from './nats-settings.js';
 import type { NatsTarget } from './nats-target.js';
 import { RetryNote } from './retry-note.js';
@@ -97,7 +97,7 @@ export class NatsSink implements FlowSink {
       await this.send('start', startBody, CONTENT_TYPES.control, 0);
     } catch (err) {
       await this.link?.close();
-      throw new SinkError(this.target, err);
+      throw new SinkError(this.target, explainJetStream(err));
     }
   }
 

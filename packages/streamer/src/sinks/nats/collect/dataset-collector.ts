@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerInfo, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { RecordBatch } from 'apache-arrow';
-import { NatsLink } from '../nats-connection.js';
+import { explainJetStream, NatsLink } from '../nats-connection.js';
 import type { NatsTarget } from '../nats-target.js';
 import { RetryNote } from '../retry-note.js';
 import { flowMessage, flowRows, schemaKey } from './flow-message.js';
@@ -98,7 +98,9 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
   try {
     const rollSeconds = options.rollSeconds ?? 60;
     const ackWaitSeconds = options.ackWait ?? Math.max(60, 2 * rollSeconds + 30);
-    const info = await durableConsumer(link, stream, options.durable, ackWaitSeconds);
+    const info = await durableConsumer(link, stream, options.durable, ackWaitSeconds).catch((err: unknown) => {
+      throw new Error(`${options.source.display}: ${(explainJetStream(err) as Error).message}`, { cause: err });
+    });
     const ackWaitMs = (info.config.ack_wait ?? 30e9) / 1e6;
     const rollMs = Math.min(rollSeconds * 1000, ackWaitMs / 2);
     const maxHeld = Math.max(1, Math.floor((info.config.max_ack_pending ?? 1000) / 2));
