@@ -45,7 +45,8 @@ registerFileFormat(
     name: 'arrow',
     extensions: ['.arrow', '.feather'],
     description: 'Arrow IPC file (Feather v2), typed columns, manifest and summary in the footer',
-    stdout: false,
+    stdout: true,
+    binary: true,
     hashesInputs: true,
     chunkName: numberedPath,
     load: async () => {
@@ -60,6 +61,7 @@ registerFileFormat(
     extensions: ['.arrows'],
     description: 'Arrow IPC stream (to a file or stdout), summary in a closing one-row stream',
     stdout: true,
+    binary: true,
     hashesInputs: true,
     chunkName: numberedPath,
     load: async () => {
@@ -73,7 +75,8 @@ registerFileFormat(
     name: 'parquet',
     extensions: ['.parquet'],
     description: 'Parquet (zstd by default), one row group per batch, manifest and summary in the footer',
-    stdout: false,
+    stdout: true,
+    binary: true,
     hashesInputs: true,
     chunkName: numberedPath,
     load: async () => {

@@ -12,6 +12,8 @@ export function fileFormat(spec: {
   description: string;
   extensions: readonly string[];
   stdout: boolean;
+  /** Binary bytes: refused on a terminal (`-o -` with standard output a terminal). */
+  binary?: boolean;
   hashesInputs?: boolean;
   chunkName: (path: string, chunk: number, rotateFiles: number) => string;
   load: () => Promise<(path: string, options: SinkOptions) => FlowSink>;
@@ -29,6 +31,7 @@ export function fileFormat(spec: {
     async check(target) {
       if (target === '-') {
         if (!spec.stdout) throw new RangeError(`--format ${spec.name} cannot be written to standard output: give a file with -o`);
+        if (spec.binary === true && process.stdout.isTTY === true) throw new RangeError(`--format ${spec.name} is binary and standard output is a terminal: redirect it (> flows${spec.extensions[0]}, | …) or give a file with -o`);
         return;
       }
       await checkOutputPath(target);

@@ -48,7 +48,8 @@ export class ByteTarget {
   }
 }
 
-function isRegularFile(fd: number): boolean {
+/** Whether descriptor `fd` is a regular file (standard output redirected to a file, not a pipe or terminal). */
+export function isRegularFile(fd: number): boolean {
   try {
     return fileStat(fd).isFile();
   } catch {

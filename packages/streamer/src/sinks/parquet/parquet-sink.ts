@@ -4,6 +4,7 @@ import type { FlowBatch } from '@flowstream/core';
 import { ArrowEncoder } from '../arrow/arrow-encoder.js';
 import { manifestMetadata } from '../arrow/manifest-metadata.js';
 import { ByteOutput } from '../files/byte-output.js';
+import { ByteTarget, isRegularFile } from '../files/byte-target.js';
 import { OutputFile } from '../files/output-file.js';
 import { NOTHING_KEPT, type FlowSink, type SinkCloseContext, type SinkOpenContext, type SinkResult } from '../flow-sink.js';
 import { appendParquetMetadata } from './parquet-footer.js';
@@ -11,6 +12,9 @@ import { appendParquetMetadata } from './parquet-footer.js';
 import { PARQUET_CODECS, type ParquetCodec } from './parquet-codecs.js';
 
 export { PARQUET_CODECS, type ParquetCodec };
+
+/** Standard output's file by name, to add the summary to the footer of a file it was redirected to (Linux). */
+const STDOUT_FILE = '/proc/self/fd/1';
 
 /**
  * Parquet output through parquet-wasm: the Rust `parquet` crate (the reference Arrow writer, every
@@ -31,6 +35,8 @@ export class ParquetSink implements FlowSink {
   readonly target: string;
   readonly keepsBatches = false;
   private file: OutputFile | null = null;
+  /** Standard output (`-`), written in order, instead of {@link file}. */
+  private stdout: ByteTarget | null = null;
   private encoder: ArrowEncoder | null = null;
   private pq: typeof Pq | null = null;
   private flows = 0;
@@ -62,12 +68,21 @@ export class ParquetSink implements FlowSink {
       gzip: pq.Compression.GZIP,
       uncompressed: pq.Compression.UNCOMPRESSED,
     };
-    const props = new pq.WriterPropertiesBuilder()
+    let out: ByteOutput;
+    if (this.path === '-') {
+      this.stdout = await ByteTarget.open('-');
+      out = this.stdout.out;
+    } else {
+      this.file = await OutputFile.create(this.path);
+      out = ByteOutput.toFile(this.file.handle);
+    }
+    const builder = new pq.WriterPropertiesBuilder()
       .setMaxRowGroupSize(this.encoder.batchSize)
       .setCompression(codecs[(this.options.compression ?? 'zstd') as ParquetCodec])
-      .setCreatedBy('flowstream (parquet-wasm)')
-      .build();
-    this.file = await OutputFile.create(this.path);
+      .setCreatedBy('flowstream (parquet-wasm)');
+    // a pipe or a device cannot be rewritten at the end: its footer gets the manifest now, without
+    // the summary (a regular file gets both at the end, see close)
+    const props = (this.rewritable() ? builder : builder.setKeyValueMetadata(new Map(Object.entries(manifestMetadata(this.manifest))))).build();
     const batches = new ReadableStream<Pq.RecordBatch>(
       {
         pull: async (ctrl) => {
@@ -83,7 +98,6 @@ export class ParquetSink implements FlowSink {
       },
       { highWaterMark: 0 },
     );
-    const out = ByteOutput.toFile(this.file.handle);
     // not awaited here: the writer pulls the first record batch before it answers
     this.pump = (async () => {
       const bytes = await pq.transformParquetStream(batches, props);
@@ -139,21 +153,38 @@ export class ParquetSink implements FlowSink {
     await this.offer(null);
     await this.pump;
     if (this.failed !== null) throw this.failed;
-    await this.file!.handle.sync().catch(() => undefined);
     let meta = manifestMetadata(this.manifest);
     if (context.summary !== null) {
       const { manifest, ...summary } = context.summary;
       meta = manifestMetadata(manifest, summary);
     }
     // a device or a pipe cannot be rewritten: its footer keeps the manifest given at the start
-    if (this.file!.regular) await appendParquetMetadata(this.file!.writePath, meta);
-    await this.file!.commit();
+    if (this.stdout !== null) {
+      await this.stdout.commit();
+      // standard output redirected to a file: that file, by the descriptor's name
+      if (this.rewritable()) await appendParquetMetadata(STDOUT_FILE, meta);
+      return { flows: this.flows, files: [] };
+    }
+    const file = this.file!;
+    await file.handle.sync().catch(() => undefined);
+    if (this.rewritable()) await appendParquetMetadata(file.writePath, meta);
+    await file.commit();
     return { flows: this.flows, files: [this.path] };
+  }
+
+  /** Whether the output is a regular file, whose footer gets the manifest and the summary at the end. */
+  private rewritable(): boolean {
+    return this.stdout !== null ? isRegularFile(1) : this.file!.regular;
   }
 
   async abort(): Promise<SinkResult | void> {
     this.failed ??= new Error('aborted');
     this.waiting?.taken();
+    // standard output keeps what went out (an unfinished Parquet file, no footer)
+    if (this.stdout !== null) {
+      await this.stdout.discard();
+      return;
+    }
     if (this.file === null || (await this.file.discard())) return NOTHING_KEPT;
   }
 }

@@ -1,0 +1,62 @@
+/**
+ * Arrow IPC files and Parquet on standard output (`-o -`): through a pipe, into a file the shell
+ * redirected it to, and refused on a terminal.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tableFromIPC } from 'apache-arrow';
+import * as pq from 'parquet-wasm';
+import { CLI_SHELL, PCAPS, runCli, shellQuote } from '../support/run-cli.js';
+
+const CAPTURE = join(PCAPS, 'instagram.pcap');
+const dir = mkdtempSync(join(tmpdir(), 'flowstream-binary-stdout-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The rows and the footer's key-value metadata keys of Parquet bytes. */
+function parquetContent(bytes: Uint8Array): { rows: number; keys: string[] } {
+  const table = tableFromIPC(pq.readParquet(bytes).intoIPCStream());
+  const keys = [...tableFromIPC(pq.readSchema(bytes).intoIPCStream()).schema.metadata.keys()].sort();
+  return { rows: table.numRows, keys };
+}
+
+describe('binary formats on standard output', () => {
+  const csv = runCli([CAPTURE, '-q']);
+  const flows = csv.stdout.toString().trimEnd().split('\n').length - 1;
+
+  it('writes a whole Parquet file and a whole Arrow IPC file into a pipe', () => {
+    expect(flows).toBeGreaterThan(10);
+    const parquet = runCli([CAPTURE, '-q', '-f', 'parquet', '-o', '-']);
+    expect(parquet.stderr.toString()).toBe('');
+    expect(parquet.status).toBe(0);
+    // a pipe cannot be rewritten: the footer has the manifest given at the start, not the summary
+    expect(parquetContent(parquet.stdout)).toEqual({ rows: flows, keys: ['flowstream'] });
+    const arrow = runCli([CAPTURE, '-q', '-f', 'arrow', '-o', '-']);
+    expect(arrow.status).toBe(0);
+    expect(arrow.stdout.subarray(0, 6).toString('latin1')).toBe('ARROW1');
+    const table = tableFromIPC(arrow.stdout);
+    expect(table.numRows).toBe(flows);
+    expect(table.schema.metadata.has('flowstream.summary')).toBe(true);
+  });
+
+  it('a file the shell redirected standard output to gets the summary in the Parquet footer too', () => {
+    const file = join(dir, 'redirected.parquet');
+    writeFileSync(file, 'old contents, longer than nothing');
+    const r = spawnSync('/bin/sh', ['-c', `${CLI_SHELL} ${shellQuote(CAPTURE)} -q -f parquet -o - > ${shellQuote(file)}`]);
+    expect(r.stderr.toString()).toBe('');
+    expect(r.status).toBe(0);
+    expect(parquetContent(readFileSync(file))).toEqual({ rows: flows, keys: ['flowstream', 'flowstream.summary'] });
+  });
+
+  it('refuses a binary format on a terminal, naming it (a text format is written there)', () => {
+    const tty = (args: string) => spawnSync('script', ['-qec', `${CLI_SHELL} ${shellQuote(CAPTURE)} -q ${args}`, '/dev/null'], { encoding: 'utf8' });
+    const parquet = tty('-f parquet -o -');
+    expect(parquet.status).toBe(2);
+    expect(parquet.stdout).toContain('--format parquet is binary and standard output is a terminal: redirect it (> flows.parquet, | …) or give a file with -o');
+    const jsonl = tty('-f jsonl -o -');
+    expect(jsonl.status).toBe(0);
+    expect(jsonl.stdout).toContain('"src_ip"');
+  });
+});
