@@ -15,7 +15,7 @@ JSON (<script id="report-data">).
 
 SOURCE is a capture (pcap/pcapng files, "-", an interface: every metering option of
 'flowstream --help' applies) or flow files written earlier by flowstream or NFStream
-(Arrow IPC file, Parquet, CSV), recognised by their content; a folder stands for the flow
+(Arrow IPC file or stream, Parquet, CSV), recognised by their content; a folder stands for the flow
 files in it (a dataset 'flowstream collect' wrote, --flows-per-file chunks).
 
   -o, --output FILE            the HTML file to write (required)
@@ -29,8 +29,8 @@ Examples:
   flowstream report /data/flows -o report.html     # every flow file in the folder
 `;
 
-/** Names of flow files (`.csv`, `.parquet`, `.arrow`, `.feather`). */
-const FLOW_FILE_NAME = /\.(csv|parquet|arrow|feather)$/i;
+/** Names of flow files (`.csv`, `.parquet`, `.arrow`, `.arrows`, `.feather`). */
+const FLOW_FILE_NAME = /\.(csv|parquet|arrows?|feather)$/i;
 
 /**
  * Checks the report's own rules before anything is read: an output file (usage error without one)
@@ -54,7 +54,7 @@ export function checkReportCli(cli: CliOptions): string[] | null {
   const kinds = sources.map((s) => flowFileFormat(s) !== null);
   // named as a flow file but none by its bytes: say so, rather than that it is no capture
   const misnamed = sources.find((s, i) => !kinds[i] && FLOW_FILE_NAME.test(s) && existsSync(s));
-  if (misnamed !== undefined) throw new Error(`report: ${misnamed}: not a flow file flowstream reads (it begins with neither "PAR1", "ARROW1" nor a CSV header naming src_ip)`);
+  if (misnamed !== undefined) throw new Error(`report: ${misnamed}: not a flow file flowstream reads (it begins with neither "PAR1", "ARROW1", an Arrow IPC stream message nor a CSV header naming src_ip)`);
   if (kinds.every((k) => k) && kinds.length > 0) return sources;
   if (kinds.some((k) => k)) throw new UsageError('report: give either captures or flow files (Arrow, Parquet, CSV), not both');
   return null;

@@ -10,7 +10,7 @@ import { LARGEST_FLOW_COLUMNS } from './report-aggregator.js';
 import { ReportSink } from './report-sink.js';
 
 /** Flow file formats the report reads back. */
-export type FlowFileFormat = 'arrow' | 'parquet' | 'csv';
+export type FlowFileFormat = 'arrow' | 'arrows' | 'parquet' | 'csv';
 
 /** The columns the report uses; other columns of a flow file are not read. */
 export const REPORT_COLUMNS: readonly string[] = [
@@ -32,7 +32,7 @@ export interface FlowFile {
 }
 
 /** What each format is called in errors. */
-const FORMAT_NAMES: Record<FlowFileFormat, string> = { arrow: 'Arrow IPC file', parquet: 'Parquet file', csv: 'flow CSV file' };
+const FORMAT_NAMES: Record<FlowFileFormat, string> = { arrow: 'Arrow IPC file', arrows: 'Arrow IPC stream', parquet: 'Parquet file', csv: 'flow CSV file' };
 
 /** A flow file that could not be read, named with its format and what was wrong. */
 function unreadable(file: FlowFile, err: unknown): Error {
@@ -61,6 +61,8 @@ export function flowFileFormat(path: string): FlowFileFormat | null {
   }
   const bytes = head.subarray(0, n);
   if (bytes.subarray(0, 6).toString('latin1') === 'ARROW1') return 'arrow';
+  // an IPC stream starts with a message's continuation marker (no capture or CSV starts so)
+  if (bytes.length >= 8 && bytes.readUInt32LE(0) === 0xffffffff) return 'arrows';
   if (bytes.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
   const line = bytes.toString('utf8').split('\n', 1)[0]!;
   if (/^[\w.]+(,[\w.]+)+\r?$/.test(line) && line.split(',').includes('src_ip')) return 'csv';
@@ -87,7 +89,7 @@ export function flowFileSources(sources: readonly string[]): string[] {
       .sort()
       .map((name) => join(source, name))
       .filter((path) => !isFolder(path) && flowFileFormat(path) !== null);
-    if (files.length === 0) throw new Error(`report: ${source}: a folder without flow files (Arrow IPC file, Parquet, CSV)`);
+    if (files.length === 0) throw new Error(`report: ${source}: a folder without flow files (Arrow IPC file or stream, Parquet, CSV)`);
     out.push(...files);
   }
   return out;
@@ -113,7 +115,9 @@ function isFolder(path: string): boolean {
 export function openFlowFile(path: string, format: FlowFileFormat): FlowFile {
   switch (format) {
     case 'arrow':
-      return { path, format, batches: () => arrowBatches(path), summary: () => arrowSummary(path) };
+      return { path, format, batches: () => arrowBatches(path, ARROW_FILE_END), summary: () => arrowSummary(path) };
+    case 'arrows':
+      return { path, format, batches: () => arrowBatches(path, ARROW_STREAM_END), summary: () => arrowStreamSummary(path) };
     case 'parquet':
       return { path, format, batches: () => parquetBatches(path), summary: () => parquetSummary(path) };
     case 'csv':
@@ -172,28 +176,41 @@ function recordBatchToFlowBatch(rb: { numRows: number; schema: { fields: { name:
   return batchOf(names, cols, rb.numRows);
 }
 
+/** How a whole file of a format ends: its last bytes (latin1), the fewest bytes before them, and what they are called. */
+interface FileEnd {
+  readonly bytes: string;
+  readonly before: number;
+  readonly name: string;
+}
+const ARROW_FILE_END: FileEnd = { bytes: 'ARROW1', before: 8 + 4, name: 'the footer and "ARROW1"' };
+/** An IPC stream's end-of-stream marker: a continuation marker and a zero length. */
+const ARROW_STREAM_END: FileEnd = { bytes: '\xff\xff\xff\xff\x00\x00\x00\x00', before: 8, name: 'the end-of-stream marker' };
+const PARQUET_END: FileEnd = { bytes: 'PAR1', before: 4 + 4, name: 'the footer and "PAR1"' };
+
 /**
- * Checks that the file on `fh` ends with `magic` (Arrow and Parquet files end with their footer and
- * the magic again): a file cut short, or still being written, is named as such rather than failing
- * somewhere in the footer's decoding. Returns the file's size.
+ * Checks that the file on `fh` ends as a whole file of its format does (Arrow and Parquet files
+ * with their footer and magic, an Arrow stream with its end-of-stream marker): a file cut short,
+ * or still being written, is named as such rather than failing somewhere in the decoding. Returns
+ * the file's size.
  */
-async function checkTail(fh: FileHandle, magic: string, footerBytes: number): Promise<number> {
+async function checkTail(fh: FileHandle, end: FileEnd): Promise<number> {
   const size = (await fh.stat()).size;
-  const tail = Buffer.alloc(magic.length);
-  if (size >= magic.length + footerBytes) await fh.read(tail, 0, tail.length, size - tail.length);
-  if (tail.toString('latin1') !== magic) throw cutShort(magic);
+  const tail = Buffer.alloc(end.bytes.length);
+  if (size >= end.bytes.length + end.before) await fh.read(tail, 0, tail.length, size - tail.length);
+  if (tail.toString('latin1') !== end.bytes) throw cutShort(end);
   return size;
 }
 
-function cutShort(magic: string): Error {
-  return new Error(`it does not end with the footer and "${magic}": cut short, or still being written`);
+function cutShort(end: FileEnd): Error {
+  return new Error(`it does not end with ${end.name}: cut short, or still being written`);
 }
 
-async function* arrowBatches(path: string): AsyncGenerator<FlowBatch> {
+/** The flows of an Arrow IPC file, or of the first stream of an Arrow IPC stream file (a second one holds the summary). */
+async function* arrowBatches(path: string, end: FileEnd): AsyncGenerator<FlowBatch> {
   const { RecordBatchReader } = await import('apache-arrow');
   const fh = await open(path, 'r');
   try {
-    await checkTail(fh, 'ARROW1', 8 + 4);
+    await checkTail(fh, end);
     const reader = await RecordBatchReader.from(fh);
     await reader.open();
     for await (const rb of reader) yield recordBatchToFlowBatch(rb as never);
@@ -206,7 +223,7 @@ async function arrowSummary(path: string): Promise<ReportData['summary']> {
   const { RecordBatchReader } = await import('apache-arrow');
   const fh = await open(path, 'r');
   try {
-    await checkTail(fh, 'ARROW1', 8 + 4);
+    await checkTail(fh, ARROW_FILE_END);
     const reader = await RecordBatchReader.from(fh);
     await reader.open();
     const text = reader.schema.metadata.get('flowstream.summary');
@@ -216,13 +233,38 @@ async function arrowSummary(path: string): Promise<ReportData['summary']> {
   }
 }
 
+/**
+ * The summary of an Arrow IPC stream file written by flowstream: the one-row stream (column
+ * `summary`) after the flows' end-of-stream marker, or the schema metadata of a stream without
+ * flows; else a `<file>.summary.json` beside it.
+ */
+async function arrowStreamSummary(path: string): Promise<ReportData['summary']> {
+  const { RecordBatchReader } = await import('apache-arrow');
+  const fh = await open(path, 'r');
+  try {
+    await checkTail(fh, ARROW_STREAM_END);
+    for await (const reader of RecordBatchReader.readAll(fh)) {
+      const text = reader.schema.metadata.get('flowstream.summary');
+      if (text !== undefined) return JSON.parse(text) as ReportData['summary'];
+      const closing = reader.schema.fields.length === 1 && reader.schema.fields[0]!.name === 'summary';
+      for await (const rb of reader) {
+        const value = closing && rb.numRows > 0 ? rb.getChildAt(0)?.get(0) : undefined;
+        if (typeof value === 'string') return JSON.parse(value) as ReportData['summary'];
+      }
+    }
+  } finally {
+    await fh.close();
+  }
+  return sidecarSummary(path);
+}
+
 // ---- Parquet ----------------------------------------------------------------------------------
 
 async function* parquetBatches(path: string): AsyncGenerator<FlowBatch> {
   const pq = await import('parquet-wasm');
   const { tableFromIPC } = await import('apache-arrow');
   const bytes = new Uint8Array(await readFile(path));
-  if (bytes.length < 12 || Buffer.from(bytes.subarray(bytes.length - 4)).toString('latin1') !== 'PAR1') throw cutShort('PAR1');
+  if (bytes.length < 12 || Buffer.from(bytes.subarray(bytes.length - 4)).toString('latin1') !== PARQUET_END.bytes) throw cutShort(PARQUET_END);
   const schema = tableFromIPC(pq.readSchema(bytes).intoIPCStream()).schema;
   const columns = schema.fields.map((f) => f.name).filter((n) => REPORT_COLUMNS.includes(n));
   const table = pq.readParquet(bytes, { columns, batchSize: ROWS_PER_BATCH });
@@ -237,7 +279,7 @@ async function parquetSummary(path: string): Promise<ReportData['summary']> {
   let bytes: Uint8Array;
   try {
     // the footer alone holds the metadata: read the tail, not the whole file
-    const size = await checkTail(fh, 'PAR1', 4 + 4);
+    const size = await checkTail(fh, PARQUET_END);
     const tail = Buffer.alloc(8);
     await fh.read(tail, 0, 8, size - 8);
     const len = tail.readUInt32LE(0);
@@ -396,7 +438,7 @@ async function* csvBatches(path: string): AsyncGenerator<FlowBatch> {
 }
 
 /**
- * Writes the report of flow files written earlier (Arrow IPC file, Parquet, CSV; the format is
+ * Writes the report of flow files written earlier (Arrow IPC file or stream, Parquet, CSV; the format is
  * recognised by content), anonymising like a run would, and returns its aggregates. With a single
  * file, the summary stored with it (footer metadata, `<file>.summary.json`) is shown.
  *
@@ -412,7 +454,7 @@ export async function reportFromFlowFiles(paths: readonly string[], output: stri
   checkAnonymizeKey(options);
   const files = paths.map((p) => {
     const format = flowFileFormat(p);
-    if (format === null) throw new Error(`${p}: not a flow file (Arrow IPC file, Parquet or flowstream/NFStream CSV)`);
+    if (format === null) throw new Error(`${p}: not a flow file (Arrow IPC file or stream, Parquet or flowstream/NFStream CSV)`);
     return openFlowFile(p, format);
   });
   const summary: ReportData['summary'] = files.length === 1 ? await files[0]!.summary().catch((err: unknown) => Promise.reject(unreadable(files[0]!, err))) : null;

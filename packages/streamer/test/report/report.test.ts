@@ -185,13 +185,15 @@ describe('flowstream report', () => {
     const csv = join(dir, 'flows.csv');
     const arrow = join(dir, 'flows.arrow');
     const parquet = join(dir, 'flows.parquet');
+    const arrows = join(dir, 'flows.arrows');
     const streamer = new NFStreamer({ source: SAMPLE });
     const direct = await streamer.report();
     await streamer.toCsv(csv);
     await streamer.toArrowFile(arrow);
     await streamer.toParquet(parquet);
+    await streamer.toArrowStream(arrows);
     const pick = (d: ReportData) => ({ totals: d.totals, talkers: d.talkers, conversations: d.conversations, ports: d.ports, applications: d.applications, serverNames: d.serverNames, dur: d.distributions, largest: d.largestFlows.rows.length });
-    for (const file of [csv, arrow, parquet]) {
+    for (const file of [csv, arrow, parquet, arrows]) {
       const out = `${file}.html`;
       let data: ReportData;
       if (file === parquet) {
@@ -252,10 +254,13 @@ describe('flowstream report', () => {
     writeFileSync(join(dir, 'cut.csv'), `${lines[0]}\n${lines[1]}\n${lines[2]!.split(',').slice(0, 5).join(',')}\n`);
     cut(whole.arrow, join(dir, 'cut.arrow'), 3000);
     cut(whole.parquet, join(dir, 'cut.parquet'), 3000);
+    await streamer.toArrowStream(join(dir, 'whole.arrows'));
+    cut(join(dir, 'whole.arrows'), join(dir, 'cut.arrows'), 3000);
     const expected: Record<string, RegExp> = {
       'cut.csv': new RegExp(`cut\\.csv: not a readable flow CSV file \\(line 3 has 5 fields where the header has ${header}: damaged, or cut short\\)`),
       'cut.arrow': /cut\.arrow: not a readable Arrow IPC file \(it does not end with the footer and "ARROW1": cut short, or still being written\)/,
       'cut.parquet': /cut\.parquet: not a readable Parquet file \(it does not end with the footer and "PAR1": cut short, or still being written\)/,
+      'cut.arrows': /cut\.arrows: not a readable Arrow IPC stream \(it does not end with the end-of-stream marker: cut short, or still being written\)/,
     };
     for (const [name, message] of Object.entries(expected)) {
       await expect(reportFromFlowFiles([join(dir, name)], join(dir, `${name}.html`)), name).rejects.toThrow(message);
