@@ -226,11 +226,22 @@ async function arrowSummary(path: string): Promise<ReportData['summary']> {
     await checkTail(fh, ARROW_FILE_END);
     const reader = await RecordBatchReader.from(fh);
     await reader.open();
-    const text = reader.schema.metadata.get('flowstream.summary');
-    return text === undefined ? await sidecarSummary(path) : (JSON.parse(text) as ReportData['summary']);
+    return footerSummary(reader.schema.metadata) ?? (await sidecarSummary(path));
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * The summary in the footer metadata of an Arrow or Parquet file (`flowstream.summary`), with the
+ * run's manifest (`flowstream`) put back in it, as `--summary` has it; null without a summary.
+ */
+function footerSummary(metadata: Map<string, string>): ReportData['summary'] {
+  const text = metadata.get('flowstream.summary');
+  if (text === undefined) return null;
+  const summary = JSON.parse(text) as NonNullable<ReportData['summary']>;
+  const manifest = metadata.get('flowstream');
+  return manifest === undefined || summary.manifest !== undefined ? summary : { ...summary, manifest: JSON.parse(manifest) as Record<string, unknown> };
 }
 
 /**
@@ -291,13 +302,13 @@ async function parquetSummary(path: string): Promise<ReportData['summary']> {
   } finally {
     await fh.close();
   }
-  let text: string | undefined;
+  let metadata: Map<string, string>;
   try {
-    text = tableFromIPC(pq.readSchema(bytes).intoIPCStream()).schema.metadata.get('flowstream.summary');
+    metadata = tableFromIPC(pq.readSchema(bytes).intoIPCStream()).schema.metadata;
   } catch {
     return sidecarSummary(path);
   }
-  return text === undefined ? sidecarSummary(path) : (JSON.parse(text) as ReportData['summary']);
+  return footerSummary(metadata) ?? sidecarSummary(path);
 }
 
 // ---- CSV --------------------------------------------------------------------------------------

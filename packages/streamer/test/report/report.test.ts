@@ -208,6 +208,8 @@ describe('flowstream report', () => {
       }
       expect(pick(data), file).toEqual(pick(direct));
       if (file !== csv) expect(data.summary?.packets, file).toEqual(streamer.summary!.packets);
+      // the run's manifest comes with the summary, from the file's footer or closing stream
+      if (file !== csv) expect((data.summary?.manifest as { parameters?: unknown } | undefined)?.parameters, file).toEqual(streamer.summary!.manifest.parameters);
     }
     const anonymized = await new NFStreamer({ source: SAMPLE }).report({ columnsToAnonymize: ['src_ip', 'dst_ip'] });
     expect(anonymized.anonymized).toEqual(['src_ip', 'dst_ip']);
