@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { FlowBatch, type FieldSpec, type FlowColumn } from '@flowstream/core';
 import { fileStat } from '@flowstream/core/internal';
+import type { RunManifest } from '../sinks/run-manifest.js';
+import { IP_COLUMNS, MAC_COLUMNS } from '../sinks/transform/address-columns.js';
+import { Anonymizer } from '../sinks/transform/anonymizer.js';
+import { anonymizeManifest } from '../sinks/transform/manifest-anonymization.js';
 import { checkAnonymizeKey, OutputTransform, type OutputOptions } from '../sinks/transform/output-transform.js';
 import type { ReportData } from './report-aggregator.js';
 import { LARGEST_FLOW_COLUMNS } from './report-aggregator.js';
@@ -468,10 +472,16 @@ export async function reportFromFlowFiles(paths: readonly string[], output: stri
     if (format === null) throw new Error(`${p}: not a flow file (Arrow IPC file or stream, Parquet or flowstream/NFStream CSV)`);
     return openFlowFile(p, format);
   });
-  const summary: ReportData['summary'] = files.length === 1 ? await files[0]!.summary().catch((err: unknown) => Promise.reject(unreadable(files[0]!, err))) : null;
-  const sink = new ReportSink(output, { inputs: [...paths], summary });
+  const stored: ReportData['summary'] = files.length === 1 ? await files[0]!.summary().catch((err: unknown) => Promise.reject(unreadable(files[0]!, err))) : null;
   const manifest = { flowstream: '', parameters: {}, plugins: [], sources: paths.map((name) => ({ name, size: null })) };
   let transform: OutputTransform | null = null;
+  // made once the columns are known: the stored summary is shown as the report's anonymisation allows
+  let sink: ReportSink | null = null;
+  const start = async (fields: readonly FieldSpec[], anonymized: readonly string[]): Promise<ReportSink> => {
+    const made = new ReportSink(output, { inputs: [...paths], summary: shownSummary(stored, transform, options) });
+    await made.open({ fields, anonymized, manifest });
+    return made;
+  };
   try {
     for (const file of files) {
       const batches = file.batches();
@@ -488,16 +498,34 @@ export async function reportFromFlowFiles(paths: readonly string[], output: stri
           // only the columns the report reads exist here: anonymising another one changes nothing
           const known = (options.columnsToAnonymize ?? []).filter((c) => batch.indexOf(c) >= 0);
           transform = OutputTransform.create(batch.fields, { columnsToAnonymize: known, anonymizeKey: known.length > 0 ? (options.anonymizeKey ?? null) : null });
-          await sink.open({ fields: transform.fields, anonymized: transform.anonymized, manifest });
+          sink = await start(transform.fields, transform.anonymized);
         }
-        await sink.write(transform.apply(batch));
+        await sink!.write(transform.apply(batch));
       }
     }
-    if (transform === null) await sink.open({ fields: [], anonymized: [], manifest });
+    sink ??= await start([], []);
     await sink.close(null);
   } catch (err) {
-    await sink.abort(err as Error);
+    await sink?.abort(err as Error);
     throw err;
   }
   return sink.data!;
+}
+
+/**
+ * The summary a flow file stored, as the report may show it: when the report hashes address
+ * columns, the run manifest's BPF filter names no address either. Its addresses get the hash the
+ * columns get (the report's key); without flows to tell the key, the manifest is left out.
+ */
+function shownSummary(summary: ReportData['summary'], transform: OutputTransform | null, options: OutputOptions): ReportData['summary'] {
+  const requested = options.columnsToAnonymize ?? [];
+  if (summary === null || summary.manifest === undefined || !requested.some((c) => IP_COLUMNS.includes(c) || MAC_COLUMNS.includes(c))) return summary;
+  const stored = summary.manifest as RunManifest;
+  const key = transform?.key ?? null;
+  if (key === null || typeof stored.parameters !== 'object' || stored.parameters === null) {
+    const { manifest: _hidden, ...rest } = summary;
+    return rest;
+  }
+  const hasher = new Anonymizer([], [], key);
+  return { ...summary, manifest: anonymizeManifest(stored, requested, (text) => hasher.hash(text)) };
 }
