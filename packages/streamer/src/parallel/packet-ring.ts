@@ -517,7 +517,6 @@ export class PacketRingReader {
     p.dst3 = i32[a + 7]! >>> 0;
   }
 
-
   /** The fields both frame kinds share. */
   private readFields(at: number, rec: CaptureRecord): void {
     const i32 = this.i32;

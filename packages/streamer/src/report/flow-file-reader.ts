@@ -5,9 +5,7 @@ import { createInterface } from 'node:readline';
 import { FlowBatch, type FieldSpec, type FlowColumn } from '@flowstream/core';
 import { fileStat } from '@flowstream/core/internal';
 import type { RunManifest } from '../sinks/run-manifest.js';
-import { IP_COLUMNS, MAC_COLUMNS } from '../sinks/transform/address-columns.js';
-import { Anonymizer } from '../sinks/transform/anonymizer.js';
-import { anonymizeManifest } from '../sinks/transform/manifest-anonymization.js';
+import { hidesAddresses } from '../sinks/transform/address-columns.js';
 import { checkAnonymizeKey, OutputTransform, type OutputOptions } from '../sinks/transform/output-transform.js';
 import type { ReportData } from './report-aggregator.js';
 import { LARGEST_FLOW_COLUMNS } from './report-aggregator.js';
@@ -201,12 +199,14 @@ async function checkTail(fh: FileHandle, end: FileEnd): Promise<number> {
   const size = (await fh.stat()).size;
   const tail = Buffer.alloc(end.bytes.length);
   if (size >= end.bytes.length + end.before) await fh.read(tail, 0, tail.length, size - tail.length);
-  if (tail.toString('latin1') !== end.bytes) throw cutShort(end);
+  checkEnd(tail, size, end);
   return size;
 }
 
-function cutShort(end: FileEnd): Error {
-  return new Error(`it does not end with ${end.name}: cut short, or still being written`);
+/** {@link checkTail} of a file read whole, or of `last`, the last bytes of a file of `size` bytes. */
+function checkEnd(last: Uint8Array, size: number, end: FileEnd): void {
+  const whole = size >= end.bytes.length + end.before && Buffer.from(last.buffer, last.byteOffset + last.length - end.bytes.length, end.bytes.length).toString('latin1') === end.bytes;
+  if (!whole) throw new Error(`it does not end with ${end.name}: cut short, or still being written`);
 }
 
 /** The flows of an Arrow IPC file, or of the first stream of an Arrow IPC stream file (a second one holds the summary). */
@@ -259,8 +259,8 @@ async function arrowStreamSummary(path: string): Promise<ReportData['summary']> 
   try {
     await checkTail(fh, ARROW_STREAM_END);
     for await (const reader of RecordBatchReader.readAll(fh)) {
-      const text = reader.schema.metadata.get('flowstream.summary');
-      if (text !== undefined) return JSON.parse(text) as ReportData['summary'];
+      const inSchema = footerSummary(reader.schema.metadata);
+      if (inSchema !== null) return inSchema;
       const closing = reader.schema.fields.length === 1 && reader.schema.fields[0]!.name === 'summary';
       for await (const rb of reader) {
         const value = closing && rb.numRows > 0 ? rb.getChildAt(0)?.get(0) : undefined;
@@ -279,7 +279,7 @@ async function* parquetBatches(path: string): AsyncGenerator<FlowBatch> {
   const pq = await import('parquet-wasm');
   const { tableFromIPC } = await import('apache-arrow');
   const bytes = new Uint8Array(await readFile(path));
-  if (bytes.length < 12 || Buffer.from(bytes.subarray(bytes.length - 4)).toString('latin1') !== PARQUET_END.bytes) throw cutShort(PARQUET_END);
+  checkEnd(bytes, bytes.length, PARQUET_END);
   const schema = tableFromIPC(pq.readSchema(bytes).intoIPCStream()).schema;
   const columns = schema.fields.map((f) => f.name).filter((n) => REPORT_COLUMNS.includes(n));
   const table = pq.readParquet(bytes, { columns, batchSize: ROWS_PER_BATCH });
@@ -329,26 +329,11 @@ export function csvFields(line: string): (string | number | null)[] {
   const n = line.length;
   while (i <= n) {
     if (line.charCodeAt(i) === 34) {
-      let s = '';
-      let j = i + 1;
-      for (;;) {
-        const k = line.indexOf('"', j);
-        if (k < 0) {
-          s += line.slice(j);
-          j = n;
-          break;
-        }
-        if (line.charCodeAt(k - 1) === 92 && k - 1 >= j) {
-          s += `${line.slice(j, k - 1)}"`;
-          j = k + 1;
-          continue;
-        }
-        s += line.slice(j, k);
-        j = k + 1;
-        break;
-      }
-      out.push(s);
-      i = j + 1; // past the comma
+      // a text the line ends inside runs to the end of the line
+      const close = closingQuote(line, i);
+      const end = close < 0 ? n : close;
+      out.push(line.slice(i + 1, end).replaceAll('\\"', '"'));
+      i = end + 2; // past the comma
     } else {
       let k = line.indexOf(',', i);
       if (k < 0) k = n;
@@ -358,6 +343,15 @@ export function csvFields(line: string): (string | number | null)[] {
     }
   }
   return out;
+}
+
+/** Index of the quote that closes the text opened by the quote at `open`, or −1 when the line ends inside the text (`\"` is a quote in it). */
+function closingQuote(line: string, open: number): number {
+  for (let j = open + 1; ; ) {
+    const k = line.indexOf('"', j);
+    if (k < 0 || line.charCodeAt(k - 1) !== 92 || k - 1 < j) return k;
+    j = k + 1;
+  }
 }
 
 /** A number cell; NFStream's uint64 text of a time before 1970 (2^63 or more) is read as the negative ms the meter holds. */
@@ -386,14 +380,9 @@ export function endsInText(line: string): boolean {
   let i = 0;
   while (i < n) {
     if (line.charCodeAt(i) === 34) {
-      let j = i + 1;
-      for (;;) {
-        const k = line.indexOf('"', j);
-        if (k < 0) return true;
-        j = k + 1;
-        if (line.charCodeAt(k - 1) !== 92 || k - 1 < i + 1) break;
-      }
-      i = j + 1; // past the comma
+      const close = closingQuote(line, i);
+      if (close < 0) return true;
+      i = close + 2; // past the comma
     } else {
       const k = line.indexOf(',', i);
       if (k < 0) return false;
@@ -422,8 +411,7 @@ async function* csvBatches(path: string): AsyncGenerator<FlowBatch> {
   for await (const read of lines) {
     lineNo++;
     if (header === null) {
-      const line = read;
-      header = line.split(',');
+      header = read.split(',');
       wanted = [];
       names = [];
       header.forEach((h, i) => {
@@ -519,13 +507,13 @@ export async function reportFromFlowFiles(paths: readonly string[], output: stri
  */
 function shownSummary(summary: ReportData['summary'], transform: OutputTransform | null, options: OutputOptions): ReportData['summary'] {
   const requested = options.columnsToAnonymize ?? [];
-  if (summary === null || summary.manifest === undefined || !requested.some((c) => IP_COLUMNS.includes(c) || MAC_COLUMNS.includes(c))) return summary;
+  if (summary === null || summary.manifest === undefined || !hidesAddresses(requested)) return summary;
   const stored = summary.manifest as RunManifest;
-  const key = transform?.key ?? null;
-  if (key === null || typeof stored.parameters !== 'object' || stored.parameters === null) {
+  // without a key (no flow, or no column to hash among those read) the filter cannot be hashed as the columns are
+  if (transform === null || transform.key === null || typeof stored.parameters !== 'object' || stored.parameters === null) {
     const { manifest: _hidden, ...rest } = summary;
     return rest;
   }
-  const hasher = new Anonymizer([], [], key);
-  return { ...summary, manifest: anonymizeManifest(stored, requested, (text) => hasher.hash(text)) };
+  // the columns asked for, not those the report read: a MAC in the filter is hashed with src_mac asked for
+  return { ...summary, manifest: transform.manifest(stored, requested) };
 }

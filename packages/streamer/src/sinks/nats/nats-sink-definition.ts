@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import type { SinkDefinition } from '../flow-sink.js';
+import type { SinkDefinition, SinkOptions } from '../flow-sink.js';
 import { NATS_OPTION_FLAGS } from './nats-option-flags.js';
 
 function readable(option: string, what: string, file: string | null): void {
@@ -31,7 +31,7 @@ export const natsSinkDefinition: SinkDefinition = {
   // the target and settings parsers load with the first check: runs into other outputs never need them
   async check(target, options) {
     const [{ parseNatsTarget }, { natsSettings }] = await Promise.all([import('./nats-target.js'), import('./nats-settings.js')]);
-    const option = options.targetOption ?? '-o';
+    const option = targetOption(options);
     const { path } = parseNatsTarget(target, option);
     if (path !== '' && !/^[^.*>\s]+(\.[^.*>\s]+)*$/.test(path)) {
       throw new RangeError(`Invalid option ${option}: expected a subject without wildcards or empty tokens after the server (e.g. flows.berlin), got ${JSON.stringify(path)}`);
@@ -43,6 +43,11 @@ export const natsSinkDefinition: SinkDefinition = {
   async create(target, options) {
     const [{ NatsSink }, { parseNatsTarget }, { natsSettings }] = await Promise.all([import('./nats-sink.js'), import('./nats-target.js'), import('./nats-settings.js')]);
     const warn = options.warn ?? ((m: string) => process.stderr.write(`${m}\n`));
-    return new NatsSink(parseNatsTarget(target, options.targetOption ?? '-o'), natsSettings(options), warn);
+    return new NatsSink(parseNatsTarget(target, targetOption(options)), natsSettings(options), warn);
   },
 };
+
+/** The option that named the target, for errors about it. */
+function targetOption(options: SinkOptions): string {
+  return options.targetOption ?? '-o';
+}

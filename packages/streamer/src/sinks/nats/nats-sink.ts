@@ -86,8 +86,9 @@ export class NatsSink implements FlowSink {
           await this.link.connected();
         }
       }
-      this.room = this.link.maxPayload - headerBytes(s.sensor, this.runId);
-      if (this.room <= 0) throw new RangeError(`the server's max_payload of ${this.link.maxPayload} bytes leaves no room for a message body after ${headerBytes(s.sensor, this.runId)} bytes of headers (raise max_payload)`);
+      const headers = headerBytes(s.sensor, this.runId);
+      this.room = this.link.maxPayload - headers;
+      if (this.room <= 0) throw new RangeError(`the server's max_payload of ${this.link.maxPayload} bytes leaves no room for a message body after ${headers} bytes of headers (raise max_payload)`);
       this.limit = s.maxMessageBytes > 0 ? Math.min(s.maxMessageBytes, this.room) : this.room;
       const start = { sensor: s.sensor, run: this.runId, encoding: s.encoding, fields: context.fields, anonymized: context.anonymized, manifest: context.manifest };
       // checked before anything is sent: a run whose start message the server refuses would leave flows without it

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { cellValue, type FieldSpec, type FlowBatch, type FlowColumn } from '@flowstream/core';
 import { Anonymizer } from './anonymizer.js';
 import type { RunManifest } from '../run-manifest.js';
-import { IP_COLUMNS, MAC_COLUMNS } from './address-columns.js';
+import { hidesAddresses } from './address-columns.js';
 import { anonymizeManifest } from './manifest-anonymization.js';
 
 /** What the run applies to every batch before any sink sees it. */
@@ -106,15 +106,18 @@ export class OutputTransform {
     return this.anonymizer?.key ?? null;
   }
 
-  /** The run's manifest as this output carries it: addresses in the BPF filter hashed like their columns (`anonymizeManifest`). */
-  manifest(manifest: RunManifest): RunManifest {
+  /**
+   * The run's manifest as this output carries it: addresses in the BPF filter hashed with this
+   * output's key, as the columns in `anonymized` (default: this output's) hash them (`anonymizeManifest`).
+   */
+  manifest(manifest: RunManifest, anonymized: readonly string[] = this.anonymized): RunManifest {
     const anonymizer = this.anonymizer;
-    return anonymizer === null ? manifest : anonymizeManifest(manifest, this.anonymized, (text) => anonymizer.hash(text));
+    return anonymizer === null ? manifest : anonymizeManifest(manifest, anonymized, (text) => anonymizer.hash(text));
   }
 
   /** Whether the flows' addresses are hashed in this output (so no text about a flow may show them). */
   get hidesAddresses(): boolean {
-    return this.anonymized.some((c) => IP_COLUMNS.includes(c) || MAC_COLUMNS.includes(c));
+    return hidesAddresses(this.anonymized);
   }
 
   /** The batch as the outputs get it. */
