@@ -242,6 +242,29 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS sink on a real server', () => {
     expect(msgs.at(-1)!.header.get('Flowstream-Kind')).toBe('end');
   });
 
+  it('a stream deleted after it acknowledged flows: the result counts only the flows in the new stream, and the note says how many were lost', async () => {
+    const big = join(work, 'lost.pcap');
+    writeUdpFlowsPcap(big, 20_000);
+    const warnings: string[] = [];
+    const sink = new NatsSink(parseNatsTarget(`${server.url}/lost.x`, '-o'), natsSettings({ sensor: 'lost', natsStream: 'LOST', natsSubjects: 'lost.>', natsMaxMessageBytes: 20_000, natsInFlight: 1 }), (m) => warnings.push(m));
+    let finished = false;
+    const streamer = new NFStreamer({ source: big });
+    const run = streamer.writeTo(sink).finally(() => (finished = true));
+    const deadline = Date.now() + 10_000;
+    while (sink.deliveries.acked < 20 && !finished && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(finished).toBe(false);
+    await jsm.streams.delete('LOST');
+    const result = await run;
+    const note = warnings.map((w) => /creating it again \(the messages it had acknowledged, (\d+) flows so far, are not in the new one\)$/.exec(w)).find((m) => m !== null);
+    expect(note).toBeDefined();
+    const lost = Number(note![1]);
+    expect(lost).toBeGreaterThan(0);
+    const msgs = await messages('LOST', 'lost.x');
+    const rows = msgs.reduce((n, m) => n + Number(m.header.get('Flowstream-Rows') || 0), 0);
+    expect(result.flows).toBe(rows);
+    expect(rows + lost).toBe(streamer.summary!.flows);
+  });
+
   it('refuses a subject the stream does not capture, naming -o and the stream', async () => {
     await expect(natsSinkDefinition.create(`${server.url}/other.x`, { sensor: 's' }).then((s) => new NFStreamer({ source: capture }).writeTo(s))).rejects.toThrow(
       /subject "other.x" is not captured by stream FLOWS/,

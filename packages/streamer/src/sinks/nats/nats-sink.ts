@@ -42,6 +42,11 @@ export class NatsSink implements FlowSink {
   private limit = 0;
   private seq = 0;
   private flows = 0;
+  /**
+   * Flows a stream acknowledged before it was lost and made again (see {@link restoreStream}): they
+   * are not in the stream, so the run's result leaves them out.
+   */
+  private lostFlows = 0;
   /** The stream the run creates when missing (see {@link restoreStream}). */
   private streamConfig: FlowStreamConfig | null = null;
   /** When {@link restoreStream} last looked, and whether it is looking. */
@@ -124,14 +129,14 @@ export class NatsSink implements FlowSink {
     } finally {
       await this.link?.close();
     }
-    return { flows: this.flows, files: [] };
+    return { flows: this.flows - this.lostFlows, files: [] };
   }
 
   /** Stops publishing; the flows JetStream acknowledged are in the stream (others may be, unacknowledged). */
   async abort(_reason: Error): Promise<SinkResult> {
     this.publisher?.stop();
     if (this.link !== null && !this.link.nc.isClosed()) await this.link.nc.close();
-    return { flows: this.publisher?.ackedRows ?? 0, files: [], acknowledged: true };
+    return { flows: (this.publisher?.ackedRows ?? 0) - this.lostFlows, files: [], acknowledged: true };
   }
 
   /**
@@ -148,18 +153,23 @@ export class NatsSink implements FlowSink {
    * stream is still there, and creates it again when it is not, as at the start of the run: a
    * stream deleted under the run, or a server that came back without its store, would otherwise
    * keep the run waiting for ever. The messages the lost stream had acknowledged are not in the new
-   * one, which the note says.
+   * one: the note says so, and the run's result ({@link close}, {@link abort}) leaves them out.
    */
   private restoreStream(): void {
     const now = Date.now();
     if (this.checkingStream || this.link === null || this.streamConfig === null || now - this.lastStreamCheck < STREAM_CHECK_MS) return;
     this.lastStreamCheck = now;
     this.checkingStream = true;
-    const created = () =>
+    // what the stream had acknowledged when messages stopped being acknowledged: taken before the
+    // look, as a message sent again may be acknowledged by the new stream before the look returns
+    const acknowledged = this.publisher?.ackedRows ?? 0;
+    const created = () => {
+      this.lostFlows = acknowledged;
       this.warn(
         `flowstream: nats ${this.target}: stream ${this.settings.stream} is gone (deleted, or the server lost its store); creating it again ` +
-          `(the messages it had acknowledged, ${this.publisher?.ackedRows ?? 0} flows so far, are not in the new one)`,
+          `(the messages it had acknowledged, ${this.lostFlows} flows so far, are not in the new one)`,
       );
+    };
     void ensureFlowStream(this.link.nc, this.streamConfig, this.subject, created)
       .catch(() => {
         // the server is unreachable or JetStream recovering: the next retry looks again
