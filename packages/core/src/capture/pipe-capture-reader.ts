@@ -24,6 +24,11 @@ export interface PipeReaderOptions {
   ringBytes?: number;
   /** Room before the ring for records that straddle its end (default 512 KiB). */
   headroomBytes?: number;
+  /**
+   * Bytes already taken from the descriptor (to tell what it holds), read before the rest: they
+   * begin the ring as if the worker had read them. At most a quarter of the ring.
+   */
+  prefix?: Uint8Array;
 }
 /** Longest wait in {@link PipeCaptureReader.close} for the worker to finish loading a native module. */
 const NATIVE_WAIT_MS = 5000;
@@ -105,7 +110,8 @@ export class PipeCaptureReader extends BaseCaptureReader {
     this.wakePath = path ?? `/proc/self/fd/${source}`;
     const koffi = this.blocking && process.platform === 'linux' ? koffiModulePath() : null;
     const fd = path === null ? (source as number) : -1;
-    const workerData: PipeWorkerData = { fd, path, control, data, headroom, blocking: this.blocking, koffi, resume: this.lender.resume };
+    const written = this.lender.prepend(options.prefix);
+    const workerData: PipeWorkerData = { fd, path, control, data, headroom, blocking: this.blocking, koffi, resume: this.lender.resume, written };
     if (options.hash === true) this.hashAll();
     this.worker = new Worker(PIPE_WORKER_SOURCE, { eval: true, workerData, name: path === null ? `flowstream-pipe-${fd}` : 'flowstream-pipe' });
     this.worker.on('message', (m: { sha256?: string; error?: string }) => {
@@ -249,6 +255,15 @@ class RingLender implements WindowLender {
     // run sees the error, not a clean end
     if (state === PipeState.Ended) w.ended = true;
     return false;
+  }
+
+  /** Puts `prefix` at the start of the ring, published as read; returns its length (the worker's first write position). */
+  prepend(prefix: Uint8Array | undefined): number {
+    if (prefix === undefined || prefix.length === 0) return 0;
+    if (prefix.length > this.size / 4) throw new RangeError(`prefix of ${prefix.length} bytes: at most a quarter of the ring (${this.size / 4} bytes)`);
+    this.memory.set(prefix, this.headroom);
+    Atomics.store(this.control, PipeCtl.Write, prefix.length);
+    return prefix.length;
   }
 
   /**

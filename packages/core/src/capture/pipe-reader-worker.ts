@@ -67,6 +67,8 @@ export interface PipeWorkerData {
   koffi: string | null;
   /** Free bytes a worker that found the ring full waits for (a quarter of the ring, at least {@link PIPE_WAKE_BYTES}): fewer, larger reads. */
   resume: number;
+  /** Bytes the main thread put at the start of the ring (taken from the descriptor before): the worker writes after them. */
+  written: number;
 }
 
 /**
@@ -94,13 +96,13 @@ const { workerData, parentPort } = require('node:worker_threads');
 const WRITE = ${PipeCtl.Write}, READ = ${PipeCtl.Read}, STATE = ${PipeCtl.State}, EVENTS = ${PipeCtl.Events}, FREED = ${PipeCtl.Freed}, STOP = ${PipeCtl.Stop}, HASH = ${PipeCtl.Hash}, SLEEPING = ${PipeCtl.Sleeping}, NATIVE = ${PipeCtl.Native};
 const ENDED = ${PipeState.Ended}, FAILED = ${PipeState.Failed};
 const WAKE_BYTES = ${PIPE_WAKE_BYTES};
-const { path, control, data, headroom, blocking, koffi, resume } = workerData;
+const { path, control, data, headroom, blocking, koffi, resume, written } = workerData;
 let fd = workerData.fd;
 const ctl = new Int32Array(control);
 const ring = new Uint8Array(data, headroom);
 const size = ring.length;
 const mask = size - 1;
-let write = 0;
+let write = written;
 let hasher = null;
 
 const room = () => size - ((write - Atomics.load(ctl, READ)) | 0);

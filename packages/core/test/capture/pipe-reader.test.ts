@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -106,6 +106,27 @@ describe('PipeCaptureReader', () => {
     expect(got.format).toBe(expected.format);
     expect(got.records.length).toBe(expected.records.length);
     expect(got.records.map(fingerprint)).toEqual(expected.records.map(fingerprint));
+  }, 60_000);
+
+  it('bytes taken from the pipe before (to tell what it holds) handed over as a prefix: the file reader\'s records and the SHA-256 of every byte', async () => {
+    const path = join(PCAPS, 'instagram.pcap');
+    const expected = fileRecords(path);
+    for (const taken of [8, 1000]) {
+      const fd = pipeFrom(`cat '${path}'`);
+      const prefix = Buffer.alloc(taken);
+      let n = 0;
+      while (n < taken) n += readSync(fd, prefix, n, taken - n, null);
+      // a small ring: the prefix is overwritten once the records after it were read
+      const reader = new PipeCaptureReader(fd, 'pipe', { prefix, ringBytes: 128 * 1024, headroomBytes: 256, hash: true });
+      const got = await readPipe(reader);
+      reader.close();
+      expect(got.status).toBe(ReadStatus.End);
+      expect(got.records.map(fingerprint), `${taken}`).toEqual(expected.records.map(fingerprint));
+      expect(await reader.sha256()).toBe(createHash('sha256').update(readFileSync(path)).digest('hex'));
+    }
+    const fd = pipeFrom(`cat '${path}'`);
+    expect(() => new PipeCaptureReader(fd, 'pipe', { prefix: Buffer.alloc(40 * 1024), ringBytes: 128 * 1024 })).toThrow(/prefix of 40960 bytes: at most a quarter of the ring/);
+    closeSync(fd);
   }, 60_000);
 
   it('bytes that arrive in small writes with pauses: the same records, read as they come', async () => {

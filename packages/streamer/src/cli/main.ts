@@ -57,10 +57,17 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (report !== null) {
     try {
-      const files = report.checkReportCli(cli);
-      if (files !== null) {
-        const n = await report.reportFromFiles(cli, files);
-        if (!cli.quiet) stderr(`flowstream: report of ${n} flows written to ${cli.output}`);
+      const paths = report.checkReportCli(cli);
+      // standard input holds flows or a capture: its first bytes tell (a capture's go to its reader)
+      const piped = paths === null && cli.sources.length === 1 && cli.sources[0] === '-' ? await report.pipedFlows() : null;
+      const files = piped !== null ? [piped] : paths?.map((path) => ({ path, name: path }));
+      if (files !== undefined) {
+        try {
+          const n = await report.reportFromFiles(cli, files);
+          if (!cli.quiet) stderr(`flowstream: report of ${n} flows written to ${cli.output}`);
+        } finally {
+          piped?.dispose();
+        }
         return OK;
       }
     } catch (err) {

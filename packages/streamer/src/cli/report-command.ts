@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { flowFileFormat, flowFileSources, reportFromFlowFiles } from '../report/flow-file-reader.js';
+import { flowFileFormat, flowFileSources, reportOfFlowFiles } from '../report/flow-file-reader.js';
 import { ReportSink } from '../report/report-sink.js';
 import { formatOfTarget } from '../sinks/sink-registry.js';
 import { UsageError, type CliOptions } from './cli-options.js';
@@ -16,7 +16,8 @@ JSON (<script id="report-data">).
 SOURCE is a capture (pcap/pcapng files, "-", an interface: every metering option of
 'flowstream --help' applies) or flow files written earlier by flowstream or NFStream
 (Arrow IPC file or stream, Parquet, CSV), recognised by their content; a folder stands for the flow
-files in it (a dataset 'flowstream collect' wrote, --flows-per-file chunks).
+files in it (a dataset 'flowstream collect' wrote, --flows-per-file chunks). "-" (standard input)
+may hold either: a capture, or flows piped from another run (-f arrows -o -) or a file.
 
   -o, --output FILE            the HTML file to write (required)
       --anonymize a,b,...      hash these columns before aggregation (e.g. src_ip,dst_ip)
@@ -27,6 +28,7 @@ Examples:
   flowstream report capture.pcap -o report.html --plugin ja4
   flowstream report flows.parquet -o report.html --anonymize src_ip,dst_ip
   flowstream report /data/flows -o report.html     # every flow file in the folder
+  flowstream cap.pcap -f arrows -o - | flowstream report - -o report.html
 `;
 
 /** Names of flow files (`.csv`, `.parquet`, `.arrow`, `.arrows`, `.feather`). */
@@ -70,11 +72,13 @@ export function reportSink(cli: CliOptions): ReportSink {
 }
 
 /**
- * `flowstream report FLOWFILE... -o report.html` (see {@link reportFromFlowFiles}) of the flow
- * files {@link checkReportCli} found; returns the flow count.
+ * `flowstream report FLOWFILE... -o report.html` (see `reportFromFlowFiles`) of the flow files
+ * {@link checkReportCli} found, or of the flows piped in ({@link pipedFlows}); returns the flow count.
  *
- * @example await reportFromFiles(parseCli(['flows.parquet', '-o', 'r.html']), ['flows.parquet']) // 13
+ * @example await reportFromFiles(parseCli(['flows.parquet', '-o', 'r.html']), [{ path: 'flows.parquet', name: 'flows.parquet' }]) // 13
  */
-export async function reportFromFiles(cli: CliOptions, files: readonly string[]): Promise<number> {
-  return (await reportFromFlowFiles(files, cli.output, { columnsToAnonymize: cli.anonymize, anonymizeKey: cli.anonymizeKey })).totals.flows;
+export async function reportFromFiles(cli: CliOptions, files: readonly { readonly path: string; readonly name: string }[]): Promise<number> {
+  return (await reportOfFlowFiles(files, cli.output, { columnsToAnonymize: cli.anonymize, anonymizeKey: cli.anonymizeKey })).totals.flows;
 }
+
+export { pipedFlows } from './report-stdin.js';

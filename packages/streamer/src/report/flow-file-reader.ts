@@ -27,6 +27,8 @@ const ROWS_PER_BATCH = 8192;
 /** A flow file read back: its batches and the run summary stored with it (when there is one). */
 export interface FlowFile {
   readonly path: string;
+  /** What errors call it: its path, or `stdin` for flows piped in (kept in a temporary file). */
+  readonly name: string;
   readonly format: FlowFileFormat;
   batches(): AsyncGenerator<FlowBatch>;
   /** The summary of the run that wrote the file (Parquet footer, `<file>.summary.json`), else null. */
@@ -38,7 +40,7 @@ const FORMAT_NAMES: Record<FlowFileFormat, string> = { arrow: 'Arrow IPC file', 
 
 /** A flow file that could not be read, named with its format and what was wrong. */
 function unreadable(file: FlowFile, err: unknown): Error {
-  return new Error(`${file.path}: not a readable ${FORMAT_NAMES[file.format]} (${(err as Error).message})`, { cause: err });
+  return new Error(`${file.name}: not a readable ${FORMAT_NAMES[file.format]} (${(err as Error).message})`, { cause: err });
 }
 
 /**
@@ -61,7 +63,17 @@ export function flowFileFormat(path: string): FlowFileFormat | null {
   } catch {
     return null; // a folder, a device, an interface name: not a flow file
   }
-  const bytes = head.subarray(0, n);
+  return flowFormatOfBytes(head.subarray(0, n));
+}
+
+/**
+ * The flow file format that begins with `head` (its first bytes: 8 tell Arrow and Parquet, a CSV
+ * needs its header line), or null for anything else (a capture).
+ *
+ * @example flowFormatOfBytes(Buffer.from('PAR1…')) === 'parquet'
+ */
+export function flowFormatOfBytes(head: Uint8Array): FlowFileFormat | null {
+  const bytes = Buffer.from(head.buffer, head.byteOffset, head.length);
   if (bytes.subarray(0, 6).toString('latin1') === 'ARROW1') return 'arrow';
   // an IPC stream starts with a message's continuation marker (no capture or CSV starts so)
   if (bytes.length >= 8 && bytes.readUInt32LE(0) === 0xffffffff) return 'arrows';
@@ -114,16 +126,16 @@ function isFolder(path: string): boolean {
  * for await (const batch of file.batches()) console.log(batch.length);
  * ```
  */
-export function openFlowFile(path: string, format: FlowFileFormat): FlowFile {
+export function openFlowFile(path: string, format: FlowFileFormat, name = path): FlowFile {
   switch (format) {
     case 'arrow':
-      return { path, format, batches: () => arrowBatches(path, ARROW_FILE_END), summary: () => arrowSummary(path) };
+      return { path, name, format, batches: () => arrowBatches(path, ARROW_FILE_END), summary: () => arrowSummary(path) };
     case 'arrows':
-      return { path, format, batches: () => arrowBatches(path, ARROW_STREAM_END), summary: () => arrowStreamSummary(path) };
+      return { path, name, format, batches: () => arrowBatches(path, ARROW_STREAM_END), summary: () => arrowStreamSummary(path) };
     case 'parquet':
-      return { path, format, batches: () => parquetBatches(path), summary: () => parquetSummary(path) };
+      return { path, name, format, batches: () => parquetBatches(path), summary: () => parquetSummary(path) };
     case 'csv':
-      return { path, format, batches: () => csvBatches(path), summary: () => sidecarSummary(path) };
+      return { path, name, format, batches: () => csvBatches(path), summary: () => sidecarSummary(path) };
   }
 }
 
@@ -454,12 +466,22 @@ async function* csvBatches(path: string): AsyncGenerator<FlowBatch> {
  * ```
  */
 export async function reportFromFlowFiles(paths: readonly string[], output: string, options: OutputOptions = {}): Promise<ReportData> {
+  return reportOfFlowFiles(
+    paths.map((path) => ({ path, name: path })),
+    output,
+    options,
+  );
+}
+
+/** {@link reportFromFlowFiles} of files with the names errors and the report give them (`stdin` for a temporary copy of flows piped in). */
+export async function reportOfFlowFiles(sources: readonly { readonly path: string; readonly name: string }[], output: string, options: OutputOptions = {}): Promise<ReportData> {
   checkAnonymizeKey(options);
-  const files = paths.map((p) => {
-    const format = flowFileFormat(p);
-    if (format === null) throw new Error(`${p}: not a flow file (Arrow IPC file or stream, Parquet or flowstream/NFStream CSV)`);
-    return openFlowFile(p, format);
+  const files = sources.map(({ path, name }) => {
+    const format = flowFileFormat(path);
+    if (format === null) throw new Error(`${name}: not a flow file (Arrow IPC file or stream, Parquet or flowstream/NFStream CSV)`);
+    return openFlowFile(path, format, name);
   });
+  const paths = sources.map((s) => s.name);
   const stored: ReportData['summary'] = files.length === 1 ? await files[0]!.summary().catch((err: unknown) => Promise.reject(unreadable(files[0]!, err))) : null;
   const manifest = { flowstream: '', parameters: {}, plugins: [], sources: paths.map((name) => ({ name, size: null })) };
   let transform: OutputTransform | null = null;

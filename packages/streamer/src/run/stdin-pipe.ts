@@ -6,7 +6,8 @@ let early: PipeCaptureReader | null = null;
 /**
  * Starts reading standard input when it is a pipe or a socket, ahead of the run: the reader's
  * worker boots and fills its ring while the run's modules load. The run takes the reader with
- * {@link takeStdinPipe}; a run that never starts must {@link discardStdinPipe}.
+ * {@link takeStdinPipe}; a run that never starts must {@link discardStdinPipe}. `prefix`: bytes
+ * already taken from standard input (to tell what it holds), read first.
  *
  * @example
  * ```ts
@@ -14,9 +15,9 @@ let early: PipeCaptureReader | null = null;
  * try { await run(); } finally { discardStdinPipe(); }
  * ```
  */
-export function startStdinPipe(): void {
+export function startStdinPipe(prefix?: Uint8Array): void {
   if (early !== null || !isPipeOrSocket(0)) return;
-  early = new PipeCaptureReader(0, 'stdin');
+  early = new PipeCaptureReader(0, 'stdin', { prefix });
 }
 
 /** The reader {@link startStdinPipe} started, once; null when none was. */

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,7 +9,7 @@ import { NFStreamer, reportFromFlowFiles, type ReportData } from '@flowstream/st
 import { ReportSink } from '../../src/report/report-sink.js';
 import { ipv4Udp, pcap as pcapFile } from '../../../core/test/support/capture-builder.js';
 import { chromiumPath, HeadlessChromium, type Page, type PageProblem } from '../support/headless-chromium.js';
-import { REPO, runCli } from '../support/run-cli.js';
+import { CLI_SHELL, REPO, runCli, shellQuote } from '../support/run-cli.js';
 
 const SAMPLE = join(REPO, 'examples', 'sample.pcap');
 const SCREENSHOT = join(REPO, 'test-output', 'report.png');
@@ -216,6 +217,49 @@ describe('flowstream report', () => {
     for (const t of anonymized.talkers.byBytes) expect(t.key).toMatch(/^[0-9a-f]{128}$/);
     expect(anonymized.talkers.byBytes.map((t) => t.bytes)).toEqual(direct.talkers.byBytes.map((t) => t.bytes));
     expect(statSync(csv).size).toBeGreaterThan(0);
+  });
+
+  it('report - tells what standard input holds: flows piped or redirected in (every format), or a capture', async () => {
+    const streamer = new NFStreamer({ source: SAMPLE });
+    const direct = await streamer.report();
+    const files = { csv: join(dir, 'in.csv'), arrow: join(dir, 'in.arrow'), parquet: join(dir, 'in.parquet'), arrows: join(dir, 'in.arrows') };
+    await streamer.toCsv(files.csv);
+    await streamer.toArrowFile(files.arrow);
+    await streamer.toParquet(files.parquet);
+    await streamer.toArrowStream(files.arrows);
+    // the temporary copy of flows piped in goes where TMPDIR says, and is gone afterwards
+    const tmp = mkdtempSync(join(dir, 'tmp-'));
+    const env = { TMPDIR: tmp };
+    const pick = (d: ReportData) => ({ totals: d.totals, talkers: d.talkers, ports: d.ports, applications: d.applications, largest: d.largestFlows.rows.length });
+    // (tsx, which runs the sources, keeps its cache there too)
+    const copies = () => readdirSync(tmp).filter((name) => name.startsWith('flowstream-'));
+    for (const [format, file] of Object.entries(files)) {
+      const out = join(dir, `in-${format}.html`);
+      const piped = runCli(['report', '-', '-o', out, '-q'], { input: readFileSync(file), env });
+      expect(piped.stderr.toString(), format).toBe('');
+      expect(piped.status, format).toBe(0);
+      const data = embedded(readFileSync(out, 'utf8'));
+      expect(pick(data), format).toEqual(pick(direct));
+      if (format !== 'csv') expect(data.summary?.packets, format).toEqual(streamer.summary!.packets);
+      expect(copies(), format).toEqual([]);
+      // redirected from the file: read in place
+      const redirected = spawnSync('/bin/sh', ['-c', `${CLI_SHELL} report - -o ${shellQuote(`${out}.2.html`)} -q < ${shellQuote(file)}`], { env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+      expect(redirected.stderr.toString(), format).toBe('');
+      expect(pick(embedded(readFileSync(`${out}.2.html`, 'utf8'))), format).toEqual(pick(direct));
+    }
+    // a capture piped in: its first bytes, read to tell, are metered with the rest
+    const capture = runCli(['report', '-', '-o', join(dir, 'in-pcap.html'), '-q'], { input: readFileSync(SAMPLE), env });
+    expect(capture.status).toBe(0);
+    expect(pick(embedded(readFileSync(join(dir, 'in-pcap.html'), 'utf8')))).toEqual(pick(direct));
+    // flows cut short on the way in are named as standard input's
+    const cut = runCli(['report', '-', '-o', join(dir, 'in-cut.html')], { input: readFileSync(files.arrows).subarray(0, 3000), env });
+    expect(cut.status).toBe(1);
+    expect(cut.stderr.toString()).toMatch(/^flowstream: error: stdin: not a readable Arrow IPC stream \(it does not end with the end-of-stream marker: cut short, or still being written\)\n$/);
+    expect(copies()).toEqual([]);
+    // neither flows nor a capture
+    const noise = runCli(['report', '-', '-o', join(dir, 'in-noise.html')], { input: Buffer.from('hello,world\n'), env });
+    expect(noise.status).toBe(1);
+    expect(noise.stderr.toString()).toContain('not a pcap or pcapng file: stdin');
   });
 
   it('a folder stands for the flow files in it (chunks, a collected dataset); hidden files and subfolders are passed over', async () => {

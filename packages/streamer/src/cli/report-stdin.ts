@@ -1,0 +1,132 @@
+import { createWriteStream, mkdtempSync, readSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { isatty } from 'node:tty';
+import { fileStat } from '@flowstream/core/internal';
+import { flowFormatOfBytes } from '../report/flow-file-reader.js';
+
+/** Bytes read at most to tell what standard input holds (a CSV header line ends well within them). */
+const HEAD_BYTES = 64 * 1024;
+/** Pause between reads of a descriptor its opener left non-blocking, ms. */
+const EAGAIN_PAUSE_MS = 5;
+/** A sleep without a timer: the head is read before the event loop has anything to do. */
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Flows piped into `flowstream report -`, as a file the report reads. */
+export interface PipedFlows {
+  /** The file the flows are in: standard input itself when it is a file, else a temporary copy. */
+  readonly path: string;
+  /** What errors and the report call it. */
+  readonly name: 'stdin';
+  /** Removes the temporary copy (nothing for a file). */
+  dispose(): void;
+}
+
+/**
+ * What standard input holds for `flowstream report -`: flows written earlier (`flowstream … -f
+ * arrows -o - | flowstream report - …`, `cat flows.csv | …`), or a capture (null). A file on
+ * standard input is looked at in place. From a pipe, the first bytes must be read to tell: flows
+ * are then kept in a temporary file with the rest (Arrow IPC files and Parquet are read from their
+ * footer, and the summary of an Arrow stream comes after its flows), and a capture's first bytes
+ * go to the pipe reader, which reads them before the rest. A terminal is left to the capture
+ * reader (which says it holds no capture).
+ *
+ * @example
+ * ```ts
+ * const piped = await pipedFlows();
+ * if (piped !== null) try { await reportOfFlowFiles([piped], 'r.html'); } finally { piped.dispose(); }
+ * ```
+ */
+export async function pipedFlows(): Promise<PipedFlows | null> {
+  if (isatty(0)) return null;
+  const st = fileStat(0);
+  if (st.isFile()) {
+    const head = Buffer.alloc(HEAD_BYTES);
+    // at offset 0, without moving the descriptor: a capture is then read from where it was
+    const n = readSync(0, head, 0, head.length, 0);
+    return flowFormatOfBytes(head.subarray(0, n)) === null ? null : { path: '/proc/self/fd/0', name: 'stdin', dispose: () => {} };
+  }
+  const head = readHead();
+  if (flowFormatOfBytes(head) === null) {
+    const { startStdinPipe } = await import('../run/stdin-pipe.js');
+    startStdinPipe(head);
+    return null;
+  }
+  return keepInFile(head);
+}
+
+/** The first bytes of standard input: enough to tell Arrow, Parquet and captures apart (8), or a whole first line (a CSV header), or all there is. */
+function readHead(): Uint8Array {
+  const head = Buffer.alloc(HEAD_BYTES);
+  let n = 0;
+  while (n < head.length) {
+    let got: number;
+    try {
+      got = readSync(0, head, n, head.length - n, null);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, EAGAIN_PAUSE_MS);
+        continue;
+      }
+      if (code === 'EOF') break;
+      throw new Error(`stdin: read failed (${(err as Error).message})`, { cause: err });
+    }
+    if (got === 0) break;
+    n += got;
+    // only a text (a CSV header) needs its whole first line; binary formats tell by their first
+    // bytes ("ARROW1" and "PAR1" begin with letters too)
+    if (n >= 8 && (!startsAsText(head) || head.subarray(0, n).includes(10) || isBinaryFlowFile(head.subarray(0, n)))) break;
+  }
+  return head.subarray(0, n);
+}
+
+function isBinaryFlowFile(bytes: Uint8Array): boolean {
+  const format = flowFormatOfBytes(bytes);
+  return format === 'arrow' || format === 'parquet';
+}
+
+/** Whether the bytes begin as a CSV header does (a column name's first character). */
+function startsAsText(bytes: Uint8Array): boolean {
+  const c = bytes[0]!;
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+}
+
+/**
+ * `head` and the rest of standard input in a temporary file, removed by `dispose`, at exit, or
+ * when a signal ends the process meanwhile.
+ */
+async function keepInFile(head: Uint8Array): Promise<PipedFlows> {
+  const folder = mkdtempSync(join(tmpdir(), 'flowstream-report-'));
+  const path = join(folder, 'stdin');
+  let removed = false;
+  const remove = (): void => {
+    if (removed) return;
+    removed = true;
+    rmSync(folder, { recursive: true, force: true });
+    process.off('exit', remove);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    remove();
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  };
+  process.on('exit', remove);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const fd = openSync(path, 'w');
+    try {
+      writeSync(fd, head);
+    } finally {
+      closeSync(fd);
+    }
+    await pipeline(process.stdin, createWriteStream(path, { flags: 'a' }));
+  } catch (err) {
+    remove();
+    throw new Error(`stdin: the flows piped in could not be kept in a temporary file in ${tmpdir()} (${(err as Error).message})`, { cause: err });
+  }
+  return { path, name: 'stdin', dispose: remove };
+}
