@@ -111,3 +111,15 @@ describe('a target whose folder takes no new file', () => {
     expect(existsSync('/proc/fs-flows.csv')).toBe(false);
   });
 });
+
+describe('a report that cannot be written', () => {
+  it('exit 1 naming the page and saying nothing is left under its name', () => {
+    const dir = tmp();
+    const page = join(dir, 'report.html');
+    // the page is written whole at the end, so a 16 KiB limit refuses it
+    const capture = limited(16, `${CLI_SHELL} report ${FILES} -q --n-dissections 0 -o ${q(page)}`);
+    expect(capture.status).toBe(1);
+    expect(capture.stderr).toMatch(new RegExp(`^flowstream: error: ${page.replace(/[.]/g, '\\.')}: EFBIG: file too large, write \\(none of the \\d+ flows metered is in the output: its unfinished file was removed\\)\\n$`));
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});

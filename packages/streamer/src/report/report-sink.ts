@@ -1,6 +1,6 @@
 import type { FlowBatch } from '@flowstream/core';
 import type { FlowSink, SinkCloseContext, SinkOpenContext, SinkResult } from '../sinks/flow-sink.js';
-import { SinkError } from '../sinks/flow-sink.js';
+import { NOTHING_KEPT, SinkError } from '../sinks/flow-sink.js';
 import { OutputFile } from '../sinks/files/output-file.js';
 import { ReportAggregator, type ReportData, type ReportLimits } from './report-aggregator.js';
 import { renderCharts } from './report-charts.js';
@@ -58,7 +58,7 @@ export class ReportDataSink implements FlowSink {
     return { flows: this.flows, files: [] };
   }
 
-  async abort(_reason: Error): Promise<void> {}
+  async abort(_reason: Error): Promise<SinkResult | void> {}
 }
 
 /**
@@ -93,5 +93,10 @@ export class ReportSink extends ReportDataSink {
       throw new SinkError(this.target, err);
     }
     return { flows, files: [this.target] };
+  }
+
+  /** No page under the report's name: it is written whole, under a temporary name, in {@link close}. */
+  override async abort(_reason: Error): Promise<SinkResult> {
+    return NOTHING_KEPT;
   }
 }
