@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // One configuration, one project per package plus the cross-package suites in test/.
@@ -17,6 +18,8 @@ const rerun = (name: string, root: string, include: string[], env: Record<string
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // one temporary folder for the whole suite, removed at its end
+    globalSetup: [fileURLToPath(new URL('./test/support/temp-root.ts', import.meta.url))],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     projects: [
