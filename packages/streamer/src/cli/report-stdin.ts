@@ -1,9 +1,9 @@
-import { createWriteStream, mkdtempSync, readSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { isatty } from 'node:tty';
-import { fileStat } from '@flowstream/core/internal';
+import { fileStat, isPipeOrSocket } from '@flowstream/core/internal';
 import { flowFormatOfBytes } from '../report/flow-file-reader.js';
 
 /** Bytes read at most to tell what standard input holds (a CSV header line ends well within them). */
@@ -40,13 +40,14 @@ export interface PipedFlows {
  */
 export async function pipedFlows(): Promise<PipedFlows | null> {
   if (isatty(0)) return null;
-  const st = fileStat(0);
-  if (st.isFile()) {
+  if (isFile(0)) {
     const head = Buffer.alloc(HEAD_BYTES);
     // at offset 0, without moving the descriptor: a capture is then read from where it was
     const n = readSync(0, head, 0, head.length, 0);
     return flowFormatOfBytes(head.subarray(0, n)) === null ? null : { path: '/proc/self/fd/0', name: 'stdin', dispose: () => {} };
   }
+  // a device or nothing at all: left to the capture reader, which reads it as a stream
+  if (!isPipeOrSocket(0)) return null;
   const head = readHead();
   if (flowFormatOfBytes(head) === null) {
     const { startStdinPipe } = await import('../run/stdin-pipe.js');
@@ -54,6 +55,15 @@ export async function pipedFlows(): Promise<PipedFlows | null> {
     return null;
   }
   return keepInFile(head);
+}
+
+/** A regular file (false for anything else, and for a descriptor that is not open). */
+function isFile(fd: number): boolean {
+  try {
+    return fileStat(fd).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** The first bytes of standard input: enough to tell Arrow, Parquet and captures apart (8), or a whole first line (a CSV header), or all there is. */
