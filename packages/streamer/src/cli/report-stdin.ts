@@ -105,12 +105,15 @@ function startsAsText(bytes: Uint8Array): boolean {
 
 /**
  * `head` and the rest of standard input in a temporary file, removed by `dispose`, at exit, or
- * when a signal ends the process meanwhile.
+ * when a second signal ends the process meanwhile. A first signal (Ctrl-C on `flowstream eth0 -f
+ * arrows -o - | flowstream report - …` reaches both) lets the report be written: the writer ends
+ * its stream when it stops, as the run does with its outputs.
  */
 async function keepInFile(head: Uint8Array): Promise<PipedFlows> {
   const folder = mkdtempSync(join(tmpdir(), 'flowstream-report-'));
   const path = join(folder, 'stdin');
   let removed = false;
+  let signalled = false;
   const remove = (): void => {
     if (removed) return;
     removed = true;
@@ -120,6 +123,12 @@ async function keepInFile(head: Uint8Array): Promise<PipedFlows> {
     process.off('SIGTERM', onSignal);
   };
   const onSignal = (signal: NodeJS.Signals): void => {
+    if (!signalled) {
+      signalled = true;
+      process.stderr.write(`flowstream: ${signal}: the report is written once the flows piped in end (a second signal exits at once, writing none)\n`);
+      return;
+    }
+    process.stderr.write(`flowstream: ${signal} again: exiting now; no report is written\n`);
     remove();
     process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
   };

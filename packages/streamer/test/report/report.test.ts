@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { NFStreamer, reportFromFlowFiles, type ReportData } from '@flowstream/st
 import { ReportSink } from '../../src/report/report-sink.js';
 import { ipv4Udp, pcap as pcapFile } from '../../../core/test/support/capture-builder.js';
 import { chromiumPath, HeadlessChromium, type Page, type PageProblem } from '../support/headless-chromium.js';
-import { CLI_SHELL, REPO, runCli, shellQuote } from '../support/run-cli.js';
+import { CLI_NODE_ARGS, CLI_SHELL, REPO, runCli, shellQuote } from '../support/run-cli.js';
 
 const SAMPLE = join(REPO, 'examples', 'sample.pcap');
 const SCREENSHOT = join(REPO, 'test-output', 'report.png');
@@ -260,6 +260,43 @@ describe('flowstream report', () => {
     const noise = runCli(['report', '-', '-o', join(dir, 'in-noise.html')], { input: Buffer.from('hello,world\n'), env });
     expect(noise.status).toBe(1);
     expect(noise.stderr.toString()).toContain('not a pcap or pcapng file: stdin');
+  });
+
+  it('report - with flows piped in: a first SIGINT lets the report be written once they end, a second exits with none and no copy left', async () => {
+    const streamer = new NFStreamer({ source: SAMPLE });
+    const direct = await streamer.report();
+    const arrows = join(dir, 'signal.arrows');
+    await streamer.toArrowStream(arrows);
+    const bytes = readFileSync(arrows);
+    const tmp = mkdtempSync(join(dir, 'tmp-signal-'));
+    const copies = () => readdirSync(tmp).filter((name) => name.startsWith('flowstream-'));
+    /** Starts `report -`, writes the first half of the flows, waits for the copy to begin, then sends `signals` SIGINTs. */
+    const interrupted = async (out: string, signals: number) => {
+      const child = spawn(process.execPath, [...CLI_NODE_ARGS, 'report', '-', '-o', out], { env: { ...process.env, NODE_NO_WARNINGS: '1', TMPDIR: tmp }, stdio: ['pipe', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      // the rest may meet a reader that has exited (two signals)
+      child.stdin.on('error', () => {});
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      child.stdin.write(bytes.subarray(0, bytes.length >> 1));
+      for (const deadline = Date.now() + 30_000; copies().length === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+      expect(copies()).toHaveLength(1);
+      for (let i = 0; i < signals; i++) {
+        child.kill('SIGINT');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      child.stdin.end(bytes.subarray(bytes.length >> 1));
+      return { code: await exited, stderr };
+    };
+    const once = await interrupted(join(dir, 'signal-once.html'), 1);
+    expect(once.stderr).toContain('flowstream: SIGINT: the report is written once the flows piped in end');
+    expect(once.code).toBe(0);
+    expect(embedded(readFileSync(join(dir, 'signal-once.html'), 'utf8')).totals).toEqual(direct.totals);
+    const twice = await interrupted(join(dir, 'signal-twice.html'), 2);
+    expect(twice.stderr).toContain('flowstream: SIGINT again: exiting now; no report is written');
+    expect(twice.code).toBe(130);
+    expect(readdirSync(dir)).not.toContain('signal-twice.html');
+    expect(copies()).toEqual([]);
   });
 
   it('a folder stands for the flow files in it (chunks, a collected dataset); hidden files and subfolders are passed over', async () => {
