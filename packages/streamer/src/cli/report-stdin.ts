@@ -1,4 +1,4 @@
-import { closeSync, createWriteStream, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdtempSync, openSync, read, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -10,8 +10,6 @@ import { flowFormatOfBytes } from '../report/flow-file-reader.js';
 const HEAD_BYTES = 64 * 1024;
 /** Pause between reads of a descriptor its opener left non-blocking, ms. */
 const EAGAIN_PAUSE_MS = 5;
-/** A sleep without a timer: the head is read before the event loop has anything to do. */
-const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /** Flows piped into `flowstream report -`, as a file the report reads. */
 export interface PipedFlows {
@@ -48,13 +46,56 @@ export async function pipedFlows(): Promise<PipedFlows | null> {
   }
   // a device or nothing at all: left to the capture reader, which reads it as a stream
   if (!isPipeOrSocket(0)) return null;
-  const head = readHead();
+  const signals = new PipedSignals();
+  let head: Uint8Array;
+  try {
+    head = await readHead();
+  } catch (err) {
+    signals.release();
+    throw err;
+  }
   if (flowFormatOfBytes(head) === null) {
+    // a capture: the run takes over the signals (a first one noted here stopped the writer, whose
+    // pipe the run reads to its end)
+    signals.release();
     const { startStdinPipe } = await import('../run/stdin-pipe.js');
     startStdinPipe(head);
     return null;
   }
-  return keepInFile(head);
+  return keepInFile(head, signals);
+}
+
+/**
+ * SIGINT and SIGTERM while standard input is read for a report: Ctrl-C on `flowstream eth0 -f
+ * arrows -o - | flowstream report - …` reaches both, and the writer ends its stream when it stops,
+ * as a run does with its outputs; so a first signal is noted and the input read to its end, and a
+ * second exits at once, after `onExit` (which removes the copy).
+ */
+class PipedSignals {
+  private signalled = false;
+  /** Runs before a second signal exits. */
+  onExit: () => void = () => {};
+
+  constructor() {
+    process.on('SIGINT', this.handle);
+    process.on('SIGTERM', this.handle);
+  }
+
+  release(): void {
+    process.off('SIGINT', this.handle);
+    process.off('SIGTERM', this.handle);
+  }
+
+  private readonly handle = (signal: NodeJS.Signals): void => {
+    if (!this.signalled) {
+      this.signalled = true;
+      process.stderr.write(`flowstream: ${signal}: the report is written once standard input ends (a second signal exits at once, writing none)\n`);
+      return;
+    }
+    process.stderr.write(`flowstream: ${signal} again: exiting now; no report is written\n`);
+    this.onExit();
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  };
 }
 
 /** A regular file (false for anything else, and for a descriptor that is not open). */
@@ -66,18 +107,22 @@ function isFile(fd: number): boolean {
   }
 }
 
-/** The first bytes of standard input: enough to tell Arrow, Parquet and captures apart (8), or a whole first line (a CSV header), or all there is. */
-function readHead(): Uint8Array {
+/**
+ * The first bytes of standard input: enough to tell Arrow, Parquet and captures apart (8), or a
+ * whole first line (a CSV header), or all there is. Read on libuv's thread pool, so that signals
+ * are handled while the writer has not written yet.
+ */
+async function readHead(): Promise<Uint8Array> {
   const head = Buffer.alloc(HEAD_BYTES);
   let n = 0;
   while (n < head.length) {
     let got: number;
     try {
-      got = readSync(0, head, n, head.length - n, null);
+      got = await readAt(head, n);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') {
-        Atomics.wait(pause, 0, 0, EAGAIN_PAUSE_MS);
+        await new Promise((resolve) => setTimeout(resolve, EAGAIN_PAUSE_MS));
         continue;
       }
       if (code === 'EOF') break;
@@ -92,6 +137,11 @@ function readHead(): Uint8Array {
   return head.subarray(0, n);
 }
 
+/** One read of standard input into `buf` from `at`. */
+function readAt(buf: Buffer, at: number): Promise<number> {
+  return new Promise((resolve, reject) => read(0, buf, at, buf.length - at, null, (err, n) => (err === null ? resolve(n) : reject(err))));
+}
+
 function isBinaryFlowFile(bytes: Uint8Array): boolean {
   const format = flowFormatOfBytes(bytes);
   return format === 'arrow' || format === 'parquet';
@@ -103,38 +153,20 @@ function startsAsText(bytes: Uint8Array): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
 }
 
-/**
- * `head` and the rest of standard input in a temporary file, removed by `dispose`, at exit, or
- * when a second signal ends the process meanwhile. A first signal (Ctrl-C on `flowstream eth0 -f
- * arrows -o - | flowstream report - …` reaches both) lets the report be written: the writer ends
- * its stream when it stops, as the run does with its outputs.
- */
-async function keepInFile(head: Uint8Array): Promise<PipedFlows> {
+/** `head` and the rest of standard input in a temporary file, removed by `dispose`, at exit, or before a second signal exits. */
+async function keepInFile(head: Uint8Array, signals: PipedSignals): Promise<PipedFlows> {
   const folder = mkdtempSync(join(tmpdir(), 'flowstream-report-'));
   const path = join(folder, 'stdin');
   let removed = false;
-  let signalled = false;
   const remove = (): void => {
     if (removed) return;
     removed = true;
     rmSync(folder, { recursive: true, force: true });
     process.off('exit', remove);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.release();
   };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (!signalled) {
-      signalled = true;
-      process.stderr.write(`flowstream: ${signal}: the report is written once the flows piped in end (a second signal exits at once, writing none)\n`);
-      return;
-    }
-    process.stderr.write(`flowstream: ${signal} again: exiting now; no report is written\n`);
-    remove();
-    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
-  };
+  signals.onExit = remove;
   process.on('exit', remove);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   try {
     const fd = openSync(path, 'w');
     try {

@@ -262,7 +262,7 @@ describe('flowstream report', () => {
     expect(noise.stderr.toString()).toContain('not a pcap or pcapng file: stdin');
   });
 
-  it('report - with flows piped in: a first SIGINT lets the report be written once they end, a second exits with none and no copy left', async () => {
+  it('report - with flows piped in: a first SIGINT lets the report be written once they end, also before the first byte; a second exits with none and no copy left', async () => {
     const streamer = new NFStreamer({ source: SAMPLE });
     const direct = await streamer.report();
     const arrows = join(dir, 'signal.arrows');
@@ -270,29 +270,45 @@ describe('flowstream report', () => {
     const bytes = readFileSync(arrows);
     const tmp = mkdtempSync(join(dir, 'tmp-signal-'));
     const copies = () => readdirSync(tmp).filter((name) => name.startsWith('flowstream-'));
-    /** Starts `report -`, writes the first half of the flows, waits for the copy to begin, then sends `signals` SIGINTs. */
-    const interrupted = async (out: string, signals: number) => {
+    /** Whether a thread of `pid` waits in a read of its standard input (a socket pair, as Node makes a child's stdio). */
+    const readingInput = (pid: number) =>
+      readdirSync(`/proc/${pid}/task`).some((t) => {
+        try {
+          return /pipe_read|unix_stream_read/.test(readFileSync(`/proc/${pid}/task/${t}/wchan`, 'utf8'));
+        } catch {
+          return false;
+        }
+      });
+    /**
+     * Starts `report -`, writes the first `first` bytes of the flows, waits until it reads (for the
+     * copy, or in a read of the empty input), sends `signals` SIGINTs, then writes the rest.
+     */
+    const interrupted = async (out: string, first: number, signals: number) => {
       const child = spawn(process.execPath, [...CLI_NODE_ARGS, 'report', '-', '-o', out], { env: { ...process.env, NODE_NO_WARNINGS: '1', TMPDIR: tmp }, stdio: ['pipe', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       // the rest may meet a reader that has exited (two signals)
       child.stdin.on('error', () => {});
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      child.stdin.write(bytes.subarray(0, bytes.length >> 1));
-      for (const deadline = Date.now() + 30_000; copies().length === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
-      expect(copies()).toHaveLength(1);
+      if (first > 0) child.stdin.write(bytes.subarray(0, first));
+      const ready = () => (first > 0 ? copies().length === 1 : readingInput(child.pid!));
+      for (const deadline = Date.now() + 30_000; !ready() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+      expect(ready(), `ready with ${first} bytes written`).toBe(true);
       for (let i = 0; i < signals; i++) {
         child.kill('SIGINT');
         await new Promise((r) => setTimeout(r, 200));
       }
-      child.stdin.end(bytes.subarray(bytes.length >> 1));
+      child.stdin.end(bytes.subarray(first));
       return { code: await exited, stderr };
     };
-    const once = await interrupted(join(dir, 'signal-once.html'), 1);
-    expect(once.stderr).toContain('flowstream: SIGINT: the report is written once the flows piped in end');
-    expect(once.code).toBe(0);
-    expect(embedded(readFileSync(join(dir, 'signal-once.html'), 'utf8')).totals).toEqual(direct.totals);
-    const twice = await interrupted(join(dir, 'signal-twice.html'), 2);
+    for (const first of [bytes.length >> 1, 0]) {
+      const out = join(dir, `signal-once-${first}.html`);
+      const once = await interrupted(out, first, 1);
+      expect(once.stderr, `${first}`).toContain('flowstream: SIGINT: the report is written once standard input ends');
+      expect(once.code, `${first}`).toBe(0);
+      expect(embedded(readFileSync(out, 'utf8')).totals, `${first}`).toEqual(direct.totals);
+    }
+    const twice = await interrupted(join(dir, 'signal-twice.html'), bytes.length >> 1, 2);
     expect(twice.stderr).toContain('flowstream: SIGINT again: exiting now; no report is written');
     expect(twice.code).toBe(130);
     expect(readdirSync(dir)).not.toContain('signal-twice.html');
