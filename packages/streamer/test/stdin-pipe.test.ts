@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -163,6 +163,39 @@ describe('flowstream - on a pipe', () => {
     const summary = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
     expect(summary).toMatchObject({ interrupted: true, packets: { read: 109 } });
     const file = runCli([path, ...CORE]);
+    expect(readFileSync(join(dir, 'pipe.csv'), 'utf8')).toBe(file.stdout.toString());
+  }, 60_000);
+
+  it('Ctrl-C on `writer | flowstream -` reaching both: what the writer flushes as it stops is metered too (the run is complete, exit 130)', async () => {
+    const dir = tmp();
+    const path = pcap('instagram.pcap');
+    // as tcpdump -w - does: the first half now, the rest (its buffer) when SIGINT stops it
+    const writer = `const b=require('fs').readFileSync(${JSON.stringify(path)});const h=b.length>>1;process.stdout.write(b.subarray(0,h));` +
+      `process.on('SIGINT',()=>process.stdout.write(b.subarray(h),()=>process.exit(0)));setInterval(()=>{},1e6);`;
+    const err = join(dir, 'stderr');
+    const pipeline = spawn('bash', ['-c', `${q(process.execPath)} -e ${q(writer)} | ${NODE_CLI} - ${CORE.join(' ')} --progress -o ${q(join(dir, 'pipe.csv'))} --summary ${q(join(dir, 's.json'))} 2> ${q(err)}; echo $? > ${q(join(dir, 'status'))}`], {
+      stdio: 'ignore',
+      detached: true,
+      env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    });
+    const done = new Promise<void>((resolve) => pipeline.on('exit', () => resolve()));
+    // the run has read the first half (its progress line counts the bytes read)
+    const half = readFileSync(path).length >> 1;
+    const units: Record<string, number> = { B: 1, kB: 1e3, MB: 1e6 };
+    const bytesRead = () => {
+      const shown = [...(existsSync(err) ? readFileSync(err, 'utf8') : '').matchAll(/([\d.]+) (B|kB|MB) \|/g)].at(-1);
+      return shown === undefined ? 0 : Number(shown[1]) * units[shown[2]!]!;
+    };
+    for (const deadline = Date.now() + 30_000; bytesRead() < half * 0.99 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    expect(bytesRead()).toBeGreaterThan(half * 0.99);
+    // the terminal's Ctrl-C: SIGINT to the whole process group
+    process.kill(-pipeline.pid!, 'SIGINT');
+    await done;
+    expect(readFileSync(join(dir, 'status'), 'utf8').trim()).toBe('130');
+    const summary = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
+    const file = runCli([path, ...CORE, '--summary', join(dir, 'file.json')]);
+    expect(summary.packets).toEqual(JSON.parse(readFileSync(join(dir, 'file.json'), 'utf8')).packets);
+    expect(summary.interrupted).toBe(false);
     expect(readFileSync(join(dir, 'pipe.csv'), 'utf8')).toBe(file.stdout.toString());
   }, 60_000);
 

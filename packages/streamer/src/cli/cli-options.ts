@@ -412,7 +412,8 @@ Live capture (interfaces only):
 ${METERING_FLAGS.filter((o) => o.appliesTo === 'live').map(meteringEntry).join('')}${cliEntries('live')}
 ${cliEntries('general')}
 A progress line is drawn on stderr when it is a terminal. Ctrl-C or SIGTERM stops reading, flushes
-every flow and closes the outputs (exit 130 or 143, summary "interrupted": true).
+every flow and closes the outputs (exit 130 or 143, summary "interrupted": true). A pipe is read on
+for up to a second first, for what its writer flushes as the same Ctrl-C stops it.
 
 Examples:
   flowstream capture.pcap -o flows.csv --statistical-analysis --splt-analysis 10

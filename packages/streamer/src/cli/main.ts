@@ -203,7 +203,7 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
   let failure: Error | null = null;
   /** What reached the flow output (a failed one: what it still holds), when known. */
   let output: SinkResult | null = null;
-  const signals = installStopSignals(streamer);
+  const signals = installStopSignals(streamer, (await readsPipe(cli.sources)) ? PIPE_DRAIN_MS : 0);
   const stdout = watchStdout(streamer);
   // the duration is the planned end of the capture, not an interruption
   const durationTimer = cli.duration > 0 ? setTimeout(() => streamer.stop({ interrupted: false }), cli.duration * 1000) : null;
@@ -334,16 +334,37 @@ async function writeReport(cli: CliOptions, streamer: NFStreamer, progress: Prog
 
 /** How long a stop may take before the CLI says it is still finishing the outputs, ms. */
 const FINISHING_NOTE_MS = 2000;
+/**
+ * How long a run reading a pipe goes on reading after the first signal, ms: Ctrl-C reaches the
+ * whole pipeline, and its writer (`tcpdump -w -`, which buffers) writes what it holds and closes
+ * the pipe as it stops.
+ */
+const PIPE_DRAIN_MS = 1000;
+
+/** Whether the run's one source is a pipe: standard input as a pipe or a socket, or a named pipe. */
+async function readsPipe(sources: readonly string[]): Promise<boolean> {
+  if (sources.length !== 1) return false;
+  const { fileStat, isPipeOrSocket } = await import('@flowstream/core/internal');
+  if (sources[0] === '-') return isPipeOrSocket(0);
+  try {
+    return fileStat(sources[0]!).isFIFO();
+  } catch {
+    return false;
+  }
+}
 
 /**
  * SIGINT/SIGTERM stop the capture and flush every live flow, so output files are complete; the
- * CLI then exits 130/143. When that takes a while (a server that does not answer), it says it is
- * finishing. A second signal exits at once, saying so; the outputs' temporary files are removed
- * (no final file appears for an output that was not complete).
+ * CLI then exits 130/143. A run reading a pipe first reads on for `drainMs`, or to the pipe's end
+ * when that comes sooner (the run is then complete: not `interrupted`), so that what the writer
+ * flushes as the same Ctrl-C stops it is metered too. When finishing takes a while (a server that
+ * does not answer), it says so. A second signal exits at once, saying so; the outputs' temporary
+ * files are removed (no final file appears for an output that was not complete).
  */
-function installStopSignals(streamer: NFStreamer): { uninstall(): void; received(): 'SIGINT' | 'SIGTERM' | null } {
+function installStopSignals(streamer: NFStreamer, drainMs: number): { uninstall(): void; received(): 'SIGINT' | 'SIGTERM' | null } {
   let received: 'SIGINT' | 'SIGTERM' | null = null;
   let finishing: NodeJS.Timeout | null = null;
+  let draining: NodeJS.Timeout | null = null;
   const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
     if (received !== null) {
       stderr(`flowstream: ${signal} again: exiting now; outputs not finished are removed, flows not yet written or acknowledged are lost`);
@@ -351,8 +372,9 @@ function installStopSignals(streamer: NFStreamer): { uninstall(): void; received
       process.exit(SIGNAL_EXIT[signal]);
     }
     received = signal;
-    streamer.stop();
-    finishing = setTimeout(() => stderr(`flowstream: ${signal}: finishing the outputs (a second signal exits at once, leaving them unfinished)`), FINISHING_NOTE_MS);
+    if (drainMs > 0) draining = setTimeout(() => streamer.stop(), drainMs);
+    else streamer.stop();
+    finishing = setTimeout(() => stderr(`flowstream: ${signal}: finishing the outputs (a second signal exits at once, leaving them unfinished)`), drainMs + FINISHING_NOTE_MS);
     finishing.unref();
   };
   process.on('SIGINT', onSignal);
@@ -360,6 +382,7 @@ function installStopSignals(streamer: NFStreamer): { uninstall(): void; received
   return {
     uninstall() {
       if (finishing !== null) clearTimeout(finishing);
+      if (draining !== null) clearTimeout(draining);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     },
