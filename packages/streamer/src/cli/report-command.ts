@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { flowFileFormat, flowFileSources, reportOfFlowFiles } from '../report/flow-file-reader.js';
+import { flowFileFormat, flowFileSources, reportOfFlowFiles, type FlowFileSource } from '../report/flow-file-reader.js';
 import { ReportSink } from '../report/report-sink.js';
 import { formatOfTarget } from '../sinks/sink-registry.js';
 import { UsageError, type CliOptions } from './cli-options.js';
@@ -77,7 +77,7 @@ export function reportSink(cli: CliOptions): ReportSink {
  *
  * @example await reportFromFiles(parseCli(['flows.parquet', '-o', 'r.html']), [{ path: 'flows.parquet', name: 'flows.parquet' }]) // 13
  */
-export async function reportFromFiles(cli: CliOptions, files: readonly { readonly path: string; readonly name: string }[]): Promise<number> {
+export async function reportFromFiles(cli: CliOptions, files: readonly FlowFileSource[]): Promise<number> {
   return (await reportOfFlowFiles(files, cli.output, { columnsToAnonymize: cli.anonymize, anonymizeKey: cli.anonymizeKey })).totals.flows;
 }
 

@@ -4,19 +4,15 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { isatty } from 'node:tty';
 import { fileStat, isPipeOrSocket } from '@flowstream/core/internal';
-import { flowFormatOfBytes } from '../report/flow-file-reader.js';
+import { flowFormatOfBytes, type FlowFileSource } from '../report/flow-file-reader.js';
 
 /** Bytes read at most to tell what standard input holds (a CSV header line ends well within them). */
 const HEAD_BYTES = 64 * 1024;
 /** Pause between reads of a descriptor its opener left non-blocking, ms. */
 const EAGAIN_PAUSE_MS = 5;
 
-/** Flows piped into `flowstream report -`, as a file the report reads. */
-export interface PipedFlows {
-  /** The file the flows are in: standard input itself when it is a file, else a temporary copy. */
-  readonly path: string;
-  /** What errors and the report call it. */
-  readonly name: 'stdin';
+/** Flows piped into `flowstream report -`, as a file the report reads: standard input itself when it is a file, else a temporary copy, named `stdin`. */
+export interface PipedFlows extends FlowFileSource {
   /** Removes the temporary copy (nothing for a file). */
   dispose(): void;
 }

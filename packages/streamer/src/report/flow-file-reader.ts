@@ -473,8 +473,14 @@ export async function reportFromFlowFiles(paths: readonly string[], output: stri
   );
 }
 
-/** {@link reportFromFlowFiles} of files with the names errors and the report give them (`stdin` for a temporary copy of flows piped in). */
-export async function reportOfFlowFiles(sources: readonly { readonly path: string; readonly name: string }[], output: string, options: OutputOptions = {}): Promise<ReportData> {
+/** A flow file to read, and what errors and the report call it (`stdin` for a temporary copy of flows piped in). */
+export interface FlowFileSource {
+  readonly path: string;
+  readonly name: string;
+}
+
+/** {@link reportFromFlowFiles} of files with the names errors and the report give them. */
+export async function reportOfFlowFiles(sources: readonly FlowFileSource[], output: string, options: OutputOptions = {}): Promise<ReportData> {
   checkAnonymizeKey(options);
   const files = sources.map(({ path, name }) => {
     const format = flowFileFormat(path);
