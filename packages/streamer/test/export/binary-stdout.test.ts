@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
 import * as pq from 'parquet-wasm';
 import { CLI_SHELL, PCAPS, runCli, shellQuote } from '../support/run-cli.js';
+import { writeUdpFlowsPcap } from '../support/udp-flows-pcap.js';
 
 const CAPTURE = join(PCAPS, 'instagram.pcap');
 const dir = mkdtempSync(join(tmpdir(), 'flowstream-binary-stdout-'));
@@ -22,6 +23,11 @@ function parquetContent(bytes: Uint8Array): { rows: number; keys: string[] } {
   return { rows: table.numRows, keys };
 }
 
+/** The run summary in the footer of Parquet bytes. */
+function parquetSummary(bytes: Uint8Array): { flows: number; packets: { read: number } } {
+  return JSON.parse(tableFromIPC(pq.readSchema(bytes).intoIPCStream()).schema.metadata.get('flowstream.summary')!);
+}
+
 describe('binary formats on standard output', () => {
   const csv = runCli([CAPTURE, '-q']);
   const flows = csv.stdout.toString().trimEnd().split('\n').length - 1;
@@ -31,14 +37,28 @@ describe('binary formats on standard output', () => {
     const parquet = runCli([CAPTURE, '-q', '-f', 'parquet', '-o', '-']);
     expect(parquet.stderr.toString()).toBe('');
     expect(parquet.status).toBe(0);
-    // a pipe cannot be rewritten: the footer has the manifest given at the start, not the summary
-    expect(parquetContent(parquet.stdout)).toEqual({ rows: flows, keys: ['flowstream'] });
+    // a pipe cannot be rewritten: the footer has the manifest given at the start, and the summary
+    // in the bytes held back until the end
+    expect(parquetContent(parquet.stdout)).toEqual({ rows: flows, keys: ['flowstream', 'flowstream.summary'] });
+    expect(parquetSummary(parquet.stdout)).toMatchObject({ flows, packets: { read: 3443 } });
     const arrow = runCli([CAPTURE, '-q', '-f', 'arrow', '-o', '-']);
     expect(arrow.status).toBe(0);
     expect(arrow.stdout.subarray(0, 6).toString('latin1')).toBe('ARROW1');
     const table = tableFromIPC(arrow.stdout);
     expect(table.numRows).toBe(flows);
     expect(table.schema.metadata.has('flowstream.summary')).toBe(true);
+  });
+
+  it('a Parquet output larger than the bytes held back for the footer goes out as it is written, and its footer still gets the summary', () => {
+    const big = join(dir, 'udp-flows.pcap');
+    writeUdpFlowsPcap(big, 150_000);
+    const parquet = runCli([big, '-q', '--n-dissections', '0', '-f', 'parquet', '--compression', 'uncompressed', '-o', '-']);
+    expect(parquet.stderr.toString()).toBe('');
+    expect(parquet.status).toBe(0);
+    // more than the 4 MiB held back: the first bytes went out before the end
+    expect(parquet.stdout.length).toBeGreaterThan(8 << 20);
+    expect(parquetContent(parquet.stdout)).toEqual({ rows: 150_000, keys: ['flowstream', 'flowstream.summary'] });
+    expect(parquetSummary(parquet.stdout)).toMatchObject({ flows: 150_000, packets: { read: 150_000 } });
   });
 
   it('a file the shell redirected standard output to gets the summary in the Parquet footer too', () => {

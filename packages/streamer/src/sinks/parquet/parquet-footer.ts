@@ -32,6 +32,27 @@ export async function appendParquetMetadata(path: string, entries: Record<string
   }
 }
 
+/**
+ * The last bytes of a Parquet stream (its footer, the footer's length and `PAR1` at their end) with
+ * key-value pairs added to the footer, as {@link appendParquetMetadata} does to a file: for outputs
+ * that cannot be rewritten (a pipe, a device), whose writer holds the last bytes back until the
+ * summary is known. Null when `tail` does not hold the whole footer.
+ *
+ * @example const bytes = withFooterEntries(tail, { 'flowstream.summary': JSON.stringify(summary) }) ?? tail;
+ */
+export function withFooterEntries(tail: Uint8Array, entries: Record<string, string>): Uint8Array | null {
+  const size = tail.length;
+  if (size < 12 || Buffer.from(tail.buffer, tail.byteOffset + size - 4, 4).toString('latin1') !== 'PAR1') return null;
+  const len = Buffer.from(tail.buffer, tail.byteOffset, size).readUInt32LE(size - 8);
+  const start = size - 8 - len;
+  if (start < 0) return null;
+  const patched = addKeyValues(tail.subarray(start, size - 8), entries);
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(patched.length, 0);
+  trailer.write('PAR1', 4, 'latin1');
+  return concat([tail.subarray(0, start), patched, trailer]);
+}
+
 // Thrift compact protocol type ids.
 const T_BINARY = 8;
 const T_LIST = 9;

@@ -7,7 +7,7 @@ import { ByteOutput } from '../files/byte-output.js';
 import { ByteTarget, isRegularFile } from '../files/byte-target.js';
 import { OutputFile } from '../files/output-file.js';
 import { NOTHING_KEPT, type FlowSink, type SinkCloseContext, type SinkOpenContext, type SinkResult } from '../flow-sink.js';
-import { appendParquetMetadata } from './parquet-footer.js';
+import { appendParquetMetadata, withFooterEntries } from './parquet-footer.js';
 
 import { PARQUET_CODECS, type ParquetCodec } from './parquet-codecs.js';
 
@@ -15,6 +15,11 @@ export { PARQUET_CODECS, type ParquetCodec };
 
 /** Standard output's file by name, to add the summary to the footer of a file it was redirected to (Linux). */
 const STDOUT_FILE = '/proc/self/fd/1';
+/**
+ * Bytes a pipe or a device is kept from, until the end: they hold the footer, which gets the
+ * summary there (a footer is ~1 KB per row group and column set; a larger one goes out without it).
+ */
+const HELD_TAIL_BYTES = 4 * 1024 * 1024;
 
 /**
  * Parquet output through parquet-wasm: the Rust `parquet` crate (the reference Arrow writer, every
@@ -47,6 +52,8 @@ export class ParquetSink implements FlowSink {
   private pump: Promise<void> | null = null;
   private failed: Error | null = null;
   private manifest: unknown = null;
+  /** What the footer of an output that cannot be rewritten gets at the end (the summary), set by {@link close}. */
+  private footerEntries: Record<string, string> | null = null;
 
   constructor(
     private readonly path: string,
@@ -80,8 +87,8 @@ export class ParquetSink implements FlowSink {
       .setMaxRowGroupSize(this.encoder.batchSize)
       .setCompression(codecs[(this.options.compression ?? 'zstd') as ParquetCodec])
       .setCreatedBy('flowstream (parquet-wasm)');
-    // a pipe or a device cannot be rewritten at the end: its footer gets the manifest now, without
-    // the summary (a regular file gets both at the end, see close)
+    // a pipe or a device cannot be rewritten at the end: its footer gets the manifest now, and the
+    // summary in the bytes held back until the end (a regular file gets both at the end, see close)
     const props = (this.rewritable() ? builder : builder.setKeyValueMetadata(new Map(Object.entries(manifestMetadata(this.manifest))))).build();
     const batches = new ReadableStream<Pq.RecordBatch>(
       {
@@ -98,14 +105,29 @@ export class ParquetSink implements FlowSink {
       },
       { highWaterMark: 0 },
     );
+    // a pipe or a device: the last bytes wait for the end, when the footer they hold gets the summary
+    const hold = this.rewritable() ? 0 : HELD_TAIL_BYTES;
     // not awaited here: the writer pulls the first record batch before it answers
     this.pump = (async () => {
       const bytes = await pq.transformParquetStream(batches, props);
       const reader = bytes.getReader();
+      const held: Uint8Array[] = [];
+      let heldBytes = 0;
       for (;;) {
         const r = await reader.read();
         if (r.done) break;
-        await out.writeChunks([r.value]);
+        held.push(r.value);
+        heldBytes += r.value.length;
+        const ready: Uint8Array[] = [];
+        while (held.length > 0 && heldBytes - held[0]!.length >= hold) {
+          heldBytes -= held[0]!.length;
+          ready.push(held.shift()!);
+        }
+        if (ready.length > 0) await out.writeChunks(ready);
+      }
+      if (held.length > 0) {
+        const tail = held.length === 1 ? held[0]! : Buffer.concat(held);
+        await out.writeChunks([(this.footerEntries !== null ? withFooterEntries(tail, this.footerEntries) : null) ?? tail]);
       }
       await out.settle();
     })().catch((err: Error) => {
@@ -150,15 +172,18 @@ export class ParquetSink implements FlowSink {
       this.flows += last.numRows;
       await this.offer(last);
     } else if (!this.sent) await this.offer(this.encoder!.emptyBatch());
-    await this.offer(null);
-    await this.pump;
-    if (this.failed !== null) throw this.failed;
     let meta = manifestMetadata(this.manifest);
     if (context.summary !== null) {
       const { manifest, ...summary } = context.summary;
       meta = manifestMetadata(manifest, summary);
     }
-    // a device or a pipe cannot be rewritten: its footer keeps the manifest given at the start
+    // a device or a pipe: its footer has the manifest given at the start, and gets the summary in
+    // the bytes held back until now
+    const { flowstream: _manifest, ...summaryEntries } = meta;
+    if (!this.rewritable() && Object.keys(summaryEntries).length > 0) this.footerEntries = summaryEntries;
+    await this.offer(null);
+    await this.pump;
+    if (this.failed !== null) throw this.failed;
     if (this.stdout !== null) {
       await this.stdout.commit();
       // standard output redirected to a file: that file, by the descriptor's name
