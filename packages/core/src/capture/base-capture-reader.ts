@@ -143,7 +143,10 @@ export abstract class BaseCaptureReader implements CaptureReader {
   }
 
   private notCapture(): ReadStatus {
-    this.failure = CaptureError.notACapture(this.name, this.window.ended && this.window.position === 0 && this.window.available === 0);
+    const w = this.window;
+    // the first bytes, to say what the source is instead (nothing read yet: they are all in the window)
+    w.ensure(64);
+    this.failure = CaptureError.notACapture(this.name, w.position === 0 ? w.buf.subarray(w.start, w.start + w.available) : new Uint8Array(1));
     return ReadStatus.Error;
   }
 }

@@ -28,8 +28,24 @@ export class CaptureError extends Error {
     super(offset >= 0 ? `${where} at byte offset ${offset}` : where);
   }
 
-  /** The error for a source that is neither pcap nor pcapng: `not a pcap or pcapng file: PATH`. */
-  static notACapture(source: string, empty = false): CaptureError {
-    return new CaptureError(source, -1, `not a pcap or pcapng file: ${source}${empty ? ' (it is empty)' : ''}`, false);
+  /**
+   * The error for a source that is neither pcap nor pcapng: `not a pcap or pcapng file: PATH`, with
+   * what it is when its first bytes say (`head`): empty, or flows written earlier, which `flowstream
+   * report` reads.
+   */
+  static notACapture(source: string, head: Uint8Array): CaptureError {
+    const what = head.length === 0 ? ' (it is empty)' : flowFileHint(head);
+    return new CaptureError(source, -1, `not a pcap or pcapng file: ${source}${what}`, false);
   }
+}
+
+/** ` (it is … flows …)` when `head` begins as a flow file flowstream writes, else ''. */
+function flowFileHint(head: Uint8Array): string {
+  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, 4096)).toString('latin1');
+  let kind: string | null = null;
+  if (text.startsWith('ARROW1')) kind = 'an Arrow IPC file';
+  else if (text.startsWith('PAR1')) kind = 'a Parquet file';
+  else if (text.startsWith('\xff\xff\xff\xff')) kind = 'an Arrow IPC stream';
+  else if (/^[\w.]+(,[\w.]+)*,src_ip,/.test(text)) kind = 'a flow CSV file';
+  return kind === null ? '' : ` (it is ${kind}, flows written earlier: 'flowstream report' reads them)`;
 }

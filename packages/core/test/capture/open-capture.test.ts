@@ -26,6 +26,19 @@ describe('openCapture', () => {
     }
   });
 
+  it('says when a source that is no capture holds flows written earlier (Arrow file or stream, Parquet, flow CSV)', () => {
+    const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+    for (const [name, bytes, kind] of [
+      ['flows.arrow', latin1('ARROW1\0\0\xff\xff\xff\xff'), 'an Arrow IPC file'],
+      ['flows.arrows', latin1('\xff\xff\xff\xff\x10\0\0\0'), 'an Arrow IPC stream'],
+      ['flows.parquet', latin1('PAR1\x15\x04\x15'), 'a Parquet file'],
+      ['flows.csv', latin1('id,expiration_id,src_ip,src_mac\n0,0,"10.0.0.1","aa"\n'), 'a flow CSV file'],
+    ] as const) {
+      const path = writeTemp(name, bytes);
+      expect(() => openCapture(path), name).toThrow(`not a pcap or pcapng file: ${path} (it is ${kind}, flows written earlier: 'flowstream report' reads them)`);
+    }
+  });
+
   it('names a capture cut inside its file header as truncated, with what is there (pcap, pcapng)', () => {
     const classic = pcap({ linkType: 1 }, []);
     const ng = pcapng({}, [shb(), idb({ linkType: 1 })]);
