@@ -664,6 +664,10 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
       run.stop();
     }
     this.activeRuns.delete(handle);
+    if (this.readingOn !== null) {
+      clearTimeout(this.readingOn);
+      this.readingOn = null;
+    }
     this.endSummary(run, flows);
   }
 
@@ -784,7 +788,9 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   /**
    * Stops every active run: live captures stop and flush their flows; file runs end early. The
    * run's summary says `interrupted: true`, unless the stop is a planned end (`{ interrupted: false }`,
-   * e.g. a capture duration).
+   * e.g. a capture duration). With `readOnMs`, the run reads on for that long, or to its input's
+   * end when that comes sooner, before it stops: for a pipe whose writer flushes what it holds as
+   * the same signal stops it (`tcpdump -w - | …` and Ctrl-C).
    *
    * @example
    * ```ts
@@ -795,7 +801,17 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
    * await streamer.toArrowFile('minute.arrow');
    * ```
    */
-  stop(options: { interrupted?: boolean } = {}): void {
+  stop(options: { interrupted?: boolean; readOnMs?: number } = {}): void {
+    const run = this.currentRun;
+    if ((options.readOnMs ?? 0) > 0 && this.activeRuns.size > 0 && run !== null) {
+      if (options.interrupted !== false) run.accounting.interrupted = true;
+      // cleared when the run ends (endRun): a later run of this streamer is not stopped by it
+      this.readingOn ??= setTimeout(() => {
+        this.readingOn = null;
+        this.stop({ interrupted: options.interrupted });
+      }, options.readOnMs);
+      return;
+    }
     // an export still opening its output: its run stops as soon as it starts (see batches())
     if (this.activeRuns.size === 0 && this.exportsOpening > 0) this.stopPending = options.interrupted === false ? 'planned' : 'interrupted';
     for (const o of this.openings) o.abort();
@@ -806,6 +822,8 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
   }
 
   private stopPending: 'planned' | 'interrupted' | null = null;
+  /** The stop a `readOnMs` stop put off (see {@link stop}). */
+  private readingOn: NodeJS.Timeout | null = null;
   /** The outputs being opened: a stop aborts their waits (see `SinkOpenContext.signal`). */
   private readonly openings = new Set<AbortController>();
   private exportsOpening = 0;

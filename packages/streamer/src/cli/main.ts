@@ -356,15 +356,14 @@ async function readsPipe(sources: readonly string[]): Promise<boolean> {
 /**
  * SIGINT/SIGTERM stop the capture and flush every live flow, so output files are complete; the
  * CLI then exits 130/143. A run reading a pipe first reads on for `drainMs`, or to the pipe's end
- * when that comes sooner (the run is then complete: not `interrupted`), so that what the writer
- * flushes as the same Ctrl-C stops it is metered too. When finishing takes a while (a server that
+ * when that comes sooner, so that what the writer flushes as the same Ctrl-C stops it is metered
+ * too (the summary says `interrupted`, as for a live capture stopped so). When finishing takes a while (a server that
  * does not answer), it says so. A second signal exits at once, saying so; the outputs' temporary
  * files are removed (no final file appears for an output that was not complete).
  */
 function installStopSignals(streamer: NFStreamer, drainMs: number): { uninstall(): void; received(): 'SIGINT' | 'SIGTERM' | null } {
   let received: 'SIGINT' | 'SIGTERM' | null = null;
   let finishing: NodeJS.Timeout | null = null;
-  let draining: NodeJS.Timeout | null = null;
   const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
     if (received !== null) {
       stderr(`flowstream: ${signal} again: exiting now; outputs not finished are removed, flows not yet written or acknowledged are lost`);
@@ -372,8 +371,7 @@ function installStopSignals(streamer: NFStreamer, drainMs: number): { uninstall(
       process.exit(SIGNAL_EXIT[signal]);
     }
     received = signal;
-    if (drainMs > 0) draining = setTimeout(() => streamer.stop(), drainMs);
-    else streamer.stop();
+    streamer.stop({ readOnMs: drainMs });
     finishing = setTimeout(() => stderr(`flowstream: ${signal}: finishing the outputs (a second signal exits at once, leaving them unfinished)`), drainMs + FINISHING_NOTE_MS);
     finishing.unref();
   };
@@ -382,7 +380,6 @@ function installStopSignals(streamer: NFStreamer, drainMs: number): { uninstall(
   return {
     uninstall() {
       if (finishing !== null) clearTimeout(finishing);
-      if (draining !== null) clearTimeout(draining);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     },
