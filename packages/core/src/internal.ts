@@ -18,7 +18,7 @@ export { DescriptorCaptureReader } from './capture/descriptor-capture-reader.js'
 export { PipeCaptureReader } from './capture/pipe-capture-reader.js';
 export type { PipeReaderOptions } from './capture/pipe-capture-reader.js';
 export { StreamCaptureReader } from './capture/stream-capture-reader.js';
-export { fileStat, isPipeOrSocket } from './capture/file-stat.js';
+export { fileStat, isPipeOrSocket, isRegularFile } from './capture/file-stat.js';
 export { libc } from './libc.js';
 export { BaseCaptureReader } from './capture/base-capture-reader.js';
 export * from './capture/link-types.js';

@@ -19,6 +19,15 @@ export function fileStat(target: string | number): BigIntStats {
   return typeof target === 'number' ? fstatSync(target, { bigint: true }) : statSync(target, { bigint: true });
 }
 
+/** A regular file (false for anything else, and when the descriptor cannot be examined). */
+export function isRegularFile(fd: number): boolean {
+  try {
+    return fileStat(fd).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** A pipe or a socket (false when the descriptor cannot be examined). */
 export function isPipeOrSocket(fd: number): boolean {
   try {

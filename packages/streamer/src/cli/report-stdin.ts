@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { isatty } from 'node:tty';
-import { fileStat, isPipeOrSocket } from '@flowstream/core/internal';
+import { isPipeOrSocket, isRegularFile } from '@flowstream/core/internal';
 import { flowFormatOfBytes, type FlowFileSource } from '../report/flow-file-reader.js';
 
 /** Bytes read at most to tell what standard input holds (a CSV header line ends well within them). */
@@ -34,7 +34,7 @@ export interface PipedFlows extends FlowFileSource {
  */
 export async function pipedFlows(): Promise<PipedFlows | null> {
   if (isatty(0)) return null;
-  if (isFile(0)) {
+  if (isRegularFile(0)) {
     const head = Buffer.alloc(HEAD_BYTES);
     // at offset 0, without moving the descriptor: a capture is then read from where it was
     const n = readSync(0, head, 0, head.length, 0);
@@ -92,15 +92,6 @@ class PipedSignals {
     this.onExit();
     process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
   };
-}
-
-/** A regular file (false for anything else, and for a descriptor that is not open). */
-function isFile(fd: number): boolean {
-  try {
-    return fileStat(fd).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { createStreamCaptureReader, openCapture } from '@flowstream/core';
-import { DescriptorCaptureReader, fileStat, isPipeOrSocket, PipeCaptureReader, type StreamCaptureReader } from '@flowstream/core/internal';
+import { DescriptorCaptureReader, fileStat, isPipeOrSocket, isRegularFile, PipeCaptureReader, type StreamCaptureReader } from '@flowstream/core/internal';
 import { hashFile, StreamHash } from './input-hash.js';
 import { takeStdinPipe } from './stdin-pipe.js';
 import type { RunInput } from './run-input.js';
@@ -112,13 +112,7 @@ export function streamInput(readable: Readable | AsyncIterable<Uint8Array>, name
 export function stdinInput(hash = false): RunInput {
   // a pipe or a socket is read through a worker; a terminal or a file is not
   if (isPipeOrSocket(0)) return stdinPipeInput(hash);
-  let file = false;
-  try {
-    file = fileStat(0).isFile();
-  } catch {
-    file = false;
-  }
-  if (!file) return streamInput(process.stdin, 'stdin', hash);
+  if (!isRegularFile(0)) return streamInput(process.stdin, 'stdin', hash);
   const hasher = hash ? new StreamHash() : null;
   return {
     name: 'stdin',

@@ -1,4 +1,4 @@
-import { fileStat } from '@flowstream/core/internal';
+import { isRegularFile } from '@flowstream/core/internal';
 import type { Writable } from 'node:stream';
 import { ByteOutput } from './byte-output.js';
 import { OutputFile } from './output-file.js';
@@ -45,15 +45,6 @@ export class ByteTarget {
   async discard(): Promise<boolean> {
     await this.out.settle().catch(() => undefined);
     return this.file !== null && (await this.file.discard());
-  }
-}
-
-/** Whether descriptor `fd` is a regular file (standard output redirected to a file, not a pipe or terminal). */
-export function isRegularFile(fd: number): boolean {
-  try {
-    return fileStat(fd).isFile();
-  } catch {
-    return false;
   }
 }
 
