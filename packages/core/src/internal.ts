@@ -19,6 +19,7 @@ export { PipeCaptureReader } from './capture/pipe-capture-reader.js';
 export type { PipeReaderOptions } from './capture/pipe-capture-reader.js';
 export { StreamCaptureReader } from './capture/stream-capture-reader.js';
 export { fileStat, isPipeOrSocket, isRegularFile } from './capture/file-stat.js';
+export { FLOW_FILE_FORMAT_NAMES, flowFormatOfBytes, type FlowFileFormat } from './capture/flow-file-format.js';
 export { libc } from './libc.js';
 export { BaseCaptureReader } from './capture/base-capture-reader.js';
 export * from './capture/link-types.js';

@@ -146,7 +146,7 @@ export abstract class BaseCaptureReader implements CaptureReader {
     const w = this.window;
     // the first bytes, to say what the source is instead (nothing read yet: they are all in the window)
     w.ensure(64);
-    this.failure = CaptureError.notACapture(this.name, w.position === 0 ? w.buf.subarray(w.start, w.start + w.available) : new Uint8Array(1));
+    this.failure = CaptureError.notACapture(this.name, w.position === 0 ? w.buf.subarray(w.start, w.start + w.available) : null);
     return ReadStatus.Error;
   }
 }

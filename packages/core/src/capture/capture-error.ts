@@ -1,3 +1,5 @@
+import { FLOW_FILE_FORMAT_NAMES, flowFormatOfBytes } from './flow-file-format.js';
+
 /**
  * A capture source that cannot be read on (corrupt structure, impossible lengths, not a capture).
  * Always names the source and, where known, the byte offset of the offending record or block.
@@ -30,22 +32,19 @@ export class CaptureError extends Error {
 
   /**
    * The error for a source that is neither pcap nor pcapng: `not a pcap or pcapng file: PATH`, with
-   * what it is when its first bytes say (`head`): empty, or flows written earlier, which `flowstream
-   * report` reads.
+   * what it is when its first bytes say (`head`, null when they are not known): empty, or flows
+   * written earlier, which `flowstream report` reads.
    */
-  static notACapture(source: string, head: Uint8Array): CaptureError {
-    const what = head.length === 0 ? ' (it is empty)' : flowFileHint(head);
-    return new CaptureError(source, -1, `not a pcap or pcapng file: ${source}${what}`, false);
+  static notACapture(source: string, head: Uint8Array | null): CaptureError {
+    return new CaptureError(source, -1, `not a pcap or pcapng file: ${source}${head === null ? '' : whatItIs(head)}`, false);
   }
 }
 
-/** ` (it is … flows …)` when `head` begins as a flow file flowstream writes, else ''. */
-function flowFileHint(head: Uint8Array): string {
-  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, 4096)).toString('latin1');
-  let kind: string | null = null;
-  if (text.startsWith('ARROW1')) kind = 'an Arrow IPC file';
-  else if (text.startsWith('PAR1')) kind = 'a Parquet file';
-  else if (text.startsWith('\xff\xff\xff\xff')) kind = 'an Arrow IPC stream';
-  else if (/^[\w.]+(,[\w.]+)*,src_ip,/.test(text)) kind = 'a flow CSV file';
-  return kind === null ? '' : ` (it is ${kind}, flows written earlier: 'flowstream report' reads them)`;
+/** ` (it is empty)`, ` (it is an Arrow IPC file, flows written earlier: …)` and the like, or ''. */
+function whatItIs(head: Uint8Array): string {
+  if (head.length === 0) return ' (it is empty)';
+  const format = flowFormatOfBytes(head);
+  if (format === null) return '';
+  const name = FLOW_FILE_FORMAT_NAMES[format];
+  return ` (it is ${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}, flows written earlier: 'flowstream report' reads them)`;
 }

@@ -3,7 +3,7 @@ import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { FlowBatch, type FieldSpec, type FlowColumn } from '@flowstream/core';
-import { fileStat } from '@flowstream/core/internal';
+import { fileStat, FLOW_FILE_FORMAT_NAMES, flowFormatOfBytes, type FlowFileFormat } from '@flowstream/core/internal';
 import type { RunManifest } from '../sinks/run-manifest.js';
 import { hidesAddresses } from '../sinks/transform/address-columns.js';
 import { checkAnonymizeKey, OutputTransform, type OutputOptions } from '../sinks/transform/output-transform.js';
@@ -11,8 +11,7 @@ import type { ReportData } from './report-aggregator.js';
 import { LARGEST_FLOW_COLUMNS } from './report-aggregator.js';
 import { ReportSink } from './report-sink.js';
 
-/** Flow file formats the report reads back. */
-export type FlowFileFormat = 'arrow' | 'arrows' | 'parquet' | 'csv';
+export { flowFormatOfBytes, type FlowFileFormat };
 
 /** The columns the report uses; other columns of a flow file are not read. */
 export const REPORT_COLUMNS: readonly string[] = [
@@ -35,12 +34,9 @@ export interface FlowFile {
   summary(): Promise<ReportData['summary']>;
 }
 
-/** What each format is called in errors. */
-const FORMAT_NAMES: Record<FlowFileFormat, string> = { arrow: 'Arrow IPC file', arrows: 'Arrow IPC stream', parquet: 'Parquet file', csv: 'flow CSV file' };
-
 /** A flow file that could not be read, named with its format and what was wrong. */
 function unreadable(file: FlowFile, err: unknown): Error {
-  return new Error(`${file.name}: not a readable ${FORMAT_NAMES[file.format]} (${(err as Error).message})`, { cause: err });
+  return new Error(`${file.name}: not a readable ${FLOW_FILE_FORMAT_NAMES[file.format]} (${(err as Error).message})`, { cause: err });
 }
 
 /**
@@ -64,23 +60,6 @@ export function flowFileFormat(path: string): FlowFileFormat | null {
     return null; // a folder, a device, an interface name: not a flow file
   }
   return flowFormatOfBytes(head.subarray(0, n));
-}
-
-/**
- * The flow file format that begins with `head` (its first bytes: 8 tell Arrow and Parquet, a CSV
- * needs its header line), or null for anything else (a capture).
- *
- * @example flowFormatOfBytes(Buffer.from('PAR1…')) === 'parquet'
- */
-export function flowFormatOfBytes(head: Uint8Array): FlowFileFormat | null {
-  const bytes = Buffer.from(head.buffer, head.byteOffset, head.length);
-  if (bytes.subarray(0, 6).toString('latin1') === 'ARROW1') return 'arrow';
-  // an IPC stream starts with a message's continuation marker (no capture or CSV starts so)
-  if (bytes.length >= 8 && bytes.readUInt32LE(0) === 0xffffffff) return 'arrows';
-  if (bytes.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
-  const line = bytes.toString('utf8').split('\n', 1)[0]!;
-  if (/^[\w.]+(,[\w.]+)+\r?$/.test(line) && line.split(',').includes('src_ip')) return 'csv';
-  return null;
 }
 
 /**
