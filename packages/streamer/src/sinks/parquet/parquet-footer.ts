@@ -19,14 +19,13 @@ export async function appendParquetMetadata(path: string, entries: Record<string
     if (size < 12 || tail.toString('latin1', 4) !== 'PAR1') throw new Error(`${path}: not a Parquet file (no PAR1 trailer)`);
     const len = tail.readUInt32LE(0);
     const start = size - 8 - len;
-    const footer = Buffer.alloc(len);
-    await fh.read(footer, 0, len, start);
-    const patched = addKeyValues(footer, entries);
-    const trailer = Buffer.alloc(8);
-    trailer.writeUInt32LE(patched.length, 0);
-    trailer.write('PAR1', 4, 'latin1');
-    await fh.write(Buffer.concat([patched, trailer]), 0, patched.length + 8, start);
-    await fh.truncate(start + patched.length + 8);
+    // the footer and its trailer: the end of a stream holding nothing before its footer
+    const end = Buffer.alloc(len + 8);
+    await fh.read(end, 0, len + 8, start);
+    const patched = withFooterEntries(end, entries);
+    if (patched === null) throw new Error(`${path}: not a Parquet file (a footer of ${len} bytes)`);
+    await fh.write(patched, 0, patched.length, start);
+    await fh.truncate(start + patched.length);
   } finally {
     await fh.close();
   }
@@ -34,9 +33,9 @@ export async function appendParquetMetadata(path: string, entries: Record<string
 
 /**
  * The last bytes of a Parquet stream (its footer, the footer's length and `PAR1` at their end) with
- * key-value pairs added to the footer, as {@link appendParquetMetadata} does to a file: for outputs
- * that cannot be rewritten (a pipe, a device), whose writer holds the last bytes back until the
- * summary is known. Null when `tail` does not hold the whole footer.
+ * key-value pairs added to the footer: the end of a finished file ({@link appendParquetMetadata}),
+ * or the bytes held back by a writer to an output that cannot be rewritten (a pipe, a device) until
+ * the summary is known. Null when `tail` does not hold the whole footer.
  *
  * @example const bytes = withFooterEntries(tail, { 'flowstream.summary': JSON.stringify(summary) }) ?? tail;
  */
