@@ -1,4 +1,4 @@
-import { jetstreamManager, StorageType, type StreamInfo } from '@nats-io/jetstream';
+import { jetstreamManager, StorageType, type JetStreamManager, type StreamInfo } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { subjectMatches } from './nats-settings.js';
 
@@ -24,11 +24,8 @@ export interface FlowStreamConfig {
  */
 export async function ensureFlowStream(nc: NatsConnection, config: FlowStreamConfig, subject?: string, onCreated?: () => void): Promise<StreamInfo> {
   const jsm = await jetstreamManager(nc);
-  let info: StreamInfo;
-  try {
-    info = await jsm.streams.info(config.name);
-  } catch (err) {
-    if (!/stream not found/i.test((err as Error).message)) throw err;
+  let info = await streamInfo(jsm, config.name);
+  if (info === null) {
     onCreated?.();
     info = await jsm.streams.add({
       name: config.name,
@@ -45,4 +42,18 @@ export async function ensureFlowStream(nc: NatsConnection, config: FlowStreamCon
     );
   }
   return info;
+}
+
+/** Whether stream `name` exists: its info, or null when the server has no such stream. */
+export async function findFlowStream(nc: NatsConnection, name: string): Promise<StreamInfo | null> {
+  return streamInfo(await jetstreamManager(nc), name);
+}
+
+async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamInfo | null> {
+  try {
+    return await jsm.streams.info(name);
+  } catch (err) {
+    if (/stream not found/i.test((err as Error).message)) return null;
+    throw err;
+  }
 }

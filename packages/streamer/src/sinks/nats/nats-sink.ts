@@ -5,7 +5,7 @@ import type { FlowBatch } from '@flowstream/core';
 import { ArrowEncoder } from '../arrow/arrow-encoder.js';
 import { SinkError, type FlowSink, type SinkCloseContext, type SinkOpenContext, type SinkResult } from '../flow-sink.js';
 import { AckedPublisher, retryable, storeRefused } from './acked-publisher.js';
-import { ensureFlowStream, type FlowStreamConfig } from './flow-stream.js';
+import { ensureFlowStream, findFlowStream, type FlowStreamConfig } from './flow-stream.js';
 import { CONTENT_TYPES, HEADERS, arrowParts, headerBytes, jsonParts, messageId, type EncodedPart, type MessageKind } from './message-layout.js';
 import { explainJetStream, NatsLink } from './nats-connection.js';
 import type { NatsSettings } from './nats-settings.js';
@@ -52,6 +52,8 @@ export class NatsSink implements FlowSink {
   /** When {@link restoreStream} last looked, and whether it is looking. */
   private lastStreamCheck = 0;
   private checkingStream = false;
+  /** The last look found no stream (see {@link restoreStream}). */
+  private streamMissed = false;
   /** Says, now and then, that messages are sent again (see {@link retrying}). */
   private readonly retryNote: RetryNote;
   private readonly subject: string;
@@ -154,29 +156,42 @@ export class NatsSink implements FlowSink {
    * stream deleted under the run, or a server that came back without its store, would otherwise
    * keep the run waiting for ever. The messages the lost stream had acknowledged are not in the new
    * one: the note says so, and the run's result ({@link close}, {@link abort}) leaves them out.
+   *
+   * The stream is made again only when two looks in a row missed it. nats-server stops answering
+   * for a deleted stream before it has removed the stream's files, and removes the folder of a
+   * stream of the same name made in between: that stream goes on acknowledging messages it cannot
+   * give back (seen with nats-server 2.9.10 under load: 499 messages counted, none readable).
    */
   private restoreStream(): void {
     const now = Date.now();
     if (this.checkingStream || this.link === null || this.streamConfig === null || now - this.lastStreamCheck < STREAM_CHECK_MS) return;
     this.lastStreamCheck = now;
     this.checkingStream = true;
-    // what the stream had acknowledged when messages stopped being acknowledged: taken before the
-    // look, as a message sent again may be acknowledged by the new stream before the look returns
-    const acknowledged = this.publisher?.ackedRows ?? 0;
-    const created = () => {
-      this.lostFlows = acknowledged;
-      this.warn(
-        `flowstream: nats ${this.target}: stream ${this.settings.stream} is gone (deleted, or the server lost its store); creating it again ` +
-          `(the messages it had acknowledged, ${this.lostFlows} flows so far, are not in the new one)`,
-      );
-    };
-    void ensureFlowStream(this.link.nc, this.streamConfig, this.subject, created)
+    void this.lookForStream(this.link.nc, this.streamConfig)
       .catch(() => {
         // the server is unreachable or JetStream recovering: the next retry looks again
       })
       .finally(() => {
         this.checkingStream = false;
       });
+  }
+
+  private async lookForStream(nc: NatsLink['nc'], config: FlowStreamConfig): Promise<void> {
+    // what the stream had acknowledged when messages stopped being acknowledged: taken before the
+    // look, as a message sent again may be acknowledged by the new stream before the look returns
+    const acknowledged = this.publisher?.ackedRows ?? 0;
+    const missed = this.streamMissed;
+    this.streamMissed = (await findFlowStream(nc, config.name)) === null;
+    if (!this.streamMissed || !missed) return;
+    const created = () => {
+      this.streamMissed = false;
+      this.lostFlows = acknowledged;
+      this.warn(
+        `flowstream: nats ${this.target}: stream ${this.settings.stream} is gone (deleted, or the server lost its store); creating it again ` +
+          `(the messages it had acknowledged, ${this.lostFlows} flows so far, are not in the new one)`,
+      );
+    };
+    await ensureFlowStream(nc, config, this.subject, created);
   }
 
   /** The JSON body of a `start` or `end` message (`what` it holds), checked against the room: such a message is never split. */
