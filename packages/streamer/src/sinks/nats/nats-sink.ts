@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, type StreamInfo } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { FlowBatch } from '@flowstream/core';
 import { ArrowEncoder } from '../arrow/arrow-encoder.js';
@@ -54,6 +54,11 @@ export class NatsSink implements FlowSink {
   private checkingStream = false;
   /** The last look found no stream (see {@link restoreStream}). */
   private streamMissed = false;
+  /** When the stream the run publishes to was created: another time means another stream of that name. */
+  private streamCreated = '';
+  /** Flows acknowledged when messages last stopped being acknowledged, and the messages then (see {@link retrying}). */
+  private ackedBeforeFailure = 0;
+  private ackedAtLastFailure = -1;
   /** Says, now and then, that messages are sent again (see {@link retrying}). */
   private readonly retryNote: RetryNote;
   private readonly subject: string;
@@ -84,7 +89,7 @@ export class NatsSink implements FlowSink {
       this.streamConfig = config;
       for (let attempt = 0; ; attempt++) {
         try {
-          await ensureFlowStream(this.link.nc, config, this.subject);
+          this.streamCreated = (await ensureFlowStream(this.link.nc, config, this.subject)).created;
           break;
         } catch (err) {
           // The server may die or JetStream still be recovering right after the connection.
@@ -126,6 +131,11 @@ export class NatsSink implements FlowSink {
       const end = { flows: this.flows, messages: this.seq - 1, summary: context.summary };
       await this.send('end', this.control('end', end, 'its summary'), CONTENT_TYPES.control, 0);
       await this.publisher!.flush();
+      // messages that waited may have been taken by a stream made again meanwhile, before a look found it
+      if (this.publisher!.retries > 0) {
+        const info = await findFlowStream(this.link!.nc, this.settings.stream);
+        if (info !== null) this.sameStream(info, false);
+      }
     } catch (err) {
       throw new SinkError(this.target, this.refusal(err));
     } finally {
@@ -146,6 +156,11 @@ export class NatsSink implements FlowSink {
    * answering): said now and then ({@link RetryNote}), so that a run that stalls says why.
    */
   private retrying(err: Error): void {
+    // messages were acknowledged since the last failure: a new wait begins, and what the stream had
+    // acknowledged until now is what a lost stream takes with it
+    const p = this.publisher!;
+    if (p.acked !== this.ackedAtLastFailure) this.ackedBeforeFailure = p.ackedRows;
+    this.ackedAtLastFailure = p.acked;
     this.retryNote.failed(`flowstream: nats ${this.target}: a message was not acknowledged (${err.message}); sending it again until stream ${this.settings.stream} takes it`);
     this.restoreStream();
   }
@@ -155,7 +170,9 @@ export class NatsSink implements FlowSink {
    * stream is still there, and creates it again when it is not, as at the start of the run: a
    * stream deleted under the run, or a server that came back without its store, would otherwise
    * keep the run waiting for ever. The messages the lost stream had acknowledged are not in the new
-   * one: the note says so, and the run's result ({@link close}, {@link abort}) leaves them out.
+   * one: the note says so, and the run's result ({@link close}, {@link abort}) leaves them out. A
+   * stream found under the same name but created at another time (made again by another sensor's
+   * run, or by hand) is another stream too, and said and counted the same way.
    *
    * The stream is made again only when two looks in a row missed it. nats-server stops answering
    * for a deleted stream before it has removed the stream's files, and removes the folder of a
@@ -177,21 +194,30 @@ export class NatsSink implements FlowSink {
   }
 
   private async lookForStream(nc: NatsLink['nc'], config: FlowStreamConfig): Promise<void> {
-    // what the stream had acknowledged when messages stopped being acknowledged: taken before the
-    // look, as a message sent again may be acknowledged by the new stream before the look returns
-    const acknowledged = this.publisher?.ackedRows ?? 0;
     const missed = this.streamMissed;
-    this.streamMissed = (await findFlowStream(nc, config.name)) === null;
-    if (!this.streamMissed || !missed) return;
-    const created = () => {
+    let info = await findFlowStream(nc, config.name);
+    this.streamMissed = info === null;
+    let made = false;
+    if (info === null) {
+      if (!missed) return;
+      info = await ensureFlowStream(nc, config, this.subject, () => (made = true));
       this.streamMissed = false;
-      this.lostFlows = acknowledged;
-      this.warn(
-        `flowstream: nats ${this.target}: stream ${this.settings.stream} is gone (deleted, or the server lost its store); creating it again ` +
-          `(the messages it had acknowledged, ${this.lostFlows} flows so far, are not in the new one)`,
-      );
-    };
-    await ensureFlowStream(nc, config, this.subject, created);
+    }
+    this.sameStream(info, made);
+  }
+
+  /**
+   * Whether `info` is the stream the run published to (created at the same time); when not, the
+   * flows the old one had acknowledged are lost: said, and left out of the result.
+   */
+  private sameStream(info: StreamInfo, made: boolean): void {
+    if (info.created === this.streamCreated) return;
+    this.streamCreated = info.created;
+    this.lostFlows = this.ackedBeforeFailure;
+    const what = made
+      ? 'is gone (deleted, or the server lost its store); creating it again (the messages it had acknowledged'
+      : 'was deleted and made again (by another run, or by hand; the messages the old one had acknowledged';
+    this.warn(`flowstream: nats ${this.target}: stream ${this.settings.stream} ${what}, ${this.lostFlows} flows so far, are not in the new one)`);
   }
 
   /** The JSON body of a `start` or `end` message (`what` it holds), checked against the room: such a message is never split. */
