@@ -131,9 +131,10 @@ export class NatsSink implements FlowSink {
       const end = { flows: this.flows, messages: this.seq - 1, summary: context.summary };
       await this.send('end', this.control('end', end, 'its summary'), CONTENT_TYPES.control, 0);
       await this.publisher!.flush();
-      // messages that waited may have been taken by a stream made again meanwhile, before a look found it
+      // messages that waited may have been taken by a stream made again meanwhile, before a look
+      // found it; best effort, as every message was acknowledged
       if (this.publisher!.retries > 0) {
-        const info = await findFlowStream(this.link!.nc, this.settings.stream);
+        const info = await findFlowStream(this.link!.nc, this.settings.stream).catch(() => null);
         if (info !== null) this.sameStream(info, false);
       }
     } catch (err) {
