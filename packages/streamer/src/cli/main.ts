@@ -344,13 +344,8 @@ const PIPE_DRAIN_MS = 1000;
 /** Whether the run's one source is a pipe: standard input as a pipe or a socket, or a named pipe. */
 async function readsPipe(sources: readonly string[]): Promise<boolean> {
   if (sources.length !== 1) return false;
-  const { fileStat, isPipeOrSocket } = await import('@flowstream/core/internal');
-  if (sources[0] === '-') return isPipeOrSocket(0);
-  try {
-    return fileStat(sources[0]!).isFIFO();
-  } catch {
-    return false;
-  }
+  if (sources[0] === '-') return (await import('@flowstream/core/internal')).isPipeOrSocket(0);
+  return (await import('../run/run-inputs.js')).isNamedPipe(sources[0]!);
 }
 
 /**

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { isatty } from 'node:tty';
-import { isPipeOrSocket, isRegularFile } from '@flowstream/core/internal';
-import { flowFormatOfBytes, type FlowFileSource } from '../report/flow-file-reader.js';
+import { flowFormatOfBytes, isPipeOrSocket, isRegularFile } from '@flowstream/core/internal';
+import type { FlowFileSource } from '../report/flow-file-reader.js';
 
 /** Bytes read at most to tell what standard input holds (a CSV header line ends well within them). */
 const HEAD_BYTES = 64 * 1024;

@@ -11,7 +11,7 @@ import type { ReportData } from './report-aggregator.js';
 import { LARGEST_FLOW_COLUMNS } from './report-aggregator.js';
 import { ReportSink } from './report-sink.js';
 
-export { flowFormatOfBytes, type FlowFileFormat };
+export type { FlowFileFormat };
 
 /** The columns the report uses; other columns of a flow file are not read. */
 export const REPORT_COLUMNS: readonly string[] = [
