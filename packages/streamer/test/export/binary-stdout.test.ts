@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
 import * as pq from 'parquet-wasm';
-import { CLI_SHELL, PCAPS, runCli, shellQuote } from '../support/run-cli.js';
+import { CLI_SHELL, PCAPS, REPO, runCli, shellQuote } from '../support/run-cli.js';
 import { writeUdpFlowsPcap } from '../support/udp-flows-pcap.js';
 
 const CAPTURE = join(PCAPS, 'instagram.pcap');
@@ -59,6 +59,27 @@ describe('binary formats on standard output', () => {
     expect(parquet.stdout.length).toBeGreaterThan(8 << 20);
     expect(parquetContent(parquet.stdout)).toEqual({ rows: 150_000, keys: ['flowstream', 'flowstream.summary'] });
     expect(parquetSummary(parquet.stdout)).toMatchObject({ flows: 150_000, packets: { read: 150_000 } });
+  });
+
+  it('a Parquet footer larger than the bytes held back while the run goes on still gets the summary on a pipe', () => {
+    const udp = join(dir, 'udp-20k.pcap');
+    writeUdpFlowsPcap(udp, 20_000);
+    // row groups of 10 flows: 2,000 of them, a footer of several MiB (more than the 4 MiB held back)
+    const script = [
+      "import { NFStreamer, ParquetSink } from '@flowstream/streamer';",
+      `await new NFStreamer({ source: ${JSON.stringify(udp)}, nDissections: 0 }).writeTo(new ParquetSink('-', { batchSize: 10, compression: 'uncompressed' }));`,
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: REPO,
+      maxBuffer: 256 * 1024 * 1024,
+      env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    });
+    expect(r.stderr.toString()).toBe('');
+    expect(r.status).toBe(0);
+    const footer = r.stdout.readUInt32LE(r.stdout.length - 8);
+    expect(footer).toBeGreaterThan(4 << 20);
+    expect(parquetContent(r.stdout)).toEqual({ rows: 20_000, keys: ['flowstream', 'flowstream.summary'] });
+    expect(parquetSummary(r.stdout)).toMatchObject({ flows: 20_000, packets: { read: 20_000 } });
   });
 
   it('a file the shell redirected standard output to gets the summary in the Parquet footer too', () => {

@@ -17,8 +17,9 @@ export { PARQUET_CODECS, type ParquetCodec };
 /** Standard output's file by name, to add the summary to the footer of a file it was redirected to (Linux). */
 const STDOUT_FILE = '/proc/self/fd/1';
 /**
- * Bytes a pipe or a device is kept from, until the end: they hold the footer, which gets the
- * summary there (a footer is ~1 KB per row group and column set; a larger one goes out without it).
+ * Bytes a pipe or a device is kept from while the run goes on; from the end of the flows on,
+ * nothing more goes out until the writer ends. The footer, written after the last row group,
+ * is then among the bytes held, however large (~3.5 KB a row group), and gets the summary there.
  */
 const HELD_TAIL_BYTES = 4 * 1024 * 1024;
 
@@ -55,6 +56,8 @@ export class ParquetSink implements FlowSink {
   private manifest: unknown = null;
   /** What the footer of an output that cannot be rewritten gets at the end (the summary), set by {@link close}. */
   private footerEntries: Record<string, string> | null = null;
+  /** The writer was given the end of the flows: what it writes from now on (the footer) is held until it ends. */
+  private ending = false;
 
   constructor(
     private readonly path: string,
@@ -120,7 +123,7 @@ export class ParquetSink implements FlowSink {
         held.push(r.value);
         heldBytes += r.value.length;
         const ready: Uint8Array[] = [];
-        while (held.length > 0 && heldBytes - held[0]!.length >= hold) {
+        while (!this.ending && held.length > 0 && heldBytes - held[0]!.length >= hold) {
           heldBytes -= held[0]!.length;
           ready.push(held.shift()!);
         }
@@ -182,6 +185,7 @@ export class ParquetSink implements FlowSink {
     // the bytes held back until now
     const { flowstream: _manifest, ...summaryEntries } = meta;
     if (!this.rewritable() && Object.keys(summaryEntries).length > 0) this.footerEntries = summaryEntries;
+    this.ending = true;
     await this.offer(null);
     await this.pump;
     if (this.failed !== null) throw this.failed;
