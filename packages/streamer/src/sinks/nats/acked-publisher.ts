@@ -1,4 +1,4 @@
-import { JetStreamApiError, JetStreamError, type JetStreamClient } from '@nats-io/jetstream';
+import { JetStreamApiError, JetStreamError, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import { errors, type MsgHdrs } from '@nats-io/transport-node';
 import type { NatsLink } from './nats-connection.js';
 
@@ -64,6 +64,13 @@ export class AckedPublisher {
   ackedRows = 0;
   /** Attempts that failed and were retried. */
   retries = 0;
+  /**
+   * The highest stream sequence number acknowledged (duplicates left out: they carry the sequence
+   * number of the first copy). A stream numbers the messages it stores in order, and acknowledgements
+   * come back in that order, so a lower one is from another stream of that name, made after the
+   * one that acknowledged the earlier messages (see {@link newStream}).
+   */
+  private lastSeq = 0;
 
   constructor(
     private readonly js: JetStreamClient,
@@ -71,6 +78,7 @@ export class AckedPublisher {
     private readonly inFlight: number,
     private readonly ackTimeoutMs = 5000,
     private readonly onRetry: (err: Error, message: OutgoingMessage) => void = () => {},
+    private readonly onRestarted: (ackedRowsBefore: number) => void = () => {},
   ) {
     // A reconnection means requests in flight or their answers may be gone: send them again now
     // rather than wait for their timeout (the same message id makes a second copy a duplicate).
@@ -104,6 +112,14 @@ export class AckedPublisher {
     this.check();
   }
 
+  /**
+   * The stream now taking the messages is not the one that acknowledged the earlier ones (a look
+   * found another one): its sequence numbers are not compared with the old stream's.
+   */
+  newStream(): void {
+    this.lastSeq = 0;
+  }
+
   /** Stops retrying (the sink is aborted): pending deliveries end with an error. */
   stop(): void {
     this.stopped = true;
@@ -111,6 +127,13 @@ export class AckedPublisher {
 
   private check(): void {
     if (this.failure !== null) throw this.failure;
+  }
+
+  /** Notes the stream sequence number of an acknowledgement; a lower one than before: {@link onRestarted}. */
+  private sequenced(ack: PubAck): void {
+    if (ack.duplicate) return;
+    if (ack.seq <= this.lastSeq) this.onRestarted(this.ackedRows);
+    this.lastSeq = ack.seq;
   }
 
   private async deliver(m: OutgoingMessage): Promise<void> {
@@ -123,11 +146,13 @@ export class AckedPublisher {
       this.attempts.add(interrupt);
       try {
         const ack = this.js.publish(m.subject, m.body, { msgID: m.id, headers: m.headers, timeout: this.ackTimeoutMs });
-        if ((await Promise.race([ack, lost])) === 'reconnected') {
+        const answer = await Promise.race([ack, lost]);
+        if (answer === 'reconnected') {
           ack.catch(() => undefined);
           this.retries++;
           continue;
         }
+        this.sequenced(answer);
         this.acked++;
         this.ackedRows += m.rows;
         return;

@@ -56,6 +56,11 @@ export class NatsSink implements FlowSink {
   private streamMissed = false;
   /** When the stream the run publishes to was created: another time means another stream of that name. */
   private streamCreated = '';
+  /**
+   * The acknowledgements' sequence numbers started again (see {@link restarted}): the new stream was
+   * said and counted, but no look has seen its creation time yet.
+   */
+  private restartTold = false;
   /** Flows acknowledged when messages last stopped being acknowledged, and the messages then (see {@link retrying}). */
   private ackedBeforeFailure = 0;
   private ackedAtLastFailure = -1;
@@ -105,7 +110,14 @@ export class NatsSink implements FlowSink {
       const start = { sensor: s.sensor, run: this.runId, encoding: s.encoding, fields: context.fields, anonymized: context.anonymized, manifest: context.manifest };
       // checked before anything is sent: a run whose start message the server refuses would leave flows without it
       const startBody = this.control('start', start, 'its fields and manifest');
-      this.publisher = new AckedPublisher(jetstream(this.link.nc), this.link, s.inFlight, undefined, (err) => this.retrying(err));
+      this.publisher = new AckedPublisher(
+        jetstream(this.link.nc),
+        this.link,
+        s.inFlight,
+        undefined,
+        (err) => this.retrying(err),
+        (before) => this.restarted(before),
+      );
       if (s.encoding === 'arrow') this.encoder = new ArrowEncoder(context.fields, { warn: this.warn });
       await this.send('start', startBody, CONTENT_TYPES.control, 0);
     } catch (err) {
@@ -214,11 +226,30 @@ export class NatsSink implements FlowSink {
   private sameStream(info: StreamInfo, made: boolean): void {
     if (info.created === this.streamCreated) return;
     this.streamCreated = info.created;
-    this.lostFlows = this.ackedBeforeFailure;
+    this.publisher?.newStream();
+    // a stream found (not made) after the acknowledgements told of a new one is that one: said and counted then
+    const told = this.restartTold && !made;
+    this.restartTold = false;
+    if (!told) this.lost(this.ackedBeforeFailure, made);
+  }
+
+  /**
+   * An acknowledgement's stream sequence number was lower than the one before: another stream of
+   * that name took the message, and the `ackedRowsBefore` flows the earlier ones held are lost. This
+   * tells a stream deleted and made again between two messages, which no look sees (nothing waited).
+   */
+  private restarted(ackedRowsBefore: number): void {
+    this.restartTold = true;
+    this.lost(ackedRowsBefore, false);
+  }
+
+  /** Says that the stream was replaced and that the `flows` the old one acknowledged are not in it; the result leaves them out. */
+  private lost(flows: number, made: boolean): void {
+    this.lostFlows = flows;
     const what = made
       ? 'is gone (deleted, or the server lost its store); creating it again (the messages it had acknowledged'
       : 'was deleted and made again (by another run, or by hand; the messages the old one had acknowledged';
-    this.warn(`flowstream: nats ${this.target}: stream ${this.settings.stream} ${what}, ${this.lostFlows} flows so far, are not in the new one)`);
+    this.warn(`flowstream: nats ${this.target}: stream ${this.settings.stream} ${what}, ${flows} flows so far, are not in the new one)`);
   }
 
   /** The JSON body of a `start` or `end` message (`what` it holds), checked against the room: such a message is never split. */
