@@ -302,6 +302,24 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS sink on a real server', () => {
     expect(rows + lost).toBe(flows);
   });
 
+  it('a stream made again by someone else with subjects that leave out the run: said, and messages wait until the stream captures it', async () => {
+    const note = /stream ELSE was deleted and made again \(by another run, or by hand; the messages the old one had acknowledged, (\d+) flows so far, are not in the new one\)$/;
+    const uncaptured = 'flowstream: nats nats://127.0.0.1:PORT/else.x: stream ELSE does not capture subject else.x (its subjects: ["other.>"]); messages wait until a stream captures it';
+    const { lost, rows, result, flows } = await deletedUnderRun('ELSE', note, async (warnings) => {
+      while (!warnings.some((w) => w.includes('was not acknowledged'))) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 300));
+      await jsm.streams.add({ name: 'ELSE', subjects: ['other.>'] });
+      while (!warnings.some((w) => w.includes('does not capture'))) await new Promise((r) => setTimeout(r, 5));
+      const said = warnings.filter((w) => w.includes('does not capture')).map((w) => w.replace(/:\d+\//, ':PORT/'));
+      expect(said).toEqual([uncaptured]);
+      const info = await jsm.streams.info('ELSE');
+      await jsm.streams.update('ELSE', { ...info.config, subjects: ['other.>', 'else.>'] });
+    });
+    expect(lost).toBeGreaterThan(0);
+    expect(result.flows).toBe(rows);
+    expect(rows + lost).toBe(flows);
+  }, 30_000);
+
   it('a stream deleted and made again between two batches, while no message waits: told by the sequence numbers starting again', async () => {
     const name = 'QUIET';
     const subject = 'quiet.x';

@@ -8,7 +8,7 @@ import { AckedPublisher, retryable, storeRefused } from './acked-publisher.js';
 import { ensureFlowStream, findFlowStream, type FlowStreamConfig } from './flow-stream.js';
 import { CONTENT_TYPES, HEADERS, arrowParts, headerBytes, jsonParts, messageId, type EncodedPart, type MessageKind } from './message-layout.js';
 import { explainJetStream, NatsLink } from './nats-connection.js';
-import type { NatsSettings } from './nats-settings.js';
+import { subjectMatches, type NatsSettings } from './nats-settings.js';
 import type { NatsTarget } from './nats-target.js';
 import { RetryNote } from './retry-note.js';
 
@@ -61,6 +61,8 @@ export class NatsSink implements FlowSink {
    * said and counted, but no look has seen its creation time yet.
    */
   private restartTold = false;
+  /** The creation time of the stream last said not to capture the run's subject (see {@link capturesSubject}). */
+  private uncapturedTold = '';
   /** Flows acknowledged when messages last stopped being acknowledged, and the messages then (see {@link retrying}). */
   private ackedBeforeFailure = 0;
   private ackedAtLastFailure = -1;
@@ -217,6 +219,19 @@ export class NatsSink implements FlowSink {
       this.streamMissed = false;
     }
     this.sameStream(info, made);
+    this.capturesSubject(info);
+  }
+
+  /**
+   * Says (once per stream) that the stream found does not capture the run's subject (made again
+   * by someone else with other subjects): messages wait until it does, as for a missing stream.
+   */
+  private capturesSubject(info: StreamInfo): void {
+    if (info.config.subjects?.some((p) => subjectMatches(p, this.subject)) ?? false) return;
+    if (this.uncapturedTold === info.created) return;
+    this.uncapturedTold = info.created;
+    const subjects = JSON.stringify(info.config.subjects ?? []);
+    this.warn(`flowstream: nats ${this.target}: stream ${this.settings.stream} does not capture subject ${this.subject} (its subjects: ${subjects}); messages wait until a stream captures it`);
   }
 
   /**
