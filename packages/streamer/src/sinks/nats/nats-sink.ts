@@ -215,7 +215,13 @@ export class NatsSink implements FlowSink {
     let made = false;
     if (info === null) {
       if (!missed) return;
-      info = await ensureFlowStream(nc, config, this.subject, () => (made = true));
+      info = await ensureFlowStream(nc, config, this.subject, () => {
+        made = true;
+        // the stream made now numbers its messages from 1, and acknowledgements may come before its
+        // info does: they tell no replacement of their own
+        this.publisher?.newStream();
+        this.restartTold = false;
+      });
       this.streamMissed = false;
     }
     this.sameStream(info, made);
@@ -242,8 +248,8 @@ export class NatsSink implements FlowSink {
     if (info.created === this.streamCreated) return;
     this.streamCreated = info.created;
     this.publisher?.newStream();
-    // a stream found (not made) after the acknowledgements told of a new one is that one: said and counted then
-    const told = this.restartTold && !made;
+    // found after the acknowledgements told of a new stream: it is that one, said and counted then
+    const told = this.restartTold;
     this.restartTold = false;
     if (!told) this.lost(this.ackedBeforeFailure, made);
   }
