@@ -320,6 +320,25 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS sink on a real server', () => {
     expect(rows + lost).toBe(flows);
   }, 30_000);
 
+  it('three runs into one stream at once, 16 messages in flight each: their numbers interleave and no replacement is told', async () => {
+    const big = join(work, 'shared.pcap');
+    writeUdpFlowsPcap(big, 20_000);
+    const warnings: string[] = [];
+    const runs = ['a', 'b', 'c'].map(async (sensor) => {
+      const settings = natsSettings({ sensor, natsStream: 'SHARED', natsSubjects: 'shared.>', natsMaxMessageBytes: 20_000, natsInFlight: 16 });
+      const sink = new NatsSink(parseNatsTarget(`${server.url}/shared.${sensor}`, '-o'), settings, (m) => warnings.push(m));
+      const streamer = new NFStreamer({ source: big, nDissections: 0 });
+      const result = await streamer.writeTo(sink);
+      return { sensor, result, flows: streamer.summary!.flows };
+    });
+    for (const { sensor, result, flows } of await Promise.all(runs)) {
+      const rows = (await messages('SHARED', `shared.${sensor}`)).reduce((n, m) => n + Number(m.header.get('Flowstream-Rows') || 0), 0);
+      expect(result.flows).toBe(flows);
+      expect(rows).toBe(flows);
+    }
+    expect(warnings).toEqual([]);
+  }, 60_000);
+
   it('a stream deleted and made again between two batches, while no message waits: told by the sequence numbers starting again', async () => {
     const name = 'QUIET';
     const subject = 'quiet.x';
