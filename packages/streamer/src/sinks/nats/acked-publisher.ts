@@ -68,7 +68,8 @@ export class AckedPublisher {
    * The highest stream sequence number acknowledged (duplicates left out: they carry the sequence
    * number of the first copy). A stream numbers the messages it stores in order, and acknowledgements
    * come back in that order, so a lower one is from another stream of that name, made after the
-   * one that acknowledged the earlier messages (see {@link newStream}).
+   * one that acknowledged the earlier messages (see {@link newStream}), or from a stream that went
+   * back (a server that lost messages it had acknowledged, in a crash before they reached its disk).
    */
   private lastSeq = 0;
 
@@ -78,7 +79,7 @@ export class AckedPublisher {
     private readonly inFlight: number,
     private readonly ackTimeoutMs = 5000,
     private readonly onRetry: (err: Error, message: OutgoingMessage) => void = () => {},
-    private readonly onRestarted: (ackedRowsBefore: number) => void = () => {},
+    private readonly onRestarted: (ackedRowsBefore: number, seq: number, lastSeq: number) => void = () => {},
   ) {
     // A reconnection means requests in flight or their answers may be gone: send them again now
     // rather than wait for their timeout (the same message id makes a second copy a duplicate).
@@ -132,7 +133,7 @@ export class AckedPublisher {
   /** Notes the stream sequence number of an acknowledgement; a lower one than before: {@link onRestarted}. */
   private sequenced(ack: PubAck): void {
     if (ack.duplicate) return;
-    if (ack.seq <= this.lastSeq) this.onRestarted(this.ackedRows);
+    if (ack.seq <= this.lastSeq) this.onRestarted(this.ackedRows, ack.seq, this.lastSeq);
     this.lastSeq = ack.seq;
   }
 

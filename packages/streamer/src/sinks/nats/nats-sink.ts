@@ -56,11 +56,8 @@ export class NatsSink implements FlowSink {
   private streamMissed = false;
   /** When the stream the run publishes to was created: another time means another stream of that name. */
   private streamCreated = '';
-  /**
-   * The acknowledgements' sequence numbers started again (see {@link restarted}): the new stream was
-   * said and counted, but no look has seen its creation time yet.
-   */
-  private restartTold = false;
+  /** The look that follows acknowledgements whose numbers went back (see {@link restarted}), while it runs. */
+  private restartCheck: Promise<void> | null = null;
   /** The creation time of the stream last said not to capture the run's subject (see {@link capturesSubject}). */
   private uncapturedTold = '';
   /** Flows acknowledged when messages last stopped being acknowledged, and the messages then (see {@link retrying}). */
@@ -118,7 +115,7 @@ export class NatsSink implements FlowSink {
         s.inFlight,
         undefined,
         (err) => this.retrying(err),
-        (before) => this.restarted(before),
+        (before, seq, last) => this.restarted(before, seq, last),
       );
       if (s.encoding === 'arrow') this.encoder = new ArrowEncoder(context.fields, { warn: this.warn });
       await this.send('start', startBody, CONTENT_TYPES.control, 0);
@@ -145,6 +142,7 @@ export class NatsSink implements FlowSink {
       const end = { flows: this.flows, messages: this.seq - 1, summary: context.summary };
       await this.send('end', this.control('end', end, 'its summary'), CONTENT_TYPES.control, 0);
       await this.publisher!.flush();
+      await this.restartCheck;
       // messages that waited may have been taken by a stream made again meanwhile, before a look
       // found it; best effort, as every message was acknowledged
       if (this.publisher!.retries > 0) {
@@ -220,7 +218,6 @@ export class NatsSink implements FlowSink {
         // the stream made now numbers its messages from 1, and acknowledgements may come before its
         // info does: they tell no replacement of their own
         this.publisher?.newStream();
-        this.restartTold = false;
       });
       this.streamMissed = false;
     }
@@ -248,20 +245,40 @@ export class NatsSink implements FlowSink {
     if (info.created === this.streamCreated) return;
     this.streamCreated = info.created;
     this.publisher?.newStream();
-    // found after the acknowledgements told of a new stream: it is that one, said and counted then
-    const told = this.restartTold;
-    this.restartTold = false;
-    if (!told) this.lost(this.ackedBeforeFailure, made);
+    this.lost(this.ackedBeforeFailure, made);
   }
 
   /**
-   * An acknowledgement's stream sequence number was lower than the one before: another stream of
-   * that name took the message, and the `ackedRowsBefore` flows the earlier ones held are lost. This
-   * tells a stream deleted and made again between two messages, which no look sees (nothing waited).
+   * An acknowledgement's stream sequence number `seq` was not above the last one's: a look tells
+   * another stream of that name (another creation time: the `ackedRowsBefore` flows the earlier
+   * messages held are lost, said and left out as by {@link sameStream}) from the same stream gone
+   * back (its server lost messages it had acknowledged: said, with the numbers). This tells a stream
+   * deleted and made again between two messages, which no other look sees (nothing waited).
    */
-  private restarted(ackedRowsBefore: number): void {
-    this.restartTold = true;
-    this.lost(ackedRowsBefore, false);
+  private restarted(ackedRowsBefore: number, seq: number, lastSeq: number): void {
+    if (this.restartCheck !== null || this.link === null) return;
+    const known = this.streamCreated;
+    this.restartCheck = findFlowStream(this.link.nc, this.settings.stream)
+      .then((info) => {
+        // gone again: the look while messages wait makes it and says what was lost
+        if (info === null) return;
+        if (info.created !== known) {
+          // unless a look while messages waited found it first, and said so
+          if (this.streamCreated !== known) return;
+          this.streamCreated = info.created;
+          this.lost(ackedRowsBefore, false);
+          return;
+        }
+        this.warn(
+          `flowstream: nats ${this.target}: stream ${this.settings.stream} stored a message as number ${seq} after number ${lastSeq} (it went back: its server lost messages it had acknowledged, as in a crash before they reached its disk; flows in them may be missing)`,
+        );
+      })
+      .catch(() => {
+        // the server is unreachable: the look while messages wait tells what happened
+      })
+      .finally(() => {
+        this.restartCheck = null;
+      });
   }
 
   /** Says that the stream was replaced and that the `flows` the old one acknowledged are not in it; the result leaves them out. */
