@@ -13,6 +13,51 @@ export interface OutgoingMessage {
   readonly rows: number;
 }
 
+/** Acknowledgements remembered to tell which flows a stream that went back lost (see {@link AckHistory}). */
+export const ACK_HISTORY = 1 << 16;
+
+/** What {@link AckedPublisher} tells when an acknowledgement's stream number is not above the last one's. */
+export interface NumbersWentBack {
+  /** Flows acknowledged before this acknowledgement. */
+  readonly ackedRows: number;
+  /** The acknowledgement's stream number, and the last one's before it. */
+  readonly seq: number;
+  readonly lastSeq: number;
+  /** Flows in the messages acknowledged under numbers from `seq` on (the ones a stream that went back lost). */
+  readonly rowsFromSeq: number;
+  /** False when older acknowledgements than those remembered may have had such numbers too. */
+  readonly complete: boolean;
+}
+
+/** The stream numbers and flows of the last {@link ACK_HISTORY} acknowledgements, in a ring. */
+export class AckHistory {
+  private readonly seqs = new Float64Array(ACK_HISTORY);
+  private readonly rows = new Float64Array(ACK_HISTORY);
+  private count = 0;
+
+  add(seq: number, rows: number): void {
+    const i = this.count++ % ACK_HISTORY;
+    this.seqs[i] = seq;
+    this.rows[i] = rows;
+  }
+
+  /** Flows acknowledged under numbers from `seq` on; `complete` unless the oldest remembered had such a number already. */
+  rowsFrom(seq: number): { rows: number; complete: boolean } {
+    const n = Math.min(this.count, ACK_HISTORY);
+    let rows = 0;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      if (this.seqs[i]! >= seq) rows += this.rows[i]!;
+      oldest = Math.min(oldest, this.seqs[i]!);
+    }
+    return { rows, complete: this.count <= ACK_HISTORY || oldest < seq };
+  }
+
+  clear(): void {
+    this.count = 0;
+  }
+}
+
 /**
  * JetStream's "stream store failed" error code: the stream refused to store a message, as a stream
  * limited with `discard: new` does when full ("maximum messages exceeded", "maximum bytes
@@ -72,6 +117,8 @@ export class AckedPublisher {
    * back (a server that lost messages it had acknowledged, in a crash before they reached its disk).
    */
   private lastSeq = 0;
+  /** The stream numbers and flows of the last {@link ACK_HISTORY} acknowledgements since {@link lastSeq} last went back. */
+  private readonly history = new AckHistory();
 
   constructor(
     private readonly js: JetStreamClient,
@@ -79,7 +126,7 @@ export class AckedPublisher {
     private readonly inFlight: number,
     private readonly ackTimeoutMs = 5000,
     private readonly onRetry: (err: Error, message: OutgoingMessage) => void = () => {},
-    private readonly onRestarted: (ackedRowsBefore: number, seq: number, lastSeq: number) => void = () => {},
+    private readonly onRestarted: (went: NumbersWentBack) => void = () => {},
   ) {
     // A reconnection means requests in flight or their answers may be gone: send them again now
     // rather than wait for their timeout (the same message id makes a second copy a duplicate).
@@ -119,6 +166,7 @@ export class AckedPublisher {
    */
   newStream(): void {
     this.lastSeq = 0;
+    this.history.clear();
   }
 
   /** Stops retrying (the sink is aborted): pending deliveries end with an error. */
@@ -131,10 +179,15 @@ export class AckedPublisher {
   }
 
   /** Notes the stream sequence number of an acknowledgement; a lower one than before: {@link onRestarted}. */
-  private sequenced(ack: PubAck): void {
+  private sequenced(ack: PubAck, rows: number): void {
     if (ack.duplicate) return;
-    if (ack.seq <= this.lastSeq) this.onRestarted(this.ackedRows, ack.seq, this.lastSeq);
+    if (ack.seq <= this.lastSeq) {
+      const { rows: lostRows, complete } = this.history.rowsFrom(ack.seq);
+      this.onRestarted({ ackedRows: this.ackedRows, seq: ack.seq, lastSeq: this.lastSeq, rowsFromSeq: lostRows, complete });
+      this.history.clear();
+    }
     this.lastSeq = ack.seq;
+    this.history.add(ack.seq, rows);
   }
 
   private async deliver(m: OutgoingMessage): Promise<void> {
@@ -153,7 +206,7 @@ export class AckedPublisher {
           this.retries++;
           continue;
         }
-        this.sequenced(answer);
+        this.sequenced(answer, m.rows);
         this.acked++;
         this.ackedRows += m.rows;
         return;

@@ -4,7 +4,7 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { FlowBatch } from '@flowstream/core';
 import { ArrowEncoder } from '../arrow/arrow-encoder.js';
 import { SinkError, type FlowSink, type SinkCloseContext, type SinkOpenContext, type SinkResult } from '../flow-sink.js';
-import { AckedPublisher, retryable, storeRefused } from './acked-publisher.js';
+import { AckedPublisher, retryable, storeRefused, type NumbersWentBack } from './acked-publisher.js';
 import { ensureFlowStream, findFlowStream, type FlowStreamConfig } from './flow-stream.js';
 import { CONTENT_TYPES, HEADERS, arrowParts, headerBytes, jsonParts, messageId, type EncodedPart, type MessageKind } from './message-layout.js';
 import { explainJetStream, NatsLink } from './nats-connection.js';
@@ -115,7 +115,7 @@ export class NatsSink implements FlowSink {
         s.inFlight,
         undefined,
         (err) => this.retrying(err),
-        (before, seq, last) => this.restarted(before, seq, last),
+        (went) => this.restarted(went),
       );
       if (s.encoding === 'arrow') this.encoder = new ArrowEncoder(context.fields, { warn: this.warn });
       await this.send('start', startBody, CONTENT_TYPES.control, 0);
@@ -249,13 +249,14 @@ export class NatsSink implements FlowSink {
   }
 
   /**
-   * An acknowledgement's stream sequence number `seq` was not above the last one's: a look tells
-   * another stream of that name (another creation time: the `ackedRowsBefore` flows the earlier
-   * messages held are lost, said and left out as by {@link sameStream}) from the same stream gone
-   * back (its server lost messages it had acknowledged: said, with the numbers). This tells a stream
-   * deleted and made again between two messages, which no other look sees (nothing waited).
+   * An acknowledgement's stream number was not above the last one's: a look tells another stream of
+   * that name (another creation time: the flows the earlier messages held are lost, said and left
+   * out as by {@link sameStream}) from the same stream gone back (its server lost messages it had
+   * acknowledged, as in a crash before they reached its disk: the flows of this run's messages
+   * numbered from there on are said and left out). This tells a stream deleted and made again
+   * between two messages, which no other look sees (nothing waited).
    */
-  private restarted(ackedRowsBefore: number, seq: number, lastSeq: number): void {
+  private restarted(went: NumbersWentBack): void {
     if (this.restartCheck !== null || this.link === null) return;
     const known = this.streamCreated;
     this.restartCheck = findFlowStream(this.link.nc, this.settings.stream)
@@ -266,11 +267,13 @@ export class NatsSink implements FlowSink {
           // unless a look while messages waited found it first, and said so
           if (this.streamCreated !== known) return;
           this.streamCreated = info.created;
-          this.lost(ackedRowsBefore, false);
+          this.lost(went.ackedRows, false);
           return;
         }
+        this.lostFlows += went.rowsFromSeq;
+        const flows = `${went.complete ? '' : 'at least '}${went.rowsFromSeq} flows of this run`;
         this.warn(
-          `flowstream: nats ${this.target}: stream ${this.settings.stream} stored a message as number ${seq} after number ${lastSeq} (it went back: its server lost messages it had acknowledged, as in a crash before they reached its disk; flows in them may be missing)`,
+          `flowstream: nats ${this.target}: stream ${this.settings.stream} went back from message number ${went.lastSeq} to ${went.seq}: its server lost messages it had acknowledged (as in a crash before they reached its disk), with ${flows}; they are not in the stream`,
         );
       })
       .catch(() => {
