@@ -126,7 +126,7 @@ export class AckedPublisher {
     private readonly inFlight: number,
     private readonly ackTimeoutMs = 5000,
     private readonly onRetry: (err: Error, message: OutgoingMessage) => void = () => {},
-    private readonly onRestarted: (went: NumbersWentBack) => void = () => {},
+    private readonly onWentBack: (went: NumbersWentBack) => void = () => {},
   ) {
     // A reconnection means requests in flight or their answers may be gone: send them again now
     // rather than wait for their timeout (the same message id makes a second copy a duplicate).
@@ -178,12 +178,12 @@ export class AckedPublisher {
     if (this.failure !== null) throw this.failure;
   }
 
-  /** Notes the stream sequence number of an acknowledgement; a lower one than before: {@link onRestarted}. */
+  /** Notes the stream sequence number of an acknowledgement; a lower one than before: {@link onWentBack}. */
   private sequenced(ack: PubAck, rows: number): void {
     if (ack.duplicate) return;
     if (ack.seq <= this.lastSeq) {
       const { rows: lostRows, complete } = this.history.rowsFrom(ack.seq);
-      this.onRestarted({ ackedRows: this.ackedRows, seq: ack.seq, lastSeq: this.lastSeq, rowsFromSeq: lostRows, complete });
+      this.onWentBack({ ackedRows: this.ackedRows, seq: ack.seq, lastSeq: this.lastSeq, rowsFromSeq: lostRows, complete });
       this.history.clear();
     }
     this.lastSeq = ack.seq;

@@ -56,7 +56,7 @@ export class NatsSink implements FlowSink {
   private streamMissed = false;
   /** When the stream the run publishes to was created: another time means another stream of that name. */
   private streamCreated = '';
-  /** The look that follows acknowledgements whose numbers went back (see {@link restarted}), while it runs. */
+  /** The look that follows acknowledgements whose numbers went back (see {@link numbersWentBack}), while it runs. */
   private restartCheck: Promise<void> | null = null;
   /** The creation time of the stream last said not to capture the run's subject (see {@link capturesSubject}). */
   private uncapturedTold = '';
@@ -115,7 +115,7 @@ export class NatsSink implements FlowSink {
         s.inFlight,
         undefined,
         (err) => this.retrying(err),
-        (went) => this.restarted(went),
+        (went) => this.numbersWentBack(went),
       );
       if (s.encoding === 'arrow') this.encoder = new ArrowEncoder(context.fields, { warn: this.warn });
       await this.send('start', startBody, CONTENT_TYPES.control, 0);
@@ -256,7 +256,7 @@ export class NatsSink implements FlowSink {
    * numbered from there on are said and left out). This tells a stream deleted and made again
    * between two messages, which no other look sees (nothing waited).
    */
-  private restarted(went: NumbersWentBack): void {
+  private numbersWentBack(went: NumbersWentBack): void {
     if (this.restartCheck !== null || this.link === null) return;
     const known = this.streamCreated;
     this.restartCheck = findFlowStream(this.link.nc, this.settings.stream)
