@@ -143,12 +143,7 @@ export class NatsSink implements FlowSink {
       await this.send('end', this.control('end', end, 'its summary'), CONTENT_TYPES.control, 0);
       await this.publisher!.flush();
       await this.restartCheck;
-      // messages that waited may have been taken by a stream made again meanwhile, before a look
-      // found it; best effort, as every message was acknowledged
-      if (this.publisher!.retries > 0) {
-        const info = await findFlowStream(this.link!.nc, this.settings.stream).catch(() => null);
-        if (info !== null) this.sameStream(info, false);
-      }
+      await this.lastLook();
     } catch (err) {
       throw new SinkError(this.target, this.refusal(err));
     } finally {
@@ -282,6 +277,33 @@ export class NatsSink implements FlowSink {
       .finally(() => {
         this.restartCheck = null;
       });
+  }
+
+  /**
+   * A look at the end of the run (best effort: every message was acknowledged): a stream made again
+   * under the run that nothing told yet (no message waited, and other runs had filled it past this
+   * run's numbers) is another creation time here; what it holds of this run's flows is counted, and
+   * the rest said and left out of the result.
+   */
+  private async lastLook(): Promise<void> {
+    const nc = this.link!.nc;
+    const info = await findFlowStream(nc, this.settings.stream).catch(() => null);
+    if (info === null || info.created === this.streamCreated) return;
+    const kept = await this.rowsOfRunIn(nc).catch(() => null);
+    this.streamCreated = info.created;
+    this.lost(kept === null ? this.ackedBeforeFailure : this.publisher!.ackedRows - kept, false);
+  }
+
+  /** The flows this run's messages in the stream hold (their headers read through an ordered consumer on the run's subject). */
+  private async rowsOfRunIn(nc: NatsLink['nc']): Promise<number> {
+    const consumer = await jetstream(nc).consumers.get(this.settings.stream, { filter_subjects: this.subject, headers_only: true });
+    if ((await consumer.info()).num_pending === 0) return 0;
+    let rows = 0;
+    for await (const m of await consumer.consume({ max_messages: 1000 })) {
+      if (m.headers?.get(HEADERS.run) === this.runId) rows += Number(m.headers.get(HEADERS.rows) || 0);
+      if (m.info.pending === 0) break;
+    }
+    return rows;
   }
 
   /** Says that the stream was replaced and that the `flows` the old one acknowledged are not in it; the result leaves them out. */
