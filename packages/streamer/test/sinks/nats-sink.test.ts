@@ -378,18 +378,21 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS sink on a real server', () => {
     expect(warnings).toEqual([]);
   }, 60_000);
 
-  it('a stream deleted and made again between two batches, while no message waits: told by the sequence numbers starting again', async () => {
-    const name = 'QUIET';
-    const subject = 'quiet.x';
+  /**
+   * A run whose second batch waits until every earlier message was acknowledged, then the stream is
+   * deleted and made again 2 s later (nats-server removes a stream's files late), and `madeAgain`
+   * runs; the run goes on. Returns the one replacement note's lost flows, the rows in the new stream,
+   * the run's result and the flows metered.
+   */
+  async function replacedBetweenBatches(name: string, madeAgain: (acked: number) => Promise<void>) {
+    const subject = `${name.toLowerCase()}.x`;
     const big = join(work, `${name}.pcap`);
     writeUdpFlowsPcap(big, 20_000);
     const warnings: string[] = [];
-    const settings = natsSettings({ sensor: name, natsStream: name, natsSubjects: 'quiet.>', natsMaxMessageBytes: 20_000, natsInFlight: 1 });
+    const settings = natsSettings({ sensor: name, natsStream: name, natsSubjects: `${name.toLowerCase()}.>`, natsMaxMessageBytes: 20_000, natsInFlight: 1 });
     const sink = new NatsSink(parseNatsTarget(`${server.url}/${subject}`, '-o'), settings, (m) => warnings.push(m));
     let batches = 0;
-    // the second batch waits until every message of the first one was acknowledged, then the stream
-    // is replaced (made again 2 s after its deletion: nats-server removes a stream's files late)
-    const quiet: FlowSink = {
+    const paused: FlowSink = {
       target: sink.target,
       open: (c) => sink.open(c),
       close: (c) => sink.close(c),
@@ -404,67 +407,39 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS sink on a real server', () => {
           expect((await jsm.streams.info(name)).state.messages).toBe(acked);
           await jsm.streams.delete(name);
           await new Promise((r) => setTimeout(r, 2000));
-          await jsm.streams.add({ name, subjects: ['quiet.>'] });
+          await jsm.streams.add({ name, subjects: [`${name.toLowerCase()}.>`] });
+          await madeAgain(acked);
         }
         return sink.write(batch);
       },
     };
     const streamer = new NFStreamer({ source: big, nDissections: 0 });
-    const result = await streamer.writeTo(quiet);
+    const result = await streamer.writeTo(paused);
     expect(batches).toBeGreaterThan(2);
-    const note = /stream QUIET was deleted and made again \(by another run, or by hand; the messages the old one had acknowledged, (\d+) flows so far, are not in the new one\)$/;
+    expect(sink.deliveries.retries).toBe(0);
+    const note = new RegExp(`stream ${name} was deleted and made again \\(by another run, or by hand; the messages the old one had acknowledged, (\\d+) flows so far, are not in the new one\\)$`);
     const said = warnings.map((w) => note.exec(w)).filter((m) => m !== null);
     expect(said, warnings.join('\n')).toHaveLength(1);
-    expect(sink.deliveries.retries).toBe(0);
-    const msgs = await messages(name, subject);
-    const rows = msgs.reduce((n, m) => n + Number(m.header.get('Flowstream-Rows') || 0), 0);
-    const lost = Number(said[0]![1]);
+    const rows = (await messages(name, subject)).reduce((n, m) => n + Number(m.header.get('Flowstream-Rows') || 0), 0);
+    return { lost: Number(said[0]![1]), rows, result, flows: streamer.summary!.flows };
+  }
+
+  it('a stream deleted and made again between two batches, while no message waits: told by the sequence numbers starting again', async () => {
+    const { lost, rows, result, flows } = await replacedBetweenBatches('QUIET', async () => {});
     expect(lost).toBeGreaterThan(0);
     expect(result.flows).toBe(rows);
-    expect(rows + lost).toBe(streamer.summary!.flows);
+    expect(rows + lost).toBe(flows);
   }, 30_000);
 
   it('a stream made again between two batches and filled by other runs past the numbers of the run: told by the look at the end, which counts what it holds of the run', async () => {
-    const name = 'FILLED';
-    const big = join(work, `${name}.pcap`);
-    writeUdpFlowsPcap(big, 20_000);
-    const warnings: string[] = [];
-    const settings = natsSettings({ sensor: name, natsStream: name, natsSubjects: 'filled.>', natsMaxMessageBytes: 20_000, natsInFlight: 1 });
-    const sink = new NatsSink(parseNatsTarget(`${server.url}/filled.x`, '-o'), settings, (m) => warnings.push(m));
-    let batches = 0;
     const js = jetstream(nc);
-    const filled: FlowSink = {
-      target: sink.target,
-      open: (c) => sink.open(c),
-      close: (c) => sink.close(c),
-      abort: (e) => sink.abort(e),
-      write: async (batch) => {
-        if (batches++ === 1) {
-          let acked = -1;
-          while (sink.deliveries.acked !== acked) {
-            acked = sink.deliveries.acked;
-            await new Promise((r) => setTimeout(r, 200));
-          }
-          await jsm.streams.delete(name);
-          await new Promise((r) => setTimeout(r, 2000));
-          await jsm.streams.add({ name, subjects: ['filled.>'] });
-          // another sensor's messages: the new stream's numbers pass the run's before it sends again
-          for (let i = 0; i < acked + 50; i++) await js.publish('filled.other', new Uint8Array(8));
-        }
-        return sink.write(batch);
-      },
-    };
-    const streamer = new NFStreamer({ source: big, nDissections: 0 });
-    const result = await streamer.writeTo(filled);
-    expect(batches).toBeGreaterThan(2);
-    const note = /stream FILLED was deleted and made again \(by another run, or by hand; the messages the old one had acknowledged, (\d+) flows so far, are not in the new one\)$/;
-    const said = warnings.map((w) => note.exec(w)).filter((m) => m !== null);
-    expect(said, warnings.join('\n')).toHaveLength(1);
-    const rows = (await messages(name, 'filled.x')).reduce((n, m) => n + Number(m.header.get('Flowstream-Rows') || 0), 0);
-    const lost = Number(said[0]![1]);
+    const { lost, rows, result, flows } = await replacedBetweenBatches('FILLED', async (acked) => {
+      // another sensor's messages: the new stream's numbers pass the run's before it sends again
+      for (let i = 0; i < acked + 50; i++) await js.publish('filled.other', new Uint8Array(8));
+    });
     expect(lost).toBeGreaterThan(0);
     expect(result.flows).toBe(rows);
-    expect(rows + lost).toBe(streamer.summary!.flows);
+    expect(rows + lost).toBe(flows);
   }, 30_000);
 
   it('refuses a subject the stream does not capture, naming -o and the stream', async () => {
