@@ -297,11 +297,13 @@ export class NatsSink implements FlowSink {
   /** The flows this run's messages in the stream hold (their headers read through an ordered consumer on the run's subject). */
   private async rowsOfRunIn(nc: NatsLink['nc']): Promise<number> {
     const consumer = await jetstream(nc).consumers.get(this.settings.stream, { filter_subjects: this.subject, headers_only: true });
-    if ((await consumer.info()).num_pending === 0) return 0;
+    // every message of this run was acknowledged before the look: it is among those there now
+    let left = (await consumer.info()).num_pending;
+    if (left === 0) return 0;
     let rows = 0;
     for await (const m of await consumer.consume({ max_messages: 1000 })) {
       if (m.headers?.get(HEADERS.run) === this.runId) rows += Number(m.headers.get(HEADERS.rows) || 0);
-      if (m.info.pending === 0) break;
+      if (--left === 0 || m.info.pending === 0) break;
     }
     return rows;
   }
