@@ -36,12 +36,17 @@ export async function ensureFlowStream(nc: NatsConnection, config: FlowStreamCon
       duplicate_window: nanos(config.duplicateWindow * 1000),
     });
   }
-  if (subject !== undefined && !info.config.subjects?.some((p) => subjectMatches(p, subject))) {
+  if (subject !== undefined && !streamCaptures(info, subject)) {
     throw new RangeError(
       `Invalid option -o: subject ${JSON.stringify(subject)} is not captured by stream ${config.name} (subjects ${JSON.stringify(info.config.subjects ?? [])}); use a subject matching them or another --nats-stream`,
     );
   }
   return info;
+}
+
+/** Whether the stream of `info` stores messages published to `subject` (one of its subjects matches it). */
+export function streamCaptures(info: StreamInfo, subject: string): boolean {
+  return info.config.subjects?.some((p) => subjectMatches(p, subject)) ?? false;
 }
 
 /** Whether stream `name` exists: its info, or null when the server has no such stream. */

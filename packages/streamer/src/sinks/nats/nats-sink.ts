@@ -5,10 +5,10 @@ import type { FlowBatch } from '@flowstream/core';
 import { ArrowEncoder } from '../arrow/arrow-encoder.js';
 import { SinkError, type FlowSink, type SinkCloseContext, type SinkOpenContext, type SinkResult } from '../flow-sink.js';
 import { AckedPublisher, retryable, storeRefused, type NumbersWentBack } from './acked-publisher.js';
-import { ensureFlowStream, findFlowStream, type FlowStreamConfig } from './flow-stream.js';
+import { ensureFlowStream, findFlowStream, streamCaptures, type FlowStreamConfig } from './flow-stream.js';
 import { CONTENT_TYPES, HEADERS, arrowParts, headerBytes, jsonParts, messageId, type EncodedPart, type MessageKind } from './message-layout.js';
 import { explainJetStream, NatsLink } from './nats-connection.js';
-import { subjectMatches, type NatsSettings } from './nats-settings.js';
+import type { NatsSettings } from './nats-settings.js';
 import type { NatsTarget } from './nats-target.js';
 import { RetryNote } from './retry-note.js';
 
@@ -225,7 +225,7 @@ export class NatsSink implements FlowSink {
    * by someone else with other subjects): messages wait until it does, as for a missing stream.
    */
   private capturesSubject(info: StreamInfo): void {
-    if (info.config.subjects?.some((p) => subjectMatches(p, this.subject)) ?? false) return;
+    if (streamCaptures(info, this.subject)) return;
     if (this.uncapturedTold === info.created) return;
     this.uncapturedTold = info.created;
     const subjects = JSON.stringify(info.config.subjects ?? []);
