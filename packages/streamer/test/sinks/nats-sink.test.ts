@@ -68,7 +68,8 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS sink on a real server', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  async function messages(stream: string, subject: string): Promise<StoredMsg[]> {
+  async function messages(stream: string, subject: string, from = jsm): Promise<StoredMsg[]> {
+    const jsm = from;
     const info = await jsm.streams.info(stream);
     const out: StoredMsg[] = [];
     for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
@@ -384,13 +385,14 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS sink on a real server', () => {
    * runs; the run goes on. Returns the one replacement note's lost flows, the rows in the new stream,
    * the run's result and the flows metered.
    */
-  async function replacedBetweenBatches(name: string, madeAgain: (acked: number) => Promise<void>) {
+  async function replacedBetweenBatches(name: string, madeAgain: (acked: number) => Promise<void>, on = { url: server.url, jsm }) {
+    const { url, jsm } = on;
     const subject = `${name.toLowerCase()}.x`;
     const big = join(work, `${name}.pcap`);
     writeUdpFlowsPcap(big, 20_000);
     const warnings: string[] = [];
     const settings = natsSettings({ sensor: name, natsStream: name, natsSubjects: `${name.toLowerCase()}.>`, natsMaxMessageBytes: 20_000, natsInFlight: 1 });
-    const sink = new NatsSink(parseNatsTarget(`${server.url}/${subject}`, '-o'), settings, (m) => warnings.push(m));
+    const sink = new NatsSink(parseNatsTarget(`${url}/${subject}`, '-o'), settings, (m) => warnings.push(m));
     let batches = 0;
     const paused: FlowSink = {
       target: sink.target,
@@ -417,15 +419,21 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS sink on a real server', () => {
     const result = await streamer.writeTo(paused);
     expect(batches).toBeGreaterThan(2);
     expect(sink.deliveries.retries).toBe(0);
+    const rows = (await messages(name, subject, jsm)).reduce((n, m) => n + Number(m.header.get('Flowstream-Rows') || 0), 0);
+    return { warnings, rows, result, flows: streamer.summary!.flows, acked: sink.deliveries.acked };
+  }
+
+  /** The flows the one note of stream `name`'s replacement says were lost. */
+  function lostInNote(name: string, warnings: string[]): number {
     const note = new RegExp(`stream ${name} was deleted and made again \\(by another run, or by hand; the messages the old one had acknowledged, (\\d+) flows so far, are not in the new one\\)$`);
     const said = warnings.map((w) => note.exec(w)).filter((m) => m !== null);
     expect(said, warnings.join('\n')).toHaveLength(1);
-    const rows = (await messages(name, subject)).reduce((n, m) => n + Number(m.header.get('Flowstream-Rows') || 0), 0);
-    return { lost: Number(said[0]![1]), rows, result, flows: streamer.summary!.flows };
+    return Number(said[0]![1]);
   }
 
   it('a stream deleted and made again between two batches, while no message waits: told by the sequence numbers starting again', async () => {
-    const { lost, rows, result, flows } = await replacedBetweenBatches('QUIET', async () => {});
+    const { warnings, rows, result, flows } = await replacedBetweenBatches('QUIET', async () => {});
+    const lost = lostInNote('QUIET', warnings);
     expect(lost).toBeGreaterThan(0);
     expect(result.flows).toBe(rows);
     expect(rows + lost).toBe(flows);
@@ -433,13 +441,47 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS sink on a real server', () => {
 
   it('a stream made again between two batches and filled by other runs past the numbers of the run: told by the look at the end, which counts what it holds of the run', async () => {
     const js = jetstream(nc);
-    const { lost, rows, result, flows } = await replacedBetweenBatches('FILLED', async (acked) => {
+    const { warnings, rows, result, flows } = await replacedBetweenBatches('FILLED', async (acked) => {
       // another sensor's messages: the new stream's numbers pass the run's before it sends again
       for (let i = 0; i < acked + 50; i++) await js.publish('filled.other', new Uint8Array(8));
     });
+    const lost = lostInNote('FILLED', warnings);
     expect(lost).toBeGreaterThan(0);
     expect(result.flows).toBe(rows);
     expect(rows + lost).toBe(flows);
+  }, 30_000);
+
+  it('a stream made again and filled past the run, with credentials that may not read it: the note says the count is unknown, and the result counts none of the flows', async () => {
+    // the sensor may publish and look at streams, not make consumers (the count reads through one)
+    const sensorRights = `publish: { allow: ["norights.>", "$JS.API.INFO", "$JS.API.STREAM.INFO.>", "$JS.API.STREAM.CREATE.>"] }, subscribe: { allow: ["_INBOX.>"] }`;
+    const guarded = await NatsServer.startWithConfig(
+      `authorization {\n  users = [\n    { user: admin, password: admin }\n    { user: sensor, password: sensor, permissions: { ${sensorRights} } }\n  ]\n}\n`,
+    );
+    const admin = await connect({ servers: guarded.url, user: 'admin', pass: 'admin' });
+    try {
+      const js = jetstream(admin);
+      const on = { url: guarded.url.replace('nats://', 'nats://sensor:sensor@'), jsm: await jetstreamManager(admin) };
+      const { warnings, rows, result, flows, acked } = await replacedBetweenBatches(
+        'NORIGHTS',
+        async (before) => {
+          for (let i = 0; i < before + 50; i++) await js.publish('norights.other', new Uint8Array(8));
+        },
+        on,
+      );
+      expect(rows).toBeGreaterThan(0);
+      const note = /stream NORIGHTS was deleted and made again \(by another run, or by hand; the messages the old one had acknowledged are not in the new one\); how many of this run's (\d+) acknowledged flows the new one holds could not be counted \((.+)\), so the result counts none of them$/;
+      const said = warnings.map((w) => note.exec(w)).filter((m) => m !== null);
+      expect(said, warnings.join('\n')).toHaveLength(1);
+      expect(said[0]![2]).toMatch(/permission/i);
+      expect(warnings.join('\n')).not.toMatch(/flows so far/);
+      // every flow metered was acknowledged (by one stream or the other); none is known to be in the new one
+      expect(Number(said[0]![1])).toBe(flows);
+      expect(acked).toBeGreaterThan(2);
+      expect(result.flows).toBe(0);
+    } finally {
+      await admin.close();
+      await guarded.stop();
+    }
   }, 30_000);
 
   it('refuses a subject the stream does not capture, naming -o and the stream', async () => {

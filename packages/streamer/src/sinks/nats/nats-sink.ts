@@ -289,9 +289,23 @@ export class NatsSink implements FlowSink {
     const nc = this.link!.nc;
     const info = await findFlowStream(nc, this.settings.stream).catch(() => null);
     if (info === null || info.created === this.streamCreated) return;
-    const kept = await this.rowsOfRunIn(nc).catch(() => null);
     this.streamCreated = info.created;
-    this.lost(kept === null ? this.ackedBeforeFailure : this.publisher!.ackedRows - kept, false);
+    const acked = this.publisher!.ackedRows;
+    let kept: number;
+    try {
+      kept = await this.rowsOfRunIn(nc);
+    } catch (err) {
+      // not counted (credentials without the right to make a consumer, say): the result counts only
+      // flows known to be in the stream, and none of this run's is known to be in the new one
+      this.lostFlows = acked;
+      const why = explainJetStream(err);
+      const reason = why instanceof Error ? why.message : String(why);
+      this.warn(
+        `flowstream: nats ${this.target}: stream ${this.settings.stream} was deleted and made again (by another run, or by hand; the messages the old one had acknowledged are not in the new one); how many of this run's ${acked} acknowledged flows the new one holds could not be counted (${reason}), so the result counts none of them`,
+      );
+      return;
+    }
+    this.lost(acked - kept, false);
   }
 
   /** The flows this run's messages in the stream hold (their headers read through an ordered consumer on the run's subject). */
