@@ -436,7 +436,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     this.runDissection = factory !== null;
     const opts = snapshots ? this.opts : { ...this.opts, snapshotInterval: 0 };
     // nMeters > 1: meter workers (spec §7), driven through the same FlowRun interface
-    const plan = parallelPlan(opts, this.mode, warnOnce);
+    const plan = parallelPlan(opts, warnOnce);
     this.runMeters = plan === null ? 1 : plan.nMeters;
     const run: FlowRun =
       plan !== null
@@ -681,7 +681,12 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
         this.opts.performanceReport,
         () => ({
           flowsExpired: flowsOut(),
-          meters: [{ packetsProcessed: run.accounting.processed, packetsIgnored: run.accounting.ignored, packetsDropped: liveDrops(run) }],
+          // one capture feeds every meter here (no kernel fanout): its ignored packets and drops are meter 0's
+          meters: run.meterPackets().map((packets, i) => ({
+            packetsProcessed: packets,
+            packetsIgnored: i === 0 ? run.accounting.ignored : 0,
+            packetsDropped: i === 0 ? liveDrops(run) : 0,
+          })),
         }),
         this.reportOutput ? { output: this.reportOutput } : {},
       );

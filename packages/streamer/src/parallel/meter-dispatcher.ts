@@ -35,6 +35,8 @@ export class MeterDispatcher implements PacketSink {
   private clock = 0;
   private lastScan = 0;
   private readonly decoder: PacketDecoder;
+  /** Packets given to each meter of this process (meter 0 first): the performance report's balance. */
+  readonly processed: Float64Array;
 
   /**
    * @param local meter 0, run in this thread.
@@ -53,6 +55,7 @@ export class MeterDispatcher implements PacketSink {
     private readonly decodedPackets: boolean,
   ) {
     this.decoder = new PacketDecoder({ decodeTunnels });
+    this.processed = new Float64Array(writers.length + 1);
   }
 
   /** Flows the local meter emitted and the run did not take yet (the workers' wait in the workers). */
@@ -102,7 +105,9 @@ export class MeterDispatcher implements PacketSink {
         if (reason !== 0) throw new Error(`parallel meters: a record routed as a packet decodes as ${IGNORE_REASON_NAMES[reason]}`);
       }
       this.local.process(packet);
+      this.processed[0]++;
     } else if (owner <= this.writers.length) {
+      this.processed[owner]++;
       const w = this.writers[owner - 1]!;
       const data = rec.data;
       if (decoded) w.packet(packet);

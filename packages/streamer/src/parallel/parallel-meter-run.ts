@@ -66,8 +66,8 @@ interface MeterWorker {
  * as the workers' columnar batches; ids are given in arrival order.
  *
  * The set of flows equals the single meter's; their order (and so their ids) does not, and may
- * differ between runs — only `nMeters: 1` is reproducible (spec §7). Inputs: files and streams
- * (a live input's wall clock is forwarded, but live runs are not wired to this class yet).
+ * differ between runs — only `nMeters: 1` is reproducible (spec §7). Inputs: files, streams and
+ * live capture (its wall clock moves every meter's clock while no packet arrives).
  * Every step is synchronous (Atomics.wait on the rings), so both sync and async iteration work.
  */
 export class ParallelMeterRun implements FlowRun {
@@ -199,6 +199,10 @@ export class ParallelMeterRun implements FlowRun {
     return this.sources.bytesRead;
   }
 
+  meterPackets(): number[] {
+    return Array.from(this.dispatcher.processed);
+  }
+
   /** Reads, routes and dispatches up to `budget` records (metering those of the local meter). */
   step(budget: number = STEP_RECORDS): StepResult {
     this.handOut.step();
@@ -289,8 +293,12 @@ export class ParallelMeterRun implements FlowRun {
     this.release();
   }
 
-  /** Stops reading and flushes every meter (live stop, Ctrl-C). */
+  /**
+   * Stops reading and flushes every meter (live stop, Ctrl-C). A live input stops capturing first
+   * and is read to its end, as with one meter: packets captured before the stop are metered.
+   */
   stopAndFlush(): void {
+    if (this.sources.stopLive()) return;
     this.sources.exhaust();
     if (!this.done) this.finish();
   }

@@ -29,25 +29,21 @@ export function meterCount(nMeters: number, cores: number = availableParallelism
 }
 
 /**
- * Decides whether a run can use `nMeters > 1` meter workers: files and streams only (live capture
- * keeps one meter for now), and every plugin must carry its origin spec (built by the plugin
- * registry, e.g. from `--plugin`), because each worker builds its own instances. Otherwise calls
- * `warn` with the reason and returns null: the run uses one meter.
+ * Decides whether a run can use `nMeters > 1` meter workers (files, streams and live capture
+ * alike): every plugin must carry its origin spec (built by the plugin registry, e.g. from
+ * `--plugin`), because each worker builds its own instances. Otherwise calls `warn` with the
+ * reason and returns null: the run uses one meter.
  *
  * @example
  * ```ts
- * const plan = parallelPlan(options, 'file', (text) => process.emitWarning(text));
+ * const plan = parallelPlan(options, (text) => process.emitWarning(text));
  * ```
  */
-export function parallelPlan(options: ResolvedMeteringOptions, mode: string, warn: (text: string) => void): ParallelPlan | null {
+export function parallelPlan(options: ResolvedMeteringOptions, warn: (text: string) => void): ParallelPlan | null {
   const cores = availableParallelism();
   const n = meterCount(options.nMeters, cores);
   if (options.nMeters > n) warn(`nMeters ${options.nMeters}: more meters than the ${cores} available cores would share them and slow the run; using ${n}.`);
   if (n <= 1) return null;
-  if (mode === 'live') {
-    warn(`nMeters ${n}: parallel meters support capture files and streams; live capture uses one meter.`);
-    return null;
-  }
   const plugins: PluginOrigin[] = [];
   for (const plugin of options.udps) {
     const origin = pluginOrigin(plugin);

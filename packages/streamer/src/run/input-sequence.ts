@@ -190,6 +190,21 @@ export class InputSequence {
     this.summary = null;
   }
 
+  /**
+   * A stop that keeps what was captured: a live input stops capturing and is read on to its end
+   * (true; idempotent); for other inputs, false (the caller stops reading with {@link exhaust}).
+   */
+  stopLive(): boolean {
+    const input = this.input;
+    if (input?.stop === undefined) return false;
+    if (!this.liveStopped) {
+      this.liveStopped = true;
+      input.stop();
+    }
+    return true;
+  }
+  private liveStopped = false;
+
   /** Stops reading: closes the current input and skips the rest. */
   exhaust(): void {
     this.close(null);

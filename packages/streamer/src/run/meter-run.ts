@@ -57,6 +57,8 @@ export interface FlowRun {
   readonly currentInput: RunInput | null;
   /** The reader of the input being read (for progress), or null. */
   readonly currentReader: CaptureReader | null;
+  /** Packets each meter was given so far, meter 0 first (the live performance report's balance). */
+  meterPackets(): number[];
   /** Processes up to `budget` records. */
   step(budget?: number): StepResult;
   /** Flows emitted since the last call, as columnar batches. */
@@ -101,8 +103,6 @@ export class MeterRun implements FlowRun {
   private flushing = false;
   /** `maxLiveFlows` is set: the summary reports evictions. */
   private readonly bounded: boolean;
-  /** The live input was told to stop; its reader ends once drained. */
-  private liveStopped = false;
   /** When partial batches go out. */
   private readonly handOut: HandOutRule;
   /** Records per look at the clock: a step ends within `STEP_MS` however slow a packet is. */
@@ -137,6 +137,10 @@ export class MeterRun implements FlowRun {
   /** Bytes of the inputs consumed so far (progress). */
   get bytesRead(): number {
     return this.sources.bytesRead;
+  }
+
+  meterPackets(): number[] {
+    return [this.accounting.processed];
   }
 
   /** Processes up to `budget` records. */
@@ -203,14 +207,7 @@ export class MeterRun implements FlowRun {
    * capturing first and is read to its end, so packets captured before the stop are metered.
    */
   stopAndFlush(): void {
-    const input = this.sources.input as (RunInput & { stop?(): void }) | null;
-    if (input?.stop !== undefined) {
-      if (!this.liveStopped) {
-        this.liveStopped = true;
-        input.stop();
-      }
-      return;
-    }
+    if (this.sources.stopLive()) return;
     this.sources.exhaust();
     if (!this.done) this.flushing = true;
   }

@@ -14,6 +14,8 @@ export interface RunInput {
   waitForData?(timeoutMs?: number): Promise<void>;
   /** Stream inputs: a stop request; a pending {@link waitForData} resolves at once and the stream is released. */
   abort?(): void;
+  /** Live inputs: stops capturing; the reader ends once what was captured is read. */
+  stop?(): void;
   /** Live inputs: the wall clock (ms), so idle flows expire while no packet arrives. */
   clockNow?(): number;
   /** SHA-256 (hex) of the bytes read, once the input was read to its end; null when not hashed. */
