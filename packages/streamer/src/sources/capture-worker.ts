@@ -15,10 +15,15 @@ export interface CaptureWorkerData {
   /** True when timestamps are in nanoseconds (`pcap_set_tstamp_precision`), else µs. */
   readonly nano: boolean;
   readonly ring: CaptureRingBuffers;
+  /** How long after its timestamp a packet may wait in the kernel's buffer (a block not handed over yet). */
+  readonly deliveryLagMs: number;
 }
 
-/** Packets between two `pcap_stats` reads while traffic flows. */
-const STATS_EVERY = 4096;
+/**
+ * Least time between two `pcap_stats` reads, ms: on Linux each read opens and reads files under
+ * `/sys/class/net` (the interface's drop counters), which costs more than taking a packet.
+ */
+const STATS_EVERY_MS = 50;
 /** Longest the worker keeps reading the kernel buffer after a stop. */
 const STOP_DRAIN_MS = 4000;
 /** Longest wait in `poll()` while idle: how often the stop flag and the statistics are looked at. */
@@ -49,7 +54,9 @@ function run(data: CaptureWorkerData): void {
   let n = 0;
   let truncated = 0;
   let drops = 0;
+  let statsAt = 0;
   const readStats = () => {
+    statsAt = Date.now();
     if (pcap.stats(p, base + 48) === 0) {
       Atomics.store(control, CaptureCtl.PsRecv, w[12]!);
       Atomics.store(control, CaptureCtl.PsDrop, w[13]!);
@@ -77,7 +84,8 @@ function run(data: CaptureWorkerData): void {
       if (caplen < w[9]!) Atomics.store(control, CaptureCtl.Truncated, ++truncated);
       if (Atomics.load(control, CaptureCtl.Waiting) !== 0) Atomics.notify(control, CaptureCtl.Write);
     }
-    if ((++n & (STATS_EVERY - 1)) === 0) readStats();
+    // while traffic flows without a pause, the counters are read every few thousand packets
+    if ((++n & 4095) === 0 && Date.now() - statsAt >= STATS_EVERY_MS) readStats();
   };
   Atomics.store(control, CaptureCtl.State, CaptureState.Running);
   Atomics.notify(control, CaptureCtl.State);
@@ -88,9 +96,10 @@ function run(data: CaptureWorkerData): void {
     if (r === 1) {
       take();
     } else if (r === 0) {
-      // non-blocking read found nothing: every packet stamped before this call was delivered
+      // non-blocking read found nothing: every packet stamped before this call, less the delivery
+      // lag (a block the kernel holds), was delivered
       Atomics.store(control, CaptureCtl.QuietMs, before - epochMs);
-      readStats();
+      if (before - statsAt >= STATS_EVERY_MS) readStats();
       if (Atomics.load(control, CaptureCtl.Waiting) !== 0) Atomics.notify(control, CaptureCtl.Write);
       w[17] = 1;
       pcap.poll(base + 64, 1, IDLE_POLL_MS);
@@ -100,9 +109,11 @@ function run(data: CaptureWorkerData): void {
     }
     // -2: pcap_breakloop from stop(); the stop flag ends the loop
   }
-  // stopped: what the kernel captured before the stop is read too (bounded, in case of a flood)
+  // stopped: what the kernel captured before the stop is read too (bounded, in case of a flood),
+  // including the packets of the block it hands over only once its timeout passed
   if (!failed) {
-    const end = Date.now() + STOP_DRAIN_MS;
+    const stoppedAt = Date.now();
+    const end = stoppedAt + STOP_DRAIN_MS;
     for (;;) {
       const r = pcap.nextEx(p, base, base + 8);
       // -2: a pcap_breakloop of the stop, which libpcap clears as it returns. The stopping thread
@@ -110,6 +121,13 @@ function run(data: CaptureWorkerData): void {
       // ending it left the rest of the kernel buffer neither read nor counted
       if (r === -2) {
         if (Date.now() > end) break;
+        continue;
+      }
+      if (r === 0) {
+        const waited = Date.now() - stoppedAt;
+        if (waited >= data.deliveryLagMs) break;
+        w[17] = 1;
+        pcap.poll(base + 64, 1, data.deliveryLagMs - waited);
         continue;
       }
       if (r !== 1) break;

@@ -14,7 +14,6 @@ export interface LivePcap {
   setPromisc(p: number, on: number): number;
   setBufferSize(p: number, bytes: number): number;
   setTimeout(p: number, ms: number): number;
-  setImmediateMode(p: number, on: number): number;
   /** `pcap_set_tstamp_precision` (1 = nanoseconds); PCAP_ERROR_TSTAMP_PRECISION_NOTSUP when absent. */
   setTstampPrecision(p: number, precision: number): number;
   activate(p: number): number;
@@ -113,7 +112,6 @@ function bind(): LivePcap | Error {
     setPromisc: f('int pcap_set_promisc(uintptr_t p, int on)'),
     setBufferSize: f('int pcap_set_buffer_size(uintptr_t p, int bytes)'),
     setTimeout: f('int pcap_set_timeout(uintptr_t p, int ms)'),
-    setImmediateMode: f('int pcap_set_immediate_mode(uintptr_t p, int on)'),
     setTstampPrecision: f('int pcap_set_tstamp_precision(uintptr_t p, int precision)'),
     activate: f('int pcap_activate(uintptr_t p)'),
     setNonblock: f('int pcap_setnonblock(uintptr_t p, int nonblock, _Out_ uint8_t *errbuf)'),
