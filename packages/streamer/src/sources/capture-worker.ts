@@ -28,6 +28,8 @@ const STATS_EVERY_MS = 50;
 const STOP_DRAIN_MS = 4000;
 /** Longest wait in `poll()` while idle: how often the stop flag and the statistics are looked at. */
 const IDLE_POLL_MS = 100;
+/** Packets taken in a row before a waiting reader is woken (it is woken anyway when the kernel has no more). */
+const NOTIFY_EVERY = 256;
 /** Longest wait for room in a full ring before looking again (the reader does not notify). */
 const FULL_WAIT_MS = 5;
 
@@ -52,6 +54,8 @@ function run(data: CaptureWorkerData): void {
   w[16] = pcap.selectableFd(p);
   const epochMs = data.ring.epochMs;
   let n = 0;
+  /** Packets put in the ring since the reader was last woken. */
+  let unannounced = 0;
   let truncated = 0;
   let drops = 0;
   let statsAt = 0;
@@ -82,7 +86,12 @@ function run(data: CaptureWorkerData): void {
       pcap.copy(ringAddress + at, (w[2]! >>> 0) + w[3]! * 4294967296, caplen);
       ring.commit(caplen, w[9]!, w[4]!, w[6]! * fracDiv);
       if (caplen < w[9]!) Atomics.store(control, CaptureCtl.Truncated, ++truncated);
-      if (Atomics.load(control, CaptureCtl.Waiting) !== 0) Atomics.notify(control, CaptureCtl.Write);
+      // a waiting reader is woken once the kernel has nothing more to hand over (below), or after
+      // NOTIFY_EVERY packets of a long block: not once a packet, which costs both threads a wake-up
+      if (++unannounced >= NOTIFY_EVERY && Atomics.load(control, CaptureCtl.Waiting) !== 0) {
+        unannounced = 0;
+        Atomics.notify(control, CaptureCtl.Write);
+      }
     }
     // while traffic flows without a pause, the counters are read every few thousand packets
     if ((++n & 4095) === 0 && Date.now() - statsAt >= STATS_EVERY_MS) readStats();
@@ -100,6 +109,7 @@ function run(data: CaptureWorkerData): void {
       // lag (a block the kernel holds), was delivered
       Atomics.store(control, CaptureCtl.QuietMs, before - epochMs);
       if (before - statsAt >= STATS_EVERY_MS) readStats();
+      unannounced = 0;
       if (Atomics.load(control, CaptureCtl.Waiting) !== 0) Atomics.notify(control, CaptureCtl.Write);
       w[17] = 1;
       pcap.poll(base + 64, 1, IDLE_POLL_MS);
