@@ -58,7 +58,7 @@ export const DEFAULT_RING_SIZE = 16 * 1024 * 1024;
  * libpcap's buffer timeout: on Linux the kernel hands over its buffered packets in blocks (TPACKET_V3),
  * a block when it is full or this long after it started. Blocks rather than libpcap's immediate mode
  * (one slot of the snapshot length per packet, one wake-up per packet): on loopback at 300k packets a
- * second immediate mode lost 10–20 % of the packets where blocks lost none (`scripts/live-replay.sh`).
+ * second a reader in immediate mode lost 6–19 % of the packets where blocks lost none.
  */
 const BLOCK_TIMEOUT_MS = 10;
 /**
