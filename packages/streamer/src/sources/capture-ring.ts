@@ -1,11 +1,13 @@
 import type { CaptureRecord } from '@flowstream/core';
+import { DUMP_RECORD_HEADER } from './libpcap-live.js';
 
 /**
  * Single-producer single-consumer ring of raw capture records in a SharedArrayBuffer: the capture
- * worker writes what `pcap_next_ex` returns (kernel timestamp, caplen, wire length, bytes); the
+ * worker writes the packets libpcap hands it (kernel timestamp, caplen, wire length, bytes); the
  * main thread reads records in place. Same scheme as the dispatch ring of parallel meters
  * (`parallel/packet-ring.ts`: 32-bit word counters that only grow, a power-of-two size, a wrap
- * marker instead of straddling the end); here the bytes are written by `memmove` from C. A full
+ * marker instead of straddling the end); here libpcap writes a batch of packets into the scratch
+ * space past the ring and the worker moves each into a record. A full
  * ring makes the capturing worker wait, so packets queue in the kernel's buffer; only after a stop
  * does a full ring drop packets, counted as `ring_full`.
  */
@@ -53,16 +55,36 @@ export const HEADER_WORDS = 5;
 /** The shared memory of one capture ring. */
 export interface CaptureRingBuffers {
   readonly control: SharedArrayBuffer;
+  /** The ring (its first {@link ringBytes}), then the worker's scratch space (see {@link CaptureRingWriter.copyIn}). */
   readonly data: SharedArrayBuffer;
+  /** Bytes of the ring proper: a power of two. */
+  readonly ringBytes: number;
   /** Epoch ms that {@link CaptureCtl.QuietMs} is relative to. */
   readonly epochMs: number;
 }
 
-/** Allocates a ring of at least `bytes` (a power of two, at least 1 MiB). */
-export function allocateCaptureRing(bytes: number): CaptureRingBuffers {
+/** Scratch space past the ring that libpcap writes a batch of packets into (see {@link captureScratchBytes}). */
+const SCRATCH_BYTES = 1 << 20;
+/** Bytes at the scratch space's end libpcap is not given (the memory stream writes a NUL after its data). */
+export const SCRATCH_SLACK = 8;
+/** libpcap's largest snapshot length (`MAXIMUM_SNAPLEN`). */
+const MAX_SNAPSHOT_LENGTH = 262144;
+
+/** Bytes a packet of the snapshot length takes in the scratch space (libpcap caps the length at 262144). */
+export function scratchRecordBytes(snapshotLength: number): number {
+  return DUMP_RECORD_HEADER + Math.min(snapshotLength, MAX_SNAPSHOT_LENGTH);
+}
+
+/** Bytes of scratch space to allocate past the ring: a batch of packets, at least one of the snapshot length. */
+export function captureScratchBytes(snapshotLength: number): number {
+  return Math.max(SCRATCH_BYTES, scratchRecordBytes(snapshotLength)) + SCRATCH_SLACK;
+}
+
+/** Allocates a ring of at least `bytes` (a power of two, at least 1 MiB), followed by `scratchBytes` of scratch space. */
+export function allocateCaptureRing(bytes: number, scratchBytes = 0): CaptureRingBuffers {
   let size = 1 << 20;
   while (size < bytes) size *= 2;
-  return { control: new SharedArrayBuffer(CONTROL_WORDS * 4), data: new SharedArrayBuffer(size), epochMs: Date.now() };
+  return { control: new SharedArrayBuffer(CONTROL_WORDS * 4), data: new SharedArrayBuffer(size + scratchBytes), ringBytes: size, epochMs: Date.now() };
 }
 
 /**
@@ -72,6 +94,7 @@ export function allocateCaptureRing(bytes: number): CaptureRingBuffers {
 export class CaptureRingWriter {
   readonly control: Int32Array;
   private readonly i32: Int32Array;
+  private readonly u8: Uint8Array;
   private readonly mask: number;
   private readonly capacity: number;
   private write = 0;
@@ -81,9 +104,15 @@ export class CaptureRingWriter {
 
   constructor(buffers: CaptureRingBuffers) {
     this.control = new Int32Array(buffers.control);
-    this.i32 = new Int32Array(buffers.data);
+    this.i32 = new Int32Array(buffers.data, 0, buffers.ringBytes >>> 2);
+    this.u8 = new Uint8Array(buffers.data);
     this.capacity = this.i32.length;
     this.mask = this.capacity - 1;
+  }
+
+  /** Copies `caplen` bytes from `from` (a byte offset past the ring, in its scratch space) to `at` (from {@link reserve}). */
+  copyIn(at: number, from: number, caplen: number): void {
+    this.u8.copyWithin(at, from, from + caplen);
   }
 
   /** Reserves a record for `caplen` bytes; returns the byte offset of its data, or -1 if full. */
@@ -130,7 +159,7 @@ export class CaptureRingReader {
 
   constructor(buffers: CaptureRingBuffers) {
     this.control = new Int32Array(buffers.control);
-    this.i32 = new Int32Array(buffers.data);
+    this.i32 = new Int32Array(buffers.data, 0, buffers.ringBytes >>> 2);
     this.u8 = new Uint8Array(buffers.data);
     this.mask = this.i32.length - 1;
   }

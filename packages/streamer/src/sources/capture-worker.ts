@@ -1,12 +1,13 @@
 /**
- * Entry of a live capture worker: runs libpcap's read loop (`pcap_next_ex`) on a handle the main
- * thread activated, and copies each packet with its kernel timestamp into the capture ring. The
+ * Entry of a live capture worker: runs libpcap's read loop on a handle the main thread activated
+ * (`pcap_dispatch` with libpcap's own `pcap_dump` writing a batch of packets into memory: no call
+ * into C per packet), and moves each packet with its kernel timestamp into the capture ring. The
  * main thread may be busy metering (slow plugins, bursts): packets keep their capture time
  * because they are stamped by the kernel and taken off its buffer here, not when JS gets to them.
  */
 import { workerData } from 'node:worker_threads';
-import { CaptureCtl, CaptureRingWriter, CaptureState, type CaptureRingBuffers } from './capture-ring.js';
-import { loadLivePcap } from './libpcap-live.js';
+import { CaptureCtl, CaptureRingWriter, CaptureState, SCRATCH_SLACK, scratchRecordBytes, type CaptureRingBuffers } from './capture-ring.js';
+import { DUMP_RECORD_HEADER, loadLivePcap } from './libpcap-live.js';
 
 /** What the main thread hands the worker. */
 export interface CaptureWorkerData {
@@ -17,7 +18,10 @@ export interface CaptureWorkerData {
   readonly ring: CaptureRingBuffers;
   /** How long after its timestamp a packet may wait in the kernel's buffer (a block not handed over yet). */
   readonly deliveryLagMs: number;
+  /** The handle's snapshot length: the most bytes a packet brings. */
+  readonly snapshotLength: number;
 }
+
 
 /**
  * Least time between two `pcap_stats` reads, ms: on Linux each read opens and reads files under
@@ -42,16 +46,22 @@ function run(data: CaptureWorkerData): void {
     return;
   }
   const ring = new CaptureRingWriter(data.ring);
-  const ringAddress = pcap.addressOf(new Uint8Array(data.ring.data));
-  // scratch: header pointer, data pointer, a copy of the pcap_pkthdr, a pcap_stat, a pollfd
-  // (shared memory does not move, so its address stays valid)
-  const scratch = new SharedArrayBuffer(96);
-  const w = new Int32Array(scratch);
-  const base = pcap.addressOf(new Uint8Array(scratch));
   const p = data.handle;
+  // libpcap writes each batch of packets as pcap records into the scratch space past the ring
+  // (shared memory does not move, so its address stays valid)
+  const scratchAt = data.ring.ringBytes;
+  const scratchBytes = data.ring.data.byteLength - scratchAt - SCRATCH_SLACK;
+  const dump = pcap.openMemoryDump(p, pcap.addressOf(new Uint8Array(data.ring.data)) + scratchAt, scratchBytes);
+  if (dump === null) throw new Error('libpcap: no pcap_dump_fopen/pcap_dispatch, or libc: no fmemopen (needed to read packets in batches)');
+  const batch = Math.max(1, Math.floor(scratchBytes / scratchRecordBytes(data.snapshotLength)));
+  const records = new DataView(data.ring.data, scratchAt);
+  // a pcap_stat and a pollfd
+  const words = new SharedArrayBuffer(64);
+  const w = new Int32Array(words);
+  const base = pcap.addressOf(new Uint8Array(words));
   const fracDiv = data.nano ? 1 : 1000;
-  // struct pollfd at byte 64: int fd; short events (POLLIN), revents
-  w[16] = pcap.selectableFd(p);
+  // struct pollfd at byte 32: int fd; short events (POLLIN), revents
+  w[8] = pcap.selectableFd(p);
   const epochMs = data.ring.epochMs;
   let n = 0;
   /** Packets put in the ring since the reader was last woken. */
@@ -61,49 +71,62 @@ function run(data: CaptureWorkerData): void {
   let statsAt = 0;
   const readStats = () => {
     statsAt = Date.now();
-    if (pcap.stats(p, base + 48) === 0) {
-      Atomics.store(control, CaptureCtl.PsRecv, w[12]!);
-      Atomics.store(control, CaptureCtl.PsDrop, w[13]!);
-      Atomics.store(control, CaptureCtl.PsIfDrop, w[14]!);
+    if (pcap.stats(p, base) === 0) {
+      Atomics.store(control, CaptureCtl.PsRecv, w[0]!);
+      Atomics.store(control, CaptureCtl.PsDrop, w[1]!);
+      Atomics.store(control, CaptureCtl.PsIfDrop, w[2]!);
     }
   };
-  /** Copies the packet `pcap_next_ex` just returned into the ring (or, after a stop, counts it as `ring_full`). */
-  const take = () => {
-    // struct pcap_pkthdr on LP64: tv_sec i64, tv_usec i64, caplen u32, len u32
-    pcap.copy(base + 16, (w[0]! >>> 0) + w[1]! * 4294967296, 24);
-    const caplen = w[8]!;
-    let at = ring.reserve(caplen);
-    // the meter is behind and the ring full: wait for room while capturing, so that packets queue
-    // in the kernel's buffer (socketBufferSize, 64 MiB by default) rather than being dropped here;
-    // the kernel counts what its buffer cannot hold. A stop does not wait (its reader may be gone).
-    while (at < 0 && Atomics.load(control, CaptureCtl.Stop) === 0) {
-      Atomics.wait(control, CaptureCtl.Read, Atomics.load(control, CaptureCtl.Read), FULL_WAIT_MS);
-      at = ring.reserve(caplen);
-    }
-    if (at < 0) {
-      Atomics.store(control, CaptureCtl.RingDrops, ++drops);
-    } else {
-      pcap.copy(ringAddress + at, (w[2]! >>> 0) + w[3]! * 4294967296, caplen);
-      ring.commit(caplen, w[9]!, w[4]!, w[6]! * fracDiv);
-      if (caplen < w[9]!) Atomics.store(control, CaptureCtl.Truncated, ++truncated);
-      // a waiting reader is woken once the kernel has nothing more to hand over (below), or after
-      // NOTIFY_EVERY packets of a long block: not once a packet, which costs both threads a wake-up
-      if (++unannounced >= NOTIFY_EVERY && Atomics.load(control, CaptureCtl.Waiting) !== 0) {
-        unannounced = 0;
-        Atomics.notify(control, CaptureCtl.Write);
+  const poll = (timeoutMs: number) => {
+    w[9] = 1;
+    pcap.poll(base + 32, 1, timeoutMs);
+  };
+  /**
+   * Moves the `count` packets libpcap just wrote into the scratch space into the ring (or, after a
+   * stop, counts those the ring has no room for as `ring_full`).
+   */
+  const take = (count: number) => {
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      // struct pcap_sf_pkthdr in host order: tv_sec, tv_usec (ns with nanosecond precision), caplen, len
+      const sec = records.getUint32(at, true);
+      const fraction = records.getUint32(at + 4, true);
+      const caplen = records.getUint32(at + 8, true);
+      const wireLength = records.getUint32(at + 12, true);
+      let to = ring.reserve(caplen);
+      // the meter is behind and the ring full: wait for room while capturing, so that packets queue
+      // in the kernel's buffer (socketBufferSize, 64 MiB by default) rather than being dropped here;
+      // the kernel counts what its buffer cannot hold. A stop does not wait (its reader may be gone).
+      while (to < 0 && Atomics.load(control, CaptureCtl.Stop) === 0) {
+        Atomics.wait(control, CaptureCtl.Read, Atomics.load(control, CaptureCtl.Read), FULL_WAIT_MS);
+        to = ring.reserve(caplen);
       }
+      if (to < 0) {
+        Atomics.store(control, CaptureCtl.RingDrops, ++drops);
+      } else {
+        ring.copyIn(to, scratchAt + at + DUMP_RECORD_HEADER, caplen);
+        ring.commit(caplen, wireLength, sec, fraction * fracDiv);
+        if (caplen < wireLength) Atomics.store(control, CaptureCtl.Truncated, ++truncated);
+        // a waiting reader is woken once the kernel has nothing more to hand over (below), or after
+        // NOTIFY_EVERY packets of a long block: not once a packet, which costs both threads a wake-up
+        if (++unannounced >= NOTIFY_EVERY && Atomics.load(control, CaptureCtl.Waiting) !== 0) {
+          unannounced = 0;
+          Atomics.notify(control, CaptureCtl.Write);
+        }
+      }
+      at += DUMP_RECORD_HEADER + caplen;
+      // while traffic flows without a pause, the counters are read every few thousand packets
+      if ((++n & 4095) === 0 && Date.now() - statsAt >= STATS_EVERY_MS) readStats();
     }
-    // while traffic flows without a pause, the counters are read every few thousand packets
-    if ((++n & 4095) === 0 && Date.now() - statsAt >= STATS_EVERY_MS) readStats();
   };
   Atomics.store(control, CaptureCtl.State, CaptureState.Running);
   Atomics.notify(control, CaptureCtl.State);
   let failed = false;
   while (Atomics.load(control, CaptureCtl.Stop) === 0) {
     const before = Date.now();
-    const r = pcap.nextEx(p, base, base + 8);
-    if (r === 1) {
-      take();
+    const r = pcap.dispatchToMemory(p, batch, dump);
+    if (r > 0) {
+      take(r);
     } else if (r === 0) {
       // non-blocking read found nothing: every packet stamped before this call, less the delivery
       // lag (a block the kernel holds), was delivered
@@ -111,8 +134,7 @@ function run(data: CaptureWorkerData): void {
       if (before - statsAt >= STATS_EVERY_MS) readStats();
       unannounced = 0;
       if (Atomics.load(control, CaptureCtl.Waiting) !== 0) Atomics.notify(control, CaptureCtl.Write);
-      w[17] = 1;
-      pcap.poll(base + 64, 1, IDLE_POLL_MS);
+      poll(IDLE_POLL_MS);
     } else if (r === -1) {
       failed = true; // the main thread reads pcap_geterr
       break;
@@ -125,7 +147,7 @@ function run(data: CaptureWorkerData): void {
     const stoppedAt = Date.now();
     const end = stoppedAt + STOP_DRAIN_MS;
     for (;;) {
-      const r = pcap.nextEx(p, base, base + 8);
+      const r = pcap.dispatchToMemory(p, batch, dump);
       // -2: a pcap_breakloop of the stop, which libpcap clears as it returns. The stopping thread
       // breaks again every 50 ms until this loop ends, so a long drain sees several: each one
       // ending it left the rest of the kernel buffer neither read nor counted
@@ -136,15 +158,15 @@ function run(data: CaptureWorkerData): void {
       if (r === 0) {
         const waited = Date.now() - stoppedAt;
         if (waited >= data.deliveryLagMs) break;
-        w[17] = 1;
-        pcap.poll(base + 64, 1, data.deliveryLagMs - waited);
+        poll(data.deliveryLagMs - waited);
         continue;
       }
-      if (r !== 1) break;
-      take();
-      if ((n & 1023) === 0 && Date.now() > end) break;
+      if (r < 0) break;
+      take(r);
+      if (Date.now() > end) break;
     }
   }
+  pcap.closeMemoryDump(dump);
   readStats();
   Atomics.store(control, CaptureCtl.State, CaptureState.Ended);
   Atomics.notify(control, CaptureCtl.State);

@@ -32,6 +32,20 @@ export interface LivePcap {
   close(p: number): void;
   /** `pcap_next_ex(p, hdrAddr, dataAddr)`: 1 packet, 0 timeout, -1 error, -2 breakloop. */
   nextEx(p: number, headerOut: number, dataOut: number): number;
+  /**
+   * A memory stream over `bytes` at `address` (libc `fmemopen`, unbuffered) that libpcap's own
+   * `pcap_dump` writes packets into, as pcap records (16-byte header, then the bytes): see
+   * {@link dispatchToMemory}. Null when libc or libpcap lacks a piece of it.
+   */
+  openMemoryDump(p: number, address: number, bytes: number): MemoryDump | null;
+  /**
+   * `pcap_dispatch(p, count, pcap_dump, dump)` after rewinding the stream: up to `count` packets
+   * written from `dump`'s start in one call (no call per packet). Returns the packets written,
+   * 0 when none was waiting, -1 on error, -2 after `pcap_breakloop`.
+   */
+  dispatchToMemory(p: number, count: number, dump: MemoryDump): number;
+  /** Closes the memory stream (`pcap_dump_close`). */
+  closeMemoryDump(dump: MemoryDump): void;
   /** `pcap_stats(p, addr)` into a `struct pcap_stat` (ps_recv, ps_drop, ps_ifdrop: u32). */
   stats(p: number, out: number): number;
   /** libc `memmove(dst, src, n)` between addresses. */
@@ -41,6 +55,14 @@ export interface LivePcap {
   /** `pcap_findalldevs`, decoded. */
   findAllDevices(): { name: string; description: string; addresses: string[]; flags: number }[] | Error;
 }
+
+/** The `pcap_dumper_t` (a `FILE *`) of a memory stream, see {@link LivePcap.openMemoryDump}. */
+export interface MemoryDump {
+  readonly dumper: number;
+}
+
+/** Bytes of the header `pcap_dump` writes before each packet (`struct pcap_sf_pkthdr`: sec, frac, caplen, len). */
+export const DUMP_RECORD_HEADER = 16;
 
 /** `PCAP_ERRBUF_SIZE`. */
 export const ERRBUF_SIZE = 256;
@@ -138,6 +160,7 @@ function bind(): LivePcap | Error {
     nextEx: f('int pcap_next_ex(uintptr_t p, uintptr_t header, uintptr_t data)'),
     stats: f('int pcap_stats(uintptr_t p, uintptr_t ps)'),
     copy: f('void memmove(uintptr_t dst, uintptr_t src, size_t n)'),
+    ...memoryDump(f, path),
     addressOf: (view) => toNumber(addressOf(view, view, 0)),
     findAllDevices() {
       const out: unknown[] = [null];
@@ -161,6 +184,64 @@ function bind(): LivePcap | Error {
         if (out[0] !== null) freealldevs(out[0]);
       }
       return list;
+    },
+  };
+}
+
+/** glibc's `RTLD_NOW | RTLD_NOLOAD`: the handle of a library already loaded, loading nothing. */
+const RTLD_NOW_NOLOAD = 2 | 4;
+/** `_IONBF`: the stream writes straight into its memory. */
+const IONBF = 2;
+
+/**
+ * The memory-stream dump of {@link LivePcap.openMemoryDump}: libc's `fmemopen`, libpcap's
+ * `pcap_dump_fopen`, and `pcap_dump` itself as the callback of `pcap_dispatch` (its address, from
+ * `dlsym` on the loaded libpcap), so packets are copied in C, a whole block per call.
+ */
+function memoryDump(f: (sig: string) => (...args: unknown[]) => unknown, path: string): Pick<LivePcap, 'openMemoryDump' | 'dispatchToMemory' | 'closeMemoryDump'> {
+  let pieces: {
+    fmemopen: (...a: unknown[]) => unknown;
+    setvbuf: (...a: unknown[]) => unknown;
+    dumpFopen: (...a: unknown[]) => unknown;
+    rewind: (...a: unknown[]) => unknown;
+    dispatch: (...a: unknown[]) => unknown;
+    dumpClose: (...a: unknown[]) => unknown;
+    dump: number;
+  } | null = null;
+  try {
+    const dlopen = f('uintptr_t dlopen(const char *file, int mode)');
+    const dlsym = f('uintptr_t dlsym(uintptr_t handle, const char *name)');
+    const handle = Number(dlopen(path, RTLD_NOW_NOLOAD));
+    const dump = handle === 0 ? 0 : Number(dlsym(handle, 'pcap_dump'));
+    if (dump !== 0) {
+      pieces = {
+        fmemopen: f('uintptr_t fmemopen(uintptr_t buf, size_t size, const char *mode)'),
+        setvbuf: f('int setvbuf(uintptr_t stream, uintptr_t buf, int mode, size_t size)'),
+        dumpFopen: f('uintptr_t pcap_dump_fopen(uintptr_t p, uintptr_t fp)'),
+        rewind: f('void rewind(uintptr_t stream)'),
+        dispatch: f('int pcap_dispatch(uintptr_t p, int cnt, uintptr_t callback, uintptr_t user)'),
+        dumpClose: f('void pcap_dump_close(uintptr_t dumper)'),
+        dump,
+      };
+    }
+  } catch {
+    pieces = null;
+  }
+  return {
+    openMemoryDump(p, address, bytes) {
+      if (pieces === null) return null;
+      const file = Number(pieces.fmemopen(address, bytes, 'w'));
+      if (file === 0) return null;
+      pieces.setvbuf(file, 0, IONBF, 0);
+      const dumper = Number(pieces.dumpFopen(p, file));
+      return dumper === 0 ? null : { dumper };
+    },
+    dispatchToMemory(p, count, d) {
+      pieces!.rewind(d.dumper);
+      return pieces!.dispatch(p, count, pieces!.dump, d.dumper) as number;
+    },
+    closeMemoryDump(d) {
+      pieces!.dumpClose(d.dumper);
     },
   };
 }
