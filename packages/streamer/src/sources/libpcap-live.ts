@@ -3,7 +3,7 @@ import { openLibpcapLibrary } from '@flowstream/core/internal';
 /**
  * The libpcap calls of live capture, bound through koffi. Handles and buffers are passed as
  * plain addresses (`uintptr_t`): koffi then makes no JS object per call, which matters for the
- * per-packet calls (`pcap_next_ex`, `memmove`) the capture worker makes.
+ * calls the capture worker makes while packets flow (`pcap_dispatch` a batch, `poll`).
  */
 export interface LivePcap {
   /** Shared object that was loaded. */
@@ -30,8 +30,6 @@ export interface LivePcap {
   setFilter(p: number, expression: string): string | null;
   breakloop(p: number): void;
   close(p: number): void;
-  /** `pcap_next_ex(p, hdrAddr, dataAddr)`: 1 packet, 0 timeout, -1 error, -2 breakloop. */
-  nextEx(p: number, headerOut: number, dataOut: number): number;
   /**
    * A memory stream over `bytes` at `address` (libc `fmemopen`, unbuffered) that libpcap's own
    * `pcap_dump` writes packets into, as pcap records (16-byte header, then the bytes): see
@@ -48,8 +46,6 @@ export interface LivePcap {
   closeMemoryDump(dump: MemoryDump): void;
   /** `pcap_stats(p, addr)` into a `struct pcap_stat` (ps_recv, ps_drop, ps_ifdrop: u32). */
   stats(p: number, out: number): number;
-  /** libc `memmove(dst, src, n)` between addresses. */
-  copy(dst: number, src: number, n: number): void;
   /** Address of a typed array's first byte (its backing store must not move: use a SharedArrayBuffer). */
   addressOf(view: Uint8Array): number;
   /** `pcap_findalldevs`, decoded. */
@@ -157,9 +153,7 @@ function bind(): LivePcap | Error {
     },
     breakloop: f('void pcap_breakloop(uintptr_t p)'),
     close: f('void pcap_close(uintptr_t p)'),
-    nextEx: f('int pcap_next_ex(uintptr_t p, uintptr_t header, uintptr_t data)'),
     stats: f('int pcap_stats(uintptr_t p, uintptr_t ps)'),
-    copy: f('void memmove(uintptr_t dst, uintptr_t src, size_t n)'),
     ...memoryDump(f, path),
     addressOf: (view) => toNumber(addressOf(view, view, 0)),
     findAllDevices() {
