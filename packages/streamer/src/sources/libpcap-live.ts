@@ -37,11 +37,11 @@ export interface LivePcap {
    */
   openMemoryDump(p: number, address: number, bytes: number): MemoryDump | null;
   /**
-   * `pcap_dispatch(p, count, pcap_dump, dump)` after rewinding the stream: up to `count` packets
-   * written from `dump`'s start in one call (no call per packet). Returns the packets written,
+   * `pcap_dispatch(p, count, pcap_dump, dump)` with the stream at byte `position`: up to `count`
+   * packets written from there in one call (no call per packet). Returns the packets written,
    * 0 when none was waiting, -1 on error, -2 after `pcap_breakloop`.
    */
-  dispatchToMemory(p: number, count: number, dump: MemoryDump): number;
+  dispatchToMemory(p: number, count: number, dump: MemoryDump, position: number): number;
   /** Closes the memory stream (`pcap_dump_close`). */
   closeMemoryDump(dump: MemoryDump): void;
   /** `pcap_stats(p, addr)` into a `struct pcap_stat` (ps_recv, ps_drop, ps_ifdrop: u32). */
@@ -197,7 +197,8 @@ function memoryDump(f: (sig: string) => (...args: unknown[]) => unknown, path: s
     fmemopen: (...a: unknown[]) => unknown;
     setvbuf: (...a: unknown[]) => unknown;
     dumpFopen: (...a: unknown[]) => unknown;
-    rewind: (...a: unknown[]) => unknown;
+    seek: (...a: unknown[]) => unknown;
+    clearError: (...a: unknown[]) => unknown;
     dispatch: (...a: unknown[]) => unknown;
     dumpClose: (...a: unknown[]) => unknown;
     dump: number;
@@ -212,7 +213,8 @@ function memoryDump(f: (sig: string) => (...args: unknown[]) => unknown, path: s
         fmemopen: f('uintptr_t fmemopen(uintptr_t buf, size_t size, const char *mode)'),
         setvbuf: f('int setvbuf(uintptr_t stream, uintptr_t buf, int mode, size_t size)'),
         dumpFopen: f('uintptr_t pcap_dump_fopen(uintptr_t p, uintptr_t fp)'),
-        rewind: f('void rewind(uintptr_t stream)'),
+        seek: f('int fseek(uintptr_t stream, long offset, int whence)'),
+        clearError: f('void clearerr(uintptr_t stream)'),
         dispatch: f('int pcap_dispatch(uintptr_t p, int cnt, uintptr_t callback, uintptr_t user)'),
         dumpClose: f('void pcap_dump_close(uintptr_t dumper)'),
         dump,
@@ -230,8 +232,10 @@ function memoryDump(f: (sig: string) => (...args: unknown[]) => unknown, path: s
       const dumper = Number(pieces.dumpFopen(p, file));
       return dumper === 0 ? null : { dumper };
     },
-    dispatchToMemory(p, count, d) {
-      pieces!.rewind(d.dumper);
+    dispatchToMemory(p, count, d, position) {
+      // pcap_dump writes nothing to a stream in error: cleared, though the room given never overflows
+      pieces!.clearError(d.dumper);
+      pieces!.seek(d.dumper, position, 0);
       return pieces!.dispatch(p, count, pieces!.dump, d.dumper) as number;
     },
     closeMemoryDump(d) {
