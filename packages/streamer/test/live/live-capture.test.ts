@@ -115,6 +115,45 @@ describe.skipIf(skip)(title, () => {
     });
   }, 20_000);
 
+  it('hands over every byte of large and small frames through a small ring, across its wraps', async () => {
+    // a 1 MiB ring and a 65535-byte snapshot length: a batch holds two frames of the largest size,
+    // ~9 MB of frames wrap the ring several times while the reader takes them as they come
+    const rx = await receiver();
+    cleanups.push(() => rx.close());
+    const port = rx.address().port;
+    const capture = new LiveCapture('lo', { bpfFilter: `udp dst port ${port}`, snapshotLength: 65535, ringSize: 1 << 20 });
+    cleanups.push(() => capture.stop());
+    capture.start();
+    const sizes = Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? 60000 - i : 1 + ((i * 977) % 1400)));
+    const s = dgram.createSocket('udp4');
+    // datagram i: its index in two bytes, then bytes i, i + 1, … (mod 256)
+    const payloadByte = (i: number, k: number) => (k === 0 ? i >> 8 : k === 1 ? i & 0xff : (i + k) & 0xff);
+    for (const [i, size] of sizes.entries()) {
+      const payload = Buffer.from(Array.from({ length: size }, (_, k) => payloadByte(i, k)));
+      await new Promise<void>((resolve, reject) => s.send(payload, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+    }
+    s.close();
+    const record = new CaptureRecord();
+    const got: { caplen: number; wire: number; wrongBytes: number }[] = [];
+    for (const end = Date.now() + 10_000; got.length < sizes.length && Date.now() < end; ) {
+      if (!capture.next(record)) {
+        await capture.waitForData(50);
+        continue;
+      }
+      const i = got.length;
+      const d = record.data;
+      const o = record.offset + 42;
+      let wrongBytes = 0;
+      for (let k = 0; k < record.caplen - 42; k++) if (d[o + k] !== payloadByte(i, k)) wrongBytes++;
+      got.push({ caplen: record.caplen, wire: record.wireLength, wrongBytes });
+    }
+    capture.stop();
+    expect(got.map((g) => g.caplen)).toEqual(sizes.map((size) => 42 + size));
+    expect(got.map((g) => g.wire)).toEqual(sizes.map((size) => 42 + size));
+    expect(got.reduce((n, g) => n + g.wrongBytes, 0)).toBe(0);
+    expect(capture.stats()).toMatchObject({ packetsReceived: sizes.length, packetsTruncated: 0, packetsDropped: 0, ringDropped: 0 });
+  }, 30_000);
+
   it('buffers a burst of 300 datagrams with the default buffer size', async () => {
     const rx = await receiver();
     cleanups.push(() => rx.close());
