@@ -68,14 +68,14 @@ const BLOCK_TIMEOUT_MS = 10;
  * after up to two timeouts).
  */
 const DELIVERY_LAG_MS = 5 * BLOCK_TIMEOUT_MS;
-/** Longest the main thread waits for the worker to leave `pcap_next_ex` when stopping. */
+/** Longest the main thread waits for the worker to leave `pcap_dispatch` when stopping. */
 const STOP_WAIT_MS = 8000;
 
 /**
  * Captures packets from a network interface through libpcap (koffi). The handle is set up and
  * activated synchronously here (errors are thrown by {@link start}), then a worker thread runs
- * `pcap_next_ex` and copies each packet with its kernel timestamp (ns when libpcap supports it)
- * into a shared ring. The main thread reads the ring with {@link next} (pull), or gets a callback
+ * `pcap_dispatch`, which writes batches of packets with their kernel timestamps (ns when libpcap
+ * supports it) into a shared ring. The main thread reads the ring with {@link next} (pull), or gets a callback
  * per packet from {@link start}. Kernel drops, interface drops and ring-full drops are counted
  * ({@link stats}).
  *
