@@ -43,7 +43,13 @@ class LiveReader implements CaptureReader {
   }
 
   next(record: CaptureRecord): ReadStatus {
-    // read before the ring: the worker stores it only after publishing the packets before it
+    if (this.capture.next(record)) {
+      this.recordsRead++;
+      return ReadStatus.Record;
+    }
+    // the ring is empty: the quiet time is read, then the ring once more. The worker stores the
+    // quiet time only after publishing the packets before it, so a ring still empty after it holds
+    // none of them (read once per empty ring, not once per packet)
     const quiet = this.capture.quietTimeMs();
     if (this.capture.next(record)) {
       this.recordsRead++;
