@@ -76,15 +76,19 @@ export function pcapRecordBytes(snapshotLength: number): number {
 }
 
 /** Bytes of scratch space to allocate past the ring: a batch of packets, at least one of the snapshot length. */
-export function captureScratchBytes(snapshotLength: number): number {
+function captureScratchBytes(snapshotLength: number): number {
   return Math.max(SCRATCH_BYTES, pcapRecordBytes(snapshotLength)) + SCRATCH_SLACK;
 }
 
-/** Allocates a ring of at least `bytes` (a power of two, at least 1 MiB), followed by `scratchBytes` of scratch space. */
-export function allocateCaptureRing(bytes: number, scratchBytes = 0): CaptureRingBuffers {
+/**
+ * Allocates a ring of at least `bytes` (a power of two, at least 1 MiB), followed by the scratch
+ * space a capture of `snapshotLength` needs.
+ */
+export function allocateCaptureRing(bytes: number, snapshotLength: number): CaptureRingBuffers {
   let size = 1 << 20;
   while (size < bytes) size *= 2;
-  return { control: new SharedArrayBuffer(CONTROL_WORDS * 4), data: new SharedArrayBuffer(size + scratchBytes), ringBytes: size, epochMs: Date.now() };
+  const data = new SharedArrayBuffer(size + captureScratchBytes(snapshotLength));
+  return { control: new SharedArrayBuffer(CONTROL_WORDS * 4), data, ringBytes: size, epochMs: Date.now() };
 }
 
 /**

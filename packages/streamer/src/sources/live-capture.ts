@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { CaptureRecord } from '@flowstream/core';
 import { waitAsync } from '@flowstream/core/internal';
 import { startWorkerThread, workerEntry } from '../parallel/worker-spawn.js';
-import { CaptureCtl, CaptureRingReader, CaptureState, allocateCaptureRing, captureScratchBytes, type CaptureRingBuffers } from './capture-ring.js';
+import { CaptureCtl, CaptureRingReader, CaptureState, allocateCaptureRing, type CaptureRingBuffers } from './capture-ring.js';
 import type { CaptureWorkerData } from './capture-worker.js';
 import { ERRBUF_SIZE, loadLivePcap, type LivePcap } from './libpcap-live.js';
 import { LiveCaptureError } from './live-capture-error.js';
@@ -176,7 +176,7 @@ export class LiveCapture {
     if (pcap instanceof Error) throw pcap;
     const nano = this.open(pcap);
     this.pcap = pcap;
-    const buffers = allocateCaptureRing(this.ringSize, captureScratchBytes(this.snapshotLength));
+    const buffers = allocateCaptureRing(this.ringSize, this.snapshotLength);
     this.buffers = buffers;
     this.reader = new CaptureRingReader(buffers);
     this.control = this.reader.control;
