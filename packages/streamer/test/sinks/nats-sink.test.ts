@@ -423,32 +423,32 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS sink on a real server', () => {
     return { warnings, rows, result, flows: streamer.summary!.flows, acked: sink.deliveries.acked };
   }
 
-  /** The flows the one note of stream `name`'s replacement says were lost. */
-  function lostInNote(name: string, warnings: string[]): number {
+  /**
+   * The one note of stream `name`'s replacement says how many flows were lost, and they are what
+   * the run's result leaves out: the flows in the new stream and the lost ones are every flow metered.
+   */
+  function everyFlowCounted(name: string, { warnings, rows, result, flows }: Awaited<ReturnType<typeof replacedBetweenBatches>>): void {
     const note = new RegExp(`stream ${name} was deleted and made again \\(by another run, or by hand; the messages the old one had acknowledged, (\\d+) flows so far, are not in the new one\\)$`);
     const said = warnings.map((w) => note.exec(w)).filter((m) => m !== null);
     expect(said, warnings.join('\n')).toHaveLength(1);
-    return Number(said[0]![1]);
+    const lost = Number(said[0]![1]);
+    expect(lost).toBeGreaterThan(0);
+    expect(result.flows).toBe(rows);
+    expect(rows + lost).toBe(flows);
+  }
+
+  /** Publishes more messages of another subject than the run had acknowledged: the new stream's numbers pass the run's before it sends again. */
+  async function fillPast(connection: NatsConnection, subject: string, acked: number): Promise<void> {
+    const js = jetstream(connection);
+    for (let i = 0; i < acked + 50; i++) await js.publish(subject, new Uint8Array(8));
   }
 
   it('a stream deleted and made again between two batches, while no message waits: told by the sequence numbers starting again', async () => {
-    const { warnings, rows, result, flows } = await replacedBetweenBatches('QUIET', async () => {});
-    const lost = lostInNote('QUIET', warnings);
-    expect(lost).toBeGreaterThan(0);
-    expect(result.flows).toBe(rows);
-    expect(rows + lost).toBe(flows);
+    everyFlowCounted('QUIET', await replacedBetweenBatches('QUIET', async () => {}));
   }, 30_000);
 
   it('a stream made again between two batches and filled by other runs past the numbers of the run: told by the look at the end, which counts what it holds of the run', async () => {
-    const js = jetstream(nc);
-    const { warnings, rows, result, flows } = await replacedBetweenBatches('FILLED', async (acked) => {
-      // another sensor's messages: the new stream's numbers pass the run's before it sends again
-      for (let i = 0; i < acked + 50; i++) await js.publish('filled.other', new Uint8Array(8));
-    });
-    const lost = lostInNote('FILLED', warnings);
-    expect(lost).toBeGreaterThan(0);
-    expect(result.flows).toBe(rows);
-    expect(rows + lost).toBe(flows);
+    everyFlowCounted('FILLED', await replacedBetweenBatches('FILLED', (acked) => fillPast(nc, 'filled.other', acked)));
   }, 30_000);
 
   it('a stream made again and filled past the run, with credentials that may not read it: the note says the count is unknown, and the result counts none of the flows', async () => {
@@ -459,15 +459,8 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS sink on a real server', () => {
     );
     const admin = await connect({ servers: guarded.url, user: 'admin', pass: 'admin' });
     try {
-      const js = jetstream(admin);
       const on = { url: guarded.url.replace('nats://', 'nats://sensor:sensor@'), jsm: await jetstreamManager(admin) };
-      const { warnings, rows, result, flows, acked } = await replacedBetweenBatches(
-        'NORIGHTS',
-        async (before) => {
-          for (let i = 0; i < before + 50; i++) await js.publish('norights.other', new Uint8Array(8));
-        },
-        on,
-      );
+      const { warnings, rows, result, flows, acked } = await replacedBetweenBatches('NORIGHTS', (before) => fillPast(admin, 'norights.other', before), on);
       expect(rows).toBeGreaterThan(0);
       const note = /stream NORIGHTS was deleted and made again \(by another run, or by hand; the messages the old one had acknowledged are not in the new one\); how many of this run's (\d+) acknowledged flows the new one holds could not be counted \((.+)\), so the result counts none of them$/;
       const said = warnings.map((w) => note.exec(w)).filter((m) => m !== null);
