@@ -1,4 +1,4 @@
-import { BpfFilter, createNdpiDissector, loadNdpi } from '@flowstream/core';
+import { BpfFilter, createNdpiDissector, loadNdpi, ndpiVersion } from '@flowstream/core';
 import { extensions } from './nfstreamer.js';
 import { resolveInterface } from './sources/interfaces.js';
 import { liveInput } from './sources/live-input.js';
@@ -15,6 +15,10 @@ export function registerOptionalParts(): void {
   extensions.loadDissector = (nDissections) => {
     const lib = loadNdpi();
     return lib instanceof Error ? lib : () => createNdpiDissector(lib, nDissections);
+  };
+  extensions.ndpiVersion = () => {
+    const lib = loadNdpi();
+    return lib instanceof Error ? null : ndpiVersion(lib);
   };
 }
 

@@ -50,6 +50,7 @@ describe('flowstream CLI', () => {
       // NFStream's decode_tunnels=False, written as a value: not read as a capture file named "false"
       [[pcap('google_ssl.pcap'), '--decode-tunnels', 'false'], /--decode-tunnels takes no value: write --decode-tunnels or --no-decode-tunnels \(got "false"\)/],
       [['--input-hash', 'True', pcap('google_ssl.pcap')], /--input-hash takes no value: write --input-hash alone \(got "True"\)/],
+      [[pcap('google_ssl.pcap'), '--no-decode-tunnels', '0'], /--no-decode-tunnels takes no value: write --decode-tunnels or --no-decode-tunnels \(got "0"\)/],
       // a key alone would leave the addresses in clear
       [['--anonymize-key', join(REPO, 'README.md'), pcap('google_ssl.pcap')], /--anonymize-key needs --anonymize COLUMNS/],
       [[], /no SOURCE/],

@@ -81,7 +81,7 @@ const CLI_OPTION_TABLE: readonly CliOptionSpec[] = [
     help: 'a plugin: registry name, options optional (splt, splt:sequenceLength=10, flow-slicer:limit=4, dhcp, mdns, ' +
       'ja4, wf, wf:activeTimeout=120,levels=2, covertmark-windows) or a module file (./my-plugin.js[#Export]); repeatable',
   },
-  { flag: 'windows-output', type: 'string', metavar: 'FILE', section: 'output', help: 'with --plugin covertmark-windows: window rows (.csv or .arrow)' },
+  { flag: 'windows-output', type: 'string', metavar: 'FILE', section: 'output', help: 'with --plugin covertmark-windows: window rows (.csv .arrow .parquet .jsonl)' },
   { flag: 'duration', type: 'integer', min: 0, max: 2 ** 31 - 1, allowed: 'a non-negative integer number of seconds', metavar: 'S', section: 'live', help: 'stop after S seconds (Ctrl-C also stops and flushes)' },
   { flag: 'quiet', short: 'q', type: 'boolean', section: 'general', help: 'no closing line, no progress line unless --progress asks for it' },
   { flag: 'progress', type: 'boolean', negatable: true, section: 'general', help: 'draw the progress line even when stderr is not a terminal (--no-progress: never)' },
@@ -162,7 +162,7 @@ function checkFlagValues(tokens: readonly { kind: string; name?: string; value?:
   for (let i = 1; i < tokens.length; i++) {
     const t = tokens[i]!;
     const prev = tokens[i - 1]!;
-    if (t.kind !== 'positional' || prev.kind !== 'option' || !/^(true|false|yes|no)$/i.test(t.value ?? '')) continue;
+    if (t.kind !== 'positional' || prev.kind !== 'option' || !/^(true|false|yes|no|on|off|0|1)$/i.test(t.value ?? '')) continue;
     if (options[prev.name!]?.type !== 'boolean' || existsSync(t.value!)) continue;
     const base = prev.name!.startsWith('no-') ? prev.name!.slice(3) : prev.name!;
     const forms = options[`no-${base}`] !== undefined ? `--${base} or --no-${base}` : `--${base} alone`;
@@ -181,7 +181,6 @@ export function parseCli(argv: string[]): CliOptions {
     anonymize: { type: 'string', multiple: true },
     'anonymize-key': { type: 'string' },
     'input-hash': { type: 'boolean' },
-    compression: { type: 'string' },
     'flows-per-file': { type: 'string' },
     'rotate-files': { type: 'string' },
     'snapshot-output': { type: 'string' },
@@ -255,11 +254,10 @@ export function parseCli(argv: string[]): CliOptions {
     }
     sinkOptions[key] = v[name];
   }
-  // the Parquet codec: refused where no output is Parquet (it would be ignored), and checked here (a usage error)
+  // the Parquet codec (a setting of that format, refused above where no output is Parquet), checked here: a usage error
   const compression = v.compression as string | undefined;
-  if (compression !== undefined) {
-    if (!formats.includes('parquet')) throw new UsageError(`--compression applies to --format parquet, not ${formats.join(' or ')}`);
-    if (!(PARQUET_CODECS as readonly string[]).includes(compression)) throw new UsageError(`--compression: expected one of ${PARQUET_CODECS.join(', ')}, got "${compression}"`);
+  if (compression !== undefined && !(PARQUET_CODECS as readonly string[]).includes(compression)) {
+    throw new UsageError(`--compression: expected one of ${PARQUET_CODECS.join(', ')}, got "${compression}"`);
   }
   const flowsPerFile = typeof v['flows-per-file'] === 'string' ? parseInteger('flows-per-file', v['flows-per-file'], 0, Number.MAX_SAFE_INTEGER, 'a non-negative integer') : 0;
   const rotateFiles = typeof v['rotate-files'] === 'string' ? parseInteger('rotate-files', v['rotate-files'], 0, Number.MAX_SAFE_INTEGER, 'a non-negative integer') : 0;
@@ -357,7 +355,7 @@ ${formatHelp()}
       --snapshot-output TARGET where flow snapshots go (with --snapshot-interval S): a row per
                                long live flow every S seconds of capture time; flows unchanged
       --snapshot-format FMT    format of the snapshot output (default: by its name's ending,
-                               .csv .jsonl .parquet .arrow; else --format's; csv for none)
+                               .csv .jsonl .parquet .arrow .arrows; else --format's; csv for none)
       --snapshot-columns a,b,… keep only these snapshot columns (--anonymize applies too)
       --summary FILE           write the run summary JSON (packet accounting, flows, manifest)
                                to FILE ("-" = stderr)

@@ -1,5 +1,10 @@
 import type { StreamerSummary } from '../nfstreamer.js';
 
+/** `n` and the word, with an `s` unless `n` is 1 (the closing lines' counts). */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /**
  * The closing line: the summary's counts (the same numbers as `--summary`), with the packets a
  * live capture lost before reading them.
@@ -11,7 +16,6 @@ import type { StreamerSummary } from '../nfstreamer.js';
  */
 export function closingLine(summary: StreamerSummary, secs: number): string {
   const p = summary.packets;
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const filtered = p.filtered ? `, ${p.filtered} filtered` : '';
   const line = `${plural(summary.flows, 'flow')} from ${plural(p.read, 'packet')} (${p.processed} processed, ${p.ignored} ignored${filtered}) in ${secs.toFixed(2)} s`;
   // a live capture's losses: never left to the summary file alone

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './cli-options.js';
+import { plural } from './closing-line.js';
 
 export const COLLECT_HELP = `Usage: flowstream collect nats://HOST:PORT/STREAM --durable NAME --format parquet -o DIR [options]
 
@@ -130,7 +131,7 @@ export async function collectMain(argv: string[]): Promise<number> {
     const r = await collectFlows({ source, durable: cli.durable, dir: cli.output, idleExit: cli.idleExit, rollBytes: cli.rollBytes, rollSeconds: cli.rollSeconds, ackWait: cli.ackWait, creds: cli.creds, tlsCa: cli.tlsCa, signal: stop.signal });
     if (!cli.quiet) {
       const secs = ((performance.now() - started) / 1000).toFixed(2);
-      process.stderr.write(`flowstream collect: ${r.flows} flows in ${r.files.length} files${r.skipped ? ` (${r.skipped} messages already in the dataset skipped)` : ''} in ${secs} s\n`);
+      process.stderr.write(`flowstream collect: ${plural(r.flows, 'flow')} in ${plural(r.files.length, 'file')}${r.skipped ? ` (${r.skipped} messages already in the dataset skipped)` : ''} in ${secs} s\n`);
     }
     return 0;
   } catch (err) {

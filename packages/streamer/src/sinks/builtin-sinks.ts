@@ -74,10 +74,12 @@ registerFileFormat(
   fileFormat({
     name: 'parquet',
     extensions: ['.parquet'],
-    description: 'Parquet (zstd by default), one row group per batch, manifest and summary in the footer',
+    description: 'Parquet (zstd by default), a row group per 65,536 flows, manifest and summary in the footer',
     stdout: true,
     binary: true,
     hashesInputs: true,
+    // the codec: refused on an export with no Parquet output, where it would be ignored
+    settings: { compression: '--compression' },
     chunkName: numberedPath,
     load: async () => {
       const { ParquetSink } = await import('./parquet/parquet-sink.js');

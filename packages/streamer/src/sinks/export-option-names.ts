@@ -1,6 +1,7 @@
 import { unknownOptionError } from '@flowstream/core/internal';
 import type { ExportOptions, WriteOptions } from './export-options.js';
 import type { SinkDefinition } from './flow-sink.js';
+import { sinkDefinitions } from './sink-registry.js';
 
 /** The keys a type declares, without its index signature. */
 type DeclaredKeys<T> = keyof { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] };
@@ -17,14 +18,16 @@ const GENERAL_OPTIONS = [
   'flowsPerFile',
   'rotateFiles',
   'batchSize',
-  'compression',
   'snapshotOutput',
   'snapshotFormat',
   'warn',
 ] as const satisfies readonly DeclaredKeys<ExportOptions>[];
 
-// a compile error names any option ExportOptions declares and the list above lacks
-type Unlisted = Exclude<DeclaredKeys<ExportOptions>, (typeof GENERAL_OPTIONS)[number]>;
+/** Options `ExportOptions` types for its users that one format reads, as its setting (`SinkDefinition.settings`). */
+const FORMAT_SETTINGS = ['compression'] as const satisfies readonly DeclaredKeys<ExportOptions>[];
+
+// a compile error names any option ExportOptions declares and the lists above lack
+type Unlisted = Exclude<DeclaredKeys<ExportOptions>, (typeof GENERAL_OPTIONS)[number] | (typeof FORMAT_SETTINGS)[number]>;
 const listsEveryOption: [Unlisted] extends [never] ? true : Unlisted = true;
 void listsEveryOption;
 
@@ -53,20 +56,24 @@ export function checkOptionNames(options: object, allowed: readonly string[]): v
 
 /**
  * Refuses an export option that no output of the export reads: not a general option, nor a
- * setting its formats declare (`SinkDefinition.settings`). A misspelt name would otherwise be
- * ignored silently. The error names the option and the allowed names. Formats that do not
- * declare their settings (registered by users) may read any name: then nothing is refused.
+ * setting its formats declare (`SinkDefinition.settings`). A misspelt name, or another format's
+ * setting (`compression` on a CSV export), would otherwise be ignored silently. The error names
+ * the option and the allowed names, or the formats that read it. Formats that do not declare
+ * their settings (registered by users) may read any name: then nothing is refused.
  *
  * @example
  * ```ts
  * checkExportOptionNames({ flowsPerFile: 10 }, [sinkDefinition('csv')]); // ok
  * checkExportOptionNames({ flowsPerFIle: 10 }, [sinkDefinition('csv')]); // TypeError naming flowsPerFIle
+ * checkExportOptionNames({ compression: 'zstd' }, [sinkDefinition('csv')]); // TypeError: a parquet setting
  * ```
  */
 export function checkExportOptionNames(options: object, definitions: readonly SinkDefinition[]): void {
   const general = new Set<string>(GENERAL_OPTIONS);
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined || general.has(key) || definitions.some((d) => readsSetting(d, key))) continue;
+    const owners = sinkDefinitions().filter((d) => d.settings?.[key] !== undefined).map((d) => d.name);
+    if (owners.length > 0) throw new TypeError(`Invalid option ${key}: a setting of the ${owners.join(' and ')} format, and this export writes ${definitions.map((d) => d.name).join(' and ')}.`);
     const allowed = new Set(general);
     for (const d of definitions) for (const name of Object.keys(d.settings ?? {})) allowed.add(name);
     throw unknownOptionError(key, value, [...allowed].sort());

@@ -15,6 +15,8 @@ export function fileFormat(spec: {
   /** Binary bytes: refused on a terminal (`-o -` with standard output a terminal). */
   binary?: boolean;
   hashesInputs?: boolean;
+  /** Options only this format reads, with their flags (`SinkDefinition.settings`); none by default. */
+  settings?: Readonly<Record<string, string>>;
   chunkName: (path: string, chunk: number, rotateFiles: number) => string;
   load: () => Promise<(path: string, options: SinkOptions) => FlowSink>;
 }): SinkDefinition {
@@ -25,8 +27,8 @@ export function fileFormat(spec: {
     target: 'file',
     stdout: spec.stdout,
     hashesInputs: spec.hashesInputs ?? false,
-    // flowsPerFile, rotateFiles, batchSize and compression are general export options
-    settings: {},
+    // flowsPerFile, rotateFiles and batchSize are general export options
+    settings: spec.settings ?? {},
     // the chunk options' rules are every output's (`checkTarget`, which calls this after them)
     async check(target) {
       if (target === '-') {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadNdpi, ndpiVersion, type NdpiLibrary } from '@flowstream/core';
 import { NFStreamer, type FlowSink } from '@flowstream/streamer';
 import { PCAPS, runCli } from '../support/run-cli.js';
 
@@ -152,7 +153,10 @@ describe('export option names', () => {
     await expect(streamer.export('csv', out, { flowsPerFIle: 3 })).rejects.toThrow(/Invalid option flowsPerFIle: expected one of the known options \(.*flowsPerFile.*\)/);
     await expect(streamer.export('csv', out, { flows_per_file: 3 })).rejects.toThrow('did you mean flowsPerFile?');
     // an IPFIX setting is not a CSV option; in an IPFIX export it is read
-    await expect(streamer.export('csv', out, { ipfixRate: 5 })).rejects.toThrow('Invalid option ipfixRate');
+    await expect(streamer.export('csv', out, { ipfixRate: 5 })).rejects.toThrow('Invalid option ipfixRate: a setting of the ipfix format, and this export writes csv.');
+    // the Parquet codec likewise (the command line refuses --compression without a Parquet output too)
+    await expect(streamer.export('jsonl', join(dir, 'typo.jsonl'), { compression: 'zstd' })).rejects.toThrow('Invalid option compression: a setting of the parquet format, and this export writes jsonl.');
+    expect(existsSync(join(dir, 'typo.jsonl'))).toBe(false);
     await expect(streamer.export('ipfix', 'udp://127.0.0.1:9', { ipfixRate: 'fast' })).rejects.toThrow('Invalid option ipfixRate: expected an integer');
     // the snapshot output's format counts: a NATS setting is still foreign to csv + jsonl
     await expect(new NFStreamer({ source: CAPTURE, nDissections: 0, snapshotInterval: 1 }).export('csv', out, { snapshotOutput: join(dir, 'typo.jsonl'), natsStream: 'X' })).rejects.toThrow('Invalid option natsStream');
@@ -160,6 +164,10 @@ describe('export option names', () => {
     // undefined values are absent options; general options of every format pass
     const flows = (await streamer.export('csv', out, { flowsPerFile: undefined, columns: ['src_ip'], warn: () => {} })).flows;
     expect(flows).toBeGreaterThan(0);
+    // the codec where a snapshot output is Parquet
+    const snapshots = join(dir, 'codec-snapshots.parquet');
+    await new NFStreamer({ source: CAPTURE, nDissections: 0, snapshotInterval: 1 }).export('csv', join(dir, 'codec.csv'), { snapshotOutput: snapshots, compression: 'gzip' });
+    expect(existsSync(snapshots)).toBe(true);
   });
 
   it('a format that does not declare its settings may read any option', async () => {
@@ -225,6 +233,22 @@ describe('manifest, summary and the output files', () => {
     const noHash = join(dir, 'run2.json');
     runCli([CAPTURE, '-q', '--n-dissections', '0', '-o', join(dir, 's2.csv'), '--summary', noHash]);
     expect(JSON.parse(readFileSync(noHash, 'utf8')).manifest.sources[0].sha256).toBeUndefined();
+  });
+
+  it.skipIf(loadNdpi() instanceof Error && process.env.CI !== 'true')('the manifest names the nDPI that dissected (summary, Arrow footer, library), and no nDPI without dissection', async () => {
+    const expected = ndpiVersion(loadNdpi() as NdpiLibrary);
+    expect(expected).toMatch(/^nDPI \d+\.\d+/);
+    const summary = join(dir, 'ndpi.json');
+    expect(runCli([CAPTURE, '-q', '--format', 'none', '--summary', summary]).status).toBe(0);
+    expect(JSON.parse(readFileSync(summary, 'utf8')).manifest.ndpi).toBe(expected);
+    const arrow = join(dir, 'ndpi.arrow');
+    const s = new NFStreamer({ source: CAPTURE, nDissections: 20, nMeters: 2 });
+    await s.toArrowFile(arrow);
+    expect(s.summary!.manifest.ndpi).toBe(expected);
+    expect(JSON.parse(tableFromIPC(readFileSync(arrow)).schema.metadata.get('flowstream')!).ndpi).toBe(expected);
+    const none = join(dir, 'no-ndpi.json');
+    expect(runCli([CAPTURE, '-q', '--format', 'none', '--n-dissections', '0', '--summary', none]).status).toBe(0);
+    expect(JSON.parse(readFileSync(none, 'utf8')).manifest.ndpi).toBeUndefined();
   });
 
   it('flowsPerFile splits every file format; the parts hold every flow once', async () => {
