@@ -6,12 +6,13 @@ export type BpfRunFunction = (d: Uint8Array, o: number, caplen: number, wireLen:
  * `new Function`, so V8 optimises the filter like hand-written code (constants inlined, no
  * dispatch). Same semantics as {@link BpfInterpreter}.
  *
- * Classic BPF only jumps forward, so the program is emitted in order and every jump target t
+ * A program that only jumps forward (all but `protochain`'s) is emitted in order and every jump target t
  * gets a labelled block `Lt: { … }` opened at the top of the function and closed just before
  * instruction t; a jump to t is `break Lt`. Blocks nest by target (largest outermost), so code
  * size stays linear in the program size.
  *
- * @returns the compiled function, or null when the engine refuses the generated source (e.g. a
+ * @returns the compiled function, or null for a program that jumps back (`protochain`'s loop,
+ * which labelled blocks cannot express) or when the engine refuses the generated source (e.g. a
  * nesting depth limit on a huge program); the caller then interprets.
  * @example
  * ```ts
@@ -19,6 +20,7 @@ export type BpfRunFunction = (d: Uint8Array, o: number, caplen: number, wireLen:
  * ```
  */
 export function generateBpfFunction(insns: Uint32Array): BpfRunFunction | null {
+  for (let pc = 0; pc < insns.length >>> 2; pc++) if (insns[pc * 4] === 0x05 && (insns[pc * 4 + 3]! | 0) < 0) return null;
   const source = generateBpfSource(insns);
   // Compile-time only: a SyntaxError/RangeError here means "fall back to the interpreter".
   try {

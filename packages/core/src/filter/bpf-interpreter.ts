@@ -1,10 +1,11 @@
-import { BPF_MEMWORDS } from './bpf-opcodes.js';
+import { BPF_MEMWORDS, MAX_BACKWARD_JUMPS } from './bpf-opcodes.js';
 
 /**
  * A classic BPF interpreter with libpcap's `bpf_filter` semantics: packet loads are relative to
  * the frame start and bounded by the captured length (out of bounds ⇒ the program returns 0,
- * i.e. reject), `len` loads give the wire length, division or modulo by zero returns 0, and
- * shifts by 32 or more give 0. The program must have passed {@link validateBpf}.
+ * i.e. reject), `len` loads give the wire length, division or modulo by zero returns 0, shifts by
+ * 32 or more give 0, and a `ja` offset is signed (`protochain` loops back), a packet rejected after
+ * {@link MAX_BACKWARD_JUMPS} of them. The program must have passed {@link validateBpf}.
  *
  * Allocates nothing per run: the program is unpacked into typed arrays once, and the scratch
  * memory is one reused array.
@@ -52,6 +53,7 @@ export class BpfInterpreter {
     let X = 0;
     let pc = 0;
     let i = 0;
+    let back = 0;
     for (;;) {
       const k = kk[pc]!;
       switch (code[pc]) {
@@ -118,8 +120,9 @@ export class BpfInterpreter {
         case 0x03: // stx M[k]
           mem[k] = X;
           break;
-        case 0x05: // ja
-          pc += k;
+        case 0x05: // ja (signed)
+          if ((k | 0) < 0 && ++back > MAX_BACKWARD_JUMPS) return 0;
+          pc += k | 0;
           break;
         case 0x25: // jgt #k
           pc += A > k ? jt[pc]! : jf[pc]!;

@@ -54,6 +54,13 @@ export const BPF_MEMWORDS = 16;
 
 /** Instruction limit of libpcap/the kernel (BPF_MAXINSNS). */
 export const BPF_MAXINSNS = 4096;
+/**
+ * Backward jumps one packet may take before the program rejects it. libpcap compiles
+ * `protochain` (walking IPv6 extension headers) as a loop closed by a backward `ja`; a packet
+ * whose headers point back at each other would loop for ever, so libpcap's interpreter bounds
+ * the loop, at this count, and we do too.
+ */
+export const MAX_BACKWARD_JUMPS = 64;
 
 /** Packs one instruction into the `[code, jt, jf, k]` layout {@link BpfProgram} takes. */
 export function bpfStmt(code: number, k: number): [number, number, number, number] {

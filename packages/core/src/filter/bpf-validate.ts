@@ -23,8 +23,8 @@ const VALID_CODES: ReadonlySet<number> = new Set<number>([
 
 /**
  * Checks a packed `[code, jt, jf, k] × n` program the way libpcap's `bpf_validate` does: known
- * opcodes, forward jumps that stay inside the program, scratch-memory indices below 16, and a
- * RET last (so every path ends in a RET). Runtime faults (out-of-bounds loads, division by zero)
+ * opcodes, jumps that stay inside the program (forward, but for `ja`, whose offset is signed:
+ * `protochain` loops back; never to itself), scratch-memory indices below 16, and a RET last. Runtime faults (out-of-bounds loads, division by zero)
  * are left to the runner, which rejects the packet.
  *
  * @returns null when valid, else what is wrong and where.
@@ -47,7 +47,9 @@ export function validateBpf(insns: Uint32Array): string | null {
     const cls = code & 0x07;
     if (cls === BPF_JMP) {
       if ((code & 0xf0) === BPF_JA) {
-        if (k >= n - pc - 1) return `instruction ${pc}: jump out of the program`;
+        const target = pc + 1 + (k | 0);
+        if (target < 0 || target >= n) return `instruction ${pc}: jump out of the program`;
+        if (target === pc) return `instruction ${pc}: jump to itself`;
       } else if (jt > 255 || jf > 255 || pc + 1 + jt >= n || pc + 1 + jf >= n) {
         return `instruction ${pc}: jump out of the program`;
       }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BpfProgram, generateBpfSource, loadLibpcap, validateBpf } from '../../src/filter/index.js';
+import { MAX_BACKWARD_JUMPS } from '../../src/filter/bpf-opcodes.js';
 import { libpcapBpfFilter } from './libpcap-reference.js';
 
 // Every opcode classic BPF defines (see bpf-opcodes.ts); memory opcodes get k < 16.
@@ -117,6 +118,42 @@ describe('BPF engines', () => {
     );
   });
 
+  // ldx #0; (1) ldb [x+0]; jeq #0 → ret #1; txa; add #1; tax; ja → 1: the first zero byte's loop,
+  // closed by a backward ja as libpcap's protochain is
+  const zeroScan = new Uint32Array([
+    0x01, 0, 0, 0, 0x50, 0, 0, 0, 0x15, 4, 0, 0, 0x87, 0, 0, 0, 0x04, 0, 0, 1, 0x07, 0, 0, 0, 0x05, 0, 0, -6 >>> 0, 0x06, 0, 0, 1,
+  ]);
+
+  it.skipIf(loadLibpcap() instanceof Error && process.env.CI !== 'true')('a backward ja (signed offset) loops as in libpcap\'s bpf_filter()', () => {
+    expect(validateBpf(zeroScan)).toBeNull();
+    const program = new BpfProgram(zeroScan);
+    expect(program.engine).toBe('interpreter');
+    // frames short enough that the loop ends (found, or a load past the end) within the bound below
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 60 }), (data) => {
+        const expected = libpcapBpfFilter(zeroScan, data, data.length, data.length);
+        expect(program.execute(data, 0, data.length, data.length)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(program.execute(new Uint8Array([1, 2, 0]), 0, 3, 3)).toBe(1);
+  });
+
+  it('a packet that keeps a loop going is rejected after MAX_BACKWARD_JUMPS backward jumps (a cycle never ends the run)', () => {
+    const program = new BpfProgram(zeroScan);
+    const frame = (zeroAt: number) => {
+      const d = new Uint8Array(200).fill(7);
+      d[zeroAt] = 0;
+      return d;
+    };
+    // the zero at index k takes k backward jumps to reach
+    expect(program.execute(frame(MAX_BACKWARD_JUMPS), 0, 200, 200)).toBe(1);
+    expect(program.execute(frame(MAX_BACKWARD_JUMPS + 1), 0, 200, 200)).toBe(0);
+    // ld #1; (1) jeq #1 → 2 else ret; (2) ja → 1: a cycle that loads nothing
+    const cycle = new Uint32Array([0x00, 0, 0, 1, 0x15, 0, 1, 1, 0x05, 0, 0, -3 >>> 0, 0x06, 0, 0, 5]);
+    expect(new BpfProgram(cycle).execute(new Uint8Array(1), 0, 1, 1)).toBe(0);
+  });
+
   it('rejects out-of-bounds loads, division by zero; len is the wire length', () => {
     const run = (insns: number[], data: number[], wire = data.length) =>
       [new BpfProgram(new Uint32Array(insns)), new BpfProgram(new Uint32Array(insns), 'interpreter')].map((p) =>
@@ -145,6 +182,9 @@ describe('BPF engines', () => {
     expect(() => new BpfProgram(new Uint32Array([0x20, 0, 0, 0]))).toThrowError(/not a return/);
     expect(() => new BpfProgram(new Uint32Array([0x15, 5, 0, 1, 0x06, 0, 0, 0]))).toThrowError(/jump out/);
     expect(() => new BpfProgram(new Uint32Array([0x05, 0, 0, 1, 0x06, 0, 0, 0]))).toThrowError(/jump out/);
+    // a backward ja before the start, or onto itself (a loop nothing ends)
+    expect(() => new BpfProgram(new Uint32Array([0x00, 0, 0, 0, 0x05, 0, 0, -3 >>> 0, 0x06, 0, 0, 0]))).toThrowError(/jump out/);
+    expect(() => new BpfProgram(new Uint32Array([0x00, 0, 0, 0, 0x05, 0, 0, -1 >>> 0, 0x06, 0, 0, 0]))).toThrowError(/jump to itself/);
     expect(() => new BpfProgram(new Uint32Array([0x02, 0, 0, 16, 0x06, 0, 0, 0]))).toThrowError(/memory/);
     expect(() => new BpfProgram(new Uint32Array([0xff, 0, 0, 0, 0x06, 0, 0, 0]))).toThrowError(/opcode/);
   });
