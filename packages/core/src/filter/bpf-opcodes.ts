@@ -52,8 +52,6 @@ export const BPF_TXA = 0x80;
 /** Scratch memory words (BPF_MEMWORDS). */
 export const BPF_MEMWORDS = 16;
 
-/** Instruction limit of libpcap/the kernel (BPF_MAXINSNS). */
-export const BPF_MAXINSNS = 4096;
 /**
  * Backward jumps one packet may take before the program rejects it. libpcap compiles
  * `protochain` (walking IPv6 extension headers) as a loop closed by a backward `ja`; a packet

@@ -1,6 +1,6 @@
 import {
   BPF_ABS, BPF_ALU, BPF_B, BPF_DIV, BPF_H, BPF_IMM, BPF_IND, BPF_JA, BPF_JEQ, BPF_JGE, BPF_JGT,
-  BPF_JMP, BPF_JSET, BPF_LD, BPF_LDX, BPF_LEN, BPF_MAXINSNS, BPF_MEM, BPF_MEMWORDS, BPF_MISC,
+  BPF_JMP, BPF_JSET, BPF_LD, BPF_LDX, BPF_LEN, BPF_MEM, BPF_MEMWORDS, BPF_MISC,
   BPF_MOD, BPF_MSH, BPF_NEG, BPF_RET, BPF_ST, BPF_STX, BPF_W, BPF_K, BPF_X, BPF_A, BPF_TAX, BPF_TXA,
   BPF_ADD, BPF_SUB, BPF_MUL, BPF_OR, BPF_AND, BPF_LSH, BPF_RSH, BPF_XOR,
 } from './bpf-opcodes.js';
@@ -24,7 +24,9 @@ const VALID_CODES: ReadonlySet<number> = new Set<number>([
 /**
  * Checks a packed `[code, jt, jf, k] × n` program the way libpcap's `bpf_validate` does: known
  * opcodes, jumps that stay inside the program (forward, but for `ja`, whose offset is signed:
- * `protochain` loops back; never to itself), scratch-memory indices below 16, and a RET last. Runtime faults (out-of-bounds loads, division by zero)
+ * `protochain` loops back; never to itself), scratch-memory indices below 16, and a RET last. As in
+ * userland libpcap, a program may be longer than the kernel's 4096 instructions (a filter listing
+ * many hosts). Runtime faults (out-of-bounds loads, division by zero)
  * are left to the runner, which rejects the packet.
  *
  * @returns null when valid, else what is wrong and where.
@@ -37,7 +39,6 @@ export function validateBpf(insns: Uint32Array): string | null {
   if (insns.length % 4 !== 0) return `instruction array length ${insns.length} is not a multiple of 4`;
   const n = insns.length / 4;
   if (n === 0) return 'empty program';
-  if (n > BPF_MAXINSNS) return `${n} instructions (maximum ${BPF_MAXINSNS})`;
   for (let pc = 0; pc < n; pc++) {
     const code = insns[pc * 4]!;
     const jt = insns[pc * 4 + 1]!;

@@ -22,9 +22,24 @@ import { loadLibpcap } from './libpcap.js';
  * ```
  */
 export function compileBpf(expression: string, linkType: number): BpfProgram {
+  const key = `${linkType} ${expression}`;
+  const known = compiled.get(key);
+  if (known !== undefined) return known;
   const pcap = loadLibpcap();
   if (pcap instanceof Error) throw pcap;
   const result = pcap.compile(expression, linkType);
   if (!result.ok) throw new BpfCompileError(expression, linkType, result.message);
-  return new BpfProgram(result.insns);
+  const program = new BpfProgram(result.insns);
+  if (compiled.size >= KEPT_PROGRAMS) compiled.delete(compiled.keys().next().value!);
+  compiled.set(key, program);
+  return program;
 }
+
+/**
+ * Programs compiled in this thread, by link type and expression. libpcap's optimiser takes time
+ * that grows fast with the expression (a list of 600 hosts: ~10 s, as for tcpdump), and a run
+ * compiles its filter more than once (the command line checks it before reading, the inputs compile
+ * it for their link type), so each is compiled once. The oldest goes past {@link KEPT_PROGRAMS}.
+ */
+const compiled = new Map<string, BpfProgram>();
+const KEPT_PROGRAMS = 64;

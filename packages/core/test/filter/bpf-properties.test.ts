@@ -139,6 +139,25 @@ describe('BPF engines', () => {
     expect(program.execute(new Uint8Array([1, 2, 0]), 0, 3, 3)).toBe(1);
   });
 
+  it.skipIf(loadLibpcap() instanceof Error && process.env.CI !== 'true')('a program longer than the kernel\'s 4096 instructions runs as in libpcap\'s bpf_filter() (a filter listing many hosts)', () => {
+    // 3,000 times: ldb [i mod 40]; jeq #(i mod 7) → ret #(i + 1); then ret #0 (9,001 instructions)
+    const insns: number[] = [];
+    for (let i = 0; i < 3000; i++) insns.push(0x30, 0, 0, i % 40, 0x15, 0, 1, i % 7, 0x06, 0, 0, i + 1);
+    insns.push(0x06, 0, 0, 0);
+    const long = new Uint32Array(insns);
+    expect(long.length / 4).toBeGreaterThan(4096);
+    expect(validateBpf(long)).toBeNull();
+    const engines = [new BpfProgram(long), new BpfProgram(long, 'interpreter')];
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 40, maxLength: 40 }).map((d) => d.map((b) => 7 + (b % 200))), fc.nat(39), fc.nat(6), (data, at, value) => {
+        data[at] = value;
+        const expected = libpcapBpfFilter(long, data, data.length, data.length);
+        for (const p of engines) expect(p.execute(data, 0, data.length, data.length)).toBe(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('a packet that keeps a loop going is rejected after MAX_BACKWARD_JUMPS backward jumps (a cycle never ends the run)', () => {
     const program = new BpfProgram(zeroScan);
     const frame = (zeroAt: number) => {
