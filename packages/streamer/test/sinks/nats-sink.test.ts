@@ -15,6 +15,7 @@ import { SinkError, type FlowSink } from '../../src/sinks/flow-sink.js';
 import { natsSinkDefinition } from '../../src/sinks/nats/nats-sink-definition.js';
 import { headerBytes } from '../../src/sinks/nats/message-layout.js';
 import { NatsSink } from '../../src/sinks/nats/nats-sink.js';
+import { ensureFlowStream } from '../../src/sinks/nats/flow-stream.js';
 import { collectFlows } from '../../src/sinks/nats/collect/dataset-collector.js';
 import { natsSettings, subjectMatches } from '../../src/sinks/nats/nats-settings.js';
 import { parseNatsTarget } from '../../src/sinks/nats/nats-target.js';
@@ -359,6 +360,18 @@ describe.skipIf(!HAS_NATS_SERVER)('NATS sink on a real server', () => {
     expect(result.flows).toBe(rows);
     expect(rows + lost).toBe(20_000);
   }, 30_000);
+
+  it('runs that make one stream at once all get its creation time (a request that races another gets a stream still being made)', async () => {
+    for (let round = 0; round < 40; round++) {
+      // new connections each round, as runs starting together have
+      const clients = await Promise.all([0, 1, 2, 3].map(() => connect({ servers: server.url })));
+      const config = { name: `RACE${round}`, subjects: [`race${round}.>`], maxAge: 0, maxBytes: 0, duplicateWindow: 120 };
+      const created = await Promise.all(clients.map(async (nc) => (await ensureFlowStream(nc, config)).created));
+      const final = (await jsm.streams.info(config.name)).created;
+      await Promise.all(clients.map((nc) => nc.close()));
+      expect(created, `round ${round}`).toEqual([final, final, final, final]);
+    }
+  }, 60_000);
 
   it('three runs into one stream at once, 16 messages in flight each: their numbers interleave and no replacement is told', async () => {
     const big = join(work, 'shared.pcap');

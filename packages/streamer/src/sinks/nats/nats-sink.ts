@@ -15,6 +15,13 @@ import { RetryNote } from './retry-note.js';
 const encoder = new TextEncoder();
 /** Least time between two looks for the stream while messages go unacknowledged, ms. */
 const STREAM_CHECK_MS = 2000;
+/**
+ * How long after the stream was found or made at the start a failed message is retried without a
+ * note. A stream that another run made a moment before (several sensors starting at once) can
+ * answer its info before it takes messages: nats-server 2.9.10 answers them with "no responders"
+ * for a few milliseconds (seen for 1 of 120 first messages of three clients making one stream).
+ */
+const SETTLING_MS = 2000;
 
 /**
  * Publishes a run's flows to a JetStream stream: a `start` message (fields, manifest), one
@@ -63,6 +70,8 @@ export class NatsSink implements FlowSink {
   /** Flows acknowledged when messages last stopped being acknowledged, and the messages then (see {@link retrying}). */
   private ackedBeforeFailure = 0;
   private ackedAtLastFailure = -1;
+  /** When the run found or made its stream (see {@link SETTLING_MS}). */
+  private streamFoundAt = 0;
   /** Says, now and then, that messages are sent again (see {@link retrying}). */
   private readonly retryNote: RetryNote;
   private readonly subject: string;
@@ -94,6 +103,7 @@ export class NatsSink implements FlowSink {
       for (let attempt = 0; ; attempt++) {
         try {
           this.streamCreated = (await ensureFlowStream(this.link.nc, config, this.subject)).created;
+          this.streamFoundAt = Date.now();
           break;
         } catch (err) {
           // The server may die or JetStream still be recovering right after the connection.
@@ -169,6 +179,8 @@ export class NatsSink implements FlowSink {
     const p = this.publisher!;
     if (p.acked !== this.ackedAtLastFailure) this.ackedBeforeFailure = p.ackedRows;
     this.ackedAtLastFailure = p.acked;
+    // a stream made a moment ago (by this run or another) may not take messages yet: not worth a note
+    if (p.acked === 0 && Date.now() - this.streamFoundAt < SETTLING_MS) return;
     this.retryNote.failed(`flowstream: nats ${this.target}: a message was not acknowledged (${err.message}); sending it again until stream ${this.settings.stream} takes it`);
     this.restoreStream();
   }
