@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 // the option table alone: `--help` and usage errors load nothing of the packet path
 import { METERING_OPTION_TABLE, type MeteringOptionSpec } from '@flowstream/core/options';
 import '../sinks/builtin-sinks.js';
-import { readsSetting } from '../sinks/export-option-names.js';
+import { formatsDeclaring, readsSetting } from '../sinks/export-option-names.js';
 import { PARQUET_CODECS } from '../sinks/parquet/parquet-codecs.js';
 import { formatOfTarget, sinkDefinition, sinkDefinitions, sinkNames, snapshotFormat as snapshotFormatOf } from '../sinks/sink-registry.js';
 
@@ -249,8 +249,7 @@ export function parseCli(argv: string[]): CliOptions {
   for (const [name, key] of Object.entries(sinkFlagKeys)) {
     if (typeof v[name] !== 'string') continue;
     if (!formats.some((f) => readsSetting(sinkDefinition(f), key))) {
-      const owners = sinkDefinitions().filter((d) => d.settings?.[key] !== undefined).map((d) => d.name);
-      throw new UsageError(`--${name} applies to --format ${owners.join(' or ')}, not ${formats.join(' or ')}`);
+      throw new UsageError(`--${name} applies to --format ${formatsDeclaring(key).join(' or ')}, not ${formats.join(' or ')}`);
     }
     sinkOptions[key] = v[name];
   }

@@ -72,12 +72,26 @@ export function checkExportOptionNames(options: object, definitions: readonly Si
   const general = new Set<string>(GENERAL_OPTIONS);
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined || general.has(key) || definitions.some((d) => readsSetting(d, key))) continue;
-    const owners = sinkDefinitions().filter((d) => d.settings?.[key] !== undefined).map((d) => d.name);
+    const owners = formatsDeclaring(key);
     if (owners.length > 0) throw new TypeError(`Invalid option ${key}: a setting of the ${owners.join(' and ')} format, and this export writes ${definitions.map((d) => d.name).join(' and ')}.`);
     const allowed = new Set(general);
     for (const d of definitions) for (const name of Object.keys(d.settings ?? {})) allowed.add(name);
     throw unknownOptionError(key, value, [...allowed].sort());
   }
+}
+
+/**
+ * The registered formats that declare `key` as one of their settings (`compression`: parquet).
+ *
+ * @example
+ * ```ts
+ * formatsDeclaring('ipfixRate'); // ['ipfix']
+ * ```
+ */
+export function formatsDeclaring(key: string): string[] {
+  return sinkDefinitions()
+    .filter((d) => d.settings?.[key] !== undefined)
+    .map((d) => d.name);
 }
 
 /**

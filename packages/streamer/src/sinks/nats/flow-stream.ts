@@ -55,8 +55,8 @@ const SETTLE_STEP_MS = 20;
  * The stream's info once it is made. Two runs that make the same stream at once both succeed,
  * but the one whose request came second can get the info of a stream still being made, with no
  * creation time (nats-server 2.9.10: the zero time, in 2 of 40 rounds of three clients making one
- * stream at once); the run compares that
- * time with the stream's later on, to tell a stream made again, so it looks until the time is set.
+ * stream at once); the run compares that time with the stream's later on, to tell a stream made
+ * again, so it looks until the time is set.
  */
 async function settled(jsm: JetStreamManager, info: StreamInfo): Promise<StreamInfo> {
   const deadline = Date.now() + SETTLE_MS;
