@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { CLI_NODE_ARGS, CLI_SHELL, PCAPS, REPO, runCli } from './support/run-cli.js';
 import { corruptCapture } from './support/corrupt-capture.js';
@@ -341,6 +342,54 @@ describe('--windows-output (CovertMark window rows)', () => {
     expect(missing.stderr.toString()).toMatch(/^flowstream: --windows-output: .*\/no\/w\.csv: folder .*\/no does not exist\n$/);
     expect(missing.status).toBe(1);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('is made after every other check: a usage error or a missing summary folder leaves no window file behind', () => {
+    const dir = tmp();
+    const windows = ['--windows-output', join(dir, 'w.parquet')];
+    const badColumn = runCli([...base, '-o', join(dir, 'f.csv'), ...windows, '--columns', 'nope']);
+    expect(badColumn.stderr.toString()).toMatch(/^flowstream: --columns: unknown column "nope"/);
+    expect(badColumn.status).toBe(2);
+    const noFolder = runCli([...base, '-o', join(dir, 'f.csv'), ...windows, '--summary', join(dir, 'no', 's.json')]);
+    expect(noFolder.status).toBe(1);
+    // another output's file: the window rows would overwrite the flows
+    const same = runCli([...base, '-o', join(dir, 'f.csv'), '--windows-output', join(dir, 'f.csv')]);
+    expect(same.stderr.toString()).toBe(`flowstream: --windows-output: ${join(dir, 'f.csv')} is another output's file (give the window rows a file of their own)\n`);
+    expect(same.status).toBe(2);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('hashes what --anonymize hashes in the flows, with their key: flow_id as id (the files still join), packet times with a flow time; the manifest as the flows carry it', () => {
+    const dir = tmp();
+    const filter = 'not host 10.9.8.7';
+    const r = runCli([...base, '--bpf-filter', filter, '--anonymize', 'id,src_ip', '-o', join(dir, 'f.csv'), '--windows-output', join(dir, 'w.arrow'), '--summary', join(dir, 's.json')]);
+    expect(r.stderr.toString()).toBe('');
+    expect(r.status).toBe(0);
+    const ids = new Set(readFileSync(join(dir, 'f.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]!.replace(/"/g, '')));
+    const table = tableFromIPC(readFileSync(join(dir, 'w.arrow')));
+    expect(table.numRows).toBeGreaterThan(10);
+    const flowIds = table.getChild('flow_id')!.toArray() as string[];
+    for (const id of flowIds) {
+      expect(id).toMatch(/^[0-9a-f]{128}$/);
+      expect(ids.has(id)).toBe(true);
+    }
+    expect(typeof table.getChild('first_packet_time')!.get(0)).toBe('number');
+    // the run's manifest (it was empty), its filter's address hashed as the flows' summary has it
+    const flowsManifest = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')).manifest;
+    expect(flowsManifest.parameters.bpfFilter).toMatch(/^not host [0-9a-f]{128}$/);
+    const meta = table.schema.metadata;
+    const manifest = JSON.parse(meta.get('flowstream')!);
+    expect(manifest.parameters).toEqual(flowsManifest.parameters);
+    expect(manifest.plugins.map((p: { name: string }) => p.name)).toEqual(['CovertMarkWindows']);
+    expect(manifest.sources).toEqual([{ name: source, size: statSync(source).size }]);
+    expect(JSON.parse(meta.get('flowstream.summary')!)).toMatchObject({ flows: ids.size });
+    expect(readFileSync(join(dir, 'w.arrow')).includes('10.9.8.7')).toBe(false);
+
+    const timed = runCli([...base, '--anonymize', 'src2dst_last_seen_ms', '-o', join(dir, 'f2.csv'), '--windows-output', join(dir, 'w2.csv')]);
+    expect(timed.status).toBe(0);
+    const [header, ...rows] = readFileSync(join(dir, 'w2.csv'), 'utf8').trim().split('\n');
+    expect(header).toMatch(/^flow_id,window_index,first_packet_time,last_packet_time,/);
+    for (const row of rows) expect(row).toMatch(/^\d+,\d+,"[0-9a-f]{128}","[0-9a-f]{128}",/);
   });
 
   it('a window output that fails (a full disk) stops; the flow output is complete; exit 1 names the target', () => {

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { FlowBatch, NFPlugin } from '@flowstream/core';
 import { METERING_OPTION_TABLE } from '@flowstream/core/options';
 import type { NFStreamer, StreamerSummary } from '../nfstreamer.js';
@@ -147,29 +149,37 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
     }
   }
 
-  let windows: Awaited<ReturnType<typeof import('../windows/window-rows-output.js').openWindowsOutput>> | null = null;
+  let windowsPlugin: InstanceType<typeof import('@flowstream/plugins/covertmark').CovertMarkWindows> | null = null;
   if (cli.windowsOutput !== null) {
     const { CovertMarkWindows } = await import('@flowstream/plugins/covertmark');
-    const plugin = plugins.find((p): p is InstanceType<typeof CovertMarkWindows> => p instanceof CovertMarkWindows);
-    if (plugin === undefined) {
+    windowsPlugin = plugins.find((p): p is InstanceType<typeof CovertMarkWindows> => p instanceof CovertMarkWindows) ?? null;
+    if (windowsPlugin === null) {
       stderr('flowstream: --windows-output needs --plugin covertmark-windows');
       return USAGE_ERROR;
     }
+    const others = [cli.output, cli.snapshotOutput, cli.summary].filter((t) => t !== null && t !== '-').map((t) => resolve(t!));
+    if (others.includes(resolve(cli.windowsOutput))) {
+      stderr(`flowstream: --windows-output: ${cli.windowsOutput} is another output's file (give the window rows a file of their own)`);
+      return USAGE_ERROR;
+    }
     try {
-      const { openWindowsOutput } = await import('../windows/window-rows-output.js');
-      windows = await openWindowsOutput(cli.windowsOutput, plugin);
+      await (await import('../windows/window-rows-output.js')).checkWindowsTarget(cli.windowsOutput);
     } catch (err) {
       stderr(`flowstream: --windows-output: ${(err as Error).message}`);
       // a file name without a known ending is a usage error; a missing folder is the input's (as for -o)
       return err instanceof RangeError || err instanceof TypeError ? USAGE_ERROR : RUNTIME_ERROR;
     }
   }
+  // the window rows hash what the flows hash with the flows' key, so both outputs need the same
+  // one: a run's random key is drawn here rather than by each output
+  const anonymizeKey = cli.windowsOutput !== null && cli.anonymize.length > 0 && cli.anonymizeKey === null ? new Uint8Array(randomBytes(64)) : cli.anonymizeKey;
 
   // Output options and the target are checked before reading starts: a bad column or a missing
   // folder fails at once and leaves no file behind.
+  let flowsTransform: ReturnType<NFStreamer['checkOutput']>;
   try {
-    streamer.checkOutput({ columns: cli.columns, columnsToAnonymize: cli.anonymize, anonymizeKey: cli.anonymizeKey });
-    if (cli.snapshotOutput !== null) streamer.checkSnapshotOutput({ snapshotColumns: cli.snapshotColumns, columnsToAnonymize: cli.anonymize, anonymizeKey: cli.anonymizeKey });
+    flowsTransform = streamer.checkOutput({ columns: cli.columns, columnsToAnonymize: cli.anonymize, anonymizeKey });
+    if (cli.snapshotOutput !== null) streamer.checkSnapshotOutput({ snapshotColumns: cli.snapshotColumns, columnsToAnonymize: cli.anonymize, anonymizeKey });
   } catch (err) {
     stderr(`flowstream: ${kebab((err as Error).message)}`);
     return USAGE_ERROR;
@@ -198,6 +208,17 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
     }
   }
 
+  // the window output is the last one made: every check before it leaves no file behind
+  let windows: Awaited<ReturnType<typeof import('../windows/window-rows-output.js').openWindowsOutput>> | null = null;
+  if (windowsPlugin !== null) {
+    try {
+      const { openWindowsOutput } = await import('../windows/window-rows-output.js');
+      windows = await openWindowsOutput(cli.windowsOutput!, windowsPlugin, { flows: flowsTransform, manifest: streamer.manifest });
+    } catch (err) {
+      stderr(`flowstream: --windows-output: ${(err as Error).message}`);
+      return RUNTIME_ERROR;
+    }
+  }
   progress = new Progress(drawProgress, windows);
   const started = performance.now();
   let failure: Error | null = null;
@@ -208,8 +229,8 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
   // the duration is the planned end of the capture, not an interruption
   const durationTimer = cli.duration > 0 ? setTimeout(() => streamer.stop({ interrupted: false }), cli.duration * 1000) : null;
   try {
-    if (report === null) output = await exportFlows(cli, streamer, progress);
-    else output = await writeReport(cli, streamer, progress, report.reportSink(cli));
+    if (report === null) output = await exportFlows(cli, anonymizeKey, streamer, progress);
+    else output = await writeReport(cli, anonymizeKey, streamer, progress, report.reportSink(cli));
   } catch (err) {
     failure = err as Error;
     output = (err as Partial<SinkError>).delivered ?? null;
@@ -218,7 +239,7 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
     signals.uninstall();
     progress.done(streamer.progress);
     // a failed window output is reported like a failed run; the flows were written
-    if (windows !== null) await windows.close().catch((err: Error) => (failure ??= err));
+    if (windows !== null) await windows.close(failure === null ? streamer.summary : null).catch((err: Error) => (failure ??= err));
   }
   // stdout failed (a full disk): the flows after the failure were not written, whatever the sink saw
   if (stdout.error() !== null && (failure === null || !failure.message.includes(stdout.error()!.message))) failure = stdout.error();
@@ -300,14 +321,15 @@ async function writeSummaries(cli: CliOptions, summary: StreamerSummary, output:
   }
 }
 
-async function exportFlows(cli: CliOptions, streamer: NFStreamer, progress: Progress): Promise<SinkResult> {
+/** `anonymizeKey`: the run's key (`--anonymize-key`, or one drawn for the run's outputs to share). */
+async function exportFlows(cli: CliOptions, anonymizeKey: string | Uint8Array | null, streamer: NFStreamer, progress: Progress): Promise<SinkResult> {
   // Every format is a sink of the registry: options and the target are checked before reading
   // starts; the run's batches go through column selection and anonymisation, then to the sink.
   const result = await streamer.export(cli.format, cli.output, {
     ...cli.sinkOptions,
     columns: cli.columns,
     columnsToAnonymize: cli.anonymize,
-    anonymizeKey: cli.anonymizeKey,
+    anonymizeKey,
     inputHash: cli.inputHash || undefined,
     flowsPerFile: cli.flowsPerFile,
     rotateFiles: cli.rotateFiles,
@@ -321,11 +343,11 @@ async function exportFlows(cli: CliOptions, streamer: NFStreamer, progress: Prog
   return result;
 }
 
-async function writeReport(cli: CliOptions, streamer: NFStreamer, progress: Progress, sink: FlowSink): Promise<SinkResult> {
+async function writeReport(cli: CliOptions, anonymizeKey: string | Uint8Array | null, streamer: NFStreamer, progress: Progress, sink: FlowSink): Promise<SinkResult> {
   const result = await streamer.writeTo(sink, {
     columns: cli.columns,
     columnsToAnonymize: cli.anonymize,
-    anonymizeKey: cli.anonymizeKey,
+    anonymizeKey,
     inputHash: cli.inputHash || undefined,
     observe: progress.observer,
   });

@@ -1,10 +1,14 @@
 import { extname } from 'node:path';
 import { FlowBatch, type FieldSpec, type FlowColumn, type NFlow } from '@flowstream/core';
 import type { CovertMarkWindows, WindowColumn } from '@flowstream/plugins/covertmark';
+import type { StreamerSummary } from '../nfstreamer.js';
 import { stopSideOutput, type FlowSink, type SinkError } from '../sinks/flow-sink.js';
+import type { RunManifest } from '../sinks/run-manifest.js';
 import { sinkDefinition } from '../sinks/sink-registry.js';
 import '../sinks/builtin-sinks.js';
+import type { OutputTransform } from '../sinks/transform/output-transform.js';
 import { FLOWSTREAM_VERSION } from '../version.js';
+import { WindowRowsTransform } from './window-rows-transform.js';
 
 /** Output format of a window dataset, from its file name. */
 const FORMAT_BY_EXTENSION: Readonly<Record<string, string>> = {
@@ -70,32 +74,50 @@ export function windowRowsBatch(rows: readonly Record<string, unknown>[], column
  * ```
  */
 export async function writeWindowRows(rows: readonly Record<string, unknown>[], path: string, columns: readonly WindowColumn[]): Promise<number> {
-  const out = await openRowsSink(path, columns);
-  await out.sink.write(windowRowsBatch(rows, columns));
-  return (await out.sink.close({ summary: null })).flows;
-}
-
-async function openRowsSink(path: string, columns: readonly WindowColumn[]): Promise<{ sink: FlowSink }> {
-  const definition = sinkDefinition(windowRowsFormat(path));
-  await definition.check?.(path, {});
-  const sink = await definition.create(path, {});
-  await sink.open({
-    fields: windowRowsFields(columns),
-    anonymized: [],
-    manifest: { flowstream: FLOWSTREAM_VERSION, parameters: {}, plugins: [], sources: [] },
-  });
-  return { sink };
+  await checkWindowsTarget(path);
+  const sink = await openRowsSink(path, windowRowsFields(columns), [], { flowstream: FLOWSTREAM_VERSION, parameters: {}, plugins: [], sources: [] });
+  await sink.write(windowRowsBatch(rows, columns));
+  return (await sink.close({ summary: null })).flows;
 }
 
 /**
- * The CLI's `--windows-output`: window rows of every emitted flow go to a sink as the flows are
- * emitted (bounded memory whatever the format). A second stream, as snapshots are: when it fails,
- * it is aborted and stops, the flows go on, and `close()` throws its {@link SinkError}.
+ * Checks a window dataset's file before anything is created: its ending names a format (a
+ * RangeError naming the endings otherwise) and its folder exists.
  */
-export async function openWindowsOutput(path: string, plugin: CovertMarkWindows): Promise<{ add(flows: Iterable<NFlow>): Promise<void>; close(): Promise<void> }> {
+export async function checkWindowsTarget(path: string): Promise<void> {
+  await sinkDefinition(windowRowsFormat(path)).check?.(path, {});
+}
+
+async function openRowsSink(path: string, fields: readonly FieldSpec[], anonymized: readonly string[], manifest: RunManifest): Promise<FlowSink> {
+  const sink = await sinkDefinition(windowRowsFormat(path)).create(path, {});
+  await sink.open({ fields, anonymized, manifest });
+  return sink;
+}
+
+/** What the window output of a run shares with its flow output. */
+export interface WindowsOutputRun {
+  /** The flow output's transform: its anonymised columns and key apply to the window rows too. */
+  readonly flows: OutputTransform;
+  /** The run's manifest as known at the start. */
+  readonly manifest: RunManifest;
+}
+
+/**
+ * The CLI's `--windows-output` (check it first with {@link checkWindowsTarget}): window rows of
+ * every emitted flow go to a sink as the flows are emitted (bounded memory whatever the format),
+ * anonymised as the flows are and carrying the run's manifest, as the flow output does. A second
+ * stream, as snapshots are: when it fails, it is aborted and stops, the flows go on, and `close()`
+ * throws its {@link SinkError}. `close` takes the run's summary (null when the run failed).
+ */
+export async function openWindowsOutput(
+  path: string,
+  plugin: CovertMarkWindows,
+  run: WindowsOutputRun,
+): Promise<{ add(flows: Iterable<NFlow>): Promise<void>; close(summary: StreamerSummary | null): Promise<void> }> {
   const { windowRowsSchema } = await import('@flowstream/plugins/covertmark');
   const columns = windowRowsSchema(plugin.featureSelection);
-  const { sink } = await openRowsSink(path, columns);
+  const transform = new WindowRowsTransform(windowRowsFields(columns), run.flows);
+  const sink = await openRowsSink(path, transform.fields, transform.anonymized, transform.manifest(run.manifest));
   let failure: SinkError | null = null;
   const stop = async (err: unknown): Promise<void> => {
     failure = await stopSideOutput(sink, 'window', err, path);
@@ -105,10 +127,11 @@ export async function openWindowsOutput(path: string, plugin: CovertMarkWindows)
       const rows: Record<string, unknown>[] = [];
       for (const f of flows) for (const r of plugin.takeWindows(f)) rows.push(r);
       if (rows.length === 0 || failure !== null) return;
-      await sink.write(windowRowsBatch(rows, columns)).catch(stop);
+      await sink.write(transform.apply(windowRowsBatch(rows, columns))).catch(stop);
     },
-    async close() {
-      if (failure === null) await sink.close({ summary: null }).catch(stop);
+    async close(summary) {
+      const closing = summary === null ? null : { ...summary, manifest: transform.manifest(summary.manifest) };
+      if (failure === null) await sink.close({ summary: closing }).catch(stop);
       if (failure !== null) throw failure;
     },
   };
