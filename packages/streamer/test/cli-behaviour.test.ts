@@ -333,6 +333,17 @@ describe('--windows-output (CovertMark window rows)', () => {
     for (const row of rows.slice(1)) expect(ids.has(row.split(',')[0]!)).toBe(true);
   });
 
+  it('with --n-meters 2 gives the rows of one meter, using one and saying so (the rows wait in the instance that metered the flow)', () => {
+    const dir = tmp();
+    const one = runCli([...base, '-o', join(dir, 'f1.csv'), '--windows-output', join(dir, 'w1.csv')]);
+    expect(one.status).toBe(0);
+    const two = runCli([...base, '-o', join(dir, 'f2.csv'), '--windows-output', join(dir, 'w2.csv'), '--n-meters', '2']);
+    expect(two.stderr.toString()).toBe('flowstream: warning: --n-meters 2: plugin CovertMarkWindows hands out results beyond the flow columns from the instance that metered the flow (each meter worker has its own); using one meter.\n');
+    expect(two.status).toBe(0);
+    expect(readFileSync(join(dir, 'w2.csv'), 'utf8')).toBe(readFileSync(join(dir, 'w1.csv'), 'utf8'));
+    expect(readFileSync(join(dir, 'w2.csv'), 'utf8').split('\n').length).toBeGreaterThan(10);
+  });
+
   it('a window file with an unknown ending is a usage error (exit 2); a missing folder fails before reading (exit 1), as -o does', () => {
     const dir = tmp();
     const bad = runCli([...base, '-o', join(dir, 'f.csv'), '--windows-output', join(dir, 'w.txt')]);

@@ -42,6 +42,13 @@ export abstract class NFPlugin<Options extends object = Record<string, unknown>>
    * and are typed from their values.
    */
   static fields: readonly FieldSpec[] = [];
+  /**
+   * True for a plugin that hands out results beyond the flow's columns from the instance that
+   * metered the flow (CovertMarkWindows' window rows): a parallel meter's worker has its own
+   * instance, whose results the caller's instance never sees, so runs with such a plugin use one
+   * meter (saying so).
+   */
+  static resultsInInstance = false;
 
   /** The options this instance was made with (defaults applied), for manifests and workers. */
   declare readonly options: Readonly<Options>;
@@ -139,6 +146,11 @@ export abstract class NFPlugin<Options extends object = Record<string, unknown>>
 /** True when the plugin overrides {@link NFPlugin.onSnapshot} (its fields join snapshot rows). */
 export function takesSnapshots(plugin: NFPlugin): boolean {
   return plugin.onSnapshot !== NFPlugin.prototype.onSnapshot;
+}
+
+/** True when the plugin keeps results in its instance ({@link NFPlugin.resultsInInstance}). */
+export function keepsResultsInInstance(plugin: NFPlugin): boolean {
+  return (plugin.constructor as typeof NFPlugin).resultsInInstance === true;
 }
 
 /** True for NFPlugin instances (not classes, not functions). */

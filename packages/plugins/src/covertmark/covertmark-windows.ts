@@ -80,6 +80,8 @@ export class CovertMarkWindows extends NFPlugin<CovertMarkWindowsOptions> {
     onWindows: null,
   };
   static override fields: readonly FieldSpec[] = [{ name: 'covertmark_windows', type: 'int', nullable: true }];
+  // the rows wait in this instance for takeWindows (or go to onWindows): a worker's copy would keep them
+  static override resultsInInstance = true;
 
   declare windowSize: number;
   declare featureSelection: readonly string[] | null;

@@ -97,6 +97,7 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Meters the sources into the output (or the report): the command once its options are known. */
 async function run(cli: CliOptions, report: typeof import('./report-command.js') | null): Promise<number> {
+  printLibraryWarnings();
   let plugins: NFPlugin[] = [];
   if (cli.plugins.length > 0) {
     try {
@@ -285,16 +286,35 @@ function watchStdout(streamer: NFStreamer): { closed: () => boolean; error: () =
   return { closed: () => closed, error: () => error };
 }
 
+/** Library option names whose CLI flag is not their name in kebab case. */
+const FLAG_OF_OUTPUT_OPTION: Readonly<Record<string, string>> = { columnsToAnonymize: 'anonymize', anonymizeKey: 'anonymize-key', snapshotColumns: 'snapshot-columns' };
+
+/** The CLI flag of a library option name. */
+function cliFlag(name: string): string {
+  if (FLAG_OF_OUTPUT_OPTION[name] !== undefined) return `--${FLAG_OF_OUTPUT_OPTION[name]}`;
+  const metering = METERING_OPTION_TABLE.find((o) => o.name === name)?.flag;
+  return metering ? `--${metering}` : name === 'udps' ? '--plugin' : `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 /** Converts option names in validation messages to the CLI's flags. */
 function kebab(message: string): string {
-  const outputs: Record<string, string> = { columnsToAnonymize: 'anonymize', anonymizeKey: 'anonymize-key', snapshotColumns: 'snapshot-columns' };
-  const flag = (name: string): string => {
-    if (outputs[name] !== undefined) return `--${outputs[name]}`;
-    const metering = METERING_OPTION_TABLE.find((o) => o.name === name)?.flag;
-    return metering ? `--${metering}` : name === 'udps' ? '--plugin' : `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-  };
   // the option the error is about, and the chunk options a rule names beside it
-  return message.replace(/Invalid option (\w+)/, (_m, name: string) => flag(name)).replace(/\b(flowsPerFile|rotateFiles)\b/g, (name) => flag(name));
+  return message.replace(/Invalid option (\w+)/, (_m, name: string) => cliFlag(name)).replace(/\b(flowsPerFile|rotateFiles)\b/g, (name) => cliFlag(name));
+}
+
+/**
+ * The library's warnings (`process.emitWarning` with code `FLOWSTREAM`) as the CLI's own lines,
+ * naming its flags (`flowstream: warning: --n-meters 8: …`), not as Node prints a process warning;
+ * other warnings as Node prints them.
+ */
+function printLibraryWarnings(): void {
+  const node = process.listeners('warning');
+  process.removeAllListeners('warning');
+  const flagged = new Set<string>(METERING_OPTION_TABLE.filter((o) => o.flag !== null).map((o) => o.name));
+  process.on('warning', (warning: Error & { code?: string }) => {
+    if (warning.code !== 'FLOWSTREAM') for (const print of node) print(warning);
+    else stderr(`flowstream: warning: ${warning.message.replace(/\b[a-z]+[A-Z]\w*\b/g, (word) => (flagged.has(word) ? cliFlag(word) : word))}`);
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { ResolvedMeteringOptions } from '@flowstream/core';
+import { keepsResultsInInstance } from '@flowstream/core/internal';
 import { pluginOrigin, type PluginOrigin } from '../plugin-registry/plugin-origin.js';
 
 /** What a run with parallel meters needs from the streamer's options. */
@@ -31,8 +32,9 @@ export function meterCount(nMeters: number, cores: number = availableParallelism
 /**
  * Decides whether a run can use `nMeters > 1` meter workers (files, streams and live capture
  * alike): every plugin must carry its origin spec (built by the plugin registry, e.g. from
- * `--plugin`), because each worker builds its own instances. Otherwise calls `warn` with the
- * reason and returns null: the run uses one meter.
+ * `--plugin`), because each worker builds its own instances, and none may keep results in its
+ * instance (`resultsInInstance`: they would stay in the workers' instances). Otherwise calls
+ * `warn` with the reason and returns null: the run uses one meter.
  *
  * @example
  * ```ts
@@ -51,6 +53,13 @@ export function parallelPlan(options: ResolvedMeteringOptions, warn: (text: stri
       warn(
         `nMeters ${n}: plugin ${plugin.constructor.name} was created in code, not from a plugin spec, so meter ` +
           `workers cannot rebuild it; using one meter (build plugins with the plugin registry to use parallel meters).`,
+      );
+      return null;
+    }
+    if (keepsResultsInInstance(plugin)) {
+      warn(
+        `nMeters ${n}: plugin ${plugin.constructor.name} hands out results beyond the flow columns from the instance ` +
+          `that metered the flow (each meter worker has its own); using one meter.`,
       );
       return null;
     }
