@@ -4,7 +4,6 @@ import type { Observable } from 'rxjs';
 import { lazyRxjs } from './rx/lazy-rxjs.js';
 import {
   DEFAULT_METERING_OPTIONS,
-  PluginError,
   type FlowBatch,
   type FieldSpec,
   type FlowDissector,
@@ -980,7 +979,8 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     let result: SinkResult;
     // the summary goes out with the outputs' manifest (the run's summary is this output's record too)
     const summary = await this.finishSummary();
-    summary.manifest = transform.manifest(summary.manifest);
+    const runManifest = summary.manifest;
+    Object.assign(summary, transform.summary(summary));
     // snapshots first: the flow output's close is the run's result
     if (snapshots !== null && snapshotError === null) {
       try {
@@ -994,7 +994,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     } catch (err) {
       throw await failAll(err);
     }
-    if (runError !== null) throw transform.hidesAddresses ? withoutEndpoints(runError) : runError;
+    if (runError !== null) throw transform.runError(runError, runManifest);
     if (snapshotError !== null) throw snapshotError;
     return result;
   }
@@ -1224,15 +1224,6 @@ export type StreamerSummary = RunSummary & {
   meters: number;
   manifest: RunManifest;
 };
-
-/**
- * A run error as an output that hashes addresses may tell it: a plugin's error names the flow it
- * failed on by its endpoints, which are left out (the plugin, the callback and the flow id stay).
- */
-function withoutEndpoints(err: unknown): unknown {
-  if (!(err instanceof PluginError) || err.flow === '') return err;
-  return err.naming(err.flowId, err.flowId >= 0 ? '' : 'whose addresses are anonymized');
-}
 
 /** The name errors and the summary give a stream source: a file stream's path (`fs.createReadStream`), else `stream`. */
 function streamName(source: unknown): string {

@@ -126,6 +126,35 @@ describe('NFPlugin contract', () => {
     expect((hidden as PluginError).flow).not.toMatch(/\d+\.\d+\.\d+\.\d+/);
   });
 
+  it('a plugin error names no value of a hashed column: ports, protocol, id, and its own text loses the flow\'s addresses', async () => {
+    class Telling extends NFPlugin<{ at: 'onUpdate' | 'onExpire' }> {
+      declare at: 'onUpdate' | 'onExpire';
+      override onUpdate(_p: PluginPacket, flow: NFlow) {
+        if (this.at === 'onUpdate') throw new Error(`bad flow ${flow.src_ip} -> ${flow.dst_ip}`);
+      }
+      override onExpire(flow: NFlow) {
+        if (this.at === 'onExpire') throw new Error(`bad flow ${flow.src_ip} -> ${flow.dst_ip}`);
+      }
+    }
+    const fail = (at: 'onUpdate' | 'onExpire', columnsToAnonymize: string[]) =>
+      new NFStreamer({ source: join(PCAPS, 'skype.pcap'), udps: [new Telling({ at })], nDissections: 0 })
+        .writeTo(new NullSink(), { columnsToAnonymize })
+        .catch((e: unknown) => e as PluginError);
+    const ports = await fail('onUpdate', ['src_port', 'dst_port']);
+    expect(ports.message).toMatch(/^plugin Telling failed in onUpdate for the flow whose ports are anonymized \(not yet emitted\): bad flow \d+\.\d+\.\d+\.\d+ -> /);
+    expect(ports.flow).toBe('whose ports are anonymized');
+    const id = await fail('onExpire', ['id']);
+    expect(id.flowId).toBe(-1);
+    expect(id.message).toMatch(/^plugin Telling failed in onExpire for the flow \S+:\d+ -> \S+:\d+ protocol \d+ \(not yet emitted\): bad flow /);
+    const both = await fail('onExpire', ['id', 'protocol']);
+    expect(both.message).toMatch(/^plugin Telling failed in onExpire for the flow whose ports are anonymized \(not yet emitted\): bad flow \d/);
+    for (const at of ['onUpdate', 'onExpire'] as const) {
+      const addresses = await fail(at, ['src_ip', 'dst_ip']);
+      expect(addresses.message).toMatch(/: bad flow <anonymized address> -> <anonymized address>$/);
+      expect((addresses.cause as Error).message).toBe('bad flow <anonymized address> -> <anonymized address>');
+    }
+  });
+
   it('with parallel meters, an error in onExpire names the flow by its endpoints (a worker meter\'s flow id is not the output\'s)', async () => {
     const udps = [await createPluginRegistry().resolve({ module: THROWER, options: { after: 20, at: 'onExpire' } })];
     const err = await new NFStreamer({ source: join(PCAPS, 'skype.pcap'), udps, nDissections: 0, nMeters: 2 })

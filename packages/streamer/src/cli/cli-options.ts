@@ -344,7 +344,9 @@ const outputHelp = (): string => `  -o, --output TARGET          where flows go:
 ${formatHelp()}
       --columns a,b,...        keep only these columns, in this order (every format)
       --anonymize a,b,...      replace these columns by keyed BLAKE2b-512 hashes in every output
-                               (repeatable; a fresh random key per run unless --anonymize-key)
+                               (repeatable; a fresh random key per run unless --anonymize-key);
+                               only these: requested_server_name, *_oui and plugin columns can
+                               hold addresses too, name them as well
       --anonymize-key FILE     key file (128 hex digits or 1-64 bytes): hashes stable across runs
       --input-hash             SHA-256 of every input in the manifest (arrow/parquet always)
       --compression CODEC      parquet: zstd (default), snappy, lz4_raw, gzip, uncompressed

@@ -5,7 +5,6 @@ import { createInterface } from 'node:readline';
 import { FlowBatch, type FieldSpec, type FlowColumn } from '@flowstream/core';
 import { fileStat, FLOW_FILE_FORMAT_NAMES, flowFormatOfBytes, type FlowFileFormat } from '@flowstream/core/internal';
 import type { RunManifest } from '../sinks/run-manifest.js';
-import { hidesAddresses } from '../sinks/transform/address-columns.js';
 import { checkAnonymizeKey, OutputTransform, type OutputOptions } from '../sinks/transform/output-transform.js';
 import type { ReportData } from './report-aggregator.js';
 import { LARGEST_FLOW_COLUMNS } from './report-aggregator.js';
@@ -508,19 +507,20 @@ export async function reportOfFlowFiles(sources: readonly FlowFileSource[], outp
 }
 
 /**
- * The summary a flow file stored, as the report may show it: when the report hashes address
- * columns, the run manifest's BPF filter names no address either. Its addresses get the hash the
- * columns get (the report's key); without flows to tell the key, the manifest is left out.
+ * The summary a flow file stored, as the report may show it: when the report hashes columns, the
+ * run manifest's BPF filter names none of their values either, nor do the sources' errors that
+ * quote it. They get the hash the columns get (the report's key); without flows to tell the key,
+ * the manifest and the errors are left out.
  */
 function shownSummary(summary: ReportData['summary'], transform: OutputTransform | null, options: OutputOptions): ReportData['summary'] {
   const requested = options.columnsToAnonymize ?? [];
-  if (summary === null || summary.manifest === undefined || !hidesAddresses(requested)) return summary;
+  if (summary === null || summary.manifest === undefined || requested.length === 0) return summary;
   const stored = summary.manifest as RunManifest;
   // without a key (no flow, or no column to hash among those read) the filter cannot be hashed as the columns are
   if (transform === null || transform.key === null || typeof stored.parameters !== 'object' || stored.parameters === null) {
     const { manifest: _hidden, ...rest } = summary;
-    return rest;
+    return { ...rest, sources: (rest.sources ?? []).map(({ error: _error, ...source }) => source) as typeof rest.sources };
   }
   // the columns asked for, not those the report read: a MAC in the filter is hashed with src_mac asked for
-  return { ...summary, manifest: transform.manifest(stored, requested) };
+  return transform.summary({ ...summary, manifest: stored, sources: summary.sources ?? [] }, requested);
 }

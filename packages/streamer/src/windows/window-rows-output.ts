@@ -130,7 +130,7 @@ export async function openWindowsOutput(
       await sink.write(transform.apply(windowRowsBatch(rows, columns))).catch(stop);
     },
     async close(summary) {
-      const closing = summary === null ? null : { ...summary, manifest: transform.manifest(summary.manifest) };
+      const closing = summary === null ? null : transform.summary(summary);
       if (failure === null) await sink.close({ summary: closing }).catch(stop);
       if (failure !== null) throw failure;
     },

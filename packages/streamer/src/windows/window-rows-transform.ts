@@ -52,6 +52,11 @@ export class WindowRowsTransform {
     return this.flows.manifest(manifest);
   }
 
+  /** The run's summary as the flow output carries it. */
+  summary<S extends { manifest: RunManifest; sources: readonly { error?: string | null }[] }>(summary: S): S {
+    return this.flows.summary(summary);
+  }
+
   /** The batch of window rows as the window output gets it. */
   apply(batch: FlowBatch): FlowBatch {
     return this.hashing.apply(batch);

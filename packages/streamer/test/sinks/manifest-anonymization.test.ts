@@ -28,6 +28,30 @@ describe('anonymizeManifest', () => {
     expect(filterOf(anonymizeManifest(manifest(filter), ['src_port'], h))).toBe(filter);
   });
 
+  it('hashes every form libpcap reads an address in, as the columns hold it: leading zeros, one number, twelve hex digits, next to an operator', () => {
+    const ips = ['src_ip', 'dst_ip'];
+    const same = h('192.168.1.34');
+    for (const filter of ['host 192.168.1.034', 'host 192.168.001.034', 'host 3232235810', 'host 0xc0a80122', 'src 192.168.1.34', 'ip[12:4] = 0xc0a80122']) {
+      expect(filterOf(anonymizeManifest(manifest(filter), ips, h)), filter).toContain(same);
+    }
+    expect(filterOf(anonymizeManifest(manifest('host 192.168.1.34&&port 53||host 10.0.0.1'), ips, h))).toBe(`host ${same}&&port 53||host ${h('10.0.0.1')}`);
+    // a value after `or` keeps the qualifier before it, as libpcap reads it; a name after host is hashed too
+    expect(filterOf(anonymizeManifest(manifest('host 10.0.0.1 or 167772162 or gw.example'), ips, h))).toBe(`host ${h('10.0.0.1')} or ${h('10.0.0.2')} or ${h('gw.example')}`);
+    // offsets, lengths and protocol numbers stay
+    expect(filterOf(anonymizeManifest(manifest('ip[2:2] > 576 and len < 1500 and ip proto 17 and tcp[tcpflags] & tcp-syn != 0'), ips, h))).toBe('ip[2:2] > 576 and len < 1500 and ip proto 17 and tcp[tcpflags] & tcp-syn != 0');
+    expect(filterOf(anonymizeManifest(manifest('ether host 3c15c2b7720e&&port 53'), ['src_mac'], h))).toBe(`ether host ${h('3c:15:c2:b7:72:0e')}&&port 53`);
+  });
+
+  it('hashes ports (numbers, ranges, names) with the port columns hashed, VLAN ids with vlan_id', () => {
+    expect(filterOf(anonymizeManifest(manifest('tcp port 40002 or portrange 1000-2000 or port domain'), ['src_port'], h))).toBe(`tcp port ${h('40002')} or portrange ${h('1000')}-${h('2000')} or port ${h('domain')}`);
+    expect(filterOf(anonymizeManifest(manifest('vlan 10 and host 10.0.0.1'), ['vlan_id'], h))).toBe(`vlan ${h('10')} and host 10.0.0.1`);
+  });
+
+  it('is idempotent: a manifest read back from an anonymised file keeps its hashes', () => {
+    const once = anonymizeManifest(manifest('host 10.0.0.1 or net 10.0/16'), ['src_ip'], h);
+    expect(anonymizeManifest(once, ['src_ip'], h)).toEqual(once);
+  });
+
   it('leaves a manifest without a filter as it is', () => {
     const m = manifest(null);
     expect(anonymizeManifest(m, ['src_ip'], h)).toBe(m);
@@ -58,6 +82,31 @@ describe('every output of an anonymised run', () => {
     const csv = join(dir, 'flows.csv');
     expect(runCli([capture, '--bpf-filter', filter, '--anonymize', 'src_ip,dst_ip', '--anonymize-key', key, '-o', csv, '-q']).status).toBe(0);
     expect(readFileSync(csv, 'utf8')).toContain(h('192.168.1.34'));
+  });
+
+  it('names no address of the BPF filter in the errors of its inputs: stderr, --summary, Parquet footer, report', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fs-anon-errors-'));
+    const key = join(dir, 'key');
+    writeFileSync(key, KEY);
+    // a filter that compiles for Ethernet and not for Linux cooked captures: the second input fails
+    const inputs = [join(PCAPS, 'skype.pcap'), join(PCAPS, 'KakaoTalk_chat.pcap')];
+    const filter = 'host 192.168.1.34 or vlan';
+    const hidden = `host ${h('192.168.1.34')} or vlan`;
+    const out = join(dir, 'f.parquet');
+    const r = runCli([...inputs, '--bpf-filter', filter, '--anonymize', 'src_ip,dst_ip', '--anonymize-key', key, '-o', out, '--summary', join(dir, 's.json'), '-q']);
+    expect(r.status).toBe(1);
+    expect(r.stderr.toString()).toContain(`BPF filter "${hidden}"`);
+    const summary = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as { sources: { error?: string }[]; error: string };
+    expect(summary.sources[1]!.error).toContain(`BPF filter "${hidden}"`);
+    expect(summary.error).toContain(`BPF filter "${hidden}"`);
+    for (const file of [out, join(dir, 's.json')]) expect(readFileSync(file).includes('192.168.1.34'), file).toBe(false);
+    // a report of the flow file written without anonymisation, asking for it now
+    const plain = join(dir, 'plain.parquet');
+    expect(runCli([...inputs, '--bpf-filter', filter, '-o', plain, '-q']).status).toBe(1);
+    expect(readFileSync(plain).includes('192.168.1.34')).toBe(true);
+    const html = join(dir, 'r.html');
+    expect(runCli(['report', plain, '--anonymize', 'src_ip,dst_ip', '--anonymize-key', key, '-o', html, '-q']).status).toBe(0);
+    expect(readFileSync(html, 'utf8').includes('192.168.1.34')).toBe(false);
   });
 
   it('names no address of the BPF filter in a report: of the capture, or of a flow file written without anonymisation', () => {

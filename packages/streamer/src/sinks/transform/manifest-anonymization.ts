@@ -1,19 +1,120 @@
 import { isIP } from 'node:net';
 import type { RunManifest } from '../run-manifest.js';
 import { IP_COLUMNS, MAC_COLUMNS } from './address-columns.js';
-/** Separators of a libpcap filter expression around its address operands. */
-const FILTER_TOKEN = /[^\s()!]+/g;
-/** A MAC address as pcap-filter(7) takes it: six groups split by `:`, `-` or `.`, or three dotted groups of four. */
-const MAC = /^(?:[0-9a-f]{1,2}[:.-]){5}[0-9a-f]{1,2}$|^[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$/i;
-/** A dotted IPv4 network of two or three parts (`net 192.168`); a lone number may be a port. */
-const IPV4_NET = /^\d{1,3}(?:\.\d{1,3}){1,2}$/;
 
 /**
- * The manifest as an anonymised output carries it: with `src_ip`/`dst_ip` hashed, every IP address
- * or dotted network in the BPF filter (`host 192.168.1.34`, `net 10.0/16`) is replaced by the same
- * keyed hash the address columns get (IPv6 in its canonical text, as the columns hold it), so the
- * filter no longer names an address; MAC addresses likewise when `src_mac`/`dst_mac` are hashed.
- * The rest of the manifest names no address.
+ * A libpcap filter's operands (group 1): what lies between blanks, parentheses and operators
+ * (`&&`, `||`, `!`, comparisons, arithmetic, brackets; `-`, `:`, `.` and `/` stay inside: they are
+ * part of MAC and IPv6 addresses, port ranges and networks), and the operators after which a value
+ * is a byte offset or a number compared (group 2).
+ */
+const FILTER_TOKEN = /([^\s()!&|=<>[\]+*^%,]+)|([=<>[\]+*^%,])/g;
+/** A MAC address as pcap-filter(7) takes it: six groups split by `:`, `-` or `.`, three dotted groups of four, or twelve hex digits. */
+const MAC = /^(?:[0-9a-f]{1,2}[:.-]){5}[0-9a-f]{1,2}$|^[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$/i;
+const MAC_DIGITS = /^[0-9a-f]{12}$/i;
+/** An IPv4 address or network in dotted form, one to four decimal parts (libpcap reads `034` as 34). */
+const IPV4_DOTTED = /^\d{1,3}(?:\.\d{1,3}){0,3}$/;
+/** A number as libpcap reads one: decimal, `0x` hex or `0` octal. */
+const NUMBER = /^(?:0x[0-9a-f]+|\d+)$/i;
+const PORT_RANGE = /^([^-]+)-([^-]+)$/;
+/** A keyed hash as the anonymiser writes it (with a kept prefix length). */
+const HASH = /^[0-9a-f]{128}(?:\/\d+)?$/;
+
+/** What the value after a qualifier is (`host 10.1.2.3`, `port 53`, `vlan 7`), or `other`. */
+type Operand = 'host' | 'net' | 'port' | 'vlan' | 'other';
+const OPERAND_OF: Readonly<Record<string, Operand>> = { host: 'host', gateway: 'host', net: 'net', mask: 'net', port: 'port', portrange: 'port', vlan: 'vlan' };
+/** Words that qualify the operand to come without changing its kind (`src`, `tcp`, `and` …): `host a or b` keeps `host`. */
+const MODIFIERS = new Set(['and', 'or', 'not', 'src', 'dst', 'ether', 'ip', 'ip6', 'arp', 'rarp', 'tcp', 'udp', 'sctp', 'wlan', 'fddi', 'tr', 'addr1', 'addr2', 'addr3', 'addr4', 'ra', 'ta']);
+/** The other words of the language: none of them is a value to hide. */
+const KEYWORDS = new Set([
+  ...Object.keys(OPERAND_OF),
+  ...MODIFIERS,
+  ...['proto', 'protochain', 'broadcast', 'multicast', 'less', 'greater', 'len', 'icmp', 'icmp6', 'igmp', 'igrp', 'pim', 'ah', 'esp', 'vrrp', 'atalk', 'aarp', 'decnet'],
+  ...['ipx', 'iso', 'stp', 'netbeui', 'lat', 'moprc', 'mopdl', 'sca', 'clnp', 'esis', 'isis', 'l1', 'l2', 'iih', 'lsp', 'snp', 'csnp', 'psnp', 'mpls', 'pppoed', 'pppoes'],
+  ...['geneve', 'vxlan', 'inbound', 'outbound', 'ifname', 'on', 'rnr', 'rulenum', 'reason', 'rset', 'ruleset', 'srnr', 'subrulenum', 'action', 'type', 'subtype', 'dir', 'llc', 'heartbeat'],
+]);
+
+/** Which values of a filter an output hides, from the columns it hashes. */
+interface Hidden {
+  readonly ips: boolean;
+  readonly macs: boolean;
+  readonly ports: boolean;
+  readonly vlans: boolean;
+}
+
+function hiddenBy(anonymized: readonly string[]): Hidden {
+  return {
+    ips: anonymized.some((c) => IP_COLUMNS.includes(c)),
+    macs: anonymized.some((c) => MAC_COLUMNS.includes(c)),
+    ports: anonymized.includes('src_port') || anonymized.includes('dst_port'),
+    vlans: anonymized.includes('vlan_id'),
+  };
+}
+
+/**
+ * A BPF filter as an anonymised output carries it: with `src_ip`/`dst_ip` hashed, every IPv4 or
+ * IPv6 address (any form libpcap reads: `192.168.1.034`, a host given as one number
+ * `3232235810`/`0xc0a80122`, a dotted network `10.0/16`) and every host name after `host`/`net`
+ * is replaced by the keyed hash the address columns hold for it (IPv4 dotted without leading
+ * zeros, IPv6 compressed lower case); numbers of 2^16 or more anywhere (`ip[12:4] = 0xc0a80122`)
+ * are taken as addresses too. MAC addresses likewise with `src_mac`/`dst_mac` hashed, ports and
+ * port names after `port`/`portrange` with `src_port`/`dst_port`, VLAN ids after `vlan` with
+ * `vlan_id`. A network's prefix length is kept: it says how wide, not which.
+ *
+ * @example
+ * ```ts
+ * anonymizeFilter('host 192.168.1.34&&port 53', ['src_ip', 'dst_ip'], (text) => anonymizer.hash(text));
+ * // '<hash of 192.168.1.34>&&port 53'
+ * ```
+ */
+export function anonymizeFilter(filter: string, anonymized: readonly string[], hash: (text: string) => string): string {
+  const hidden = hiddenBy(anonymized);
+  if (!hidden.ips && !hidden.macs && !hidden.ports && !hidden.vlans) return filter;
+  let operand: Operand = 'other';
+  return filter.replace(FILTER_TOKEN, (token: string, operandText: string | undefined) => {
+    if (operandText === undefined) {
+      operand = 'other';
+      return token;
+    }
+    const word = token.toLowerCase();
+    if (KEYWORDS.has(word)) {
+      if (!MODIFIERS.has(word)) operand = OPERAND_OF[word] ?? 'other';
+      return token;
+    }
+    return hideValue(token, operand, hidden, hash);
+  });
+}
+
+function hideValue(token: string, operand: Operand, hidden: Hidden, hash: (text: string) => string): string {
+  // hashed already (a manifest read back from an anonymised file): hashing again would lose the join
+  if (HASH.test(token)) return token;
+  // a network with its prefix length keeps the length
+  const slash = token.indexOf('/');
+  const value = slash < 0 ? token : token.slice(0, slash);
+  const rest = slash < 0 ? '' : token.slice(slash);
+  if (isIP(value) === 6) return hidden.ips ? hash(canonicalIpv6(value)) + rest : token;
+  if (MAC.test(value) || MAC_DIGITS.test(value)) return hidden.macs ? hash(canonicalMac(value)) + rest : token;
+  if (operand === 'port') {
+    if (!hidden.ports) return token;
+    const range = PORT_RANGE.exec(token);
+    return range === null ? hash(portText(token)) : `${hash(portText(range[1]!))}-${hash(portText(range[2]!))}`;
+  }
+  if (operand === 'vlan') return hidden.vlans && NUMBER.test(token) ? hash(String(numberValue(token))) : token;
+  if (!hidden.ips) return token;
+  if (IPV4_DOTTED.test(value) && value.includes('.')) return hash(canonicalIpv4(value)) + rest;
+  if (NUMBER.test(value)) {
+    const n = numberValue(value);
+    // a host given as one number is the address with that value; a port, length or offset is below 2^16
+    if (operand === 'host' || (operand === 'other' && n >= 0x10000 && n <= 0xffffffff)) return hash(dottedQuad(n)) + rest;
+    return operand === 'net' ? hash(value) + rest : token;
+  }
+  // a host or network by name: the name tells the address
+  return (operand === 'host' || operand === 'net') && /^[a-z][\w.-]*$/i.test(token) ? hash(token) : token;
+}
+
+/**
+ * The manifest as an anonymised output carries it: its BPF filter as {@link anonymizeFilter}
+ * rewrites it. The rest of the manifest names no address.
  *
  * @example
  * ```ts
@@ -24,29 +125,48 @@ const IPV4_NET = /^\d{1,3}(?:\.\d{1,3}){1,2}$/;
 export function anonymizeManifest(manifest: RunManifest, anonymized: readonly string[], hash: (text: string) => string): RunManifest {
   const filter = manifest.parameters.bpfFilter;
   if (typeof filter !== 'string') return manifest;
-  const ips = anonymized.some((c) => IP_COLUMNS.includes(c));
-  const macs = anonymized.some((c) => MAC_COLUMNS.includes(c));
-  if (!ips && !macs) return manifest;
-  const hidden = filter.replace(FILTER_TOKEN, (token) => {
-    // a network with its prefix length keeps the length: it says how wide, not which
-    const slash = token.indexOf('/');
-    const address = slash < 0 ? token : token.slice(0, slash);
-    const rest = slash < 0 ? '' : token.slice(slash);
-    if (ips && (isIP(address) !== 0 || IPV4_NET.test(address))) return hash(canonicalIp(address)) + rest;
-    if (macs && MAC.test(address)) return hash(canonicalMac(address)) + rest;
-    return token;
-  });
+  const hidden = anonymizeFilter(filter, anonymized, hash);
   return hidden === filter ? manifest : { ...manifest, parameters: { ...manifest.parameters, bpfFilter: hidden } };
 }
 
-/** IPv6 in the compressed lower-case form the address columns hold; IPv4 and networks as written. */
-function canonicalIp(address: string): string {
-  return isIP(address) === 6 ? new URL(`http://[${address}]/`).hostname.slice(1, -1) : address;
+/**
+ * `text` (an error message of the run) with the run's BPF filter, quoted in it as given, replaced
+ * by the filter as the manifest of an anonymised output has it.
+ */
+export function anonymizeFilterIn(text: string, manifest: RunManifest, anonymized: readonly string[], hash: (text: string) => string): string {
+  const filter = manifest.parameters.bpfFilter;
+  if (typeof filter !== 'string' || filter === '' || !text.includes(filter)) return text;
+  return text.split(filter).join(anonymizeFilter(filter, anonymized, hash));
+}
+
+function numberValue(text: string): number {
+  const t = text.toLowerCase();
+  if (t.startsWith('0x')) return Number.parseInt(t.slice(2), 16);
+  return t.length > 1 && t.startsWith('0') && /^[0-7]+$/.test(t) ? Number.parseInt(t, 8) : Number(t);
+}
+
+function portText(text: string): string {
+  return NUMBER.test(text) ? String(numberValue(text)) : text;
+}
+
+function dottedQuad(n: number): string {
+  return [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join('.');
+}
+
+/** A dotted IPv4 as the address columns hold it (no leading zeros); a shorter network as written. */
+function canonicalIpv4(address: string): string {
+  const parts = address.split('.');
+  return parts.length === 4 ? parts.map((p) => String(Number(p))).join('.') : address;
+}
+
+/** IPv6 in the compressed lower-case form the address columns hold. */
+function canonicalIpv6(address: string): string {
+  return new URL(`http://[${address}]/`).hostname.slice(1, -1);
 }
 
 /** A MAC address as the MAC columns hold it: six lower-case two-digit groups split by `:`. */
 function canonicalMac(address: string): string {
   const hex = address.toLowerCase();
-  const groups = /^[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$/.test(hex) ? hex.replace(/\./g, '').match(/../g)! : hex.split(/[:.-]/).map((g) => g.padStart(2, '0'));
+  const groups = /^[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$|^[0-9a-f]{12}$/.test(hex) ? hex.replace(/\./g, '').match(/../g)! : hex.split(/[:.-]/).map((g) => g.padStart(2, '0'));
   return groups.join(':');
 }

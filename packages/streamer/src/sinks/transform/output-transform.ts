@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { cellValue, type FieldSpec, type FlowBatch, type FlowColumn } from '@flowstream/core';
 import { Anonymizer } from './anonymizer.js';
 import type { RunManifest } from '../run-manifest.js';
-import { hidesAddresses } from './address-columns.js';
-import { anonymizeManifest } from './manifest-anonymization.js';
+import { anonymizeFilterIn, anonymizeManifest } from './manifest-anonymization.js';
+import { anonymizeRunError } from './run-error-anonymization.js';
 
 /** What the run applies to every batch before any sink sees it. */
 /**
@@ -115,9 +115,23 @@ export class OutputTransform {
     return anonymizer === null ? manifest : anonymizeManifest(manifest, anonymized, (text) => anonymizer.hash(text));
   }
 
-  /** Whether the flows' addresses are hashed in this output (so no text about a flow may show them). */
-  get hidesAddresses(): boolean {
-    return hidesAddresses(this.anonymized);
+  /**
+   * The run's summary as this output carries it: its manifest as {@link manifest} has it, and its
+   * sources' errors (which quote the BPF filter) with the filter as that manifest has it; hashing as
+   * the columns in `anonymized` (default: this output's) are hashed.
+   */
+  summary<S extends { manifest: RunManifest; sources: readonly { error?: string | null }[] }>(summary: S, anonymized: readonly string[] = this.anonymized): S {
+    const anonymizer = this.anonymizer;
+    if (anonymizer === null) return summary;
+    const hash = (text: string) => anonymizer.hash(text);
+    const sources = summary.sources.map((s) => (typeof s.error !== 'string' ? s : { ...s, error: anonymizeFilterIn(s.error, summary.manifest, anonymized, hash) }));
+    return { ...summary, sources, manifest: anonymizeManifest(summary.manifest, anonymized, hash) };
+  }
+
+  /** The run's error as this output may tell it (see `anonymizeRunError`); `manifest`: the run's, before anonymisation. */
+  runError(err: unknown, manifest: RunManifest): unknown {
+    const anonymizer = this.anonymizer;
+    return anonymizer === null ? err : anonymizeRunError(err, this.anonymized, manifest, (text) => anonymizer.hash(text));
   }
 
   /** The batch as the outputs get it. */
