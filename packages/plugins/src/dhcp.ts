@@ -49,6 +49,8 @@ export class DHCP extends NFPlugin {
     { name: 'dhcp_msg_type', type: 'string', nullable: true },
     { name: 'dhcp_oui', type: 'string', nullable: true },
   ];
+  // the client's host name, requested and current address, and the vendor prefix of its MAC
+  static override addressFields: Readonly<Record<string, 'ip' | 'mac'>> = { dhcp_12: 'ip', dhcp_50: 'ip', dhcp_addr: 'ip', dhcp_oui: 'mac' };
 
   private readonly span = new ByteSpan();
 

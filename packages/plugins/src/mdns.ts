@@ -22,6 +22,8 @@ import { ipv4Payload } from './parse/ipv4-payload.js';
  */
 export class MDNS extends NFPlugin {
   static override fields: readonly FieldSpec[] = [{ name: 'mdns_ptr', type: 'string[]' }];
+  // host and device names (some spell the hardware address)
+  static override addressFields: Readonly<Record<string, 'ip' | 'mac'>> = { mdns_ptr: 'ip' };
 
   private readonly span = new ByteSpan();
   private readonly targets: number[] = [];

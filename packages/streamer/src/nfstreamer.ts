@@ -42,6 +42,7 @@ import type { ExportOptions, WriteOptions } from './sinks/export-options.js';
 import { canRunOnWorker } from './sinks/builtin-sinks.js';
 import { checkTarget } from './sinks/check-target.js';
 import { ThreadedSink } from './sinks/threaded/threaded-sink.js';
+import { addressesLeftInClear } from './sinks/transform/address-columns.js';
 import { OutputTransform, type OutputOptions } from './sinks/transform/output-transform.js';
 import { SnapshotTransform } from './sinks/transform/snapshot-transform.js';
 import { ParallelMeterRun } from './parallel/parallel-meter-run.js';
@@ -898,6 +899,14 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     snapshots: { sink: FlowSink; transform: SnapshotTransform } | null,
   ): Promise<SinkResult> {
     let runError: unknown = null;
+    const telling = addressesLeftInClear(
+      transform.fields.map((f) => f.name),
+      transform.anonymized,
+      this.opts.udps.map((p) => (p.constructor as { addressFields?: Readonly<Record<string, 'ip' | 'mac'>> }).addressFields ?? {}),
+    );
+    if (telling.length > 0) {
+      warnOnce(`columnsToAnonymize hashes the addresses, and ${telling.join(', ')} can tell them too: written as they are (name them in columnsToAnonymize too, or leave them out with columns).`);
+    }
     // the snapshot output is a second stream: when it fails, it stops and the flows go on
     let snapshotError: SinkError | null = null;
     const sinks = snapshots === null ? [sink] : [sink, snapshots.sink];

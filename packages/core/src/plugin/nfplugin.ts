@@ -49,6 +49,12 @@ export abstract class NFPlugin<Options extends object = Record<string, unknown>>
    * meter (saying so).
    */
   static resultsInInstance = false;
+  /**
+   * The fields (names without `udps.`) whose values can tell a flow's addresses: `ip` for IP
+   * addresses and host names, `mac` for hardware addresses. An output that hashes those address
+   * columns and leaves such a field in clear says so.
+   */
+  static addressFields: Readonly<Record<string, 'ip' | 'mac'>> = {};
 
   /** The options this instance was made with (defaults applied), for manifests and workers. */
   declare readonly options: Readonly<Options>;

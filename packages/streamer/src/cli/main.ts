@@ -310,10 +310,10 @@ function kebab(message: string): string {
 function printLibraryWarnings(): void {
   const node = process.listeners('warning');
   process.removeAllListeners('warning');
-  const flagged = new Set<string>(METERING_OPTION_TABLE.filter((o) => o.flag !== null).map((o) => o.name));
+  const flagged = new Set<string>([...METERING_OPTION_TABLE.filter((o) => o.flag !== null).map((o) => o.name), ...Object.keys(FLAG_OF_OUTPUT_OPTION)]);
   process.on('warning', (warning: Error & { code?: string }) => {
     if (warning.code !== 'FLOWSTREAM') for (const print of node) print(warning);
-    else stderr(`flowstream: warning: ${warning.message.replace(/\b[a-z]+[A-Z]\w*\b/g, (word) => (flagged.has(word) ? cliFlag(word) : word))}`);
+    else stderr(`flowstream: warning: ${warning.message.replace(/\b[a-z]+[A-Z]\w*\b|\bcolumns\)/g, (word) => (word === 'columns)' ? '--columns)' : flagged.has(word) ? cliFlag(word) : word))}`);
   });
 }
 

@@ -20,6 +20,19 @@ function addresses(csv: string): { src: string[]; dst: string[] } {
 }
 
 describe('--anonymize on the command line', () => {
+  it('says which columns left in clear can tell the hashed addresses: server names, MAC vendor prefixes, plugin fields that say so', () => {
+    const warning = (columns: string) =>
+      `flowstream: warning: --anonymize hashes the addresses, and ${columns} can tell them too: written as they are (name them in --anonymize too, or leave them out with --columns).\n`;
+    const run = (...args: string[]) => runCli([CAPTURE, '-q', '-o', '/dev/null', ...args]).stderr.toString();
+    expect(run('--anonymize', 'src_ip,dst_ip')).toBe(warning('requested_server_name'));
+    expect(run('--anonymize', 'src_ip,dst_ip', '--plugin', 'dhcp')).toBe(warning('requested_server_name, udps.dhcp_12, udps.dhcp_50, udps.dhcp_addr'));
+    expect(run('--anonymize', 'src_mac', '--plugin', 'dhcp', '--n-dissections', '0')).toBe(warning('src_oui, dst_oui, udps.dhcp_oui'));
+    // named too, left out, or nothing of the kind hashed: nothing to say
+    expect(run('--anonymize', 'src_ip,dst_ip,requested_server_name')).toBe('');
+    expect(run('--anonymize', 'src_ip,dst_ip', '--columns', 'src_ip,dst_ip,bidirectional_bytes')).toBe('');
+    expect(run('--anonymize', 'src_port', '--plugin', 'dhcp')).toBe('');
+  });
+
   it('is repeatable: a second flag adds its columns instead of replacing the first', () => {
     const clear = addresses(runCli([CAPTURE, '-q', '--n-dissections', '0']).stdout.toString());
     expect(clear.src.length).toBeGreaterThan(1);

@@ -12,3 +12,28 @@ export const MAC_COLUMNS: readonly string[] = ['src_mac', 'dst_mac'];
 export function hidesAddresses(columns: readonly string[]): boolean {
   return columns.some((c) => IP_COLUMNS.includes(c) || MAC_COLUMNS.includes(c));
 }
+
+/** Flow columns besides the address columns whose values can tell an address. */
+const TELLING_COLUMNS: Readonly<Record<string, 'ip' | 'mac'>> = { requested_server_name: 'ip', src_oui: 'mac', dst_oui: 'mac' };
+
+/**
+ * The output columns left in clear that can tell the addresses the output hashes: the server name
+ * (an IP literal, a reverse-DNS name), the MAC vendor prefixes, and plugin fields that say so
+ * (`addressFields`: `plugins` maps each plugin's field names, without `udps.`, to what they tell).
+ *
+ * @example addressesLeftInClear(['src_ip', 'requested_server_name'], ['src_ip', 'dst_ip'], []) // ['requested_server_name']
+ */
+export function addressesLeftInClear(columns: readonly string[], anonymized: readonly string[], plugins: readonly Readonly<Record<string, 'ip' | 'mac'>>[]): string[] {
+  const ips = anonymized.some((c) => IP_COLUMNS.includes(c));
+  const macs = anonymized.some((c) => MAC_COLUMNS.includes(c));
+  if (!ips && !macs) return [];
+  const tells = (name: string): 'ip' | 'mac' | undefined => {
+    if (!name.startsWith('udps.')) return TELLING_COLUMNS[name];
+    for (const fields of plugins) if (fields[name.slice(5)] !== undefined) return fields[name.slice(5)];
+    return undefined;
+  };
+  return columns.filter((c) => {
+    const kind = tells(c);
+    return !anonymized.includes(c) && ((kind === 'ip' && ips) || (kind === 'mac' && macs));
+  });
+}
