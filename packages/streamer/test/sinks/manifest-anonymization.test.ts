@@ -37,6 +37,8 @@ describe('anonymizeManifest', () => {
     expect(filterOf(anonymizeManifest(manifest('host 192.168.1.34&&port 53||host 10.0.0.1'), ips, h))).toBe(`host ${same}&&port 53||host ${h('10.0.0.1')}`);
     // a value after `or` keeps the qualifier before it, as libpcap reads it; a name after host is hashed too
     expect(filterOf(anonymizeManifest(manifest('host 10.0.0.1 or 167772162 or gw.example'), ips, h))).toBe(`host ${h('10.0.0.1')} or ${h('10.0.0.2')} or ${h('gw.example')}`);
+    // a value without qualifier is a host, as libpcap reads it, also after src/dst and after a comparison
+    expect(filterOf(anonymizeManifest(manifest('gw.example or src host.example or len > 100 and other.example'), ips, h))).toBe(`${h('gw.example')} or src ${h('host.example')} or len > 100 and ${h('other.example')}`);
     // offsets, lengths and protocol numbers stay
     expect(filterOf(anonymizeManifest(manifest('ip[2:2] > 576 and len < 1500 and ip proto 17 and tcp[tcpflags] & tcp-syn != 0'), ips, h))).toBe('ip[2:2] > 576 and len < 1500 and ip proto 17 and tcp[tcpflags] & tcp-syn != 0');
     expect(filterOf(anonymizeManifest(manifest('ether host 3c15c2b7720e&&port 53'), ['src_mac'], h))).toBe(`ether host ${h('3c:15:c2:b7:72:0e')}&&port 53`);

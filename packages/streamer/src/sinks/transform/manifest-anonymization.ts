@@ -20,11 +20,15 @@ const PORT_RANGE = /^([^-]+)-([^-]+)$/;
 /** A keyed hash as the anonymiser writes it (with a kept prefix length). */
 const HASH = /^[0-9a-f]{128}(?:\/\d+)?$/;
 
-/** What the value after a qualifier is (`host 10.1.2.3`, `port 53`, `vlan 7`), or `other`. */
-type Operand = 'host' | 'net' | 'port' | 'vlan' | 'other';
-const OPERAND_OF: Readonly<Record<string, Operand>> = { host: 'host', gateway: 'host', net: 'net', mask: 'net', port: 'port', portrange: 'port', vlan: 'vlan' };
-/** Words that qualify the operand to come without changing its kind (`src`, `tcp`, `and` …): `host a or b` keeps `host`. */
-const MODIFIERS = new Set(['and', 'or', 'not', 'src', 'dst', 'ether', 'ip', 'ip6', 'arp', 'rarp', 'tcp', 'udp', 'sctp', 'wlan', 'fddi', 'tr', 'addr1', 'addr2', 'addr3', 'addr4', 'ra', 'ta']);
+/**
+ * What a value is (`host 10.1.2.3`, `port 53`, `vlan 7`), `other` after a keyword whose value
+ * tells no address (`proto`, `len` …), `expr` in an arithmetic expression (`ip[2:2] > 576`).
+ */
+type Operand = 'host' | 'net' | 'port' | 'vlan' | 'other' | 'expr';
+/** `src`/`dst` alone qualify a host (`src example.com`), as a value without qualifier is one. */
+const OPERAND_OF: Readonly<Record<string, Operand>> = { host: 'host', gateway: 'host', src: 'host', dst: 'host', net: 'net', mask: 'net', port: 'port', portrange: 'port', vlan: 'vlan' };
+/** Words that qualify the operand to come without changing its kind (`tcp`, `and` …): `host a or b` keeps `host`. */
+const MODIFIERS = new Set(['and', 'or', 'not', 'ether', 'ip', 'ip6', 'arp', 'rarp', 'tcp', 'udp', 'sctp', 'wlan', 'fddi', 'tr', 'addr1', 'addr2', 'addr3', 'addr4', 'ra', 'ta']);
 /** The other words of the language: none of them is a value to hide. */
 const KEYWORDS = new Set([
   ...Object.keys(OPERAND_OF),
@@ -32,6 +36,8 @@ const KEYWORDS = new Set([
   ...['proto', 'protochain', 'broadcast', 'multicast', 'less', 'greater', 'len', 'icmp', 'icmp6', 'igmp', 'igrp', 'pim', 'ah', 'esp', 'vrrp', 'atalk', 'aarp', 'decnet'],
   ...['ipx', 'iso', 'stp', 'netbeui', 'lat', 'moprc', 'mopdl', 'sca', 'clnp', 'esis', 'isis', 'l1', 'l2', 'iih', 'lsp', 'snp', 'csnp', 'psnp', 'mpls', 'pppoed', 'pppoes'],
   ...['geneve', 'vxlan', 'inbound', 'outbound', 'ifname', 'on', 'rnr', 'rulenum', 'reason', 'rset', 'ruleset', 'srnr', 'subrulenum', 'action', 'type', 'subtype', 'dir', 'llc', 'heartbeat'],
+  ...['link', 'ppp', 'slip', 'radio', 'carp', 'atm', 'lane', 'metac', 'bcc', 'oam', 'oamf4', 'oamf4e', 'oamf4s', 'sc', 'ilmic', 'connectmsg', 'metaconnect', 'vpi', 'vci'],
+  ...['sio', 'opc', 'dpc', 'sls', 'hsio', 'hopc', 'hdpc', 'hsls', 'fisu', 'lssu', 'msu', 'hfisu', 'hlssu', 'hmsu'],
 ]);
 
 /** Which values of a filter an output hides, from the columns it hashes. */
@@ -54,8 +60,8 @@ function hiddenBy(anonymized: readonly string[]): Hidden {
 /**
  * A BPF filter as an anonymised output carries it: with `src_ip`/`dst_ip` hashed, every IPv4 or
  * IPv6 address (any form libpcap reads: `192.168.1.034`, a host given as one number
- * `3232235810`/`0xc0a80122`, a dotted network `10.0/16`) and every host name after `host`/`net`
- * is replaced by the keyed hash the address columns hold for it (IPv4 dotted without leading
+ * `3232235810`/`0xc0a80122`, a dotted network `10.0/16`) and every host name (after `host`,
+ * `net`, `src`, `dst`, or standing alone, which libpcap takes for a host) is replaced by the keyed hash the address columns hold for it (IPv4 dotted without leading
  * zeros, IPv6 compressed lower case); numbers of 2^16 or more anywhere (`ip[12:4] = 0xc0a80122`)
  * are taken as addresses too. MAC addresses likewise with `src_mac`/`dst_mac` hashed, ports and
  * port names after `port`/`portrange` with `src_port`/`dst_port`, VLAN ids after `vlan` with
@@ -70,15 +76,18 @@ function hiddenBy(anonymized: readonly string[]): Hidden {
 export function anonymizeFilter(filter: string, anonymized: readonly string[], hash: (text: string) => string): string {
   const hidden = hiddenBy(anonymized);
   if (!hidden.ips && !hidden.macs && !hidden.ports && !hidden.vlans) return filter;
-  let operand: Operand = 'other';
+  // libpcap's default qualifier: a value standing alone is a host
+  let operand: Operand = 'host';
   return filter.replace(FILTER_TOKEN, (token: string, operandText: string | undefined) => {
     if (operandText === undefined) {
-      operand = 'other';
+      operand = 'expr';
       return token;
     }
     const word = token.toLowerCase();
     if (KEYWORDS.has(word)) {
       if (!MODIFIERS.has(word)) operand = OPERAND_OF[word] ?? 'other';
+      // after a comparison, a value joined by and/or has no qualifier to inherit
+      else if (operand === 'expr' && (word === 'and' || word === 'or')) operand = 'host';
       return token;
     }
     return hideValue(token, operand, hidden, hash);
@@ -105,7 +114,7 @@ function hideValue(token: string, operand: Operand, hidden: Hidden, hash: (text:
   if (NUMBER.test(value)) {
     const n = numberValue(value);
     // a host given as one number is the address with that value; a port, length or offset is below 2^16
-    if (operand === 'host' || (operand === 'other' && n >= 0x10000 && n <= 0xffffffff)) return hash(dottedQuad(n)) + rest;
+    if (operand === 'host' || (n >= 0x10000 && n <= 0xffffffff)) return hash(dottedQuad(n)) + rest;
     return operand === 'net' ? hash(value) + rest : token;
   }
   // a host or network by name: the name tells the address
