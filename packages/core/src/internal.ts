@@ -66,6 +66,6 @@ export { NDPI_NAME_RENAMES, compatConfidence, compatProtocolName } from './disse
 // flow snapshots
 export { FlowKeyTexts, fnv1a64 } from './flow/flow-key.js';
 export { snapshotColumns } from './flow/flow-snapshot.js';
-export { keepsResultsInInstance, takesSnapshots } from './plugin/nfplugin.js';
+export { addressFieldsOf, keepsResultsInInstance, takesSnapshots } from './plugin/nfplugin.js';
 export { SnapshotTracker } from './meter/snapshot-tracker.js';
 export { waitAsync } from './capture/wait-async.js';

@@ -25,6 +25,7 @@ import {
   flowColumns,
   snapshotColumns,
   takesSnapshots,
+  addressFieldsOf,
   unknownOptionError,
   fileStat,
   type RecordFilter,
@@ -902,7 +903,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     const telling = addressesLeftInClear(
       transform.fields.map((f) => f.name),
       transform.anonymized,
-      this.opts.udps.map((p) => (p.constructor as { addressFields?: Readonly<Record<string, 'ip' | 'mac'>> }).addressFields ?? {}),
+      this.opts.udps.map(addressFieldsOf),
     );
     if (telling.length > 0) {
       warnOnce(`columnsToAnonymize hashes the addresses, and ${telling.join(', ')} can tell them too: written as they are (name them in columnsToAnonymize too, or leave them out with columns).`);

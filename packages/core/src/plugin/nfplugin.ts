@@ -159,6 +159,11 @@ export function keepsResultsInInstance(plugin: NFPlugin): boolean {
   return (plugin.constructor as typeof NFPlugin).resultsInInstance === true;
 }
 
+/** The plugin's fields that can tell a flow's addresses ({@link NFPlugin.addressFields}). */
+export function addressFieldsOf(plugin: NFPlugin): Readonly<Record<string, 'ip' | 'mac'>> {
+  return (plugin.constructor as typeof NFPlugin).addressFields;
+}
+
 /** True for NFPlugin instances (not classes, not functions). */
 export function isPluginInstance(value: unknown): value is NFPlugin {
   return value instanceof NFPlugin;

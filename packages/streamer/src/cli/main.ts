@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { FlowBatch, NFPlugin } from '@flowstream/core';
 import { METERING_OPTION_TABLE } from '@flowstream/core/options';
@@ -173,7 +172,8 @@ async function run(cli: CliOptions, report: typeof import('./report-command.js')
   }
   // the window rows hash what the flows hash with the flows' key, so both outputs need the same
   // one: a run's random key is drawn here rather than by each output
-  const anonymizeKey = cli.windowsOutput !== null && cli.anonymize.length > 0 && cli.anonymizeKey === null ? new Uint8Array(randomBytes(64)) : cli.anonymizeKey;
+  const anonymizeKey =
+    cli.windowsOutput !== null && cli.anonymize.length > 0 && cli.anonymizeKey === null ? (await import('../sinks/transform/anonymizer.js')).randomAnonymizerKey() : cli.anonymizeKey;
 
   // Output options and the target are checked before reading starts: a bad column or a missing
   // folder fails at once and leaves no file behind.

@@ -1,6 +1,6 @@
 import type { FieldSpec, FlowBatch } from '@flowstream/core';
 import type { RunManifest } from '../sinks/run-manifest.js';
-import { OutputTransform } from '../sinks/transform/output-transform.js';
+import { OutputTransform, type RunSummaryText } from '../sinks/transform/output-transform.js';
 
 /** The flows' first and last packet times: window rows carry packet times of the same flows. */
 const FLOW_TIME_COLUMNS: readonly string[] = ['bidirectional_first_seen_ms', 'bidirectional_last_seen_ms', 'src2dst_first_seen_ms', 'src2dst_last_seen_ms', 'dst2src_first_seen_ms', 'dst2src_last_seen_ms'];
@@ -9,7 +9,7 @@ const FLOW_TIME_COLUMNS: readonly string[] = ['bidirectional_first_seen_ms', 'bi
  * The window columns that hold what a hashed flow column holds: `flow_id` is the flow's `id`,
  * and a window's first and last packet times would give away a flow's hashed times.
  */
-export function windowColumnsHiding(anonymized: readonly string[]): string[] {
+function windowColumnsHiding(anonymized: readonly string[]): string[] {
   const hidden: string[] = [];
   if (anonymized.includes('id')) hidden.push('flow_id');
   if (anonymized.some((c) => FLOW_TIME_COLUMNS.includes(c))) hidden.push('first_packet_time', 'last_packet_time');
@@ -53,7 +53,7 @@ export class WindowRowsTransform {
   }
 
   /** The run's summary as the flow output carries it. */
-  summary<S extends { manifest: RunManifest; sources: readonly { error?: string | null }[] }>(summary: S): S {
+  summary<S extends RunSummaryText>(summary: S): S {
     return this.flows.summary(summary);
   }
 

@@ -10,7 +10,17 @@ export const MAC_COLUMNS: readonly string[] = ['src_mac', 'dst_mac'];
  * @example hidesAddresses(['src_ip', 'user_agent']) === true
  */
 export function hidesAddresses(columns: readonly string[]): boolean {
-  return columns.some((c) => IP_COLUMNS.includes(c) || MAC_COLUMNS.includes(c));
+  return hidesIps(columns) || hidesMacs(columns);
+}
+
+/** Whether hashing `columns` hides IP addresses (`src_ip` or `dst_ip` among them). */
+export function hidesIps(columns: readonly string[]): boolean {
+  return columns.some((c) => IP_COLUMNS.includes(c));
+}
+
+/** Whether hashing `columns` hides MAC addresses (`src_mac` or `dst_mac` among them). */
+export function hidesMacs(columns: readonly string[]): boolean {
+  return columns.some((c) => MAC_COLUMNS.includes(c));
 }
 
 /** Flow columns besides the address columns whose values can tell an address. */
@@ -24,8 +34,8 @@ const TELLING_COLUMNS: Readonly<Record<string, 'ip' | 'mac'>> = { requested_serv
  * @example addressesLeftInClear(['src_ip', 'requested_server_name'], ['src_ip', 'dst_ip'], []) // ['requested_server_name']
  */
 export function addressesLeftInClear(columns: readonly string[], anonymized: readonly string[], plugins: readonly Readonly<Record<string, 'ip' | 'mac'>>[]): string[] {
-  const ips = anonymized.some((c) => IP_COLUMNS.includes(c));
-  const macs = anonymized.some((c) => MAC_COLUMNS.includes(c));
+  const ips = hidesIps(anonymized);
+  const macs = hidesMacs(anonymized);
   if (!ips && !macs) return [];
   const tells = (name: string): 'ip' | 'mac' | undefined => {
     if (!name.startsWith('udps.')) return TELLING_COLUMNS[name];

@@ -7,6 +7,11 @@ import { pythonStr } from '../csv/python-format.js';
 /** The warning NFStream prints for an unknown column, `{}` included (its formatting bug, spec §9.3). */
 export const ANONYMIZER_WARNING = 'WARNING: NFlow do not have {} attribute. Skipping anonymization.';
 
+/** A fresh random 64-byte key, as an anonymiser made without one uses: hashes join within the run only. */
+export function randomAnonymizerKey(): Uint8Array {
+  return new Uint8Array(randomBytes(64));
+}
+
 /**
  * NFStream's CSV anonymiser (spec §9.3): replaces the values of the selected columns, in place,
  * by the lowercase hex of keyed BLAKE2b-512 over the UTF-8 of Python's `str(value)`; nulls stay
@@ -38,7 +43,7 @@ export class Anonymizer {
     warn: (message: string) => void = (m) => console.log(m),
   ) {
     if (key && (key.length < 1 || key.length > 64)) throw new RangeError(`anonymizer key must be 1..64 bytes, got ${key.length}`);
-    this.key = key ?? new Uint8Array(randomBytes(64));
+    this.key = key ?? randomAnonymizerKey();
     const names = fields.map((f) => (typeof f === 'string' ? f : f.name));
     const indexes: number[] = [];
     const isFloat: boolean[] = [];

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { RunManifest } from '../run-manifest.js';
-import { IP_COLUMNS, MAC_COLUMNS } from './address-columns.js';
+import { hidesIps, hidesMacs } from './address-columns.js';
 
 /**
  * A libpcap filter's operands (group 1): what lies between blanks, parentheses and operators
@@ -50,8 +50,8 @@ interface Hidden {
 
 function hiddenBy(anonymized: readonly string[]): Hidden {
   return {
-    ips: anonymized.some((c) => IP_COLUMNS.includes(c)),
-    macs: anonymized.some((c) => MAC_COLUMNS.includes(c)),
+    ips: hidesIps(anonymized),
+    macs: hidesMacs(anonymized),
     ports: anonymized.includes('src_port') || anonymized.includes('dst_port'),
     vlans: anonymized.includes('vlan_id'),
   };

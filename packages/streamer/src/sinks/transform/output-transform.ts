@@ -120,7 +120,7 @@ export class OutputTransform {
    * sources' errors (which quote the BPF filter) with the filter as that manifest has it; hashing as
    * the columns in `anonymized` (default: this output's) are hashed.
    */
-  summary<S extends { manifest: RunManifest; sources: readonly { error?: string | null }[] }>(summary: S, anonymized: readonly string[] = this.anonymized): S {
+  summary<S extends RunSummaryText>(summary: S, anonymized: readonly string[] = this.anonymized): S {
     const anonymizer = this.anonymizer;
     if (anonymizer === null) return summary;
     const hash = (text: string) => anonymizer.hash(text);
@@ -179,6 +179,12 @@ export class OutputTransform {
     }
     return { kind: 'string', values: out };
   }
+}
+
+/** What of a run's summary names values an output may hash: its manifest and its sources' errors. */
+export interface RunSummaryText {
+  readonly manifest: RunManifest;
+  readonly sources: readonly { readonly error?: string | null }[];
 }
 
 /** The anonymisation key from bytes or a key file (128 hex digits, or 1–64 raw bytes). */

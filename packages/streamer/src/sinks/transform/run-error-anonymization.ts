@@ -1,6 +1,6 @@
 import { PluginError } from '@flowstream/core';
 import type { RunManifest } from '../run-manifest.js';
-import { hidesAddresses, IP_COLUMNS } from './address-columns.js';
+import { hidesAddresses, hidesIps } from './address-columns.js';
 import { anonymizeFilterIn } from './manifest-anonymization.js';
 
 /** Columns whose values a plugin error's endpoint text (`a:p -> b:q protocol N`) shows. */
@@ -44,7 +44,7 @@ function pluginErrorShown(err: PluginError, anonymized: readonly string[]): Plug
 function withoutAddresses(err: PluginError, anonymized: readonly string[]): unknown {
   const cause = err.cause;
   const endpoints = ENDPOINTS.exec(err.flow);
-  if (endpoints === null || !anonymized.some((c) => IP_COLUMNS.includes(c))) return cause;
+  if (endpoints === null || !hidesIps(anonymized)) return cause;
   const text = cause instanceof Error ? cause.message : String(cause);
   const scrubbed = [endpoints[1]!, endpoints[2]!].filter((a) => a.length > 0).reduce((t, address) => t.split(address).join('<anonymized address>'), text);
   if (scrubbed === text) return cause;
