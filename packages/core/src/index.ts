@@ -49,4 +49,5 @@ export type { BpfProgram } from './filter/bpf-program.js';
 export { loadNdpi, ndpiVersion } from './dissect/ndpi-library.js';
 export type { NdpiLibrary } from './dissect/ndpi-library.js';
 export { createNdpiDissector } from './dissect/ndpi-dissector.js';
-export type { FlowDissector } from './dissect/flow-dissector.js';
+export type { DissectionSink, FlowDissector } from './dissect/flow-dissector.js';
+export type { DissectionFields } from './flow/flow-batch-writer.js';

@@ -38,7 +38,7 @@ export { FlowTable, NO_SLOT } from './meter/flow-table.js';
 // flow batches
 export { flowColumns } from './flow/flow-columns.js';
 export type { ColumnGroups } from './flow/flow-columns.js';
-export { FLOW_BATCH_ROWS } from './flow/flow-batch-writer.js';
+export { emptyDissectionFields, FLOW_BATCH_ROWS } from './flow/flow-batch-writer.js';
 export { flowsToBatch } from './flow/flows-to-batch.js';
 export { batchForTransfer, BatchReceiver } from './flow/flow-batch-transfer.js';
 export type { TransferredBatch, TransferredColumn } from './flow/flow-batch-transfer.js';

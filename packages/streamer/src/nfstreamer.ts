@@ -48,6 +48,7 @@ import { OutputTransform, type OutputOptions } from './sinks/transform/output-tr
 import { SnapshotTransform } from './sinks/transform/snapshot-transform.js';
 import { ParallelMeterRun } from './parallel/parallel-meter-run.js';
 import { parallelPlan } from './parallel/parallel-plan.js';
+import { ThreadedDissector } from './parallel/threaded-dissector.js';
 import { fileInput, isNamedPipe, namedPipeInput, stdinInput, streamInput } from './run/run-inputs.js';
 import { FLOWSTREAM_VERSION } from './version.js';
 import { liveDrops, ProgressTicker, ProgressTracker, type RunProgress } from './run/run-progress.js';
@@ -439,10 +440,12 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     // nMeters > 1: meter workers (spec §7), driven through the same FlowRun interface
     const plan = parallelPlan(opts, warnOnce);
     this.runMeters = plan === null ? 1 : plan.nMeters;
-    const run: FlowRun =
-      plan !== null
-        ? new ParallelMeterRun(opts, inputs, this.filter(), { ...plan, dissector: factory !== null ? factory() : null, systemVisibility: this.systemVisibility })
-        : new MeterRun(opts, inputs, factory ? factory() : null, this.filter(), this.systemVisibility);
+    let run: FlowRun;
+    if (plan !== null && plan.dissectionThread && factory !== null) {
+      run = new MeterRun(opts, inputs, new ThreadedDissector(1, opts.nDissections), this.filter(), this.systemVisibility);
+    } else if (plan !== null) {
+      run = new ParallelMeterRun(opts, inputs, this.filter(), { ...plan, dissector: factory !== null ? factory() : null, systemVisibility: this.systemVisibility });
+    } else run = new MeterRun(opts, inputs, factory ? factory() : null, this.filter(), this.systemVisibility);
     this.currentRun = run;
     this.tracker = new ProgressTracker(run, inputs);
     this.ticker.start(this.tracker);
@@ -1230,7 +1233,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
  * ```
  */
 export type StreamerSummary = RunSummary & {
-  /** Meters that ran: 1, or the parallel meters `nMeters` asked for (`nMeters: 0` is sized from the cores). */
+  /** Meters that ran: 1, or the parallel meters `nMeters` asked for (`nMeters: 0` is sized from the cores; two meters with nDPI are one meter and its dissection thread). */
   meters: number;
   manifest: RunManifest;
 };

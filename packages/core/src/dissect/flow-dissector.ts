@@ -11,10 +11,35 @@ export interface FlowDissector {
   init(slot: number, packet: DecodedPacket): void;
   /** Every later packet; `flowPackets` = the flow's bidirectional packet count including it. */
   update(slot: number, packet: DecodedPacket, flowPackets: number): void;
-  /** At expiry: finish (give up if needed), write the nine fields into `flow`, free the slot. */
+  /**
+   * At expiry: finish (give up if needed), write the nine fields into `flow`, free the slot. A
+   * {@link deferred} dissector writes nothing here: its fields come with {@link settle}.
+   */
   expire(slot: number, flow: NFlow): void;
   /** The nine fields as the detection stands now, without ending it (flow snapshots). */
   peek(slot: number, out: DissectionFields): void;
   /** Frees everything (end of run). */
   close(): void;
+  /**
+   * Whether later packets of the flow at `slot` can still change its fields (false once its
+   * dissection is done): what a dissector in another thread tells the meter's thread, so that
+   * packets it would ignore are not handed to it.
+   */
+  dissecting?(slot: number): boolean;
+  /**
+   * True for a dissector whose results come later than {@link expire} (it dissects in another
+   * thread): the meter then asks for them with {@link settle} before a batch of flows leaves it,
+   * and runs it only without plugins and snapshots (which read the fields at once).
+   */
+  readonly deferred?: boolean;
+  /**
+   * Deferred dissectors: the fields of the `count` earliest expired flows not settled yet, in
+   * expiry order, each handed to `sink.write` (waits until they are known).
+   */
+  settle?(count: number, sink: DissectionSink): void;
+}
+
+/** Where a deferred dissector hands the fields of expired flows, in expiry order. */
+export interface DissectionSink {
+  write(fields: DissectionFields): void;
 }

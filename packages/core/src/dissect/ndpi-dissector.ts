@@ -172,6 +172,10 @@ class NdpiDissector implements FlowDissector {
     }
   }
 
+  dissecting(slot: number): boolean {
+    return slot < this.state.length && this.state[slot] === DISSECTING;
+  }
+
   peek(slot: number, out: DissectionFields): void {
     const state = slot < this.state.length ? this.state[slot] : FREE;
     // a dissection still running is read as it stands: no give-up, the flow goes on

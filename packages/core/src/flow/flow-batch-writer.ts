@@ -52,6 +52,21 @@ export interface DissectionFields {
   content_type: string;
 }
 
+/** A fresh {@link DissectionFields} to write into (a scratch object, reused flow after flow). */
+export function emptyDissectionFields(): DissectionFields {
+  return {
+    application_name: '',
+    application_category_name: '',
+    application_is_guessed: 0,
+    application_confidence: 0,
+    requested_server_name: '',
+    client_fingerprint: '',
+    server_fingerprint: '',
+    user_agent: '',
+    content_type: '',
+  };
+}
+
 const NDPI_STRINGS = ['application_name', 'application_category_name', 'requested_server_name', 'client_fingerprint', 'server_fingerprint', 'user_agent', 'content_type'] as const;
 
 /** Where the writer reads a flow's state. */
@@ -253,19 +268,7 @@ export class FlowBatchWriter {
       const j = this.splt0;
       sp.copyTo(slot, this.lists[j] as Int32Array, this.lists[j + 1] as Int32Array, this.lists[j + 2] as Float64Array, r * sp.n);
     }
-    if (this.ndpi0 >= 0) {
-      const j = this.ndpi0;
-      const src = (ndpi ?? flow) as DissectionFields;
-      this.text[j]![r] = src.application_name;
-      this.text[j + 1]![r] = src.application_category_name;
-      num[j + 2]![r] = src.application_is_guessed;
-      num[j + 3]![r] = src.application_confidence;
-      this.text[j + 4]![r] = src.requested_server_name;
-      this.text[j + 5]![r] = src.client_fingerprint;
-      this.text[j + 6]![r] = src.server_fingerprint;
-      this.text[j + 7]![r] = src.user_agent;
-      this.text[j + 8]![r] = src.content_type;
-    }
+    if (this.ndpi0 >= 0) this.setDissection(r, (ndpi ?? flow) as DissectionFields);
     if (this.sys0 >= 0) {
       num[this.sys0]![r] = flow === null ? -1 : flow.system_process_pid;
       this.text[this.sys0 + 1]![r] = flow === null ? '' : flow.system_process_name;
@@ -278,6 +281,25 @@ export class FlowBatchWriter {
         for (const [key, j] of this.udpsIndex) if (key in u) this.values[j]![r] = u[key];
       } else for (const key in u) this.udpsColumn(key)[r] = u[key];
     }
+  }
+
+  /**
+   * Writes the nine nDPI fields of row `r` of the batch being written (at append, or later for a
+   * dissector whose results come from another thread).
+   */
+  setDissection(r: number, src: DissectionFields): void {
+    const j = this.ndpi0;
+    const text = this.text;
+    const num = this.num;
+    text[j]![r] = src.application_name;
+    text[j + 1]![r] = src.application_category_name;
+    num[j + 2]![r] = src.application_is_guessed;
+    num[j + 3]![r] = src.application_confidence;
+    text[j + 4]![r] = src.requested_server_name;
+    text[j + 5]![r] = src.client_fingerprint;
+    text[j + 6]![r] = src.server_fingerprint;
+    text[j + 7]![r] = src.user_agent;
+    text[j + 8]![r] = src.content_type;
   }
 
   /** first/last seen, duration, packets, bytes of one direction (spec §4). */

@@ -1,10 +1,10 @@
 import type { DecodedPacket } from '../decode/decoded-packet.js';
-import type { FlowDissector } from '../dissect/flow-dissector.js';
+import type { DissectionSink, FlowDissector } from '../dissect/flow-dissector.js';
 import type { FieldSpec } from '../flow/field-spec.js';
 import { flowColumns } from '../flow/flow-columns.js';
 import { BI_FIRST, BI_LAST, COUNTER_STRIDE, D2S_BYTES, D2S_LAST, D2S_PACKETS, FlowCounters, S2D_BYTES, S2D_LAST, S2D_PACKETS } from '../flow/flow-counters.js';
 import { FlowBatch } from '../flow/flow-batch.js';
-import { FlowBatchWriter, FLOW_BATCH_ROWS, type DissectionFields } from '../flow/flow-batch-writer.js';
+import { emptyDissectionFields, FlowBatchWriter, FLOW_BATCH_ROWS, type DissectionFields } from '../flow/flow-batch-writer.js';
 import { FlowMaterializer } from '../flow/flow-materializer.js';
 import { FlowSplt } from '../flow/flow-splt.js';
 import { FlowStatistics } from '../flow/flow-statistics.js';
@@ -104,17 +104,7 @@ export class FlowMeter {
   private batchedRows = 0;
   private readonly writer: FlowBatchWriter;
   /** Where the dissector writes a flow's nDPI fields when there is no flow object. */
-  private readonly ndpiScratch: DissectionFields = {
-    application_name: '',
-    application_category_name: '',
-    application_is_guessed: 0,
-    application_confidence: 0,
-    requested_server_name: '',
-    client_fingerprint: '',
-    server_fingerprint: '',
-    user_agent: '',
-    content_type: '',
-  };
+  private readonly ndpiScratch: DissectionFields = emptyDissectionFields();
   /** Id the next emitted flow gets (0-based emission index, spec §6.3). */
   nextId = 0;
   /** Flows expired early by the `maxLiveFlows` bound ({@link EXPIRED_EVICTED}). */
@@ -128,6 +118,13 @@ export class FlowMeter {
   private readonly plugins: readonly NFPlugin[];
   private readonly hasPlugins: boolean;
   private readonly dissector: FlowDissector | null;
+  /** The dissector's fields come later, from another thread ({@link FlowDissector.deferred}). */
+  private readonly deferred: boolean;
+  /** Rows at the end of the batch being written whose nDPI fields are not settled yet. */
+  private unsettled = 0;
+  /** The next row {@link settleSink} writes. */
+  private settleRow = 0;
+  private readonly settleSink: DissectionSink = { write: (fields) => this.writer.setDissection(this.settleRow++, fields) };
   private readonly materializer: FlowMaterializer;
   /** Live NFlow per slot (plugins only). */
   private liveFlows: (NFlow | null)[];
@@ -164,6 +161,10 @@ export class FlowMeter {
     this.plugins = config.plugins;
     this.hasPlugins = config.plugins.length > 0;
     this.dissector = config.dissector;
+    this.deferred = config.dissector?.deferred === true;
+    if (this.deferred && (this.hasPlugins || (config.snapshotIntervalMs ?? 0) > 0)) {
+      throw new Error('a deferred dissector (nDPI in another thread) cannot run with plugins or snapshots, which read its fields at once');
+    }
     this.columns = flowColumns({
       decodeTunnels: config.decodeTunnels,
       statisticalAnalysis: config.statisticalAnalysis,
@@ -333,6 +334,7 @@ export class FlowMeter {
    * ```
    */
   drainBatches(): FlowBatch[] {
+    if (this.unsettled > 0) this.settle();
     const last = this.writer.seal();
     if (last !== null) this.batches.push(last);
     this.batchedRows = 0;
@@ -453,6 +455,14 @@ export class FlowMeter {
     }
   }
 
+  /** Writes the fields of the batch's rows whose dissection ended in another thread (waits for them). */
+  private settle(): void {
+    const n = this.unsettled;
+    this.unsettled = 0;
+    this.settleRow = this.writer.rows - n;
+    this.dissector!.settle!(n, this.settleSink);
+  }
+
   /** Emits the flow at `slot` into the current batch and removes it from the cache (NFStream's `expire()`). */
   private expire(s: number, reason: number): void {
     const id = this.nextId++;
@@ -469,10 +479,12 @@ export class FlowMeter {
       let ndpi: DissectionFields | null = null;
       if (this.dissector !== null) this.dissector.expire(s, (ndpi = this.ndpiScratch) as unknown as NFlow);
       this.writer.append(s, id, reason, ndpi, null);
+      if (this.deferred) this.unsettled++;
     }
     this.table.remove(s);
     if (this.snap !== null) this.snap.release(s);
     if (this.writer.full) {
+      if (this.unsettled > 0) this.settle();
       const full = this.writer.seal()!;
       this.batches.push(full);
       this.batchedRows += full.length;

@@ -5,7 +5,8 @@
  * dissector, then decodes and meters the records the main thread dispatches to it: the raw
  * capture records it owns (with their clamped meter time), and clock ticks where a packet of
  * another meter ran the idle scan. Finished flows go back as the meter's own columnar batches,
- * their typed arrays transferred (no flow objects, no re-encoding).
+ * their typed arrays transferred (no flow objects, no re-encoding). The same thread may be asked
+ * to be a dissection thread instead (`DissectionWorkerData`, see `ThreadedDissector`).
  */
 import { parentPort } from 'node:worker_threads';
 import { CaptureRecord, createNdpiDissector, DecodedPacket, FlowMeter, IGNORE_REASON_NAMES, loadNdpi, PacketDecoder, PluginError, type FlowDissector, type NFPlugin } from '@flowstream/core';
@@ -13,7 +14,8 @@ import { batchForTransfer, FLOW_BATCH_ROWS } from '@flowstream/core/internal';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
 import { HeldBatches } from './held-batches.js';
 import { Ctl, PacketRingReader, RecordKind, WorkerState } from './packet-ring.js';
-import type { MeterWorkerData, WorkerMessage } from './worker-protocol.js';
+import type { DissectionWorkerData, MeterWorkerData, WorkerMessage } from './worker-protocol.js';
+import { runDissectionThread } from './dissection-worker.js';
 import type { MessagePort } from 'node:worker_threads';
 
 /** Records between two releases of ring space (and stop checks). */
@@ -170,7 +172,10 @@ function meterLoop(meter: FlowMeter, decoder: PacketDecoder, ring: PacketRingRea
   meter.cleanup();
 }
 
-parentPort!.once('message', (data: MeterWorkerData) => void main(data));
+parentPort!.once('message', (data: MeterWorkerData | DissectionWorkerData) => {
+  if ('role' in data) runDissectionThread(data);
+  else void main(data);
+});
 
 /** A plugin error's cause as text (the message of an Error). */
 function causeText(cause: unknown): string {

@@ -4,8 +4,9 @@ import { storeAddressWords, viewMappedSegment } from '@flowstream/core/internal'
 /**
  * Single-producer single-consumer ring of capture records in a SharedArrayBuffer: the main thread
  * (reader, BPF, router) writes the records a meter owns, raw or as decoded packets, plus its clock
- * ticks; that meter's worker (decodes and) meters them. Records are whole numbers of 8-byte units so doubles stay
- * aligned.
+ * ticks; that meter's worker (decodes and) meters them. A dissection thread's ring carries the
+ * packets its nDPI sees and the flows' ends instead (see `ThreadedDissector`). Records are whole
+ * numbers of 8-byte units so doubles stay aligned.
  *
  * Positions are 32-bit word counters that only grow (wrapping at 2^32); the ring size is a power
  * of two, so `counter & mask` is the word index and `(write - read) | 0` the words in use. A record
@@ -30,8 +31,10 @@ export const Ctl = {
   Sleeping: 6,
   /** 1 while the writer waits for space (the reader then notifies {@link Read}). */
   WriterWaiting: 7,
+  /** Messages a dissection thread posted so far (the main thread waits on it for results). */
+  Posted: 8,
 } as const;
-const CONTROL_WORDS = 8;
+const CONTROL_WORDS = 9;
 
 /** Lifecycle of a meter worker, in {@link Ctl.State}. */
 export const WorkerState = {
@@ -63,6 +66,13 @@ export const RecordKind = {
    * that never read a packet's bytes: no nDPI, no plugins).
    */
   Packet: 8,
+  /**
+   * For a dissection thread: a packet its nDPI sees, the flow's slot and packet count (1: the
+   * flow's first), the meter time and a copy of the IP bytes.
+   */
+  Dissect: 9,
+  /** For a dissection thread: the flow at a slot expired (its fields go back, in this order). */
+  Expire: 10,
 } as const;
 
 // Frame record layout, in 32-bit words from the record start (word 1: the bytes that follow).
@@ -112,6 +122,16 @@ const C_SRC = 13;
 const C_DST = 14;
 /** Words of a compact packet record (the kind tells it from a full one by its size). */
 const COMPACT_PACKET_WORDS = 16;
+// Dissect record layout, in 32-bit words from the record start (the IP bytes follow, as a frame's do).
+const D_SLOT = 1;
+const D_TIME = 2; // f64 (words 2–3): the meter time
+const D_PACKETS = 4;
+const D_LENGTH = 5;
+const D_SHIFT = 6;
+const D_TICKET = 7;
+/** Words of a dissect record before its bytes (even). */
+const DISSECT_WORDS = 8;
+const EXPIRE_WORDS = 2;
 const SEGMENT_WORDS = 6;
 const END_WORDS = 2;
 /** Longest wait for space before the writer checks that its reader still reads, ms. */
@@ -208,27 +228,69 @@ export class PacketRingWriter {
    */
   frame(rec: CaptureRecord): void {
     const data = rec.data;
-    if (data !== this.source) this.viewSource(data);
     const caplen = rec.caplen;
-    const from = data.byteOffset + rec.offset;
-    const shift = from & 3;
+    const shift = (data.byteOffset + rec.offset) & 3;
     const words = FRAME_WORDS + (((shift + caplen + 7) >>> 3) << 1);
     const at = this.reserve(words);
     this.fields(at, RecordKind.Frame | (words << 8), rec, caplen, shift);
+    this.copyBytes(data, rec.offset, caplen, at + FRAME_WORDS);
+    this.write += words;
+    this.pending++;
+  }
+
+  /**
+   * Writes a packet for a dissection thread: the flow's `slot`, its packet count `flowPackets`
+   * (1: its first packet), its `ticket` (see `ThreadedDissector`), `p.timeMs` and a copy of the
+   * IP bytes nDPI reads (`p.ipLength` from `p.ipOffset`).
+   */
+  dissect(slot: number, flowPackets: number, ticket: number, p: DecodedPacket): void {
+    const data = p.data;
+    const length = p.ipLength;
+    const shift = (data.byteOffset + p.ipOffset) & 3;
+    const words = DISSECT_WORDS + (((shift + length + 7) >>> 3) << 1);
+    const at = this.reserve(words);
+    const i32 = this.i32;
+    i32[at] = RecordKind.Dissect | (words << 8);
+    i32[at + D_SLOT] = slot;
+    this.f64[(at >>> 1) + (D_TIME >>> 1)] = p.timeMs;
+    i32[at + D_PACKETS] = flowPackets;
+    i32[at + D_LENGTH] = length;
+    i32[at + D_SHIFT] = shift;
+    i32[at + D_TICKET] = ticket;
+    this.copyBytes(data, p.ipOffset, length, at + DISSECT_WORDS);
+    this.write += words;
+    this.pending++;
+  }
+
+  /** Writes the end of the flow at `slot`, for a dissection thread. */
+  expire(slot: number): void {
+    const at = this.reserve(EXPIRE_WORDS);
+    this.i32[at] = RecordKind.Expire | (EXPIRE_WORDS << 8);
+    this.i32[at + D_SLOT] = slot;
+    this.write += EXPIRE_WORDS;
+    this.pending++;
+  }
+
+  /**
+   * Copies `length` bytes of `data` from `offset` into the ring from word `to` on, as whole
+   * 32-bit words: the bytes keep their source alignment (`(data.byteOffset + offset) & 3` bytes
+   * into the first word), so nothing is allocated and few stores are made.
+   */
+  private copyBytes(data: Uint8Array, offset: number, length: number, to: number): void {
+    if (data !== this.source) this.viewSource(data);
+    const from = data.byteOffset + offset;
+    const shift = from & 3;
     const i32 = this.i32;
     const src = this.sourceWords;
     const first = from >>> 2;
-    const needed = (shift + caplen + 3) >>> 2;
+    const needed = (shift + length + 3) >>> 2;
     const whole = Math.min(needed, src.length - first);
-    const to = at + FRAME_WORDS;
     for (let k = 0; k < whole; k++) i32[to + k] = src[first + k]!;
     // a buffer whose length is no multiple of 4 ends in a part word: its bytes one by one
     if (whole < needed) {
       const u8 = this.u8;
-      for (let k = Math.max(whole << 2, shift); k < shift + caplen; k++) u8[(to << 2) + k] = data[rec.offset - shift + k]!;
+      for (let k = Math.max(whole << 2, shift); k < shift + length; k++) u8[(to << 2) + k] = data[offset - shift + k]!;
     }
-    this.write += words;
-    this.pending++;
   }
 
   /** Writes a packet decoded here (its fields, no bytes), `p.timeMs` being its meter time. */
@@ -427,6 +489,14 @@ export class PacketRingReader {
       this.readPacket(at, words, packet);
       return kind;
     }
+    if (kind === RecordKind.Dissect) {
+      this.readDissect(at, packet);
+      return kind;
+    }
+    if (kind === RecordKind.Expire) {
+      this.slot = this.i32[at + D_SLOT]!;
+      return kind;
+    }
     if (kind === RecordKind.MappedFrame) {
       this.readInPlace(at, this.segmentBytes, this.segmentWords, out);
       return RecordKind.Frame;
@@ -447,6 +517,27 @@ export class PacketRingReader {
 
   /** Time of the last {@link RecordKind.Tick} read. */
   tickTime = 0;
+  /** The flow slot of the last {@link RecordKind.Dissect} or {@link RecordKind.Expire} read. */
+  slot = 0;
+  /** The flow's packet count of the last {@link RecordKind.Dissect} read (1: its first packet). */
+  flowPackets = 0;
+  /** The flow's ticket of the last {@link RecordKind.Dissect} read. */
+  ticket = 0;
+
+  /**
+   * A dissect record's packet: `data` is the ring itself (the bytes stay valid until the next
+   * {@link release}), `ipOffset` and `ipLength` their place there, `timeMs` the meter time.
+   */
+  private readDissect(at: number, p: DecodedPacket): void {
+    const i32 = this.i32;
+    this.slot = i32[at + D_SLOT]!;
+    this.flowPackets = i32[at + D_PACKETS]!;
+    this.ticket = i32[at + D_TICKET]!;
+    p.timeMs = this.f64[(at >>> 1) + (D_TIME >>> 1)]!;
+    p.data = this.u8;
+    p.ipOffset = ((at + DISSECT_WORDS) << 2) + i32[at + D_SHIFT]!;
+    p.ipLength = i32[at + D_LENGTH]!;
+  }
 
   /** Publishes the read counter so the writer can reuse the space (and wakes it if it waits). */
   release(): void {

@@ -37,6 +37,38 @@ export interface MeterWorkerData {
   readonly port: MessagePort;
 }
 
+/**
+ * The configuration a dissection thread gets (see `ThreadedDissector`): it runs the nDPI of the
+ * flows whose tickets (the order of their first packets) are `channel` modulo `channels`.
+ */
+export interface DissectionWorkerData {
+  readonly role: 'dissect';
+  readonly channel: number;
+  readonly channels: number;
+  /** nDPI depth (1…255); the thread loads its own nDPI. */
+  readonly nDissections: number;
+  readonly ring: RingBuffers;
+  /**
+   * Int32 cells, a power of two of them: the thread stores a flow's ticket at `ticket & (length − 1)`
+   * once its dissection is done, so that the meter stops handing it the flow's packets.
+   */
+  readonly finished: SharedArrayBuffer;
+  /** Where the thread posts {@link DissectionMessage}s (read with `receiveMessageOnPort`). */
+  readonly port: MessagePort;
+}
+
+/** Ints per expired flow in a {@link DissectionMessage}: guessed, confidence, then the codes of the seven texts. */
+export const DISSECTION_INTS = 9;
+
+/**
+ * What a dissection thread posts: the fields of `count` expired flows, in expiry order, as
+ * {@link DISSECTION_INTS} ints each (texts as codes: code i is the i-th text the thread sent, and
+ * `texts` are those new in this message); or its error.
+ */
+export type DissectionMessage =
+  | { readonly kind: 'dissections'; readonly count: number; readonly ints: Int32Array; readonly texts: readonly string[] }
+  | { readonly kind: 'error'; readonly error: WorkerError };
+
 /** A serialised error (class names and stacks survive; the class itself does not). */
 export interface WorkerError {
   readonly name: string;

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type MessagePort } from 'node:worker_threads';
-import type { MeterWorkerData } from './worker-protocol.js';
+import type { DissectionWorkerData, MeterWorkerData } from './worker-protocol.js';
 
 /** How to start a meter worker: its entry module and Node flags. */
 export interface WorkerEntry {
@@ -155,10 +155,13 @@ export function prestartMeterWorkers(count: number, entry: WorkerEntry = default
   }
 }
 
-/** Starts meter worker `data.index` (or takes a prestarted one) and sends it its configuration; `data.port` is transferred. */
-export function startMeterWorker(entry: WorkerEntry, data: MeterWorkerData): MeterWorkerThread {
+/**
+ * Starts meter worker `data.index` (or takes a prestarted one) and sends it its configuration;
+ * `data.port` is transferred. A dissection thread's configuration makes it one.
+ */
+export function startMeterWorker(entry: WorkerEntry, data: MeterWorkerData | DissectionWorkerData): MeterWorkerThread {
   const at = prestarted.findIndex((t) => t.entry === entry.url.href && !t.exited);
-  const thread = at >= 0 ? prestarted.splice(at, 1)[0]! : startThread(entry, data.index);
+  const thread = at >= 0 ? prestarted.splice(at, 1)[0]! : startThread(entry, 'role' in data ? data.channel : data.index);
   try {
     thread.worker.postMessage(data, [data.port as MessagePort]);
   } catch (err) {
