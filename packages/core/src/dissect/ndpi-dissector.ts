@@ -390,15 +390,7 @@ function isTlsLike(id: number): boolean {
 /** The nine nDPI fields of a dissection result (`null`: never dissected, spec §11's Unknown). */
 function writeDissection(r: Dissection | null, out: DissectionFields): void {
   if (r === null) {
-    out.application_name = 'Unknown';
-    out.application_category_name = 'Unspecified';
-    out.application_is_guessed = 0;
-    out.application_confidence = 0;
-    out.requested_server_name = '';
-    out.client_fingerprint = '';
-    out.server_fingerprint = '';
-    out.user_agent = '';
-    out.content_type = '';
+    writeUndissected(out);
     return;
   }
   out.application_name = r.name;
@@ -410,6 +402,19 @@ function writeDissection(r: Dissection | null, out: DissectionFields): void {
   out.server_fingerprint = r.serverFingerprint;
   out.user_agent = r.userAgent;
   out.content_type = r.contentType;
+}
+
+/** The nine fields of a flow nDPI never dissected (spec §11's Unknown). */
+export function writeUndissected(out: DissectionFields): void {
+  out.application_name = 'Unknown';
+  out.application_category_name = 'Unspecified';
+  out.application_is_guessed = 0;
+  out.application_confidence = 0;
+  out.requested_server_name = '';
+  out.client_fingerprint = '';
+  out.server_fingerprint = '';
+  out.user_agent = '';
+  out.content_type = '';
 }
 
 /** True when `master` or `app` is protocol `id`. */

@@ -1,6 +1,6 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { DecodedPacket, DissectionFields, DissectionSink, FlowDissector } from '@flowstream/core';
-import { emptyDissectionFields } from '@flowstream/core/internal';
+import { emptyDissectionFields, writeUndissected } from '@flowstream/core/internal';
 import { allocateRing, Ctl, PacketRingWriter, WorkerState } from './packet-ring.js';
 import { bootFailure, defaultWorkerEntry, startMeterWorker, type MeterWorkerThread, type WorkerEntry } from './worker-spawn.js';
 import { DISSECTION_INTS, type DissectionMessage, type WorkerError } from './worker-protocol.js';
@@ -51,6 +51,9 @@ export class ThreadedDissector implements FlowDissector {
   private orderTail = 0;
   private readonly fields: DissectionFields = emptyDissectionFields();
   private closed = false;
+  /** Why a thread stopped, once one did; {@link reported}: that error was thrown to the meter. */
+  private failure: Error | null = null;
+  private reported = false;
 
   /**
    * @param threads dissection threads to start (1 … 65535).
@@ -93,21 +96,40 @@ export class ThreadedDissector implements FlowDissector {
 
   expire(slot: number): void {
     const c = this.tickets[slot]! % this.channels.length;
-    const w = this.channels[c]!.writer;
-    w.expire(slot);
-    if (w.pending >= PUBLISH_EVERY) w.publish();
     if (this.orderTail === this.order.length) this.growOrder();
     this.order[this.orderTail++] = c;
+    if (this.failure !== null) return;
+    const w = this.channels[c]!.writer;
+    try {
+      w.expire(slot);
+      if (w.pending >= PUBLISH_EVERY) w.publish();
+    } catch (err) {
+      throw this.fail(err);
+    }
   }
 
+  /**
+   * Once a thread failed, the flows it had not sent back get the fields of a flow never
+   * dissected, so that the flows before the failure still leave the meter; the failure is thrown
+   * once, as the run's error.
+   */
   settle(count: number, sink: DissectionSink): void {
     if (count > this.orderTail - this.orderHead) throw new RangeError(`settle(${count}): only ${this.orderTail - this.orderHead} flows expired and not settled`);
     const fields = this.fields;
     for (let i = 0; i < count; i++) {
-      this.channels[this.order[this.orderHead++]!]!.next(fields);
+      const channel = this.channels[this.order[this.orderHead++]!]!;
+      if (this.failure === null) {
+        try {
+          channel.next(fields);
+        } catch (err) {
+          this.failure = err instanceof Error ? err : new Error(String(err));
+        }
+      }
+      if (this.failure !== null) writeUndissected(fields);
       sink.write(fields);
     }
     if (this.orderHead === this.orderTail) this.orderHead = this.orderTail = 0;
+    if (this.failure !== null && !this.reported) throw this.fail(this.failure);
   }
 
   peek(): void {
@@ -121,9 +143,21 @@ export class ThreadedDissector implements FlowDissector {
   }
 
   private hand(ticket: number, slot: number, flowPackets: number, packet: DecodedPacket): void {
+    if (this.failure !== null) return;
     const w = this.channels[ticket % this.channels.length]!.writer;
-    w.dissect(slot, flowPackets, ticket, packet);
-    if (w.pending >= PUBLISH_EVERY) w.publish();
+    try {
+      w.dissect(slot, flowPackets, ticket, packet);
+      if (w.pending >= PUBLISH_EVERY) w.publish();
+    } catch (err) {
+      throw this.fail(err);
+    }
+  }
+
+  /** Records `err` as the failure, reported to the meter by the throw that follows. */
+  private fail(err: unknown): Error {
+    this.failure ??= err instanceof Error ? err : new Error(String(err));
+    this.reported = true;
+    return this.failure;
   }
 
   /** Ends every thread: the end marker, at most `waitMs` for the thread to free its nDPI, then its end. */

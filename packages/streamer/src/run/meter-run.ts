@@ -170,7 +170,15 @@ export class MeterRun implements FlowRun {
 
   /** Flows emitted since the last call, as columnar batches (partial ones as {@link HandOutRule} says). */
   drainBatches(): FlowBatch[] {
-    const batches = this.partialNow() ? this.meter.drainBatches() : this.meter.drainFullBatches();
+    let batches: FlowBatch[];
+    try {
+      batches = this.partialNow() ? this.meter.drainBatches() : this.meter.drainFullBatches();
+    } catch (err) {
+      // nDPI's thread failed while the last rows waited for its fields: the run ends with its
+      // error, after the flows (those rows without nDPI's fields), as after a plugin's error
+      this.fail(err as Error);
+      batches = this.meter.drainBatches();
+    }
     for (const b of batches) this.flowsOut += b.length;
     return batches;
   }

@@ -17,6 +17,8 @@ import {
   type NFlow,
 } from '@flowstream/core';
 import { NFStreamer } from '../../src/nfstreamer.js';
+import { MeterRun, StepResult } from '../../src/run/meter-run.js';
+import { fileInput } from '../../src/run/run-inputs.js';
 import '../../src/optional-parts.js';
 import { ThreadedDissector } from '../../src/parallel/threaded-dissector.js';
 import { parallelPlan } from '../../src/parallel/parallel-plan.js';
@@ -122,10 +124,62 @@ describe.skipIf(!NDPI && process.env.CI !== 'true')('nDPI in a dissection thread
     expect(ndpiDiffers).toBeLessThanOrEqual(flows / 200);
   }, 600_000);
 
-  it('a thread that fails is the run’s error, with its reason, after the meter ran', () => {
+  it('a thread that fails: its error once, as the meter’s, then every flow still leaves the meter, undissected', () => {
     // nDissections 0 is refused by the thread's nDPI dissector, not by this thread's constructor
-    const dissector = new ThreadedDissector(1, 0);
-    expect(() => meter([join(PCAPS, 'instagram.pcap')], dissector)).toThrow(/nDPI dissection thread: nDissections must be an integer in 1…255/);
+    const m = new FlowMeter({
+      decodeTunnels: true,
+      idleTimeoutMs: 120_000,
+      activeTimeoutMs: 1_800_000,
+      accountingMode: 0,
+      statisticalAnalysis: false,
+      spltAnalysis: 0,
+      plugins: [],
+      dissector: new ThreadedDissector(1, 0),
+      systemVisibility: false,
+      batchRows: 64,
+    });
+    const errors: Error[] = [];
+    const attempt = (step: () => void): void => {
+      try {
+        step();
+      } catch (err) {
+        errors.push(err as Error);
+      }
+    };
+    const flows: NFlow[] = [];
+    const drain = () => attempt(() => flows.push(...m.drain()));
+    const reader = openCapture(join(PCAPS, 'instagram.pcap'));
+    const decoder = new PacketDecoder({ decodeTunnels: true });
+    const record = new CaptureRecord();
+    const packet = new DecodedPacket();
+    while (reader.next(record) === ReadStatus.Record) {
+      if (decoder.decode(record, packet) === IgnoreReason.None) attempt(() => m.process(packet));
+    }
+    reader.close();
+    attempt(() => m.flush());
+    // the first drain waits for the thread's fields and meets its failure; the flows stay for the next
+    drain();
+    drain();
+    m.cleanup();
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^nDPI dissection thread: nDissections must be an integer in 1…255/)]);
+    expect(flows.length).toBeGreaterThan(20);
+    expect(flows.map((f) => f.id)).toEqual(flows.map((_, i) => i));
+    for (const f of flows) expect([f.application_name, f.application_category_name, f.requested_server_name]).toEqual(['Unknown', 'Unspecified', '']);
+  });
+
+  it('a run whose thread fails delivers every flow once, then ends with the thread’s error', () => {
+    const run = new MeterRun(resolveMeteringOptions({ nDissections: 20 }), [fileInput(join(PCAPS, 'instagram.pcap'))], new ThreadedDissector(1, 0), null, false);
+    const ids: number[] = [];
+    for (let guard = 0; guard < 10_000; guard++) {
+      const result = run.step();
+      for (const b of run.drainBatches()) for (const f of b) ids.push(f.id);
+      if (result === StepResult.Done) break;
+    }
+    for (const b of run.drainBatches()) for (const f of b) ids.push(f.id);
+    expect(run.done).toBe(true);
+    expect(run.error?.message).toMatch(/^nDPI dissection thread: nDissections must be/);
+    expect(ids.length).toBeGreaterThan(20);
+    expect(ids).toEqual(ids.map((_, i) => i));
   });
 
   it('the meter refuses a dissection thread with plugins or snapshots, which read nDPI’s fields while flows live', () => {
