@@ -432,11 +432,16 @@ function isEither(master: number, app: number, id: number): boolean {
 class PacketAddresses {
   private buffer: ArrayBufferLike | null = null;
   private base = 0;
+  /** The last array asked about and its answer: readers hand the same array packet after packet. */
+  private data: Uint8Array | null = null;
+  private dataAddress = 0;
 
   constructor(private readonly fn: NdpiFunctions) {}
 
   /** Address of `data[0]`, or 0 when unknown (the caller then passes a subarray). */
   addressOf(data: Uint8Array): number {
+    // `buffer` is a call into the engine for arrays over shared memory (a dissection thread's ring)
+    if (data === this.data) return this.dataAddress;
     const buffer = data.buffer;
     if (buffer !== this.buffer) {
       this.buffer = buffer;
@@ -448,11 +453,15 @@ class PacketAddresses {
         if (typeof a === 'number' && a !== 0 && Number.isSafeInteger(a + buffer.byteLength)) this.base = a;
       }
     }
-    return this.base === 0 ? 0 : this.base + data.byteOffset;
+    this.data = data;
+    this.dataAddress = this.base === 0 ? 0 : this.base + data.byteOffset;
+    return this.dataAddress;
   }
 
   reset(): void {
     this.buffer = null;
     this.base = 0;
+    this.data = null;
+    this.dataAddress = 0;
   }
 }
