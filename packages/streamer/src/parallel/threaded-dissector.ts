@@ -24,13 +24,12 @@ const END_WAIT_MS = 2000;
 /**
  * nDPI run beside the meter, in `threads` worker threads (what `--n-meters 2` runs with nDPI on and
  * neither plugins nor snapshots: one meter and one such thread, see `ParallelPlan`). The meter, in
- * this thread, reads, decodes
- * and meters every packet as one meter does; nDPI, the heaviest per-packet work of such a run,
- * goes to the threads. Each flow gets a ticket (the order of its first packet) and goes to thread
- * `ticket mod threads`, which is handed the packets nDPI sees (each flow's first
- * `nDissections`, as their IP bytes and meter time) and the flow's end, and sends the nine fields
- * back in expiry order; the meter takes them before a batch of flows leaves it
- * ({@link settle}). A thread marks a flow whose dissection is done in a shared table, and the
+ * this thread, reads, decodes and meters every packet as one meter does; nDPI, the heaviest
+ * per-packet work of such a run, goes to the threads. Each flow gets a ticket (the order of its
+ * first packet) and goes to thread `ticket mod threads`, which is handed the packets nDPI sees
+ * (each flow's first `nDissections`, as their IP bytes and meter time) and the flow's end, and
+ * sends the nine fields back in expiry order; the meter takes them before a batch of flows leaves
+ * it ({@link settle}). A thread marks a flow whose dissection is done in a shared table, and the
  * meter stops handing it that flow's packets.
  *
  * Each thread calls nDPI exactly as the meter's own dissector would, in the same order: with one

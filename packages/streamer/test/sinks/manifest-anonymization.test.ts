@@ -49,6 +49,16 @@ describe('anonymizeManifest', () => {
     expect(filterOf(anonymizeManifest(manifest('vlan 10 and host 10.0.0.1'), ['vlan_id'], h))).toBe(`vlan ${h('10')} and host 10.0.0.1`);
   });
 
+  it('hashes the IP protocols a filter names (words, numbers, escaped names) with the protocol column hashed, by their number', () => {
+    const filter = 'tcp port 53 or ip proto 17 or ip6 proto \\icmp6 or proto 0x84 or (icmp and not igmp) or ip[9] = 6';
+    expect(filterOf(anonymizeManifest(manifest(filter), ['protocol'], h))).toBe(
+      `${h('6')} port 53 or ip proto ${h('17')} or ip6 proto ${h('58')} or proto ${h('132')} or (${h('1')} and not ${h('2')}) or ip[9] = 6`,
+    );
+    // the hash is the protocol column's for the same flows
+    expect(h('6')).toBe(anonymizer.hash(6));
+    expect(filterOf(anonymizeManifest(manifest(filter), ['src_ip', 'dst_ip', 'src_port'], h))).toBe(`tcp port ${h('53')} or ip proto 17 or ip6 proto \\icmp6 or proto 0x84 or (icmp and not igmp) or ip[9] = 6`);
+  });
+
   it('is idempotent: a manifest read back from an anonymised file keeps its hashes', () => {
     const once = anonymizeManifest(manifest('host 10.0.0.1 or net 10.0/16'), ['src_ip'], h);
     expect(anonymizeManifest(once, ['src_ip'], h)).toEqual(once);

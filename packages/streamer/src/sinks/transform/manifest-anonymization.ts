@@ -21,12 +21,26 @@ const PORT_RANGE = /^([^-]+)-([^-]+)$/;
 const HASH = /^[0-9a-f]{128}(?:\/\d+)?$/;
 
 /**
- * What a value is (`host 10.1.2.3`, `port 53`, `vlan 7`), `other` after a keyword whose value
- * tells no address (`proto`, `len` …), `expr` in an arithmetic expression (`ip[2:2] > 576`).
+ * What a value is (`host 10.1.2.3`, `port 53`, `vlan 7`, `proto 17`), `other` after a keyword whose
+ * value tells no address (`len` …), `expr` in an arithmetic expression (`ip[2:2] > 576`).
  */
-type Operand = 'host' | 'net' | 'port' | 'vlan' | 'other' | 'expr';
+type Operand = 'host' | 'net' | 'port' | 'vlan' | 'proto' | 'other' | 'expr';
 /** `src`/`dst` alone qualify a host (`src example.com`), as a value without qualifier is one. */
-const OPERAND_OF: Readonly<Record<string, Operand>> = { host: 'host', gateway: 'host', src: 'host', dst: 'host', net: 'net', mask: 'net', port: 'port', portrange: 'port', vlan: 'vlan' };
+const OPERAND_OF: Readonly<Record<string, Operand>> = {
+  host: 'host',
+  gateway: 'host',
+  src: 'host',
+  dst: 'host',
+  net: 'net',
+  mask: 'net',
+  port: 'port',
+  portrange: 'port',
+  vlan: 'vlan',
+  proto: 'proto',
+  protochain: 'proto',
+};
+/** The words of pcap-filter(7) that name an IP protocol, and its number (what the `protocol` column holds). */
+const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = { icmp: 1, igmp: 2, tcp: 6, igrp: 9, udp: 17, esp: 50, ah: 51, icmp6: 58, pim: 103, vrrp: 112, sctp: 132 };
 /** Words that qualify the operand to come without changing its kind (`tcp`, `and` …): `host a or b` keeps `host`. */
 const MODIFIERS = new Set(['and', 'or', 'not', 'ether', 'ip', 'ip6', 'arp', 'rarp', 'tcp', 'udp', 'sctp', 'wlan', 'fddi', 'tr', 'addr1', 'addr2', 'addr3', 'addr4', 'ra', 'ta']);
 /** The other words of the language: none of them is a value to hide. */
@@ -46,6 +60,7 @@ interface Hidden {
   readonly macs: boolean;
   readonly ports: boolean;
   readonly vlans: boolean;
+  readonly protocols: boolean;
 }
 
 function hiddenBy(anonymized: readonly string[]): Hidden {
@@ -54,6 +69,7 @@ function hiddenBy(anonymized: readonly string[]): Hidden {
     macs: hidesMacs(anonymized),
     ports: anonymized.includes('src_port') || anonymized.includes('dst_port'),
     vlans: anonymized.includes('vlan_id'),
+    protocols: anonymized.includes('protocol'),
   };
 }
 
@@ -65,7 +81,9 @@ function hiddenBy(anonymized: readonly string[]): Hidden {
  * zeros, IPv6 compressed lower case); numbers of 2^16 or more anywhere (`ip[12:4] = 0xc0a80122`)
  * are taken as addresses too. MAC addresses likewise with `src_mac`/`dst_mac` hashed, ports and
  * port names after `port`/`portrange` with `src_port`/`dst_port`, VLAN ids after `vlan` with
- * `vlan_id`. A network's prefix length is kept: it says how wide, not which.
+ * `vlan_id`, and with `protocol` the IP protocols a filter names (`tcp`, `icmp6`, `proto 17`,
+ * `proto \udp`) by the hash of their number, as the column holds it (a protocol read as a byte,
+ * `ip[9] = 6`, stays). A network's prefix length is kept: it says how wide, not which.
  *
  * @example
  * ```ts
@@ -75,7 +93,7 @@ function hiddenBy(anonymized: readonly string[]): Hidden {
  */
 export function anonymizeFilter(filter: string, anonymized: readonly string[], hash: (text: string) => string): string {
   const hidden = hiddenBy(anonymized);
-  if (!hidden.ips && !hidden.macs && !hidden.ports && !hidden.vlans) return filter;
+  if (!hidden.ips && !hidden.macs && !hidden.ports && !hidden.vlans && !hidden.protocols) return filter;
   // libpcap's default qualifier: a value standing alone is a host
   let operand: Operand = 'host';
   return filter.replace(FILTER_TOKEN, (token: string, operandText: string | undefined) => {
@@ -88,7 +106,8 @@ export function anonymizeFilter(filter: string, anonymized: readonly string[], h
       if (!MODIFIERS.has(word)) operand = OPERAND_OF[word] ?? 'other';
       // after a comparison, a value joined by and/or has no qualifier to inherit
       else if (operand === 'expr' && (word === 'and' || word === 'or')) operand = 'host';
-      return token;
+      const protocol = PROTOCOL_NUMBERS[word];
+      return hidden.protocols && protocol !== undefined ? hash(String(protocol)) : token;
     }
     return hideValue(token, operand, hidden, hash);
   });
@@ -109,6 +128,13 @@ function hideValue(token: string, operand: Operand, hidden: Hidden, hash: (text:
     return range === null ? hash(portText(token)) : `${hash(portText(range[1]!))}-${hash(portText(range[2]!))}`;
   }
   if (operand === 'vlan') return hidden.vlans && NUMBER.test(token) ? hash(String(numberValue(token))) : token;
+  if (operand === 'proto') {
+    if (!hidden.protocols) return token;
+    // `\tcp`: a protocol name escaped from its keyword
+    const name = token.startsWith('\\') ? token.slice(1).toLowerCase() : token.toLowerCase();
+    const number = NUMBER.test(name) ? numberValue(name) : PROTOCOL_NUMBERS[name];
+    return hash(number === undefined ? name : String(number));
+  }
   if (!hidden.ips) return token;
   if (IPV4_DOTTED.test(value) && value.includes('.')) return hash(canonicalIpv4(value)) + rest;
   if (NUMBER.test(value)) {
