@@ -53,7 +53,7 @@ describe('nfstreamPacketHash (spec §7)', () => {
 
 describe('PacketRing', () => {
   for (const copyFrames of [false, true]) {
-    it(`round-trips records (bytes copied or in a shared chunk), decoded packets, ticks and frame bytes across many wraps of a small ring (copyFrames ${copyFrames})`, () => {
+    it(`round-trips records (bytes copied or in a shared chunk), decoded packets, ticks, a dissection thread's packets and flow ends, and frame bytes across many wraps of a small ring (copyFrames ${copyFrames})`, () => {
       const ring = allocateRing(0); // 1 MiB
       // a shared chunk holding the same bytes as the reader-like buffer below
       const shared = new SharedArrayBuffer(8192);
@@ -87,6 +87,10 @@ describe('PacketRing', () => {
             if (copyFrames) expect(out.data.buffer instanceof SharedArrayBuffer).toBe(false);
             seen.push(text(out));
           } else if (kind === RecordKind.Tick) seen.push(`tick ${reader.tickTime}`);
+          else if (kind === RecordKind.Dissect) {
+            const bytes = Array.from(outPacket.data.subarray(outPacket.ipOffset, outPacket.ipOffset + outPacket.ipLength)).join(',');
+            seen.push(`dissect ${reader.slot}|${reader.flowPackets}|${reader.ticket}|${outPacket.timeMs}|${bytes}`);
+          } else if (kind === RecordKind.Expire) seen.push(`expire ${reader.slot}`);
           else seen.push('end');
         }
         reader.release();
@@ -163,6 +167,20 @@ describe('PacketRing', () => {
         if (i % 1000 === 0) {
           writer.tick(i);
           expected.push(`tick ${i}`);
+        }
+        if (i % 5 === 2) {
+          // a dissection thread's records: the IP bytes of a packet at any alignment and length, up to a buffer's odd end
+          packet.data = source;
+          packet.ipLength = i % 35 === 2 ? 0 : 1 + ((i * 37) % 1600);
+          packet.ipOffset = i % 7 === 2 ? source.length - packet.ipLength : (i * 11) % (source.length - packet.ipLength);
+          packet.timeMs = 1.7e12 + i * 0.125;
+          writer.dissect(i % 70000, 1 + (i % 255), i * 3, packet);
+          const bytes = Array.from(source.subarray(packet.ipOffset, packet.ipOffset + packet.ipLength)).join(',');
+          expected.push(`dissect ${i % 70000}|${1 + (i % 255)}|${i * 3}|${packet.timeMs}|${bytes}`);
+          if (i % 10 === 7) {
+            writer.expire(i);
+            expected.push(`expire ${i}`);
+          }
         }
       }
       writer.end();
