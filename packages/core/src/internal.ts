@@ -39,7 +39,7 @@ export { FlowTable, NO_SLOT } from './meter/flow-table.js';
 export { flowColumns } from './flow/flow-columns.js';
 export type { ColumnGroups } from './flow/flow-columns.js';
 export { emptyDissectionFields, FLOW_BATCH_ROWS } from './flow/flow-batch-writer.js';
-export { writeUndissected } from './dissect/ndpi-dissector.js';
+export { lastDissectedPacket, writeUndissected } from './dissect/ndpi-dissector.js';
 export { flowsToBatch } from './flow/flows-to-batch.js';
 export { batchForTransfer, BatchReceiver } from './flow/flow-batch-transfer.js';
 export type { TransferredBatch, TransferredColumn } from './flow/flow-batch-transfer.js';

@@ -67,6 +67,15 @@ export function createNdpiDissector(lib: NdpiLibrary, nDissections: number): Flo
   return new NdpiDissector(lib, nDissections);
 }
 
+/**
+ * The last packet of a flow (its count) that can change its nDPI fields with `nDissections` (spec
+ * §11): the k-th ends every dissection, known or not, from k = 2 on; with k = 1 only an unknown
+ * flow is given up at its first packet, and a known one goes on while extra dissection is possible.
+ */
+export function lastDissectedPacket(nDissections: number): number {
+  return nDissections === 1 ? Infinity : nDissections;
+}
+
 class NdpiDissector implements FlowDissector {
   private readonly fn: NdpiFunctions;
   /** The detection module's address, 0 once closed. */
@@ -108,10 +117,14 @@ class NdpiDissector implements FlowDissector {
     defaultCategory: (id) => this.defaultCategory(this.live(), id),
   };
 
+  /** {@link lastDissectedPacket} of this dissector's `nDissections`. */
+  private readonly lastPacket: number;
+
   constructor(
     lib: NdpiLibrary,
     private readonly nDissections: number,
   ) {
+    this.lastPacket = lastDissectedPacket(nDissections);
     this.fn = lib.fn;
     this.structs = new FlowStructPool(L.sizeofFlowStruct, (bytes) => Number(this.fn.addressOf(bytes, bytes, 0)));
     const module = this.fn.initDetectionModule(NDPI_NO_PREFS);
@@ -152,7 +165,7 @@ class NdpiDissector implements FlowDissector {
       this.finish(slot);
       return;
     }
-    if (flowPackets === this.nDissections) {
+    if (flowPackets === this.lastPacket) {
       if (this.proto[slot]! >>> 16 === NDPI_PROTO.UNKNOWN) this.giveUp(module, slot, flow);
       this.finish(slot);
     }

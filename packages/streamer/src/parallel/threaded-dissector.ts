@@ -1,6 +1,6 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { DecodedPacket, DissectionFields, DissectionSink, FlowDissector } from '@flowstream/core';
-import { emptyDissectionFields, writeUndissected } from '@flowstream/core/internal';
+import { emptyDissectionFields, lastDissectedPacket, writeUndissected } from '@flowstream/core/internal';
 import { allocateRing, Ctl, PacketRingWriter, WorkerState } from './packet-ring.js';
 import { bootFailure, defaultWorkerEntry, startMeterWorker, type MeterWorkerThread, type WorkerEntry } from './worker-spawn.js';
 import { DISSECTION_INTS, type DissectionMessage, type WorkerError } from './worker-protocol.js';
@@ -26,11 +26,11 @@ const END_WAIT_MS = 2000;
  * neither plugins nor snapshots: one meter and one such thread, see `ParallelPlan`). The meter, in
  * this thread, reads, decodes and meters every packet as one meter does; nDPI, the heaviest
  * per-packet work of such a run, goes to the threads. Each flow gets a ticket (the order of its
- * first packet) and goes to thread `ticket mod threads`, which is handed the packets nDPI sees
- * (each flow's first `nDissections`, as their IP bytes and meter time) and the flow's end, and
- * sends the nine fields back in expiry order; the meter takes them before a batch of flows leaves
- * it ({@link settle}). A thread marks a flow whose dissection is done in a shared table, and the
- * meter stops handing it that flow's packets.
+ * first packet) and goes to thread `ticket mod threads`, which is handed the packets nDPI may see
+ * (spec §11: none past `lastDissectedPacket`), as their IP bytes and meter time, and the flow's
+ * end, and sends the nine fields back in expiry order; the meter takes them before a batch of
+ * flows leaves it ({@link settle}). A thread marks a flow whose dissection is done in a shared
+ * table, and the meter stops handing it that flow's packets.
  *
  * Each thread calls nDPI exactly as the meter's own dissector would, in the same order: with one
  * thread the flows are the one-meter run's, byte for byte and in the same order; with more, each
@@ -53,6 +53,8 @@ export class ThreadedDissector implements FlowDissector {
   /** Why a thread stopped, once one did; {@link reported}: that error was thrown to the meter. */
   private failure: Error | null = null;
   private reported = false;
+  /** Packets after this one (the flow's count) never change a flow's fields. */
+  private readonly lastPacket: number;
 
   /**
    * @param threads dissection threads to start (1 … 65535).
@@ -60,10 +62,11 @@ export class ThreadedDissector implements FlowDissector {
    */
   constructor(
     threads: number,
-    private readonly nDissections: number,
+    nDissections: number,
     entry: WorkerEntry = defaultWorkerEntry(),
   ) {
     if (!Number.isInteger(threads) || threads < 1 || threads > 0xffff) throw new RangeError(`threads must be an integer in 1…65535, got ${threads}`);
+    this.lastPacket = lastDissectedPacket(nDissections);
     const finished = new SharedArrayBuffer(FINISHED_CELLS * 4);
     // no flow has ticket -1: an empty cell marks nothing
     this.finished = new Int32Array(finished).fill(-1);
@@ -86,8 +89,8 @@ export class ThreadedDissector implements FlowDissector {
   }
 
   update(slot: number, packet: DecodedPacket, flowPackets: number): void {
-    // spec §11: no packet after the nDissections-th changes a flow's fields; nor any once it is done
-    if (flowPackets > this.nDissections) return;
+    // spec §11: no packet past the last a dissection can take changes a flow's fields; nor any once it is done
+    if (flowPackets > this.lastPacket) return;
     const ticket = this.tickets[slot]!;
     if (this.finished[ticket & this.mask] === ticket) return;
     this.hand(ticket, slot, flowPackets, packet);

@@ -73,12 +73,14 @@ function meter(files: readonly string[], dissector: FlowDissector): NFlow[] {
 }
 
 describe.skipIf(!NDPI && process.env.CI !== 'true')('nDPI in a dissection thread', () => {
-  it('two meters with nDPI and the statistics write the single meter’s CSV byte for byte (rows, ids, order)', async () => {
+  it('two meters with nDPI and the statistics write the single meter’s CSV byte for byte (rows, ids, order), for any nDissections', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowstream-dissection-'));
     let rows = 0;
     for (const [i, file] of FILES.entries()) {
       if (i % 3 !== 0) continue;
-      const options = { source: file, nDissections: 20, statisticalAnalysis: true, spltAnalysis: 5 };
+      // nDissections 1 dissects a flow known at its first packet for as long as nDPI has more to do
+      const nDissections = [20, 1, 2][(i / 3) % 3]!;
+      const options = { source: file, nDissections, statisticalAnalysis: true, spltAnalysis: 5 };
       await new NFStreamer({ ...options, nMeters: 1 }).toCsv(join(dir, `${i}-1.csv`));
       const two = new NFStreamer({ ...options, nMeters: 2 });
       await two.toCsv(join(dir, `${i}-2.csv`));
