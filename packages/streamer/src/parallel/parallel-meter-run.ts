@@ -22,14 +22,12 @@ import { MeterDispatcher } from './meter-dispatcher.js';
 import { Ctl, PacketRingWriter, WorkerState, allocateRing } from './packet-ring.js';
 import { RecordRouter } from './record-router.js';
 import { SharedChunks } from './shared-chunks.js';
-import { bootFailure, defaultWorkerEntry, startMeterWorker, type MeterWorkerThread, type WorkerEntry } from './worker-spawn.js';
+import { bootFailure, defaultWorkerEntry, startMeterWorker, WORKER_BOOT_TIMEOUT_MS, type MeterWorkerThread, type WorkerEntry } from './worker-spawn.js';
 import type { ReleaseMessage, WorkerMessage } from './worker-protocol.js';
 import { StepChunk } from '../run/step-chunk.js';
 
 /** Dispatch ring per meter: record references (bytes stay in the shared chunks), enough to ride out scheduling hiccups. */
 const RING_BYTES = 4 << 20;
-/** Time a worker may take to start before the run fails (sync iteration cannot see worker events). */
-const BOOT_TIMEOUT_MS = 60_000;
 /** Slice of a blocking wait, ms (between checks of the workers' states). */
 const WAIT_SLICE_MS = 50;
 
@@ -430,7 +428,7 @@ export class ParallelMeterRun implements FlowRun {
   /**
    * True when the worker will not reach Done: its thread ended or failed outside the meter (a
    * module did not load: seen at once through the boot cell), or it did not start within
-   * {@link BOOT_TIMEOUT_MS} (synchronous runs never see thread events). Records the error.
+   * {@link WORKER_BOOT_TIMEOUT_MS} (synchronous runs never see thread events). Records the error.
    */
   private lost(w: MeterWorker): boolean {
     const state = Atomics.load(w.control, Ctl.State);
@@ -441,8 +439,8 @@ export class ParallelMeterRun implements FlowRun {
       if (this.error === null) this.error = failure ?? new Error('meter worker exited before its meter was done');
       return true;
     }
-    if (state === WorkerState.Booting && Date.now() - w.startedAt > BOOT_TIMEOUT_MS) {
-      if (this.error === null) this.error = new Error(`meter worker did not start within ${BOOT_TIMEOUT_MS / 1000} s`);
+    if (state === WorkerState.Booting && Date.now() - w.startedAt > WORKER_BOOT_TIMEOUT_MS) {
+      if (this.error === null) this.error = new Error(`meter worker did not start within ${WORKER_BOOT_TIMEOUT_MS / 1000} s`);
       return true;
     }
     return false;

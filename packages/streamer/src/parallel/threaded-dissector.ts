@@ -2,7 +2,7 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:wor
 import type { DecodedPacket, DissectionFields, DissectionSink, FlowDissector } from '@flowstream/core';
 import { emptyDissectionFields, lastDissectedPacket, writeUndissected } from '@flowstream/core/internal';
 import { allocateRing, Ctl, PacketRingWriter, WorkerState } from './packet-ring.js';
-import { bootFailure, defaultWorkerEntry, startMeterWorker, type MeterWorkerThread, type WorkerEntry } from './worker-spawn.js';
+import { bootFailure, defaultWorkerEntry, startMeterWorker, WORKER_BOOT_TIMEOUT_MS, type MeterWorkerThread, type WorkerEntry } from './worker-spawn.js';
 import { DISSECTION_INTS, type DissectionMessage, type WorkerError } from './worker-protocol.js';
 
 /**
@@ -59,12 +59,12 @@ export class ThreadedDissector implements FlowDissector {
   /**
    * @param threads dissection threads to start (1 … 65535).
    * @param nDissections NFStream's `n_dissections` (1…255).
+   * @param options `entry`: the threads' module (the meter worker's); `bootTimeoutMs`: how long a
+   *   thread may take to start before it counts as failed (default {@link WORKER_BOOT_TIMEOUT_MS}).
    */
-  constructor(
-    threads: number,
-    nDissections: number,
-    entry: WorkerEntry = defaultWorkerEntry(),
-  ) {
+  constructor(threads: number, nDissections: number, options: { entry?: WorkerEntry; bootTimeoutMs?: number } = {}) {
+    const entry = options.entry ?? defaultWorkerEntry();
+    const bootTimeoutMs = options.bootTimeoutMs ?? WORKER_BOOT_TIMEOUT_MS;
     if (!Number.isInteger(threads) || threads < 1 || threads > 0xffff) throw new RangeError(`threads must be an integer in 1…65535, got ${threads}`);
     this.lastPacket = lastDissectedPacket(nDissections);
     const finished = new SharedArrayBuffer(FINISHED_CELLS * 4);
@@ -73,7 +73,7 @@ export class ThreadedDissector implements FlowDissector {
     this.mask = FINISHED_CELLS - 1;
     this.channels = [];
     try {
-      for (let i = 0; i < threads; i++) this.channels.push(new DissectionChannel(entry, i, threads, nDissections, finished));
+      for (let i = 0; i < threads; i++) this.channels.push(new DissectionChannel(entry, i, threads, nDissections, finished, bootTimeoutMs));
     } catch (err) {
       this.endThreads(0);
       throw err;
@@ -195,8 +195,16 @@ class DissectionChannel {
   /** Text of each code the thread sent. */
   private readonly texts: string[] = [];
   private ended = false;
+  private readonly startedAt = Date.now();
 
-  constructor(entry: WorkerEntry, channel: number, channels: number, nDissections: number, finished: SharedArrayBuffer) {
+  constructor(
+    entry: WorkerEntry,
+    channel: number,
+    channels: number,
+    nDissections: number,
+    finished: SharedArrayBuffer,
+    private readonly bootTimeoutMs: number,
+  ) {
     const ring = allocateRing(RING_BYTES);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
@@ -245,11 +253,15 @@ class DissectionChannel {
     }
   }
 
-  /** True while the thread runs; throws the reason once it failed. */
+  /** True while the thread runs; throws the reason once it failed, ended early or never started. */
   private stillRunning(): boolean {
     const failure = this.thread.error ?? bootFailure(this.thread);
     if (failure !== null) throw failure;
-    if (Atomics.load(this.control, Ctl.State) === WorkerState.Failed) {
+    const state = Atomics.load(this.control, Ctl.State);
+    if (state === WorkerState.Booting && Date.now() - this.startedAt > this.bootTimeoutMs) {
+      throw new Error(`nDPI dissection thread did not start within ${this.bootTimeoutMs / 1000} s`);
+    }
+    if (state === WorkerState.Failed) {
       // its error was posted before the state was set
       for (let r = receiveMessageOnPort(this.port); r !== undefined; r = receiveMessageOnPort(this.port)) {
         const m = r.message as DissectionMessage;
@@ -257,6 +269,7 @@ class DissectionChannel {
       }
       throw new Error('nDPI dissection thread failed');
     }
+    if (this.thread.exited && state !== WorkerState.Done) throw new Error('nDPI dissection thread ended before its work was done');
     return true;
   }
 

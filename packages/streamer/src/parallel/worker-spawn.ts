@@ -62,6 +62,13 @@ export interface WorkerThread {
   readonly boot: SharedArrayBuffer;
 }
 
+/**
+ * Time a meter or dissection worker may take to start (load its modules and, for nDPI, its
+ * library) before the run fails: a synchronous run never sees a thread's events, so it cannot
+ * otherwise tell a thread that never starts from a slow one.
+ */
+export const WORKER_BOOT_TIMEOUT_MS = 60_000;
+
 /** Room for the text of a module that failed to load (the rest is cut). */
 const BOOT_TEXT_BYTES = 4096;
 

@@ -184,6 +184,23 @@ describe.skipIf(!NDPI && process.env.CI !== 'true')('nDPI in a dissection thread
     expect(ids).toEqual(ids.map((_, i) => i));
   });
 
+  it('a thread that never starts is the run’s error after its boot time, not a wait without end', () => {
+    // a module whose import never settles: the thread stays in its boot state
+    const code = 'await new Promise(() => {});';
+    const entry = { url: new URL(`data:text/javascript,${encodeURIComponent(code)}`), execArgv: [] };
+    const run = new MeterRun(resolveMeteringOptions({ nDissections: 20 }), [fileInput(join(PCAPS, 'instagram.pcap'))], new ThreadedDissector(1, 20, { entry, bootTimeoutMs: 300 }), null, false);
+    let flows = 0;
+    for (let guard = 0; guard < 10_000; guard++) {
+      const result = run.step();
+      for (const b of run.drainBatches()) flows += b.length;
+      if (result === StepResult.Done) break;
+    }
+    for (const b of run.drainBatches()) flows += b.length;
+    expect(run.done).toBe(true);
+    expect(run.error?.message).toBe('nDPI dissection thread did not start within 0.3 s');
+    expect(flows).toBeGreaterThan(20);
+  });
+
   it('the meter refuses a dissection thread with plugins or snapshots, which read nDPI’s fields while flows live', () => {
     const base = {
       decodeTunnels: true,
