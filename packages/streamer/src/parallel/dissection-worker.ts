@@ -9,6 +9,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { CaptureRecord, createNdpiDissector, DecodedPacket, loadNdpi, type DissectionFields, type FlowDissector, type NFlow } from '@flowstream/core';
 import { emptyDissectionFields } from '@flowstream/core/internal';
 import { Ctl, PacketRingReader, RecordKind, WorkerState } from './packet-ring.js';
+import { holdingSlot } from './slot-array.js';
 import { DISSECTION_INTS, type DissectionMessage, type DissectionWorkerData } from './worker-protocol.js';
 
 /** Records between two releases of ring space (and stop checks). */
@@ -54,7 +55,7 @@ function dissectionLoop(dissector: FlowDissector, ring: PacketRingReader, result
       const kind = ring.next(record, packet);
       if (kind === RecordKind.Dissect) {
         const slot = ring.slot;
-        if (slot >= tickets.length) tickets = grown(tickets, slot);
+        if (slot >= tickets.length) tickets = holdingSlot(tickets, slot);
         if (ring.flowPackets === 1) {
           tickets[slot] = ring.ticket;
           dissector.init(slot, packet);
@@ -84,15 +85,6 @@ function dissectionLoop(dissector: FlowDissector, ring: PacketRingReader, result
     if (Atomics.load(control, Ctl.Write) === published) Atomics.wait(control, Ctl.Write, published, IDLE_WAIT_MS);
     Atomics.store(control, Ctl.Sleeping, 0);
   }
-}
-
-/** `from` in an array long enough for index `slot`. */
-function grown(from: Int32Array, slot: number): Int32Array {
-  let n = from.length;
-  while (n <= slot) n *= 2;
-  const to = new Int32Array(n);
-  to.set(from);
-  return to;
 }
 
 /**

@@ -2,6 +2,7 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:wor
 import type { DecodedPacket, DissectionFields, DissectionSink, FlowDissector } from '@flowstream/core';
 import { emptyDissectionFields, lastDissectedPacket, writeUndissected } from '@flowstream/core/internal';
 import { allocateRing, Ctl, PacketRingWriter, WorkerState } from './packet-ring.js';
+import { holdingSlot } from './slot-array.js';
 import { bootFailure, defaultWorkerEntry, startMeterWorker, WORKER_BOOT_TIMEOUT_MS, type MeterWorkerThread, type WorkerEntry } from './worker-spawn.js';
 import { DISSECTION_INTS, type DissectionMessage, type WorkerError } from './worker-protocol.js';
 
@@ -42,7 +43,7 @@ export class ThreadedDissector implements FlowDissector {
   private readonly finished: Int32Array;
   private readonly mask: number;
   /** The ticket of each slot's flow. */
-  private tickets = new Int32Array(1024);
+  private tickets: Int32Array = new Int32Array(1024);
   private nextTicket = 0;
   /** The channel of each expired flow not settled yet, in expiry order, from {@link orderHead}. */
   private order = new Uint16Array(1024);
@@ -73,7 +74,7 @@ export class ThreadedDissector implements FlowDissector {
     this.mask = FINISHED_CELLS - 1;
     this.channels = [];
     try {
-      for (let i = 0; i < threads; i++) this.channels.push(new DissectionChannel(entry, i, threads, nDissections, finished, bootTimeoutMs));
+      for (let i = 0; i < threads; i++) this.channels.push(new DissectionChannel(entry, i, nDissections, finished, bootTimeoutMs));
     } catch (err) {
       this.endThreads(0);
       throw err;
@@ -81,7 +82,7 @@ export class ThreadedDissector implements FlowDissector {
   }
 
   init(slot: number, packet: DecodedPacket): void {
-    if (slot >= this.tickets.length) this.grow(slot);
+    if (slot >= this.tickets.length) this.tickets = holdingSlot(this.tickets, slot);
     const ticket = this.nextTicket;
     this.nextTicket = (ticket + 1) & 0x7fffffff;
     this.tickets[slot] = ticket;
@@ -167,14 +168,6 @@ export class ThreadedDissector implements FlowDissector {
     for (const c of this.channels) c.end(waitMs);
   }
 
-  private grow(slot: number): void {
-    let n = this.tickets.length;
-    while (n <= slot) n *= 2;
-    const to = new Int32Array(n);
-    to.set(this.tickets);
-    this.tickets = to;
-  }
-
   private growOrder(): void {
     const to = new Uint16Array(this.order.length * 2);
     to.set(this.order);
@@ -200,7 +193,6 @@ class DissectionChannel {
   constructor(
     entry: WorkerEntry,
     channel: number,
-    channels: number,
     nDissections: number,
     finished: SharedArrayBuffer,
     private readonly bootTimeoutMs: number,
@@ -210,7 +202,7 @@ class DissectionChannel {
     this.port = port1;
     this.writer = new PacketRingWriter(ring, () => this.stillRunning());
     this.control = this.writer.control;
-    this.thread = startMeterWorker(entry, { role: 'dissect', channel, channels, nDissections, ring, finished, port: port2 });
+    this.thread = startMeterWorker(entry, { role: 'dissect', channel, nDissections, ring, finished, port: port2 });
   }
 
   /** Writes the fields of the thread's next expired flow into `out`, waiting for them. */

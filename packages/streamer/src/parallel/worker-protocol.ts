@@ -39,12 +39,12 @@ export interface MeterWorkerData {
 
 /**
  * The configuration a dissection thread gets (see `ThreadedDissector`): it runs the nDPI of the
- * flows whose tickets (the order of their first packets) are `channel` modulo `channels`.
+ * flows the meter hands it (those whose tickets are `channel` modulo the number of threads).
  */
 export interface DissectionWorkerData {
   readonly role: 'dissect';
+  /** The thread's number (its name). */
   readonly channel: number;
-  readonly channels: number;
   /** nDPI depth (1…255); the thread loads its own nDPI. */
   readonly nDissections: number;
   readonly ring: RingBuffers;
