@@ -27,14 +27,22 @@ export async function ensureFlowStream(nc: NatsConnection, config: FlowStreamCon
   let info = await streamInfo(jsm, config.name);
   if (info === null) {
     onCreated?.();
-    info = await jsm.streams.add({
-      name: config.name,
-      subjects: [...config.subjects],
-      storage: StorageType.File,
-      max_age: nanos(config.maxAge * 1000),
-      max_bytes: config.maxBytes === 0 ? -1 : config.maxBytes,
-      duplicate_window: nanos(config.duplicateWindow * 1000),
-    });
+    try {
+      info = await jsm.streams.add({
+        name: config.name,
+        subjects: [...config.subjects],
+        storage: StorageType.File,
+        max_age: nanos(config.maxAge * 1000),
+        max_bytes: config.maxBytes === 0 ? -1 : config.maxBytes,
+        duplicate_window: nanos(config.duplicateWindow * 1000),
+      });
+    } catch (err) {
+      // another run made it between the look and the request, and nats-server refused this one
+      // (seen: "subjects overlap with an existing stream", the stream just made): use that stream
+      const made = await streamInfo(jsm, config.name);
+      if (made === null) throw err;
+      info = made;
+    }
   }
   info = await settled(jsm, info);
   if (subject !== undefined && !streamCaptures(info, subject)) {
