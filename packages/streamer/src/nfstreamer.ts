@@ -437,8 +437,9 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
     this.runInputs = inputs;
     this.runDissection = factory !== null;
     const opts = snapshots ? this.opts : { ...this.opts, snapshotInterval: 0 };
-    // nMeters > 1: meter workers (spec §7), driven through the same FlowRun interface
-    const plan = parallelPlan(opts, warnOnce);
+    // nMeters > 1: meter workers (spec §7), driven through the same FlowRun interface; without
+    // nDPI (not asked for, or not loaded) its packets are no work for them to share
+    const plan = parallelPlan(factory === null ? { ...opts, nDissections: 0 } : opts, warnOnce);
     this.runMeters = plan === null ? 1 : plan.nMeters;
     let run: FlowRun;
     if (plan !== null && plan.dissectionThread && factory !== null) {
@@ -1233,7 +1234,7 @@ export class NFStreamer implements Iterable<NFlow>, AsyncIterable<NFlow> {
  * ```
  */
 export type StreamerSummary = RunSummary & {
-  /** Meters that ran: 1, or the parallel meters `nMeters` asked for (`nMeters: 0` is sized from the cores; two meters with nDPI are one meter and its dissection thread). */
+  /** Meters that ran: 1, or the parallel meters `nMeters` asked for (`nMeters: 0` is sized from the cores; two meters with nDPI are one meter and its dissection thread; core fields alone run on one meter). */
   meters: number;
   manifest: RunManifest;
 };

@@ -175,7 +175,7 @@ describe('flowstream CLI', () => {
     expect(lines[0]).toMatch(/^id,expiration_id,src_ip/);
     // worker threads start from their bundled entries too: a meter worker and the snapshot output's
     const dir = tmp();
-    const p = spawnSync(bin, [join(REPO, 'examples', 'sample.pcap'), '-q', '--n-dissections', '0', '--n-meters', '2', '--snapshot-interval', '1', '--snapshot-output', join(dir, 's.csv'), '-o', join(dir, 'f.csv')]);
+    const p = spawnSync(bin, [join(REPO, 'examples', 'sample.pcap'), '-q', '--n-dissections', '0', '--splt-analysis', '3', '--n-meters', '2', '--snapshot-interval', '1', '--snapshot-output', join(dir, 's.csv'), '-o', join(dir, 'f.csv')]);
     expect(p.stderr.toString()).toBe('');
     expect(p.status).toBe(0);
     expect(readFileSync(join(dir, 'f.csv'), 'utf8').trim().split('\n')).toHaveLength(lines.length);

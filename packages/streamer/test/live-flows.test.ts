@@ -168,10 +168,10 @@ describe('live capture on loopback with two meters', () => {
     return seen;
   }
 
-  it('core fields: every flow leaves a meter when idle, while no packet arrives, and the run counts every packet; the performance report shows both meters', async () => {
+  it('statistics: every flow leaves a meter when idle, while no packet arrives, and the run counts every packet; the performance report shows both meters', async () => {
     if (!need(isRoot, 'live capture needs root') || !need(twoCores, 'two meters need two cores')) return;
     const reports: PerformanceReport[] = [];
-    await idleFlowsOnTwoMeters({ nDissections: 0, performanceReport: 1, onPerformanceReport: (_line, r) => reports.push(r) }, 32000);
+    await idleFlowsOnTwoMeters({ nDissections: 0, statisticalAnalysis: true, performanceReport: 1, onPerformanceReport: (_line, r) => reports.push(r) }, 32000);
     const last = reports.at(-1)!;
     expect(last.meters_packets_processing_balance).toHaveLength(2);
     expect(last.packets_processed).toBe(120);
@@ -194,7 +194,7 @@ describe('live capture on loopback with two meters', () => {
   it('stop() meters what was captured before it and flushes every meter', async () => {
     if (!need(isRoot, 'live capture needs root') || !need(twoCores, 'two meters need two cores')) return;
     const port = 34000 + (process.pid % 20000);
-    const s = new NFStreamer({ source: 'lo', bpfFilter: `udp port ${port}`, nMeters: 2, nDissections: 0 });
+    const s = new NFStreamer({ source: 'lo', bpfFilter: `udp port ${port}`, nMeters: 2, nDissections: 0, spltAnalysis: 3 });
     const flows: Record<string, unknown>[] = [];
     const done = (async () => {
       for await (const f of s) flows.push(f.toJSON());

@@ -4,8 +4,8 @@ import { PassThrough, Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
-import { describe, expect, it } from 'vitest';
-import { NFStreamer, meter, packets, type PacketBatch } from '@flowstream/streamer';
+import { describe, expect, it, vi } from 'vitest';
+import { NFStreamer, meter, packets, type NFStreamerOptions, type PacketBatch } from '@flowstream/streamer';
 import { PCAPS } from './support/run-cli.js';
 import { writeUdpFlowsPcap } from './support/udp-flows-pcap.js';
 import { pcap as pcapFile } from '../../core/test/support/capture-builder.js';
@@ -108,7 +108,8 @@ describe('NFStreamer idioms', () => {
   it.each([1, 2])('a named pipe given by its path equals the file, its writer coming after the run started (%i meters)', async (nMeters) => {
     const fifo = join(mkdtempSync(join(tmpdir(), 'fs-fifo-')), 'in');
     execFileSync('mkfifo', [fifo]);
-    const streamer = new NFStreamer({ source: fifo, nDissections: 0, nMeters });
+    // SPLT: per-packet work, so that two meters run as two (core fields alone run on one)
+    const streamer = new NFStreamer({ source: fifo, nDissections: 0, spltAnalysis: 3, nMeters });
     const flows: string[] = [];
     const run = (async () => {
       for await (const f of streamer) flows.push(JSON.stringify({ ...f.toJSON(), id: nMeters > 1 ? 0 : f.id }));
@@ -116,8 +117,9 @@ describe('NFStreamer idioms', () => {
     // the run waits in open for a writer, as libpcap's reader does
     spawn('sh', ['-c', `sleep 0.2; cat '${source}' > '${fifo}'`], { stdio: 'ignore' });
     await run;
-    const expected = json(new NFStreamer({ source, nDissections: 0 })).map((t) => (nMeters > 1 ? JSON.stringify({ ...JSON.parse(t), id: 0 }) : t));
+    const expected = json(new NFStreamer({ source, nDissections: 0, spltAnalysis: 3 })).map((t) => (nMeters > 1 ? JSON.stringify({ ...JSON.parse(t), id: 0 }) : t));
     expect(flows.length).toBeGreaterThan(0);
+    expect(streamer.summary!.meters).toBe(nMeters);
     expect(nMeters > 1 ? flows.sort() : flows).toEqual(nMeters > 1 ? expected.sort() : expected);
     expect(streamer.summary?.sources[0]).toMatchObject({ path: fifo, packetsRead: expect.any(Number) });
   });
@@ -144,14 +146,14 @@ describe('NFStreamer idioms', () => {
     }, 2000);
     const flows: string[] = [];
     let whileOpen = 0;
-    for await (const f of new NFStreamer({ source: stream, nDissections: 0, idleTimeout: 5, nMeters })) {
+    for await (const f of new NFStreamer({ source: stream, nDissections: 0, spltAnalysis: 3, idleTimeout: 5, nMeters })) {
       // parallel meters number flows in arrival order: the set is the single meter's
       flows.push(JSON.stringify({ ...f.toJSON(), id: nMeters > 1 ? 0 : f.id }));
       if (open) whileOpen++;
     }
     clearTimeout(timer);
     expect(whileOpen).toBeGreaterThan(10);
-    const expected = json(new NFStreamer({ source: file, nDissections: 0, idleTimeout: 5 })).map((t) => (nMeters > 1 ? JSON.stringify({ ...JSON.parse(t), id: 0 }) : t));
+    const expected = json(new NFStreamer({ source: file, nDissections: 0, spltAnalysis: 3, idleTimeout: 5 })).map((t) => (nMeters > 1 ? JSON.stringify({ ...JSON.parse(t), id: 0 }) : t));
     expect(nMeters > 1 ? flows.sort() : flows).toEqual(nMeters > 1 ? expected.sort() : expected);
   });
 
@@ -255,11 +257,11 @@ describe('a stream that fails while it is read', () => {
 });
 
 describe('summary.meters', () => {
-  it('says how many meters ran: 1, the nMeters asked for, or the automatic count of nMeters 0', async () => {
+  it('says how many meters ran: 1, the nMeters asked for, or the automatic count of nMeters 0; 1 for core fields alone', async () => {
     const { availableParallelism } = await import('node:os');
     const source = pcap('skype.pcap');
-    const ran = async (nMeters?: number) => {
-      const s = new NFStreamer({ source, nDissections: 0, ...(nMeters === undefined ? {} : { nMeters }) });
+    const ran = async (nMeters?: number, options: Partial<NFStreamerOptions> = { statisticalAnalysis: true }) => {
+      const s = new NFStreamer({ source, nDissections: 0, ...options, ...(nMeters === undefined ? {} : { nMeters }) });
       await s.writeTo({ target: 'count', async open() {}, async write() {}, async close() { return { flows: 0, files: [] }; }, async abort() {} });
       return s.summary!;
     };
@@ -271,6 +273,16 @@ describe('summary.meters', () => {
     expect(auto.meters).toBe(Math.max(1, availableParallelism() - 1));
     // the manifest keeps what was asked for
     expect(auto.manifest.parameters.nMeters).toBe(0);
+    // no per-packet work for a second meter to share: one meter, without a warning
+    const warn = vi.spyOn(process, 'emitWarning');
+    try {
+      const coreFields = await ran(2, {});
+      expect(coreFields.meters).toBe(1);
+      expect(coreFields.manifest.parameters.nMeters).toBe(2);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
 

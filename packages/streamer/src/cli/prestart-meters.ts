@@ -17,16 +17,50 @@ export function requestedMeters(argv: readonly string[]): number | null {
 }
 
 /**
+ * Whether `argv` asks for per-packet work that parallel meters share (`sharesPacketWork`): nDPI
+ * (`--n-dissections` is 20 unless set to 0), `--statistical-analysis`, `--splt-analysis N` with N > 0
+ * or a `--plugin`. Read as the option parser will (the last value wins, nothing after `--`); an
+ * unreadable value counts as work, so a worker is started that the run may not use, never the reverse.
+ *
+ * @example
+ * ```ts
+ * asksPacketWork(['f.pcap', '--n-dissections', '0']); // false
+ * asksPacketWork(['f.pcap', '--n-dissections', '0', '--statistical-analysis']); // true
+ * ```
+ */
+export function asksPacketWork(argv: readonly string[]): boolean {
+  const dissections = peekOption(argv, '--n-dissections');
+  const splt = peekOption(argv, '--splt-analysis');
+  return (
+    (dissections === undefined || !/^0+$/.test(dissections)) ||
+    (splt !== undefined && !/^0+$/.test(splt)) ||
+    lastFlag(argv, 'statistical-analysis') ||
+    peekOption(argv, '--plugin') !== undefined
+  );
+}
+
+/** Whether boolean flag `--name` is on: given, and not undone by a later `--no-name` (before `--`). */
+function lastFlag(argv: readonly string[], name: string): boolean {
+  let on = false;
+  for (const arg of argv) {
+    if (arg === '--') break;
+    if (arg === `--${name}`) on = true;
+    else if (arg === `--no-${name}`) on = false;
+  }
+  return on;
+}
+
+/**
  * Starts the meter workers of a CLI run with parallel meters (one per meter but the first) before the CLI loads the rest of its
- * modules, so that the workers' start-up overlaps it. Reads only `--n-meters`: when the run ends
- * up with one meter after all (live capture, a usage error), the unused workers just end with
- * the process.
+ * modules, so that the workers' start-up overlaps it. Reads `--n-meters` and what `asksPacketWork`
+ * reads: when the run ends up with one meter after all (a usage error, a plugin made in code), the
+ * unused workers just end with the process.
  */
 export function prestartCliMeters(argv: readonly string[]): void {
   if (argv[0] === 'collect') return;
   const n = requestedMeters(argv);
   if (n === null || n > 1024) return;
   const meters = meterCount(n);
-  // meter 0 runs in the main thread
-  if (meters > 1) prestartMeterWorkers(meters - 1);
+  // meter 0 runs in the main thread; without per-packet work to share the run uses one meter
+  if (meters > 1 && asksPacketWork(argv)) prestartMeterWorkers(meters - 1);
 }

@@ -40,11 +40,31 @@ export function meterCount(nMeters: number, cores: number = availableParallelism
 }
 
 /**
+ * Whether parallel meters have per-packet work to share beyond the flow table: nDPI, the
+ * statistics, SPLT or plugins. Without it a parallel run cannot be faster than one meter: its
+ * main thread reads, decodes and hashes every packet and writes each one that another meter owns
+ * into that meter's ring, which costs as much as metering it (the flow table is about a quarter
+ * of a meter's path); `--n-meters 2` with core fields measured 0.86 times one meter's speed, 0.96 on
+ * a 14M-packet capture (README, *Where the time goes now*). Such a run uses one meter: the same
+ * flows, in the single meter's order, at its speed.
+ *
+ * @example
+ * ```ts
+ * sharesPacketWork(resolveMeteringOptions({ nDissections: 0 })); // false
+ * sharesPacketWork(resolveMeteringOptions({ nDissections: 0, statisticalAnalysis: true })); // true
+ * ```
+ */
+export function sharesPacketWork(options: ResolvedMeteringOptions): boolean {
+  return options.nDissections > 0 || options.statisticalAnalysis || options.spltAnalysis > 0 || options.udps.length > 0;
+}
+
+/**
  * Decides whether a run can use `nMeters > 1` meter workers (files, streams and live capture
  * alike): every plugin must carry its origin spec (built by the plugin registry, e.g. from
  * `--plugin`), because each worker builds its own instances, and none may keep results in its
  * instance (`resultsInInstance`: they would stay in the workers' instances). Otherwise calls
- * `warn` with the reason and returns null: the run uses one meter.
+ * `warn` with the reason and returns null: the run uses one meter. It uses one meter without a
+ * warning when the meters would have no per-packet work to share (`sharesPacketWork`).
  *
  * @example
  * ```ts
@@ -55,7 +75,7 @@ export function parallelPlan(options: ResolvedMeteringOptions, warn: (text: stri
   const cores = availableParallelism();
   const n = meterCount(options.nMeters, cores);
   if (options.nMeters > n) warn(`nMeters ${options.nMeters}: more meters than the ${cores} available cores would share them and slow the run; using ${n}.`);
-  if (n <= 1) return null;
+  if (n <= 1 || !sharesPacketWork(options)) return null;
   const plugins: PluginOrigin[] = [];
   for (const plugin of options.udps) {
     const origin = pluginOrigin(plugin);

@@ -21,7 +21,6 @@ import { MeterRun, StepResult } from '../../src/run/meter-run.js';
 import { fileInput } from '../../src/run/run-inputs.js';
 import '../../src/optional-parts.js';
 import { ThreadedDissector } from '../../src/parallel/threaded-dissector.js';
-import { parallelPlan } from '../../src/parallel/parallel-plan.js';
 import { FlowSlicer } from '@flowstream/plugins';
 import { PCAPS, runCli } from '../support/run-cli.js';
 
@@ -215,16 +214,5 @@ describe.skipIf(!NDPI && process.env.CI !== 'true')('nDPI in a dissection thread
     const deferred = { deferred: true } as unknown as FlowDissector;
     expect(() => new FlowMeter({ ...base, dissector: deferred, plugins: [new FlowSlicer()] })).toThrow(/plugins or snapshots/);
     expect(() => new FlowMeter({ ...base, dissector: deferred, snapshotIntervalMs: 1000 })).toThrow(/plugins or snapshots/);
-  });
-});
-
-describe('the parallel plan', () => {
-  const plan = (options: Record<string, unknown>) => parallelPlan(resolveMeteringOptions(options), () => {});
-  it('runs nDPI in a dissection thread on two meters without plugins or snapshots, and meter workers otherwise', () => {
-    expect(plan({ nMeters: 2 })!.dissectionThread).toBe(true);
-    expect(plan({ nMeters: 2, nDissections: 0 })!.dissectionThread).toBe(false);
-    expect(plan({ nMeters: 3 })!.dissectionThread).toBe(false);
-    expect(plan({ nMeters: 2, snapshotInterval: 5 })!.dissectionThread).toBe(false);
-    expect(plan({ nMeters: 1 })).toBeNull();
   });
 });
