@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
+import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,16 +122,22 @@ describe('live capture on loopback', () => {
 describe('live capture on loopback with two meters', () => {
   const twoCores = availableParallelism() >= 2;
 
-  /** Sends `count` datagrams from each of `sockets` sockets to `port`; returns their source ports. */
+  /**
+   * Sends `count` datagrams from each of `sockets` sockets to `port`; returns their source ports.
+   * The sockets stay open until all have sent: a closed socket's port can be the next one's, and
+   * two sockets on one port are one flow.
+   */
   async function sendFrom(sockets: number, port: number, count: number): Promise<number[]> {
     const ports: number[] = [];
+    const open: Socket[] = [];
     for (let s = 0; s < sockets; s++) {
       const sock = createSocket('udp4');
+      open.push(sock);
       await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
       ports.push(sock.address().port);
       for (let i = 0; i < count; i++) await new Promise<void>((r) => sock.send(Buffer.from(`flow ${s} datagram ${i}`), port, '127.0.0.1', () => r()));
-      sock.close();
     }
+    for (const sock of open) sock.close();
     return ports;
   }
 
