@@ -18,3 +18,23 @@ export function peekOption(argv: readonly string[], name: string): string | unde
   }
   return value;
 }
+
+/**
+ * Whether boolean flag `name` is on in `argv` as the option parser will read it: given, and not
+ * undone by a later `--no-…` form (nothing after `--`).
+ *
+ * @example
+ * ```ts
+ * peekFlag(['f.pcap', '--statistical-analysis'], '--statistical-analysis'); // true
+ * ```
+ */
+export function peekFlag(argv: readonly string[], name: string): boolean {
+  const negated = `--no-${name.slice(2)}`;
+  let on = false;
+  for (const arg of argv) {
+    if (arg === '--') break;
+    if (arg === name) on = true;
+    else if (arg === negated) on = false;
+  }
+  return on;
+}

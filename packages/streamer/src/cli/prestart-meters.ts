@@ -1,6 +1,6 @@
 import { meterCount } from '../parallel/parallel-plan.js';
 import { prestartMeterWorkers } from '../parallel/worker-spawn.js';
-import { peekOption } from './argv-peek.js';
+import { peekFlag, peekOption } from './argv-peek.js';
 
 /**
  * The value of `--n-meters` in `argv` as the option parser will read it (`--n-meters N` or
@@ -34,20 +34,9 @@ export function asksPacketWork(argv: readonly string[]): boolean {
   return (
     (dissections === undefined || !/^0+$/.test(dissections)) ||
     (splt !== undefined && !/^0+$/.test(splt)) ||
-    lastFlag(argv, 'statistical-analysis') ||
+    peekFlag(argv, '--statistical-analysis') ||
     peekOption(argv, '--plugin') !== undefined
   );
-}
-
-/** Whether boolean flag `--name` is on: given, and not undone by a later `--no-name` (before `--`). */
-function lastFlag(argv: readonly string[], name: string): boolean {
-  let on = false;
-  for (const arg of argv) {
-    if (arg === '--') break;
-    if (arg === `--${name}`) on = true;
-    else if (arg === `--no-${name}`) on = false;
-  }
-  return on;
 }
 
 /**
