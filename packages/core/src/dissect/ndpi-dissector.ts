@@ -92,8 +92,12 @@ class NdpiDissector implements FlowDissector {
   private giveUpCategory = new Int32Array(1024).fill(-1);
   /** `flow->guessed_protocol_id` just before give-up (4.2 may clear it). */
   private portGuessBefore = new Uint16Array(1024);
-  /** Results of DONE slots. */
-  private results: (Dissection | null)[] = [];
+  /**
+   * Results of DONE slots, as long as {@link state} and filled with null from the start: a write
+   * past the end or the first object in an array of nulls changes its elements kind, which threw
+   * away the optimised code of every function reading it (trace of deoptimisations).
+   */
+  private results: (Dissection | null)[] = new Array<Dissection | null>(1024).fill(null);
   private readonly guessedOut = new Uint8Array(1);
   private readonly matchResult = new Uint8Array(L.sizeofProtocolMatchResult);
   /** Copy of the flow struct being collected, and of one of its heap strings. */
@@ -178,7 +182,7 @@ class NdpiDissector implements FlowDissector {
       if (this.proto[slot]! >>> 16 === NDPI_PROTO.UNKNOWN) this.giveUp(this.live(), slot, this.structs.address(this.structIds[slot]!));
       this.finish(slot);
     }
-    writeDissection(this.results[slot] ?? null, flow);
+    writeDissection(slot < this.results.length ? this.results[slot]! : null, flow);
     if (slot < this.state.length) {
       this.results[slot] = null;
       this.state[slot] = FREE;
@@ -365,7 +369,8 @@ class NdpiDissector implements FlowDissector {
 
   /** Frees a slot's nDPI flow without collecting (close, or a reused slot). */
   private release(slot: number): void {
-    if (slot < this.state.length && this.state[slot] === DISSECTING) this.freeStruct(slot);
+    if (slot >= this.state.length) return;
+    if (this.state[slot] === DISSECTING) this.freeStruct(slot);
     this.results[slot] = null;
     this.state[slot] = FREE;
   }
@@ -379,6 +384,7 @@ class NdpiDissector implements FlowDissector {
     this.giveUpCategory = grown(this.giveUpCategory, new Int32Array(n).fill(-1));
     this.portGuessBefore = grown(this.portGuessBefore, new Uint16Array(n));
     this.structIds = grown(this.structIds, new Int32Array(n));
+    for (let i = this.results.length; i < n; i++) this.results.push(null);
   }
 }
 
