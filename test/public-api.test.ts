@@ -45,7 +45,7 @@ const PUBLIC: Record<string, { entry: string; names: string[]; types: string[] }
 /** What the other packages and the suites take from core's internal entry (a sample of each area). */
 const CORE_INTERNALS = [
   'CapturePump', 'MAX_PENDING_FLOWS', 'PacketAccounting', 'accountedSize', 'meterConfig', 'FlowTable', 'NO_SLOT',
-  'flowColumns', 'flowsToBatch', 'batchForTransfer', 'BatchReceiver', 'FLOW_BATCH_ROWS', 'ipv4Text', 'macText',
+  'flowColumns', 'flowsToBatch', 'batchMessage', 'BatchReceiver', 'FLOW_BATCH_ROWS', 'ipv4Text', 'macText',
   'linkTypeToDlt', 'DescriptorCaptureReader', 'METERING_OPTION_TABLE', 'validateMeteringOption', 'unknownOptionError',
   'optionRangeError', 'checkPluginMethodNames', 'pluginFields', 'declaredFields', 'isPluginInstance',
   'openLibpcapLibrary', 'BpfProgram', 'compatProtocolName',

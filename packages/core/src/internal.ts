@@ -41,7 +41,7 @@ export type { ColumnGroups } from './flow/flow-columns.js';
 export { emptyDissectionFields, FLOW_BATCH_ROWS } from './flow/flow-batch-writer.js';
 export { lastDissectedPacket, writeUndissected } from './dissect/ndpi-dissector.js';
 export { flowsToBatch } from './flow/flows-to-batch.js';
-export { batchForTransfer, BatchReceiver } from './flow/flow-batch-transfer.js';
+export { batchMessage, BatchReceiver } from './flow/flow-batch-transfer.js';
 export type { TransferredBatch, TransferredColumn } from './flow/flow-batch-transfer.js';
 // plugins
 export { isPluginInstance } from './plugin/nfplugin.js';

@@ -5,7 +5,7 @@ import { AddressTexts, MacTexts } from './flow-batch-writer.js';
 import { FlowKeyTexts } from './flow-key.js';
 import { TextCache } from './text-cache.js';
 
-/** One column as it travels: typed arrays as they are (transferred, not copied). */
+/** One column as it travels: typed arrays as they are (shared memory read in place, the others copied by the clone). */
 export type SentColumn =
   | FlowColumn
   /** IP address texts, still packed (texts are built where they are read). */
@@ -32,55 +32,50 @@ export interface TransferredBatch {
 }
 
 /**
- * A batch as plain data plus the buffers to transfer with it (`postMessage(message, transfer)`):
- * numbers, lists and packed addresses move without a copy; text columns go as codes into their
+ * A batch as plain data for `postMessage` (structured clone): typed arrays over shared memory are
+ * read in place by the receiver, the others are copied; text columns go as codes into their
  * distinct texts (a clone of each distinct text, not of each row's); plugin values are cloned.
  * Flow objects are not carried: the receiver rebuilds rows from the columns, as for any batch. A
  * `flow_key` column not read yet travels as a marker (with the key's fields when the batch left some
  * of them out) and is computed on the receiving side.
- * The batch's typed arrays are unusable here afterwards (their buffers moved).
+ *
+ * Nothing is transferred, on purpose. Detaching any `ArrayBuffer` (what a transfer does) turns off,
+ * for the rest of the sending thread's life, V8's assumption that no buffer is ever detached: the
+ * optimised code of the whole packet path is thrown away at once, and from then on every
+ * typed-array access is checked for a detached buffer (the meter's packet path 6–7 % slower,
+ * measured in process; see docs/performance-history.md, thirty-fourth stop). The senders are the
+ * threads that meter, so a copy of the few unshared arrays costs them less.
+ *
+ * @example
+ * ```ts
+ * port.postMessage({ kind: 'batch', batch: batchMessage(batch) }); // no transfer list
+ * ```
  */
-export function batchForTransfer(batch: FlowBatch): { message: TransferredBatch; transfer: ArrayBuffer[] } {
-  const buffers = new Set<ArrayBuffer>();
+export function batchMessage(batch: FlowBatch): TransferredBatch {
   const columns = batch.columns.map((c) => {
     if (c instanceof FlowKeyTexts && !c.computed) {
       if (c.readsFrom(batch)) return { kind: 'flow-key' } as const;
       // the column selection left some of the key's fields out: they travel with the marker, so
       // the key is still made on the receiving side (not row by row here)
       const sources = c.sources();
-      return { kind: 'flow-key', sources: { fields: sources.fields, columns: sources.columns.map((s) => transferColumn(s, buffers)) } } as const;
+      return { kind: 'flow-key', sources: { fields: sources.fields, columns: sources.columns.map(sentColumn) } } as const;
     }
-    return transferColumn(c, buffers);
+    return sentColumn(c);
   });
-  return { message: { fields: batch.fields, columns, length: batch.length }, transfer: [...buffers] };
+  return { fields: batch.fields, columns, length: batch.length };
 }
 
-/** One column as {@link TransferredColumn}, its transferable buffers added to `buffers`. */
-function transferColumn(c: FlowColumn, buffers: Set<ArrayBuffer>): SentColumn {
-  const keep = (a: { buffer: ArrayBufferLike }): void => {
-    if (a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
-  };
-  if (c instanceof AddressTexts) {
-    keep(c.words);
-    keep(c.versions);
-    return { kind: 'address', words: c.words, versions: c.versions, offset: c.offset };
-  }
-  if (c instanceof MacTexts) {
-    keep(c.macs);
-    return { kind: 'mac', macs: c.macs, side: c.side };
-  }
+/** One column as {@link SentColumn}. */
+function sentColumn(c: FlowColumn): SentColumn {
+  if (c instanceof AddressTexts) return { kind: 'address', words: c.words, versions: c.versions, offset: c.offset };
+  if (c instanceof MacTexts) return { kind: 'mac', macs: c.macs, side: c.side };
   switch (c.kind) {
     case 'number':
-      keep(c.values);
       return { kind: 'number', values: c.values };
     case 'list':
-      keep(c.values);
       return { kind: 'list', width: c.width, values: c.values };
-    case 'string': {
-      const coded = textCodes(c.values);
-      buffers.add(coded.codes.buffer as ArrayBuffer);
-      return coded;
-    }
+    case 'string':
+      return textCodes(c.values);
     default:
       return { kind: 'value', values: c.values };
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FieldSpec } from '../../src/flow/field-spec.js';
 import { FlowBatch, type FlowColumn } from '../../src/flow/flow-batch.js';
 import { AddressTexts } from '../../src/flow/flow-batch-writer.js';
-import { batchForTransfer, BatchReceiver } from '../../src/flow/flow-batch-transfer.js';
+import { batchMessage, BatchReceiver } from '../../src/flow/flow-batch-transfer.js';
 import { flowKey, FlowKeyTexts } from '../../src/flow/flow-key.js';
 
 // A snapshot batch's flow_key is made where the batch is read (the output thread), from the
@@ -53,13 +53,12 @@ function snapshotBatch() {
   return { batch: new FlowBatch(fields, columns, n), key, expected };
 }
 
-/** What the receiving thread gets (postMessage's structured clone, buffers moved). */
+/** What the receiving thread gets (postMessage's structured clone). */
 function sendAndReceive(batch: FlowBatch): FlowBatch {
-  const { message, transfer } = batchForTransfer(batch);
-  return new BatchReceiver().receive(structuredClone(message, { transfer }));
+  return new BatchReceiver().receive(structuredClone(batchMessage(batch)));
 }
 
-describe('batchForTransfer: flow_key', () => {
+describe('batchMessage: flow_key', () => {
   it('travels as a marker and is made on the receiving side from the batch columns', () => {
     const { batch, key, expected } = snapshotBatch();
     const got = sendAndReceive(batch);

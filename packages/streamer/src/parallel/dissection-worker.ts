@@ -122,19 +122,22 @@ class DissectionResults {
     if (this.count === POST_EVERY) this.flush();
   }
 
-  /** Posts the flows added since the last post. */
+  /**
+   * Posts the flows added since the last post. The fields are copied by the message, not
+   * transferred: a detached buffer would slow every typed-array access of this thread from then
+   * on (see `batchMessage`), and the same array is filled again.
+   */
   flush(): void {
     if (this.count === 0) return;
-    const ints = this.count === POST_EVERY ? this.ints : this.ints.slice(0, this.count * DISSECTION_INTS);
-    this.post({ kind: 'dissections', count: this.count, ints, texts: this.texts }, [ints.buffer as ArrayBuffer]);
-    if (ints === this.ints) this.ints = new Int32Array(POST_EVERY * DISSECTION_INTS);
+    const ints = this.count === POST_EVERY ? this.ints : this.ints.subarray(0, this.count * DISSECTION_INTS);
+    this.post({ kind: 'dissections', count: this.count, ints, texts: this.texts });
     this.count = 0;
     this.texts = [];
   }
 
   /** Posts `message` and tells a main thread that waits for it. */
-  post(message: DissectionMessage, transfer: ArrayBuffer[] = []): void {
-    this.port.postMessage(message, transfer);
+  post(message: DissectionMessage): void {
+    this.port.postMessage(message);
     Atomics.add(this.control, Ctl.Posted, 1);
     Atomics.notify(this.control, Ctl.Posted);
   }

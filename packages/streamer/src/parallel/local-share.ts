@@ -6,7 +6,7 @@ import type { ResolvedMeteringOptions } from '@flowstream/core';
  * main thread (decode, flow table, emission) costs {@link LOCAL_CORE} with core fields and about
  * 1.7 with nDPI (20 packets) and the statistics; the same metering in a worker costs
  * {@link WORKER_FACTOR} times that plus {@link WORKER_EXTRA} (it decodes records from shared
- * memory written on another core, and its flows cross threads as transferred batches).
+ * memory written on another core, and its flows cross threads as batches).
  */
 const LOCAL_CORE = 0.25;
 const LOCAL_STATISTICS = 0.6;

@@ -4,13 +4,14 @@
  * {@link MeterWorkerData}. It builds its own plugins (from their origin specs) and nDPI
  * dissector, then decodes and meters the records the main thread dispatches to it: the raw
  * capture records it owns (with their clamped meter time), and clock ticks where a packet of
- * another meter ran the idle scan. Finished flows go back as the meter's own columnar batches,
- * their typed arrays transferred (no flow objects, no re-encoding). The same thread may be asked
+ * another meter ran the idle scan. Finished flows go back as the meter's own columnar batches in
+ * shared memory (no flow objects, no re-encoding; what is not shared is copied, never
+ * transferred: see `batchMessage`). The same thread may be asked
  * to be a dissection thread instead (`DissectionWorkerData`, see `ThreadedDissector`).
  */
 import { parentPort } from 'node:worker_threads';
 import { CaptureRecord, createNdpiDissector, DecodedPacket, FlowMeter, IGNORE_REASON_NAMES, loadNdpi, PacketDecoder, PluginError, type FlowDissector, type NFPlugin } from '@flowstream/core';
-import { batchForTransfer, FLOW_BATCH_ROWS } from '@flowstream/core/internal';
+import { batchMessage, FLOW_BATCH_ROWS } from '@flowstream/core/internal';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
 import { HeldBatches } from './held-batches.js';
 import { Ctl, PacketRingReader, RecordKind, WorkerState } from './packet-ring.js';
@@ -33,8 +34,9 @@ const IDLE_WAIT_MS = 500;
 /** Where flows and errors go (the run's port, from the configuration message). */
 let out: MessagePort | null = null;
 
-function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
-  out!.postMessage(message, transfer);
+/** Posts `message` to the run; nothing is transferred (a detached buffer slows this thread's meter, see `batchMessage`). */
+function post(message: WorkerMessage): void {
+  out!.postMessage(message);
 }
 
 function setState(control: Int32Array, state: number): void {
@@ -108,13 +110,11 @@ function meterLoop(meter: FlowMeter, decoder: PacketDecoder, ring: PacketRingRea
   const sendFlows = (partial: boolean): void => {
     held.takeReleases();
     for (const b of partial ? meter.drainBatches() : meter.drainFullBatches()) {
-      const { message, transfer } = batchForTransfer(b);
-      post({ kind: 'flows', batch: message, ticket: held.hold(b) }, transfer);
+      post({ kind: 'flows', batch: batchMessage(b), ticket: held.hold(b) });
     }
     // snapshot rows (flow_key travels unmade: it is computed where it is read)
     for (const b of partial ? meter.drainSnapshots() : meter.drainFullSnapshots()) {
-      const { message, transfer } = batchForTransfer(b);
-      post({ kind: 'snapshots', batch: message, ticket: held.hold(b) }, transfer);
+      post({ kind: 'snapshots', batch: batchMessage(b), ticket: held.hold(b) });
     }
   };
   /** Idle between records: partial batches too, when the last ones went out long enough ago. */

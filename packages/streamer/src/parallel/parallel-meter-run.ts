@@ -106,7 +106,7 @@ export class ParallelMeterRun implements FlowRun {
   private readonly router: RecordRouter;
   /** The shared packet loop (reader → filter → router), feeding the dispatcher instead of a meter. */
   private readonly pump: CapturePump;
-  /** Rebuilds the workers' batches (transferred typed arrays; no flow objects). */
+  /** Rebuilds the workers' batches (typed arrays in shared memory or copied; no flow objects). */
   private readonly receiver = new BatchReceiver();
   private readonly out: FlowBatch[] = [];
   /** Snapshot batches received, in arrival order (each flow's rows come from its one meter, in time order). */

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaptureRecord, DecodedPacket, FlowMeter, openCapture, PacketDecoder, ReadStatus } from '@flowstream/core';
-import { BatchReceiver, batchForTransfer, FileCaptureReader, mappedAddress } from '@flowstream/core/internal';
+import { BatchReceiver, batchMessage, FileCaptureReader, mappedAddress } from '@flowstream/core/internal';
 import { PCAPS } from '../support/run-cli.js';
 import { ipv4Udp, pcap } from '../../../core/test/support/capture-builder.js';
 import { nfstreamPacketHash } from '../../src/parallel/flow-hash.js';
@@ -251,8 +251,8 @@ describe('MappedSegments', () => {
   });
 });
 
-describe('batchForTransfer / BatchReceiver', () => {
-  it('rebuilds the meter’s batches from transferred columns: same rows, same JSON', () => {
+describe('batchMessage / BatchReceiver', () => {
+  it('rebuilds the meter’s batches from the columns sent: same rows, same JSON', () => {
     const file = join(PCAPS, 'google_ssl.pcap');
     const meter = new FlowMeter({
       decodeTunnels: true,
@@ -276,8 +276,7 @@ describe('batchForTransfer / BatchReceiver', () => {
     const receiver = new BatchReceiver();
     for (const b of batches) {
       const expected = b.rows().map((f) => f.toJSON());
-      const { message, transfer } = batchForTransfer(b);
-      const got = receiver.receive(structuredClone(message, { transfer }));
+      const got = receiver.receive(structuredClone(batchMessage(b)));
       expect(got.length).toBe(expected.length);
       expect(got.rows().map((f) => f.toJSON())).toEqual(expected);
       expect((got.column('src_ip')!.values as string[])[0]).toBe(expected[0]!.src_ip);

@@ -1,7 +1,7 @@
 /**
  * Entry of a sink worker (see `ThreadedSink`): it makes the built-in file sink it is given and
  * runs its open, writes and close in order as the main thread asks, rebuilding each batch from
- * its transferred columns (encoding, compression and file writes happen on this thread).
+ * its columns as sent (encoding, compression and file writes happen on this thread).
  */
 import { parentPort } from 'node:worker_threads';
 import { BatchReceiver } from '@flowstream/core/internal';

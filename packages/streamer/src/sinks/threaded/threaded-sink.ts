@@ -1,6 +1,6 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import type { FlowBatch } from '@flowstream/core';
-import { batchForTransfer } from '@flowstream/core/internal';
+import { batchMessage } from '@flowstream/core/internal';
 import { startWorkerThread, workerEntry, type WorkerThread } from '../../parallel/worker-spawn.js';
 import type { FlowSink, SinkCloseContext, SinkOpenContext, SinkOptions, SinkResult } from '../flow-sink.js';
 import { partialFileOpened, partialFileSettled } from '../files/partial-files.js';
@@ -42,15 +42,15 @@ export function prestartSinkWorker(): void {
 
 /**
  * A built-in file sink (CSV, JSONL, Parquet, Arrow) run on a worker thread: the main thread hands
- * each batch's columns over without copying them (`batchForTransfer`), and the worker encodes and
+ * each batch's columns over (`batchMessage`: shared memory read in place, the rest copied, nothing
+ * transferred, so the meter's optimised code keeps its speed), and the worker encodes and
  * writes, so a second output costs the meter little more than the hand-over. The file is the one
  * the same sink writes on the main thread, byte for byte; errors come back with their message and
  * code and fail the next `write` or `close`, as the sink's own would.
  *
- * The batches it is given are not usable afterwards: their typed arrays moved to the worker, or,
- * in shared memory, are read there in place. It releases each batch ({@link FlowBatch.release})
- * once the worker wrote it (when the worker's sink keeps no batch), so the meter writes later rows
- * into the same memory; it never declares `keepsBatches: false` (the run would release earlier).
+ * Batches in shared memory are read there in place: it releases each batch ({@link FlowBatch.release})
+ * once the worker wrote it (when the worker's sink keeps no batch), and the meter then writes later
+ * rows into the same memory; it never declares `keepsBatches: false` (the run would release earlier).
  */
 export class ThreadedSink implements FlowSink {
   private readonly worker: Worker;
@@ -116,8 +116,8 @@ export class ThreadedSink implements FlowSink {
   async write(batch: FlowBatch): Promise<void> {
     this.drainReplies();
     this.throwIfFailed();
-    const { message, transfer } = batchForTransfer(batch);
-    this.port.postMessage({ kind: 'batch', batch: message } satisfies SinkRequest, transfer);
+    // copied or shared, never transferred: see batchMessage (this is the metering thread)
+    this.port.postMessage({ kind: 'batch', batch: batchMessage(batch) } satisfies SinkRequest);
     this.sent.push(batch);
     this.rowsInFlight += batch.length;
     if (this.rowsInFlight >= MAX_IN_FLIGHT_ROWS) await this.until(() => this.rowsInFlight < MAX_IN_FLIGHT_ROWS);
