@@ -8,6 +8,8 @@
 //   node scripts/interleave.mjs 9 before '../base/packages/streamer/bin/flowstream.js F --format none' \
 //                                 after 'packages/streamer/bin/flowstream.js F --format none'
 // Prints, per command: median and minimum in ms, and minor page faults of the last round.
+// As `pnpm bench` does, the commands run without NODE_EXTRA_CA_CERTS (Node reads that bundle at
+// every start: 30-100 ms a process on the benchmark VM, which would flatten every ratio).
 import { spawnSync } from 'node:child_process';
 
 const [rounds, ...pairs] = process.argv.slice(2);
@@ -16,6 +18,8 @@ if (!Number.isInteger(n) || n < 1 || pairs.length === 0 || pairs.length % 2 !== 
   process.stderr.write("usage: node scripts/interleave.mjs ROUNDS LABEL 'COMMAND' [LABEL 'COMMAND' ...]\n");
   process.exit(2);
 }
+const env = { ...process.env };
+delete env.NODE_EXTRA_CA_CERTS;
 const commands = [];
 for (let i = 0; i < pairs.length; i += 2) commands.push({ label: pairs[i], command: pairs[i + 1], ms: [], faults: 0 });
 
@@ -23,7 +27,7 @@ for (let r = 0; r < n; r++) {
   for (const c of commands) {
     const start = process.hrtime.bigint();
     // /usr/bin/time's %R: minor faults of the command (first-touch pages cost a fault each)
-    const run = spawnSync('/usr/bin/time', ['-f', '%R', '/bin/sh', '-c', c.command], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const run = spawnSync('/usr/bin/time', ['-f', '%R', '/bin/sh', '-c', c.command], { stdio: ['ignore', 'ignore', 'pipe'], env });
     c.ms.push(Number(process.hrtime.bigint() - start) / 1e6);
     if (run.status !== 0) {
       process.stderr.write(`${c.label}: exit ${run.status}\n${run.stderr}`);

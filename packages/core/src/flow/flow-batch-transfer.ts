@@ -42,9 +42,9 @@ export interface TransferredBatch {
  * Nothing is transferred, on purpose. Detaching any `ArrayBuffer` (what a transfer does) turns off,
  * for the rest of the sending thread's life, V8's assumption that no buffer is ever detached: the
  * optimised code of the whole packet path is thrown away at once, and from then on every
- * typed-array access is checked for a detached buffer (the meter's packet path 6–7 % slower,
- * measured in process; see docs/performance-history.md, thirty-fourth stop). The senders are the
- * threads that meter, so a copy of the few unshared arrays costs them less.
+ * typed-array access is checked for a detached buffer (a few per cent of the meter's packet path,
+ * `scripts/detach-cost.mjs`; see docs/performance-history.md, thirty-fourth stop). The senders are
+ * the threads that meter, so a copy of the few unshared arrays costs them less.
  *
  * @example
  * ```ts

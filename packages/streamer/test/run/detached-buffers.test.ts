@@ -8,8 +8,8 @@ import { CLI_LAUNCHER, PCAPS, REPO } from '../support/run-cli.js';
 
 // Detaching an ArrayBuffer (what a postMessage transfer does) turns off, for the rest of the
 // sending thread's life, V8's assumption that no buffer is ever detached: its optimised code is
-// thrown away and every typed-array access is checked from then on (the meter's path 6–7 %
-// slower). So no thread that meters may transfer a buffer: batches go to output threads and back
+// thrown away and every typed-array access is checked from then on (a few per cent of the
+// meter's path, scripts/detach-cost.mjs). So no thread that meters may transfer a buffer: batches go to output threads and back
 // from meter workers in shared memory or copied (`batchMessage`), nDPI's fields from a dissection
 // thread copied. V8 says when the assumption ends (--trace-protector-invalidation, on stdout);
 // Node itself detaches buffers when the process ends, so a line before the exit mark is one of
