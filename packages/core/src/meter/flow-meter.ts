@@ -101,7 +101,13 @@ export class FlowMeter {
    * kind deoptimized `expire` after every drain.
    */
   private readonly batches: FlowBatch[] = [];
-  private batchedRows = 0;
+  /**
+   * Rows of each batch in {@link batches} (all of them full). {@link pendingFlows} counts from the
+   * list: a counter field beside it changed for the first time when the first batch filled, and
+   * that change threw away the optimised packet loop that reads `pendingFlows` (V8 had taken the
+   * field for a constant: `--trace-deopt`).
+   */
+  private readonly batchRows: number;
   private readonly writer: FlowBatchWriter;
   /** Where the dissector writes a flow's nDPI fields when there is no flow object. */
   private readonly ndpiScratch: DissectionFields = emptyDissectionFields();
@@ -198,7 +204,8 @@ export class FlowMeter {
       config.systemVisibility,
     );
     this.pluginPacket = this.hasPlugins ? new PluginPacket() : null;
-    this.writer = new FlowBatchWriter(this.columns, config.pluginFields ?? [], this, { keepFlows: this.hasPlugins, capacity: config.batchRows ?? FLOW_BATCH_ROWS, shared: config.sharedBatches ?? false });
+    this.batchRows = config.batchRows ?? FLOW_BATCH_ROWS;
+    this.writer = new FlowBatchWriter(this.columns, config.pluginFields ?? [], this, { keepFlows: this.hasPlugins, capacity: this.batchRows, shared: config.sharedBatches ?? false });
     this.snapWriter = this.snapMs > 0 ? new SnapshotBatchWriter(this.columns, pluginFields(this.snapPlugins), this, config.batchRows ?? SNAPSHOT_BATCH_ROWS) : null;
   }
 
@@ -214,7 +221,7 @@ export class FlowMeter {
 
   /** Flows emitted and not yet drained. */
   get pendingFlows(): number {
-    return this.batchedRows + this.writer.rows;
+    return this.batches.length * this.batchRows + this.writer.rows;
   }
 
   /** Flows currently in the cache. */
@@ -337,7 +344,6 @@ export class FlowMeter {
     if (this.unsettled > 0) this.settle();
     const last = this.writer.seal();
     if (last !== null) this.batches.push(last);
-    this.batchedRows = 0;
     return this.batches.splice(0);
   }
 
@@ -347,7 +353,6 @@ export class FlowMeter {
    */
   drainFullBatches(): FlowBatch[] {
     if (this.batches.length === 0) return [];
-    this.batchedRows = 0;
     return this.batches.splice(0);
   }
 
@@ -487,7 +492,6 @@ export class FlowMeter {
       if (this.unsettled > 0) this.settle();
       const full = this.writer.seal()!;
       this.batches.push(full);
-      this.batchedRows += full.length;
     }
   }
 
