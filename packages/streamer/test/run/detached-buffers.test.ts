@@ -9,9 +9,9 @@ import { CLI_LAUNCHER, PCAPS, REPO } from '../support/run-cli.js';
 // Detaching an ArrayBuffer (what a postMessage transfer does) turns off, for the rest of the
 // sending thread's life, V8's assumption that no buffer is ever detached: its optimised code is
 // thrown away and every typed-array access is checked from then on (a few per cent of the
-// meter's path, scripts/detach-cost.mjs). So no thread that meters may transfer a buffer: batches go to output threads and back
-// from meter workers in shared memory or copied (`batchMessage`), nDPI's fields from a dissection
-// thread copied. V8 says when the assumption ends (--trace-protector-invalidation, on stdout);
+// meter's path, scripts/detach-cost.mjs). So no thread that meters may transfer a buffer:
+// snapshot batches go to their output thread, and flow batches back from meter workers, in shared
+// memory or copied (`batchMessage`); nDPI's fields from a dissection thread are copied. V8 says when the assumption ends (--trace-protector-invalidation, on stdout);
 // Node itself detaches buffers when the process ends, so a line before the exit mark is one of
 // ours. The built CLI runs here: from the sources, the TypeScript loader's own thread detaches
 // buffers too, and V8's trace does not say which thread did.
@@ -42,7 +42,7 @@ function beforeExit(args: string[]): string {
 }
 
 describe.skipIf(!BUILT)('no thread that meters detaches a buffer (built CLI)', () => {
-  it('flows and snapshots to files written by output threads', () => {
+  it('snapshots to a file written by their output thread (flows to a file as well)', () => {
     const flows = join(scratch, 'flows.csv');
     const snaps = join(scratch, 'snaps.csv');
     const out = beforeExit([CAPTURE, '-o', flows, '--snapshot-interval', '1', '--snapshot-output', snaps, '--n-dissections', '0']);
