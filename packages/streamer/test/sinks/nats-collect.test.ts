@@ -269,6 +269,7 @@ describe.skipIf(!HAS_NATS_SERVER)('flowstream collect in process', () => {
     expect(r.flows).toBe(2 * flows);
     const notes = warnings.filter((w) => w.includes('; retrying'));
     expect(notes).toHaveLength(1);
-    expect(notes[0]).toContain('consumer deleted');
+    // deleted during a fetch, the server says so; between two fetches, the consumer's info does
+    expect(notes[0]).toMatch(/consumer deleted|stream not found/);
   }, 60_000);
 });

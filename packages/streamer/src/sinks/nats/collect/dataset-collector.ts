@@ -12,6 +12,9 @@ import { withDatasetLock } from './dataset-lock.js';
 import { ParquetPart, placePart, removeStaleTemporaries, writeAtomically, writePartTemp } from './parquet-part.js';
 import { StoredMessages } from './stored-messages.js';
 
+/** What the server says of a consumer that is gone, or whose stream is: the collector makes it again. */
+const CONSUMER_GONE = /consumer (deleted|not found)|stream not found/i;
+
 /** Settings of {@link collectFlows} (the `flowstream collect` flags). */
 export interface CollectOptions {
   /** Server and stream: `nats://HOST:PORT/STREAM`. */
@@ -236,8 +239,12 @@ export async function collectFlows(options: CollectOptions): Promise<CollectResu
           const it = await consumer.fetch({ max_messages: FETCH_MESSAGES, expires: FETCH_EXPIRES_MS });
           for await (const msg of it) batch.push(msg);
         } catch (err) {
-          if (/consumer (deleted|not found)/i.test((err as Error).message)) consumerGone = true;
-          fetchFailures.failed(`flowstream collect: ${options.source.display}: ${(err as Error).message}; retrying`);
+          let failure = err as Error;
+          // a fetch on a consumer deleted between two fetches (its stream deleted) does not say so:
+          // it times out ("heartbeats missed"); the consumer's info does ("stream not found")
+          if (!CONSUMER_GONE.test(failure.message)) failure = await consumer.info().then(() => failure, (infoErr: unknown) => infoErr as Error);
+          if (CONSUMER_GONE.test(failure.message)) consumerGone = true;
+          fetchFailures.failed(`flowstream collect: ${options.source.display}: ${failure.message}; retrying`);
           await new Promise((r) => setTimeout(r, 500));
         }
         if (batch.length > 0) {
