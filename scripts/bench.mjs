@@ -11,6 +11,7 @@ import { createConnection, createServer } from 'node:net';
 import { homedir, tmpdir, cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { STARTUP_VARIABLES, withoutStartupVariables } from './lib/startup-variables.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -225,15 +226,6 @@ function pagesOutIdleMemory() {
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
-/**
- * Variables a shell may carry that change what a Node process does at start and are no part of
- * running flowstream: Node reads the certificate bundle NODE_EXTRA_CA_CERTS names at every start,
- * before any of the program runs (a sandbox that intercepts TLS sets it for every process; with
- * Debian's 225 KB bundle a start costs ~35 ms more). The C peers never read it, so leaving it set
- * would charge the Node rows for the shell they were started from.
- */
-const STARTUP_VARIABLES = ['NODE_EXTRA_CA_CERTS'];
-
 /** The environment measured processes run with (see {@link STARTUP_VARIABLES}; `--keep-env`: as is). */
 let RUN_ENV = process.env;
 
@@ -241,8 +233,7 @@ let RUN_ENV = process.env;
 function startupVariables(keep) {
   const set = STARTUP_VARIABLES.filter((v) => process.env[v] !== undefined);
   if (set.length === 0) return null;
-  const clean = { ...process.env };
-  for (const v of set) delete clean[v];
+  const clean = withoutStartupVariables(process.env);
   const startMs = (env) => {
     const ms = [];
     for (let i = 0; i < 7; i++) {

@@ -13,6 +13,7 @@
 //   node scripts/detach-cost.mjs /tmp/small.pcap 6
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { withoutStartupVariables } from './lib/startup-variables.mjs';
 
 const ROUNDS = 40;
 const DETACH_AT = 20;
@@ -23,8 +24,7 @@ if (capture === undefined) {
 }
 
 if (role === undefined) {
-  const env = { ...process.env };
-  delete env.NODE_EXTRA_CA_CERTS;
+  const env = withoutStartupVariables(process.env);
   for (let p = 0; p < Number(pairsArg ?? 6); p++) {
     for (const r of ['detach', 'control']) {
       const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), capture, '0', r], { env, encoding: 'utf8' });
@@ -35,13 +35,30 @@ if (role === undefined) {
       process.stdout.write(run.stdout);
     }
   }
-} else if (capture === '--loop') {
+} else {
+  const round = capture === '--loop' ? loopRound() : await meterRound(capture);
+  const ms = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    if (role === 'detach' && r === DETACH_AT) {
+      const b = new ArrayBuffer(8);
+      structuredClone(b, { transfer: [b] });
+    }
+    ms.push(round());
+  }
+  const best = (from, to) => Math.min(...ms.slice(from, to));
+  const before = best(DETACH_AT - 10, DETACH_AT);
+  const after = best(ROUNDS - 10, ROUNDS);
+  process.stdout.write(`${role.padEnd(8)} best of rounds 10-19 ${before.toFixed(1)} ms, 30-39 ${after.toFixed(1)} ms (${(((after - before) / before) * 100).toFixed(1)} %)\n`);
+}
+
+/** A round of `--loop`, timed (ms): a record walk over typed arrays, 100 times. */
+function loopRound() {
   const bytes = new Uint8Array(1 << 20);
   for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24;
   const counts = new Uint32Array(1 << 16);
   const sums = new Float64Array(1 << 16);
-  // a record walk: each record's length is in its first bytes, its key picks a table entry (the
-  // tables are written, so the work is kept)
+  // each record's length is in its first bytes, its key picks a table entry (the tables are
+  // written, so the work is kept)
   const walk = () => {
     let pos = 0;
     let acc = 0;
@@ -55,25 +72,17 @@ if (role === undefined) {
     }
     return acc;
   };
-  const ms = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    if (role === 'detach' && round === DETACH_AT) {
-      const b = new ArrayBuffer(8);
-      structuredClone(b, { transfer: [b] });
-    }
+  return () => {
     const t0 = performance.now();
     for (let i = 0; i < 100; i++) walk();
-    ms.push(performance.now() - t0);
-  }
-  report(ms);
-} else {
+    return performance.now() - t0;
+  };
+}
+
+/** A round on `path`, timed (ms): read, decode and meter it (core fields + the statistics) with a fresh meter. */
+async function meterRound(path) {
   const { openCapture, CaptureRecord, DecodedPacket, PacketDecoder, FlowMeter, ReadStatus } = await import('../packages/core/dist/bundle/index.js');
-  const ms = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    if (role === 'detach' && round === DETACH_AT) {
-      const b = new ArrayBuffer(8);
-      structuredClone(b, { transfer: [b] });
-    }
+  return () => {
     const record = new CaptureRecord();
     const packet = new DecodedPacket();
     const decoder = new PacketDecoder({ decodeTunnels: true });
@@ -82,20 +91,11 @@ if (role === undefined) {
       statisticalAnalysis: true, spltAnalysis: 0, plugins: [], dissector: null, systemVisibility: false,
     });
     const t0 = performance.now();
-    const reader = openCapture(capture);
+    const reader = openCapture(path);
     while (reader.next(record) === ReadStatus.Record) if (decoder.decode(record, packet) === 0) meter.process(packet);
     meter.flush();
     meter.drainBatches();
     reader.close();
-    ms.push(performance.now() - t0);
-  }
-  report(ms);
-}
-
-/** Prints the best round before the detach (10-19) and after it (30-39). */
-function report(ms) {
-  const best = (from, to) => Math.min(...ms.slice(from, to));
-  const before = best(DETACH_AT - 10, DETACH_AT);
-  const after = best(ROUNDS - 10, ROUNDS);
-  process.stdout.write(`${role.padEnd(8)} best of rounds 10-19 ${before.toFixed(1)} ms, 30-39 ${after.toFixed(1)} ms (${(((after - before) / before) * 100).toFixed(1)} %)\n`);
+    return performance.now() - t0;
+  };
 }

@@ -8,9 +8,10 @@
 //   node scripts/interleave.mjs 9 before '../base/packages/streamer/bin/flowstream.js F --format none' \
 //                                 after 'packages/streamer/bin/flowstream.js F --format none'
 // Prints, per command: median and minimum in ms, and minor page faults of the last round.
-// As `pnpm bench` does, the commands run without NODE_EXTRA_CA_CERTS (Node reads that bundle at
-// every start: 30-100 ms a process on the benchmark VM, which would flatten every ratio).
+// As `pnpm bench` does, the commands run without the variables of lib/startup-variables.mjs
+// (NODE_EXTRA_CA_CERTS: 30-100 ms a Node start on the benchmark VM, which would flatten every ratio).
 import { spawnSync } from 'node:child_process';
+import { withoutStartupVariables } from './lib/startup-variables.mjs';
 
 const [rounds, ...pairs] = process.argv.slice(2);
 const n = Number(rounds);
@@ -18,8 +19,7 @@ if (!Number.isInteger(n) || n < 1 || pairs.length === 0 || pairs.length % 2 !== 
   process.stderr.write("usage: node scripts/interleave.mjs ROUNDS LABEL 'COMMAND' [LABEL 'COMMAND' ...]\n");
   process.exit(2);
 }
-const env = { ...process.env };
-delete env.NODE_EXTRA_CA_CERTS;
+const env = withoutStartupVariables(process.env);
 const commands = [];
 for (let i = 0; i < pairs.length; i += 2) commands.push({ label: pairs[i], command: pairs[i + 1], ms: [], faults: 0 });
 

@@ -1,19 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadNdpi } from '@flowstream/core';
-import { CLI_LAUNCHER, PCAPS, REPO } from '../support/run-cli.js';
+import { CLI_LAUNCHER, cliBuilt, PCAPS, REPO } from '../support/run-cli.js';
 
 // Detaching an ArrayBuffer (what a postMessage transfer does) turns off, for the rest of the
 // sending thread's life, V8's assumption that no buffer is ever detached: its optimised code is
 // thrown away and every typed-array access is checked from then on (a few per cent of the
 // meter's path, scripts/detach-cost.mjs). So no thread that meters may transfer a buffer:
 // snapshot batches go to their output thread, and flow batches back from meter workers, in shared
-// memory or copied (`batchMessage`); nDPI's fields from a dissection thread are copied. V8 says when the assumption ends (--trace-protector-invalidation, on stdout);
-// Node itself detaches buffers when the process ends, so a line before the exit mark is one of
-// ours. The built CLI runs here: from the sources, the TypeScript loader's own thread detaches
+// memory or copied (`batchMessage`); nDPI's fields from a dissection thread are copied. V8 says
+// when the assumption ends (--trace-protector-invalidation, on stdout); Node itself detaches
+// buffers when the process ends, so a line before the exit mark is one of ours. The built CLI runs here: from the sources, the TypeScript loader's own thread detaches
 // buffers too, and V8's trace does not say which thread did.
 
 const scratch = mkdtempSync(join(tmpdir(), 'flowstream-detach-'));
@@ -25,8 +25,7 @@ const EXIT_MARK_MODULE = join(REPO, 'packages', 'streamer', 'test', 'support', '
 const NDPI = !(loadNdpi() instanceof Error);
 const CAPTURE = join(PCAPS, 'instagram.pcap');
 
-const BUILT = existsSync(join(REPO, 'packages', 'streamer', 'dist', 'bundle', 'cli.js'));
-if (!BUILT && process.env.CI === 'true') throw new Error('packages/streamer/dist is missing: the README build step must run before the tests');
+const BUILT = cliBuilt();
 
 /** stdout of the built CLI under --trace-protector-invalidation, up to the process's exit event. */
 function beforeExit(args: string[]): string {

@@ -1,4 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,6 +9,16 @@ export const PCAPS = resolve(REPO, '..', 'shared', 'corpus', 'nfstream', 'pcaps'
 export const CLI_ENTRY = join(REPO, 'packages', 'streamer', 'test', 'support', 'cli-entry.ts');
 /** The committed launcher, which runs the built bundle (what an installed `flowstream` runs). */
 export const CLI_LAUNCHER = join(REPO, 'packages', 'streamer', 'bin', 'flowstream.js');
+
+/**
+ * Whether the bundle {@link CLI_LAUNCHER} runs was built (`pnpm build`), for the tests that run it.
+ * In CI a missing bundle is an error, not a skip: the README's build step runs before the tests.
+ */
+export function cliBuilt(): boolean {
+  if (existsSync(join(REPO, 'packages', 'streamer', 'dist', 'bundle', 'cli.js'))) return true;
+  if (process.env.CI === 'true') throw new Error('packages/streamer/dist is missing: the README build step must run before the tests');
+  return false;
+}
 /**
  * Node's arguments before the CLI's own: the sources by default; with `FLOWSTREAM_TEST_CLI=built`
  * the built launcher, so the same tests check the bundle (module order, worker entries, package
