@@ -70,3 +70,5 @@ export { snapshotColumns } from './flow/flow-snapshot.js';
 export { addressFieldsOf, keepsResultsInInstance, takesSnapshots } from './plugin/nfplugin.js';
 export { SnapshotTracker } from './meter/snapshot-tracker.js';
 export { waitAsync } from './capture/wait-async.js';
+export { objectArray } from './shapes/object-array.js';
+export { variableFields } from './shapes/variable-fields.js';

@@ -1,4 +1,4 @@
-import { AS_DOUBLE } from '../as-double.js';
+import { AS_DOUBLE } from '../shapes/as-double.js';
 const EMPTY = new Uint8Array(0);
 
 /**

@@ -7,6 +7,7 @@ import type { FlowDissector } from './flow-dissector.js';
 import { FlowStructPool } from './flow-struct-pool.js';
 import { compatLabel, compatProtocolName, type NdpiEvidence, type NdpiLabel } from './ndpi-compat.js';
 import { NDPI_LAYOUT as L, NDPI_PROTO } from './ndpi-layout.js';
+import { variableFields } from '../shapes/variable-fields.js';
 import type { NdpiAddress, NdpiFunctions, NdpiLibrary } from './ndpi-library.js';
 
 /** NFStream's C buffer sizes minus the terminator (spec §11). */
@@ -129,6 +130,8 @@ class NdpiDissector implements FlowDissector {
     private readonly nDissections: number,
   ) {
     this.lastPacket = lastDissectedPacket(nDissections);
+    // replaced by longer arrays as the flow table grows, after the dissection path was optimised
+    variableFields(this, 'structIds', 'state', 'proto', 'guessed', 'giveUpCategory', 'portGuessBefore');
     this.fn = lib.fn;
     this.structs = new FlowStructPool(L.sizeofFlowStruct, (bytes) => Number(this.fn.addressOf(bytes, bytes, 0)));
     const module = this.fn.initDetectionModule(NDPI_NO_PREFS);

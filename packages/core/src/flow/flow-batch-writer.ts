@@ -1,6 +1,7 @@
 import { ipv4Text, ipv6Text, macText, ouiText } from '../decode/address-text.js';
 import { KEY_DST, KEY_META, KEY_PORTS, KEY_SRC, KEY_VLAN, KEY_WORDS, type FlowTable } from '../meter/flow-table.js';
 import { PAGE_MASK, PAGE_SHIFT } from '../meter/slot-pages.js';
+import { variableFields } from '../shapes/variable-fields.js';
 import type { FieldSpec } from './field-spec.js';
 import { FlowBatch, type FlowColumn, type StringColumn } from './flow-batch.js';
 import {
@@ -52,9 +53,25 @@ export interface DissectionFields {
   content_type: string;
 }
 
-/** A fresh {@link DissectionFields} to write into (a scratch object, reused flow after flow). */
+/** The names of {@link DissectionFields}, in NFStream's column order. */
+export const DISSECTION_FIELD_NAMES = [
+  'application_name',
+  'application_category_name',
+  'application_is_guessed',
+  'application_confidence',
+  'requested_server_name',
+  'client_fingerprint',
+  'server_fingerprint',
+  'user_agent',
+  'content_type',
+] as const satisfies readonly (keyof DissectionFields)[];
+
+/**
+ * A fresh {@link DissectionFields} to write into (a scratch object, reused flow after flow): its
+ * fields are variable from the start (see {@link variableFields}), as every flow writes them again.
+ */
 export function emptyDissectionFields(): DissectionFields {
-  return {
+  const fields: DissectionFields = {
     application_name: '',
     application_category_name: '',
     application_is_guessed: 0,
@@ -65,7 +82,9 @@ export function emptyDissectionFields(): DissectionFields {
     user_agent: '',
     content_type: '',
   };
+  return variableFields(fields, ...DISSECTION_FIELD_NAMES);
 }
+
 
 const NDPI_STRINGS = ['application_name', 'application_category_name', 'requested_server_name', 'client_fingerprint', 'server_fingerprint', 'user_agent', 'content_type'] as const;
 

@@ -21,7 +21,8 @@ import { FlowTable, NO_SLOT } from './flow-table.js';
 import { PAGE_MASK, PAGE_SHIFT } from './slot-pages.js';
 import type { MeterConfig } from './meter-config.js';
 import { SnapshotTracker } from './snapshot-tracker.js';
-import { AS_DOUBLE } from '../as-double.js';
+import { AS_DOUBLE } from '../shapes/as-double.js';
+import { objectArray } from '../shapes/object-array.js';
 
 /** Flows the idle scan may emit at most per scan (spec §6.2 step 3). */
 const SCAN_LIMIT = 1000;
@@ -97,10 +98,10 @@ export class FlowMeter {
 
   /**
    * Full batches emitted since the last drain, in emission order. Drains empty the list rather
-   * than replace it: a fresh `[]` holds small integers until its first push, and that change of
-   * kind deoptimized `expire` after every drain.
+   * than replace it, and it holds objects from the start (see {@link objectArray}): a change of
+   * its kind deoptimized `expire` and the packet loop.
    */
-  private readonly batches: FlowBatch[] = [];
+  private readonly batches: FlowBatch[] = objectArray();
   /**
    * Rows of each batch in {@link batches} (all of them full). {@link pendingFlows} counts from the
    * list: a counter field beside it changed for the first time when the first batch filled, and
@@ -142,7 +143,7 @@ export class FlowMeter {
   private snapAt = NaN;
   private readonly snap: SnapshotTracker | null;
   private readonly snapWriter: SnapshotBatchWriter | null;
-  private readonly snapBatches: FlowBatch[] = [];
+  private readonly snapBatches: FlowBatch[] = objectArray();
   private readonly snapPlugins: readonly NFPlugin[];
   // NaN: the fields hold doubles from the start (times and byte counts outgrow small integers, and
   // a field that changes representation throws away the compiled code that read it)

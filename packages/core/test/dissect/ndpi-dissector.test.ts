@@ -5,22 +5,13 @@ import type { FlowDissector } from '../../src/dissect/flow-dissector.js';
 import { createNdpiDissector, loadNdpi, ndpiVersion } from '../../src/dissect/index.js';
 import type { NdpiLibrary } from '../../src/dissect/index.js';
 import type { NdpiFunctions } from '../../src/dissect/ndpi-library.js';
+import { DISSECTION_FIELD_NAMES } from '../../src/flow/flow-batch-writer.js';
 import { NFlow } from '../../src/flow/nflow.js';
 import { forEachPacket, meterFlows, ndpiForTests, PCAPS } from './support/capture-flows.js';
 
 const { lib, skip, title } = ndpiForTests('nDPI dissector');
 
-const NDPI_FIELDS = [
-  'application_name',
-  'application_category_name',
-  'application_is_guessed',
-  'application_confidence',
-  'requested_server_name',
-  'client_fingerprint',
-  'server_fingerprint',
-  'user_agent',
-  'content_type',
-] as const;
+const NDPI_FIELDS = DISSECTION_FIELD_NAMES;
 
 function fields(f: NFlow): Record<string, unknown> {
   return Object.fromEntries(NDPI_FIELDS.map((k) => [k, f[k]]));

@@ -7,7 +7,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { CaptureRecord, createNdpiDissector, DecodedPacket, loadNdpi, type DissectionFields, type FlowDissector, type NFlow } from '@flowstream/core';
-import { emptyDissectionFields } from '@flowstream/core/internal';
+import { emptyDissectionFields, objectArray, variableFields } from '@flowstream/core/internal';
 import { Ctl, PacketRingReader, RecordKind, WorkerState } from './packet-ring.js';
 import { holdingSlot } from './slot-array.js';
 import { DISSECTION_INTS, type DissectionMessage, type DissectionWorkerData } from './worker-protocol.js';
@@ -103,7 +103,10 @@ class DissectionResults {
   constructor(
     private readonly port: MessagePort,
     private readonly control: Int32Array,
-  ) {}
+  ) {
+    // replaced after every post, once the dissection path was optimised
+    variableFields(this, 'texts');
+  }
 
   /** Takes {@link fields} as the next expired flow's. */
   add(): void {
@@ -132,7 +135,8 @@ class DissectionResults {
     const ints = this.count === POST_EVERY ? this.ints : this.ints.subarray(0, this.count * DISSECTION_INTS);
     this.post({ kind: 'dissections', count: this.count, ints, texts: this.texts });
     this.count = 0;
-    this.texts = [];
+    // the list's shape stays that of the first one (texts), not that of an empty `[]`
+    this.texts = objectArray();
   }
 
   /** Posts `message` and tells a main thread that waits for it. */

@@ -19,10 +19,16 @@ function le32(word: number): number {
  */
 export function nfstreamPacketHash(p: DecodedPacket): number {
   let h = (p.protocol + p.vlanId + p.srcPort + p.dstPort + p.tunnelId) | 0;
+  // one wrapping add at a time (the same sum modulo 2^32): a chain of adds made V8 check each for
+  // overflow and deoptimise the packet path at the first that overflowed
   if (p.ipVersion === 6) {
-    h = (h + le32(p.src2) + le32(p.src3) + le32(p.dst2) + le32(p.dst3)) | 0;
+    h = (h + le32(p.src2)) | 0;
+    h = (h + le32(p.src3)) | 0;
+    h = (h + le32(p.dst2)) | 0;
+    h = (h + le32(p.dst3)) | 0;
   } else {
-    h = (h + le32(p.src0) + le32(p.dst0)) | 0;
+    h = (h + le32(p.src0)) | 0;
+    h = (h + le32(p.dst0)) | 0;
   }
   return h >>> 0;
 }

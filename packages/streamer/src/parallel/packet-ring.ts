@@ -1,5 +1,5 @@
 import type { CaptureRecord, DecodedPacket } from '@flowstream/core';
-import { storeAddressWords, viewMappedSegment } from '@flowstream/core/internal';
+import { storeAddressWords, variableFields, viewMappedSegment } from '@flowstream/core/internal';
 
 /**
  * Single-producer single-consumer ring of capture records in a SharedArrayBuffer: the main thread
@@ -188,6 +188,8 @@ export class PacketRingWriter {
     this.capacity = this.i32.length;
     this.mask = this.capacity - 1;
     this.maxWords = this.capacity >>> 2;
+    // refreshed only once the ring first looks full, after the packet path was optimised
+    variableFields(this, 'read');
   }
 
   /** Writes a record whose bytes are in shared chunk `chunk` (its `data`), with `rec.timeMs` as its meter time. */
@@ -427,6 +429,8 @@ export class PacketRingReader {
   readonly control: Int32Array;
   private readonly i32: Int32Array;
   private readonly f64: Float64Array;
+  /** Address words and tunnel ids, read as unsigned: `i32[x] >>> 0` made V8 guess small integers from the first packets and deoptimise at the first address past 2^31. */
+  private readonly u32: Uint32Array;
   private readonly u8: Uint8Array;
   private readonly mask: number;
   private read = 0;
@@ -453,6 +457,7 @@ export class PacketRingReader {
     this.control = new Int32Array(buffers.control);
     this.i32 = new Int32Array(buffers.data);
     this.f64 = new Float64Array(buffers.data);
+    this.u32 = new Uint32Array(buffers.data);
     this.u8 = new Uint8Array(buffers.data);
     this.mask = this.i32.length - 1;
     this.chunkBytes = chunks.map((c) => new Uint8Array(c));
@@ -551,6 +556,7 @@ export class PacketRingReader {
    */
   private readPacket(at: number, words: number, p: DecodedPacket): void {
     const i32 = this.i32;
+    const u32 = this.u32;
     const f64 = this.f64;
     const d = at >>> 1;
     const small = i32[at + P_SMALL]!;
@@ -570,15 +576,15 @@ export class PacketRingReader {
       p.transportSize = l4 & 0xffff;
       p.payloadSize = l4 >>> 16;
       p.vlanId = i32[at + C_VLAN]!;
-      p.tunnelId = i32[at + C_TUNNEL]! >>> 0;
+      p.tunnelId = u32[at + C_TUNNEL]!;
       const ports = i32[at + C_PORTS]!;
       p.srcPort = ports & 0xffff;
       p.dstPort = ports >>> 16;
-      p.src0 = i32[at + C_SRC]! >>> 0;
+      p.src0 = u32[at + C_SRC]!;
       p.src1 = 0;
       p.src2 = 0;
       p.src3 = 0;
-      p.dst0 = i32[at + C_DST]! >>> 0;
+      p.dst0 = u32[at + C_DST]!;
       p.dst1 = 0;
       p.dst2 = 0;
       p.dst3 = 0;
@@ -593,19 +599,19 @@ export class PacketRingReader {
     p.transportSize = i32[at + P_TRANSPORT]!;
     p.payloadSize = i32[at + P_PAYLOAD]!;
     p.vlanId = i32[at + P_VLAN]!;
-    p.tunnelId = i32[at + P_TUNNEL]! >>> 0;
+    p.tunnelId = u32[at + P_TUNNEL]!;
     const ports = i32[at + P_PORTS]!;
     p.srcPort = ports & 0xffff;
     p.dstPort = ports >>> 16;
     const a = at + P_ADDRESSES;
-    p.src0 = i32[a]! >>> 0;
-    p.src1 = i32[a + 1]! >>> 0;
-    p.src2 = i32[a + 2]! >>> 0;
-    p.src3 = i32[a + 3]! >>> 0;
-    p.dst0 = i32[a + 4]! >>> 0;
-    p.dst1 = i32[a + 5]! >>> 0;
-    p.dst2 = i32[a + 6]! >>> 0;
-    p.dst3 = i32[a + 7]! >>> 0;
+    p.src0 = u32[a]!;
+    p.src1 = u32[a + 1]!;
+    p.src2 = u32[a + 2]!;
+    p.src3 = u32[a + 3]!;
+    p.dst0 = u32[a + 4]!;
+    p.dst1 = u32[a + 5]!;
+    p.dst2 = u32[a + 6]!;
+    p.dst3 = u32[a + 7]!;
   }
 
   /** The fields both frame kinds share. */

@@ -121,7 +121,10 @@ export class RecordRouter implements RecordDecoder {
     // spec §7 hash: vlan and tunnel ids are 0 here; addresses are their bytes read as LE32
     const src = d[ip + 12]! | (d[ip + 13]! << 8) | (d[ip + 14]! << 16) | (d[ip + 15]! << 24);
     const dst = d[ip + 16]! | (d[ip + 17]! << 8) | (d[ip + 18]! << 16) | (d[ip + 19]! << 24);
-    const h = (proto + sp + dp + src + dst) >>> 0;
+    // one wrapping add at a time, as in nfstreamPacketHash (a chain is checked for overflow)
+    let h = (proto + sp + dp) | 0;
+    h = (h + src) | 0;
+    h = (h + dst) >>> 0;
     this.hash = h;
     return this.buckets[h & this.mask]!;
   }

@@ -1,6 +1,6 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { DecodedPacket, DissectionFields, DissectionSink, FlowDissector } from '@flowstream/core';
-import { emptyDissectionFields, lastDissectedPacket, writeUndissected } from '@flowstream/core/internal';
+import { emptyDissectionFields, lastDissectedPacket, variableFields, writeUndissected } from '@flowstream/core/internal';
 import { allocateRing, Ctl, PacketRingWriter, WorkerState } from './packet-ring.js';
 import { holdingSlot } from './slot-array.js';
 import { bootFailure, defaultWorkerEntry, startMeterWorker, WORKER_BOOT_TIMEOUT_MS, type MeterWorkerThread, type WorkerEntry } from './worker-spawn.js';
@@ -68,6 +68,8 @@ export class ThreadedDissector implements FlowDissector {
     const bootTimeoutMs = options.bootTimeoutMs ?? WORKER_BOOT_TIMEOUT_MS;
     if (!Number.isInteger(threads) || threads < 1 || threads > 0xffff) throw new RangeError(`threads must be an integer in 1…65535, got ${threads}`);
     this.lastPacket = lastDissectedPacket(nDissections);
+    // both grow with the table, after the packet path was optimised
+    variableFields(this, 'tickets', 'order');
     const finished = new SharedArrayBuffer(FINISHED_CELLS * 4);
     // no flow has ticket -1: an empty cell marks nothing
     this.finished = new Int32Array(finished).fill(-1);
