@@ -318,7 +318,7 @@ const LONG_ROW_IDS = ['long-core', 'long-meters-2', 'long-ndpi-stats', 'long-ndp
 
 const ROW_IDS = [
   'core', 'stdin', 'stats-splt', 'meters-2', 'stats-splt-meters-2', 'plugins', 'snapshots', 'split-1', 'split-2',
-  'ndpi-20', 'ndpi-stats', 'ndpi-stats-meters-2', 'split-1-ndpi-stats', 'split-2-ndpi-stats',
+  'ndpi-20', 'stdin-ndpi-20', 'ndpi-stats', 'ndpi-stats-meters-2', 'split-1-ndpi-stats', 'split-2-ndpi-stats',
   'csv', 'arrow', 'parquet', 'jsonl', 'ipfix', 'nats',
   'flood-unbounded', 'flood-bounded', 'report',
   'memory', 'memory-snapshots', 'startup-version', 'startup-tiny',
@@ -342,6 +342,7 @@ const COMPARISONS = [
   { row: 'plugins', peer: 'core', kind: 'speed' },
   { row: 'snapshots', peer: 'core', kind: 'time', max: 1.3 },
   { row: 'ndpi-20', peer: 'core', kind: 'speed' },
+  { row: 'stdin-ndpi-20', peer: 'ndpi-20', kind: 'speed' },
   { row: 'ndpi-stats-meters-2', peer: 'ndpi-stats', kind: 'speed', min: 1.5 },
   { row: 'long-meters-2', peer: 'long-core', kind: 'speed' },
   { row: 'long-ndpi-stats-meters-2', peer: 'long-ndpi-stats', kind: 'speed' },
@@ -471,6 +472,7 @@ function defineRows(opts, caps, scratch) {
     splitRow('split-1', 'main', 'replicated reading, one share of 1: all flows (the baseline of split-2)', caps.main, [], 1),
     splitRow('split-2', 'main', 'replicated reading: two processes at once, each reads the whole capture and meters half the flows', caps.main, [], 2),
     fsRow('ndpi-20', 'ndpi', 'nDPI, --n-dissections 20', caps.main, ['--format', 'none', '--n-dissections', '20']),
+    fsRow('stdin-ndpi-20', 'ndpi', 'nDPI, --n-dissections 20 (NFStream\'s default), from a pipe', caps.main, ['--format', 'none', '--n-dissections', '20'], { stdin: true }),
     fsRow('ndpi-stats', 'ndpi', 'nDPI 20 + statistical analysis, 1 meter', caps.main, ndpiStats),
     fsRow('ndpi-stats-meters-2', 'ndpi', 'nDPI 20 + statistical analysis, --n-meters 2', caps.main, [...ndpiStats, '--n-meters', '2']),
     splitRow('split-1-ndpi-stats', 'ndpi', 'replicated reading, nDPI 20 + statistics, one share of 1', caps.main, ndpiStatsSplit, 1),
