@@ -241,12 +241,13 @@ class RingLender implements WindowLender {
       this.map(w, this.memory, h + at, take, position);
     } else if (tail >= n) {
       // the bytes asked for end before the ring does: lend up to its end, in place; the next lend
-      // starts at offset 0 (copying the tail at every wrap was ~2 % of the main thread's profile on a pipe:
-      // a copy within shared memory is a relaxed, word-by-word one)
+      // starts at offset 0 (copying the tail at every wrap was ~2 % of the main thread's profile
+      // on a pipe: a copy within shared memory is a relaxed, word-by-word one)
       take = tail;
       this.map(w, this.memory, h + at, take, position);
     } else if (tail <= h) {
-      // a record straddles the end: its head (less than a record) goes into the headroom, right before offset 0
+      // a record straddles the end: its head (less than a record) goes into the headroom, right
+      // before offset 0
       this.memory.copyWithin(h - tail, h + at, h + this.size);
       this.map(w, this.memory, h - tail, take, position);
     } else {

@@ -429,7 +429,10 @@ export class PacketRingReader {
   readonly control: Int32Array;
   private readonly i32: Int32Array;
   private readonly f64: Float64Array;
-  /** Address words and tunnel ids, read as unsigned: `i32[x] >>> 0` made V8 guess small integers from the first packets and deoptimise at the first address past 2^31. */
+  /**
+   * Address words and tunnel ids, read as unsigned: `i32[x] >>> 0` made V8 guess small integers
+   * from the first packets and deoptimise at the first address past 2^31.
+   */
   private readonly u32: Uint32Array;
   private readonly u8: Uint8Array;
   private readonly mask: number;

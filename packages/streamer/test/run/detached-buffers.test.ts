@@ -13,8 +13,9 @@ import { CLI_LAUNCHER, cliBuilt, PCAPS, REPO } from '../support/run-cli.js';
 // snapshot batches go to their output thread, and flow batches back from meter workers, in shared
 // memory or copied (`batchMessage`); nDPI's fields from a dissection thread are copied. V8 says
 // when the assumption ends (--trace-protector-invalidation, on stdout); Node itself detaches
-// buffers when the process ends, so a line before the exit mark is one of ours. The built CLI runs here: from the sources, the TypeScript loader's own thread detaches
-// buffers too, and V8's trace does not say which thread did.
+// buffers when the process ends, so a line before the exit mark is one of ours. The built CLI
+// runs here: from the sources, the TypeScript loader's own thread detaches buffers too, and V8's
+// trace does not say which thread did.
 
 const scratch = mkdtempSync(join(tmpdir(), 'flowstream-detach-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
