@@ -95,13 +95,9 @@ export class ByteWindow {
 
   /** Marks `n` bytes as read. */
   consume(n: number): void {
+    // no rewind when the last byte is read: the next fill compacts (makeRoom), and a branch taken
+    // only at such a rare moment would throw the parsers' compiled code away (no type feedback)
     this.start += n;
-    // rewinding would write over delivered records; with a buffer supplier they must stay intact
-    if (this.start === this.end && this.buffers === null) {
-      this.base += this.start;
-      this.start = 0;
-      this.end = 0;
-    }
   }
 
   /** Drops every unread byte (end of a truncated source). */

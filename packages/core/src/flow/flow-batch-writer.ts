@@ -119,8 +119,10 @@ export class FlowBatchWriter {
   private readonly macs = new TextCache(macText);
   private readonly ouis = new TextCache(ouiText);
 
-  // storage of the batch being written (replaced when a full batch is handed out); made with the
-  // batch's first row, so a writer that gets no rows (snapshots of a short capture) costs no memory
+  // storage of the batch being written: made with the writer's first row, so a writer that gets no
+  // rows (snapshots of a short capture) costs no memory; replaced as soon as a full batch is handed
+  // out, so `append` takes its allocating branch only once, at a first row that runs before V8 has
+  // type feedback for it: taken again later, it would throw the compiled `append` away
   private hasStorage = false;
   private num!: (Float64Array | null)[];
   private words!: Uint32Array;
@@ -383,7 +385,7 @@ export class FlowBatchWriter {
     }
     const batch = new FlowBatch(this.fields, columns, n, undefined, this.flows, recycle);
     this.rows = 0;
-    if (full) this.hasStorage = false;
+    if (full) this.allocate();
     else {
       if (this.flows !== null) this.flows = [];
       // plugin value arrays are handed out by slice; clear ours so old values do not linger

@@ -40,7 +40,7 @@ export const SNAPSHOT_BATCH_ROWS = 1024;
  */
 export class SnapshotBatchWriter {
   private readonly flows: FlowBatchWriter;
-  /** The snapshot columns of the batch being written; empty until its first row (see FlowBatchWriter). */
+  /** The snapshot columns of the batch being written; empty until the writer's first row (see FlowBatchWriter). */
   private own: Float64Array[] = [];
   private readonly pool: Float64Array[][] = [];
   private readonly capacity: number;
@@ -107,7 +107,8 @@ export class SnapshotBatchWriter {
     for (let j = FINAL_ONLY; j < flowBatch.columns.length; j++) columns.push(flowBatch.columns[j]!);
     columns.splice(KEY_COLUMN, 0, new FlowKeyTexts(fields, columns, n));
     if (!full) return new FlowBatch(fields, columns, n);
-    this.own = [];
+    // the next batch's columns at once, as the flow writer does (see its `hasStorage`)
+    this.allocate();
     const recycle = () => {
       flowBatch.release();
       if (this.pool.length < POOLED) this.pool.push(own);

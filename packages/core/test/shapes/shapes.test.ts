@@ -1,23 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AS_DOUBLE } from '../../src/shapes/as-double.js';
 import { objectArray } from '../../src/shapes/object-array.js';
 import { variableFields } from '../../src/shapes/variable-fields.js';
+import { traceDeopt as traceScript } from '../support/trace-deopt.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..', '..', '..');
-
-/**
- * Runs `body` in a fresh Node under `--trace-deopt` (the helpers imported as `variableFields` and
- * `objectArray`) and returns V8's trace: what the engine did, not what we think it does.
- */
+/** V8's trace of `body` run with the helpers imported as `variableFields` and `objectArray`. */
 function traceDeopt(body: string): string {
-  const script = `import { variableFields } from './packages/core/src/shapes/variable-fields.ts';
+  return traceScript(`import { variableFields } from './packages/core/src/shapes/variable-fields.ts';
 import { objectArray } from './packages/core/src/shapes/object-array.ts';
-${body}`;
-  const run = spawnSync(process.execPath, ['--trace-deopt', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
-  expect(run.status, run.stderr).toBe(0);
-  return run.stdout;
+${body}`);
 }
 
 /** A class whose `table` is replaced once its reader was optimised, the way a growing table is. */
