@@ -85,8 +85,6 @@ export function emptyDissectionFields(): DissectionFields {
   return variableFields(fields, ...DISSECTION_FIELD_NAMES);
 }
 
-const NDPI_STRINGS = ['application_name', 'application_category_name', 'requested_server_name', 'client_fingerprint', 'server_fingerprint', 'user_agent', 'content_type'] as const;
-
 /** Where the writer reads a flow's state. */
 export interface FlowState {
   readonly table: FlowTable;
@@ -482,6 +480,3 @@ export class MacTexts implements StringColumn {
     return t;
   }
 }
-
-/** Names of the nDPI string fields (for scratch objects). */
-export const DISSECTION_STRING_FIELDS = NDPI_STRINGS;
