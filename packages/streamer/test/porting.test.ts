@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NFPlugin, loadNdpi, type NFlow } from '@flowstream/core';
 import { METERING_OPTION_TABLE } from '@flowstream/core/internal';
 import { NFStreamer, meter, packets, type RunProgress } from '@flowstream/streamer';
-import { meterCount } from '../src/parallel/parallel-plan.js';
+import { meterCount } from '../src/parallel/meter-count.js';
 import { PCAPS } from './support/run-cli.js';
 
 // What people coming from NFStream write, and what they get.

@@ -1,4 +1,4 @@
-import { meterCount } from '../parallel/parallel-plan.js';
+import { meterCount } from '../parallel/meter-count.js';
 import { prestartMeterWorkers } from '../parallel/worker-spawn.js';
 import { peekFlag, peekOption } from './argv-peek.js';
 

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { ResolvedMeteringOptions } from '@flowstream/core';
 import { keepsResultsInInstance } from '@flowstream/core/internal';
 import { pluginOrigin, type PluginOrigin } from '../plugin-registry/plugin-origin.js';
+import { meterCount } from './meter-count.js';
 
 /** What a run with parallel meters needs from the streamer's options. */
 export interface ParallelPlan {
@@ -17,26 +18,6 @@ export interface ParallelPlan {
    * leave it less to do.
    */
   readonly dissectionThread: boolean;
-}
-
-/**
- * The number of meters a run uses: `nMeters`, at most one per available core (NFStream also caps
- * an explicit `n_meters`, at cores − 1, for its separate reader process; here the main thread
- * reads and is meter 0); for 0 (NFStream's default, automatic sizing) one fewer than the cores.
- * The main thread reads and routes every packet besides being meter 0, and each worker costs
- * start-up and recompilation: on two cores a second meter costs more CPU time than it saves with
- * core fields (README, *Parallel meters*), so automatic sizing starts parallel meters from three
- * cores.
- *
- * @example
- * ```ts
- * meterCount(0, 8); // 7
- * meterCount(0, 1); // 1
- * meterCount(16, 4); // 4
- * ```
- */
-export function meterCount(nMeters: number, cores: number = availableParallelism()): number {
-  return nMeters === 0 ? Math.max(1, cores - 1) : Math.min(nMeters, Math.max(1, cores));
 }
 
 /**
