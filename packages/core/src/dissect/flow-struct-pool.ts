@@ -25,6 +25,8 @@ const ALIGN = 16;
 export class FlowStructPool {
   /** Each page's bytes, from its first (aligned) struct on. */
   private readonly pages: Uint8Array[] = [];
+  /** The same bytes read as numbers (little-endian, as nDPI's fields on the platforms it runs on). */
+  private readonly views: DataView[] = [];
   /** Each page's first struct's address. */
   private readonly bases: number[] = [];
   private free = new Int32Array(0);
@@ -65,7 +67,12 @@ export class FlowStructPool {
     return this.pages[(id / PAGE_STRUCTS) | 0]!;
   }
 
-  /** Where struct `id` starts in its page's {@link bytes}. */
+  /** The page holding struct `id`, as a DataView (the same bytes as {@link bytes}). */
+  view(id: number): DataView {
+    return this.views[(id / PAGE_STRUCTS) | 0]!;
+  }
+
+  /** Where struct `id` starts in its page's {@link bytes} and {@link view}. */
   offset(id: number): number {
     return (id % PAGE_STRUCTS) * this.size;
   }
@@ -78,6 +85,7 @@ export class FlowStructPool {
     const page = raw.subarray(skip, skip + PAGE_STRUCTS * this.size);
     const first = this.pages.length * PAGE_STRUCTS;
     this.pages.push(page);
+    this.views.push(new DataView(page.buffer, page.byteOffset, page.byteLength));
     this.bases.push(address + skip);
     const free = new Int32Array(this.free.length + PAGE_STRUCTS);
     free.set(this.free.subarray(0, this.freeCount));

@@ -8,9 +8,17 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <ndpi_api.h>
 
 #define P(name, value) printf("%s %lu\n", name, (unsigned long)(value))
+
+/* ndpi_free_flow_data's frees are recorded, not done: the pointers it is handed are markers. */
+static void *freed_marker;
+static int marker_freed;
+static void record_free(void *ptr) {
+  if (ptr == freed_marker) marker_freed = 1;
+}
 #define OFF(member) P(#member, offsetof(struct ndpi_flow_struct, member))
 
 int main(void) {
@@ -48,6 +56,33 @@ int main(void) {
   OFF(protos.ssh.hassh_server);
   OFF(protos.dhcp.fingerprint);
   P("sizeof_dhcp_fingerprint", sizeof(((struct ndpi_flow_struct *)0)->protos.dhcp.fingerprint));
+  /*
+   * Which pointer-sized words of a flow struct ndpi_free_flow_data frees, asked of the library
+   * itself: each word in turn holds a marker, with the protocols and the transport under which the
+   * library frees the most (TLS, then plain; TCP, then UDP). One `freed_pointer OFFSET` line each.
+   */
+  set_ndpi_free(record_free);
+  {
+    static const u_int16_t protos[] = {NDPI_PROTOCOL_TLS, NDPI_PROTOCOL_UNKNOWN};
+    static const u_int8_t transports[] = {IPPROTO_TCP, IPPROTO_UDP};
+    struct ndpi_flow_struct f;
+    for (size_t at = 0; at + sizeof(void *) <= sizeof(f); at += sizeof(void *)) {
+      int freed = 0;
+      for (int p = 0; p < 2; p++)
+        for (int t = 0; t < 2; t++) {
+          memset(&f, 0, sizeof(f));
+          f.detected_protocol_stack[0] = protos[p];
+          f.l4_proto = transports[t];
+          /* a marker over the protocol or transport fields changes them: then no free is asked for */
+          freed_marker = (void *)(0x10000 + at);
+          memcpy((unsigned char *)&f + at, &freed_marker, sizeof(void *));
+          marker_freed = 0;
+          ndpi_free_flow_data(&f);
+          freed |= marker_freed;
+        }
+      if (freed) P("freed_pointer", at);
+    }
+  }
   P("NDPI_CONFIDENCE_UNKNOWN", NDPI_CONFIDENCE_UNKNOWN);
   P("NDPI_CONFIDENCE_MATCH_BY_PORT", NDPI_CONFIDENCE_MATCH_BY_PORT);
   P("NDPI_CONFIDENCE_MATCH_BY_IP", NDPI_CONFIDENCE_MATCH_BY_IP);

@@ -101,9 +101,14 @@ class NdpiDissector implements FlowDissector {
   private results: (Dissection | null)[] = new Array<Dissection | null>(1024).fill(null);
   private readonly guessedOut = new Uint8Array(1);
   private readonly matchResult = new Uint8Array(L.sizeofProtocolMatchResult);
-  /** Copy of the flow struct being collected, and of one of its heap strings. */
-  private readonly flowBytes = new Uint8Array(L.sizeofFlowStruct);
-  private readonly flowView = new DataView(this.flowBytes.buffer);
+  /**
+   * The flow struct being collected, read where it lies: its pool page as bytes and as numbers,
+   * and where it starts in them (a copy of its 688 bytes per flow cost more than the reads).
+   */
+  private page: Uint8Array = new Uint8Array(0);
+  private pageView: DataView = new DataView(new ArrayBuffer(0));
+  private at = 0;
+  /** Copy of one of the struct's heap strings. */
   private readonly stringBytes = new Uint8Array(MAX_USER_AGENT + 1);
   private readonly protoNames: (string | undefined)[] = [];
   private readonly categoryNames: (string | undefined)[] = [];
@@ -117,8 +122,8 @@ class NdpiDissector implements FlowDissector {
     ipMatch: 0,
     // TLS sets subprotocol_detected for SNI and certificate names; QUIC only matches its SNI.
     dpiNamed: (master, app) =>
-      (isTlsLike(master) && (this.flowBytes[L.tlsQuicFlags]! & L.tlsSubprotocolDetectedMask) !== 0) ||
-      this.hostNameMatches(this.live(), this.flowBytes, app),
+      (isTlsLike(master) && (this.page[this.at + L.tlsQuicFlags]! & L.tlsSubprotocolDetectedMask) !== 0) ||
+      this.hostNameMatches(this.live(), app),
     defaultCategory: (id) => this.defaultCategory(this.live(), id),
   };
 
@@ -131,7 +136,7 @@ class NdpiDissector implements FlowDissector {
   ) {
     this.lastPacket = lastDissectedPacket(nDissections);
     // replaced by longer arrays as the flow table grows, after the dissection path was optimised
-    variableFields(this, 'structIds', 'state', 'proto', 'guessed', 'giveUpCategory', 'portGuessBefore');
+    variableFields(this, 'structIds', 'state', 'proto', 'guessed', 'giveUpCategory', 'portGuessBefore', 'page', 'pageView', 'at');
     this.fn = lib.fn;
     this.structs = new FlowStructPool(L.sizeofFlowStruct, (bytes) => Number(this.fn.addressOf(bytes, bytes, 0)));
     const module = this.fn.initDetectionModule(NDPI_NO_PREFS);
@@ -243,37 +248,39 @@ class NdpiDissector implements FlowDissector {
     this.state[slot] = DONE;
   }
 
-  /** Frees nDPI's allocations in the slot's flow struct and gives the struct back to the pool. */
+  /**
+   * Frees nDPI's allocations in the slot's flow struct and gives the struct back to the pool. Most
+   * flows have none (no HTTP strings, no TLS names): for them `ndpi_free_flow_data` is not called.
+   */
   private freeStruct(slot: number): void {
     const id = this.structIds[slot]!;
-    this.fn.freeFlowData(this.structs.address(id));
+    if (holdsAllocations(this.structs.view(id), this.structs.offset(id))) this.fn.freeFlowData(this.structs.address(id));
     this.structs.give(id);
   }
 
-  /** The slot's columns, read from a copy of its struct made in JS (no call into C). */
+  /** The slot's columns, read from its struct in JS (no call into C but for a heap string's length). */
   private collect(slot: number): Dissection {
     const module = this.live();
-    const bytes = this.flowBytes;
-    const view = this.flowView;
-    // copied: the label rules and the string readers read the struct at fixed offsets
     const id = this.structIds[slot]!;
-    const at = this.structs.offset(id);
-    bytes.set(this.structs.bytes(id).subarray(at, at + L.sizeofFlowStruct));
+    // the label rules and the string readers read the struct through these
+    const bytes = (this.page = this.structs.bytes(id));
+    const view = (this.pageView = this.structs.view(id));
+    const at = (this.at = this.structs.offset(id));
     const proto = this.proto[slot]!;
     const gaveUp = this.giveUpCategory[slot]! >= 0;
-    const portGuess = view.getUint16(L.guessedProtocolId, true);
+    const portGuess = view.getUint16(at + L.guessedProtocolId, true);
     // the label's inputs are written into reused objects: a flow costs no objects or closures here
     const input = this.labelInput;
     input.master = proto & 0xffff;
     input.app = proto >>> 16;
     // ndpi_protocol.category of the last result; process_packet keeps it equal to flow->category
-    input.category = gaveUp ? this.giveUpCategory[slot]! : view.getUint32(L.category, true);
-    input.confidence = view.getUint32(L.confidence, true);
+    input.category = gaveUp ? this.giveUpCategory[slot]! : view.getUint32(at + L.category, true);
+    input.confidence = view.getUint32(at + L.confidence, true);
     input.guessed = this.guessed[slot]!;
     const evidence = this.evidence;
     evidence.gaveUp = gaveUp;
     evidence.portGuess = portGuess === 0 && this.portGuessBefore[slot] === NDPI_PROTO.QUIC ? NDPI_PROTO.QUIC : portGuess;
-    evidence.ipMatch = view.getUint16(L.guessedHostProtocolId, true);
+    evidence.ipMatch = view.getUint16(at + L.guessedHostProtocolId, true);
     const label = compatLabel(input, evidence);
     const { master, app } = label;
     const r: Dissection = {
@@ -281,7 +288,7 @@ class NdpiDissector implements FlowDissector {
       category: this.categoryName(module, label.category),
       guessed: label.guessed,
       confidence: label.confidence,
-      serverName: cString(bytes, L.hostServerName, MAX_SERVER_NAME),
+      serverName: cString(bytes, at + L.hostServerName, MAX_SERVER_NAME),
       clientFingerprint: '',
       serverFingerprint: '',
       userAgent: '',
@@ -289,16 +296,16 @@ class NdpiDissector implements FlowDissector {
     };
     // spec §11: checked on master or app, first match wins.
     if (isEither(master, app, NDPI_PROTO.DHCP)) {
-      r.clientFingerprint = cString(bytes, L.dhcpFingerprint, MAX_FINGERPRINT);
+      r.clientFingerprint = cString(bytes, at + L.dhcpFingerprint, MAX_FINGERPRINT);
     } else if (isEither(master, app, NDPI_PROTO.HTTP)) {
       r.contentType = this.heapString(L.httpContentType, MAX_CONTENT_TYPE);
       r.userAgent = this.heapString(L.httpUserAgent, MAX_USER_AGENT);
     } else if (isEither(master, app, NDPI_PROTO.SSH)) {
-      r.clientFingerprint = cString(bytes, L.hasshClient, MAX_FINGERPRINT);
-      r.serverFingerprint = cString(bytes, L.hasshServer, MAX_FINGERPRINT);
+      r.clientFingerprint = cString(bytes, at + L.hasshClient, MAX_FINGERPRINT);
+      r.serverFingerprint = cString(bytes, at + L.hasshServer, MAX_FINGERPRINT);
     } else if (isTlsLike(master) || isTlsLike(app)) {
-      r.clientFingerprint = cString(bytes, L.ja3Client, MAX_FINGERPRINT);
-      r.serverFingerprint = cString(bytes, L.ja3Server, MAX_FINGERPRINT);
+      r.clientFingerprint = cString(bytes, at + L.ja3Client, MAX_FINGERPRINT);
+      r.serverFingerprint = cString(bytes, at + L.ja3Server, MAX_FINGERPRINT);
       r.userAgent = this.heapString(L.httpUserAgent, MAX_USER_AGENT);
     }
     return r;
@@ -327,14 +334,15 @@ class NdpiDissector implements FlowDissector {
     return name;
   }
 
-  /** Whether the flow's host name alone maps to protocol `id` in nDPI's host-name table. */
-  private hostNameMatches(module: NdpiAddress, flowBytes: Uint8Array, id: number): boolean {
-    const start = L.hostServerName;
+  /** Whether the collected flow's host name alone maps to protocol `id` in nDPI's host-name table. */
+  private hostNameMatches(module: NdpiAddress, id: number): boolean {
+    const page = this.page;
+    const start = this.at + L.hostServerName;
     let end = start;
-    while (end < start + L.hostServerNameSize && flowBytes[end] !== 0) end++;
+    while (end < start + L.hostServerNameSize && page[end] !== 0) end++;
     if (end === start) return false;
     // The host name is passed in place (a view of the flow struct's memory), with its length.
-    const matched = this.fn.matchStringSubprotocol(module, flowBytes.subarray(start, end), end - start, this.matchResult);
+    const matched = this.fn.matchStringSubprotocol(module, page.subarray(start, end), end - start, this.matchResult);
     return matched === id;
   }
 
@@ -362,7 +370,9 @@ class NdpiDissector implements FlowDissector {
    * `max` bytes. The pointer is read from the struct copy as an integer (LP64: 8 bytes, < 2^53).
    */
   private heapString(offset: number, max: number): string {
-    const address = this.flowView.getUint32(offset, true) + this.flowView.getUint32(offset + 4, true) * 0x1_0000_0000;
+    const view = this.pageView;
+    const at = this.at + offset;
+    const address = view.getUint32(at, true) + view.getUint32(at + 4, true) * 0x1_0000_0000;
     if (address === 0) return '';
     // strnlen first: never read past the C string's terminator.
     const n = this.fn.strnlenAt(address, max);
@@ -395,6 +405,19 @@ class NdpiDissector implements FlowDissector {
 function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array>(from: T, to: T): T {
   to.set(from);
   return to;
+}
+
+/**
+ * Whether the flow struct at `at` in `view` holds a pointer `ndpi_free_flow_data` would free (any
+ * of them not NULL). Read as 32-bit halves: LP64 pointers, both halves zero for NULL.
+ */
+function holdsAllocations(view: DataView, at: number): boolean {
+  const offsets = L.freedPointers;
+  for (let i = 0; i < offsets.length; i++) {
+    const o = at + offsets[i]!;
+    if ((view.getUint32(o, true) | view.getUint32(o + 4, true)) !== 0) return true;
+  }
+  return false;
 }
 
 /** Protocols whose fields live in nDPI's `protos.tls_quic` (spec §11's JA3 list). */

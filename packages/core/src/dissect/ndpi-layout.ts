@@ -45,6 +45,15 @@ export const NDPI_LAYOUT = {
   hasshClient: 504,
   hasshServer: 537,
   hasshSize: 33,
+  /**
+   * The pointers `ndpi_free_flow_data` frees when they are not NULL (the same function's code in
+   * libndpi 4.2.0): `l4.udp.quic_reasm_buf`, `l4.tcp.tls.message.buffer`, `http.url`,
+   * `http.content_type`, `http.request_content_type`, `http.user_agent`, `http.detected_os`,
+   * `http.nat_ip`, `kerberos_buf.pktbuf`, `protos.tls_quic.server_names`, `alpn`,
+   * `tls_supported_versions`, `issuerDN`, `subjectDN`, `encrypted_sni.esni`. Some of them share
+   * their bytes with other members of a union: a nonzero word there is only a call that frees nothing.
+   */
+  freedPointers: [104, 128, 336, 344, 352, 360, 368, 376, 384, 408, 416, 424, 432, 440, 560],
   /** `char protos.dhcp.fingerprint[48]`. */
   dhcpFingerprint: 408,
   dhcpFingerprintSize: 48,

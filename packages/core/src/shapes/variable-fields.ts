@@ -31,7 +31,8 @@ export function variableFields<T extends object>(object: T, ...names: string[]):
 function standIn(value: unknown, name: string): unknown {
   if (typeof value === 'number') return value === 0 ? 1 : 0;
   if (typeof value === 'string') return `${value} `;
+  if (value instanceof DataView) return new DataView(value.buffer, value.byteOffset, 0);
   if (ArrayBuffer.isView(value)) return (value as Uint8Array).subarray(0, 0);
   if (Array.isArray(value)) return value.slice(0, 0);
-  throw new TypeError(`variableFields: field ${name} holds ${value === null ? 'null' : typeof value}, not a number, a string, a typed array or an array`);
+  throw new TypeError(`variableFields: field ${name} holds ${value === null ? 'null' : typeof value}, not a number, a string, a typed array, a DataView or an array`);
 }

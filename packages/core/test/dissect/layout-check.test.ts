@@ -31,15 +31,18 @@ describe.skipIf(skip)(title, () => {
   const dir = mkdtempSync(join(tmpdir(), 'ndpi-layout-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  let values: Map<string, number> | undefined;
-  function layout(): Map<string, number> {
-    if (values === undefined) {
+  let lines: [string, number][] | undefined;
+  function output(): [string, number][] {
+    if (lines === undefined) {
       const exe = join(dir, 'layout-check');
       execFileSync('gcc', ['-Wall', '-Werror', `-I${HEADERS}`, SOURCE, '-o', exe, '-lndpi']);
       const out = execFileSync(exe, { encoding: 'utf8' });
-      values = new Map(out.trim().split('\n').map((l) => l.split(' ') as [string, string]).map(([k, v]) => [k, Number(v)]));
+      lines = out.trim().split('\n').map((l) => l.split(' ') as [string, string]).map(([k, v]) => [k, Number(v)]);
     }
-    return values;
+    return lines;
+  }
+  function layout(): Map<string, number> {
+    return new Map(output());
   }
 
   it('headers and shared library agree with each other', () => {
@@ -79,6 +82,11 @@ describe.skipIf(skip)(title, () => {
       ['sizeof_dhcp_fingerprint', NDPI_LAYOUT.dhcpFingerprintSize],
     ];
     expect(expected.map(([k]) => [k, c.get(k)])).toEqual(expected);
+  });
+
+  it('ndpi_free_flow_data frees exactly the pointers the dissector checks before calling it', () => {
+    const freed = output().filter(([k]) => k === 'freed_pointer').map(([, v]) => v);
+    expect(freed).toEqual([...NDPI_LAYOUT.freedPointers]);
   });
 
   it('enum values match', () => {

@@ -94,7 +94,8 @@ describe.skipIf(skip)(title, () => {
     expect([f.application_name, f.application_is_guessed, f.application_confidence]).toEqual(['TLS', 1, 1]);
     expect(calls.processPacketAt).toBe(1);
     expect(calls.detectionGiveup).toBe(1);
-    expect(calls.freeFlowData).toBe(1);
+    // the SYN made nDPI allocate nothing in the flow struct: no ndpi_free_flow_data call for it
+    expect(calls.freeFlowData ?? 0).toBe(0);
   });
 
   it('a flow that expires before k packets is given up at expiry (spec §11)', () => {

@@ -25,11 +25,14 @@ for (let i = 0; i < 200; i++) sum(1000);
 `;
 
 describe('variableFields', () => {
-  it('leaves every value as it was: numbers (−0 too), strings, typed arrays, arrays', () => {
+  it('leaves every value as it was: numbers (−0 too), strings, typed arrays, DataViews, arrays', () => {
     const bytes = new Uint8Array([1, 2, 3]);
+    const view = new DataView(bytes.buffer, 1, 2);
     const list = ['a', 'b'];
-    const o = { small: 0, count: 7, time: AS_DOUBLE, text: '', name: 'x', bytes, list };
-    expect(variableFields(o, 'small', 'count', 'time', 'text', 'name', 'bytes', 'list')).toBe(o);
+    const o = { small: 0, count: 7, time: AS_DOUBLE, text: '', name: 'x', bytes, view, list };
+    expect(variableFields(o, 'small', 'count', 'time', 'text', 'name', 'bytes', 'view', 'list')).toBe(o);
+    expect(o.view).toBe(view);
+    expect(o.view.getUint16(0)).toBe(0x0203);
     expect(o.small).toBe(0);
     expect(o.count).toBe(7);
     expect(Object.is(o.time, -0)).toBe(true);
@@ -41,7 +44,7 @@ describe('variableFields', () => {
     expect(o.list).toEqual(['a', 'b']);
   });
 
-  it('refuses a field that holds no number, string, typed array or array, naming it', () => {
+  it('refuses a field that holds no number, string, typed array, DataView or array, naming it', () => {
     expect(() => variableFields({ a: null }, 'a')).toThrow(/field a holds null/);
     expect(() => variableFields({}, 'missing')).toThrow(/field missing holds undefined/);
     expect(() => variableFields({ b: {} }, 'b')).toThrow(/field b holds object/);
