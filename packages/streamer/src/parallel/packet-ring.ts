@@ -171,6 +171,11 @@ export class PacketRingWriter {
   /** The reader's buffer the word views below cover (replaced only when the reader grows it). */
   private source: Uint8Array | null = null;
   private sourceWords: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  /**
+   * `source.byteOffset`, kept: read per packet, the getter was a call to V8's generic property
+   * load in the optimised code (`--print-opt-code`), twice a packet handed to a dissection thread.
+   */
+  private sourceOffset = 0;
 
   /**
    * @param stillReading asked while the ring is full (after publishing, before each wait for
@@ -189,7 +194,7 @@ export class PacketRingWriter {
     this.mask = this.capacity - 1;
     this.maxWords = this.capacity >>> 2;
     // refreshed only once the ring first looks full, after the packet path was optimised
-    variableFields(this, 'read');
+    variableFields(this, 'read', 'sourceOffset');
   }
 
   /** Writes a record whose bytes are in shared chunk `chunk` (its `data`), with `rec.timeMs` as its meter time. */
@@ -231,7 +236,8 @@ export class PacketRingWriter {
   frame(rec: CaptureRecord): void {
     const data = rec.data;
     const caplen = rec.caplen;
-    const shift = (data.byteOffset + rec.offset) & 3;
+    if (data !== this.source) this.viewSource(data);
+    const shift = (this.sourceOffset + rec.offset) & 3;
     const words = FRAME_WORDS + (((shift + caplen + 7) >>> 3) << 1);
     const at = this.reserve(words);
     this.fields(at, RecordKind.Frame | (words << 8), rec, caplen, shift);
@@ -248,7 +254,8 @@ export class PacketRingWriter {
   dissect(slot: number, flowPackets: number, ticket: number, p: DecodedPacket): void {
     const data = p.data;
     const length = p.ipLength;
-    const shift = (data.byteOffset + p.ipOffset) & 3;
+    if (data !== this.source) this.viewSource(data);
+    const shift = (this.sourceOffset + p.ipOffset) & 3;
     const words = DISSECT_WORDS + (((shift + length + 7) >>> 3) << 1);
     const at = this.reserve(words);
     const i32 = this.i32;
@@ -279,8 +286,7 @@ export class PacketRingWriter {
    * into the first word), so nothing is allocated and few stores are made.
    */
   private copyBytes(data: Uint8Array, offset: number, length: number, to: number): void {
-    if (data !== this.source) this.viewSource(data);
-    const from = data.byteOffset + offset;
+    const from = this.sourceOffset + offset;
     const shift = from & 3;
     const i32 = this.i32;
     const src = this.sourceWords;
@@ -401,6 +407,7 @@ export class PacketRingWriter {
 
   private viewSource(data: Uint8Array): void {
     this.source = data;
+    this.sourceOffset = data.byteOffset;
     const buffer = data.buffer;
     this.sourceWords = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
   }
