@@ -37,6 +37,13 @@ export interface FlowDissector {
    * expiry order, each handed to `sink.write` (waits until they are known).
    */
   settle?(count: number, sink: DissectionSink): void;
+  /**
+   * Deferred dissectors: how many of the `max` earliest expired flows not settled yet have their
+   * fields here already, so that {@link settle} of that many does not wait. With it, the meter
+   * holds full batches back until their fields come, and meters on meanwhile (without it, it
+   * settles each batch as it fills, waiting for the thread).
+   */
+  ready?(max: number): number;
 }
 
 /** Where a deferred dissector hands the fields of expired flows, in expiry order. */

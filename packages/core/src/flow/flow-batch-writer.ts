@@ -40,6 +40,33 @@ interface BatchStorage {
   readonly lists: (Int32Array | Float64Array | null)[];
 }
 
+/** The nDPI columns of a batch's storage (see `FlowBatchWriter.dissectionColumns`). */
+export interface DissectionColumns {
+  readonly text: readonly (string[] | null)[];
+  readonly num: readonly (Float64Array | null)[];
+  /** The column of `application_name`, the first of the nine. */
+  readonly first: number;
+}
+
+/** Writes the nine nDPI fields of row `r` into the columns from `j` on of a batch's storage. */
+export function writeDissectionRow(
+  text: readonly (string[] | null)[],
+  num: readonly (Float64Array | null)[],
+  j: number,
+  r: number,
+  src: DissectionFields,
+): void {
+  text[j]![r] = src.application_name;
+  text[j + 1]![r] = src.application_category_name;
+  num[j + 2]![r] = src.application_is_guessed;
+  num[j + 3]![r] = src.application_confidence;
+  text[j + 4]![r] = src.requested_server_name;
+  text[j + 5]![r] = src.client_fingerprint;
+  text[j + 6]![r] = src.server_fingerprint;
+  text[j + 7]![r] = src.user_agent;
+  text[j + 8]![r] = src.content_type;
+}
+
 /** The nine nDPI fields a dissector writes at expiry (spec §11). */
 export interface DissectionFields {
   application_name: string;
@@ -306,18 +333,15 @@ export class FlowBatchWriter {
    * dissector whose results come from another thread).
    */
   setDissection(r: number, src: DissectionFields): void {
-    const j = this.ndpi0;
-    const text = this.text;
-    const num = this.num;
-    text[j]![r] = src.application_name;
-    text[j + 1]![r] = src.application_category_name;
-    num[j + 2]![r] = src.application_is_guessed;
-    num[j + 3]![r] = src.application_confidence;
-    text[j + 4]![r] = src.requested_server_name;
-    text[j + 5]![r] = src.client_fingerprint;
-    text[j + 6]![r] = src.server_fingerprint;
-    text[j + 7]![r] = src.user_agent;
-    text[j + 8]![r] = src.content_type;
+    writeDissectionRow(this.text, this.num, this.ndpi0, r, src);
+  }
+
+  /**
+   * The nDPI columns of the batch being written, which stay its columns once it is sealed full:
+   * where the fields of its rows go when they come from another thread after the batch was sealed.
+   */
+  dissectionColumns(): DissectionColumns {
+    return { text: this.text, num: this.num, first: this.ndpi0 };
   }
 
   /** first/last seen, duration, packets, bytes of one direction (spec §4). */

@@ -23,11 +23,18 @@ import type { MeterConfig } from './meter-config.js';
 import { SnapshotTracker } from './snapshot-tracker.js';
 import { AS_DOUBLE } from '../shapes/as-double.js';
 import { objectArray } from '../shapes/object-array.js';
+import { HeldBatches } from './held-batches.js';
 
 /** Flows the idle scan may emit at most per scan (spec §6.2 step 3). */
 const SCAN_LIMIT = 1000;
 /** Minimum meter-clock advance between two idle scans, in ms (spec §6.2 step 1). */
 const SCAN_INTERVAL_MS = 10;
+/**
+ * Full batches held for their nDPI fields before the meter waits for the dissection thread: the
+ * thread is at most its ring behind (about two batches of flows on the bench capture), and each
+ * batch's columns take a few MB.
+ */
+const MAX_HELD_BATCHES = 4;
 
 /**
  * Values of a flow's `expiration_id` (spec §4): idle timeout (0), active timeout (1), ended by a
@@ -129,6 +136,10 @@ export class FlowMeter {
   private readonly deferred: boolean;
   /** Rows at the end of the batch being written whose nDPI fields are not settled yet. */
   private unsettled = 0;
+  /** Full batches waiting for their nDPI fields from another thread (a dissector that tells what is ready). */
+  private readonly held = new HeldBatches();
+  /** The dissector tells which fields are ready: full batches wait in {@link held} instead of the meter waiting. */
+  private readonly holdsBatches: boolean;
   /** The next row {@link settleSink} writes. */
   private settleRow = 0;
   private readonly settleSink: DissectionSink = { write: (fields) => this.writer.setDissection(this.settleRow++, fields) };
@@ -169,6 +180,7 @@ export class FlowMeter {
     this.hasPlugins = config.plugins.length > 0;
     this.dissector = config.dissector;
     this.deferred = config.dissector?.deferred === true;
+    this.holdsBatches = this.deferred && config.dissector!.ready !== undefined;
     if (this.deferred && (this.hasPlugins || (config.snapshotIntervalMs ?? 0) > 0)) {
       throw new Error('a deferred dissector (nDPI in another thread) cannot run with plugins or snapshots, which read its fields at once');
     }
@@ -222,7 +234,7 @@ export class FlowMeter {
 
   /** Flows emitted and not yet drained. */
   get pendingFlows(): number {
-    return this.batches.length * this.batchRows + this.writer.rows;
+    return (this.batches.length + this.held.length) * this.batchRows + this.writer.rows;
   }
 
   /** Flows currently in the cache. */
@@ -342,6 +354,7 @@ export class FlowMeter {
    * ```
    */
   drainBatches(): FlowBatch[] {
+    if (this.held.length > 0) this.held.settleAll(this.dissector!, this.batches);
     if (this.unsettled > 0) this.settle();
     const last = this.writer.seal();
     if (last !== null) this.batches.push(last);
@@ -353,6 +366,7 @@ export class FlowMeter {
    * copy every column of a partial batch and allocate a fresh set).
    */
   drainFullBatches(): FlowBatch[] {
+    if (this.held.length > 0) this.held.settleReady(this.dissector!, this.batches);
     if (this.batches.length === 0) return [];
     return this.batches.splice(0);
   }
@@ -489,11 +503,27 @@ export class FlowMeter {
     }
     this.table.remove(s);
     if (this.snap !== null) this.snap.release(s);
-    if (this.writer.full) {
+    if (this.writer.full) this.sealFull();
+  }
+
+  /**
+   * Hands out the full batch being written; with nDPI in another thread, once the nDPI fields of
+   * its rows are in: held until then (see {@link HeldBatches}), or, for a dissector that cannot
+   * tell what is ready, waited for.
+   */
+  private sealFull(): void {
+    if (!this.holdsBatches) {
       if (this.unsettled > 0) this.settle();
-      const full = this.writer.seal()!;
-      this.batches.push(full);
+      this.batches.push(this.writer.seal()!);
+      return;
     }
+    const columns = this.writer.dissectionColumns();
+    const from = this.writer.rows - this.unsettled;
+    this.unsettled = 0;
+    this.held.add(this.writer.seal()!, columns, from);
+    // past a few batches, wait rather than hold more memory
+    if (this.held.length > MAX_HELD_BATCHES) this.held.settleAll(this.dissector!, this.batches);
+    else this.held.settleReady(this.dissector!, this.batches);
   }
 
   /**

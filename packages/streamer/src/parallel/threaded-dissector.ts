@@ -137,6 +137,32 @@ export class ThreadedDissector implements FlowDissector {
     if (this.failure !== null && !this.reported) throw this.fail(this.failure);
   }
 
+  /**
+   * How many of the `max` earliest expired flows not settled yet have their fields here (takes
+   * what the threads posted meanwhile, and publishes what they were handed, so that they go on).
+   * Once a thread failed, every one: {@link settle} then writes them as never dissected.
+   */
+  ready(max: number): number {
+    const n = Math.min(max, this.orderTail - this.orderHead);
+    if (this.failure !== null) return n;
+    const channels = this.channels;
+    try {
+      for (const c of channels) c.poll();
+    } catch (err) {
+      this.failure = err instanceof Error ? err : new Error(String(err));
+      return n;
+    }
+    if (channels.length === 1) return Math.min(n, channels[0]!.available);
+    // flows alternate between threads in expiry order: the ready ones end at the first missing
+    const need = new Int32Array(channels.length);
+    for (let i = 0; i < n; i++) {
+      const c = this.order[this.orderHead + i]!;
+      if (need[c]! === channels[c]!.available) return i;
+      need[c]!++;
+    }
+    return n;
+  }
+
   peek(): void {
     throw new Error('a dissection thread cannot be read while its flow lives (flow snapshots run nDPI in the meter)');
   }
@@ -187,6 +213,9 @@ class DissectionChannel {
   private ints: Int32Array = new Int32Array(0);
   private at = 0;
   private left = 0;
+  /** Messages of fields received after {@link ints}, and their flows. */
+  private readonly queue: FieldsMessage[] = [];
+  private queued = 0;
   /** Text of each code the thread sent. */
   private readonly texts: string[] = [];
   private ended = false;
@@ -207,9 +236,20 @@ class DissectionChannel {
     this.thread = startMeterWorker(entry, { role: 'dissect', channel, nDissections, ring, finished, port: port2 });
   }
 
+  /** Flows whose fields are here and not taken yet. */
+  get available(): number {
+    return this.left + this.queued;
+  }
+
+  /** Publishes what the thread was handed and takes the messages it posted meanwhile (waits for none). */
+  poll(): void {
+    this.writer.publish();
+    for (let r = receiveMessageOnPort(this.port); r !== undefined; r = receiveMessageOnPort(this.port)) this.accept(r.message as DissectionMessage);
+  }
+
   /** Writes the fields of the thread's next expired flow into `out`, waiting for them. */
   next(out: DissectionFields): void {
-    if (this.left === 0) this.receive();
+    if (this.left === 0) this.take();
     const ints = this.ints;
     const texts = this.texts;
     const o = this.at++ * DISSECTION_INTS;
@@ -225,26 +265,39 @@ class DissectionChannel {
     out.content_type = texts[ints[o + 8]!]!;
   }
 
-  /** Takes the thread's next message of fields, publishing what it was handed and waiting as needed. */
+  /** Makes the oldest message of fields the one read, receiving it first when none is queued. */
+  private take(): void {
+    while (this.queue.length === 0) this.receive();
+    const m = this.queue.shift()!;
+    this.ints = m.ints;
+    this.at = 0;
+    this.left = m.count;
+    this.queued -= m.count;
+  }
+
+  /** Receives the thread's next message, publishing what it was handed and waiting as needed. */
   private receive(): void {
     for (;;) {
       const posted = Atomics.load(this.control, Ctl.Posted);
       const received = receiveMessageOnPort(this.port);
       if (received !== undefined) {
-        const m = received.message as DissectionMessage;
-        if (m.kind === 'error') throw threadError(m.error);
-        for (const t of m.texts) this.texts.push(t);
-        this.ints = m.ints;
-        this.at = 0;
-        this.left = m.count;
-        if (this.left > 0) return;
-        continue;
+        this.accept(received.message as DissectionMessage);
+        return;
       }
       // the thread sends what it finished when it runs out of records: let it see them all
       this.writer.publish();
       this.stillRunning();
       Atomics.wait(this.control, Ctl.Posted, posted, WAIT_SLICE_MS);
     }
+  }
+
+  /** A message from the thread: its texts join the codes in the order sent, its fields the queue. */
+  private accept(m: DissectionMessage): void {
+    if (m.kind === 'error') throw threadError(m.error);
+    for (const t of m.texts) this.texts.push(t);
+    if (m.count === 0) return;
+    this.queue.push(m);
+    this.queued += m.count;
   }
 
   /** True while the thread runs; throws the reason once it failed, ended early or never started. */
@@ -292,6 +345,9 @@ class DissectionChannel {
     this.port.close();
   }
 }
+
+/** A dissection thread's message of fields. */
+type FieldsMessage = Extract<DissectionMessage, { kind: 'dissections' }>;
 
 /** The error a dissection thread posted, as an Error of this thread. */
 function threadError(e: WorkerError): Error {
