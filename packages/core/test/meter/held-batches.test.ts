@@ -13,6 +13,7 @@ import { emptyDissectionFields } from '../../src/flow/flow-batch-writer.js';
 import type { FlowBatch } from '../../src/flow/flow-batch.js';
 import { FlowMeter } from '../../src/meter/flow-meter.js';
 import { ipv4Udp, pcap, type PcapRecord } from '../support/capture-builder.js';
+import { NFSTREAM_DEFAULTS } from '../support/meter-defaults.js';
 
 const BATCH_ROWS = 16;
 
@@ -53,21 +54,6 @@ class LaterFields implements FlowDissector {
   }
 }
 
-function newMeter(dissector: FlowDissector): FlowMeter {
-  return new FlowMeter({
-    decodeTunnels: true,
-    idleTimeoutMs: 120_000,
-    activeTimeoutMs: 1_800_000,
-    accountingMode: 0,
-    statisticalAnalysis: false,
-    spltAnalysis: 0,
-    plugins: [],
-    dissector,
-    systemVisibility: false,
-    batchRows: BATCH_ROWS,
-  });
-}
-
 /**
  * A capture of one-packet UDP flows a second apart: past the idle timeout (120 s), each packet
  * expires one flow, so batches fill one row at a time.
@@ -82,16 +68,22 @@ const DIR = mkdtempSync(join(tmpdir(), 'held-batches-'));
 const CAPTURE = oneByOne();
 afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
-/** Meters {@link CAPTURE} until `until` says stop after a packet. */
-function feed(meter: FlowMeter, until: () => boolean): void {
+/**
+ * A meter of {@link CAPTURE} with a {@link LaterFields} dissector, fed until `done(expired)` after
+ * a packet (`sent`: the fields the dissector has sent meanwhile).
+ */
+function meterUntil(done: (expired: number) => boolean, sent = 0): { d: LaterFields; m: FlowMeter } {
+  const d = new LaterFields();
+  d.sent = sent;
+  const m = new FlowMeter({ ...NFSTREAM_DEFAULTS, dissector: d, batchRows: BATCH_ROWS });
   const decoder = new PacketDecoder({ decodeTunnels: true });
   const record = new CaptureRecord();
   const packet = new DecodedPacket();
   const reader = openCapture(CAPTURE);
   try {
     while (reader.next(record) === ReadStatus.Record) {
-      if (decoder.decode(record, packet) === IgnoreReason.None) meter.process(packet);
-      if (until()) return;
+      if (decoder.decode(record, packet) === IgnoreReason.None) m.process(packet);
+      if (done(d.expired)) return { d, m };
     }
   } finally {
     reader.close();
@@ -108,10 +100,8 @@ function rows(batches: readonly FlowBatch[]): [string, number][] {
 
 describe('full batches held for fields from another thread', () => {
   it('a full batch waits for its fields instead of the meter, leaves once they came, in order, and counts as pending meanwhile', () => {
-    const d = new LaterFields();
-    const m = newMeter(d);
+    const { d, m } = meterUntil((expired) => expired >= 3 * BATCH_ROWS);
     try {
-      feed(m, () => d.expired >= 3 * BATCH_ROWS);
       // three full batches, none of their fields sent: held, the meter did not wait
       expect(m.drainFullBatches()).toEqual([]);
       expect(m.pendingFlows).toBe(d.expired);
@@ -136,10 +126,8 @@ describe('full batches held for fields from another thread', () => {
   });
 
   it('past four held batches the meter waits for the oldest fields rather than hold more', () => {
-    const d = new LaterFields();
-    const m = newMeter(d);
+    const { d, m } = meterUntil((expired) => expired >= 6 * BATCH_ROWS);
     try {
-      feed(m, () => d.expired >= 6 * BATCH_ROWS);
       expect(d.waits).toBeGreaterThan(0);
       expect(m.pendingFlows).toBe(d.expired);
       const out = m.drainFullBatches();
@@ -151,10 +139,8 @@ describe('full batches held for fields from another thread', () => {
   });
 
   it('the end waits for every field: drainBatches hands out all flows, each with its own', () => {
-    const d = new LaterFields();
-    const m = newMeter(d);
+    const { d, m } = meterUntil((expired) => expired >= 2 * BATCH_ROWS + 3);
     try {
-      feed(m, () => d.expired >= 2 * BATCH_ROWS + 3);
       m.flush();
       const all = rows(m.drainBatches());
       expect(all.length).toBe(d.expired);

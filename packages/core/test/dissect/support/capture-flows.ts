@@ -15,6 +15,7 @@ import type { NdpiLibrary } from '../../../src/dissect/ndpi-library.js';
 import type { NFlow } from '../../../src/flow/nflow.js';
 import { FlowMeter } from '../../../src/meter/flow-meter.js';
 import { PCAPS } from '../../../../../test/support/paths.js';
+import { NFSTREAM_DEFAULTS } from '../../support/meter-defaults.js';
 
 export { PCAPS };
 
@@ -39,17 +40,7 @@ export function forEachPacket(path: string, fn: (p: DecodedPacket) => void): voi
 
 /** The flows of a capture with NFStream's defaults and the given dissector, in emission order. */
 export function meterFlows(path: string, dissector: FlowDissector): NFlow[] {
-  const meter = new FlowMeter({
-    decodeTunnels: true,
-    idleTimeoutMs: 120_000,
-    activeTimeoutMs: 1_800_000,
-    accountingMode: 0,
-    statisticalAnalysis: false,
-    spltAnalysis: 0,
-    plugins: [],
-    dissector,
-    systemVisibility: false,
-  });
+  const meter = new FlowMeter({ ...NFSTREAM_DEFAULTS, dissector });
   forEachPacket(path, (p) => meter.process(p));
   meter.flush();
   meter.cleanup();
