@@ -232,9 +232,13 @@ export class FlowMeter {
     return this.writer.schema;
   }
 
-  /** Flows emitted and not yet drained. */
+  /**
+   * Flows emitted and not yet drained, but for full batches held for their nDPI fields (see
+   * {@link HeldBatches}): they count once their fields are in. The pump returns early to hand
+   * pending flows out; counted while held, they made it return at every packet until then.
+   */
   get pendingFlows(): number {
-    return (this.batches.length + this.held.length) * this.batchRows + this.writer.rows;
+    return this.batches.length * this.batchRows + this.writer.rows;
   }
 
   /** Flows currently in the cache. */
