@@ -525,9 +525,9 @@ export class FlowMeter {
     const from = this.writer.rows - this.unsettled;
     this.unsettled = 0;
     this.held.add(this.writer.seal()!, columns, from);
-    // past a few batches, wait rather than hold more memory
-    if (this.held.length > MAX_HELD_BATCHES) this.held.settleAll(this.dissector!, this.batches);
-    else this.held.settleReady(this.dissector!, this.batches);
+    // past a few batches, wait for the oldest one's fields rather than hold more memory
+    if (this.held.length > MAX_HELD_BATCHES) this.held.settleOldest(this.dissector!, this.batches);
+    this.held.settleReady(this.dissector!, this.batches);
   }
 
   /**

@@ -14,6 +14,7 @@ import { objectArray } from '../shapes/object-array.js';
  * ```ts
  * held.add(writer.seal()!, columns, 0); // a full batch whose rows' fields are still in the thread
  * held.settleReady(dissector, batches); // the batches whose fields came, in order, into `batches`
+ * held.settleOldest(dissector, batches); // too many held: waits for the oldest one's
  * held.settleAll(dissector, batches); // at the end: waits for the rest
  * ```
  */
@@ -52,6 +53,11 @@ export class HeldBatches {
   /** Writes the fields of every held row, waiting for them, and moves every batch, in order, into `out`. */
   settleAll(dissector: FlowDissector, out: FlowBatch[]): void {
     this.settle(dissector, this.rowsToSettle(), out);
+  }
+
+  /** Writes the fields of the oldest batch's rows, waiting for them, and moves it into `out`. */
+  settleOldest(dissector: FlowDissector, out: FlowBatch[]): void {
+    if (this.batches.length > 0) this.settle(dissector, this.batches[0]!.length - this.rows[0]!, out);
   }
 
   private rowsToSettle(): number {
