@@ -1,5 +1,5 @@
 import { meterCount } from '../parallel/meter-count.js';
-import { prestartMeterWorkers } from '../parallel/worker-spawn.js';
+import { defaultWorkerEntry, prestartMeterWorkers } from '../parallel/worker-spawn.js';
 import { peekFlag, peekOption } from './argv-peek.js';
 
 /**
@@ -40,6 +40,24 @@ export function asksPacketWork(argv: readonly string[]): boolean {
 }
 
 /**
+ * The packets nDPI dissects a flow in the run `argv` asks for, as the option parser will read
+ * `--n-dissections` (NFStream's default 20 when absent), or 0 when it is 0 or not a number.
+ *
+ * @example
+ * ```ts
+ * requestedDissections(['f.pcap']); // 20
+ * requestedDissections(['f.pcap', '--n-dissections', '0']); // 0
+ * ```
+ */
+export function requestedDissections(argv: readonly string[]): number {
+  const value = peekOption(argv, '--n-dissections');
+  // NFStream's default, as the options table has it (a test holds the two together: importing the
+  // table here took the helper 16 → 30 ms to load, and the workers start after it)
+  if (value === undefined) return 20;
+  return /^\d+$/.test(value) ? Number(value) : 0;
+}
+
+/**
  * Starts the meter workers of a CLI run with parallel meters (one per meter but the first) before the CLI loads the rest of its
  * modules, so that the workers' start-up overlaps it. Reads `--n-meters` and what `asksPacketWork`
  * reads: when the run ends up with one meter after all (a usage error, a plugin made in code), the
@@ -51,5 +69,5 @@ export function prestartCliMeters(argv: readonly string[]): void {
   if (n === null || n > 1024) return;
   const meters = meterCount(n);
   // meter 0 runs in the main thread; without per-packet work to share the run uses one meter
-  if (meters > 1 && asksPacketWork(argv)) prestartMeterWorkers(meters - 1);
+  if (meters > 1 && asksPacketWork(argv)) prestartMeterWorkers(meters - 1, defaultWorkerEntry(), requestedDissections(argv));
 }

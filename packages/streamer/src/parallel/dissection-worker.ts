@@ -10,6 +10,7 @@ import { CaptureRecord, createNdpiDissector, DecodedPacket, loadNdpi, type Disse
 import { emptyDissectionFields, objectArray, variableFields } from '@flowstream/core/internal';
 import { Ctl, PacketRingReader, RecordKind, WorkerState } from './packet-ring.js';
 import { holdingSlot } from './slot-array.js';
+import { takeEarlyDissector } from './early-dissector.js';
 import { DISSECTION_INTS, type DissectionMessage, type DissectionWorkerData } from './worker-protocol.js';
 
 /** Records between two releases of ring space (and stop checks). */
@@ -25,9 +26,12 @@ export function runDissectionThread(data: DissectionWorkerData): void {
   const control = ring.control;
   const results = new DissectionResults(data.port, control);
   try {
-    const lib = loadNdpi();
-    if (lib instanceof Error) throw lib;
-    const dissector = createNdpiDissector(lib, data.nDissections);
+    let dissector = takeEarlyDissector(data.nDissections);
+    if (dissector === null) {
+      const lib = loadNdpi();
+      if (lib instanceof Error) throw lib;
+      dissector = createNdpiDissector(lib, data.nDissections);
+    }
     setState(control, WorkerState.Ready);
     dissectionLoop(dissector, ring, results, data);
     dissector.close();

@@ -9,7 +9,7 @@
  * transferred: see `batchMessage`). The same thread may be asked
  * to be a dissection thread instead (`DissectionWorkerData`, see `ThreadedDissector`).
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { CaptureRecord, createNdpiDissector, DecodedPacket, FlowMeter, IGNORE_REASON_NAMES, loadNdpi, PacketDecoder, PluginError, type FlowDissector, type NFPlugin } from '@flowstream/core';
 import { batchMessage, FLOW_BATCH_ROWS } from '@flowstream/core/internal';
 import type { PluginOrigin } from '../plugin-registry/plugin-origin.js';
@@ -17,6 +17,7 @@ import { HeldBatches } from './held-batches.js';
 import { Ctl, PacketRingReader, RecordKind, WorkerState } from './packet-ring.js';
 import type { DissectionWorkerData, MeterWorkerData, WorkerMessage } from './worker-protocol.js';
 import { runDissectionThread } from './dissection-worker.js';
+import { prepareDissector, takeEarlyDissector } from './early-dissector.js';
 import type { MessagePort } from 'node:worker_threads';
 
 /** Records between two releases of ring space (and stop checks). */
@@ -62,6 +63,8 @@ async function buildPlugins(origins: readonly PluginOrigin[]): Promise<NFPlugin[
 
 /** The nDPI dissector, loaded as the main thread's optional parts load it (the main thread found it loadable). */
 function loadDissector(nDissections: number): FlowDissector | null {
+  const early = takeEarlyDissector(nDissections);
+  if (early !== null) return early;
   if (nDissections === 0) return null;
   const lib = loadNdpi();
   if (lib instanceof Error) throw lib;
@@ -176,6 +179,8 @@ parentPort!.once('message', (data: MeterWorkerData | DissectionWorkerData) => {
   if ('role' in data) runDissectionThread(data);
   else void main(data);
 });
+// a worker started ahead of a run with nDPI builds nDPI's module while it waits for its configuration
+prepareDissector((workerData as { nDissections?: unknown } | null)?.nDissections);
 
 /** A plugin error's cause as text (the message of an Error). */
 function causeText(cause: unknown): string {

@@ -140,23 +140,26 @@ export function startWorkerThread(entry: WorkerEntry, name: string, data: object
   return thread;
 }
 
-function startThread(entry: WorkerEntry, index: number): MeterWorkerThread {
-  return startWorkerThread(entry, `flowstream-meter-${index}`);
+function startThread(entry: WorkerEntry, index: number, data: object = {}): MeterWorkerThread {
+  return startWorkerThread(entry, `flowstream-meter-${index}`, data);
 }
 
 /**
  * Starts `count` meter workers before a run needs them: a worker's start-up (a fresh JavaScript
  * engine loading its modules) then overlaps what the caller does meanwhile (the CLI loading its
  * own modules). The next parallel run takes them; unused ones do not keep the process alive.
+ * `nDissections` (1…255), when the run will dissect with nDPI: the workers build nDPI's module
+ * while they wait (see `prepareDissector`).
  *
  * @example
  * ```ts
  * prestartMeterWorkers(2); // before the expensive imports
+ * prestartMeterWorkers(1, defaultWorkerEntry(), 20); // a run with NFStream's n_dissections
  * ```
  */
-export function prestartMeterWorkers(count: number, entry: WorkerEntry = defaultWorkerEntry()): void {
+export function prestartMeterWorkers(count: number, entry: WorkerEntry = defaultWorkerEntry(), nDissections = 0): void {
   try {
-    for (let i = 0; i < count; i++) prestarted.push(startThread(entry, prestarted.length));
+    for (let i = 0; i < count; i++) prestarted.push(startThread(entry, prestarted.length, nDissections > 0 ? { nDissections } : {}));
   } catch {
     // the run that needs the worker starts it and reports why it cannot
   }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { asksPacketWork, requestedMeters } from '../../src/cli/prestart-meters.js';
+import { DEFAULT_METERING_OPTIONS } from '@flowstream/core/options';
+import { asksPacketWork, requestedDissections, requestedMeters } from '../../src/cli/prestart-meters.js';
 import { NFStreamer } from '../../src/nfstreamer.js';
 import { prestartMeterWorkers } from '../../src/parallel/worker-spawn.js';
 import { PCAPS } from '../support/run-cli.js';
@@ -36,6 +37,19 @@ describe('asksPacketWork reads what makes parallel meters share work (nDPI, stat
     [['f.pcap', '--n-dissections', '0', '--', '--statistical-analysis'], false],
   ])('%j → %j', (argv, expected) => {
     expect(asksPacketWork(argv)).toBe(expected);
+  });
+});
+
+describe('requestedDissections reads --n-dissections as the option parser does, for the workers to build nDPI ahead', () => {
+  it.each([
+    [['f.pcap'], DEFAULT_METERING_OPTIONS.nDissections],
+    [['f.pcap', '--n-dissections', '5'], 5],
+    [['f.pcap', '--n-dissections=0'], 0],
+    [['f.pcap', '--n-dissections', '3', '--n-dissections', '7'], 7],
+    [['f.pcap', '--n-dissections', 'x'], 0],
+    [['f.pcap', '--', '--n-dissections', '5'], DEFAULT_METERING_OPTIONS.nDissections],
+  ])('%j → %j', (argv, expected) => {
+    expect(requestedDissections(argv)).toBe(expected);
   });
 });
 
