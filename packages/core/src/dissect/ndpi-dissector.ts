@@ -111,6 +111,8 @@ class NdpiDissector implements FlowDissector {
   /** Copy of one of the struct's heap strings. */
   private readonly stringBytes = new Uint8Array(MAX_USER_AGENT + 1);
   private readonly protoNames: (string | undefined)[] = [];
+  /** Application names by `master << 16 | app` (see {@link applicationName}). */
+  private readonly appNames = new Map<number, string>();
   private readonly categoryNames: (string | undefined)[] = [];
   private readonly defaultCategories: (number | undefined)[] = [];
   private readonly packets: PacketAddresses;
@@ -311,8 +313,23 @@ class NdpiDissector implements FlowDissector {
     return r;
   }
 
-  /** `ndpi_protocol2name`'s `Master.App` rule (spec §11) with 4.7-dev names, ≤ 39 bytes. */
+  /**
+   * `ndpi_protocol2name`'s `Master.App` rule (spec §11) with 4.7-dev names, ≤ 39 bytes; made once
+   * per pair of ids (a flow's name is then a string already hashed, and the same string as the
+   * last flow's of that pair).
+   */
   private applicationName(module: NdpiAddress, master: number, app: number): string {
+    const key = master * 0x1_0000 + app;
+    let name = this.appNames.get(key);
+    if (name === undefined) {
+      name = this.pairName(module, master, app);
+      this.appNames.set(key, name);
+    }
+    return name;
+  }
+
+  /** The name of the pair `master`, `app` (what {@link applicationName} keeps). */
+  private pairName(module: NdpiAddress, master: number, app: number): string {
     let name: string;
     if (master !== NDPI_PROTO.UNKNOWN && master !== app) {
       name =
